@@ -1,0 +1,74 @@
+"""The ``jixiao`` command line: one entry point, one module per sub-command.
+
+Each module in :mod:`jixiao.commands` exposes ``register(subparsers)`` which adds its
+parser and sets ``func``; ``func(args)`` returns the exit code. Exit codes: 0 success,
+1 the input has errors (``check``), 2 unusable input or arguments. A
+:class:`~jixiao.errors.JixiaoError` is printed as one line in Chinese and English —
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import JixiaoError
+
+# Order = order in ``jixiao --help``. Add a module name here to add a sub-command.
+COMMANDS = [
+    "check",
+    "show",
+    "generate",
+    "target",
+    "score",
+    "export",
+    "import_",
+    "demo",
+    "serve",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 too; add the Chinese line
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: 参数错误 / error: {message}\n")
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jixiao", description="预算项目绩效自评 — budget project performance self-evaluation")
+    parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"jixiao.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"jixiao.commands.{name}":
+                continue  # command not built yet in this checkout
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except JixiaoError as exc:
+        sys.stderr.write(f"jixiao: {exc.describe()}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("jixiao: 已中断 / interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The domain core: pure functions and plain data classes, free of Django and I/O."""

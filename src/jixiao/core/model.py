@@ -1,0 +1,169 @@
+"""The disclosure table (附件2-3) as data.
+
+Every cell keeps its original text verbatim (strings are never rewritten); amounts are
+:class:`~decimal.Decimal` in the table's money unit; what can be computed (actual total
+checks, execution rates, the 合计 row) is computed, never typed. The reported
+execution rate is kept as the text the table printed, beside the recomputed one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from . import money
+from .money import MoneyUnit
+from .taxonomy import DISCLOSURE_2019, KIND_ORDER
+
+AMOUNT_FIELDS: tuple[str, ...] = (
+    "budget", "actual_total", "actual_general_budget", "actual_gov_fund", "actual_non_fiscal",
+)
+
+# Chinese column names of the 附件2-3 layout, keyed by model field (used by checks, exports, UI).
+COLUMN_NAMES: dict[str, str] = {
+    "seq": "序号",
+    "unit_name": "单位名称",
+    "name": "项目名称",
+    "gov_investment": "是否政府投资项目",
+    "budget": "项目年度预算金额",
+    "actual_total": "实际支出金额_合计",
+    "actual_general_budget": "实际支出金额_一般公共预算",
+    "actual_gov_fund": "实际支出金额_政府性基金预算",
+    "actual_non_fiscal": "实际支出金额_非财政拨款资金",
+    "execution_rate": "预算支出执行率",
+    "annual_goal": "年初绩效目标",
+    "overall_completion": "绩效目标整体完成情况",
+    "problems": "项目执行中存在的问题",
+    "rectification": "整改情况",
+}
+
+
+@dataclass
+class IndicatorCell:
+    """One indicator column of a project: 年度指标内容 (target) and 完成情况 (actual), verbatim."""
+
+    target: str = ""
+    actual: str = ""
+
+
+@dataclass
+class ScoreOverride:
+    """An evaluator's score that replaces the computed suggestion, with who and why.
+
+    ``item`` names what is overridden: ``"execution"`` (预算执行率), an indicator kind key
+    (``"quantity"``…), a category key (``"output"``…) or ``"total"``.
+    """
+
+    item: str
+    score: Decimal
+    reason: str
+    by: str = ""
+    at: str = ""  # ISO date or datetime, as text
+
+
+@dataclass
+class Project:
+    """One row of the disclosure table."""
+
+    seq: int
+    unit_name: str
+    name: str
+    gov_investment: bool | None = None
+    budget: Decimal | None = None
+    actual_total: Decimal | None = None
+    actual_general_budget: Decimal | None = None
+    actual_gov_fund: Decimal | None = None
+    actual_non_fiscal: Decimal | None = None
+    execution_rate_text: str = ""  # the 预算支出执行率 as printed ("99.74%"), verbatim
+    annual_goal: str = ""
+    overall_completion: str = ""
+    indicators: dict[str, IndicatorCell] = field(default_factory=dict)
+    problems: str = ""
+    rectification: str = ""
+    overrides: list[ScoreOverride] = field(default_factory=list)
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """The recomputed 预算支出执行率 (percent, 2 decimals half-up)."""
+        return money.execution_rate(self.actual_total, self.budget)
+
+    @property
+    def reported_execution_rate(self) -> Decimal | None:
+        """The printed rate parsed, or ``None`` if blank or unreadable."""
+        try:
+            return money.parse_rate(self.execution_rate_text)
+        except ValueError:
+            return None
+
+    @property
+    def actual_parts_sum(self) -> Decimal | None:
+        """一般公共预算 + 政府性基金预算 + 非财政拨款资金 (missing parts count as 0; all missing → None)."""
+        parts = [self.actual_general_budget, self.actual_gov_fund, self.actual_non_fiscal]
+        if all(p is None for p in parts):
+            return None
+        return sum((p for p in parts if p is not None), Decimal(0))
+
+    def indicator(self, key: str) -> IndicatorCell:
+        return self.indicators.get(key) or IndicatorCell()
+
+    def sorted_indicators(self) -> list[tuple[str, IndicatorCell]]:
+        return sorted(self.indicators.items(), key=lambda kv: KIND_ORDER.get(kv[0], 99))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The computed 合计 row."""
+
+    budget: Decimal
+    actual_total: Decimal
+    actual_general_budget: Decimal
+    actual_gov_fund: Decimal
+    actual_non_fiscal: Decimal
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return money.execution_rate(self.actual_total, self.budget)
+
+
+@dataclass
+class Table:
+    """A department's 预算项目绩效自评情况公开表 for one year."""
+
+    year: int
+    department: str
+    projects: list[Project] = field(default_factory=list)
+    money_unit: MoneyUnit = MoneyUnit.WAN_YUAN
+    attachment: str = ""  # "附件2-3"
+    title: str = ""  # verbatim; see default_title()
+    department_short: str = ""  # "区工商联" — used for the default title
+    columns_note: str = ""
+    layout: tuple[str, ...] = DISCLOSURE_2019  # indicator columns this table shows
+
+    def default_title(self) -> str:
+        short = self.department_short or self.department
+        return f"{self.year}年度{short}部门预算项目绩效自评情况公开表"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.default_title()
+
+    def totals(self) -> Totals:
+        """Sum each amount column over all projects (missing amounts count as 0)."""
+        sums = {f: Decimal("0.00") for f in AMOUNT_FIELDS}
+        for p in self.projects:
+            for f in AMOUNT_FIELDS:
+                v = getattr(p, f)
+                if v is not None:
+                    sums[f] += v
+        return Totals(**sums)
+
+    def converted(self, unit: MoneyUnit) -> "Table":
+        """A copy of the table with every amount converted exactly to ``unit``."""
+        if unit is self.money_unit:
+            return self
+        projects = []
+        for p in self.projects:
+            changes = {f: money.convert(getattr(p, f), self.money_unit, unit)
+                       for f in AMOUNT_FIELDS if getattr(p, f) is not None}
+            projects.append(replace(p, **changes))
+        return replace(self, projects=projects, money_unit=unit)

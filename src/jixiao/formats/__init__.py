@@ -1,0 +1,1 @@
+"""File formats on top of the core: each module reads or writes one format."""

@@ -1,0 +1,24 @@
+"""Shared fixtures. The seed table (text as pdftotext made it, and its golden transcription)
+is copied into tests/fixtures so the suite does not depend on ../shared being present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_TEXT = FIXTURES / "000_68657388ac173f3b.txt"
+GOLDEN = FIXTURES / "selfeval-2019-longgang-gsl.golden.json"
+
+
+@pytest.fixture
+def golden_path() -> Path:
+    return GOLDEN
+
+
+@pytest.fixture
+def seed_table():
+    from jixiao.formats import table_json
+
+    return table_json.load(GOLDEN)

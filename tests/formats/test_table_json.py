@@ -1,0 +1,64 @@
+import json
+
+import pytest
+
+from jixiao.errors import InputError
+from jixiao.formats import table_json
+
+
+def test_golden_round_trip(golden_path):
+    table = table_json.load(golden_path)
+    assert json.loads(table_json.dumps(table)) == json.loads(golden_path.read_text("utf-8"))
+
+
+def _doc(golden_path):
+    return json.loads(golden_path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "mutate, path, words",
+    [
+        (lambda d: d.pop("department"), "$.department", "missing"),
+        (lambda d: d.__setitem__("money_unit", "美元"), "$.money_unit", "unknown money unit"),
+        (lambda d: d["projects"][2].__setitem__("budget", "两百万"), "$.projects[2].budget", "not a number"),
+        (lambda d: d["projects"][0].__setitem__("budget", [1]), "$.projects[0].budget", "an array"),
+        (lambda d: d.__setitem__("projects", {}), "$.projects", "expected an array"),
+        (lambda d: d["projects"][1].__setitem__("name", 5), "$.projects[1].name", "expected a string"),
+        (lambda d: d["projects"][1].__setitem__("buget", "1"), "$.projects[1].buget", "unknown field"),
+        (lambda d: d["projects"][0]["indicators"].__setitem__("foo", {}), "$.projects[0].indicators.foo", "unknown indicator"),
+        (lambda d: d.__setitem__("year", "二〇一九"), "$.year", "integer"),
+    ],
+)
+def test_bad_documents_name_the_path(golden_path, mutate, path, words):
+    doc = _doc(golden_path)
+    mutate(doc)
+    with pytest.raises(InputError) as exc:
+        table_json.loads(json.dumps(doc, ensure_ascii=False), source="t.json")
+    assert exc.value.path == path
+    assert words in exc.value.message_en
+    assert exc.value.message_zh
+    assert "t.json" in exc.value.describe()
+
+
+def test_malformed_json_reports_line():
+    with pytest.raises(InputError) as exc:
+        table_json.loads('{\n "year": 2019,\n', source="x.json")
+    assert "line" in exc.value.message_en and "行" in exc.value.message_zh
+
+
+def test_not_utf8():
+    with pytest.raises(InputError):
+        table_json.loads("年度".encode("gbk"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError) as exc:
+        table_json.load(tmp_path / "none.json")
+    assert "not found" in exc.value.message_en
+
+
+def test_dump_is_atomic(tmp_path, seed_table, monkeypatch):
+    out = tmp_path / "t.json"
+    table_json.dump(seed_table, out)
+    assert table_json.load(out).totals() == seed_table.totals()
+    assert [p.name for p in tmp_path.iterdir()] == ["t.json"]
