@@ -1,0 +1,578 @@
+"""Checks: a catalogue of findings about a self-evaluation table.
+
+Each check is a small function registered under a stable code with a severity:
+
+* ``JX1xx`` amounts and rates (arithmetic that must reconcile),
+* ``JX2xx`` indicator cells (年度指标内容 / 完成情况),
+* ``JX3xx`` text columns (问题, 整改情况, goals),
+* ``JX4xx`` the table as a whole (duplicates, numbering, title).
+
+A check yields ``(column, detail_zh, detail_en)``; the runner turns that into a
+:class:`Finding` that names the project and the column in Chinese and English.
+Thresholds live in :class:`CheckConfig`; every check and setting is documented in
+docs/checks.md (a test fails when one is not). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import InputError
+from . import money
+from .model import AMOUNT_FIELDS, COLUMN_NAMES, Project, Table
+from .taxonomy import DISCLOSURE_2019, KIND_BY_KEY
+
+try:  # the indicators engineer's parser; checks fall back to a regex until it exists
+    from .targets import parse_cell as _parse_cell
+except ImportError:  # pragma: no cover - depends on the checkout
+    _parse_cell = None
+
+SEVERITIES = ("error", "warning", "info")
+
+COLUMN_NAMES_EN: dict[str, str] = {
+    "seq": "No.",
+    "unit_name": "unit name",
+    "name": "project name",
+    "gov_investment": "government investment project",
+    "budget": "annual budget",
+    "actual_total": "actual spending (total)",
+    "actual_general_budget": "actual spending (general public budget)",
+    "actual_gov_fund": "actual spending (government fund budget)",
+    "actual_non_fiscal": "actual spending (non-fiscal funds)",
+    "execution_rate": "budget execution rate",
+    "annual_goal": "annual performance goal",
+    "overall_completion": "overall goal completion",
+    "problems": "problems in execution",
+    "rectification": "rectification",
+}
+
+
+# ---------------------------------------------------------------------------
+# Findings and configuration
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    project_seq: int | None
+    project_name: str
+    column: str  # model field name: "budget", "indicators.quantity.target", "" for the whole row
+    message_zh: str
+    message_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "project_seq": self.project_seq,
+                "project_name": self.project_name, "column": self.column,
+                "message_zh": self.message_zh, "message_en": self.message_en}
+
+
+DEFAULT_PLACEHOLDERS: tuple[str, ...] = (
+    "无", "暂无", "/", "／", "\\", "-", "--", "—", "——", "－", "–", "空", "略", "不适用", "N/A", "NA", "n/a",
+)
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Thresholds and switches of the checks (defaults documented in docs/checks.md)."""
+
+    # JX301: a project below this execution rate (percent) must state its problems.
+    low_rate_threshold: Decimal = Decimal("90")
+    # JX203: "every indicator 100% complete" is doubtful below this execution rate.
+    all_complete_rate_threshold: Decimal = Decimal("90")
+    # JX104: execution rate above this (percent) is an error.
+    max_rate: Decimal = Decimal("100")
+    # JX101: allowed |合计 − (一般公共预算 + 政府性基金 + 非财政拨款)| in the table's money unit.
+    sum_tolerance: Decimal = Decimal("0")
+    # JX102: allowed |reported − recomputed| execution rate, in percentage points.
+    rate_tolerance: Decimal = Decimal("0")
+    # JX201, JX3xx: cell texts that mean "nothing written" (compared after trimming spaces and 。).
+    placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS
+    # JX401: "table" flags the same project name anywhere in the table, "unit" only within one 单位.
+    duplicate_scope: str = "table"
+    # Codes of checks to skip, e.g. ["JX202"].
+    disabled: tuple[str, ...] = ()
+    # Severity overrides by code, e.g. {"JX202": "info"}.
+    severity: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str | None = None) -> "CheckConfig":
+        """Build from a parsed JSON object; unknown keys and bad values raise InputError."""
+
+        def fail(path: str, zh: str, en: str) -> InputError:
+            return InputError(zh, en, source=source, path=path)
+
+        if not isinstance(data, dict):
+            raise fail("$", "检查配置应为 JSON 对象", "check configuration must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise fail(f"$.{unknown[0]}", "未知的配置项（拼写错误？）",
+                       f"unknown setting (a typo?); known: {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        for name in ("low_rate_threshold", "all_complete_rate_threshold", "max_rate", "sum_tolerance",
+                     "rate_tolerance"):
+            if name in data:
+                values[name] = _decimal_setting(data[name], f"$.{name}", fail)
+        if "placeholders" in data:
+            values["placeholders"] = tuple(_string_list(data["placeholders"], "$.placeholders", fail))
+        if "duplicate_scope" in data:
+            if data["duplicate_scope"] not in ("table", "unit"):
+                raise fail("$.duplicate_scope", "应为 table 或 unit", "must be \"table\" or \"unit\"")
+            values["duplicate_scope"] = data["duplicate_scope"]
+        if "disabled" in data:
+            codes = _string_list(data["disabled"], "$.disabled", fail)
+            for i, code in enumerate(codes):
+                if code not in CHECKS:
+                    raise fail(f"$.disabled[{i}]", f"未知的检查代码：{code}", f"unknown check code {code!r}")
+            values["disabled"] = tuple(codes)
+        if "severity" in data:
+            sev = data["severity"]
+            if not isinstance(sev, dict):
+                raise fail("$.severity", "应为对象（检查代码 → 级别）", "expected an object (code → severity)")
+            for code, level in sev.items():
+                if code not in CHECKS:
+                    raise fail(f"$.severity.{code}", f"未知的检查代码：{code}", f"unknown check code {code!r}")
+                if level not in SEVERITIES:
+                    raise fail(f"$.severity.{code}", "级别应为 error、warning 或 info",
+                               "severity must be error, warning or info")
+            values["severity"] = dict(sev)
+        return cls(**values)
+
+
+def _decimal_setting(value: Any, path: str, fail: Callable[..., InputError]) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise fail(path, "应为数字", "expected a number")
+    try:
+        result = Decimal(str(value))
+    except InvalidOperation:
+        raise fail(path, f"不是数字：{value!r}", f"not a number: {value!r}") from None
+    if not result.is_finite() or result < 0:
+        raise fail(path, "应为非负数", "expected a non-negative number")
+    return result
+
+
+def _string_list(value: Any, path: str, fail: Callable[..., InputError]) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(path, "应为文本数组", "expected an array of strings")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# The catalogue
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str
+    scope: str  # "project" or "table"
+    title_zh: str
+    title_en: str
+    func: Callable[..., Iterable[tuple]]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def _register(code: str, severity: str, scope: str, title_zh: str, title_en: str):
+    def deco(func):
+        assert code not in CHECKS and severity in SEVERITIES
+        CHECKS[code] = Check(code, severity, scope, title_zh, title_en, func)
+        return func
+    return deco
+
+
+def project_check(code, severity, title_zh, title_en):
+    return _register(code, severity, "project", title_zh, title_en)
+
+
+def table_check(code, severity, title_zh, title_en):
+    return _register(code, severity, "table", title_zh, title_en)
+
+
+class _Context:
+    """What the project checks share: config, layout, and per-project computed values."""
+
+    __slots__ = ("config", "table", "layout", "placeholders", "rate")
+
+    def __init__(self, table: Table | None, config: CheckConfig):
+        self.config = config
+        self.table = table
+        self.layout = table.layout if table is not None else DISCLOSURE_2019
+        self.placeholders = frozenset(config.placeholders)
+        self.rate: Decimal | None = None
+
+    def is_blank(self, text: str) -> bool:
+        """Empty or a placeholder such as 无, /, —."""
+        t = text.strip().rstrip("。.").strip()
+        return t == "" or t in self.placeholders
+
+
+# --------------------------- JX1xx amounts and rates ------------------------
+
+
+def _fmt(v: Decimal) -> str:
+    return money.format_amount(v)
+
+
+@project_check("JX101", "error", "实际支出合计不等于各来源之和",
+               "actual total differs from the sum of its sources")
+def check_actual_sum(p: Project, ctx: _Context):
+    parts = p.actual_parts_sum
+    if parts is None or p.actual_total is None:
+        return
+    diff = p.actual_total - parts
+    if abs(diff) > ctx.config.sum_tolerance:
+        yield ("actual_total",
+               f"合计 {_fmt(p.actual_total)} ≠ 一般公共预算 + 政府性基金 + 非财政拨款 = {_fmt(parts)}（差 {_fmt(diff)}）",
+               f"total {_fmt(p.actual_total)} ≠ general budget + government fund + non-fiscal = {_fmt(parts)} "
+               f"(difference {_fmt(diff)})")
+
+
+@project_check("JX102", "error", "填报的执行率与重算值不符",
+               "reported execution rate differs from the recomputed one")
+def check_reported_rate(p: Project, ctx: _Context):
+    if ctx.rate is None or not p.execution_rate_text.strip():
+        return
+    reported = p.reported_execution_rate
+    if reported is not None and abs(reported - ctx.rate) > ctx.config.rate_tolerance:
+        yield ("execution_rate",
+               f"填报 {p.execution_rate_text.strip()}，按 实际支出合计 ÷ 预算 重算为 {money.format_rate(ctx.rate)}",
+               f"reported {p.execution_rate_text.strip()}, recomputed actual ÷ budget = {money.format_rate(ctx.rate)}")
+
+
+@project_check("JX103", "warning", "执行率无法识别", "execution rate is not a readable percentage")
+def check_rate_readable(p: Project, ctx: _Context):
+    text = p.execution_rate_text.strip()
+    if text and p.reported_execution_rate is None:
+        yield ("execution_rate", f"「{text}」不是百分数（应形如 99.74%）",
+               f"{text!r} is not a percentage (expected e.g. 99.74%)")
+
+
+@project_check("JX104", "error", "执行率超过上限", "execution rate above the maximum")
+def check_rate_above_max(p: Project, ctx: _Context):
+    if ctx.rate is not None and ctx.rate > ctx.config.max_rate:
+        yield ("execution_rate",
+               f"执行率 {money.format_rate(ctx.rate)} 超过 {ctx.config.max_rate}%（支出超预算）",
+               f"execution rate {money.format_rate(ctx.rate)} exceeds {ctx.config.max_rate}% (spent over budget)")
+
+
+@project_check("JX105", "error", "金额为负数", "negative amount")
+def check_negative(p: Project, ctx: _Context):
+    for f in AMOUNT_FIELDS:
+        v = getattr(p, f)
+        if v is not None and v < 0:
+            yield (f, f"金额为负数：{_fmt(v)}", f"negative amount: {_fmt(v)}")
+
+
+@project_check("JX106", "error", "缺少预算或实际支出", "budget or actual spending missing")
+def check_missing(p: Project, ctx: _Context):
+    for f in ("budget", "actual_total"):
+        if getattr(p, f) is None:
+            yield (f, "金额缺失（空白）", "amount missing (blank)")
+
+
+@project_check("JX107", "warning", "缺少实际支出的资金来源", "sources of actual spending missing")
+def check_parts_missing(p: Project, ctx: _Context):
+    if p.actual_total is not None and p.actual_total != 0 and p.actual_parts_sum is None:
+        yield ("actual_general_budget",
+               "一般公共预算、政府性基金、非财政拨款均为空，无法核对合计",
+               "general budget, government fund and non-fiscal columns are all blank; the total cannot be verified")
+
+
+@project_check("JX108", "error", "预算为零却有支出", "spending with a zero budget")
+def check_zero_budget(p: Project, ctx: _Context):
+    if p.budget is not None and p.budget == 0 and p.actual_total is not None and p.actual_total > 0:
+        yield ("budget", f"预算为 0，实际支出 {_fmt(p.actual_total)}，执行率无法计算",
+               f"budget is 0 but {_fmt(p.actual_total)} was spent; the execution rate is undefined")
+
+
+# --------------------------- JX2xx indicators -------------------------------
+
+
+def _kind_label(key: str) -> tuple[str, str]:
+    k = KIND_BY_KEY.get(key)
+    return (k.name, k.name_en.lower() + " indicator") if k else (key, key)
+
+
+@project_check("JX201", "warning", "指标单元格为空或占位", "indicator cell empty or a placeholder")
+def check_blank_indicators(p: Project, ctx: _Context):
+    blank = ctx.is_blank
+    for key in ctx.layout:
+        cell = p.indicators.get(key)
+        target_blank = cell is None or blank(cell.target)
+        actual_blank = cell is None or blank(cell.actual)
+        if target_blank and actual_blank:
+            yield (f"indicators.{key}", "年度指标内容与完成情况均为空或占位（无、/、—）",
+                   "both the annual target and the completion are blank or a placeholder (无, /, —)")
+        elif target_blank:
+            yield (f"indicators.{key}.target", f"年度指标内容为空或占位「{cell.target.strip()}」",
+                   f"annual target is blank or a placeholder {cell.target.strip()!r}")
+        elif actual_blank:
+            yield (f"indicators.{key}.actual", f"完成情况为空或占位「{cell.actual.strip()}」",
+                   f"completion is blank or a placeholder {cell.actual.strip()!r}")
+
+
+# A measurable value: a number (Arabic or Chinese numerals, as in 「电脑3台」「两次」) or a deadline.
+_NUMBER_RE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万][个人次项家场期件批台名所类]|(?:半年|季度|年底|月底|月前|日前|年内)")
+_MEASURABLE_KINDS = frozenset({"quantity", "deadline"})
+_measurable_cache: dict[str, tuple[str, ...]] = {}
+_CACHE_LIMIT = 200_000
+
+
+def unmeasurable_items(target: str) -> tuple[str, ...]:
+    """The 三级 items of a target cell that carry no number and no deadline.
+
+    Uses :func:`jixiao.core.targets.parse_cell` when present (an item of kind
+    quantity or deadline is measurable), otherwise a regex. Memoised by text: real and
+    generated tables repeat the same target texts many times.
+    """
+    hit = _measurable_cache.get(target)
+    if hit is not None:
+        return hit
+    if _parse_cell is not None:
+        items = _parse_cell(target)
+        result = tuple(it.text for it in items if it.kind not in _MEASURABLE_KINDS)
+        if not items:
+            result = (target.strip(),)
+    else:
+        parts = [s.strip() for s in re.split(r"[；;\n]", target) if s.strip()]
+        result = tuple(s for s in parts if not _NUMBER_RE.search(s)) if parts else (target.strip(),)
+    if len(_measurable_cache) >= _CACHE_LIMIT:
+        _measurable_cache.clear()
+    _measurable_cache[target] = result
+    return result
+
+
+@project_check("JX202", "warning", "产出指标目标没有可衡量的值",
+               "output target has no measurable value")
+def check_measurable_targets(p: Project, ctx: _Context):
+    for key in ("quantity", "quality", "timeliness", "cost"):
+        cell = p.indicators.get(key)
+        if cell is None or ctx.is_blank(cell.target):
+            continue
+        vague = unmeasurable_items(cell.target)
+        if vague:
+            shown = "；".join(vague)
+            if len(shown) > 60:
+                shown = shown[:59] + "…"
+            yield (f"indicators.{key}.target",
+                   f"目标没有数值或时限：「{shown}」",
+                   f"target has no number or deadline: {shown!r}")
+
+
+# A completion cell that claims 100%: bare 「100%」「100.00%」, or 完成率/满意度/合格率… 100% with no other percentage.
+_BARE_100_RE = re.compile(r"\s*100(?:\.0+)?\s*[%％]\s*[。.]?\s*")
+_CLAIM_100_RE = re.compile(r"(?:率|满意度|完成|达成|达标)\s*(?:为|达到|达|是|均为)?\s*100(?:\.0+)?\s*[%％]")
+_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def claims_full_completion(actual: str) -> bool:
+    if _BARE_100_RE.fullmatch(actual):
+        return True
+    if not _CLAIM_100_RE.search(actual):
+        return False
+    return all(Decimal(n) == 100 for n in _PERCENT_RE.findall(actual))
+
+
+@project_check("JX203", "warning", "全部指标称100%完成但执行率偏低",
+               "every indicator claimed 100% complete while the execution rate is low")
+def check_all_complete_low_rate(p: Project, ctx: _Context):
+    if ctx.rate is None or ctx.rate >= ctx.config.all_complete_rate_threshold:
+        return
+    filled = [c.actual for c in p.indicators.values() if not ctx.is_blank(c.actual)]
+    if filled and all(claims_full_completion(a) for a in filled):
+        yield ("indicators",
+               f"全部 {len(filled)} 项指标填报 100% 完成，但执行率仅 {money.format_rate(ctx.rate)}"
+               f"（低于 {ctx.config.all_complete_rate_threshold}%）",
+               f"all {len(filled)} indicators claim 100% completion but the execution rate is only "
+               f"{money.format_rate(ctx.rate)} (below {ctx.config.all_complete_rate_threshold}%)")
+
+
+# Completion written as a target: a comparison operator in the 完成情况 cell (「满意度≥99%」).
+_TARGET_OP_RE = re.compile(r"[≥≧≤≦＞＜<>]|>=|<=|不低于|不少于|不小于|不超过|不高于")
+# Target written as a completion: past tense in the 年度指标内容 cell (「已完成…」).
+_DONE_RE = re.compile(r"^已|已经?完成|已全部|实际完成")
+_TRIM_RE = re.compile(r"[\s。.；;，,]+")
+
+
+@project_check("JX204", "warning", "年度指标内容与完成情况互相照抄或错位",
+               "target restates the completion or vice versa")
+def check_restated(p: Project, ctx: _Context):
+    for key, cell in p.indicators.items():
+        t, a = cell.target, cell.actual
+        if ctx.is_blank(t) or ctx.is_blank(a):
+            continue
+        if _TRIM_RE.sub("", t) == _TRIM_RE.sub("", a):
+            yield (f"indicators.{key}", "完成情况与年度指标内容完全相同（照抄目标）",
+                   "the completion repeats the annual target word for word")
+        elif _TARGET_OP_RE.search(a):
+            yield (f"indicators.{key}.actual", f"完成情况写成了目标值「{a.strip()}」，应写实际完成值",
+                   f"the completion states a target {a.strip()!r}; write the value actually achieved")
+        elif _DONE_RE.search(t):
+            yield (f"indicators.{key}.target", f"年度指标内容写成了完成情况「{t.strip()}」，应写年初目标",
+                   f"the annual target states a completion {t.strip()!r}; write the target set at the start of the year")
+
+
+@project_check("JX205", "info", "版式之外的指标列有内容", "indicator outside the table's layout")
+def check_outside_layout(p: Project, ctx: _Context):
+    for key, cell in p.indicators.items():
+        if key not in ctx.layout and not (ctx.is_blank(cell.target) and ctx.is_blank(cell.actual)):
+            yield (f"indicators.{key}", "该指标列不在本表版式中，公开表不会显示",
+                   "this indicator column is not in the table's layout and will not be shown in the disclosure")
+
+
+# --------------------------- JX3xx text and problems ------------------------
+
+
+@project_check("JX301", "warning", "执行率偏低却未说明问题", "low execution rate with no problem stated")
+def check_low_rate_no_problem(p: Project, ctx: _Context):
+    if ctx.rate is not None and ctx.rate < ctx.config.low_rate_threshold and ctx.is_blank(p.problems):
+        yield ("problems",
+               f"执行率 {money.format_rate(ctx.rate)} 低于 {ctx.config.low_rate_threshold}%，但“项目执行中存在的问题”为空或“无”",
+               f"execution rate {money.format_rate(ctx.rate)} is below {ctx.config.low_rate_threshold}% "
+               "but no problem is stated")
+
+
+@project_check("JX302", "warning", "有问题却无整改情况", "problems stated but no rectification")
+def check_problem_no_rectification(p: Project, ctx: _Context):
+    if not ctx.is_blank(p.problems) and ctx.is_blank(p.rectification):
+        yield ("rectification", "已列出存在的问题，但整改情况为空或“无”",
+               "problems are stated but the rectification is blank or 无")
+
+
+@project_check("JX303", "warning", "年初绩效目标或整体完成情况为空",
+               "annual goal or overall completion blank")
+def check_goals(p: Project, ctx: _Context):
+    for f in ("annual_goal", "overall_completion"):
+        if ctx.is_blank(getattr(p, f)):
+            yield (f, "为空或占位", "blank or a placeholder")
+
+
+@project_check("JX304", "error", "项目名称为空", "project name blank")
+def check_name(p: Project, ctx: _Context):
+    if not p.name.strip():
+        yield ("name", "项目名称为空", "the project name is blank")
+
+
+# --------------------------- JX4xx table-level ------------------------------
+
+
+@table_check("JX401", "warning", "项目名称重复", "duplicate project name")
+def check_duplicate_names(table: Table, config: CheckConfig):
+    seen: dict[tuple[str, str], Project] = {}
+    by_unit = config.duplicate_scope == "unit"
+    for p in table.projects:
+        name = "".join(p.name.split())
+        if not name:
+            continue
+        key = (p.unit_name.strip() if by_unit else "", name)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = p
+        else:
+            yield (p, "name", f"与序号 {first.seq} 的项目名称重复",
+                   f"same name as project No. {first.seq}")
+
+
+@table_check("JX402", "warning", "序号重复或不连续", "numbering (序号) duplicated or out of sequence")
+def check_numbering(table: Table, config: CheckConfig):
+    for i, p in enumerate(table.projects, start=1):
+        if p.seq != i:
+            yield (p, "seq", f"第 {i} 行的序号为 {p.seq}（应为 {i}）",
+                   f"row {i} is numbered {p.seq} (expected {i})")
+            return  # one finding is enough: every later row would repeat it
+
+
+_TITLE_YEAR_RE = re.compile(r"(\d{4})\s*年")
+
+
+@table_check("JX403", "warning", "标题年度与表格年度不一致", "title year differs from the table year")
+def check_title_year(table: Table, config: CheckConfig):
+    m = _TITLE_YEAR_RE.search(table.title or "")
+    if m and int(m.group(1)) != table.year:
+        yield (None, "title", f"标题写 {m.group(1)} 年，表格年度为 {table.year}",
+               f"the title says {m.group(1)}, the table year is {table.year}")
+
+
+@table_check("JX404", "warning", "表格没有项目", "table has no projects")
+def check_not_empty(table: Table, config: CheckConfig):
+    if not table.projects:
+        yield (None, "projects", "表格没有任何项目", "the table has no projects")
+
+
+# ---------------------------------------------------------------------------
+# Running
+
+
+def column_label(column: str) -> tuple[str, str]:
+    """Chinese and English names of a finding's column (``indicators.quantity.target`` → 数量指标·年度指标内容)."""
+    if column.startswith("indicators"):
+        parts = column.split(".")
+        if len(parts) == 1:
+            return "绩效指标", "indicators"
+        zh, en = _kind_label(parts[1])
+        if len(parts) == 3:
+            side_zh, side_en = (("年度指标内容", "annual target") if parts[2] == "target"
+                                else ("完成情况", "completion"))
+            return f"{zh}·{side_zh}", f"{en}, {side_en}"
+        return zh, en
+    if column == "title":
+        return "标题", "title"
+    if column == "projects":
+        return "项目", "projects"
+    return COLUMN_NAMES.get(column, column), COLUMN_NAMES_EN.get(column, column)
+
+
+def _finding(code: str, severity: str, p: Project | None, column: str, zh: str, en: str) -> Finding:
+    col_zh, col_en = column_label(column)
+    if p is None:
+        return Finding(code, severity, None, "", column, f"{col_zh}：{zh}", f"{col_en}: {en}")
+    name = p.name.strip()
+    return Finding(code, severity, p.seq, p.name, column,
+                   f"项目 {p.seq}「{name}」{col_zh}：{zh}",
+                   f"project {p.seq} “{name}”, {col_en}: {en}")
+
+
+def _active(config: CheckConfig, scope: str) -> list[tuple[str, str, Callable]]:
+    return [(c.code, config.severity.get(c.code, c.severity), c.func)
+            for c in CHECKS.values() if c.scope == scope and c.code not in config.disabled]
+
+
+def _run_project(p: Project, ctx: _Context, active: list) -> Iterator[Finding]:
+    ctx.rate = p.execution_rate
+    for code, severity, func in active:
+        for column, zh, en in func(p, ctx):
+            yield _finding(code, severity, p, column, zh, en)
+
+
+def check_project(project: Project, table: Table | None = None, config: CheckConfig | None = None) -> list[Finding]:
+    """Findings of the project-level checks (JX1xx–JX3xx) for one project."""
+    config = config or CheckConfig()
+    return list(_run_project(project, _Context(table, config), _active(config, "project")))
+
+
+def check_table(table: Table, config: CheckConfig | None = None) -> list[Finding]:
+    """Every finding for the table: project checks in row order, then table-level checks."""
+    config = config or CheckConfig()
+    ctx = _Context(table, config)
+    active = _active(config, "project")
+    findings: list[Finding] = []
+    for p in table.projects:
+        findings.extend(_run_project(p, ctx, active))
+    for code, severity, func in _active(config, "table"):
+        for p, column, zh, en in func(table, config):
+            findings.append(_finding(code, severity, p, column, zh, en))
+    return findings
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
