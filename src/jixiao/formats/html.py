@@ -1,0 +1,176 @@
+"""The 附件2-3 disclosure table as one standalone, printable HTML page.
+
+The page is also the source of the PDF (:mod:`jixiao.formats.pdf_render`), so its CSS is
+print CSS first: A3 landscape, the header (``thead``) repeated on every page, page
+``x / y`` in the footer. It loads nothing: the CSS is inline and fonts are named by their
+system names (the PDF renderer adds the embedded font).
+
+Markup is semantic for screen readers: ``caption`` (title, stamp line, unit), ``colgroup``
+per top-level header, ``th scope="col|colgroup"`` in the merged multi-level header from
+:mod:`jixiao.formats.headers` (the one definition of the header), ``th scope="row"`` for
+the project name, and the computed 合计 row in ``tfoot``.
+
+Every text is escaped with :func:`html.escape`; nothing from the table reaches the page
+unescaped (the tests put ``<script>`` in every field).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from html import escape
+from importlib import resources
+
+from ..core.model import Table
+from ..errors import InputError
+from . import headers
+from .headers import AMOUNT, BOOL, RATE, SEQ, TEXT, Column
+
+# The project name heads its row for screen readers (th scope="row").
+ROW_HEADER_KEY = "name"
+
+# CSS classes per column kind: amounts and rates right-aligned, short codes centred.
+_KIND_CLASS = {SEQ: "c", BOOL: "c", AMOUNT: "n", RATE: "n"}
+
+STAMP_LABEL = "部门名称（盖章）："
+UNIT_LABEL = "单位："
+
+
+def _e(text: object) -> str:
+    return escape("" if text is None else str(text), quote=True)
+
+
+def print_css() -> str:
+    """The page's CSS (``formats/templates/print.css``), inlined into every page."""
+    return (resources.files(__package__) / "templates" / "print.css").read_text(encoding="utf-8")
+
+
+def _attachment_label(table: Table) -> str:
+    label = table.attachment.strip()
+    if label and not label.endswith(("：", ":")):
+        label += "："
+    return label
+
+
+# Fixed-width columns (numbers, 序号, 是/否): at least this many Latin widths, so that
+# "100.00%" and "1234.56" stay on one line at 7pt.
+_MIN_FIXED_WIDTH = {RATE: 12.0, AMOUNT: 10.0}
+# Text columns share the rest in proportion to the square root of their mean text width
+# (this minimises the summed cell heights), kept between these multiples of the hint.
+_TEXT_WIDTH_RANGE = (0.8, 2.5)
+# Rows sampled to measure text: enough to be representative, cheap for 200 000 rows.
+_WIDTH_SAMPLE_ROWS = 500
+
+
+def text_width(text: str) -> int:
+    """Display width in Latin character widths: a CJK (wide) character counts 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(table: Table, columns: list[Column]) -> list[float]:
+    """Column widths in percent of the table width, adapted to the table's text.
+
+    Numbers keep their width hint (from :mod:`headers`); text columns get more room when
+    they hold more text, so a project with long indicator cells takes fewer lines (the
+    seed's six projects fit on one A3 page).
+    """
+    sample = table.projects[:_WIDTH_SAMPLE_ROWS]
+    widths: list[float] = []
+    text_cols: list[int] = []
+    for i, c in enumerate(columns):
+        if c.kind == TEXT and c.key != "unit_name":
+            text_cols.append(i)
+            widths.append(0.0)
+        else:
+            widths.append(max(c.width, _MIN_FIXED_WIDTH.get(c.kind, 0.0)))
+    hint_total = sum(c.width for c in columns)
+    room = max(hint_total - sum(widths), 1.0)  # what the hints leave for text columns
+    lo, hi = _TEXT_WIDTH_RANGE
+    wants = {}
+    for i in text_cols:
+        mean = sum(text_width(headers.column_text(p, columns[i])) for p in sample) / len(sample)
+        wants[i] = max(mean, 1.0) ** 0.5
+    scale = room / sum(wants.values()) if wants else 0.0
+    for i in text_cols:
+        hint = columns[i].width
+        widths[i] = min(max(wants[i] * scale, hint * lo), hint * hi)
+    total = sum(widths)
+    return [w / total * 100 for w in widths]
+
+
+def _colgroups(table: Table, columns: list[Column]) -> str:
+    """One ``colgroup`` per top-level header cell (the units ``scope="colgroup"`` names)."""
+    widths = column_widths(table, columns)
+    out = []
+    col = 0
+    for cell in (h for h in headers.header_cells(table) if h.row == 0):
+        cols = "".join(
+            f'<col class="k-{_e(columns[i].kind)}" style="width:{widths[i]:.3f}%">'
+            for i in range(col, col + cell.colspan))
+        out.append(f"<colgroup>{cols}</colgroup>")
+        col += cell.colspan
+    return "".join(out)
+
+
+def _thead(table: Table) -> str:
+    rows: dict[int, list[str]] = {}
+    for h in headers.header_cells(table):
+        scope = "colgroup" if h.colspan > 1 else "col"
+        spans = (f' rowspan="{h.rowspan}"' if h.rowspan > 1 else "") + \
+                (f' colspan="{h.colspan}"' if h.colspan > 1 else "")
+        rows.setdefault(h.row, []).append(
+            f'<th scope="{scope}"{spans} data-key="{_e(h.key)}">{_e(h.text)}</th>')
+    return "<thead>" + "".join(f"<tr>{''.join(rows[r])}</tr>" for r in sorted(rows)) + \
+        "</thead>"
+
+
+def _cell(column: Column, text: str, tag: str = "td") -> str:
+    cls = _KIND_CLASS.get(column.kind, "t")
+    scope = ' scope="row"' if tag == "th" else ""
+    return f'<{tag}{scope} class="{cls}">{_e(text)}</{tag}>'
+
+
+def _tbody(table: Table, columns: list[Column]) -> str:
+    rows = []
+    for project in table.projects:
+        cells = "".join(
+            _cell(c, headers.column_text(project, c),
+                  "th" if c.key == ROW_HEADER_KEY else "td")
+            for c in columns)
+        rows.append(f"<tr>{cells}</tr>")
+    return "<tbody>" + "".join(rows) + "</tbody>"
+
+
+def _tfoot(table: Table, columns: list[Column]) -> str:
+    """The computed 合计 row; the label spans the columns before the first amount."""
+    text = headers.totals_text(table, columns)
+    label_span = next((i for i, c in enumerate(columns) if c.kind == AMOUNT), 1) or 1
+    cells = [f'<th scope="row" colspan="{label_span}" class="c">{_e(headers.TOTAL_LABEL)}</th>']
+    cells += [_cell(c, text[c.key] if c.kind in (AMOUNT, RATE) else "")
+              for c in columns[label_span:]]
+    return f'<tfoot><tr class="totals">{"".join(cells)}</tr></tfoot>'
+
+
+def render_disclosure_html(table: Table) -> str:
+    """The standalone HTML page of the 附件2-3 table (title, stamp line, header, rows, 合计)."""
+    if not table.projects:
+        raise InputError("表中没有项目，无法导出公开表", "the table has no projects; nothing to export")
+    columns = headers.body_columns(table)
+    title = table.display_title
+    attachment = _attachment_label(table)
+    attachment_html = f'<p class="attachment">{_e(attachment)}</p>' if attachment else ""
+    caption = (
+        f'<caption><span class="title">{_e(title)}</span>'
+        f'<span class="meta"><span class="stamp">{_e(STAMP_LABEL)}{_e(table.department)}</span>'
+        f'<span class="unit">{_e(UNIT_LABEL)}{_e(table.money_unit.value)}</span></span>'
+        "</caption>")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n"
+        f'<meta name="description" content="{_e(title)}">\n'
+        f"<style>\n{print_css()}\n</style>\n</head>\n<body>\n"
+        f"{attachment_html}\n"
+        f'<table class="disclosure">{caption}{_colgroups(table, columns)}{_thead(table)}'
+        f"{_tbody(table, columns)}{_tfoot(table, columns)}</table>\n"
+        "</body>\n</html>\n")
