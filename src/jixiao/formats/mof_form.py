@@ -1,0 +1,603 @@
+"""The Ministry of Finance 项目支出绩效自评表 (财预〔2020〕10号): one form per project.
+
+The form is laid out once, as a grid of cells with their spans (:func:`build_form`), and
+that grid is rendered twice: to XLSX with openpyxl (one sheet per project) and to HTML
+(one ``<section>`` per project, a page break between) which WeasyPrint turns into PDF.
+Keeping one grid means the spreadsheet and the PDF cannot drift apart.
+
+What goes where (see docs/outputs.md, section "财政部项目支出绩效自评表"):
+
+* 项目资金 — 全年预算数(A) is the table's 项目年度预算金额, 全年执行数(B) its 实际支出合计;
+  当年财政拨款 = 一般公共预算 + 政府性基金预算, 其他资金 = 非财政拨款资金. The disclosure
+  table has no 年初预算数, no 上年结转资金 and no budget split by source, so those cells
+  show "—" rather than a guess.
+* 绩效指标 — one row per 三级 indicator the scoring engine found in a cell
+  (``IndicatorScore.items``); the 一级 and 二级 cells span their rows.
+* 分值/得分 come from :mod:`jixiao.core.scoring`; an evaluator's override is shown as the
+  score, with the suggestion and the reason beside it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import string
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..core import money
+from ..core.model import Project, Table
+from ..errors import InputError
+from .atomic import atomic_path, write_bytes_atomic
+
+N_COLS = 8  # A..H: 一级 · 二级 · 三级 · 年度指标值 · 实际完成值 · 分值 · 得分 · 偏差原因
+DASH = "—"
+FORM_TITLE = "项目支出绩效自评表"
+
+# Excel column widths (in widths of "0"); the PDF uses the same proportions.
+COLUMN_WIDTHS: tuple[float, ...] = (8, 11, 20, 18, 22, 8, 9, 26)
+
+# Text that says "nothing to report" in the 问题/整改 columns of real tables.
+_NOTHING = {"", "无", "无。", "/", "／", "—", "-", "－", "无问题", "暂无", "没有"}
+
+# Characters XML 1.0 (and so XLSX and the PDF's text layer) cannot hold.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# A text cell starting with one of these would be read by Excel, WPS or LibreOffice as a
+# formula (formula injection); such cells are stored as strings explicitly.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+# ---------------------------------------------------------------------------------------
+# The form as a grid
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormCell:
+    """One cell of the form; ``row``/``col`` are 0-based, spans count cells.
+
+    ``role`` decides the rendering: ``label`` (a row label, bold), ``header`` (a column
+    header, bold), ``text`` (wrapped prose), ``money`` / ``score`` (numbers, 0.00),
+    ``rate`` (a percentage, 0.00%), ``center`` (short centred text such as the grade).
+    """
+
+    row: int
+    col: int
+    value: Any
+    role: str = "text"
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class MofForm:
+    """A laid-out form for one project."""
+
+    project: Project
+    title: str
+    subtitle: str
+    sheet_name: str
+    cells: list[FormCell] = field(default_factory=list)
+    n_rows: int = 0
+    indicator_header_row: int = 0  # the header of the 绩效指标 block (repeated on a new page)
+    notes: list[str] = field(default_factory=list)  # the footnote: overrides, rule formulas
+
+
+class _Grid:
+    def __init__(self) -> None:
+        self.cells: list[FormCell] = []
+        self.row = 0
+
+    def put(self, col: int, value: Any, role: str = "text", rowspan: int = 1, colspan: int = 1,
+            row: int | None = None) -> None:
+        self.cells.append(FormCell(self.row if row is None else row, col, value, role, rowspan, colspan))
+
+
+def _clean(text: Any) -> str:
+    return _ILLEGAL.sub("", str(text or "")).strip()
+
+
+def _meaningful(text: str) -> bool:
+    return _clean(text) not in _NOTHING
+
+
+def _sum_or_none(*values: Decimal | None) -> Decimal | None:
+    if all(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), Decimal("0.00"))
+
+
+def _num(value: Decimal | None, role: str) -> tuple[Any, str]:
+    """A number cell, or a dash when the value is unknown."""
+    return (value, role) if value is not None else (DASH, "center")
+
+
+def sheet_name(project: Project, taken: set[str] | None = None) -> str:
+    """``{seq}-{project name}`` made legal for Excel: no ``[]:*?/\\``, at most 31 characters,
+    not starting or ending with an apostrophe, unique among ``taken`` (case-insensitive)."""
+    raw = f"{project.seq}-{_clean(project.name)}"
+    name = re.sub(r"[\[\]:*?/\\]", "_", raw).strip("'") or str(project.seq)
+    name = name[:31]
+    taken_lower = {t.lower() for t in (taken or set())}
+    candidate, n = name, 2
+    while candidate.lower() in taken_lower or candidate.lower() == "history":
+        suffix = f"~{n}"
+        candidate = name[:31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def split_target(text: str) -> tuple[str, str]:
+    """Split one 三级 target such as ``参加党务干部人数≧100`` into the 三级指标 name
+    (``参加党务干部人数``) and the 年度指标值 (``≧100``), using the parser's ``subject``.
+
+    When the parser finds no separate subject (a qualitative text like ``及时``), the whole
+    text is the indicator and its value is shown as "—" rather than repeated.
+    """
+    from ..core import targets
+
+    text = _clean(text)
+    items = targets.parse_cell(text) if text else []
+    if len(items) == 1:
+        subject = _clean(items[0].subject)
+        if subject and subject != text and subject in text:
+            rest = text.replace(subject, "", 1).strip(" ，,。；;：:")
+            if rest:
+                return subject, rest
+    return text, DASH
+
+
+def _override_note(name: str, obj: Any) -> str | None:
+    ov = getattr(obj, "override", None)
+    if ov is None:
+        return None
+    suggested = getattr(obj, "suggested", None)
+    who = "，".join(x for x in (_clean(ov.by), _clean(ov.at)) if x)
+    parts = [f"{name}得分经评价人调整为 {money.format_amount(ov.score)}"]
+    if suggested is not None:
+        parts[0] += f"（系统建议 {money.format_amount(suggested)}）"
+    parts.append(f"理由：{_clean(ov.reason)}")
+    if who:
+        parts.append(f"调整人：{who}")
+    return "；".join(parts) + "。"
+
+
+def _total_override(project: Project, score: Any) -> Any:
+    """The ``total`` override as an object with ``override``/``suggested``, or None."""
+    if getattr(score, "override", None) is not None:
+        return score
+    for ov in project.overrides:
+        if ov.item == "total":
+            return type("TotalOverride", (), {"override": ov, "suggested": getattr(score, "suggested", None)})()
+    return None
+
+
+def build_form(table: Table, project: Project, score: Any, taken_names: set[str] | None = None) -> MofForm:
+    """Lay out the form of ``project`` from its ``ProjectScore``."""
+    form = MofForm(project=project, title=FORM_TITLE, subtitle=f"（{table.year}年度）",
+                   sheet_name=sheet_name(project, taken_names))
+    g = _Grid()
+
+    # 项目名称 / 主管部门 / 实施单位
+    g.put(0, "项目名称", "label", colspan=2)
+    g.put(2, _clean(project.name), "text", colspan=6)
+    g.row += 1
+    g.put(0, "主管部门", "label", colspan=2)
+    g.put(2, _clean(table.department), "text", colspan=3)
+    g.put(5, "实施单位", "label", colspan=2)
+    g.put(7, _clean(project.unit_name), "text")
+    g.row += 1
+
+    # 项目资金
+    ex = score.execution
+    g.put(0, f"项目资金（{table.money_unit.value}）", "label", rowspan=5)
+    for col, head in enumerate(("", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值",
+                                "执行率（B/A）", "得分"), start=1):
+        g.put(col, head, "header")
+    g.row += 1
+    fiscal = _sum_or_none(project.actual_general_budget, project.actual_gov_fund)
+    rate = project.execution_rate
+    rows = [
+        ("年度资金总额", [(DASH, "center"), _num(project.budget, "money"), _num(project.actual_total, "money"),
+                     _num(ex.weight, "score"), _num(rate / 100 if rate is not None else None, "rate"),
+                     _num(ex.score, "score")]),
+        ("其中：当年财政拨款", [(DASH, "center"), (DASH, "center"), _num(fiscal, "money")] + [(DASH, "center")] * 3),
+        ("上年结转资金", [(DASH, "center")] * 6),
+        ("其他资金", [(DASH, "center"), (DASH, "center"), _num(project.actual_non_fiscal, "money")]
+         + [(DASH, "center")] * 3),
+    ]
+    for label, values in rows:
+        g.put(1, label, "label")
+        for col, (value, role) in enumerate(values, start=2):
+            g.put(col, value, role)
+        g.row += 1
+
+    # 年度总体目标
+    g.put(0, "年度总体目标", "label", rowspan=2)
+    g.put(1, "预期目标", "header", colspan=4)
+    g.put(5, "实际完成情况", "header", colspan=3)
+    g.row += 1
+    g.put(1, _clean(project.annual_goal) or DASH, "text", colspan=4)
+    g.put(5, _clean(project.overall_completion) or DASH, "text", colspan=3)
+    g.row += 1
+
+    # 绩效指标
+    form.indicator_header_row = g.row
+    for col, head in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值",
+                                "得分", "偏差原因分析及改进措施")):
+        g.put(col, head, "header")
+    g.row += 1
+
+    unit_note = _unit_explanation(project)
+    notes: list[str] = []
+    for cat in score.categories:
+        cat_start = g.row
+        if not cat.indicators:
+            g.put(1, "（未设置指标）", "center", colspan=4)
+            g.put(5, cat.weight, "score")
+            g.put(6, cat.score, "score")
+            g.put(7, "", "text")
+            g.row += 1
+        for ind in cat.indicators:
+            unit_note = _indicator_rows(g, ind, unit_note)
+        g.put(0, _clean(cat.name), "label", rowspan=g.row - cat_start, row=cat_start)
+        note = _override_note(_clean(cat.name), cat)
+        if note:
+            notes.append(note)
+
+    # 总分 / 评价等级
+    weight_total = sum((c.weight for c in score.categories), Decimal(ex.weight))
+    g.put(0, "总分", "label", colspan=5)
+    g.put(5, weight_total, "score")
+    g.put(6, score.total, "score")
+    g.put(7, "", "text")
+    g.row += 1
+    g.put(0, "评价等级", "label", colspan=5)
+    g.put(5, _clean(score.grade), "center", colspan=3)
+    g.row += 1
+
+    form.cells, form.n_rows = g.cells, g.row
+    form.notes = _notes(project, score, notes, unit_note)
+    return form
+
+
+def _unit_explanation(project: Project) -> str | None:
+    """The unit's own 问题/整改 text, which explains the first deviating indicator."""
+    if not _meaningful(project.problems) and not _meaningful(project.rectification):
+        return None
+    parts = []
+    if _meaningful(project.problems):
+        parts.append(f"存在问题：{_clean(project.problems)}")
+    if _meaningful(project.rectification):
+        parts.append(f"改进措施：{_clean(project.rectification)}")
+    return "；".join(parts)
+
+
+def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
+    """Rows of one 二级 cell; returns the unit note if it is still to be placed."""
+    from ..core.taxonomy import KIND_BY_KEY
+
+    kind = KIND_BY_KEY.get(ind.kind)
+    kind_name = kind.name if kind else _clean(ind.kind)
+    start = g.row
+    items = list(ind.items)
+    overridden = getattr(ind, "override", None) is not None
+
+    deviation = [_clean(ind.deviation)] if _clean(ind.deviation) else []
+    if deviation and unit_note:
+        deviation.append(unit_note)
+        unit_note = None
+    note = _override_note(kind_name, ind)
+    if note:
+        deviation.append(note)
+
+    if not items:  # a cell the engine could not split: show it whole
+        name, value = split_target(ind.target_text)
+        g.put(2, name or DASH)
+        g.put(3, value, "center" if value == DASH else "text")
+        g.put(4, _clean(ind.actual_text) or DASH)
+        g.put(5, ind.weight, "score")
+        g.put(6, ind.score, "score")
+        g.row += 1
+    for item in items:
+        name, value = split_target(item.target)
+        g.put(2, name or DASH)
+        g.put(3, value, "center" if value == DASH else "text")
+        g.put(4, _clean(item.actual) or DASH)
+        if not overridden:
+            g.put(5, item.weight, "score")
+            g.put(6, item.score, "score")
+        g.row += 1
+    span = g.row - start
+    if items and overridden:  # the stored score is for the whole cell
+        g.put(5, ind.weight, "score", rowspan=span, row=start)
+        g.put(6, ind.score, "score", rowspan=span, row=start)
+    g.put(1, kind_name, "label", rowspan=span, row=start)
+    g.put(7, "\n".join(deviation), "text", rowspan=span, row=start)
+    return unit_note
+
+
+def _notes(project: Project, score: Any, category_notes: list[str], unit_note: str | None) -> list[str]:
+    notes: list[str] = []
+    ex_note = _override_note("预算执行率", score.execution)
+    if ex_note:
+        notes.append(ex_note)
+    notes.extend(category_notes)
+    total = _total_override(project, score)
+    if total is not None:
+        notes.append(_override_note("总分", total) or "")
+    if unit_note:
+        notes.append(f"项目执行中{unit_note}。")
+    notes.append("年初预算数、上年结转资金及按来源划分的预算数未列入公开表，以“—”表示。")
+    formulas = _unique(_clean(f) for f in _formulas(score))
+    notes.extend(f"评分规则{i}：{f}" for i, f in enumerate(formulas, start=1))
+    return [n for n in notes if n]
+
+
+def _formulas(score: Any) -> Iterable[str]:
+    yield score.execution.formula
+    for cat in score.categories:
+        for ind in cat.indicators:
+            yield ind.formula
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for t in texts:
+        if t:
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def build_forms(table: Table, config: Any = None) -> list[MofForm]:
+    """Score the table and lay out one form per project."""
+    if not table.projects:
+        raise InputError("表中没有项目，无法生成自评表", "the table has no projects; there is no form to write")
+    from ..core import scoring
+
+    if isinstance(config, dict):
+        config = scoring.ScoringConfig.from_dict(config)
+    scores = scoring.score_table(table, config)
+    taken: set[str] = set()
+    forms = []
+    for project, score in zip(table.projects, scores):
+        form = build_form(table, project, score, taken)
+        taken.add(form.sheet_name)
+        forms.append(form)
+    return forms
+
+
+# ---------------------------------------------------------------------------------------
+# XLSX
+# ---------------------------------------------------------------------------------------
+
+FONT_NAME = "宋体"  # what Chinese government forms use; LibreOffice substitutes a CJK font
+FONT_SIZE = 10
+LINE_HEIGHT_PT = 13.5  # one line of 10 pt CJK text
+ROW_PADDING_PT = 5
+
+
+def text_width(text: str) -> int:
+    """Display width in Latin character widths: CJK (wide, full-width and ambiguous) count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def line_count(text: str, width_chars: float) -> int:
+    """Lines ``text`` wraps to in a cell ``width_chars`` wide (one cell of padding kept)."""
+    usable = max(1.0, width_chars - 1.5)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
+
+
+def row_heights(form: MofForm, widths: tuple[float, ...] = COLUMN_WIDTHS) -> list[float]:
+    """Row heights (pt) so every wrapped text fits: LibreOffice and WPS do not autofit
+    rows written by openpyxl. A cell spanning rows gets its deficit spread over them."""
+    heights = [LINE_HEIGHT_PT + ROW_PADDING_PT] * form.n_rows
+
+    def needed(cell: FormCell) -> float:
+        width = sum(widths[cell.col:cell.col + cell.colspan])
+        text = _display_text(cell)
+        return line_count(text, width) * LINE_HEIGHT_PT + ROW_PADDING_PT
+
+    for cell in form.cells:
+        if cell.rowspan == 1:
+            heights[cell.row] = max(heights[cell.row], needed(cell))
+    for cell in form.cells:
+        if cell.rowspan > 1:
+            rows = range(cell.row, cell.row + cell.rowspan)
+            deficit = needed(cell) - sum(heights[r] for r in rows)
+            if deficit > 0:
+                for r in rows:
+                    heights[r] += deficit / cell.rowspan
+    return [round(h, 1) for h in heights]
+
+
+def _display_text(cell: FormCell) -> str:
+    if cell.role in ("money", "score") and isinstance(cell.value, Decimal):
+        return money.format_amount(cell.value)
+    if cell.role == "rate" and isinstance(cell.value, Decimal):
+        return money.format_rate(cell.value * 100)
+    return str(cell.value)
+
+
+def write_mof_xlsx(table: Table, path: str | Path, config: Any = None) -> None:
+    """Write one 项目支出绩效自评表 sheet per project to ``path`` (atomically)."""
+    from openpyxl import Workbook
+
+    forms = build_forms(table, config)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for form in forms:
+        _write_sheet(wb.create_sheet(form.sheet_name), form)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _write_sheet(ws: Any, form: MofForm) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name=FONT_NAME, size=FONT_SIZE)
+    bold = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+    fill = PatternFill("solid", fgColor="F2F2F2")
+    last_col = get_column_letter(N_COLS)
+
+    for i, width in enumerate(COLUMN_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    # Title rows: 项目支出绩效自评表, （{year}年度）.
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"] = form.title
+    ws["A1"].font = Font(name=FONT_NAME, size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.merge_cells(f"A2:{last_col}2")
+    ws["A2"] = form.subtitle
+    ws["A2"].font = Font(name=FONT_NAME, size=11)
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = 20
+    top = 3  # first grid row (1-based)
+
+    for cell in form.cells:
+        target = ws.cell(row=top + cell.row, column=cell.col + 1)
+        _set_value(target, cell)
+        target.font = bold if cell.role in ("label", "header") else body
+        if cell.role in ("label", "header"):
+            target.fill = fill
+        horizontal = "left" if cell.role == "text" else ("right" if cell.role in ("money",) else "center")
+        target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_cells(start_row=top + cell.row, start_column=cell.col + 1,
+                           end_row=top + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
+    # After merging: openpyxl's merge keeps only the outer edges, and LibreOffice and WPS
+    # draw a merged range's border from its inner cells too.
+    for row in ws.iter_rows(min_row=top, max_row=top + form.n_rows - 1, max_col=N_COLS):
+        for target in row:
+            target.border = border
+    for r, height in enumerate(row_heights(form)):
+        ws.row_dimensions[top + r].height = height
+
+    # The footnote: one merged, wrapped row per note.
+    width = sum(COLUMN_WIDTHS)
+    for i, note in enumerate(["注：", *form.notes]):
+        r = top + form.n_rows + i
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=N_COLS)
+        target = ws.cell(row=r, column=1)
+        _set_text(target, note)
+        target.font = Font(name=FONT_NAME, size=9)
+        target.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        ws.row_dimensions[r].height = line_count(note, width) * 12 + 3
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.oddFooter.center.text = "&P / &N"
+    ws.print_area = f"A1:{last_col}{top + form.n_rows + len(form.notes)}"
+
+
+def _set_value(target: Any, cell: FormCell) -> None:
+    if cell.role in ("money", "score", "rate") and isinstance(cell.value, Decimal):
+        target.value = cell.value
+        target.number_format = "0.00%" if cell.role == "rate" else "0.00"
+    else:
+        _set_text(target, cell.value)
+
+
+def _set_text(target: Any, value: Any) -> None:
+    text = _clean(value) if value is not None else ""
+    target.value = text
+    if text.startswith(_FORMULA_START):
+        target.data_type = "s"  # never a formula
+
+
+# ---------------------------------------------------------------------------------------
+# HTML and PDF
+# ---------------------------------------------------------------------------------------
+
+def _template() -> string.Template:
+    text = resources.files("jixiao.formats").joinpath("templates/mof_form.html").read_text("utf-8")
+    return string.Template(text)
+
+
+def render_mof_html(table: Table, config: Any = None) -> str:
+    """A standalone printable HTML page: one form per project, a page break between."""
+    forms = build_forms(table, config)
+    total = sum(COLUMN_WIDTHS)
+    colgroup = "<colgroup>" + "".join(
+        f'<col style="width:{w / total * 100:.2f}%">' for w in COLUMN_WIDTHS) + "</colgroup>"
+    sections = "\n".join(_form_html(f, colgroup) for f in forms)
+    title = f"{table.year}年度{_clean(table.department)}{FORM_TITLE}"
+    return _template().substitute(title=html.escape(title), forms=sections)
+
+
+def _form_html(form: MofForm, colgroup: str) -> str:
+    sid = f"form-{form.project.seq}"
+    hr = form.indicator_header_row
+    parts = [
+        f'<section class="mof-form" id="{sid}" aria-labelledby="{sid}-title">',
+        f'<h1 id="{sid}-title">{html.escape(form.title)}</h1>',
+        f'<p class="year">{html.escape(form.subtitle)}</p>',
+        f'<table class="form head">{colgroup}<tbody>{_rows_html(form, 0, hr)}</tbody></table>',
+        # The indicator block is its own table so its header repeats if it flows onto a new page.
+        f'<table class="form indicators">{colgroup}<thead>{_rows_html(form, hr, hr + 1)}</thead>'
+        f'<tbody>{_rows_html(form, hr + 1, form.n_rows)}</tbody></table>',
+        '<div class="notes">' + "".join(f"<p>{_html_text(n)}</p>" for n in ["注：", *form.notes]) + "</div>",
+        "</section>",
+    ]
+    return "\n".join(parts)
+
+
+def _rows_html(form: MofForm, start: int, end: int) -> str:
+    by_row: dict[int, list[FormCell]] = {}
+    for cell in form.cells:
+        if start <= cell.row < end:
+            by_row.setdefault(cell.row, []).append(cell)
+    out = []
+    for r in range(start, end):
+        cells = sorted(by_row.get(r, []), key=lambda c: c.col)
+        out.append("<tr>" + "".join(_cell_html(c) for c in cells) + "</tr>")
+    return "".join(out)
+
+
+def _cell_html(cell: FormCell) -> str:
+    span = ""
+    if cell.rowspan > 1:
+        span += f' rowspan="{cell.rowspan}"'
+    if cell.colspan > 1:
+        span += f' colspan="{cell.colspan}"'
+    text = _html_text(_display_text(cell))
+    if cell.role == "header":
+        return f'<th scope="col"{span}>{text}</th>'
+    if cell.role == "label":
+        return f'<th scope="row"{span}>{text}</th>'
+    css = {"money": "num", "score": "num", "rate": "num", "center": "center"}.get(cell.role, "text")
+    return f'<td class="{css}"{span}>{text}</td>'
+
+
+def _html_text(text: str) -> str:
+    return html.escape(_clean(text)).replace("\n", "<br>")
+
+
+def write_mof_pdf(table: Table, path: str | Path, config: Any = None) -> None:
+    """Write the forms as an A4 portrait PDF with an embedded CJK font (atomically)."""
+    data = _pdf_bytes(render_mof_html(table, config))
+    write_bytes_atomic(path, data)
+
+
+def _pdf_bytes(document: str) -> bytes:
+    # Temporary: engineer B's formats.pdf_render.render_pdf_bytes will own fonts and PDF settings.
+    from weasyprint import HTML
+
+    return HTML(string=document).write_pdf()

@@ -1,0 +1,445 @@
+"""The MoF 项目支出绩效自评表: layout, XLSX read back by openpyxl, PDF read back by pdffonts
+and pdfplumber, the XLSX converted by LibreOffice headless."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+import types
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.core.model import IndicatorCell, Project, ScoreOverride, Table
+from jixiao.errors import InputError, OutputError
+from jixiao.formats import mof_form
+
+# ----------------------------------------------------------------------------------------
+# Test double of jixiao.core.scoring / targets (interface of /tmp/interfaces.md), used only
+# while the real modules are not in the checkout.
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    target: str
+    actual: str
+    weight: Decimal
+    score: Decimal
+    met: bool | None = True
+    ratio: Decimal | None = None
+    reasons: list = field(default_factory=list)
+
+
+@dataclass
+class _Ind:
+    kind: str
+    target_text: str
+    actual_text: str
+    weight: Decimal
+    score: Decimal
+    suggested: Decimal
+    override: object
+    formula: str
+    reasons: list
+    deviation: str
+    items: list
+
+
+@dataclass
+class _Cat:
+    key: str
+    name: str
+    weight: Decimal
+    score: Decimal
+    indicators: list
+
+
+@dataclass
+class _Ex:
+    rate: Decimal | None
+    weight: Decimal
+    score: Decimal
+    suggested: Decimal
+    formula: str
+    reasons: list
+    override: object = None
+
+
+@dataclass
+class _PS:
+    execution: _Ex
+    categories: list
+    total: Decimal
+    grade: str
+    reasons: list
+
+
+def _q(x):
+    from jixiao.core.money import round_half_up
+    return round_half_up(Decimal(x))
+
+
+def _fake_score_project(project, config=None):
+    from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
+    rate = project.execution_rate or Decimal(0)
+    ex_s = min(_q(rate / 10), Decimal(10))
+    ex = _Ex(rate, Decimal(10), ex_s, ex_s, "执行率得分 = 执行率 × 10", [])
+    ov = {o.item: o for o in project.overrides}
+    cats = []
+    for cat, cw in zip(CATEGORIES, (50, 30, 10)):
+        cells = [(k, c) for k, c in project.sorted_indicators()
+                 if KIND_BY_KEY[k].category == cat and c.target.strip()]
+        inds = []
+        for k, c in cells:
+            w = Decimal(cw) / len(cells)
+            parts = [p for p in c.target.replace("；", ";").split(";") if p.strip()]
+            acts = [p for p in c.actual.replace("；", ";").split(";") if p.strip()]
+            items = [_Item(p, acts[i] if i < len(acts) else c.actual, _q(w / len(parts)), _q(w / len(parts)))
+                     for i, p in enumerate(parts)]
+            s = _q(w)
+            o = ov.get(k)
+            inds.append(_Ind(k, c.target, c.actual, _q(w), o.score if o else s, s, o, "达成 → 满分", [],
+                             "未达到" if "12%" in c.actual else "", items))
+        cats.append(_Cat(cat.key, cat.name, Decimal(cw), sum((i.score for i in inds), Decimal(0)), inds))
+    total = ex.score + sum(c.score for c in cats)
+    grade = "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+    return _PS(ex, cats, total, grade, [])
+
+
+def _fake_parse_cell(text):
+    import re
+    m = re.match(r"^(.*?)([≧≥><=≤].*)$", text)
+    return [types.SimpleNamespace(subject=m.group(1) if m else "")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def scoring_modules():
+    with pytest.MonkeyPatch.context() as mp:
+        for name, attrs in (
+            ("jixiao.core.scoring", {
+                "score_project": _fake_score_project,
+                "score_table": lambda t, config=None: [_fake_score_project(p, config) for p in t.projects],
+                "ScoringConfig": types.SimpleNamespace(from_dict=lambda d: d)}),
+            ("jixiao.core.targets", {"parse_cell": _fake_parse_cell}),
+        ):
+            try:
+                __import__(name)
+            except ImportError:
+                mp.setitem(sys.modules, name, types.SimpleNamespace(**attrs))
+        yield sys.modules["jixiao.core.scoring"]
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def _scores(table):
+    return sys.modules["jixiao.core.scoring"].score_table(table)
+
+
+def _items(score):
+    return [item for cat in score.categories for ind in cat.indicators for item in ind.items]
+
+
+def test_text_width_counts_cjk_twice():
+    assert mof_form.text_width("ab") == 2
+    assert mof_form.text_width("党建") == 4
+    assert mof_form.text_width("≧1；") == 1 + 1 + 2 or mof_form.text_width("≧1；") == 2 + 1 + 2
+
+
+def test_line_count_wraps_and_honours_newlines():
+    assert mof_form.line_count("党" * 10, 21.5) == 1
+    assert mof_form.line_count("党" * 11, 21.5) == 2
+    assert mof_form.line_count("a\nb\nc", 30) == 3
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("党建事务", "3-党建事务"),
+    ("a[b]c:d*e?f/g\\h", "3-a_b_c_d_e_f_g_h"),
+    ("很" * 40, "3-" + "很" * 29),
+])
+def test_sheet_name_is_legal(name, expected):
+    assert mof_form.sheet_name(Project(seq=3, unit_name="u", name=name)) == expected
+
+
+def test_sheet_name_unique_when_truncation_collides():
+    p = Project(seq=3, unit_name="u", name="很" * 40)
+    first = mof_form.sheet_name(p)
+    second = mof_form.sheet_name(p, {first})
+    assert second != first and len(second) <= 31 and second.endswith("~2")
+
+
+def test_form_layout_of_project_3(seed_table):
+    table = seed_table
+    score = _scores(table)[2]
+    form = mof_form.build_form(table, table.projects[2], score)
+    values = {(c.row, c.col): c for c in form.cells}
+    assert values[(0, 2)].value == "党建事务"
+    assert values[(1, 2)].value == "深圳市龙岗区工商业联合会"
+    assert values[(1, 7)].value == "区工商联"
+    assert values[(2, 0)].value == "项目资金（万元）" and values[(2, 0)].rowspan == 5
+    assert values[(3, 3)].value == Decimal("267.10")
+    assert values[(3, 4)].value == Decimal("266.89")
+    assert values[(3, 5)].value == score.execution.weight
+    assert values[(3, 6)].value == Decimal("0.9992")
+    assert values[(3, 7)].value == score.execution.score
+    # 一级 cells span exactly the rows of their 二级 cells, which span their 三级 items.
+    hr = form.indicator_header_row
+    first = [c for c in form.cells if c.col == 0 and c.row > hr and c.value == "产出指标"][0]
+    n_output_items = sum(len(i.items) for i in score.categories[0].indicators)
+    assert first.rowspan == n_output_items
+    quantity = [c for c in form.cells if c.col == 1 and c.value == "数量指标"][0]
+    assert quantity.rowspan == len(score.categories[0].indicators[0].items)
+    # Every grid position is covered exactly once.
+    covered = [(r, c) for cell in form.cells for r in range(cell.row, cell.row + cell.rowspan)
+               for c in range(cell.col, cell.col + cell.colspan)]
+    assert len(covered) == len(set(covered)) == form.n_rows * mof_form.N_COLS
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed(request):
+    from jixiao.formats import table_json
+    from tests.conftest import GOLDEN
+    return table_json.load(GOLDEN)
+
+
+@pytest.fixture(scope="module")
+def seed_xlsx(seed, tmp_path_factory):
+    path = tmp_path_factory.mktemp("mof") / "seed-mof.xlsx"
+    mof_form.write_mof_xlsx(seed, path)
+    return path
+
+
+def _find(ws, text):
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell
+    raise AssertionError(f"{text!r} not in sheet {ws.title}")
+
+
+def test_xlsx_one_sheet_per_project(seed, seed_xlsx):
+    import openpyxl
+    wb = openpyxl.load_workbook(seed_xlsx)
+    assert wb.sheetnames == [f"{p.seq}-{p.name}" for p in seed.projects]
+
+
+def test_xlsx_reads_back_values_numbers_and_merges(seed, seed_xlsx):
+    import openpyxl
+    wb = openpyxl.load_workbook(seed_xlsx)
+    for project, score in zip(seed.projects, _scores(seed)):
+        ws = wb[f"{project.seq}-{project.name}"]
+        assert ws["A1"].value == "项目支出绩效自评表"
+        assert ws["A2"].value == "（2019年度）"
+        assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
+        assert _find(ws, "项目名称").offset(column=2).value == project.name
+        assert ws["C3"].coordinate in {str(r).split(":")[0] for r in ws.merged_cells.ranges}
+        total_row = _find(ws, "年度资金总额").row
+        budget = ws.cell(total_row, 4)
+        assert Decimal(str(budget.value)) == project.budget and budget.number_format == "0.00"
+        assert Decimal(str(ws.cell(total_row, 5).value)) == project.actual_total
+        rate = ws.cell(total_row, 7)
+        assert rate.number_format == "0.00%"
+        assert Decimal(str(rate.value)) * 100 == project.execution_rate
+        assert Decimal(str(ws.cell(total_row, 8).value)) == score.execution.score
+        total = _find(ws, "总分")
+        total_cell = ws.cell(total.row, 7)
+        assert isinstance(total_cell.value, (int, float)) and total_cell.number_format == "0.00"
+        assert Decimal(str(total_cell.value)) == score.total
+        assert ws.cell(_find(ws, "评价等级").row, 6).value == score.grade
+        # 得分 column of the indicator rows equals the item scores, in order.
+        head = _find(ws, "偏差原因分析及改进措施").row
+        got = [Decimal(str(ws.cell(r, 7).value)) for r in range(head + 1, total.row)
+               if isinstance(ws.cell(r, 7).value, (int, float))]
+        assert got == [i.score for i in _items(score)]
+
+
+def _bordered_cells(path, sheet_index):
+    """Coordinates whose stored style has thin borders on all four sides, read from the XML
+    (openpyxl's reader redraws merged ranges with outer edges only, hiding what was written)."""
+    import re
+    import xml.etree.ElementTree as ET
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+        sheet = z.read(f"xl/worksheets/sheet{sheet_index}.xml").decode("utf-8")
+    borders = styles.find("m:borders", ns).findall("m:border", ns)
+    thin = {i for i, b in enumerate(borders)
+            if all((b.find(f"m:{side}", ns) is not None and b.find(f"m:{side}", ns).get("style") == "thin")
+                   for side in ("left", "right", "top", "bottom"))}
+    xfs = styles.find("m:cellXfs", ns).findall("m:xf", ns)
+    thin_styles = {i for i, xf in enumerate(xfs) if int(xf.get("borderId", 0)) in thin}
+    return {m.group(1) for m in re.finditer(r'<c r="([A-Z]+\d+)" s="(\d+)"', sheet)
+            if int(m.group(2)) in thin_styles}
+
+
+def test_xlsx_borders_on_every_cell_and_print_setup(seed_xlsx):
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    ws = openpyxl.load_workbook(seed_xlsx)["3-党建事务"]
+    last = _find(ws, "评价等级").row
+    bordered = _bordered_cells(seed_xlsx, 3)
+    grid = {f"{get_column_letter(c)}{r}" for r in range(3, last + 1) for c in range(1, 9)}
+    assert grid <= bordered, sorted(grid - bordered)[:10]
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
+    # Rows with long text are taller than one line.
+    goal_row = _find(ws, "预期目标").row + 1
+    assert ws.row_dimensions[goal_row].height > 60
+
+
+def test_xlsx_formula_like_text_is_text(seed, tmp_path):
+    t = copy.deepcopy(seed)
+    t.projects[0].name = '=HYPERLINK("http://x","y")'
+    t.projects[0].annual_goal = "+1+2"
+    t.projects[0].overall_completion = "@SUM(A1)"
+    t.projects[0].problems = "-3"
+    path = tmp_path / "f.xlsx"
+    mof_form.write_mof_xlsx(t, path)
+    with zipfile.ZipFile(path) as z:
+        assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    import openpyxl
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert _find(ws, "项目名称").offset(column=2).value == '=HYPERLINK("http://x","y")'
+    assert _find(ws, "项目名称").offset(column=2).data_type == "s"
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+def test_html_escapes_every_text(seed):
+    t = copy.deepcopy(seed)
+    evil = "<script>alert(1)</script>"
+    p = t.projects[0]
+    t.department = evil
+    p.name = p.unit_name = p.annual_goal = p.overall_completion = p.problems = p.rectification = evil
+    p.indicators["quantity"] = IndicatorCell(evil + "≥1", evil)
+    page = mof_form.render_mof_html(t)
+    assert "<script" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_html_one_section_per_project_with_page_breaks(seed):
+    page = mof_form.render_mof_html(seed)
+    assert page.count('<section class="mof-form"') == len(seed.projects)
+    assert "section.mof-form + section.mof-form { break-before: page; }" in page
+    assert 'scope="col"' in page and "<colgroup>" in page
+
+
+# --- overrides ------------------------------------------------------------------------------
+
+def test_override_shows_stored_score_and_notes_suggestion(seed, tmp_path):
+    t = copy.deepcopy(seed)
+    p = t.projects[2]
+    p.overrides = [ScoreOverride(item="quantity", score=Decimal("10.00"), reason="活动记录不全", by="张三",
+                                 at="2020-03-01")]
+    score = _scores(t)[2]
+    quantity = score.categories[0].indicators[0]
+    assert quantity.score == Decimal("10.00") and quantity.override is not None
+    form = mof_form.build_form(t, p, score)
+    q_rows = [c for c in form.cells if c.col == 1 and c.value == "数量指标"][0]
+    stored = [c for c in form.cells if c.col == 6 and c.row == q_rows.row][0]
+    assert stored.value == Decimal("10.00") and stored.rowspan == q_rows.rowspan
+    dev = [c for c in form.cells if c.col == 7 and c.row == q_rows.row][0].value
+    assert "活动记录不全" in dev and str(quantity.suggested) in dev and "张三" in dev
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+def test_zero_projects_is_an_input_error_and_writes_nothing(tmp_path):
+    t = Table(year=2019, department="某部门", projects=[])
+    for writer, name in ((mof_form.write_mof_xlsx, "a.xlsx"), (mof_form.write_mof_pdf, "a.pdf")):
+        with pytest.raises(InputError) as err:
+            writer(t, tmp_path / name)
+        assert "没有项目" in err.value.message_zh and "no projects" in err.value.message_en
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_path_is_an_output_error(seed, tmp_path):
+    with pytest.raises(OutputError):
+        mof_form.write_mof_xlsx(seed, tmp_path / "missing-dir" / "a.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_pdf(seed, tmp_path_factory):
+    path = tmp_path_factory.mktemp("mofpdf") / "seed-mof.pdf"
+    mof_form.write_mof_pdf(seed, path)
+    return path
+
+
+def test_pdf_embeds_a_cjk_font(seed_pdf):
+    out = subprocess.run(["pdffonts", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in out.splitlines()[2:] if "CJK" in line or "WenQuanYi" in line or "wqy" in line.lower()]
+    assert cjk, out
+    assert all(line.split()[-5] == "yes" for line in cjk), out  # the "emb" column
+
+
+def _forms_by_page(pdf):
+    """Pages grouped per form: a form starts on a page whose first line is the title."""
+    groups = []
+    for page in pdf.pages:
+        text = page.extract_text() or ""
+        if text.splitlines()[0] == "项目支出绩效自评表" or not groups:
+            groups.append([])
+        groups[-1].append(page)
+    return groups
+
+
+def test_pdf_reads_back_scores_with_pdfplumber(seed, seed_pdf):
+    import pdfplumber
+    with pdfplumber.open(seed_pdf) as pdf:
+        first_lines = [(p.extract_text() or "").splitlines()[0] for p in pdf.pages]
+        assert first_lines.count("项目支出绩效自评表") == len(seed.projects)  # each form starts a page
+        assert (pdf.pages[0].extract_text() or "").rstrip().endswith(f"1 / {len(pdf.pages)}")
+        groups = _forms_by_page(pdf)
+        assert len(groups) == len(seed.projects)
+        for project, score, pages in zip(seed.projects, _scores(seed), groups):
+            assert project.name in (pages[0].extract_text() or "").replace("\n", "")
+            rows = [[(c or "").replace("\n", "") for c in row]
+                    for page in pages for tbl in page.extract_tables() for row in tbl]
+            total = [r for r in rows if r and r[0] == "总分"]
+            assert total, rows
+            assert str(score.total) in total[0]
+            assert any(r and r[0] == "评价等级" and score.grade in r for r in rows)
+            head = [i for i, r in enumerate(rows) if "偏差原因分析及改进措施" in r][0]
+            body = rows[head + 1:rows.index(total[0])]
+            got = [r[6] for r in body if len(r) == 8 and r[6] and r[6] not in ("得分",)]
+            assert got == [str(i.score) for i in _items(score)], (project.name, body)
+            money_row = [r for r in rows if "年度资金总额" in r][0]
+            assert str(project.budget) in money_row and f"{project.execution_rate}%" in money_row
+            assert str(score.execution.score) in money_row
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_converts_the_xlsx(seed, seed_xlsx, tmp_path):
+    profile = f"file:///tmp/lo-mof-{uuid.uuid4().hex}"
+    try:
+        proc = subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
+             "--outdir", str(tmp_path), str(seed_xlsx)],
+            capture_output=True, text=True, timeout=180)
+    finally:
+        shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
+    pdf = tmp_path / "seed-mof.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for project, score in zip(seed.projects, _scores(seed)):
+        assert project.name in text
+        assert str(score.total) in text
