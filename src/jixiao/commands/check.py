@@ -1,0 +1,176 @@
+"""``jixiao check FILE [--json] [--config CONFIG.json]``: recompute and check a table.
+
+Human output: each project's recomputed 预算支出执行率 beside the printed one, the
+computed 合计 row, then the findings grouped by project. ``--json`` prints one object
+(documented in docs/cli.md). Exit codes: 0 no error-severity finding, 1 errors found,
+2 unusable input (bad JSON, bad config…). FILE may be ``-`` (stdin) or a ``.jsonl``
+file of one table per line (then ``--json`` prints one object per line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..core import money
+from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
+from ..core.model import Table
+from ..errors import InputError
+from .show import display_width, grid, iter_tables, pad, terminal_width, wrap
+
+SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
+
+
+def load_config(path: str | None) -> CheckConfig:
+    if not path:
+        return CheckConfig()
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("配置文件不存在", "configuration file not found", source=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("无法读取配置文件", f"cannot read the configuration file ({exc})", source=path) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列",
+                         f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=path) from None
+    return CheckConfig.from_dict(data, source=path)
+
+
+# ---------------------------------------------------------------------------
+# The report as data (the --json object)
+
+
+def report(table: Table, findings: list[Finding], source: str) -> dict[str, Any]:
+    totals = table.totals()
+    amt = money.format_amount
+    return {
+        "file": source,
+        "department": table.department,
+        "year": table.year,
+        "title": table.display_title,
+        "money_unit": table.money_unit.value,
+        "projects": [{
+            "seq": p.seq, "name": p.name,
+            "budget": amt(p.budget) or None, "actual_total": amt(p.actual_total) or None,
+            "execution_rate": money.format_rate(p.execution_rate) or None,
+            "reported_execution_rate": p.execution_rate_text.strip() or None,
+        } for p in table.projects],
+        "totals": {
+            "budget": amt(totals.budget), "actual_total": amt(totals.actual_total),
+            "actual_general_budget": amt(totals.actual_general_budget),
+            "actual_gov_fund": amt(totals.actual_gov_fund),
+            "actual_non_fiscal": amt(totals.actual_non_fiscal),
+            "execution_rate": money.format_rate(totals.execution_rate) or None,
+        },
+        "counts": count_by_severity(findings),
+        "findings": [f.to_dict() for f in findings],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Human output
+
+
+def rates_table(table: Table, width: int) -> list[str]:
+    amt = money.format_amount
+    totals = table.totals()
+    rows = [[str(p.seq), p.name, amt(p.budget), amt(p.actual_total), money.format_rate(p.execution_rate),
+             p.execution_rate_text.strip(),
+             "" if not p.execution_rate_text.strip() or p.execution_rate_text.strip() == money.format_rate(p.execution_rate)
+             else "≠"] for p in table.projects]
+    total_row = ["", "合计", amt(totals.budget), amt(totals.actual_total), money.format_rate(totals.execution_rate), "", ""]
+    header = ["序号", "项目名称", "预算", "实际支出", "执行率(重算)", "填报", ""]
+    widths = [max([display_width(r[i]) for r in rows + [total_row, header]] + [1]) for i in range(7)]
+    fixed = sum(widths) - widths[1] + 2 * 6
+    widths[1] = max(8, min(widths[1], width - fixed))
+    aligns = ["right", "left", "right", "right", "right", "right", "left"]
+    rule = "-" * min(width, sum(widths) + 12)
+    return (grid([header], widths, ["left"] * 7) + [rule] + grid(rows, widths, aligns) + [rule]
+            + grid([total_row], widths, aligns))
+
+
+def _strip_project_prefix(f: Finding, text: str, zh: bool) -> str:
+    prefix = f"项目 {f.project_seq}「{f.project_name.strip()}」" if zh else \
+        f"project {f.project_seq} “{f.project_name.strip()}”, "
+    return text[len(prefix):] if f.project_seq is not None and text.startswith(prefix) else text
+
+
+def findings_text(findings: list[Finding], width: int) -> list[str]:
+    lines: list[str] = []
+    groups: dict[Any, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.project_seq, f.project_name), []).append(f)
+    order = sorted(groups, key=lambda k: (k[0] is None, k[0] or 0))
+    for seq, name in order:
+        lines.append(f"项目 {seq}「{name.strip()}」 / project {seq}" if seq is not None else "整表 / whole table")
+        for f in groups[(seq, name)]:
+            head = f"  [{SEVERITY_LABEL[f.severity]}] {f.code} "
+            indent = " " * display_width(head)
+            body_w = max(20, width - len(indent))
+            for i, text in enumerate((_strip_project_prefix(f, f.message_zh, True),
+                                      _strip_project_prefix(f, f.message_en, False))):
+                for j, part in enumerate(wrap(text, body_w)):
+                    lines.append((head if i == 0 and j == 0 else indent) + part)
+    return lines
+
+
+def human(table: Table, findings: list[Finding], source: str, width: int) -> str:
+    counts = count_by_severity(findings)
+    lines = [f"检查 / check: {source}", *wrap(f"{table.display_title} — {table.department}（单位：{table.money_unit.value}）", width), ""]
+    lines += rates_table(table, width)
+    lines.append("")
+    if findings:
+        lines.append("发现的问题 / Findings:")
+        lines += findings_text(findings, width)
+    else:
+        lines.append("未发现问题 / No findings.")
+    lines.append("")
+    lines.append(f"小结 / Summary: {counts['error']} 错误 errors, {counts['warning']} 警告 warnings, "
+                 f"{counts['info']} 提示 info")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# CLI
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check", help="检查表格的金额、执行率和指标 / check amounts, rates and indicators",
+        description="重算执行率和合计行并检查表格。退出码：0 无错误，1 发现错误，2 输入无法使用。"
+                    " / Recompute rates and totals and check the table. Exit 0: no errors, 1: errors found, "
+                    "2: unusable input.")
+    parser.add_argument("file", metavar="FILE", help="表格 JSON（- 表示标准输入；.jsonl 每行一张表）/ table JSON (- = stdin)")
+    parser.add_argument("--json", action="store_true", help="输出 JSON 对象 / print a JSON object")
+    parser.add_argument("--config", metavar="CONFIG.json", help="检查配置（阈值等）/ check settings (thresholds…)")
+    parser.add_argument("--width", type=int, default=None, metavar="N",
+                        help="输出宽度，默认为终端宽度 / output width (default: the terminal's)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    width = terminal_width(args.width)
+    any_error = False
+    out = sys.stdout
+    tables: Iterable = iter_tables(args.file)
+    for i, (source, table) in enumerate(tables):
+        findings = check_table(table, config)
+        any_error = any_error or any(f.severity == "error" for f in findings)
+        if args.json:
+            out.write(json.dumps(report(table, findings, source), ensure_ascii=False,
+                                 indent=1 if source in (args.file, "<stdin>") else None) + "\n")
+        else:
+            if i:
+                out.write("\n" + "#" * min(width, 40) + "\n\n")
+            out.write(human(table, findings, source, width))
+    return 1 if any_error else 0
+
+
+__all__ = ["register", "run", "report", "load_config", "pad"]
