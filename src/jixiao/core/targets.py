@@ -1,0 +1,516 @@
+"""Read one indicator cell (年度指标内容 or 完成情况) into measurable items.
+
+A cell such as 「开展专题学习活动次数≧1；参加党务干部人数≧100。」 holds several 三级
+indicators. :func:`parse_cell` splits it and reads each one as
+
+* ``quantity`` — an operator, a value (and an upper bound for ranges such as ``5—6家``)
+  and a normalised unit (``参加党务干部人数≧100``, ``140人次``, ``98%以上``, ``2000多名``);
+* ``deadline`` — a date to finish by (``7月前完成…``, ``12月底前``, ``2021年11月30日前``,
+  ``6月底完成``) or the word ``及时``/``按时`` without a date;
+* ``qualitative`` — an evaluative phrase without a number (``有效``, ``合格``, ``效果明显``);
+* ``unknown`` — anything else, with the reason in Chinese (``整理成本``: only a topic).
+
+The rules, every operator, word and unit are listed in docs/indicators.md.
+
+Why a hand-written scanner rather than one big regular expression: published cells are
+free text up to thousands of characters, and a parser that must never take more than
+linear time cannot use patterns that backtrack. Every number is found by one linear
+``finditer`` pass; everything else looks at a bounded window around each number.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+KINDS = ("quantity", "deadline", "qualitative", "unknown")
+OPS = (">=", "<=", "=", ">", "<", "range")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One 三级 indicator read from a cell.
+
+    ``text`` is the item's text exactly as in the cell (numbering and end punctuation
+    trimmed). ``span`` is its ``(start, end)`` offset in the cell. Deadlines carry the
+    latest allowed date: ``deadline_day`` 0 means "before the month begins"
+    (``7月前``), 1–31 the last allowed day (``12月底前`` → 31).
+    """
+
+    text: str
+    kind: str
+    op: str | None = None
+    value: Decimal | None = None
+    upper: Decimal | None = None
+    unit: str | None = None
+    subject: str = ""
+    reason: str = ""
+    op_text: str = ""  # the operator word or symbol found, folded: "≥" (for ≧ ≥ >=…), "不少于", "以上", "多"
+    unit_inferred: bool = False  # unit taken from the subject (人数 → 人), not written
+    deadline_year: int | None = None
+    deadline_month: int | None = None
+    deadline_day: int | None = None
+    span: tuple[int, int] = (0, 0)
+
+    @property
+    def has_date(self) -> bool:
+        return self.deadline_month is not None
+
+    @property
+    def strict_operator(self) -> bool:
+        """True when the operator is one that states a target (≥, 不少于…), not a result (以上, 多)."""
+        return self.op_text in STRICT_OPS
+
+
+# --- folding -------------------------------------------------------------------------------
+
+def _fold_table() -> dict[int, str]:
+    # Full-width ASCII (ＡＢＣ１２３＞＝；（）) and the small forms (﹦﹤﹥) fold to ASCII
+    # through NFKC. Only single-character results are kept so that every offset in the
+    # folded text is the offset in the original: items keep their verbatim text. NFKC is
+    # not applied to the whole cell because it would also turn ① into 1 and ㎡ into m2.
+    table: dict[int, str] = {}
+    for cp in list(range(0xFF01, 0xFF5F)) + list(range(0xFE50, 0xFE6C)):
+        folded = unicodedata.normalize("NFKC", chr(cp))
+        if len(folded) == 1 and folded != chr(cp):
+            table[cp] = folded
+    table.update({0x3000: " ", 0x00A0: " ", 0x2550: "=", 0xFF5E: "~", 0x301C: "~",
+                  0x2266: "≤", 0x2267: "≥", 0x2A7D: "≤", 0x2A7E: "≥"})
+    # ≦ ≧ ⩽ ⩾ mean ≤ ≥ (both forms occur in published tables).
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Full-width digits, letters and operators to ASCII; same length as ``text``."""
+    return text.translate(_FOLD)
+
+
+# --- vocabulary ----------------------------------------------------------------------------
+
+# Operators written before the number. Order matters: longest first.
+PREFIX_OPS: tuple[tuple[str, str], ...] = (
+    (">=", ">="), ("=>", ">="), ("<=", "<="), ("=<", "<="), ("≥", ">="), ("≤", "<="),
+    ("大于等于", ">="), ("大于或等于", ">="), ("小于等于", "<="), ("小于或等于", "<="),
+    ("不少于", ">="), ("不低于", ">="), ("不小于", ">="), ("不得少于", ">="), ("不得低于", ">="),
+    ("不超过", "<="), ("不高于", "<="), ("不大于", "<="), ("不多于", "<="), ("不得超过", "<="),
+    ("不得高于", "<="), ("至少", ">="), ("最少", ">="), ("最多", "<="), ("最高", "<="),
+    ("大于", ">"), ("高于", ">"), ("多于", ">"), ("超过", ">"), ("小于", "<"), ("低于", "<"),
+    ("少于", "<"), ("等于", "="), ("达到", ">="), ("达", ">="), (">", ">"), ("<", "<"), ("=", "="), ("≈", "="),
+    ("约", "="),
+)
+# Operators whose presence marks a *target* statement; seen in a 完成情况 cell they mean the
+# target was restated instead of an achievement being reported.
+STRICT_OPS = frozenset({
+    ">=", "=>", "<=", "=<", "≥", "≤", "≧", "≦", "⩾", "⩽", ">", "<", "＞", "＜",
+    "大于等于", "大于或等于", "小于等于", "小于或等于", "不少于", "不低于", "不小于",
+    "不得少于", "不得低于", "不超过", "不高于", "不大于", "不多于", "不得超过", "不得高于",
+    "至少", "最少", "最多", "最高",
+})
+# Operators written after the number (and unit).
+SUFFIX_OPS: tuple[tuple[str, str], ...] = (
+    ("及以上", ">="), ("以上", ">="), ("之上", ">="), ("及以下", "<="), ("以下", "<="),
+    ("以内", "<="), ("之内", "<="), ("内", "<="), ("左右", "="),
+)
+# Between number and unit: 2000多名, 2000余人 (more than), 约 handled as prefix.
+APPROX_OVER = ("多", "余", "来")
+
+# Units as written → normalised unit. Matched longest first right after the number.
+UNITS: dict[str, str] = {
+    "%(百分比)": "%", "(百分比)": "%", "百分比": "%", "%": "%", "‰": "‰",
+    "个百分点": "百分点", "百分点": "百分点",
+    "万元": "万元", "元": "元", "亿元": "亿元", "千元": "千元",
+    "人次": "人次", "人日": "人日", "人天": "人日", "人": "人", "名": "人", "位": "人",
+    "场次": "场次", "场": "场", "台次": "台次", "车次": "车次", "架次": "架次",
+    "次": "次", "期": "期", "批次": "批", "批": "批", "轮": "轮", "届": "届",
+    "个月": "月", "个工作日": "工作日", "工作日": "工作日", "个": "个",
+    "项": "项", "家": "家", "户": "户", "亩": "亩", "例": "例", "件": "件", "篇": "篇",
+    "份": "份", "种": "种", "组": "组", "台": "台", "所": "所", "座": "座", "辆": "辆",
+    "套": "套", "本": "本", "册": "册", "条": "条", "处": "处", "间": "间", "张": "张",
+    "株": "株", "棵": "棵", "吨": "吨", "千克": "千克", "公斤": "千克", "kg": "千克",
+    "公里": "公里", "千米": "公里", "km": "公里", "平方米": "平方米", "㎡": "平方米",
+    "立方米": "立方米", "米": "米", "天": "天", "日": "天", "小时": "小时", "分钟": "分钟",
+    "周": "周", "年": "年", "床": "床", "班": "班", "部": "部", "首": "首", "幅": "幅",
+    "栋": "栋", "盏": "盏", "宗": "宗", "笔": "笔", "门": "门", "课时": "课时", "学时": "学时",
+    "节": "节", "支": "支", "队": "队", "点": "点", "分": "分", "岁": "岁", "万人": "万人",
+}
+_UNIT_KEYS = sorted(UNITS, key=len, reverse=True)
+_MAX_UNIT = max(len(k) for k in UNITS)
+
+# When no unit is written, the subject often names it: 参加党务干部人数≧100 counts people.
+SUBJECT_UNITS: tuple[tuple[str, str], ...] = (
+    ("满意度", "%"), ("满意率", "%"), ("率", "%"), ("比例", "%"), ("占比", "%"), ("比重", "%"),
+    ("人次", "人次"), ("人数", "人"), ("次数", "次"), ("场次", "场次"), ("个数", "个"),
+    ("项目数", "项"), ("项数", "项"), ("户数", "户"), ("家数", "家"), ("天数", "天"),
+    ("件数", "件"), ("篇数", "篇"), ("期数", "期"),
+)
+
+DEADLINE_WORDS = ("及时", "按时", "准时", "如期", "按期", "限期")
+QUALITATIVE_WORDS = (
+    "有效", "合格", "明显", "显著", "达成", "达到", "达标", "满意", "提升", "提高", "改善",
+    "增强", "加强", "促进", "推动", "推进", "保障", "确保", "完善", "规范", "稳定", "正常",
+    "顺利", "良好", "优良", "优质", "符合", "实现", "完成", "落实", "扩大", "培育", "发挥",
+    "降低", "减少", "节约", "持续", "可持续", "标准化", "信息化", "得到", "取得", "成效",
+    "效果", "效益", "影响", "作用", "安全", "准确", "无差错", "全面", "充分", "按规定", "规定",
+    "标准", "要求", "不合格", "未完成", "未达", "较差", "基本", "部分", "有所",
+)
+
+_NUM_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?:\.[0-9]+)?")
+_MAX_DIGITS = 24  # longer digit runs are not indicator values (ids, garbage)
+_STRONG_SEP_RE = re.compile(r"[;\n\r。]+")
+_WEAK_SEPS = frozenset(",、")
+# A list marker at the start of an item: (1) 1、 1. ① 一、
+_MARKER_RE = re.compile(r"\s*(?:\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9])|[①-⑳]|[一二三四五六七八九十]{1,2}[、是])\s*")
+# A list marker in the middle of a line, after a space or comma: starts a new item.
+_INLINE_MARKER_RE = re.compile(r"(?<=[\s,])(?=\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9])|[①-⑳])")
+_RANGE_SEPS = ("——", "—", "–", "-", "~", "至", "到", "－")
+_TRIM = " \t\u3000,、.:;。，；：“”\"'‘’"
+_SUBJECT_TRAIL = ("控制在", "累计达", "共计", "合计", "累计", "达到", "完成", "实现", "共", "达", "为",
+                  "是", "在", "约", "近", ":", "有")
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """A number that is an indicator value or a date, with the span it covers."""
+
+    start: int  # where the operator (or number) begins
+    end: int  # after the unit and suffix operator
+    kind: str  # "quantity" | "deadline"
+    op: str | None = None
+    op_text: str = ""
+    value: Decimal | None = None
+    upper: Decimal | None = None
+    unit: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+
+# --- public API ----------------------------------------------------------------------------
+
+def parse_cell(text: str) -> list[Item]:
+    """Split a cell into its indicators and read each one. Blank cell → ``[]``."""
+    if not text or not text.strip():
+        return []
+    s = fold(text)
+    items: list[Item] = []
+    for seg_start, seg_end in _segments(s):
+        items.extend(_parse_segment(text, s, seg_start, seg_end))
+    return items
+
+
+def deadline_key(item: Item) -> tuple[int, int, int] | None:
+    """A sortable (year or 0, month, day) for a dated deadline item."""
+    if item.deadline_month is None:
+        return None
+    return (item.deadline_year or 0, item.deadline_month, item.deadline_day or 0)
+
+
+def describe_deadline(item: Item) -> str:
+    """``12月底前`` style Chinese text for a deadline item."""
+    if item.deadline_month is None:
+        return "及时"
+    year = f"{item.deadline_year}年" if item.deadline_year else ""
+    if item.deadline_day == 0:
+        return f"{year}{item.deadline_month}月前"
+    last = calendar.monthrange(item.deadline_year or 2001, item.deadline_month)[1]
+    if item.deadline_day is None or item.deadline_day >= last:
+        return f"{year}{item.deadline_month}月底前"
+    return f"{year}{item.deadline_month}月{item.deadline_day}日前"
+
+
+# --- segmentation ---------------------------------------------------------------------------
+
+def _segments(s: str) -> list[tuple[int, int]]:
+    """Strong separators (；;。line breaks, list markers) cut the cell into segments."""
+    cuts: list[tuple[int, int]] = []
+    pos = 0
+    for m in _STRONG_SEP_RE.finditer(s):
+        cuts.append((pos, m.start()))
+        pos = m.end()
+    cuts.append((pos, len(s)))
+    out: list[tuple[int, int]] = []
+    for a, b in cuts:
+        inner = [a] + [m.start() + a for m in _INLINE_MARKER_RE.finditer(s[a:b])] + [b]
+        for x, y in zip(inner, inner[1:]):
+            m = _MARKER_RE.match(s, x, y)
+            if m:
+                x = m.end()
+            x, y = _strip_span(s, x, y)
+            if x < y:
+                out.append((x, y))
+    return out
+
+
+def _strip_span(s: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and s[a] in _TRIM:
+        a += 1
+    while b > a and s[b - 1] in _TRIM:
+        b -= 1
+    return a, b
+
+
+def _parse_segment(original: str, s: str, a: int, b: int) -> list[Item]:
+    anchors = _anchors(s, a, b)
+    if not anchors:
+        return [_wordy_item(original, s, a, b)]
+    # Several values in one segment (电脑3台，办公桌椅1批): one item per value. An item ends
+    # at the first comma/、 after its value (or right after the value if there is none), so
+    # words that follow belong to the next value, whose subject they usually are.
+    weak = [i for i in range(a, b) if s[i] in _WEAK_SEPS]
+    bounds = [a]
+    for prev, _cur in zip(anchors, anchors[1:]):
+        k = bisect.bisect_left(weak, prev.end)
+        cut = weak[k] if k < len(weak) and weak[k] < _cur.start else prev.end
+        bounds.append(max(cut, bounds[-1]))
+    bounds.append(b)
+    items = []
+    for anchor, x, y in zip(anchors, bounds, bounds[1:]):
+        x, y = _strip_span(s, x, y)
+        items.append(_anchor_item(original, s, x, y, anchor))
+    return items
+
+
+def _wordy_item(original: str, s: str, a: int, b: int) -> Item:
+    text = original[a:b]
+    t = s[a:b]
+    if any(w in t for w in DEADLINE_WORDS):
+        return Item(text=text, kind="deadline", subject=_clean_subject(text), span=(a, b))
+    if any(w in t for w in QUALITATIVE_WORDS):
+        return Item(text=text, kind="qualitative", subject=_clean_subject(text), span=(a, b))
+    if any(c.isdigit() for c in t):
+        reason = "含有数字，但不是可识别的指标值（缺少单位或比较符号）"
+    elif len(t) <= 12:
+        reason = "只写了指标名称，没有指标值、时限或定性要求"
+    else:
+        reason = "没有找到数值、时限或定性用语"
+    return Item(text=text, kind="unknown", subject=_clean_subject(text), reason=reason, span=(a, b))
+
+
+def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> Item:
+    a = min(a, an.start)
+    b = max(b, an.end)
+    # The subject is read from the original text so that it keeps its full-width punctuation.
+    subject = _clean_subject(original[a:an.start])
+    if not subject:
+        subject = _clean_subject(original[an.end:b])
+    if an.kind == "deadline":
+        op_text = "前" if "前" in s[an.start:an.end] else ""
+        return Item(text=original[a:b], kind="deadline", subject=subject, op="<=", op_text=op_text,
+                    deadline_year=an.year, deadline_month=an.month, deadline_day=an.day, span=(a, b))
+    unit, inferred = an.unit, False
+    if unit is None:
+        for word, u in SUBJECT_UNITS:
+            if word in subject:
+                unit, inferred = u, True
+                break
+    return Item(text=original[a:b], kind="quantity", op=an.op, value=an.value, upper=an.upper,
+                unit=unit, subject=subject, op_text=an.op_text, unit_inferred=inferred, span=(a, b))
+
+
+def _clean_subject(t: str) -> str:
+    t = t.strip(_TRIM)
+    changed = True
+    while changed and t:
+        changed = False
+        for w in _SUBJECT_TRAIL:
+            if t.endswith(w) and len(t) > len(w):
+                t = t[: -len(w)].rstrip(_TRIM)
+                changed = True
+    for w, _ in PREFIX_OPS:
+        if t.endswith(w):
+            t = t[: -len(w)].rstrip(_TRIM)
+            break
+    return t
+
+
+# --- the number scanner ---------------------------------------------------------------------
+
+def _anchors(s: str, a: int, b: int) -> list[_Anchor]:
+    out: list[_Anchor] = []
+    consumed = a
+    for m in _NUM_RE.finditer(s, a, b):
+        if m.start() < consumed:
+            continue
+        anchor = _read_number(s, m.start(), m.end(), a, b, consumed)
+        if anchor is not None:
+            out.append(anchor)
+            consumed = anchor.end
+    return out
+
+
+def _skip_spaces(s: str, i: int, b: int) -> int:
+    while i < b and s[i] in " \t":
+        i += 1
+    return i
+
+
+def _decimal(token: str) -> Decimal | None:
+    try:
+        return Decimal(token.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex only passes digits
+        return None
+
+
+def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Anchor | None:
+    token = s[n0:n1]
+    if len(token) > _MAX_DIGITS:
+        return None
+    prev = s[n0 - 1] if n0 > a else ""
+    if prev.isascii() and prev.isalpha():
+        return None  # G20, APP2, 5G-style names are not values
+    if n1 < b and s[n1].isascii() and s[n1].isalpha() and not s.startswith(("km", "kg"), n1):
+        return None
+    if prev == "第" or (prev in " \t" and s[_back_skip(s, n0 - 1, a)] == "第"):
+        return None  # 第2期: an ordinal
+    i = _skip_spaces(s, n1, b)
+    # Dates: 2021年11月30日前, 6月底完成, 2020年底前.
+    if i < b and s[i] == "年" and len(token) == 4 and token[:2] in ("19", "20"):
+        return _read_year(s, n0, i + 1, b, int(token))
+    if i < b and s[i] == "月" and "." not in token and 1 <= int(token) <= 12:
+        year = _year_before(s, n0, a)
+        start = n0 if year is None else year[1]
+        return _read_month(s, start, i + 1, b, year[0] if year else None, int(token))
+    value = _decimal(token)
+    if value is None:
+        return None
+    upper = None
+    op, op_text, start = _prefix_op(s, n0, max(a, floor))
+    # ±10%以内: a symmetric range.
+    if start == n0 and n0 > a and s[n0 - 1] == "±":
+        op, op_text, start, upper, value = "range", "±", n0 - 1, value, -value
+    # Ranges: 5—6家, 5-6家, 5至6家.
+    for sep in _RANGE_SEPS:
+        if s.startswith(sep, i):
+            j = _skip_spaces(s, i + len(sep), b)
+            m = _NUM_RE.match(s, j, b)
+            if m and len(m.group()) <= _MAX_DIGITS:
+                upper = _decimal(m.group())
+                op, op_text = "range", sep
+                i = _skip_spaces(s, m.end(), b)
+            break
+    approx = ""
+    if i < b and s[i] in APPROX_OVER and not (s[i] == "多" and s.startswith("多于", i)):
+        approx, i = s[i], i + 1
+    unit = None
+    if s.startswith("亿元", i):
+        value, unit, i = value * 10000, "万元", i + 2
+        upper = upper * 10000 if upper is not None else None
+    elif i < b and s[i] == "万" and not s.startswith("万元", i):
+        value, i = value * 10000, i + 1
+        upper = upper * 10000 if upper is not None else None
+    if unit is None:
+        i = _skip_spaces(s, i, b)
+        for key in _UNIT_KEYS:
+            if s.startswith(key, i, min(b, i + _MAX_UNIT)):
+                unit, i = UNITS[key], i + len(key)
+                break
+    if unit == "千元":
+        value, unit = value * 1000, "元"
+        upper = upper * 1000 if upper is not None else None
+    if not approx and i < b and s[i] in APPROX_OVER and unit is not None and s[i] != "多":
+        approx, i = s[i], i + 1  # 2000人余 (rare) — 多 after a unit is "more" only before it
+    j = _skip_spaces(s, i, b)
+    suffix_op = suffix_text = None
+    for word, o in SUFFIX_OPS:
+        if s.startswith(word, j, b):
+            suffix_op, suffix_text, i = o, word, j + len(word)
+            break
+    if op is None or op_text in ("达到", "达", "约"):
+        if suffix_op is not None and op != "range":
+            op, op_text = suffix_op, suffix_text
+        elif approx and op is None:
+            op, op_text = ">", approx
+    if op is None:
+        if unit is None and not _stands_alone(s, i, b):
+            return None  # a stray number in prose (十九大 is not digits; 3D, 12345 ids are)
+        op, op_text = "=", ""
+    if op == "range" and upper is not None and value > upper:
+        value, upper = upper, value
+    return _Anchor(start=start, end=i, kind="quantity", op=op, op_text=op_text, value=value,
+                   upper=upper if op == "range" else None, unit=unit)
+
+
+def _back_skip(s: str, i: int, a: int) -> int:
+    while i > a and s[i] in " \t":
+        i -= 1
+    return i
+
+
+def _stands_alone(s: str, i: int, b: int) -> bool:
+    """A bare number counts as a value only at the end of its item (``完成数 100``)."""
+    i = _skip_spaces(s, i, b)
+    return i >= b or s[i] in _WEAK_SEPS or s[i] in _TRIM or s[i] in "()"
+
+
+def _prefix_op(s: str, n0: int, floor: int) -> tuple[str | None, str, int]:
+    j = n0
+    while j > floor and s[j - 1] in " \t":
+        j -= 1
+    for word, op in PREFIX_OPS:
+        k = j - len(word)
+        if k >= floor and s.startswith(word, k, j):
+            return op, word, k
+    return None, "", n0
+
+
+def _year_before(s: str, n0: int, a: int) -> tuple[int, int] | None:
+    """``2021年`` right before a month number → (2021, start offset)."""
+    k = n0 - 5
+    if k >= a and s[n0 - 1] == "年" and s[k:n0 - 1].isdigit() and s[k:k + 2] in ("19", "20"):
+        return int(s[k:n0 - 1]), k
+    return None
+
+
+def _read_year(s: str, n0: int, i: int, b: int, year: int) -> _Anchor | None:
+    j = _skip_spaces(s, i, b)
+    if j < b and s[j].isdigit():
+        return None  # the month that follows carries the date
+    for word in ("年底前", "年末前", "底前", "末前", "底", "末", "年底", "年末"):
+        if s.startswith(word, j, b):
+            return _Anchor(start=n0, end=_after_before_word(s, j + len(word), b), kind="deadline",
+                           year=year, month=12, day=31)
+    if s.startswith(("前", "以前", "之前"), j, b):
+        return _Anchor(start=n0, end=_after_before_word(s, j, b), kind="deadline",
+                       year=year - 1, month=12, day=31)
+    return None  # 2019年共立项97项: a year named in passing
+
+
+_MONTH_PARTS: tuple[tuple[str, int | None], ...] = (
+    ("上旬", 10), ("中旬", 20), ("下旬", 31), ("上半月", 15), ("下半月", 31),
+    ("底", 31), ("末", 31), ("初", 10), ("中", 20),
+)
+
+
+def _after_before_word(s: str, j: int, b: int) -> int:
+    for word in ("之前", "以前", "前"):
+        if s.startswith(word, j, b):
+            return j + len(word)
+    return j
+
+
+def _read_month(s: str, start: int, i: int, b: int, year: int | None, month: int) -> _Anchor:
+    if s.startswith("份", i, b):
+        i += 1
+    j = _skip_spaces(s, i, b)
+    last = calendar.monthrange(year or 2001, month)[1]
+    m = _NUM_RE.match(s, j, b)
+    if m and m.end() < b and s[m.end()] in "日号" and "." not in m.group() and len(m.group()) <= 2:
+        day = min(int(m.group()), last)
+        return _Anchor(start=start, end=_after_before_word(s, m.end() + 1, b), kind="deadline",
+                       year=year, month=month, day=day)
+    for word, day in _MONTH_PARTS:
+        if s.startswith(word, j, b):
+            d = last if day == 31 else day
+            return _Anchor(start=start, end=_after_before_word(s, j + len(word), b), kind="deadline",
+                           year=year, month=month, day=d)
+    end = _after_before_word(s, j, b)
+    if end > j:  # 7月前: before July begins
+        return _Anchor(start=start, end=end, kind="deadline", year=year, month=month, day=0)
+    return _Anchor(start=start, end=j, kind="deadline", year=year, month=month, day=last)

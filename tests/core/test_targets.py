@@ -1,0 +1,195 @@
+"""The cell parser: unit tests for each rule, and exact-parse accuracy on the labelled corpus."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.core.targets import Item, deadline_key, describe_deadline, fold, parse_cell
+
+CORPUS = Path(__file__).parent / "corpus" / "targets.jsonl"
+REQUIRED_ACCURACY = Decimal("0.98")
+
+
+def _load_corpus() -> list[dict]:
+    with CORPUS.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _matches(item: Item, expected: dict) -> bool:
+    if item.kind != expected["kind"]:
+        return False
+    if item.kind == "quantity":
+        value = Decimal(expected["value"])
+        upper = Decimal(expected["upper"]) if expected.get("upper") is not None else None
+        return (item.op == expected["op"] and item.value == value and item.upper == upper
+                and item.unit == expected["unit"])
+    if item.kind == "deadline":
+        return (item.deadline_year == expected.get("year")
+                and item.deadline_month == expected.get("month")
+                and item.deadline_day == expected.get("day"))
+    return True
+
+
+def _exact(text: str, expected: list[dict]) -> bool:
+    items = parse_cell(text)
+    return len(items) == len(expected) and all(_matches(i, e) for i, e in zip(items, expected))
+
+
+def test_corpus_is_large_enough():
+    rows = _load_corpus()
+    seed = [r for r in rows if r["source"].startswith("seed:")]
+    own = [r for r in rows if not r["source"].startswith("seed:")]
+    assert len(seed) == 84  # 6 projects × 7 indicator columns × (target, actual)
+    assert len(own) >= 300
+
+
+def test_corpus_accuracy(capsys):
+    rows = _load_corpus()
+    failures = [r for r in rows if not _exact(r["text"], r["items"])]
+    accuracy = Decimal(len(rows) - len(failures)) / Decimal(len(rows))
+    with capsys.disabled():
+        print(f"\n[targets corpus] exact parse: {len(rows) - len(failures)}/{len(rows)} = "
+              f"{accuracy * 100:.2f}%")
+        for r in failures[:20]:
+            print("  MISS", r["source"], repr(r["text"][:60]))
+    assert accuracy >= REQUIRED_ACCURACY
+
+
+def test_seed_cells_are_all_exact():
+    misses = [r["source"] for r in _load_corpus()
+              if r["source"].startswith("seed:") and not _exact(r["text"], r["items"])]
+    assert misses == []
+
+
+# --- single rules ----------------------------------------------------------------------------
+
+def one(text: str) -> Item:
+    items = parse_cell(text)
+    assert len(items) == 1, items
+    return items[0]
+
+
+def test_blank_cell_has_no_items():
+    assert parse_cell("") == []
+    assert parse_cell("  \n ") == []
+
+
+def test_inline_symbol_operator_and_inferred_unit():
+    it = one("参加党务干部人数≧100")
+    assert (it.kind, it.op, it.value, it.unit) == ("quantity", ">=", Decimal(100), "人")
+    assert it.unit_inferred and it.subject == "参加党务干部人数"
+    assert it.strict_operator
+
+
+@pytest.mark.parametrize("text,op", [
+    ("人数≥5人", ">="), ("人数≧5人", ">="), ("人数>=5人", ">="), ("人数＞5人", ">"), ("人数>5人", ">"),
+    ("人数≤5人", "<="), ("人数≦5人", "<="), ("人数<=5人", "<="), ("人数＜5人", "<"), ("人数<5人", "<"),
+    ("人数=5人", "="), ("人数＝5人", "="), ("人数﹦5人", "="), ("人数═5人", "="),
+    ("人数不少于5人", ">="), ("人数不低于5人", ">="), ("人数不小于5人", ">="), ("人数达到5人", ">="),
+    ("人数5人以上", ">="), ("人数不超过5人", "<="), ("人数不高于5人", "<="), ("人数5人以内", "<="),
+    ("人数5人以下", "<="),
+])
+def test_every_operator_of_the_domain(text, op):
+    it = one(text)
+    assert it.op == op and it.value == Decimal(5) and it.unit == "人"
+
+
+@pytest.mark.parametrize("written,unit", [
+    ("个", "个"), ("人", "人"), ("人次", "人次"), ("次", "次"), ("场次", "场次"), ("期", "期"),
+    ("项", "项"), ("家", "家"), ("户", "户"), ("亩", "亩"), ("例", "例"), ("件", "件"), ("篇", "篇"),
+    ("份", "份"), ("种", "种"), ("组", "组"), ("台", "台"), ("批", "批"), ("公里", "公里"),
+    ("天", "天"), ("个月", "月"), ("元", "元"), ("万元", "万元"), ("%", "%"), ("％", "%"),
+    ("%(百分比)", "%"), ("（百分比）", "%"), ("百分比", "%"), ("名", "人"),
+])
+def test_every_unit_of_the_domain(written, unit):
+    it = one(f"完成数量≥12{written}")
+    assert it.unit == unit and it.value == Decimal(12)
+
+
+def test_ranges():
+    it = one("重点培育5—6家行业商（协）会")
+    assert (it.op, it.value, it.upper, it.unit) == ("range", Decimal(5), Decimal(6), "家")
+    it = one("预算偏差±10%以内")
+    assert (it.op, it.value, it.upper, it.unit) == ("range", Decimal(-10), Decimal(10), "%")
+
+
+def test_actual_forms():
+    assert (one("98%以上").op, one("98%以上").value) == (">=", Decimal(98))
+    it = one("2000多名")
+    assert (it.op, it.value, it.unit) == (">", Decimal(2000), "人")
+    it = one("服务群众2000余人")
+    assert (it.op, it.value, it.unit, it.subject) == (">", Decimal(2000), "人", "服务群众")
+    it = one("100.00%")
+    assert (it.op, it.value, it.unit, it.subject) == ("=", Decimal("100.00"), "%", "")
+    assert not it.strict_operator
+
+
+def test_full_width_forms_fold():
+    it = one("满意度≧９０％")
+    assert (it.op, it.value, it.unit) == (">=", Decimal(90), "%")
+    assert fold("１２３＞＝") == "123>="
+    assert len(fold("①㎡（）")) == 4  # folding never changes offsets
+
+
+def test_item_text_is_verbatim():
+    items = parse_cell("（1）培训人数≥100人；（2）满意度≧９０％。")
+    assert [i.text for i in items] == ["培训人数≥100人", "满意度≧９０％"]
+    assert items[0].span == (3, 12)
+
+
+@pytest.mark.parametrize("text,year,month,day,described", [
+    ("7月前完成电教片选材拍摄任务", None, 7, 0, "7月前"),
+    ("12月底前", None, 12, 31, "12月底前"),
+    ("2021年11月30日前", 2021, 11, 30, "2021年11月底前"),
+    ("8月15日前提交", None, 8, 15, "8月15日前"),
+    ("6月底完成", None, 6, 30, "6月底前"),
+    ("12月中旬完成", None, 12, 20, "12月20日前"),
+    ("2020年底前完成", 2020, 12, 31, "2020年12月底前"),
+])
+def test_deadlines(text, year, month, day, described):
+    it = one(text)
+    assert it.kind == "deadline"
+    assert (it.deadline_year, it.deadline_month, it.deadline_day) == (year, month, day)
+    assert describe_deadline(it) == described
+    assert deadline_key(it) == (year or 0, month, day)
+
+
+def test_undated_deadline():
+    it = one("及时完成各科室办公设备采购需求")
+    assert it.kind == "deadline" and it.deadline_month is None and deadline_key(it) is None
+
+
+@pytest.mark.parametrize("text", ["有效", "合格", "效果明显", "达成预期指标", "切实提高工作效率"])
+def test_qualitative(text):
+    assert one(text).kind == "qualitative"
+
+
+def test_unknown_has_a_reason():
+    it = one("整理成本")
+    assert it.kind == "unknown" and "指标名称" in it.reason
+    it = one("编号ABC-7X")
+    assert it.kind == "unknown" and it.reason
+
+
+def test_years_ordinals_and_names_are_not_values():
+    assert one("2019年商（协）会会长峰会，扩大社会影响力").kind == "qualitative"
+    assert one("第3期培训顺利完成").kind == "qualitative"
+    assert one("推进5G基站建设").kind == "qualitative"
+
+
+def test_compound_cell_splits_on_commas_between_values():
+    items = parse_cell("电脑3台，办公桌椅1批")
+    assert [(i.subject, i.value, i.unit) for i in items] == [("电脑", 3, "台"), ("办公桌椅", 1, "批")]
+    # words without a value stay with the value that follows them
+    items = parse_cell("集中培训合格率≧95%，各党组织自行开展的教育活动，每次参加党员人数≥50%。")
+    assert len(items) == 2 and items[1].text.startswith("各党组织")
+
+
+def test_magnitudes():
+    assert one("受益群众超过1万人").value == Decimal(10000)
+    it = one("项目总投资1.2亿元")
+    assert (it.value, it.unit) == (Decimal(12000), "万元")
