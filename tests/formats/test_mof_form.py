@@ -21,7 +21,7 @@ from jixiao.errors import InputError, OutputError
 from jixiao.formats import mof_form
 
 # ----------------------------------------------------------------------------------------
-# Test double of jixiao.core.scoring / targets (interface of /tmp/interfaces.md), used only
+# Test double of jixiao.core.scoring (interface of /tmp/interfaces.md), used only
 # while the real modules are not in the checkout.
 # ----------------------------------------------------------------------------------------
 
@@ -113,12 +113,6 @@ def _fake_score_project(project, config=None):
     return _PS(ex, cats, total, grade, [])
 
 
-def _fake_parse_cell(text):
-    import re
-    m = re.match(r"^(.*?)([≧≥><=≤].*)$", text)
-    return [types.SimpleNamespace(subject=m.group(1) if m else "")]
-
-
 @pytest.fixture(scope="module", autouse=True)
 def scoring_modules():
     with pytest.MonkeyPatch.context() as mp:
@@ -127,7 +121,6 @@ def scoring_modules():
                 "score_project": _fake_score_project,
                 "score_table": lambda t, config=None: [_fake_score_project(p, config) for p in t.projects],
                 "ScoringConfig": types.SimpleNamespace(from_dict=lambda d: d)}),
-            ("jixiao.core.targets", {"parse_cell": _fake_parse_cell}),
         ):
             try:
                 __import__(name)
@@ -166,6 +159,17 @@ def test_line_count_wraps_and_honours_newlines():
 ])
 def test_sheet_name_is_legal(name, expected):
     assert mof_form.sheet_name(Project(seq=3, unit_name="u", name=name)) == expected
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("参加党务干部人数≧100", ("参加党务干部人数", "≧100")),
+    ("文书档案整理时间≤90天", ("文书档案整理时间", "≤90天")),
+    ("公务接待费5万元", ("公务接待费", "5万元")),
+    ("设备运行稳定", ("设备运行稳定", "—")),
+    ("", ("", "—")),
+])
+def test_split_target_into_name_and_value(target, expected):
+    assert mof_form.split_target(target) == expected
 
 
 def test_sheet_name_unique_when_truncation_collides():

@@ -30,8 +30,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..core import money
+from ..core import money, targets
 from ..core.model import Project, Table
+from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
 from .atomic import atomic_path, write_bytes_atomic
 
@@ -40,7 +41,7 @@ DASH = "—"
 FORM_TITLE = "项目支出绩效自评表"
 
 # Excel column widths (in widths of "0"); the PDF uses the same proportions.
-COLUMN_WIDTHS: tuple[float, ...] = (8, 11, 20, 18, 22, 8, 9, 26)
+COLUMN_WIDTHS: tuple[float, ...] = (8, 12, 20, 17, 22, 8, 9, 25)
 
 # Text that says "nothing to report" in the 问题/整改 columns of real tables.
 _NOTHING = {"", "无", "无。", "/", "／", "—", "-", "－", "无问题", "暂无", "没有"}
@@ -139,8 +140,6 @@ def split_target(text: str) -> tuple[str, str]:
     When the parser finds no separate subject (a qualitative text like ``及时``), the whole
     text is the indicator and its value is shown as "—" rather than repeated.
     """
-    from ..core import targets
-
     text = _clean(text)
     items = targets.parse_cell(text) if text else []
     if len(items) == 1:
@@ -280,8 +279,6 @@ def _unit_explanation(project: Project) -> str | None:
 
 def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     """Rows of one 二级 cell; returns the unit note if it is still to be placed."""
-    from ..core.taxonomy import KIND_BY_KEY
-
     kind = KIND_BY_KEY.get(ind.kind)
     kind_name = kind.name if kind else _clean(ind.kind)
     start = g.row
@@ -471,7 +468,7 @@ def _write_sheet(ws: Any, form: MofForm) -> None:
         target.font = bold if cell.role in ("label", "header") else body
         if cell.role in ("label", "header"):
             target.fill = fill
-        horizontal = "left" if cell.role == "text" else ("right" if cell.role in ("money",) else "center")
+        horizontal = {"text": "left", "money": "right"}.get(cell.role, "center")
         target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
         if cell.rowspan > 1 or cell.colspan > 1:
             ws.merge_cells(start_row=top + cell.row, start_column=cell.col + 1,
@@ -582,7 +579,7 @@ def _cell_html(cell: FormCell) -> str:
         return f'<th scope="col"{span}>{text}</th>'
     if cell.role == "label":
         return f'<th scope="row"{span}>{text}</th>'
-    css = {"money": "num", "score": "num", "rate": "num", "center": "center"}.get(cell.role, "text")
+    css = {"money": "num", "score": "center", "rate": "center", "center": "center"}.get(cell.role, "text")
     return f'<td class="{css}"{span}>{text}</td>'
 
 
@@ -592,12 +589,8 @@ def _html_text(text: str) -> str:
 
 def write_mof_pdf(table: Table, path: str | Path, config: Any = None) -> None:
     """Write the forms as an A4 portrait PDF with an embedded CJK font (atomically)."""
-    data = _pdf_bytes(render_mof_html(table, config))
+    # pdf_render owns the font lookup and embedding (one place for every PDF jixiao makes).
+    from .pdf_render import render_pdf_bytes
+
+    data = render_pdf_bytes(render_mof_html(table, config))
     write_bytes_atomic(path, data)
-
-
-def _pdf_bytes(document: str) -> bytes:
-    # Temporary: engineer B's formats.pdf_render.render_pdf_bytes will own fonts and PDF settings.
-    from weasyprint import HTML
-
-    return HTML(string=document).write_pdf()
