@@ -1,0 +1,407 @@
+"""Pair the target items of an indicator cell with its completion items and judge each one.
+
+A judgement is *met*, *not met* or *unknown* (``met`` True / False / None) with the
+completion ratio where a number allows one, and reasons in Chinese a reviewer can read.
+The rules (docs/indicators.md, "Matching"):
+
+* items pair by unit, by shared words of their subjects and by position — the best pair
+  first; ``人`` and ``人次``, ``次`` and ``场次``, ``元`` and ``万元`` … are compatible units;
+* a completion percentage against a target with another unit is a completion rate
+  (``公务接待费完成12%`` against ``公务接待费5万元`` → 12%, not met); an item about
+  ``其他/其余`` covers every target not matched otherwise;
+* a bare ``100.00%`` as the whole completion cell means "reported fully completed": met,
+  with a note that the only evidence is a bare percentage;
+* a completion item written with a target operator (``工作人员满意度≥99%``,
+  ``文书档案整理成本≤4.11万元``) or a completion cell equal to its target restates the
+  target: it is flagged and not taken as an achievement;
+* deadlines compare dates (``6月底完成`` meets ``7月前完成``); qualitative targets take a
+  tier from the completion text (:func:`completion_tier`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .targets import Item, deadline_key, describe_deadline, fold, parse_cell
+
+RATIO_PLACES = Decimal("0.0001")
+HUNDRED = Decimal(100)
+
+# Units that count the same thing; values compare directly (money converts exactly).
+UNIT_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"人", "人次", "人日", "万人"}),
+    frozenset({"次", "场", "场次", "期", "批", "轮", "届", "台次", "车次", "架次"}),
+    frozenset({"天", "工作日"}),
+    frozenset({"元", "万元", "亿元"}),
+)
+# 个 is the general classifier: it counts anything that is counted in pieces.
+GENERIC_COUNT = "个"
+MONEY_IN_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+PEOPLE = {"人": Decimal(1), "万人": Decimal(10000)}
+
+# Completion words → tier (docs/scoring.md). Checked in this order: tier 3, 2, then 1.
+TIER3_WORDS = ("未完成", "未达成", "未达到", "未实现", "没有完成", "未能", "尚未", "较差", "不合格",
+               "未开展", "未启动", "滞后", "延期", "推迟", "取消", "差距较大")
+TIER2_WORDS = ("部分", "基本", "有所", "一定", "初步", "大部分", "逐步", "较好", "稍有", "略有")
+TIER1_WORDS = ("完成", "达成", "达到", "实现", "显著", "明显", "圆满", "全部", "均已", "已", "满意",
+               "充分", "取得", "得到", "合格", "到位", "提升", "提高", "增强", "改善", "按规定", "按时",
+               "如期", "获得", "100%")
+OTHERS_WORDS = ("其他", "其余", "其它", "剩余", "均", "全部")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The judgement of one target item.
+
+    ``evidence`` says what the judgement rests on: ``value`` (a matched number),
+    ``rate`` (a completion percentage), ``bare`` (a bare percentage as the whole cell),
+    ``date`` (a matched date), ``words`` (completion words: ``tier``), ``restated``,
+    ``blank`` (no completion text) or ``none`` (nothing usable).
+    """
+
+    target: Item
+    actual: Item | None
+    met: bool | None
+    ratio: Decimal | None
+    evidence: str
+    tier: int | None = None
+    restated: bool = False
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def actual_text(self) -> str:
+        return self.actual.text if self.actual is not None else ""
+
+
+@dataclass(frozen=True)
+class CellMatch:
+    """Target items, completion items and one judgement per target item."""
+
+    target_text: str
+    actual_text: str
+    targets: list[Item]
+    actuals: list[Item]
+    judgements: list[Judgement]
+    restated: bool  # the completion cell (or part of it) restates a target
+    bare: bool  # the completion cell is only a percentage such as 100.00%
+    notes: list[str] = field(default_factory=list)
+
+
+def _q(ratio: Decimal) -> Decimal:
+    return ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def fmt_num(value: Decimal | None) -> str:
+    """``Decimal('100.00')`` → ``100``, ``Decimal('4.110')`` → ``4.11`` (for messages)."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def describe_item(item: Item) -> str:
+    """Short Chinese rendering of an item's measure: ``≥100人``, ``5—6家``, ``12月底前``."""
+    if item.kind == "deadline":
+        return describe_deadline(item)
+    if item.kind != "quantity":
+        return item.text
+    unit = item.unit or ""
+    if item.op == "range":
+        if item.value is not None and item.upper is not None and item.value == -item.upper:
+            return f"±{fmt_num(item.upper)}{unit}以内"
+        return f"{fmt_num(item.value)}—{fmt_num(item.upper)}{unit}"
+    sym = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}.get(item.op or "", "")
+    return f"{sym}{fmt_num(item.value)}{unit}"
+
+
+def _label(item: Item) -> str:
+    return f"“{item.subject}”" if item.subject else f"“{item.text}”"
+
+
+# --- units and words -------------------------------------------------------------------------
+
+def units_compatible(a: str | None, b: str | None) -> bool:
+    if a is None or b is None or a == b:
+        return True
+    if GENERIC_COUNT in (a, b) and "%" not in (a, b) and not ({a, b} & set(MONEY_IN_YUAN)):
+        return True
+    return any(a in g and b in g for g in UNIT_GROUPS)
+
+
+def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
+    """Exact conversion between 元/万元/亿元 and 人/万人; other compatible units as they are."""
+    if unit and to and unit != to:
+        for table in (MONEY_IN_YUAN, PEOPLE):
+            if unit in table and to in table:
+                return value * table[unit] / table[to]
+    return value
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
+    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
+
+
+def subject_overlap(a: str, b: str) -> Decimal:
+    """Shared character pairs of two subjects, 0–1 (of the smaller one)."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return Decimal(0)
+    return Decimal(len(x & y)) / Decimal(min(len(x), len(y)))
+
+
+def completion_tier(text: str) -> tuple[int | None, str]:
+    """Tier 1/2/3 from completion words, with the word found; ``(None, "")`` if none."""
+    for tier, words in ((3, TIER3_WORDS), (2, TIER2_WORDS), (1, TIER1_WORDS)):
+        for w in words:
+            if w in text:
+                return tier, w
+    return None, ""
+
+
+# --- comparison -------------------------------------------------------------------------------
+
+def compare(target: Item, value: Decimal, unit: str | None) -> tuple[bool | None, Decimal | None]:
+    """Met and ratio of an achieved ``value`` against a quantitative target.
+
+    ``≥ > =`` targets: ratio = actual / target (a plain number is read as "at least").
+    ``≤ <`` targets: the mirrored ratio target / actual. Ranges ``5—6家``: met from the
+    lower bound up (ratio over the upper bound above it); a ``±`` range is met inside it.
+    """
+    if target.value is None:
+        return None, None
+    v = _convert(value, unit, target.unit)
+    t = target.value
+    op = target.op
+    if op in (">=", ">", "="):
+        met = v > t if op == ">" else v >= t
+        return met, (_q(v / t) if t > 0 else None)
+    if op in ("<=", "<"):
+        met = v < t if op == "<" else v <= t
+        if v == 0:
+            return met, None
+        return met, (_q(t / v) if t > 0 and v > 0 else None)
+    if op == "range" and target.upper is not None:
+        lo, hi = t, target.upper
+        if lo < 0:  # ±10%以内: a deviation must stay inside
+            met = lo <= v <= hi
+            return met, (Decimal(1) if met or v == 0 else _q(hi / abs(v)))
+        if v < lo:
+            return False, (_q(v / lo) if lo > 0 else None)
+        return True, (_q(v / hi) if v > hi and hi > 0 else Decimal(1))
+    return None, None
+
+
+def _deadline_met(target: Item, actual: Item) -> bool:
+    tk, ak = deadline_key(target), deadline_key(actual)
+    if tk is None or ak is None:
+        return True  # 及时 against a dated completion, or the reverse: done in time as reported
+    if tk[0] and ak[0]:
+        return ak <= tk
+    return ak[1:] <= tk[1:]
+
+
+# --- the cell -------------------------------------------------------------------------------
+
+def is_bare_percentage(actuals: list[Item]) -> bool:
+    return (len(actuals) == 1 and actuals[0].kind == "quantity" and actuals[0].unit == "%"
+            and not actuals[0].subject and actuals[0].op == "=")
+
+
+def _norm(text: str) -> str:
+    # Same text up to spacing, full-width forms and punctuation (operators and % count).
+    return "".join(c for c in fold(text) if c.isalnum() or c in "<>=≤≥%‰±~—-.")
+
+
+def match_cell(target_text: str, actual_text: str) -> CellMatch:
+    """Parse both cells, pair their items and judge every target item."""
+    targets = parse_cell(target_text)
+    actuals = parse_cell(actual_text)
+    return match_items(target_text, actual_text, targets, actuals)
+
+
+def match_items(target_text: str, actual_text: str, targets: list[Item],
+                actuals: list[Item]) -> CellMatch:
+    notes: list[str] = []
+    if not actual_text.strip():
+        js = [Judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
+        return CellMatch(target_text, actual_text, targets, actuals, js, False, False, notes)
+    same_text = bool(_norm(target_text)) and _norm(target_text) == _norm(actual_text)
+    restated_items = [a for a in actuals if a.kind == "quantity" and a.strict_operator]
+    restated = same_text or bool(restated_items)
+    if same_text:
+        notes.append("完成情况与年度指标内容相同，是复述目标而不是实际完成情况。")
+    for a in restated_items:
+        notes.append(f"完成情况“{a.text}”使用了目标比较符号“{a.op_text}”，"
+                     "是复述目标而不是实际完成值，需填写实际完成数。")
+    usable = [] if same_text else [a for a in actuals if not (a.kind == "quantity" and a.strict_operator)]
+    bare = is_bare_percentage(actuals)
+    if bare:
+        notes.append(f"完成情况仅填写了“{actuals[0].text}”，没有写明实际完成值。")
+    tier, cue = completion_tier(fold(actual_text))
+    judgements = _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue)
+    return CellMatch(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
+
+
+def _pair_score(t: Item, a: Item, ti: int, ai: int) -> Decimal | None:
+    """How well completion item ``a`` answers target item ``t``; None if it cannot."""
+    overlap = subject_overlap(t.subject, a.subject)
+    if t.kind == "quantity":
+        if a.kind != "quantity":
+            return None
+        compatible = units_compatible(t.unit, a.unit)
+        rate = a.unit == "%" and t.unit not in ("%", None)
+        if not compatible and not rate:
+            return None
+        if rate and overlap == 0:
+            return None  # a percentage about something else
+        unit_score = Decimal(3) if (t.unit and a.unit and (t.unit == a.unit or compatible)) else Decimal(1)
+        if rate:
+            unit_score = Decimal(1)
+    elif t.kind == "deadline":
+        if a.kind != "deadline" or a.deadline_month is None:
+            return None
+        unit_score = Decimal(2)
+    else:
+        return None
+    position = Decimal("0.5") if ti == ai else Decimal(0)
+    return unit_score + 2 * overlap + position
+
+
+def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
+    """Greedy best-first pairing; a very large cell pairs by order to stay linear."""
+    if len(targets) * len(usable) > 4096:
+        return {i: i for i in range(min(len(targets), len(usable)))
+                if _pair_score(targets[i], usable[i], i, i) is not None}
+    scored = []
+    for ti, t in enumerate(targets):
+        for ai, a in enumerate(usable):
+            s = _pair_score(t, a, ti, ai)
+            if s is not None:
+                scored.append((-s, ti, ai))
+    scored.sort()
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for _s, ti, ai in scored:
+        if ti not in pairs and ai not in used:
+            pairs[ti] = ai
+            used.add(ai)
+    return pairs
+
+
+def _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue) -> list[Judgement]:
+    pairs = _assign(targets, usable)
+    used = set(pairs.values())
+    # 其他项目完成100%: a completion rate about "the others" covers every unmatched target.
+    others = next((a for i, a in enumerate(usable) if i not in used and a.kind == "quantity"
+                   and a.unit == "%" and any(w in a.subject for w in OTHERS_WORDS)), None)
+    out = []
+    for ti, t in enumerate(targets):
+        if ti in pairs:
+            out.append(_judge_pair(t, usable[pairs[ti]]))
+        elif bare:
+            out.append(_judge_bare(t, actuals[0]))
+        elif others is not None and t.kind == "quantity":
+            j = _judge_rate(t, others)
+            out.append(Judgement(t, others, j.met, j.ratio, "rate",
+                                 reasons=(f"按“{others.text}”计，{_label(t)}{'已完成' if j.met else '未完成'}。",)))
+        elif same_text:
+            out.append(Judgement(t, None, None, None, "restated", restated=True,
+                                 reasons=("完成情况照抄了年度指标内容，无法判断是否完成。",)))
+        else:
+            out.append(_judge_words(t, usable, actuals, restated, tier, cue))
+    return out
+
+
+def _judge_pair(t: Item, a: Item) -> Judgement:
+    if t.kind == "deadline":
+        met = _deadline_met(t, a)
+        word = "不晚于" if met else "晚于"
+        return Judgement(t, a, met, None, "date", reasons=(
+            f"{_label(t)}要求{describe_deadline(t)}完成，实际“{a.text}”，{word}时限，"
+            f"{'按时完成' if met else '未按时完成'}。",))
+    if a.unit == "%" and t.unit not in ("%", None):
+        return _judge_rate(t, a)
+    met, ratio = compare(t, a.value, a.unit)
+    reasons = []
+    if t.unit and a.unit and t.unit != a.unit and not (
+            {t.unit, a.unit} <= set(MONEY_IN_YUAN) or {t.unit, a.unit} <= set(PEOPLE)):
+        reasons.append(f"目标单位“{t.unit}”与完成单位“{a.unit}”不同，按数值直接比较。")
+    shown = f"{describe_item(t)}"
+    if met:
+        reasons.insert(0, f"{_label(t)}目标{shown}，实际{fmt_num(a.value)}{a.unit or ''}，已达到目标"
+                          + (f"（完成比例{_pct(ratio)}）。" if ratio is not None else "。"))
+    elif met is False:
+        reasons.insert(0, f"{_label(t)}目标{shown}，实际{fmt_num(a.value)}{a.unit or ''}，未达到目标"
+                          + (f"（完成比例{_pct(ratio)}）。" if ratio is not None else "。"))
+    else:
+        reasons.insert(0, f"{_label(t)}无法比较目标与实际。")
+    return Judgement(t, a, met, ratio, "value", reasons=tuple(reasons))
+
+
+def _judge_rate(t: Item, a: Item) -> Judgement:
+    ratio = _q(a.value / HUNDRED)
+    met = ratio >= 1
+    verdict = "已完成" if met else "未完成"
+    return Judgement(t, a, met, ratio, "rate", reasons=(
+        f"{_label(t)}目标{describe_item(t)}，完成情况为完成率{fmt_num(a.value)}%，{verdict}"
+        f"（完成比例{_pct(ratio)}）。",))
+
+
+def _judge_bare(t: Item, a: Item) -> Judgement:
+    note = f"完成情况只填写了“{a.text}”，没有写明实际完成值，按“已全部完成”的报告认定"
+    if t.kind == "quantity" and t.unit == "%":
+        met, ratio = compare(t, a.value, "%")
+        verdict = "已达到目标" if met else "未达到目标"
+        return Judgement(t, a, met, ratio, "bare", reasons=(
+            f"{_label(t)}目标{describe_item(t)}，完成情况仅填写“{a.text}”，按此数值{verdict}。",))
+    ratio = _q(a.value / HUNDRED)
+    if ratio >= 1:
+        return Judgement(t, a, True, ratio, "bare", tier=1, reasons=(note + "，建议补充实际完成值。",))
+    return Judgement(t, a, False, ratio, "bare", tier=2, reasons=(
+        f"完成情况只填写了“{a.text}”，按完成比例{_pct(ratio)}认定{_label(t)}未全部完成。",))
+
+
+def _judge_words(t: Item, usable: list[Item], actuals: list[Item], restated: bool,
+                 tier: int | None, cue: str) -> Judgement:
+    if restated and not usable:
+        return Judgement(t, None, None, None, "restated", restated=True, reasons=(
+            "完成情况复述了目标（含比较符号），不是实际完成值，无法判断是否完成，请填写实际完成数。",))
+    # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative target.
+    full = next((a for a in usable if a.kind == "quantity" and a.unit == "%" and a.value is not None
+                 and a.value >= HUNDRED), None)
+    if t.kind == "quantity":
+        reason = f"完成情况中找不到与{_label(t)}（目标{describe_item(t)}）对应的数值"
+        if tier is not None:
+            return Judgement(t, None, tier == 1, None, "words", tier=tier,
+                             reasons=(reason + f"，按完成情况中的“{cue}”判断为第{tier}档。",))
+        return Judgement(t, None, None, None, "none", reasons=(reason + "，无法判断是否完成。",))
+    if tier == 3 or tier == 2:
+        return Judgement(t, None, False, None, "words", tier=tier, reasons=(
+            f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[tier]}。",))
+    if full is not None:
+        return Judgement(t, full, True, None, "words", tier=1, reasons=(
+            f"完成情况“{full.text}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
+    if tier == 1:
+        return Judgement(t, None, True, None, "words", tier=1, reasons=(
+            f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
+    if restated:
+        return Judgement(t, None, None, None, "restated", restated=True, reasons=(
+            "完成情况复述了目标，不是实际完成情况，无法判断是否完成。",))
+    counts = [a for a in usable if a.kind == "quantity" and a.unit not in (None, "%")]
+    if counts:  # concrete results (累计发放补贴人数达325人) are evidence the work was done
+        shown = "、".join(f"“{a.text}”" for a in counts[:2]) + ("等" if len(counts) > 2 else "")
+        return Judgement(t, counts[0], True, None, "words", tier=1, reasons=(
+            f"完成情况列出了实际完成数{shown}，{_label(t)}判断为{TIER_NAMES[1]}。",))
+    return Judgement(t, None, None, None, "none", reasons=(
+        f"完成情况没有说明{_label(t)}是否达成（没有数值、时间或“完成”“达成”等用语），无法判断，请评价人核实。",))
+
+
+TIER_NAMES = {1: "达成年度指标（第一档）", 2: "部分达成并具有一定效果（第二档）", 3: "未达成且效果较差（第三档）"}
+
+
+def _pct(ratio: Decimal | None) -> str:
+    if ratio is None:
+        return "—"
+    return f"{(ratio * HUNDRED).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
