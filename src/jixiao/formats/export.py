@@ -98,6 +98,11 @@ def export(table: Table, path: str | Path, fmt: str | None = None, layout: str =
             writer(table, tmp, options)
     except JixiaoError:
         raise
+    except ImportError as exc:  # a library or module the writer needs is not installed/built
+        missing = getattr(exc, "name", None) or str(exc)
+        raise OutputError(f"此输出格式不可用：缺少模块 {missing}",
+                          f"this output is not available: {missing} cannot be imported ({exc})",
+                          source=str(target)) from None
     except OSError as exc:
         raise OutputError("写入输出文件失败", f"could not write the output ({exc.strerror or exc})",
                           source=str(target)) from None

@@ -1,0 +1,96 @@
+import io
+import json
+import sys
+
+import openpyxl
+import pytest
+
+from jixiao.cli import main
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name != "table.json")
+
+
+def test_export_xlsx(golden_path, tmp_path, capsys):
+    out = tmp_path / "公开表.xlsx"
+    assert main(["export", str(golden_path), "-o", str(out)]) == 0
+    assert openpyxl.load_workbook(out).active["A3"].value == "部门名称（盖章）：深圳市龙岗区工商业联合会"
+    assert "公开表.xlsx" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json", "html"])
+def test_export_other_formats(golden_path, tmp_path, suffix):
+    out = tmp_path / f"t.{suffix}"
+    assert main(["export", str(golden_path), "-o", str(out)]) == 0
+    assert "办公设备购置" in out.read_bytes().decode("utf-8-sig")
+
+
+def test_export_reads_stdin(golden_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(golden_path.read_bytes())))
+    out = tmp_path / "t.csv"
+    assert main(["export", "-", "-o", str(out)]) == 0
+    assert out.exists()
+
+
+def _fails(argv, capsys, *needles):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err, err
+    return err
+
+
+def test_unknown_suffix(golden_path, tmp_path, capsys):
+    _fails(["export", str(golden_path), "-o", str(tmp_path / "t.docx")], capsys,
+           "不支持的输出格式", "unsupported output format")
+    assert _files(tmp_path) == []
+
+
+def test_unknown_layout(golden_path, tmp_path, capsys):
+    _fails(["export", str(golden_path), "-o", str(tmp_path / "t.xlsx"), "--layout", "wide"], capsys,
+           "未知的版式", "unknown layout")
+    assert _files(tmp_path) == []
+
+
+def test_pdfa_only_for_pdf(golden_path, tmp_path, capsys):
+    _fails(["export", str(golden_path), "-o", str(tmp_path / "t.xlsx"), "--pdfa"], capsys, "pdfa")
+    assert _files(tmp_path) == []
+
+
+def test_unwritable_path(golden_path, tmp_path, capsys):
+    _fails(["export", str(golden_path), "-o", str(tmp_path / "no" / "t.xlsx")], capsys,
+           "输出目录不存在", "output folder does not exist")
+    assert _files(tmp_path) == []
+
+
+def test_zero_projects(golden_path, tmp_path, capsys):
+    doc = json.loads(golden_path.read_text(encoding="utf-8"))
+    doc["projects"] = []
+    src = tmp_path / "table.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for suffix in ("xlsx", "csv", "json", "html", "pdf"):
+        _fails(["export", str(src), "-o", str(tmp_path / f"t.{suffix}")], capsys,
+               "没有项目", "no projects")
+    assert _files(tmp_path) == []
+
+
+def test_bad_table_json(tmp_path, capsys):
+    src = tmp_path / "table.json"
+    src.write_text("{", encoding="utf-8")
+    _fails(["export", str(src), "-o", str(tmp_path / "t.xlsx")], capsys, "JSON")
+    assert _files(tmp_path) == []
+
+
+def test_missing_cjk_font_for_pdf(golden_path, tmp_path, capsys, monkeypatch):
+    pdf_render = pytest.importorskip("jixiao.formats.pdf_render")
+    monkeypatch.setenv(pdf_render.FONT_ENV, str(tmp_path / "no-such-font.ttf"))
+    pdf_render.clear_font_cache()
+    try:
+        _fails(["export", str(golden_path), "-o", str(tmp_path / "t.pdf")], capsys,
+               "字体", "font")
+    finally:
+        monkeypatch.delenv(pdf_render.FONT_ENV)
+        pdf_render.clear_font_cache()
+    assert _files(tmp_path) == []
