@@ -154,3 +154,12 @@ def test_a_missing_library_inside_a_writer_is_a_clear_error(seed_table, tmp_path
         export(seed_table, tmp_path / "t.xlsx")
     assert "jixiao_no_such_library" in err.value.message_en
     assert _files(tmp_path) == []
+
+
+def test_exported_files_get_the_usual_permissions(seed_table, tmp_path):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    path = export(seed_table, tmp_path / "t.csv")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's owner-only 0600

@@ -11,6 +11,11 @@ from typing import Iterator
 
 from ..errors import OutputError
 
+# mkstemp creates files readable by the owner only; a published export must get the usual
+# permissions (0666 minus the umask). Read the umask once, at import, while single-threaded.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -28,6 +33,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_UMASK)
         os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
