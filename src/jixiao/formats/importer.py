@@ -1,0 +1,158 @@
+"""Import a disclosure table from a file of any supported kind, detected by content.
+
+Detection looks at the bytes, never at the file name: ``PK`` + ``xl/workbook.xml`` in the
+zip → XLSX; ``%PDF`` → PDF; text that parses as a JSON object → table JSON; other UTF-8 (or
+GB 18030) text → the pdftotext-form text importer. Everything is bounded by
+:class:`ImportLimits` (file size, XLSX expansion, pages, cells, time), checked as early as
+possible — the file size before a byte is read, a zip bomb from the zip directory before
+anything is inflated. Any unusable input raises :class:`~jixiao.errors.InputError` with a
+Chinese and an English message.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .import_result import ImportResult
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Limits on what an import may cost. Defaults are documented in docs/import.md."""
+
+    max_file_bytes: int = 50 * MB  # larger files are refused before reading
+    max_xlsx_uncompressed_bytes: int = 500 * MB  # sum of the zip's declared entry sizes
+    max_compression_ratio: float = 100.0  # per zip entry: uncompressed / compressed
+    ratio_check_min_bytes: int = 1 * MB  # small entries (styles) may compress well; skip them
+    max_pages: int = 2000  # PDF pages
+    max_cells: int = 2_000_000  # XLSX cells of a sheet (rows × columns)
+    time_budget_seconds: float = 300.0  # wall-clock time for one import
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ImportLimits":
+        """Build from settings; unknown keys are refused (a typo must not pass silently)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InputError(f"未知的导入限制设置：{', '.join(unknown)}",
+                             f"unknown import limit setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        for key, value in data.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise InputError(f"导入限制 {key} 应为正数", f"import limit {key} must be a positive number")
+        return cls(**data)
+
+
+class Deadline:
+    """The time budget of one import; readers call :meth:`check` between steps."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def check(self, source: str | None = None) -> None:
+        if time.monotonic() > self.end:
+            raise InputError(f"导入超时（超过 {self.seconds:g} 秒的时间限制）",
+                             f"import took longer than the time budget of {self.seconds:g} s", source=source)
+
+
+def detect_kind(path: Path, head: bytes) -> str:
+    """"xlsx" | "pdf" | "json" | "text" | "xls" | "zip" | "empty" from the first bytes."""
+    if not head:
+        return "empty"
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return "xlsx" if "xl/workbook.xml" in zf.namelist() else "zip"
+        except (zipfile.BadZipFile, OSError):
+            return "xlsx-damaged"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return "json"
+    return "text"
+
+
+def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportResult:
+    """Read ``path`` (XLSX, PDF, table JSON or pdftotext-form text) into a table."""
+    limits = limits or ImportLimits()
+    deadline = Deadline(limits.time_budget_seconds)
+    p = Path(path)
+    source = str(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError("这是一个目录，不是文件", "is a directory, not a file", source=source)
+    except FileNotFoundError:
+        raise InputError("文件不存在", "file not found", source=source) from None
+    if size > limits.max_file_bytes:
+        raise InputError(f"文件过大（{size} 字节，上限 {limits.max_file_bytes} 字节）",
+                         f"file too large ({size} bytes, limit {limits.max_file_bytes} bytes)", source=source)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(1024)
+    except PermissionError:
+        raise InputError("没有读取权限", "permission denied", source=source) from None
+    kind = detect_kind(p, head)
+    if kind == "empty" or not head.strip():
+        raise InputError("文件为空", "the file is empty", source=source)
+    if kind == "xlsx-damaged":
+        raise InputError("XLSX/ZIP 文件已损坏或不完整", "the XLSX/zip file is damaged or truncated", source=source)
+    if kind == "zip":
+        raise InputError("这是 ZIP 文件，但不是 XLSX 工作簿", "this is a zip file but not an XLSX workbook",
+                         source=source)
+    if kind == "xls":
+        raise InputError("不支持旧版 .xls 格式，请在 Excel/WPS 中另存为 .xlsx",
+                         "the old .xls format is not supported; save it as .xlsx first", source=source)
+    if kind == "xlsx":
+        from .xlsx_read import read_xlsx
+
+        return read_xlsx(p, limits, deadline, source=source)
+    if kind == "pdf":
+        from .pdf_read import read_pdf
+
+        return read_pdf(p, limits, deadline, source=source)
+    data = p.read_bytes()
+    if kind == "json":
+        return _read_json(data, source)
+    return _read_text(data, source)
+
+
+def _read_json(data: bytes, source: str) -> ImportResult:
+    from . import table_json
+
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return _read_text(data, source)  # looked like JSON but is not: maybe text after all
+    return ImportResult(table=table_json.loads(data, source=source), kind="json")
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data:
+        raise InputError("不是可识别的文件格式（不是 XLSX、PDF、表格 JSON 或文本）",
+                         "not a recognised format (not XLSX, PDF, table JSON or text)", source=source)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("文本不是 UTF-8 或 GB18030 编码", "text is neither UTF-8 nor GB 18030", source=source)
+
+
+def _read_text(data: bytes, source: str) -> ImportResult:
+    text = _decode(data, source)
+    try:
+        from .text_read import read_text
+    except ImportError:  # pragma: no cover - the text importer is built in parallel
+        raise InputError("尚不支持导入纯文本", "plain-text import is not available", source=source) from None
+    return read_text(text, source=source)
