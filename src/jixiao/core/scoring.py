@@ -1,0 +1,577 @@
+"""单位自评 scoring as commonly quoted from 财预〔2020〕10号: a suggested score with reasons.
+
+Every rule is a small object carrying its formula in Chinese (printed on the MoF form) and
+the settings it reads (:class:`ScoringConfig`, defaults in docs/scoring.md):
+
+* 预算执行率 (default 10 points): rate × weight, capped at the weight (86.19% → 8.62);
+* 产出 50 / 效益 30 / 满意度 10: a category's weight is split equally among its filled
+  二级 cells (or fixed per indicator kind), a cell's weight equally among its 三级 items —
+  in whole cents that add up exactly (50 / 3 → 16.67 + 16.67 + 16.66);
+* quantitative items: met → full weight, not met → weight × ratio (the mirrored ratio for
+  ≤ targets); beyond ``over_factor`` (130%) of the target a warning that the target looks
+  set too low, and, when ``over_reduction`` is on, a reduction by the deviation;
+* qualitative items: three tiers (80–100%, 60–80%, 0–60% of the weight), the tier chosen
+  from the completion text, the share inside each tier configurable;
+* grades 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.
+
+A computed score is a suggestion: an evaluator's :class:`~jixiao.core.model.ScoreOverride`
+(``project.overrides``) replaces it and the suggestion is kept beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import InputError
+from .matching import TIER_NAMES, CellMatch, Judgement, _pct, describe_item, match_cell
+from .model import Project, ScoreOverride, Table
+from .money import round_half_up
+from .taxonomy import CATEGORIES, KIND_BY_KEY, KINDS
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+ZERO = Decimal("0.00")
+
+GRADES: tuple[tuple[str, str], ...] = (("优", "90"), ("良", "80"), ("中", "60"))
+
+
+# --- configuration ------------------------------------------------------------------------
+
+def _dec(value: Any, key: str) -> Decimal:
+    if isinstance(value, bool):
+        raise InputError(f"评分设置“{key}”应为数值", f"scoring setting {key!r} must be a number")
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InputError(f"评分设置“{key}”应为数值：{value!r}",
+                         f"scoring setting {key!r} must be a number: {value!r}") from None
+
+
+TIER_RANGES: dict[int, tuple[Decimal, Decimal]] = {
+    1: (Decimal("0.80"), Decimal("1.00")), 2: (Decimal("0.60"), Decimal("0.80")),
+    3: (Decimal("0.00"), Decimal("0.60")),
+}
+
+
+@dataclass
+class ScoringConfig:
+    """Every scoring setting with its default (docs/scoring.md)."""
+
+    execution_weight: Decimal = Decimal(10)
+    category_weights: dict[str, Decimal] = field(default_factory=lambda: {
+        "output": Decimal(50), "outcome": Decimal(30), "satisfaction": Decimal(10)})
+    # Fixed weights for some 二级 indicator kinds (e.g. {"quantity": 20}); the rest of the
+    # category's weight is split equally among its other filled cells.
+    indicator_weights: dict[str, Decimal] = field(default_factory=dict)
+    over_factor: Decimal = Decimal("1.30")
+    over_reduction: bool = False
+    over_reduction_cap: Decimal = Decimal("0.20")
+    tier1_share: Decimal = Decimal("1.00")
+    tier2_share: Decimal = Decimal("0.70")
+    tier3_share: Decimal = Decimal("0.30")
+    late_share: Decimal = Decimal("0.70")  # a deadline missed: 部分达成 by default
+    unknown_share: Decimal = Decimal("0.60")  # completion cannot be judged (restated, unclear)
+    blank_share: Decimal = Decimal("0.00")  # no completion text at all
+    grade_thresholds: dict[str, Decimal] = field(default_factory=lambda: {
+        "优": Decimal(90), "良": Decimal(80), "中": Decimal(60)})
+    # Per-project adjustments, keyed by 序号: {"3": {"category_weights": {...}}}.
+    projects: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    PROJECT_KEYS = ("execution_weight", "category_weights", "indicator_weights")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "ScoringConfig":
+        """Build from plain data (JSON); unknown keys and out-of-range values are rejected."""
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InputError(f"未知的评分设置：{', '.join(unknown)}",
+                             f"unknown scoring setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        cfg = cls()
+        for key, value in data.items():
+            if key == "over_reduction":
+                if not isinstance(value, bool):
+                    raise InputError("评分设置“over_reduction”应为 true 或 false",
+                                     "scoring setting 'over_reduction' must be true or false")
+                cfg.over_reduction = value
+            elif key == "category_weights":
+                cfg.category_weights = {**cfg.category_weights,
+                                        **_weights(value, key, {c.key for c in CATEGORIES})}
+            elif key == "indicator_weights":
+                cfg.indicator_weights = _weights(value, key, set(KIND_BY_KEY))
+            elif key == "grade_thresholds":
+                cfg.grade_thresholds = {**cfg.grade_thresholds, **_weights(value, key, {"优", "良", "中"})}
+            elif key == "projects":
+                cfg.projects = _projects(value)
+            else:
+                setattr(cfg, key, _dec(value, key))
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> None:
+        for tier, (lo, hi) in TIER_RANGES.items():
+            share = getattr(self, f"tier{tier}_share")
+            if not (lo <= share <= hi):
+                raise InputError(
+                    f"第{tier}档得分比例应在{lo}–{hi}之间，实为{share}",
+                    f"tier{tier}_share must be between {lo} and {hi}, got {share}")
+        for key in ("late_share", "unknown_share", "blank_share", "over_reduction_cap"):
+            v = getattr(self, key)
+            if not (Decimal(0) <= v <= Decimal(1)):
+                raise InputError(f"评分设置“{key}”应在0–1之间，实为{v}",
+                                 f"scoring setting {key!r} must be between 0 and 1, got {v}")
+        if self.over_factor < 1:
+            raise InputError(f"超额阈值 over_factor 应不小于1，实为{self.over_factor}",
+                             f"over_factor must be at least 1, got {self.over_factor}")
+        for key in ("execution_weight",):
+            if getattr(self, key) < 0:
+                raise InputError(f"评分设置“{key}”不能为负数", f"scoring setting {key!r} must not be negative")
+
+    def for_project(self, project: Project) -> "ScoringConfig":
+        """This configuration with the project's own adjustments (by 序号) applied."""
+        adj = self.projects.get(str(project.seq))
+        if not adj:
+            return self
+        cfg = ScoringConfig(**{f.name: getattr(self, f.name) for f in fields(self)})
+        cfg.projects = {}
+        if "execution_weight" in adj:
+            cfg.execution_weight = adj["execution_weight"]
+        if "category_weights" in adj:
+            cfg.category_weights = {**self.category_weights, **adj["category_weights"]}
+        if "indicator_weights" in adj:
+            cfg.indicator_weights = {**self.indicator_weights, **adj["indicator_weights"]}
+        return cfg
+
+
+def _weights(value: Any, key: str, allowed: set[str]) -> dict[str, Decimal]:
+    if not isinstance(value, dict):
+        raise InputError(f"评分设置“{key}”应为对象", f"scoring setting {key!r} must be an object")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise InputError(f"评分设置“{key}”中有未知的键：{', '.join(unknown)}",
+                         f"unknown key(s) in {key!r}: {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+    out = {k: _dec(v, f"{key}.{k}") for k, v in value.items()}
+    for k, v in out.items():
+        if v < 0:
+            raise InputError(f"评分设置“{key}.{k}”不能为负数", f"scoring setting '{key}.{k}' must not be negative")
+    return out
+
+
+def _projects(value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise InputError("评分设置“projects”应为以序号为键的对象",
+                         "scoring setting 'projects' must be an object keyed by project 序号")
+    out: dict[str, dict[str, Any]] = {}
+    for seq, adj in value.items():
+        if not isinstance(adj, dict):
+            raise InputError(f"项目{seq}的评分设置应为对象", f"settings of project {seq} must be an object")
+        unknown = sorted(set(adj) - set(ScoringConfig.PROJECT_KEYS))
+        if unknown:
+            raise InputError(f"项目{seq}的评分设置中有未知的键：{', '.join(unknown)}",
+                             f"unknown key(s) in the settings of project {seq}: {', '.join(unknown)}; "
+                             f"known: {', '.join(ScoringConfig.PROJECT_KEYS)}")
+        parsed: dict[str, Any] = {}
+        if "execution_weight" in adj:
+            parsed["execution_weight"] = _dec(adj["execution_weight"], "execution_weight")
+        if "category_weights" in adj:
+            parsed["category_weights"] = _weights(adj["category_weights"], "category_weights",
+                                                  {c.key for c in CATEGORIES})
+        if "indicator_weights" in adj:
+            parsed["indicator_weights"] = _weights(adj["indicator_weights"], "indicator_weights", set(KIND_BY_KEY))
+        out[str(seq)] = parsed
+    return out
+
+
+DEFAULT_CONFIG = ScoringConfig()
+
+
+# --- results --------------------------------------------------------------------------------
+
+@dataclass
+class ItemScore:
+    """One 三级 indicator: its share of the cell's weight and its suggested score."""
+
+    target: str
+    actual: str
+    weight: Decimal
+    score: Decimal
+    met: bool | None
+    ratio: Decimal | None
+    reasons: list[str]
+    kind: str = ""  # quantity / deadline / qualitative / unknown (the parse)
+    tier: int | None = None
+    evidence: str = ""
+    over: bool = False  # beyond over_factor: the target looks set too low
+    restated: bool = False
+
+
+@dataclass
+class IndicatorScore:
+    """One 二级 cell (e.g. 数量指标)."""
+
+    kind: str
+    name: str
+    target_text: str
+    actual_text: str
+    weight: Decimal
+    score: Decimal
+    suggested: Decimal
+    override: ScoreOverride | None
+    formula: str
+    reasons: list[str]
+    deviation: str
+    items: list[ItemScore]
+
+
+@dataclass
+class CategoryScore:
+    key: str
+    name: str
+    weight: Decimal
+    score: Decimal
+    indicators: list[IndicatorScore]
+    suggested: Decimal = ZERO
+    override: ScoreOverride | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExecutionScore:
+    rate: Decimal | None
+    weight: Decimal
+    score: Decimal
+    suggested: Decimal
+    formula: str
+    reasons: list[str]
+    override: ScoreOverride | None = None
+
+
+@dataclass
+class ProjectScore:
+    seq: int
+    name: str
+    execution: ExecutionScore
+    categories: list[CategoryScore]
+    total: Decimal
+    grade: str
+    reasons: list[str]
+    suggested: Decimal = ZERO  # the computed total before a "total" override
+    override: ScoreOverride | None = None
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """A scoring rule: its key, Chinese name and the formula printed on the MoF form."""
+
+    key: str
+    name: str
+    formula: str
+
+
+def _share_text(x: Decimal) -> str:
+    return f"{(x * HUNDRED).normalize():f}%"
+
+
+def rules(config: ScoringConfig = DEFAULT_CONFIG) -> dict[str, Rule]:
+    """The rules with their formula text for ``config`` (docs/scoring.md lists them)."""
+    c = config
+    over = (f"完成比例超过目标的{_share_text(c.over_factor)}时提示“目标设定偏低”"
+            + (f"，并按偏离度调减：得分 = 分值 ×（1 − min(完成比例 − {_share_text(c.over_factor)}，"
+               f"{_share_text(c.over_reduction_cap)})）" if c.over_reduction else "（不调减分值）"))
+    return {
+        "execution": Rule("execution", "预算执行率",
+                          f"预算执行率得分 = 预算执行率 × 分值（{c.execution_weight.normalize():f}分），最高不超过分值"),
+        "quantity": Rule("quantity", "定量指标",
+                         "定量指标：达到目标值得满分；未达到按“实际值 ÷ 目标值 × 分值”计分"
+                         "（“≤”类指标按“目标值 ÷ 实际值 × 分值”）；" + over),
+        "qualitative": Rule("qualitative", "定性指标",
+                            f"定性指标：达成年度指标得分值的80%–100%（取{_share_text(c.tier1_share)}），"
+                            f"部分达成并具有一定效果得60%–80%（取{_share_text(c.tier2_share)}），"
+                            f"未达成且效果较差得0–60%（取{_share_text(c.tier3_share)}）"),
+        "deadline": Rule("deadline", "时效指标",
+                         f"时效指标：按时完成得满分；未按时完成得分值的{_share_text(c.late_share)}"),
+        "unknown": Rule("unknown", "无法判断",
+                        f"完成情况无法判断（复述目标、无对应数值）得分值的{_share_text(c.unknown_share)}，"
+                        f"未填写完成情况得{_share_text(c.blank_share)}，待评价人核实"),
+        "grade": Rule("grade", "评价等级",
+                      f"评价等级：总分≥{c.grade_thresholds['优']:f}为优，≥{c.grade_thresholds['良']:f}为良，"
+                      f"≥{c.grade_thresholds['中']:f}为中，其余为差"),
+    }
+
+
+def grade(total: Decimal, config: ScoringConfig | None = None) -> str:
+    """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (thresholds configurable)."""
+    th = (config or DEFAULT_CONFIG).grade_thresholds
+    for name in ("优", "良", "中"):
+        if total >= th[name]:
+            return name
+    return "差"
+
+
+def split_exact(total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` in ``parts`` shares of whole cents that add up exactly (earlier ones larger)."""
+    if parts <= 0:
+        return []
+    cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    base, extra = divmod(cents, parts)
+    return [Decimal(base + (1 if i < extra else 0)) * CENT for i in range(parts)]
+
+
+def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) -> ExecutionScore:
+    w = config.execution_weight
+    rate = project.execution_rate
+    formula = rules(config)["execution"].formula
+    if rate is None:
+        reasons = ["没有预算金额或预算为0，无法计算预算执行率，执行率得0分。"]
+        score = ZERO
+    else:
+        raw = rate / HUNDRED * w
+        score = round_half_up(min(raw, w))
+        reasons = [f"预算执行率{rate}%，得分 = {rate}% × {w.normalize():f} = {score}分"
+                   + ("（已封顶）。" if raw > w else "。")]
+        reported = project.reported_execution_rate
+        if reported is not None and reported != rate:
+            reasons.append(f"表中填报的执行率为{project.execution_rate_text}，按实际支出与预算重新计算为{rate}%。")
+    return ExecutionScore(rate, w, score, score, formula, reasons)
+
+
+def _item_share(j: Judgement, config: ScoringConfig) -> tuple[Decimal, list[str], bool]:
+    """Share of the item weight (0–1), the scoring reasons and the over-achievement flag."""
+    c = config
+    reasons: list[str] = []
+    if j.met is None:
+        if j.evidence == "blank":
+            return c.blank_share, [f"未填写完成情况，得分值的{_share_text(c.blank_share)}。"], False
+        return c.unknown_share, [f"无法判断是否完成，暂按分值的{_share_text(c.unknown_share)}建议，待评价人核实。"], False
+    if j.evidence in ("value", "rate", "bare") and j.ratio is not None and j.target.kind == "quantity":
+        if not j.met:
+            share = min(j.ratio, Decimal(1))
+            return share, [f"未达到目标，按完成比例{_pct(j.ratio)}计分。"], False
+        if j.ratio > c.over_factor:
+            reasons.append(f"完成比例{_pct(j.ratio)}，超过目标的{_share_text(c.over_factor)}，"
+                           "目标设定偏低，建议下一年度提高目标值。")
+            if c.over_reduction:
+                cut = min(j.ratio - c.over_factor, c.over_reduction_cap)
+                reasons.append(f"按偏离度调减分值的{_pct(cut)}。")
+                return Decimal(1) - cut, reasons, True
+            return Decimal(1), reasons, True
+        return Decimal(1), reasons, False
+    if j.evidence == "bare" and j.ratio is not None:
+        share = min(j.ratio, Decimal(1))
+        return share, ([] if j.met else [f"按完成比例{_pct(j.ratio)}计分。"]), False
+    if j.evidence == "date":
+        if j.met:
+            return Decimal(1), [], False
+        return c.late_share, [f"未按时完成，得分值的{_share_text(c.late_share)}。"], False
+    if j.tier is not None:
+        share = getattr(c, f"tier{j.tier}_share")
+        return share, [f"{TIER_NAMES[j.tier]}，得分值的{_share_text(share)}。"], False
+    if j.met:
+        return Decimal(1), [], False
+    return Decimal(0), ["未完成。"], False
+
+
+def _formula(match: CellMatch, config: ScoringConfig) -> str:
+    r = rules(config)
+    keys = []
+    for t in match.targets:
+        key = {"quantity": "quantity", "deadline": "deadline"}.get(t.kind, "qualitative")
+        if key not in keys:
+            keys.append(key)
+    if any(j.met is None for j in match.judgements):
+        keys.append("unknown")
+    return "；".join(r[k].formula for k in keys)
+
+
+def score_cell(kind: str, target: str, actual: str, weight: Decimal,
+               config: ScoringConfig = DEFAULT_CONFIG, match: CellMatch | None = None) -> IndicatorScore:
+    """Score one 二级 cell worth ``weight`` points."""
+    match = match or match_cell(target, actual)
+    judgements = match.judgements
+    item_weights = split_exact(weight, len(judgements))
+    items: list[ItemScore] = []
+    deviation: list[str] = []
+    for j, w in zip(judgements, item_weights):
+        share, why, over = _item_share(j, config)
+        score = round_half_up(w * share)
+        reasons = list(j.reasons) + why
+        items.append(ItemScore(target=j.target.text, actual=j.actual_text if j.actual else (
+            actual if j.evidence in ("words", "restated", "none") else ""), weight=w, score=score,
+            met=j.met, ratio=j.ratio, reasons=reasons, kind=j.target.kind, tier=j.tier,
+            evidence=j.evidence, over=over, restated=j.restated))
+        if j.met is not True or over:
+            deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
+    total = sum((i.score for i in items), ZERO)
+    reasons = list(match.notes)
+    met = sum(1 for i in items if i.met)
+    if items:
+        reasons.append(f"共{len(items)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。")
+    dev_text = ""
+    if deviation:
+        dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。"
+    name = KIND_BY_KEY[kind].name if kind in KIND_BY_KEY else kind
+    return IndicatorScore(kind=kind, name=name, target_text=target, actual_text=actual, weight=weight,
+                          score=total, suggested=total, override=None, formula=_formula(match, config),
+                          reasons=reasons, deviation=dev_text, items=items)
+
+
+def _category_weights(project: Project, category, config: ScoringConfig) -> list[tuple[str, Decimal]]:
+    filled = [k.key for k in KINDS if k.category == category
+              and project.indicator(k.key).target.strip()]
+    total = config.category_weights.get(category.key, ZERO)
+    fixed = {k: config.indicator_weights[k] for k in filled if k in config.indicator_weights}
+    rest = [k for k in filled if k not in fixed]
+    remaining = max(total - sum(fixed.values(), ZERO), ZERO)
+    shares = dict(zip(rest, split_exact(remaining, len(rest))))
+    return [(k, fixed.get(k, shares.get(k, ZERO))) for k in filled]
+
+
+def _override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:
+    who = f"（{ov.by}{'，' + ov.at if ov.at else ''}）" if ov.by or ov.at else ""
+    return f"{what}得分经评价人调整为{round_half_up(ov.score)}分（系统建议{suggested}分）{who}，理由：{ov.reason}"
+
+
+def score_project(project: Project, config: ScoringConfig | None = None) -> ProjectScore:
+    """Suggested scores for one project, with overrides applied and kept beside."""
+    cfg = (config or DEFAULT_CONFIG).for_project(project)
+    overrides = {o.item: o for o in project.overrides}
+    execution = score_execution(project, cfg)
+    ov = overrides.get("execution")
+    if ov is not None:
+        execution.override = ov
+        execution.score = round_half_up(ov.score)
+        execution.reasons.append(_override_reason("预算执行率", ov, execution.suggested))
+    categories: list[CategoryScore] = []
+    project_reasons: list[str] = [execution.reasons[0]]
+    for cat in CATEGORIES:
+        cw = cfg.category_weights.get(cat.key, ZERO)
+        inds: list[IndicatorScore] = []
+        for key, w in _category_weights(project, cat, cfg):
+            cell = project.indicator(key)
+            ind = score_cell(key, cell.target, cell.actual, w, cfg)
+            iov = overrides.get(key)
+            if iov is not None:
+                ind.override = iov
+                ind.score = round_half_up(iov.score)
+                ind.reasons.append(_override_reason(ind.name, iov, ind.suggested))
+            inds.append(ind)
+        suggested = sum((i.score for i in inds), ZERO)
+        cat_reasons = []
+        if not inds and cw > 0:
+            cat_reasons.append(f"{cat.name}没有填写任何指标，该项{cw.normalize():f}分无法得分。")
+        cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested=suggested, reasons=cat_reasons)
+        cov = overrides.get(cat.key)
+        if cov is not None:
+            cs.override = cov
+            cs.score = round_half_up(cov.score)
+            cs.reasons.append(_override_reason(cat.name, cov, suggested))
+        categories.append(cs)
+        project_reasons.extend(cs.reasons)
+    suggested_total = execution.score + sum((c.score for c in categories), ZERO)
+    total = suggested_total
+    tov = overrides.get("total")
+    if tov is not None:
+        total = round_half_up(tov.score)
+    g = grade(total, cfg)
+    project_reasons.extend(_summary(categories))
+    weight_sum = cfg.execution_weight + sum(cfg.category_weights.values(), ZERO)
+    if weight_sum != HUNDRED:
+        project_reasons.append(f"各项权重合计为{weight_sum.normalize():f}分，不是100分。")
+    if tov is not None:
+        project_reasons.append(_override_reason("总分", tov, suggested_total))
+    project_reasons.append(f"总分{total}分，评价等级为“{g}”（{_grade_rule(g, cfg)}）。")
+    return ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
+                        suggested=suggested_total, override=tov)
+
+
+def _grade_rule(g: str, cfg: ScoringConfig) -> str:
+    th = cfg.grade_thresholds
+    return {"优": f"≥{th['优']:f}分", "良": f"{th['良']:f}–{th['优']:f}分",
+            "中": f"{th['中']:f}–{th['良']:f}分", "差": f"低于{th['中']:f}分"}[g]
+
+
+def _summary(categories: list[CategoryScore]) -> list[str]:
+    """Project-level reasons a reviewer reads first: what was not met or cannot be judged."""
+    out: list[str] = []
+    not_met, unknown, restated, bare, over = [], [], 0, 0, []
+    for c in categories:
+        for ind in c.indicators:
+            if ind.items and all(i.evidence == "bare" for i in ind.items):
+                bare += 1
+            for i in ind.items:
+                if i.restated:
+                    restated += 1
+                if i.met is False:
+                    not_met.append(f"{ind.name}“{i.target}”")
+                elif i.met is None:
+                    unknown.append(f"{ind.name}“{i.target}”")
+                if i.over:
+                    over.append(f"{ind.name}“{i.target}”")
+    if not_met:
+        out.append(f"未完全达成的指标{len(not_met)}个：" + "；".join(not_met[:5]) + ("等。" if len(not_met) > 5 else "。"))
+    if unknown:
+        out.append(f"无法判断是否完成的指标{len(unknown)}个：" + "；".join(unknown[:5])
+                   + ("等" if len(unknown) > 5 else "") + "，待评价人核实。")
+    if restated:
+        out.append(f"有{restated}个指标的完成情况复述了目标，不是实际完成值。")
+    if bare:
+        out.append(f"有{bare}个二级指标的完成情况只填写了百分比（如“100.00%”），没有写明实际完成值。")
+    if over:
+        out.append(f"完成比例远超目标（目标设定偏低）的指标{len(over)}个：" + "；".join(over[:5]) + "。")
+    return out
+
+
+def score_table(table: Table, config: ScoringConfig | None = None) -> list[ProjectScore]:
+    return [score_project(p, config) for p in table.projects]
+
+
+# --- plain data -------------------------------------------------------------------------------
+
+def _d(x: Decimal | None) -> str | None:
+    return None if x is None else str(x)
+
+
+def _ov(o: ScoreOverride | None) -> dict[str, Any] | None:
+    if o is None:
+        return None
+    return {"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at}
+
+
+def to_dict(ps: ProjectScore) -> dict[str, Any]:
+    """A ProjectScore as JSON-ready data (decimals as strings); shape in docs/cli-json.md."""
+    ex = ps.execution
+    return {
+        "seq": ps.seq, "name": ps.name,
+        "execution": {"rate": _d(ex.rate), "weight": _d(ex.weight), "score": _d(ex.score),
+                      "suggested": _d(ex.suggested), "override": _ov(ex.override),
+                      "formula": ex.formula, "reasons": ex.reasons},
+        "categories": [{
+            "key": c.key, "name": c.name, "weight": _d(c.weight), "score": _d(c.score),
+            "suggested": _d(c.suggested), "override": _ov(c.override), "reasons": c.reasons,
+            "indicators": [{
+                "kind": i.kind, "name": i.name, "target_text": i.target_text, "actual_text": i.actual_text,
+                "weight": _d(i.weight), "score": _d(i.score), "suggested": _d(i.suggested),
+                "override": _ov(i.override), "formula": i.formula, "reasons": i.reasons,
+                "deviation": i.deviation,
+                "items": [{"target": it.target, "actual": it.actual, "kind": it.kind,
+                           "weight": _d(it.weight), "score": _d(it.score), "met": it.met,
+                           "ratio": _d(it.ratio), "tier": it.tier, "evidence": it.evidence,
+                           "over": it.over, "restated": it.restated, "reasons": it.reasons}
+                          for it in i.items],
+            } for i in c.indicators],
+        } for c in ps.categories],
+        "total": _d(ps.total), "suggested": _d(ps.suggested), "override": _ov(ps.override),
+        "grade": ps.grade, "reasons": ps.reasons,
+    }
+
+
+__all__ = [
+    "ScoringConfig", "ProjectScore", "CategoryScore", "IndicatorScore", "ItemScore", "ExecutionScore",
+    "Rule", "rules", "grade", "split_exact", "score_execution", "score_cell", "score_project",
+    "score_table", "to_dict", "describe_item",
+]

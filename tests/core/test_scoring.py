@@ -1,0 +1,162 @@
+"""Scoring: weights, rules, tiers, over-achievement, grades, overrides, settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.core.model import IndicatorCell, Project, ScoreOverride
+from jixiao.core.scoring import (ScoringConfig, grade, rules, score_cell, score_project,
+                                 score_table, split_exact, to_dict)
+from jixiao.errors import InputError
+
+D = Decimal
+
+
+def project(cells: dict[str, tuple[str, str]], budget="100.00", actual="86.19", **kw) -> Project:
+    return Project(seq=1, unit_name="区工商联", name="测试项目", budget=D(budget), actual_total=D(actual),
+                   indicators={k: IndicatorCell(t, a) for k, (t, a) in cells.items()}, **kw)
+
+
+ALL_MET = {
+    "quantity": ("培训人数≥100人；举办讲座≥4场", "培训人数120人；举办讲座4场"),
+    "quality": ("培训合格率≥95%", "培训合格率98%"),
+    "timeliness": ("12月底前完成", "11月完成"),
+    "economic": ("助力企业发展", "达成预期指标"),
+    "social": ("党员素质能力得到有效提升", "已完成"),
+    "satisfaction": ("满意度≥90%", "满意度95%"),
+}
+
+
+def test_all_met_at_86_19_scores_98_62():
+    ps = score_project(project(ALL_MET))
+    assert ps.execution.score == D("8.62")
+    assert [c.score for c in ps.categories] == [D("50.00"), D("30.00"), D("10.00")]
+    assert ps.total == D("98.62") and ps.grade == "优"
+    assert "98.62" in ps.reasons[-1] and "优" in ps.reasons[-1]
+
+
+def test_execution_rate_is_linear_and_capped():
+    assert score_project(project(ALL_MET, actual="100.00")).execution.score == D("10.00")
+    assert score_project(project(ALL_MET, actual="120.00")).execution.score == D("10.00")
+    assert score_project(project(ALL_MET, actual="50.00")).execution.score == D("5.00")
+    ps = score_project(project(ALL_MET, budget="0"))
+    assert ps.execution.score == D("0.00") and "无法计算" in ps.execution.reasons[0]
+
+
+def test_weights_split_in_exact_cents():
+    assert split_exact(D(50), 3) == [D("16.67"), D("16.67"), D("16.66")]
+    assert sum(split_exact(D("16.67"), 7)) == D("16.67")
+    ps = score_project(project(ALL_MET))
+    out = ps.categories[0]
+    assert [i.weight for i in out.indicators] == [D("16.67"), D("16.67"), D("16.66")]
+    assert [it.weight for it in out.indicators[0].items] == [D("8.34"), D("8.33")]
+
+
+def test_quantitative_not_met_is_proportional_and_mirrored():
+    ind = score_cell("quantity", "培训人数≥100人", "培训人数80人", D(20))
+    assert ind.score == D("16.00") and ind.items[0].met is False
+    assert "请说明偏差原因" in ind.deviation
+    ind = score_cell("quantity", "办结时间≤90天", "办结时间120天", D(20))
+    assert ind.score == D("15.00")
+
+
+def test_over_achievement_warns_and_optionally_reduces():
+    ind = score_cell("quantity", "新建党组织个数≧10", "新建党组织26个", D(10))
+    assert ind.score == D("10.00") and ind.items[0].over
+    assert any("目标设定偏低" in r for r in ind.items[0].reasons)
+    cfg = ScoringConfig.from_dict({"over_reduction": True})
+    ind = score_cell("quantity", "新建党组织个数≧10", "新建党组织26个", D(10), cfg)
+    assert ind.score == D("8.00")  # capped at 20%
+    ind = score_cell("quantity", "培训人数≥100人", "培训人数140人", D(10), cfg)
+    assert ind.score == D("9.00")  # 140% − 130% = 10%
+    ind = score_cell("quantity", "培训人数≥100人", "培训人数125人", D(10), cfg)
+    assert ind.score == D("10.00") and not ind.items[0].over
+
+
+@pytest.mark.parametrize("actual,score", [("已完成", "10.00"), ("基本完成", "7.00"), ("未完成", "3.00")])
+def test_qualitative_tiers(actual, score):
+    assert score_cell("social", "有效提升服务水平", actual, D(10)).score == D(score)
+
+
+def test_tier_shares_configurable_within_their_range():
+    cfg = ScoringConfig.from_dict({"tier1_share": "0.9", "tier2_share": 0.65, "tier3_share": 0})
+    assert score_cell("social", "有效提升服务水平", "已完成", D(10), cfg).score == D("9.00")
+    assert score_cell("social", "有效提升服务水平", "部分完成", D(10), cfg).score == D("6.50")
+    with pytest.raises(InputError):
+        ScoringConfig.from_dict({"tier2_share": "0.9"})
+
+
+def test_restated_and_bare_and_not_met_seed_facts(seed_table):
+    ps = score_table(seed_table)[1]  # 其他一般管理事务
+    econ = ps.categories[1].indicators[0]
+    assert econ.items[0].restated and econ.items[0].met is None
+    assert econ.score == D("6.00")  # unknown_share 60% of 10
+    qty = ps.categories[0].indicators[0]
+    assert qty.items[0].met is False and qty.items[0].ratio == D("0.1200")
+    assert any("复述" in r for r in ps.reasons)
+    assert any("100.00%" in r for r in ps.reasons)
+
+
+def test_seed_totals_and_grades(seed_table):
+    got = [(ps.total, ps.grade) for ps in score_table(seed_table)]
+    assert len(got) == 6
+    assert all(g in "优良中差" for _, g in got)
+    assert got[0] == (D("99.97"), "优")
+
+
+def test_overrides_replace_and_keep_the_suggestion():
+    p = project(ALL_MET, overrides=[
+        ScoreOverride("execution", D(9), "按整数评分", by="张三", at="2020-03-01"),
+        ScoreOverride("quantity", D(15), "培训质量一般"),
+    ])
+    ps = score_project(p)
+    assert ps.execution.score == D("9.00") and ps.execution.suggested == D("8.62")
+    assert ps.execution.override.by == "张三"
+    q = ps.categories[0].indicators[0]
+    assert q.score == D("15.00") and q.suggested == D("16.67") and q.override is not None
+    assert any("培训质量一般" in r for r in q.reasons)
+    assert ps.total == D("9.00") + D("48.33") + D("30.00") + D("10.00")
+    ps = score_project(project(ALL_MET, overrides=[ScoreOverride("total", D(79), "抽查发现问题")]))
+    assert ps.total == D("79.00") and ps.suggested == D("98.62") and ps.grade == "中"
+
+
+def test_grades():
+    assert [grade(D(x)) for x in ("90", "89.99", "80", "60", "59.99")] == ["优", "良", "良", "中", "差"]
+
+
+def test_config_rejects_unknown_keys_and_bad_values():
+    with pytest.raises(InputError) as e:
+        ScoringConfig.from_dict({"execution_weigth": 10})
+    assert "未知" in e.value.message_zh
+    with pytest.raises(InputError):
+        ScoringConfig.from_dict({"category_weights": {"outputs": 50}})
+    with pytest.raises(InputError):
+        ScoringConfig.from_dict({"projects": {"1": {"tier1_share": 1}}})
+    with pytest.raises(InputError):
+        ScoringConfig.from_dict({"over_reduction": "yes"})
+
+
+def test_per_project_and_per_indicator_weights():
+    cfg = ScoringConfig.from_dict({"projects": {"1": {"category_weights": {"output": 40, "outcome": 40}}},
+                                   "indicator_weights": {"quantity": 30}})
+    ps = score_project(project(ALL_MET), cfg)
+    out = ps.categories[0]
+    assert out.weight == D(40) and [i.weight for i in out.indicators] == [D(30), D("5.00"), D("5.00")]
+    assert any("不是100分" in r for r in ps.reasons) is False  # 10 + 40 + 40 + 10
+
+
+def test_formulas_are_chinese_text():
+    r = rules()
+    assert "预算执行率 × 分值" in r["execution"].formula
+    assert "80%–100%" in r["qualitative"].formula
+    ind = score_cell("quantity", "培训人数≥100人", "培训人数120人", D(10))
+    assert "实际值 ÷ 目标值" in ind.formula
+
+
+def test_to_dict_is_plain_json():
+    import json
+    d = to_dict(score_project(project(ALL_MET)))
+    text = json.dumps(d, ensure_ascii=False)
+    assert d["total"] == "98.62" and d["grade"] == "优" and "定量指标" in text
