@@ -97,9 +97,8 @@ def column_widths(table: Table, columns: list[Column]) -> list[float]:
     return [w / total * 100 for w in widths]
 
 
-def _colgroups(table: Table, columns: list[Column]) -> str:
+def _colgroups(table: Table, columns: list[Column], widths: list[float]) -> str:
     """One ``colgroup`` per top-level header cell (the units ``scope="colgroup"`` names)."""
-    widths = column_widths(table, columns)
     out = []
     col = 0
     for cell in (h for h in headers.header_cells(table) if h.row == 0):
@@ -129,14 +128,36 @@ def _cell(column: Column, text: str, tag: str = "td") -> str:
     return f'<{tag}{scope} class="{cls}">{_e(text)}</{tag}>'
 
 
-def _tbody(table: Table, columns: list[Column]) -> str:
+# Print geometry (must match templates/print.css): A3 landscape 420 mm less 2 × 8 mm margins,
+# 7pt text (a Latin width is half an em ≈ 1.235 mm), 1.22 line height ≈ 3.0 mm a line.
+_PRINT_TABLE_WIDTH_MM = 404.0
+_LATIN_WIDTH_MM = 7 * 0.3528 / 2
+_CELL_PADDING_MM = 1.2
+# A row estimated taller than this many lines may split across pages. Shorter rows are kept
+# whole (CSS break-inside: avoid); WeasyPrint would let a kept-whole row taller than the
+# page run off the page instead of splitting it, so very tall rows must be allowed to split.
+# About 80 lines fit below the repeated header on an A3 landscape page; 60 leaves a margin
+# for the estimate's error.
+MAX_UNSPLIT_LINES = 60
+
+
+def estimated_lines(text: str, width_percent: float) -> int:
+    """How many printed lines ``text`` takes in a column of ``width_percent`` (an estimate)."""
+    capacity = max((_PRINT_TABLE_WIDTH_MM * width_percent / 100 - _CELL_PADDING_MM)
+                   / _LATIN_WIDTH_MM, 2.0)
+    return sum(max(1, -(-text_width(line) // int(capacity))) for line in text.split("\n"))
+
+
+def _tbody(table: Table, columns: list[Column], widths: list[float]) -> str:
     rows = []
     for project in table.projects:
+        texts = [headers.column_text(project, c) for c in columns]
         cells = "".join(
-            _cell(c, headers.column_text(project, c),
-                  "th" if c.key == ROW_HEADER_KEY else "td")
-            for c in columns)
-        rows.append(f"<tr>{cells}</tr>")
+            _cell(c, text, "th" if c.key == ROW_HEADER_KEY else "td")
+            for c, text in zip(columns, texts))
+        lines = max(estimated_lines(t, w) for t, w in zip(texts, widths))
+        attrs = ' class="tall"' if lines > MAX_UNSPLIT_LINES else ""
+        rows.append(f"<tr{attrs}>{cells}</tr>")
     return "<tbody>" + "".join(rows) + "</tbody>"
 
 
@@ -155,6 +176,7 @@ def render_disclosure_html(table: Table) -> str:
     if not table.projects:
         raise InputError("表中没有项目，无法导出公开表", "the table has no projects; nothing to export")
     columns = headers.body_columns(table)
+    widths = column_widths(table, columns)
     title = table.display_title
     attachment = _attachment_label(table)
     attachment_html = f'<p class="attachment">{_e(attachment)}</p>' if attachment else ""
@@ -171,6 +193,6 @@ def render_disclosure_html(table: Table) -> str:
         f'<meta name="description" content="{_e(title)}">\n'
         f"<style>\n{print_css()}\n</style>\n</head>\n<body>\n"
         f"{attachment_html}\n"
-        f'<table class="disclosure">{caption}{_colgroups(table, columns)}{_thead(table)}'
-        f"{_tbody(table, columns)}{_tfoot(table, columns)}</table>\n"
+        f'<table class="disclosure">{caption}{_colgroups(table, columns, widths)}'
+        f"{_thead(table)}{_tbody(table, columns, widths)}{_tfoot(table, columns)}</table>\n"
         "</body>\n</html>\n")
