@@ -1,0 +1,111 @@
+"""``jixiao score FILE [--json] [--config SCORING.json] [--detail]``: suggested scores.
+
+For every project of a table: 预算执行率得分, each 一级 category's score, the total, the
+grade and the reasons in Chinese; ``--detail`` adds every 二级 cell and 三级 item.
+``--json`` prints one object per table (shape in docs/cli-json.md). FILE may be ``-``
+(stdin) or a ``.jsonl`` file of one table per line. Settings: docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.model import Table
+from ..core.scoring import ProjectScore, ScoringConfig, score_table, to_dict
+from ..errors import InputError
+from .show import iter_tables, terminal_width, wrap
+
+
+def load_config(path: str | None) -> ScoringConfig:
+    if not path:
+        return ScoringConfig()
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("配置文件不存在", "configuration file not found", source=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("无法读取配置文件", f"cannot read the configuration file ({exc})", source=path) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列",
+                         f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                         source=path) from None
+    if not isinstance(data, dict):
+        raise InputError("评分设置应为 JSON 对象", "the scoring settings must be a JSON object", source=path)
+    try:
+        return ScoringConfig.from_dict(data)
+    except InputError as exc:
+        raise InputError(exc.message_zh, exc.message_en, source=path) from None
+
+
+def report(table: Table, scores: list[ProjectScore], source: str) -> dict[str, Any]:
+    return {"file": source, "department": table.department, "year": table.year,
+            "title": table.display_title, "projects": [to_dict(s) for s in scores]}
+
+
+def _indent(text: str, prefix: str, width: int) -> list[str]:
+    return [prefix + part for part in wrap(text, max(20, width - len(prefix)))]
+
+
+def human_project(ps: ProjectScore, width: int, detail: bool) -> list[str]:
+    lines = [f"{ps.seq}. {ps.name} — 总分 {ps.total} 分，等级：{ps.grade}"
+             + (f"（系统建议 {ps.suggested} 分）" if ps.override is not None else "")]
+    ex = ps.execution
+    rate = f"{ex.rate}%" if ex.rate is not None else "—"
+    lines.append(f"   预算执行率 {rate}：{ex.score} / {ex.weight.normalize():f} 分")
+    for c in ps.categories:
+        lines.append(f"   {c.name}：{c.score} / {c.weight.normalize():f} 分")
+        if detail:
+            for ind in c.indicators:
+                lines.append(f"     {ind.name}：{ind.score} / {ind.weight} 分")
+                for it in ind.items:
+                    verdict = {True: "达成", False: "未达成", None: "无法判断"}[it.met]
+                    lines.extend(_indent(f"· {it.target} → {verdict}，{it.score} / {it.weight} 分", "       ", width))
+                    for r in it.reasons:
+                        lines.extend(_indent(r, "         ", width))
+    lines.append("   理由：")
+    for r in ps.reasons:
+        lines.extend(_indent("- " + r, "     ", width))
+    return lines
+
+
+def human(table: Table, scores: list[ProjectScore], source: str, width: int, detail: bool) -> str:
+    lines = [f"评分 / score: {source}", *wrap(f"{table.display_title} — {table.department}", width),
+             "（系统建议分，评价人可调整 / suggested scores; an evaluator may override them）", ""]
+    for ps in scores:
+        lines.extend(human_project(ps, width, detail))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "score", help="按财预〔2020〕10号规则给出建议得分和等级 / suggested scores and grades",
+        description="为表中每个项目计算预算执行率得分、各一级指标得分、总分和评价等级，并说明理由。"
+                    " / Score every project: execution rate, categories, total, grade, reasons.")
+    parser.add_argument("file", metavar="FILE", help="表格 JSON（- 表示标准输入；.jsonl 每行一张表）/ table JSON (- = stdin)")
+    parser.add_argument("--json", action="store_true", help="输出 JSON 对象 / print a JSON object")
+    parser.add_argument("--config", metavar="SCORING.json", help="评分设置 / scoring settings (docs/scoring.md)")
+    parser.add_argument("--detail", action="store_true", help="列出每个三级指标 / show every indicator item")
+    parser.add_argument("--width", type=int, default=None, metavar="N",
+                        help="输出宽度，默认为终端宽度 / output width (default: the terminal's)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    width = terminal_width(args.width)
+    out = sys.stdout
+    for source, table in iter_tables(args.file):
+        scores = score_table(table, config)
+        if args.json:
+            out.write(json.dumps(report(table, scores, source), ensure_ascii=False,
+                                 indent=1 if source in (args.file, "<stdin>") else None) + "\n")
+        else:
+            out.write(human(table, scores, source, width, args.detail))
+    return 0

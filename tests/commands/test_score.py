@@ -1,0 +1,55 @@
+"""``jixiao score``: totals, grades and reasons for every project — text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from jixiao.cli import main
+
+
+def test_seed_human_output(golden_path, capsys):
+    assert main(["score", str(golden_path), "--width", "100"]) == 0
+    out = capsys.readouterr().out
+    for seq in range(1, 7):
+        assert f"\n{seq}. " in out
+    assert out.count("总分") >= 12 and "等级：优" in out
+    assert "复述了目标" in out and "100.00%" in out and "公务接待费" in out
+
+
+def test_seed_json(golden_path, capsys):
+    assert main(["score", str(golden_path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["projects"]) == 6
+    for p in doc["projects"]:
+        assert p["grade"] in ("优", "良", "中", "差") and p["total"] and p["reasons"]
+        assert [c["key"] for c in p["categories"]] == ["output", "outcome", "satisfaction"]
+    first = doc["projects"][0]
+    assert first["total"] == "99.97" and first["execution"]["score"] == "9.97"
+    item = first["categories"][0]["indicators"][0]["items"][0]
+    assert set(item) >= {"target", "actual", "weight", "score", "met", "ratio", "reasons"}
+
+
+def test_detail_lists_items(golden_path, capsys):
+    assert main(["score", str(golden_path), "--detail", "--width", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "数量指标" in out and "· 公务接待费5万元 → 未达成" in out
+
+
+def test_config_applies_and_rejects_unknown_keys(golden_path, tmp_path, capsys):
+    cfg = tmp_path / "scoring.json"
+    cfg.write_text(json.dumps({"over_reduction": True}), "utf-8")
+    assert main(["score", str(golden_path), "--json", "--config", str(cfg)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["projects"][2]["total"] != "95.99"  # 党建事务 had over-achievements
+    cfg.write_text(json.dumps({"over_factor": 1.3, "typo": 1}), "utf-8")
+    assert main(["score", str(golden_path), "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "未知的评分设置" in err and "unknown scoring setting" in err and "scoring.json" in err
+
+
+def test_bad_input_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", "utf-8")
+    assert main(["score", str(bad)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["score", str(tmp_path / "missing.json")]) == 2
