@@ -1,0 +1,140 @@
+"""Roles and what each may see and do — the one place access is decided.
+
+Roles are Django groups named by the keys below; a user's department is on their
+:class:`~jixiao.web.accounts.models.Profile`. Views first narrow querysets with
+:func:`visible_tables` (so another department's objects are a 404, never a 403 that
+confirms they exist), then ask :func:`can` for the action (403 when visible but not allowed).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+EDITOR = "editor"
+APPROVER = "approver"
+REVIEWER = "reviewer"
+ADMIN = "admin"
+
+ROLE_NAMES = {
+    EDITOR: _("部门填报人"),
+    APPROVER: _("部门审核人"),
+    REVIEWER: _("财政局审核人"),
+    ADMIN: _("系统管理员"),
+}
+# Highest first: a user in several groups acts with the strongest role.
+ROLE_ORDER = (ADMIN, REVIEWER, APPROVER, EDITOR)
+DEPARTMENT_ROLES = (EDITOR, APPROVER)
+
+# Actions on a table; the statuses each is allowed in are enforced here, not in the views.
+ACTIONS = ("view", "edit", "submit", "comment", "return", "approve", "publish", "reopen", "download")
+
+
+def role_of(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    cached = getattr(user, "_jixiao_role", False)
+    if cached is not False:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in ROLE_ORDER if r in names), None)
+    user._jixiao_role = role
+    return role
+
+
+def department_of(user):
+    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.department if profile is not None else None
+
+
+def visible_tables(user) -> QuerySet:
+    """The tables this user may open at all."""
+    from jixiao.web.entry.models import DisclosureTable
+
+    qs = DisclosureTable.objects.select_related("year", "department")
+    role = role_of(user)
+    if role == ADMIN:
+        return qs
+    if role == REVIEWER:
+        # The finance bureau reads what departments have submitted (at least once).
+        return qs.filter(rounds__isnull=False).distinct()
+    if role in DEPARTMENT_ROLES:
+        dept = department_of(user)
+        return qs.filter(department=dept) if dept is not None else qs.none()
+    return qs.none()
+
+
+def visible_projects(user) -> QuerySet:
+    from jixiao.web.entry.models import Project
+
+    return Project.objects.select_related("table", "table__year", "table__department").filter(
+        table__in=visible_tables(user).values("pk"))
+
+
+def visible_imports(user) -> QuerySet:
+    from jixiao.web.entry.models import ImportRun
+
+    role = role_of(user)
+    if role == ADMIN:
+        return ImportRun.objects.all()
+    if role in DEPARTMENT_ROLES and department_of(user) is not None:
+        return ImportRun.objects.filter(department=department_of(user))
+    return ImportRun.objects.none()
+
+
+def can_create_in(user, department) -> bool:
+    """May this user create or import a table for ``department``?"""
+    role = role_of(user)
+    if role == ADMIN:
+        return True
+    return role in DEPARTMENT_ROLES and department is not None and department_of(user) == department
+
+
+def creatable_departments(user) -> QuerySet:
+    from jixiao.web.entry.models import Department
+
+    role = role_of(user)
+    if role == ADMIN:
+        return Department.objects.all()
+    if role in DEPARTMENT_ROLES and department_of(user) is not None:
+        return Department.objects.filter(pk=department_of(user).pk)
+    return Department.objects.none()
+
+
+def can(user, action: str, table) -> bool:
+    """May ``user`` do ``action`` on ``table`` (which must already be visible to them)?"""
+    from jixiao.web.entry.models import Status
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    role = role_of(user)
+    if role is None:
+        return False
+    own = role == ADMIN or (role in DEPARTMENT_ROLES and department_of(user) == table.department)
+    finance = role in (REVIEWER, ADMIN)
+    status = table.status
+    if action in ("view", "download"):
+        return own or (role == REVIEWER and visible_tables(user).filter(pk=table.pk).exists())
+    if action == "edit":
+        return own and status in (Status.DRAFT, Status.RETURNED)
+    if action == "submit":
+        return own and role in (APPROVER, ADMIN) and status in (Status.DRAFT, Status.RETURNED)
+    if action in ("comment", "return", "approve"):
+        return finance and status == Status.SUBMITTED
+    if action == "publish":
+        return finance and status == Status.APPROVED
+    if action == "reopen":
+        return own and role in (APPROVER, ADMIN) and status == Status.PUBLISHED
+    return False  # pragma: no cover - every action is handled above
+
+
+def context(request) -> dict:
+    """Template context: the user's role key and name, department."""
+    role = role_of(request.user)
+    return {
+        "jx_role": role,
+        "jx_role_name": ROLE_NAMES.get(role, "") if role else "",
+        "jx_department": department_of(request.user),
+    }

@@ -1,0 +1,63 @@
+"""Starting Django from the jixiao CLI: data folder, secret key, settings, migrations.
+
+``jixiao demo`` keeps a generated secret key in the data folder (mode 0600) so sessions
+survive a restart; ``jixiao serve`` takes the key from the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from jixiao.errors import InputError
+
+SECRET_FILE = "secret_key"
+
+
+def prepare_data_dir(data_dir: str | Path) -> Path:
+    path = Path(data_dir).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建数据目录：{path}", f"cannot create the data folder {path}: {exc.strerror}") from None
+    os.environ["JIXIAO_DATA_DIR"] = str(path)
+    return path
+
+
+def demo_secret_key(data_dir: Path) -> str:
+    """The demo's secret key: generated once, then read back from the data folder."""
+    key_file = data_dir / SECRET_FILE
+    if key_file.exists():
+        key = key_file.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    key = secrets.token_urlsafe(50)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    return key
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # WAL lets readers continue while one request writes (waitress serves with threads).
+            cursor.execute("PRAGMA journal_mode=WAL")
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def require_secret_key() -> None:
+    if not os.environ.get("JIXIAO_SECRET_KEY"):
+        raise InputError("未设置 JIXIAO_SECRET_KEY 环境变量（生产环境必须提供密钥）",
+                         "JIXIAO_SECRET_KEY is not set (production needs a secret key from the environment)")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryConfig(AppConfig):
+    name = "jixiao.web.entry"
+    label = "entry"
+    verbose_name = _("自评填报")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,150 @@
+"""Between the Django models and the core :class:`~jixiao.core.model.Table`.
+
+The web layer stores; the core computes. Every page that shows a total, a rate, a finding
+or a score builds the core objects here and asks the core. Amounts are stored with 4
+decimals; reading them back normalises to at least 2 (``3.8000`` → ``3.80``) so a table
+saved and read again equals the original.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project, ScoreOverride, Table
+from jixiao.core.money import CENT, MoneyUnit
+from jixiao.core.taxonomy import DISCLOSURE_2019
+from jixiao.formats import table_json
+
+from . import models as m
+
+
+def _amount(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    value = value.normalize()
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        return value.quantize(CENT)
+    return value
+
+
+def indicators_to_core(doc: dict) -> dict[str, IndicatorCell]:
+    cells = {}
+    for key, cell in (doc or {}).items():
+        cell = cell or {}
+        cells[key] = IndicatorCell(target=cell.get("target", "") or "", actual=cell.get("actual", "") or "")
+    return cells
+
+
+def overrides_to_core(doc: list) -> list[ScoreOverride]:
+    return [ScoreOverride(item=o["item"], score=Decimal(str(o["score"])), reason=o.get("reason", ""),
+                          by=o.get("by", ""), at=o.get("at", "")) for o in (doc or [])]
+
+
+def project_to_core(p: m.Project) -> Project:
+    return Project(
+        seq=p.seq,
+        unit_name=p.unit_name,
+        name=p.name,
+        gov_investment=p.gov_investment,
+        execution_rate_text=p.execution_rate_text,
+        annual_goal=p.annual_goal,
+        overall_completion=p.overall_completion,
+        indicators=indicators_to_core(p.indicators),
+        problems=p.problems,
+        rectification=p.rectification,
+        overrides=overrides_to_core(p.overrides),
+        **{f: _amount(getattr(p, f)) for f in AMOUNT_FIELDS},
+    )
+
+
+def table_to_core(t: m.DisclosureTable, projects=None) -> Table:
+    """The stored table as a core Table (``projects`` lets a caller pass already-fetched rows)."""
+    rows = list(projects) if projects is not None else list(t.projects.order_by("seq", "pk"))
+    return Table(
+        year=t.year.year,
+        department=t.department.name,
+        projects=[project_to_core(p) for p in rows],
+        money_unit=MoneyUnit(t.money_unit),
+        attachment=t.attachment,
+        title=t.title,
+        department_short=t.department_short or t.department.short_name,
+        columns_note=t.columns_note,
+        layout=t.layout_keys,
+    )
+
+
+def project_fields(p: Project) -> dict:
+    """Model field values for a core project."""
+    return {
+        "seq": p.seq,
+        "unit_name": p.unit_name,
+        "name": p.name,
+        "gov_investment": p.gov_investment,
+        "execution_rate_text": p.execution_rate_text,
+        "annual_goal": p.annual_goal,
+        "overall_completion": p.overall_completion,
+        "indicators": {k: {"target": c.target, "actual": c.actual} for k, c in p.sorted_indicators()},
+        "problems": p.problems,
+        "rectification": p.rectification,
+        "overrides": [{"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at}
+                      for o in p.overrides],
+        **{f: getattr(p, f) for f in AMOUNT_FIELDS},
+    }
+
+
+def layout_value(table: Table) -> list[str]:
+    return [] if table.layout == DISCLOSURE_2019 else list(table.layout)
+
+
+@transaction.atomic
+def save_table(table: Table, *, user=None, status: str = m.Status.DRAFT, department: m.Department | None = None,
+               existing: m.DisclosureTable | None = None) -> m.DisclosureTable:
+    """Store a core table (new, or replacing the projects of ``existing``).
+
+    ``department`` defaults to the department named in the table (created if new).
+    """
+    year, _ = m.Year.objects.get_or_create(year=table.year)
+    if existing is None:
+        if department is None:
+            department, _ = m.Department.objects.get_or_create(
+                name=table.department, defaults={"short_name": table.department_short})
+        t = m.DisclosureTable(year=year, department=department, status=status)
+    else:
+        t = existing
+        t.version += 1
+        for old in t.projects.all():
+            old.delete()  # one by one, so each deletion is in the history
+    t.attachment = table.attachment
+    t.title = table.title
+    t.department_short = table.department_short
+    t.money_unit = table.money_unit.value
+    t.columns_note = table.columns_note
+    t.layout = layout_value(table)
+    t.save()
+    for p in table.projects:
+        m.Project.objects.create(table=t, updated_by=user, **project_fields(p))
+    return t
+
+
+def snapshot_document(t: m.DisclosureTable) -> dict:
+    """The table JSON document of a stored table (what a publication freezes)."""
+    return jsonable(table_json.to_document(table_to_core(t)))
+
+
+def table_from_document(doc: dict, source: str = "<snapshot>") -> Table:
+    # Amounts are strings in table JSON, so the document parses back exactly.
+    return table_json.from_document(doc, source=source)
+
+
+def jsonable(doc):
+    if isinstance(doc, dict):
+        return {k: jsonable(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [jsonable(v) for v in doc]
+    if isinstance(doc, Decimal):
+        return str(doc)
+    return doc
+

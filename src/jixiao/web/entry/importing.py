@@ -1,0 +1,105 @@
+"""Import in the browser: check the upload, read it with the importers, keep a preview run,
+and save it on confirmation.
+
+Size and type are checked from the declared size and the first bytes, before any parser
+sees the file. Reading is the importers' job (:func:`jixiao.formats.importer.import_file`);
+table JSON is read by the core's own reader when that module is not in this checkout.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from jixiao.core.model import Table
+from jixiao.errors import InputError
+from jixiao.formats import table_json
+
+from . import analysis, convert
+from .models import DisclosureTable, ImportRun
+
+SUFFIX_KINDS = {".xlsx": "xlsx", ".pdf": "pdf", ".json": "json"}
+
+
+class NotEditable(Exception):
+    """The table the import would replace has been submitted or published."""
+
+
+@dataclass
+class ReadResult:
+    table: Table
+    kind: str
+    report: list[str] = field(default_factory=list)
+
+
+def check_upload(name: str, size: int, head: bytes, limit: int) -> str:
+    """The kind of an upload, or InputError for a wrong size, suffix or content."""
+    if size > limit:
+        raise InputError(f"文件过大（{size} 字节，上限 {limit} 字节）", f"file too large ({size} bytes, limit {limit})",
+                         source=name)
+    if size == 0:
+        raise InputError("文件为空", "file is empty", source=name)
+    kind = SUFFIX_KINDS.get(Path(name).suffix.lower())
+    if kind is None:
+        raise InputError("只接受 .xlsx、.pdf 或 .json 文件", "only .xlsx, .pdf or .json files are accepted", source=name)
+    ok = {
+        "xlsx": head.startswith(b"PK\x03\x04"),
+        "pdf": head.startswith(b"%PDF-"),
+        "json": head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"),
+    }[kind]
+    if not ok:
+        raise InputError(f"文件内容与扩展名 {Path(name).suffix} 不符", f"the content does not match the {Path(name).suffix} suffix",
+                         source=name)
+    return kind
+
+
+def importer_module():
+    try:
+        return importlib.import_module("jixiao.formats.importer")
+    except ModuleNotFoundError as exc:
+        if exc.name == "jixiao.formats.importer":
+            return None
+        raise
+
+
+def read_file(path: Path, kind: str) -> ReadResult:
+    module = importer_module()
+    if module is not None:
+        result = module.import_file(path)
+        return ReadResult(result.table, result.kind, list(result.report))
+    if kind == "json":
+        return ReadResult(table_json.load(path), "json", [])
+    raise InputError(f"本安装尚未提供 {kind.upper()} 导入", f"{kind.upper()} import is not available in this installation")
+
+
+def record_preview(result: ReadResult, *, department, user, filename: str, size: int) -> ImportRun:
+    _ok, findings = analysis.table_findings(result.table)
+    report = list(result.report)
+    if result.table.department != department.name:
+        report.append(f"文件中的部门为「{result.table.department}」，将保存到「{department.name}」。")
+    return ImportRun.objects.create(
+        department=department, year=result.table.year, user=user, filename=filename[:255], kind=result.kind,
+        size=size, project_count=len(result.table.projects),
+        error_count=sum(1 for f in findings if f.severity == "error"),
+        warning_count=sum(1 for f in findings if f.severity == "warning"),
+        report=report, table_document=convert.jsonable(table_json.to_document(result.table)),
+    )
+
+
+@transaction.atomic
+def confirm(run: ImportRun, user) -> DisclosureTable:
+    core = convert.table_from_document(run.table_document, source=run.filename)
+    existing = (DisclosureTable.objects.select_for_update()
+                .filter(year__year=core.year, department=run.department).first())
+    if existing is not None and not existing.editable:
+        raise NotEditable()
+    table = convert.save_table(core, user=user, department=run.department, existing=existing)
+    run.state = ImportRun.State.CONFIRMED
+    run.table = table
+    run.confirmed_at = timezone.now()
+    run.save()
+    return table

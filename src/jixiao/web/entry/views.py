@@ -1,0 +1,423 @@
+"""Entry pages: tables by year, the project form, history, import and downloads.
+
+Views are thin: they find the object through :mod:`jixiao.web.accounts.roles` (404 for what
+the user may not see), ask ``roles.can`` for the action (403), and hand the work to the core
+through :mod:`.convert`, :mod:`.analysis`, :mod:`.editing` and :mod:`.downloads`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jixiao.core import money
+from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
+from jixiao.errors import JixiaoError
+from jixiao.web.accounts import roles
+
+from . import analysis, convert, downloads, editing, importing
+from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm
+from .models import DisclosureTable, ImportRun, Project, Year
+
+
+def _table_for(user, pk) -> DisclosureTable:
+    return get_object_or_404(roles.visible_tables(user), pk=pk)
+
+
+def _project_for(user, pk) -> Project:
+    return get_object_or_404(roles.visible_projects(user), pk=pk)
+
+
+def _require(user, action, table) -> None:
+    if not roles.can(user, action, table):
+        raise PermissionDenied(action)
+
+
+@login_required
+def home(request):
+    tables = roles.visible_tables(request.user).prefetch_related("projects")
+    by_year = defaultdict(list)
+    for t in tables:
+        core = convert.table_to_core(t, t.projects.all())
+        totals = core.totals()
+        by_year[t.year.year].append({"table": t, "count": len(core.projects), "totals": totals,
+                                     "rate": money.format_rate(totals.execution_rate)})
+    departments = roles.creatable_departments(request.user)
+    form = NewTableForm(departments=departments, initial={"year": timezone.now().year - 1}) if departments else None
+    return render(request, "entry/home.html", {"years": sorted(by_year.items(), reverse=True), "new_form": form})
+
+
+@login_required
+@require_POST
+def table_new(request):
+    departments = roles.creatable_departments(request.user)
+    form = NewTableForm(request.POST, departments=departments)
+    if not departments.exists():
+        raise PermissionDenied("create")
+    if not form.is_valid():
+        messages.error(request, _("请检查年度和部门。"))
+        return redirect("entry:home")
+    year, _created = Year.objects.get_or_create(year=form.cleaned_data["year"])
+    department = form.cleaned_data["department"]
+    try:
+        with transaction.atomic():
+            table = DisclosureTable.objects.create(year=year, department=department,
+                                                   department_short=department.short_name)
+    except IntegrityError:
+        existing = DisclosureTable.objects.get(year=year, department=department)
+        messages.info(request, _("该部门该年度的自评表已存在。"))
+        return redirect("entry:table", pk=existing.pk)
+    return redirect("entry:table", pk=table.pk)
+
+
+def _round_view(table):
+    return [{"round": r, "comments": list(r.comments.select_related("project", "author"))}
+            for r in table.rounds.select_related("submitted_by", "decided_by").order_by("-number")]
+
+
+@login_required
+def table_detail(request, pk):
+    table = _table_for(request.user, pk)
+    rows = list(table.projects.order_by("seq", "pk"))
+    core = convert.table_to_core(table, rows)
+    checks_ok, findings = analysis.table_findings(core)
+    scoring_ok, scores = analysis.table_scores(core)
+    by_seq = defaultdict(list)
+    for f in findings:
+        by_seq[f.project_seq].append(f)
+    projects = []
+    for i, (row, cp) in enumerate(zip(rows, core.projects)):
+        fs = by_seq.get(cp.seq, [])
+        projects.append({
+            "row": row, "core": cp, "rate": money.format_rate(cp.execution_rate),
+            "errors": sum(1 for f in fs if f.severity == "error"),
+            "warnings": sum(1 for f in fs if f.severity == "warning"),
+            "score": scores[i] if scoring_ok and i < len(scores) else None,
+        })
+    totals = core.totals()
+    can = {a: roles.can(request.user, a, table) for a in roles.ACTIONS}
+    context = {
+        "table": table, "core": core, "projects": projects, "totals": totals,
+        "total_rate": money.format_rate(totals.execution_rate),
+        "table_findings": by_seq.get(None, []), "checks_ok": checks_ok, "scoring_ok": scoring_ok,
+        "can": can, "rounds": _round_view(table),
+        "publications": table.publications.select_related("published_by"),
+        "formats": downloads.available_formats("disclosure"),
+        "mof_formats": downloads.available_formats("mof-form"),
+        "comment_form": CommentForm(projects=table.projects.all()) if can["comment"] else None,
+        "return_form": ReturnForm() if can["return"] else None,
+        "publish_form": PublishForm() if can["publish"] else None,
+    }
+    return render(request, "entry/table.html", context)
+
+
+def _finding_slot(column: str) -> str:
+    """The form field a finding's column belongs beside."""
+    if column.startswith("indicators."):
+        parts = column.split(".")
+        kind = parts[1] if len(parts) > 1 else ""
+        part = parts[2] if len(parts) > 2 and parts[2] in ("target", "actual") else "target"
+        return f"ind_{kind}_{part}"
+    if column in ("execution_rate", "execution_rate_text"):
+        return "execution_rate_text"
+    return column
+
+
+def _project_context(request, table, form, instance=None, conflict=None):
+    analysis_result = None
+    slots = defaultdict(list)
+    general = []
+    scores_by_kind = {}
+    category_scores = {}
+    core_project = None
+    if form.is_bound and form.is_valid():
+        core_project = form.to_core(keep_indicators=(instance.indicators if instance else None),
+                                    overrides=convert.overrides_to_core(instance.overrides) if instance else None)
+    elif instance is not None and not form.is_bound:
+        core_project = convert.project_to_core(instance)
+    if core_project is not None:
+        core_table = convert.table_to_core(table, [])
+        core_table.projects = [core_project]
+        analysis_result = analysis.analyse_project(core_project, core_table)
+        for f in analysis_result.findings:
+            slot = _finding_slot(f.column or "")
+            (slots[slot] if slot in form.fields else general).append(f)
+        if analysis_result.score is not None:
+            for cat in analysis_result.score.categories:
+                category_scores[cat.key] = cat
+                for ind in cat.indicators:
+                    scores_by_kind[ind.kind] = ind
+    categories = []
+    for cat in CATEGORIES:
+        rows = [(k, t, a) for (k, t, a) in form.indicator_rows() if k.category == cat]
+        if rows:
+            categories.append({"category": cat, "rows": rows, "score": category_scores.get(cat.key)})
+    comments = []
+    if instance is not None:
+        comments = instance.comments.select_related("round", "author").order_by("-created_at")
+    return {
+        "table": table, "form": form, "project": instance, "categories": categories,
+        "slots": dict(slots), "general_findings": general, "analysis": analysis_result,
+        "scores_by_kind": scores_by_kind, "core_project": core_project,
+        "rate": money.format_rate(core_project.execution_rate) if core_project else "",
+        "can_edit": roles.can(request.user, "edit", table), "conflict": conflict, "comments": comments,
+        "kinds": KIND_BY_KEY, "mof_formats": downloads.available_formats("mof-form"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request, table_pk):
+    table = _table_for(request.user, table_pk)
+    _require(request.user, "edit", table)
+    if request.method == "POST":
+        form = ProjectForm(request.POST, layout=table.layout_keys)
+        if form.is_valid():
+            result = editing.save_project(table, form.to_core(), request.user)
+            messages.success(request, _("已保存为草稿。"))
+            return redirect("entry:project", pk=result.project.pk)
+    else:
+        next_seq = (table.projects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+        form = ProjectForm(layout=table.layout_keys, initial={"seq": next_seq, "unit_name": table.department_short})
+    return render(request, "entry/project.html", _project_context(request, table, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    instance = _project_for(request.user, pk)
+    table = instance.table
+    can_edit = roles.can(request.user, "edit", table)
+    if request.method == "POST":
+        _require(request.user, "edit", table)
+        form = ProjectForm(request.POST, layout=table.layout_keys)
+        if form.is_valid():
+            expected = form.cleaned_data.get("version")
+            core = form.to_core(keep_indicators=instance.indicators,
+                                overrides=convert.overrides_to_core(instance.overrides))
+            result = editing.save_project(table, core, request.user, instance=instance, expected_version=expected)
+            if result.saved:
+                messages.success(request, _("已保存为草稿。"))
+                return redirect("entry:project", pk=instance.pk)
+            other = result.project
+            conflict = {
+                "other": other,
+                "differences": editing.differences(core, convert.project_to_core(other)),
+            }
+            return render(request, "entry/project.html",
+                          _project_context(request, table, form, instance=other, conflict=conflict), status=409)
+    else:
+        form = ProjectForm(layout=table.layout_keys, initial=ProjectForm.initial_from(instance))
+        if not can_edit:
+            for field in form.fields.values():
+                field.disabled = True
+    return render(request, "entry/project.html", _project_context(request, table, form, instance=instance))
+
+
+@login_required
+@require_POST
+def project_check(request, table_pk):
+    """Live findings for the form as typed (nothing is saved)."""
+    table = _table_for(request.user, table_pk)
+    _require(request.user, "edit", table)
+    form = ProjectForm(request.POST, layout=table.layout_keys)
+    if not form.is_valid():
+        return JsonResponse({"valid": False, "errors": {k: [str(e) for e in v] for k, v in form.errors.items()},
+                             "findings": []})
+    core = form.to_core()
+    core_table = convert.table_to_core(table, [])
+    core_table.projects = [core]
+    result = analysis.analyse_project(core, core_table)
+    return JsonResponse({
+        "valid": True,
+        "checks_available": result.checks_available,
+        "rate": money.format_rate(core.execution_rate),
+        "findings": [{"code": f.code, "severity": f.severity, "slot": _finding_slot(f.column or ""),
+                      "message": f.message_zh} for f in result.findings],
+        "total": str(result.score.total) if result.score is not None else None,
+        "grade": result.score.grade if result.score is not None else None,
+    })
+
+
+@login_required
+@require_POST
+def project_delete(request, pk):
+    instance = _project_for(request.user, pk)
+    table = instance.table
+    _require(request.user, "edit", table)
+    instance.delete()
+    messages.success(request, _("项目已删除。"))
+    return redirect("entry:table", pk=table.pk)
+
+
+@login_required
+def project_history(request, pk):
+    instance = _project_for(request.user, pk)
+    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    entries = []
+    for newer, older in zip(records, records[1:] + [None]):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["updated_at", "version", "updated_by"])
+            for change in delta.changes:
+                changes.append({"field": Project._meta.get_field(change.field).verbose_name,
+                                "old": _history_value(change.old), "new": _history_value(change.new)})
+        entries.append({"record": newer, "changes": changes, "created": older is None})
+    return render(request, "entry/history.html", {"project": instance, "table": instance.table, "entries": entries})
+
+
+def _history_value(value) -> str:
+    if isinstance(value, dict):  # indicator cells
+        return "；".join(f"{KIND_BY_KEY[k].name if k in KIND_BY_KEY else k}：{v.get('target', '')} → "
+                        f"{v.get('actual', '')}" for k, v in value.items())
+    if value is None:
+        return ""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
+def _file_response(data: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+def _download(core, fmt, layout, name):
+    if fmt not in downloads.available_formats(layout):
+        raise Http404(fmt)
+    try:
+        data = downloads.render(core, fmt, layout)
+    except downloads.Unavailable:
+        raise Http404(fmt) from None
+    except JixiaoError as exc:
+        return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
+    return _file_response(data, fmt, name)
+
+
+@login_required
+def table_download(request, pk, fmt):
+    table = _table_for(request.user, pk)
+    _require(request.user, "download", table)
+    core = convert.table_to_core(table)
+    return _download(core, fmt, "disclosure", downloads.filename(core, fmt))
+
+
+@login_required
+def project_mof(request, pk, fmt):
+    instance = _project_for(request.user, pk)
+    _require(request.user, "download", instance.table)
+    core = convert.table_to_core(instance.table, [instance])
+    return _download(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"))
+
+
+# --- import -----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    departments = roles.creatable_departments(request.user)
+    if not departments.exists():
+        raise PermissionDenied("import")
+    limit = settings.JIXIAO_UPLOAD_MAX_BYTES
+    if request.method == "POST":
+        # Refuse an oversized body from its declared length, before Django reads the file.
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + 64 * 1024:
+            form = ImportForm(departments=departments)
+            too_large = _("文件过大（上限 %(mb)s MB）。") % {"mb": limit // (1024 * 1024)}
+            return render(request, "entry/import.html", {"form": form, "limit": limit, "too_large": too_large},
+                          status=413)
+        form = ImportForm(request.POST, request.FILES, departments=departments)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                kind = importing.check_upload(upload.name, upload.size, _peek(upload), limit)
+                result = _read_upload(upload, kind)
+            except JixiaoError as exc:
+                form.add_error("file", exc.message_zh)
+            else:
+                run = importing.record_preview(result, department=form.cleaned_data["department"],
+                                               user=request.user, filename=upload.name, size=upload.size)
+                return redirect("entry:import_preview", pk=run.pk)
+    else:
+        form = ImportForm(departments=departments)
+    runs = roles.visible_imports(request.user).select_related("department", "user")[:20]
+    return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs})
+
+
+def _peek(upload) -> bytes:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return head
+
+
+def _read_upload(upload, kind):
+    suffix = {"xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}[kind]
+    fd, name = tempfile.mkstemp(prefix="jixiao-up-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return importing.read_file(Path(name), kind)
+    finally:
+        os.unlink(name)
+
+
+@login_required
+def import_preview(request, pk):
+    run = get_object_or_404(roles.visible_imports(request.user).select_related("department", "table"), pk=pk)
+    core = convert.table_from_document(run.table_document)
+    checks_ok, findings = analysis.table_findings(core)
+    existing = DisclosureTable.objects.filter(year__year=core.year, department=run.department).first()
+    return render(request, "entry/import_preview.html", {
+        "run": run, "core": core, "findings": findings, "checks_ok": checks_ok, "existing": existing,
+        "totals": core.totals(), "blocked": existing is not None and not existing.editable,
+    })
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    run = get_object_or_404(roles.visible_imports(request.user).select_related("department"), pk=pk)
+    if run.state != ImportRun.State.PREVIEW:
+        messages.error(request, _("该导入已处理。"))
+        return redirect("entry:import_preview", pk=run.pk)
+    try:
+        table = importing.confirm(run, request.user)
+    except importing.NotEditable:
+        messages.error(request, _("该年度的自评表已提交或公开，不能用导入覆盖。"))
+        return redirect("entry:import_preview", pk=run.pk)
+    messages.success(request, _("导入已保存（%(n)s 个项目）。") % {"n": run.project_count})
+    return redirect("entry:table", pk=table.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk):
+    run = get_object_or_404(roles.visible_imports(request.user), pk=pk)
+    if run.state == ImportRun.State.PREVIEW:
+        run.state = ImportRun.State.CANCELLED
+        run.save()
+    return redirect("entry:import")
+

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+urlpatterns = [
+    path("tables/<int:pk>/submit/", views.submit, name="submit"),
+    path("tables/<int:pk>/comment/", views.comment, name="comment"),
+    path("tables/<int:pk>/return/", views.return_table, name="return"),
+    path("tables/<int:pk>/approve/", views.approve, name="approve"),
+    path("tables/<int:pk>/publish/", views.publish, name="publish"),
+    path("tables/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("public/", views.public_index, name="public_index"),
+    path("public/publications/<int:pk>/", views.public_publication, name="publication"),
+    path("public/publications/<int:pk>/download/<str:fmt>/", views.public_download, name="publication_download"),
+]

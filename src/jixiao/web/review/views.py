@@ -1,0 +1,165 @@
+"""Workflow actions (POST only) and the public view of publications.
+
+Reviewers' comments belong to a review round and are kept apart from the department's text.
+A publication's page shows its frozen snapshot, never the live table.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jixiao.core import money
+from jixiao.core.taxonomy import KIND_BY_KEY
+from jixiao.web.accounts import roles
+from jixiao.web.entry import convert, downloads
+from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
+from jixiao.web.entry.models import Publication
+from jixiao.web.entry.views import _download
+
+from . import workflow
+
+DONE = {
+    "submit": gettext_lazy("已提交财政局审核。"),
+    "approve": gettext_lazy("已审核通过。"),
+    "return": gettext_lazy("已退回部门修改。"),
+    "publish": gettext_lazy("已公开。"),
+    "reopen": gettext_lazy("已开始新的修订（公开内容保持不变，直到再次公开）。"),
+    "comment": gettext_lazy("审核意见已保存。"),
+}
+
+
+def _table(request, pk, action):
+    table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
+    if not roles.can(request.user, action, table):
+        raise PermissionDenied(action)
+    return table
+
+
+def _done(request, table, action):
+    messages.success(request, str(DONE[action]))
+    return redirect("entry:table", pk=table.pk)
+
+
+def _stale(request, table):
+    messages.error(request, _("操作未执行：表的状态已被他人改变，请刷新后重试。"))
+    return redirect("entry:table", pk=table.pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    table = _table(request, pk, "submit")
+    try:
+        workflow.submit(table, request.user)
+    except workflow.TransitionError:
+        return _stale(request, table)
+    return _done(request, table, "submit")
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    table = _table(request, pk, "comment")
+    form = CommentForm(request.POST, projects=table.projects.all())
+    if not form.is_valid():
+        messages.error(request, _("审核意见无效：") + "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("entry:table", pk=table.pk)
+    try:
+        workflow.comment(table, request.user, form.cleaned_data["text"], project=form.cleaned_data["project"])
+    except workflow.TransitionError:
+        return _stale(request, table)
+    return _done(request, table, "comment")
+
+
+@login_required
+@require_POST
+def return_table(request, pk):
+    table = _table(request, pk, "return")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("退回时必须填写理由。"))
+        return redirect("entry:table", pk=table.pk)
+    try:
+        workflow.return_table(table, request.user, form.cleaned_data["text"])
+    except workflow.TransitionError:
+        return _stale(request, table)
+    return _done(request, table, "return")
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    table = _table(request, pk, "approve")
+    try:
+        workflow.approve(table, request.user)
+    except workflow.TransitionError:
+        return _stale(request, table)
+    return _done(request, table, "approve")
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    table = _table(request, pk, "publish")
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("发布说明过长。"))
+        return redirect("entry:table", pk=table.pk)
+    try:
+        workflow.publish(table, request.user, form.cleaned_data["note"])
+    except workflow.TransitionError:
+        return _stale(request, table)
+    return _done(request, table, "publish")
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    table = _table(request, pk, "reopen")
+    try:
+        workflow.reopen(table, request.user)
+    except workflow.TransitionError:
+        return _stale(request, table)
+    return _done(request, table, "reopen")
+
+
+# --- public ------------------------------------------------------------------------------
+
+def _latest_publications():
+    latest = {}
+    for pub in Publication.objects.select_related("table__year", "table__department").order_by("table", "-number"):
+        latest.setdefault(pub.table_id, pub)
+    return sorted(latest.values(), key=lambda p: (-p.table.year.year, p.table.department.name))
+
+
+def public_index(request):
+    return render(request, "review/public_index.html", {"publications": _latest_publications()})
+
+
+def public_publication(request, pk):
+    pub = get_object_or_404(Publication.objects.select_related("table__department", "table__year"), pk=pk)
+    core = convert.table_from_document(pub.snapshot)
+    totals = core.totals()
+    rows = [{"core": p, "rate": money.format_rate(p.execution_rate),
+             "cells": [(KIND_BY_KEY[k], p.indicator(k)) for k in core.layout]} for p in core.projects]
+    newer = pub.table.publications.filter(number__gt=pub.number).order_by("number").first()
+    return render(request, "review/publication.html", {
+        "pub": pub, "core": core, "rows": rows, "totals": totals, "total_rate": money.format_rate(totals.execution_rate),
+        "kinds": [KIND_BY_KEY[k] for k in core.layout], "formats": downloads.available_formats("disclosure"),
+        "newer": newer,
+    })
+
+
+def public_download(request, pk, fmt):
+    pub = get_object_or_404(Publication, pk=pk)
+    core = convert.table_from_document(pub.snapshot)
+    if fmt not in downloads.TABLE_FORMATS:
+        raise Http404(fmt)
+    return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))

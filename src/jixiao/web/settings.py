@@ -1,0 +1,183 @@
+"""Django settings of the jixiao web application.
+
+Everything a deployment changes comes from the environment (documented with defaults in
+docs/web.md); nothing secret lives in the repository. ``jixiao demo`` generates a secret key
+into the data folder and exports it before Django starts; ``jixiao serve`` requires one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+WEB_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0/true/false, got {value!r}")
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+
+
+DATA_DIR = Path(os.environ.get("JIXIAO_DATA_DIR") or "data").resolve()
+
+SECRET_KEY = os.environ.get("JIXIAO_SECRET_KEY", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "JIXIAO_SECRET_KEY 未设置 / JIXIAO_SECRET_KEY is not set "
+        "(`jixiao demo` generates one; production sets it in the environment)")
+
+DEBUG = _env_bool("JIXIAO_DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+                 if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("JIXIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "jixiao.web.accounts",
+    "jixiao.web.entry",
+    "jixiao.web.review",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "simple_history",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "jixiao.web.urls"
+WSGI_APPLICATION = "jixiao.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "jixiao.web.accounts.roles.context",
+            ],
+        },
+    },
+]
+
+# SQLite file in the data folder unless DATABASE_URL names another database (PostgreSQL).
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL",
+        default=f"sqlite:///{DATA_DIR / 'jixiao.sqlite3'}",
+        conn_max_age=_env_int("JIXIAO_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Waits for a writer instead of failing at once; WAL is switched on by the demo command.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"}}
+if os.environ.get("JIXIAO_CACHE_TABLE"):
+    # Several server processes share the login throttle only through a shared cache.
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                         "LOCATION": os.environ["JIXIAO_CACHE_TABLE"]}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "entry:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (accounts.throttle): failures per username and per client address.
+JIXIAO_LOGIN_MAX_FAILURES = _env_int("JIXIAO_LOGIN_MAX_FAILURES", 5)
+JIXIAO_LOGIN_LOCKOUT_SECONDS = _env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900)
+
+# Sessions expire after this many seconds of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = _env_int("JIXIAO_SESSION_SECONDS", 7200)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Security headers (SecurityMiddleware, XFrameOptionsMiddleware, our CSP middleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+JIXIAO_HTTPS = _env_bool("JIXIAO_HTTPS", False)
+if JIXIAO_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("JIXIAO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = _env_int("JIXIAO_HSTS_SECONDS", 31536000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Uploads: the import view refuses a body larger than JIXIAO_UPLOAD_MAX_BYTES before reading it.
+JIXIAO_UPLOAD_MAX_BYTES = _env_int("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Form bodies may be large enough for a 10 MB cell to reach the form, which then answers with a
+# field error (每格字数上限) instead of a bare "400 Bad Request".
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("JIXIAO_FORM_MAX_BYTES", 24 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+TIME_ZONE = os.environ.get("JIXIAO_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# WhiteNoise serves straight from the apps' static folders: no collectstatic step to forget.
+# (Set JIXIAO_STATIC_ROOT only if you run collectstatic for a front proxy.)
+STATIC_ROOT = os.environ.get("JIXIAO_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,12 @@
+"""URL map: accounts (login), entry (tables, projects, import, downloads), review (workflow,
+publications), Django admin. Further apps (dashboard, portal, API) add their own include here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("jixiao.web.accounts.urls")),
+    path("", include("jixiao.web.review.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("jixiao.web.entry.urls")),
+]
