@@ -254,3 +254,13 @@ def test_an_overlong_cell_fails_cleanly(seed_table, tmp_path):
     with pytest.raises(OutputError):
         write_disclosure_xlsx(seed_table, path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_amount_columns_widen_for_long_numbers(seed_table, tmp_path):
+    path = tmp_path / "w.xlsx"
+    write_disclosure_xlsx(seed_table, path)
+    normal = openpyxl.load_workbook(path).active.column_dimensions["E"].width
+    seed_table.projects[0].budget = Decimal("123456789.01")
+    write_disclosure_xlsx(seed_table, path)
+    wide = openpyxl.load_workbook(path).active.column_dimensions["E"].width
+    assert wide > normal and wide >= len("123456794.80") + 2  # the 合计 is longer still

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def build_workbook(table: Table, *, font_name: str = FONT_NAME) -> Workbook:
     ws.title = _sheet_title(table)
     workbook.properties.title = table.display_title
     workbook.properties.creator = "jixiao"
-    columns = H.body_columns(table)
+    columns = _fit_number_columns(table, H.body_columns(table))
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width + CELL_PADDING
     _write_top(ws, table, columns, fonts)
@@ -91,6 +92,19 @@ def build_workbook(table: Table, *, font_name: str = FONT_NAME) -> Workbook:
     _write_totals(ws, row, table, columns, fonts)
     _print_setup(ws, table, columns, last_row=row)
     return workbook
+
+
+def _fit_number_columns(table: Table, columns: list[H.Column]) -> list[H.Column]:
+    """Widen an amount column whose longest number (the 合计 included) would not fit: a number
+    does not wrap, Excel shows ### instead. Bold totals need about one more width."""
+    totals = H.totals_text(table, columns)
+    fitted = []
+    for col in columns:
+        if col.kind == H.AMOUNT:
+            longest = max([len(H.column_text(p, col)) for p in table.projects] + [len(totals[col.key])])
+            col = replace(col, width=max(col.width, longest + 2))
+        fitted.append(col)
+    return fitted
 
 
 class _Fonts:
