@@ -55,8 +55,8 @@ PLACES = [
     ("汕头市", ["金平区", "龙湖区", "濠江区", "潮阳区", "潮南区", "澄海区", "南澳县"]),
     ("韶关市", ["武江区", "浈江区", "曲江区", "始兴县", "仁化县", "翁源县", "乳源瑶族自治县", "新丰县"]),
 ]
-STREETS = ["布吉街道", "坂田街道", "南湾街道", "横岗街道", "龙城街道", "龙岗街道", "平湖街道", "坪地街道",
-           "宝龙街道", "园山街道", "吉华街道", "南澳街道", "葵涌街道", "大鹏街道", "新安街道", "西乡街道"]
+# Qualifiers that tell apart projects on the same topic (a second phase, a follow-on year).
+QUALIFIERS = ["（二期）", "（三期）", "（续建）", "提升工程", "运行维护", "专项行动", "试点", "配套"]
 
 # (department suffix, short name, extra units, specific project topics)
 DEPARTMENTS: list[tuple[str, str, list[str], list[str]]] = [
@@ -291,10 +291,10 @@ class _Names:
     def next(self) -> str:
         rng = self.rng
         for attempt in range(6):
-            topic = rng.choice(self.topics)
-            name = topic + rng.choice(NAME_SUFFIXES)
+            name = rng.choice(self.topics)
             if attempt >= 2:
-                name = rng.choice(STREETS) + name
+                name += rng.choice(QUALIFIERS)
+            name += rng.choice(NAME_SUFFIXES)
             if attempt >= 4 or rng.random() < 0.1:
                 name = f"{self.year}年{name}"
             if name not in self.used:

@@ -196,19 +196,36 @@ def table_check(code, severity, title_zh, title_en):
 
 
 class _Context:
-    """What the project checks share: config, layout, and per-project computed values."""
+    """What the project checks share: config, layout, and values computed once per project
+    (the checks run over a province's 200 000 projects, so nothing is computed twice)."""
 
-    __slots__ = ("config", "table", "layout", "placeholders", "rate")
+    __slots__ = ("config", "table", "layout", "placeholders", "_longest", "rate", "parts", "reported", "cells")
 
     def __init__(self, table: Table | None, config: CheckConfig):
         self.config = config
         self.table = table
         self.layout = table.layout if table is not None else DISCLOSURE_2019
         self.placeholders = frozenset(config.placeholders)
+        self._longest = max((len(x) for x in self.placeholders), default=0) + 1
         self.rate: Decimal | None = None
+        self.parts: Decimal | None = None
+        self.reported: Decimal | None = None
+        # (key, cell, target is blank, actual is blank) for each indicator cell of the project
+        self.cells: list[tuple[str, Any, bool, bool]] = []
+
+    def load(self, p: Project) -> None:
+        self.rate = p.execution_rate
+        self.parts = p.actual_parts_sum
+        self.reported = p.reported_execution_rate
+        blank = self.is_blank
+        self.cells = [(k, c, blank(c.target), blank(c.actual)) for k, c in p.indicators.items()]
 
     def is_blank(self, text: str) -> bool:
         """Empty or a placeholder such as 无, /, —."""
+        if len(text) > self._longest:  # fast path: most cells are long prose
+            text = text.strip()
+            if len(text) > self._longest:
+                return False
         t = text.strip().rstrip("。.").strip()
         return t == "" or t in self.placeholders
 
@@ -223,7 +240,7 @@ def _fmt(v: Decimal) -> str:
 @project_check("JX101", "error", "实际支出合计不等于各来源之和",
                "actual total differs from the sum of its sources")
 def check_actual_sum(p: Project, ctx: _Context):
-    parts = p.actual_parts_sum
+    parts = ctx.parts
     if parts is None or p.actual_total is None:
         return
     diff = p.actual_total - parts
@@ -239,7 +256,7 @@ def check_actual_sum(p: Project, ctx: _Context):
 def check_reported_rate(p: Project, ctx: _Context):
     if ctx.rate is None or not p.execution_rate_text.strip():
         return
-    reported = p.reported_execution_rate
+    reported = ctx.reported
     if reported is not None and abs(reported - ctx.rate) > ctx.config.rate_tolerance:
         yield ("execution_rate",
                f"填报 {p.execution_rate_text.strip()}，按 实际支出合计 ÷ 预算 重算为 {money.format_rate(ctx.rate)}",
@@ -249,7 +266,7 @@ def check_reported_rate(p: Project, ctx: _Context):
 @project_check("JX103", "warning", "执行率无法识别", "execution rate is not a readable percentage")
 def check_rate_readable(p: Project, ctx: _Context):
     text = p.execution_rate_text.strip()
-    if text and p.reported_execution_rate is None:
+    if text and ctx.reported is None:
         yield ("execution_rate", f"「{text}」不是百分数（应形如 99.74%）",
                f"{text!r} is not a percentage (expected e.g. 99.74%)")
 
@@ -279,7 +296,7 @@ def check_missing(p: Project, ctx: _Context):
 
 @project_check("JX107", "warning", "缺少实际支出的资金来源", "sources of actual spending missing")
 def check_parts_missing(p: Project, ctx: _Context):
-    if p.actual_total is not None and p.actual_total != 0 and p.actual_parts_sum is None:
+    if p.actual_total is not None and p.actual_total != 0 and ctx.parts is None:
         yield ("actual_general_budget",
                "一般公共预算、政府性基金、非财政拨款均为空，无法核对合计",
                "general budget, government fund and non-fiscal columns are all blank; the total cannot be verified")
@@ -302,11 +319,9 @@ def _kind_label(key: str) -> tuple[str, str]:
 
 @project_check("JX201", "warning", "指标单元格为空或占位", "indicator cell empty or a placeholder")
 def check_blank_indicators(p: Project, ctx: _Context):
-    blank = ctx.is_blank
+    state = {key: (cell, tb, ab) for key, cell, tb, ab in ctx.cells}
     for key in ctx.layout:
-        cell = p.indicators.get(key)
-        target_blank = cell is None or blank(cell.target)
-        actual_blank = cell is None or blank(cell.actual)
+        cell, target_blank, actual_blank = state.get(key, (None, True, True))
         if target_blank and actual_blank:
             yield (f"indicators.{key}", "年度指标内容与完成情况均为空或占位（无、/、—）",
                    "both the annual target and the completion are blank or a placeholder (无, /, —)")
@@ -321,6 +336,7 @@ def check_blank_indicators(p: Project, ctx: _Context):
 # A measurable value: a number (Arabic or Chinese numerals, as in 「电脑3台」「两次」) or a deadline.
 _NUMBER_RE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万][个人次项家场期件批台名所类]|(?:半年|季度|年底|月底|月前|日前|年内)")
 _MEASURABLE_KINDS = frozenset({"quantity", "deadline"})
+_OUTPUT_KINDS = frozenset({"quantity", "quality", "timeliness", "cost"})
 _measurable_cache: dict[str, tuple[str, ...]] = {}
 _CACHE_LIMIT = 200_000
 
@@ -352,9 +368,8 @@ def unmeasurable_items(target: str) -> tuple[str, ...]:
 @project_check("JX202", "warning", "产出指标目标没有可衡量的值",
                "output target has no measurable value")
 def check_measurable_targets(p: Project, ctx: _Context):
-    for key in ("quantity", "quality", "timeliness", "cost"):
-        cell = p.indicators.get(key)
-        if cell is None or ctx.is_blank(cell.target):
+    for key, cell, target_blank, _ in ctx.cells:
+        if target_blank or key not in _OUTPUT_KINDS:
             continue
         vague = unmeasurable_items(cell.target)
         if vague:
@@ -385,7 +400,7 @@ def claims_full_completion(actual: str) -> bool:
 def check_all_complete_low_rate(p: Project, ctx: _Context):
     if ctx.rate is None or ctx.rate >= ctx.config.all_complete_rate_threshold:
         return
-    filled = [c.actual for c in p.indicators.values() if not ctx.is_blank(c.actual)]
+    filled = [c.actual for _, c, _, actual_blank in ctx.cells if not actual_blank]
     if filled and all(claims_full_completion(a) for a in filled):
         yield ("indicators",
                f"全部 {len(filled)} 项指标填报 100% 完成，但执行率仅 {money.format_rate(ctx.rate)}"
@@ -398,17 +413,19 @@ def check_all_complete_low_rate(p: Project, ctx: _Context):
 _TARGET_OP_RE = re.compile(r"[≥≧≤≦＞＜<>]|>=|<=|不低于|不少于|不小于|不超过|不高于")
 # Target written as a completion: past tense in the 年度指标内容 cell (「已完成…」).
 _DONE_RE = re.compile(r"^已|已经?完成|已全部|实际完成")
+_TRIM_CHARS = " \t\r\n\u3000。.；;，,"
 _TRIM_RE = re.compile(r"[\s。.；;，,]+")
 
 
 @project_check("JX204", "warning", "年度指标内容与完成情况互相照抄或错位",
                "target restates the completion or vice versa")
 def check_restated(p: Project, ctx: _Context):
-    for key, cell in p.indicators.items():
-        t, a = cell.target, cell.actual
-        if ctx.is_blank(t) or ctx.is_blank(a):
+    for key, cell, target_blank, actual_blank in ctx.cells:
+        if target_blank or actual_blank:
             continue
-        if _TRIM_RE.sub("", t) == _TRIM_RE.sub("", a):
+        t, a = cell.target, cell.actual
+        # Equal after trimming implies equal first significant characters: a cheap filter first.
+        if t.lstrip(_TRIM_CHARS)[:1] == a.lstrip(_TRIM_CHARS)[:1] and _TRIM_RE.sub("", t) == _TRIM_RE.sub("", a):
             yield (f"indicators.{key}", "完成情况与年度指标内容完全相同（照抄目标）",
                    "the completion repeats the annual target word for word")
         elif _TARGET_OP_RE.search(a):
@@ -421,8 +438,8 @@ def check_restated(p: Project, ctx: _Context):
 
 @project_check("JX205", "info", "版式之外的指标列有内容", "indicator outside the table's layout")
 def check_outside_layout(p: Project, ctx: _Context):
-    for key, cell in p.indicators.items():
-        if key not in ctx.layout and not (ctx.is_blank(cell.target) and ctx.is_blank(cell.actual)):
+    for key, cell, target_blank, actual_blank in ctx.cells:
+        if key not in ctx.layout and not (target_blank and actual_blank):
             yield (f"indicators.{key}", "该指标列不在本表版式中，公开表不会显示",
                    "this indicator column is not in the table's layout and will not be shown in the disclosure")
 
@@ -545,7 +562,7 @@ def _active(config: CheckConfig, scope: str) -> list[tuple[str, str, Callable]]:
 
 
 def _run_project(p: Project, ctx: _Context, active: list) -> Iterator[Finding]:
-    ctx.rate = p.execution_rate
+    ctx.load(p)
     for code, severity, func in active:
         for column, zh, en in func(p, ctx):
             yield _finding(code, severity, p, column, zh, en)
