@@ -6,134 +6,20 @@ from __future__ import annotations
 import copy
 import shutil
 import subprocess
-import sys
-import types
 import uuid
 import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from jixiao.core import scoring
 from jixiao.core.model import IndicatorCell, Project, ScoreOverride, Table
 from jixiao.errors import InputError, OutputError
 from jixiao.formats import mof_form
 
-# ----------------------------------------------------------------------------------------
-# Test double of jixiao.core.scoring (interface of /tmp/interfaces.md), used only
-# while the real modules are not in the checkout.
-# ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Item:
-    target: str
-    actual: str
-    weight: Decimal
-    score: Decimal
-    met: bool | None = True
-    ratio: Decimal | None = None
-    reasons: list = field(default_factory=list)
-
-
-@dataclass
-class _Ind:
-    kind: str
-    target_text: str
-    actual_text: str
-    weight: Decimal
-    score: Decimal
-    suggested: Decimal
-    override: object
-    formula: str
-    reasons: list
-    deviation: str
-    items: list
-
-
-@dataclass
-class _Cat:
-    key: str
-    name: str
-    weight: Decimal
-    score: Decimal
-    indicators: list
-
-
-@dataclass
-class _Ex:
-    rate: Decimal | None
-    weight: Decimal
-    score: Decimal
-    suggested: Decimal
-    formula: str
-    reasons: list
-    override: object = None
-
-
-@dataclass
-class _PS:
-    execution: _Ex
-    categories: list
-    total: Decimal
-    grade: str
-    reasons: list
-
-
-def _q(x):
-    from jixiao.core.money import round_half_up
-    return round_half_up(Decimal(x))
-
-
-def _fake_score_project(project, config=None):
-    from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
-    rate = project.execution_rate or Decimal(0)
-    ex_s = min(_q(rate / 10), Decimal(10))
-    ex = _Ex(rate, Decimal(10), ex_s, ex_s, "执行率得分 = 执行率 × 10", [])
-    ov = {o.item: o for o in project.overrides}
-    cats = []
-    for cat, cw in zip(CATEGORIES, (50, 30, 10)):
-        cells = [(k, c) for k, c in project.sorted_indicators()
-                 if KIND_BY_KEY[k].category == cat and c.target.strip()]
-        inds = []
-        for k, c in cells:
-            w = Decimal(cw) / len(cells)
-            parts = [p for p in c.target.replace("；", ";").split(";") if p.strip()]
-            acts = [p for p in c.actual.replace("；", ";").split(";") if p.strip()]
-            items = [_Item(p, acts[i] if i < len(acts) else c.actual, _q(w / len(parts)), _q(w / len(parts)))
-                     for i, p in enumerate(parts)]
-            s = _q(w)
-            o = ov.get(k)
-            inds.append(_Ind(k, c.target, c.actual, _q(w), o.score if o else s, s, o, "达成 → 满分", [],
-                             "未达到" if "12%" in c.actual else "", items))
-        cats.append(_Cat(cat.key, cat.name, Decimal(cw), sum((i.score for i in inds), Decimal(0)), inds))
-    total = ex.score + sum(c.score for c in cats)
-    grade = "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
-    return _PS(ex, cats, total, grade, [])
-
-
-@pytest.fixture(scope="module", autouse=True)
-def scoring_modules():
-    with pytest.MonkeyPatch.context() as mp:
-        for name, attrs in (
-            ("jixiao.core.scoring", {
-                "score_project": _fake_score_project,
-                "score_table": lambda t, config=None: [_fake_score_project(p, config) for p in t.projects],
-                "ScoringConfig": types.SimpleNamespace(from_dict=lambda d: d)}),
-        ):
-            try:
-                __import__(name)
-            except ImportError:
-                mp.setitem(sys.modules, name, types.SimpleNamespace(**attrs))
-        yield sys.modules["jixiao.core.scoring"]
-
-
-# ----------------------------------------------------------------------------------------
-
 
 def _scores(table):
-    return sys.modules["jixiao.core.scoring"].score_table(table)
+    return scoring.score_table(table)
 
 
 def _items(score):
@@ -143,7 +29,7 @@ def _items(score):
 def test_text_width_counts_cjk_twice():
     assert mof_form.text_width("ab") == 2
     assert mof_form.text_width("党建") == 4
-    assert mof_form.text_width("≧1；") == 1 + 1 + 2 or mof_form.text_width("≧1；") == 2 + 1 + 2
+    assert mof_form.text_width("≧1；") == 2 + 1 + 2  # ≧ is East Asian "ambiguous": wide in CJK fonts
 
 
 def test_line_count_wraps_and_honours_newlines():
@@ -355,6 +241,27 @@ def test_override_shows_stored_score_and_notes_suggestion(seed, tmp_path):
     assert stored.value == Decimal("10.00") and stored.rowspan == q_rows.rowspan
     dev = [c for c in form.cells if c.col == 7 and c.row == q_rows.row][0].value
     assert "活动记录不全" in dev and str(quantity.suggested) in dev and "张三" in dev
+
+
+# --- scoring configuration -------------------------------------------------------------------
+
+def test_config_dict_changes_weights_and_unknown_keys_are_rejected(seed, tmp_path):
+    forms = mof_form.build_forms(seed, {"execution_weight": 20})
+    ex_weight = [c for c in forms[0].cells if c.row == 3 and c.col == 5][0]
+    assert ex_weight.value == Decimal(20)
+    assert any("20分" in n for n in forms[0].notes)  # the rule's formula text follows the config
+    with pytest.raises(InputError):
+        mof_form.write_mof_xlsx(seed, tmp_path / "a.xlsx", config={"no_such_setting": 1})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_footnote_prints_rule_formulas(seed):
+    form = mof_form.build_forms(seed)[2]
+    score = _scores(seed)[2]
+    formulas = {score.execution.formula} | {i.formula for c in score.categories for i in c.indicators}
+    for formula in formulas:
+        assert any(formula in n for n in form.notes), formula
+    assert any("评价等级" in n and "优" in n for n in form.notes)
 
 
 # --- bad input -----------------------------------------------------------------------------
