@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..core import money
-from ..core.model import AMOUNT_FIELDS, IndicatorCell, Project, Table
+from ..core.model import AMOUNT_FIELDS, COLUMN_NAMES, IndicatorCell, Project, Table
 from ..core.money import MoneyUnit
 from ..core.taxonomy import DISCLOSURE_2019, FULL, KINDS
 from ..errors import InputError
@@ -53,6 +53,7 @@ _DEPT = re.compile(r"部门(?:名称)?\s*[（(]\s*盖章\s*[)）]\s*[:：]\s*(.*
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 _ATTACHMENT = re.compile(r"^(附件\s*[0-9０-９]+(?:\s*[-－—–]\s*[0-9０-９]+)*)")
+_SHORT_NAME = re.compile(r"\d{4}\s*年度?\s*(.+?)\s*(?:部门)?(?:预算)?项目(?:支出)?绩效")
 _TITLE = re.compile(r"(绩效自评|公开表|绩效评价)")
 
 
@@ -193,7 +194,7 @@ def parse_preamble(lines: list[str]) -> Preamble:
     """Attachment label, title (→ year), 部门名称（盖章）, 单位 from the lines above the table."""
     pre = Preamble()
     want_department = False  # the stamp label stood alone; the name is the next line
-    for raw in lines:
+    for raw in (part for text in lines for part in text.split("\n")):
         line = raw.strip()
         if not line:
             continue
@@ -363,7 +364,8 @@ def read_grid(grid: Grid, preamble_lines: list[str], *, kind: str, source: str,
     projects = [_project(i, row, rows, report, confidence) for i, row in enumerate(rows)]
     department = pre.department
     if not department:
-        department = next((p.unit_name for p in projects if p.unit_name), "")
+        m = _SHORT_NAME.search(pre.title)
+        department = m.group(1) if m else next((p.unit_name for p in projects if p.unit_name), "")
         report.append(f"没有“部门名称（盖章）”行，部门取“{department}” / no 部门名称 line; department taken as {department!r}")
         if not department:
             raise InputError("找不到部门名称", "cannot find the department name", source=source)
@@ -462,6 +464,6 @@ def _check_totals(table: Table, totals_rows: list[dict[str, str]], report: list[
             except ValueError:
                 continue
             if value is not None and value != getattr(computed, f):
-                report.append(f"表中合计行的{f}为 {value}，逐项相加为 {getattr(computed, f)}（以计算值为准） / "
+                report.append(f"表中合计行的{COLUMN_NAMES[f]}为 {value}，逐项相加为 {getattr(computed, f)}（以计算值为准） / "
                               f"the printed 合计 of {f} is {value} but the projects add up to "
                               f"{getattr(computed, f)} (the computed total is kept)")

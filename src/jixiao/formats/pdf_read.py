@@ -99,10 +99,9 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
     for number, raw in enumerate(pages, start=1):
         deadline.check(source)
         try:
-            page = raw.dedupe_chars()
-            chars = page.chars
+            chars = dedupe_chars(raw.chars)
             _refuse_unreadable(raw, chars, number, source)
-            tables = page.find_tables(TABLE_SETTINGS)
+            tables = raw.find_tables(TABLE_SETTINGS)
         except InputError:
             raise
         except Exception as exc:
@@ -116,10 +115,16 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
             xs, ys, cells = _cell_grid(t)
             rows = _fill(xs, ys, cells, chars, row_offset=len(grid))
             if columns is None:
-                if find_header(rows) is None:
+                header = find_header(_joined(rows))
+                if header is None:
                     continue  # some other table before ours: checked below
                 columns = xs
-            elif not _same_columns(columns, xs):
+                # Rows above the header (a title block drawn inside the frame) keep their
+                # line breaks: each line is a title, stamp or unit line of its own.
+                rows = rows[:header] + _joined(rows[header:])
+            elif _same_columns(columns, xs):
+                rows = _joined(rows)
+            else:
                 raise InputError(
                     f"第 {number} 页有另一张列结构不同的表格；一次只能导入一张自评表",
                     f"page {number} holds another table with different columns; import one table at a time",
@@ -197,7 +202,7 @@ def _fill(xs, ys, cells, chars, row_offset: int) -> Grid:
         c = bisect_right(xs, cx) - 1
         o = owner[r][c] or (r, c)
         buckets.setdefault(o, []).append(ch)
-    texts = {o: cell_text(chs) for o, chs in buckets.items()}
+    texts = {o: extract_text(chs, **TEXT_SETTINGS) for o, chs in buckets.items()}
     grid: Grid = []
     for r in range(nrows):
         row = []
@@ -208,13 +213,41 @@ def _fill(xs, ys, cells, chars, row_offset: int) -> Grid:
     return grid
 
 
+def _joined(rows: Grid) -> Grid:
+    return [[GridCell(join_lines(c.text), c.origin) for c in row] for row in rows]
+
+
+def dedupe_chars(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
+    """Drop a glyph drawn again on top of itself (fake bold, some exporters' doubled text).
+
+    Same effect as pdfplumber's ``Page.dedupe_chars()`` (same text and font, position within
+    ``tolerance`` points) in one pass over a hash of positions, which keeps big pages fast.
+    """
+    kept: list[dict] = []
+    seen: dict[tuple, list[dict]] = {}
+    for ch in chars:
+        key = (ch["text"], ch.get("fontname"), round(ch.get("size", 0), 1))
+        gx, gy = int(ch["x0"] // tolerance), int(ch["top"] // tolerance)
+        duplicate = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for other in seen.get((*key, gx + dx, gy + dy), ()):
+                    if abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance:
+                        duplicate = True
+                        break
+        if not duplicate:
+            kept.append(ch)
+            seen.setdefault((*key, gx, gy), []).append(ch)
+    return kept
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def cell_text(chars: list[dict]) -> str:
-    """A cell's text with wrapped lines joined: no space unless a Latin word was wrapped."""
-    lines = [line.strip() for line in extract_text(chars, **TEXT_SETTINGS).split("\n")]
+def join_lines(text: str) -> str:
+    """A cell's wrapped lines joined: no space unless a Latin word was wrapped."""
+    lines = [line.strip() for line in text.split("\n")]
     out = ""
     for line in lines:
         if not line:
