@@ -283,20 +283,30 @@ def _split(rng: random.Random, actual: Decimal) -> tuple[Decimal, Decimal, Decim
 
 
 class _Names:
-    """Unique project names within one table."""
+    """Unique project names within one table: each topic once, then with a qualifier
+    (「…（二期）」), then with the year, then numbered."""
 
     def __init__(self, rng: random.Random, topics: list[str], year: int):
-        self.rng, self.topics, self.year, self.used = rng, topics, year, set()
+        self.rng, self.topics, self.year = rng, topics, year
+        self.used: set[str] = set()
+        self.used_topics: set[str] = set()
+
+    def _suffix(self, name: str) -> str:
+        return "" if name.endswith(("经费", "资金", "费", "补贴", "补助")) else self.rng.choice(NAME_SUFFIXES)
 
     def next(self) -> str:
         rng = self.rng
+        name = ""
         for attempt in range(6):
-            name = rng.choice(self.topics)
-            if attempt >= 2:
-                name += rng.choice(QUALIFIERS)
-            name += rng.choice(NAME_SUFFIXES)
-            if attempt >= 4 or rng.random() < 0.1:
-                name = f"{self.year}年{name}"
+            topic = rng.choice(self.topics)
+            if topic not in self.used_topics:
+                self.used_topics.add(topic)
+                name = topic + self._suffix(topic)
+            else:
+                name = topic + rng.choice(QUALIFIERS)
+                name += self._suffix(name)
+                if attempt >= 3:
+                    name = f"{self.year}年{name}"
             if name not in self.used:
                 self.used.add(name)
                 return name
