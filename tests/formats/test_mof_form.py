@@ -258,9 +258,18 @@ def test_config_dict_changes_weights_and_unknown_keys_are_rejected(seed, tmp_pat
 def test_footnote_prints_rule_formulas(seed):
     form = mof_form.build_forms(seed)[2]
     score = _scores(seed)[2]
-    formulas = {score.execution.formula} | {i.formula for c in score.categories for i in c.indicators}
-    for formula in formulas:
-        assert any(formula in n for n in form.notes), formula
+    rules = scoring.rules(scoring.ScoringConfig())
+    printed = "".join(n for n in form.notes if n.startswith("评分规则"))
+    # Every formula used by an indicator is made of printed rule formulas, each printed once.
+    for ind in (i for c in score.categories for i in c.indicators):
+        rest = ind.formula
+        for rule in rules.values():
+            if rule.formula in printed:
+                rest = rest.replace(rule.formula, "")
+        assert rest.strip("；") == "", rest
+    for rule in rules.values():
+        assert printed.count(rule.formula) <= 1
+    assert rules["execution"].formula in printed
     assert any("评价等级" in n and "优" in n for n in form.notes)
 
 
@@ -328,6 +337,10 @@ def test_pdf_reads_back_scores_with_pdfplumber(seed, seed_pdf):
             body = rows[head + 1:rows.index(total[0])]
             got = [r[6] for r in body if len(r) == 8 and r[6] and r[6] not in ("得分",)]
             assert got == [str(i.score) for i in _items(score)], (project.name, body)
+            for page in pages[1:]:  # a continuation page starts a whole 一级 category under the header
+                table_rows = page.extract_tables()[0]
+                assert "偏差原因分析及改进措施" in (table_rows[0][-1] or "").replace("\n", "")
+                assert (table_rows[1][0] or "").replace("\n", "").endswith("指标"), table_rows[1]
             money_row = [r for r in rows if "年度资金总额" in r][0]
             assert str(project.budget) in money_row and f"{project.execution_rate}%" in money_row
             assert str(score.execution.score) in money_row

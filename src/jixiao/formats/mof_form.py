@@ -86,6 +86,10 @@ class MofForm:
     cells: list[FormCell] = field(default_factory=list)
     n_rows: int = 0
     indicator_header_row: int = 0  # the header of the 绩效指标 block (repeated on a new page)
+    # Row ranges [start, end) after that header: one per 一级 category, then 总分/评价等级.
+    # The PDF keeps each together on a page when it fits (a rowspan cut by a page break
+    # leaves its label on one page only).
+    row_groups: list[tuple[int, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # the footnote: overrides, rule formulas
 
 
@@ -247,11 +251,13 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
         for ind in cat.indicators:
             unit_note = _indicator_rows(g, ind, unit_note)
         g.put(0, _clean(cat.name), "label", rowspan=g.row - cat_start, row=cat_start)
+        form.row_groups.append((cat_start, g.row))
         note = _override_note(_clean(cat.name), cat)
         if note:
             notes.append(note)
 
     # 总分 / 评价等级
+    form.row_groups.append((g.row, g.row + 2))
     weight_total = sum((c.weight for c in score.categories), Decimal(ex.weight))
     g.put(0, "总分", "label", colspan=5)
     g.put(5, weight_total, "score")
@@ -263,8 +269,7 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
     g.row += 1
 
     form.cells, form.n_rows = g.cells, g.row
-    grade_rule = scoring.rules(config or scoring.ScoringConfig())["grade"].formula
-    form.notes = _notes(project, score, notes, unit_note, grade_rule)
+    form.notes = _notes(project, score, notes, unit_note, _rule_formulas(score, config))
     return form
 
 
@@ -322,8 +327,30 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     return unit_note
 
 
+def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig | None) -> list[str]:
+    """The formula of every rule this form's scores used, each once, in the engine's rule
+    order, and the grade rule. An indicator's formula joins the formulas of the rules its
+    items used, so the rules are matched by their text inside it; a formula text no rule
+    explains is printed as it is."""
+    used = [_clean(score.execution.formula)] + [
+        _clean(ind.formula) for cat in score.categories for ind in cat.indicators]
+    used = [u for u in used if u]
+    out: list[str] = []
+    for rule in scoring.rules(config or scoring.ScoringConfig()).values():
+        formula = _clean(rule.formula)
+        if rule.key == "grade" or any(formula in u for u in used):
+            out.append(formula)
+    for u in used:
+        rest = u
+        for formula in out:
+            rest = rest.replace(formula, "")
+        if rest.strip("；;。 "):
+            out.append(u)
+    return _unique(out)
+
+
 def _notes(project: Project, score: Any, category_notes: list[str], unit_note: str | None,
-           grade_rule: str) -> list[str]:
+           formulas: list[str]) -> list[str]:
     notes: list[str] = []
     ex_note = _override_note("预算执行率", score.execution)
     if ex_note:
@@ -335,16 +362,8 @@ def _notes(project: Project, score: Any, category_notes: list[str], unit_note: s
     if unit_note:
         notes.append(f"项目执行中{unit_note}。")
     notes.append("年初预算数、上年结转资金及按来源划分的预算数未列入公开表，以“—”表示。")
-    formulas = _unique([*(_clean(f) for f in _formulas(score)), _clean(grade_rule)])
     notes.extend(f"评分规则{i}：{f}" for i, f in enumerate(formulas, start=1))
     return [n for n in notes if n]
-
-
-def _formulas(score: Any) -> Iterable[str]:
-    yield score.execution.formula
-    for cat in score.categories:
-        for ind in cat.indicators:
-            yield ind.formula
 
 
 def _unique(texts: Iterable[str]) -> list[str]:
@@ -577,7 +596,7 @@ def _form_html(form: MofForm, colgroup: str) -> str:
         f'<table class="form head">{colgroup}<tbody>{_rows_html(form, 0, hr)}</tbody></table>',
         # The indicator block is its own table so its header repeats if it flows onto a new page.
         f'<table class="form indicators">{colgroup}<thead>{_rows_html(form, hr, hr + 1)}</thead>'
-        f'<tbody>{_rows_html(form, hr + 1, form.n_rows)}</tbody></table>',
+        + "".join(f"<tbody>{_rows_html(form, a, b)}</tbody>" for a, b in form.row_groups) + "</table>",
         '<div class="notes">' + "".join(f"<p>{_html_text(n)}</p>" for n in ["注：", *form.notes]) + "</div>",
         "</section>",
     ]
