@@ -59,10 +59,11 @@ def _open(path: Path, source: str):
 
     try:
         return pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError("PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password protected)",
-                         source=source) from None
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
+    except Exception as exc:  # pdfminer raises many kinds on damaged files; pdfplumber wraps them
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise InputError("PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password protected)",
+                             source=source) from None
         raise InputError("PDF 文件已损坏，无法解析", f"the PDF is damaged and cannot be parsed ({type(exc).__name__})",
                          source=source) from None
 

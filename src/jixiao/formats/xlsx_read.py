@@ -90,7 +90,10 @@ def read_xlsx(path: str | Path, limits: "ImportLimits", deadline: "Deadline", so
         raise InputError(f"工作表过大（{declared} 个单元格，上限 {limits.max_cells}）",
                          f"worksheet too large ({declared} cells, limit {limits.max_cells})", source=source)
     try:
-        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        # A file object, not the path: openpyxl refuses paths not ending in .xlsx, and
+        # detection is by content (an upload may be named anything).
+        with path.open("rb") as fh:
+            wb = openpyxl.load_workbook(fh, read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, XML errors)
         raise InputError("无法读取 XLSX 文件（文件损坏或不是 Excel 工作簿）",
                          f"cannot read the XLSX file (damaged, or not an Excel workbook: {type(exc).__name__})",
