@@ -18,6 +18,7 @@ because LibreOffice and WPS do not re-fit rows that openpyxl wrote (see docs/out
 from __future__ import annotations
 
 import math
+from copy import copy
 import unicodedata
 from dataclasses import replace
 from decimal import Decimal
@@ -134,6 +135,21 @@ def row_height(lines: int) -> float:
 
 # --- cells ----------------------------------------------------------------------------
 
+def _apply(cell, font: Font, align: Alignment, fmt: str | None, cache: dict) -> None:
+    """Style a cell. Setting font/alignment/border hashes style objects on every call
+    (most of openpyxl's time for a large table), so the resulting style is cached and
+    copied to the next cell with the same look."""
+    key = (id(font), id(align), fmt)  # ids: hashing openpyxl style objects is slow
+    style = cache.get(key)
+    if style is not None:
+        cell._style = copy(style)
+        return
+    cell.font, cell.alignment, cell.border = font, align, _BORDER
+    if fmt:
+        cell.number_format = fmt
+    cache[key] = copy(cell._style)
+
+
 def _text(ws: Worksheet, row: int, col: int, text: str, font: Font, align: Alignment):
     """Write ``text`` as a string cell, never a formula, whatever it starts with."""
     text = _clean(text)
@@ -143,8 +159,10 @@ def _text(ws: Worksheet, row: int, col: int, text: str, font: Font, align: Align
         # openpyxl turns "=…" into a formula; force the string type, and mark it with a
         # quote prefix so Excel keeps it text when a user edits the cell.
         cell.data_type = "s"
+        _apply(cell, font, align, None, _cache(ws))
         cell.quotePrefix = True
-    cell.font, cell.alignment, cell.border = font, align, _BORDER
+        return cell
+    _apply(cell, font, align, None, _cache(ws))
     return cell
 
 
@@ -160,9 +178,17 @@ def _clean(text: str) -> str:
 def _number(ws: Worksheet, row: int, col: int, value: Decimal | None, fmt: str, font: Font):
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    cell.number_format = fmt
-    cell.font, cell.alignment, cell.border = font, _CENTER, _BORDER
+    _apply(cell, font, _CENTER, fmt, _cache(ws))
     return cell
+
+
+def _cache(ws: Worksheet) -> dict:
+    # Styles are indexes into this workbook's style tables: the cache belongs to the sheet.
+    try:
+        return ws._jixiao_style_cache
+    except AttributeError:
+        ws._jixiao_style_cache = {}
+        return ws._jixiao_style_cache
 
 
 def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, border: bool = True) -> None:
