@@ -134,7 +134,11 @@ def load(data_dir: Path) -> list[tuple[str, str, str, str]]:
     passwords = _passwords(data_dir)
     users = {}
     for username, role, dept in DEMO_USERS:
-        users[username] = create_user(username, passwords[username], role, departments.get(dept))
+        existing = User.objects.filter(username=username).first()
+        if existing is None:
+            users[username] = create_user(username, passwords[username], role, departments.get(dept))
+        else:
+            users[username] = existing  # keep whatever password the operator may have changed
     if not DisclosureTable.objects.filter(department=seed_dept, year__year=seed.year).exists():
         t = convert.save_table(seed, user=users["gsl_editor"], department=seed_dept)
         workflow.submit(t, users["gsl_approver"])

@@ -70,7 +70,7 @@ def table_to_core(t: m.DisclosureTable, projects=None) -> Table:
         money_unit=MoneyUnit(t.money_unit),
         attachment=t.attachment,
         title=t.title,
-        department_short=t.department_short or t.department.short_name,
+        department_short=t.department_short,
         columns_note=t.columns_note,
         layout=t.layout_keys,
     )

@@ -9,6 +9,7 @@ table JSON is read by the core's own reader when that module is not in this chec
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.core.model import Table
-from jixiao.errors import InputError
+from jixiao.errors import InputError, JixiaoError
 from jixiao.formats import table_json
 
 from . import analysis, convert
 from .models import DisclosureTable, ImportRun
+
+log = logging.getLogger(__name__)
 
 SUFFIX_KINDS = {".xlsx": "xlsx", ".pdf": "pdf", ".json": "json"}
 
@@ -69,7 +72,20 @@ def importer_module():
 def read_file(path: Path, kind: str) -> ReadResult:
     module = importer_module()
     if module is not None:
-        result = module.import_file(path)
+        try:
+            result = module.import_file(path)
+        except JixiaoError:
+            raise
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("jixiao."):
+                raise
+            raise InputError(f"本安装尚未提供 {kind.upper()} 导入", f"{kind.upper()} import is not available "
+                             f"in this installation ({exc.name} is missing)") from None
+        except Exception:
+            # An uploaded file is untrusted input: a reader failing on it is the file's problem
+            # for the user (a clear message) and a bug report for us (the log), never a 500.
+            log.exception("import of an uploaded %s file failed", kind)
+            raise InputError("文件无法读取（格式异常）", "the file could not be read (malformed)") from None
         return ReadResult(result.table, result.kind, list(result.report))
     if kind == "json":
         return ReadResult(table_json.load(path), "json", [])

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -179,13 +179,31 @@ def _project_context(request, table, form, instance=None, conflict=None):
     }
 
 
+def _posted(request):
+    """request.POST, or None when the body is over JIXIAO_FORM_MAX_BYTES (shown as a form error)."""
+    try:
+        return request.POST
+    except RequestDataTooBig:
+        return None
+
+
+def _too_big(request, table, form, instance=None):
+    context = _project_context(request, table, form, instance=instance)
+    context["form_error"] = _("提交的内容过大（上限 %(mb)s MB），未保存。请缩短过长的栏目。") % {
+        "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
+    return render(request, "entry/project.html", context, status=413)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_new(request, table_pk):
     table = _table_for(request.user, table_pk)
     _require(request.user, "edit", table)
     if request.method == "POST":
-        form = ProjectForm(request.POST, layout=table.layout_keys)
+        data = _posted(request)
+        if data is None:
+            return _too_big(request, table, ProjectForm(layout=table.layout_keys))
+        form = ProjectForm(data, layout=table.layout_keys)
         if form.is_valid():
             result = editing.save_project(table, form.to_core(), request.user)
             messages.success(request, _("已保存为草稿。"))
@@ -204,7 +222,11 @@ def project_edit(request, pk):
     can_edit = roles.can(request.user, "edit", table)
     if request.method == "POST":
         _require(request.user, "edit", table)
-        form = ProjectForm(request.POST, layout=table.layout_keys)
+        data = _posted(request)
+        if data is None:
+            form = ProjectForm(layout=table.layout_keys, initial=ProjectForm.initial_from(instance))
+            return _too_big(request, table, form, instance)
+        form = ProjectForm(data, layout=table.layout_keys)
         if form.is_valid():
             expected = form.cleaned_data.get("version")
             core = form.to_core(keep_indicators=instance.indicators,
