@@ -243,6 +243,25 @@ def test_override_shows_stored_score_and_notes_suggestion(seed, tmp_path):
     assert "活动记录不全" in dev and str(quantity.suggested) in dev and "张三" in dev
 
 
+def test_execution_category_and_total_overrides_are_noted(seed):
+    t = copy.deepcopy(seed)
+    p = t.projects[0]
+    p.overrides = [ScoreOverride(item="execution", score=Decimal("9.00"), reason="按整数判断"),
+                   ScoreOverride(item="output", score=Decimal("45.00"), reason="佐证不足"),
+                   ScoreOverride(item="total", score=Decimal("88.00"), reason="综合评定", by="李四")]
+    score = _scores(t)[0]
+    form = mof_form.build_form(t, p, score)
+    cells = {(c.row, c.col): c.value for c in form.cells}
+    assert cells[(3, 7)] == Decimal("9.00")  # 执行率 得分 is the stored score
+    total = [c for c in form.cells if c.value == "总分"][0]
+    assert cells[(total.row, 6)] == Decimal("88.00") == score.total
+    notes = "".join(form.notes)
+    for text in ("预算执行率得分经评价人调整为 9.00", "按整数判断", "产出指标得分经评价人调整为 45.00",
+                 "佐证不足", "总分经评价人调整为 88.00", "综合评定", "李四",
+                 f"系统建议 {score.execution.suggested}"):
+        assert text in notes, text
+
+
 # --- scoring configuration -------------------------------------------------------------------
 
 def test_config_dict_changes_weights_and_unknown_keys_are_rejected(seed, tmp_path):

@@ -161,23 +161,14 @@ def _override_note(name: str, obj: Any) -> str | None:
         return None
     suggested = getattr(obj, "suggested", None)
     who = "，".join(x for x in (_clean(ov.by), _clean(ov.at)) if x)
-    parts = [f"{name}得分经评价人调整为 {money.format_amount(ov.score)}"]
+    what = name if name.endswith("分") else f"{name}得分"  # 总分, not 总分得分
+    parts = [f"{what}经评价人调整为 {money.format_amount(ov.score)}"]
     if suggested is not None:
         parts[0] += f"（系统建议 {money.format_amount(suggested)}）"
     parts.append(f"理由：{_clean(ov.reason)}")
     if who:
         parts.append(f"调整人：{who}")
     return "；".join(parts) + "。"
-
-
-def _total_override(project: Project, score: Any) -> Any:
-    """The ``total`` override as an object with ``override``/``suggested``, or None."""
-    if getattr(score, "override", None) is not None:
-        return score
-    for ov in project.overrides:
-        if ov.item == "total":
-            return type("TotalOverride", (), {"override": ov, "suggested": getattr(score, "suggested", None)})()
-    return None
 
 
 def build_form(table: Table, project: Project, score: scoring.ProjectScore,
@@ -356,9 +347,9 @@ def _notes(project: Project, score: Any, category_notes: list[str], unit_note: s
     if ex_note:
         notes.append(ex_note)
     notes.extend(category_notes)
-    total = _total_override(project, score)
-    if total is not None:
-        notes.append(_override_note("总分", total) or "")
+    total_note = _override_note("总分", score)
+    if total_note:
+        notes.append(total_note)
     if unit_note:
         notes.append(f"项目执行中{unit_note}。")
     notes.append("年初预算数、上年结转资金及按来源划分的预算数未列入公开表，以“—”表示。")
