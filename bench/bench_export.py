@@ -4,7 +4,8 @@ side by side in one run.
 
 Goals (docs/benchmarks/export.md): jixiao's PDF no slower than LibreOffice's conversion;
 XLSX under 5 s. Each step runs in its own Python process so its peak memory (max RSS) is
-its own; generating the table is not timed. LibreOffice is started once on a tiny file
+its own; generating the table is not timed. CPU seconds (user + system) are reported beside
+wall seconds because a shared machine inflates wall time. LibreOffice is started once on a tiny file
 first so its one-off profile creation is not counted (its cold start is reported apart).
 
     .venv/bin/python bench/bench_export.py [--projects 1000] [--seed 0] [--keep DIR]
@@ -41,11 +42,17 @@ def child(step: str, projects: int, seed: int, out: Path) -> None:
         from jixiao.formats.pdf_render import write_disclosure_pdf as write
     else:
         raise SystemExit(f"unknown step {step}")
+    before = _cpu(resource.getrusage(resource.RUSAGE_SELF))
     start = time.perf_counter()
     write(table, out)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": out.stat().st_size}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": seconds, "cpu": _cpu(usage) - before, "peak_mb": usage.ru_maxrss / 1024,
+                      "bytes": out.stat().st_size}))
+
+
+def _cpu(usage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_child(step: str, projects: int, seed: int, out: Path) -> dict:
@@ -68,7 +75,7 @@ def soffice_convert(soffice: str, xlsx: Path, outdir: Path, profile: Path) -> di
     pdf = outdir / (xlsx.stem + ".pdf")
     if os.waitstatus_to_exitcode(status) != 0 or not pdf.exists():
         return {"error": f"soffice exit {os.waitstatus_to_exitcode(status)}"}
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "bytes": pdf.stat().st_size,
+    return {"seconds": seconds, "cpu": _cpu(usage), "peak_mb": usage.ru_maxrss / 1024, "bytes": pdf.stat().st_size,
             "pages": _pages(pdf)}
 
 
@@ -129,13 +136,13 @@ def main() -> int:
     print(f"machine: {machine()}")
     print(f"command: {sys.executable} {' '.join(sys.argv)}")
     print()
-    print("| step | seconds | peak RSS (MB) | output | pages |")
-    print("|---|---:|---:|---:|---:|")
+    print("| step | wall s | CPU s | peak RSS (MB) | output | pages |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, r in rows.items():
         if "error" in r:
-            print(f"| {name} | error: {r['error']} | | | |")
+            print(f"| {name} | error: {r['error']} | | | | |")
             continue
-        print(f"| {name} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['bytes'] / 1024:.0f} KB | "
+        print(f"| {name} | {r['seconds']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {r['bytes'] / 1024:.0f} KB | "
               f"{r.get('pages') or ''} |")
     xlsx, pdf, lo = (rows.get(k, {}) for k in ("jixiao XLSX (openpyxl)", "jixiao PDF (WeasyPrint)",
                                                 "LibreOffice XLSX → PDF"))
