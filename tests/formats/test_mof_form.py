@@ -292,6 +292,26 @@ def test_footnote_prints_rule_formulas(seed):
     assert any("评价等级" in n and "优" in n for n in form.notes)
 
 
+def test_sparse_project_in_yuan_with_control_characters(tmp_path):
+    from jixiao.core.money import MoneyUnit
+    p = Project(seq=7, unit_name="单位\x01", name="空项目\x07[测试]", budget=None, actual_total=Decimal("5.00"))
+    t = Table(year=2020, department="某局", projects=[p], money_unit=MoneyUnit.YUAN)
+    form = mof_form.build_forms(t)[0]
+    cells = {(c.row, c.col): c.value for c in form.cells}
+    assert cells[(2, 0)] == "项目资金（元）"
+    assert cells[(3, 3)] == "—" and cells[(3, 6)] == "—"  # no budget: no A, no rate
+    assert cells[(3, 4)] == Decimal("5.00")
+    labels = [c.value for c in form.cells if c.col == 0 and c.row > form.indicator_header_row]
+    assert labels[:3] == ["产出指标", "效益指标", "满意度指标"]
+    assert sum(1 for c in form.cells if c.value == "（未设置指标）") == 3
+    mof_form.write_mof_xlsx(t, tmp_path / "a.xlsx")
+    mof_form.write_mof_pdf(t, tmp_path / "a.pdf")
+    import openpyxl
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
+    assert ws.title == "7-空项目_测试_"
+    assert _find(ws, "项目名称").offset(column=2).value == "空项目[测试]"
+
+
 # --- bad input -----------------------------------------------------------------------------
 
 def test_zero_projects_is_an_input_error_and_writes_nothing(tmp_path):
