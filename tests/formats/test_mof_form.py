@@ -9,6 +9,7 @@ import subprocess
 import uuid
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -406,3 +407,14 @@ def test_libreoffice_converts_the_xlsx(seed, seed_xlsx, tmp_path):
     for project, score in zip(seed.projects, _scores(seed)):
         assert project.name in text
         assert str(score.total) in text
+
+
+# --- documentation ------------------------------------------------------------------------------
+
+def test_docs_state_the_layout_defaults():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "outputs.md").read_text("utf-8")
+    section = doc.split("## 财政部项目支出绩效自评表 (MoF form)")[1].split("\n## ")[0]
+    assert " · ".join(f"{w:g}" for w in mof_form.COLUMN_WIDTHS) in section
+    assert f"{mof_form.LINE_HEIGHT_PT:g} pt / {mof_form.ROW_PADDING_PT:g} pt" in section
+    assert f"{mof_form.FONT_NAME} {mof_form.FONT_SIZE} pt" in section
+    assert "reference/seed-mof-form-p3.png" in section
