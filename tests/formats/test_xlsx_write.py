@@ -17,6 +17,7 @@ from jixiao.formats import headers as H
 from jixiao.formats import table_json
 from jixiao.formats.xlsx_write import (
     FIRST_HEADER_ROW, estimate_lines, first_body_row, row_height, text_width, write_disclosure_xlsx,
+    xlsx_columns,
 )
 
 CENT = Decimal("0.01")
@@ -206,7 +207,7 @@ def test_row_heights_follow_the_text(seed_table, tmp_path):
     path = tmp_path / "h.xlsx"
     write_disclosure_xlsx(seed_table, path)
     ws = openpyxl.load_workbook(path).active
-    columns = H.body_columns(seed_table)
+    columns = xlsx_columns(seed_table)
     for i, project in enumerate(seed_table.projects):
         row = first_body_row(seed_table) + i
         needed = max(estimate_lines(H.column_text(project, c), c.width + 1.5) for c in columns)

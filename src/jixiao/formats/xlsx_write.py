@@ -81,7 +81,7 @@ def build_workbook(table: Table, *, font_name: str = FONT_NAME) -> Workbook:
     ws.title = _sheet_title(table)
     workbook.properties.title = table.display_title
     workbook.properties.creator = "jixiao"
-    columns = _fit_number_columns(table, H.body_columns(table))
+    columns = xlsx_columns(table)
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width + CELL_PADDING
     _write_top(ws, table, columns, fonts)
@@ -95,12 +95,26 @@ def build_workbook(table: Table, *, font_name: str = FONT_NAME) -> Workbook:
     return workbook
 
 
-def _fit_number_columns(table: Table, columns: list[H.Column]) -> list[H.Column]:
-    """Widen an amount column whose longest number (the 合计 included) would not fit: a number
-    does not wrap, Excel shows ### instead. Bold totals need about one more width."""
+# Column widths of the workbook, in Latin character widths (a CJK character counts 2), by
+# column key or kind; narrower than the shared hints of `headers` because the sheet is printed
+# fit to one A3 width: every width unit saved makes the printed text larger.
+XLSX_WIDTHS: dict[str, float] = {
+    H.SEQ: 4, H.BOOL: 6, H.AMOUNT: 8, H.RATE: 9,
+    "unit_name": 7, "name": 9, "annual_goal": 20, "overall_completion": 18,
+    "indicator": 11, "problems": 8, "rectification": 7,
+}
+
+
+def xlsx_columns(table: Table) -> list[H.Column]:
+    """The body columns with the workbook's widths; an amount column whose longest number (the
+    合计 included) would not fit is widened, because a number does not wrap (Excel shows ###).
+    Bold totals need about one more width."""
+    columns = H.body_columns(table)
     totals = H.totals_text(table, columns)
     fitted = []
     for col in columns:
+        key = "indicator" if col.key.startswith("indicators.") else col.key
+        col = replace(col, width=XLSX_WIDTHS.get(key, XLSX_WIDTHS.get(col.kind, col.width)))
         if col.kind == H.AMOUNT:
             longest = max([len(H.column_text(p, col)) for p in table.projects] + [len(totals[col.key])])
             col = replace(col, width=max(col.width, longest + 2))
