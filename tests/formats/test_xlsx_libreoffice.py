@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 import uuid
 from dataclasses import replace
 from decimal import Decimal
@@ -65,13 +64,14 @@ def converted(tmp_path_factory):
     return {name: (table, folder / f"{name}.pdf") for name, table in tables.items()}
 
 
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _join(cell: str | None) -> str:
-    """A wrapped PDF cell as one string: lines joined with nothing where a CJK character
-    meets the break (Chinese has no spaces), with a space between Latin words."""
+    """A wrapped PDF cell as one string: lines joined with a space only between two Latin
+    words or numbers (LibreOffice wraps those at a space it drops); with nothing elsewhere —
+    Chinese has no spaces, and a break may fall after a symbol such as ≥."""
     if not cell:
         return ""
     lines = [line.strip() for line in cell.split("\n")]
@@ -79,7 +79,7 @@ def _join(cell: str | None) -> str:
     for line in lines[1:]:
         if not line:
             continue
-        glue = "" if (text and (_wide(text[-1]) or _wide(line[0]))) else " "
+        glue = " " if (text and _latin(text[-1]) and _latin(line[0])) else ""
         text = text + glue + line if text else line
     # pdfplumber may see a gap between two CJK glyphs as a space; none is in the data.
     return re.sub(r"(?<=[^\x00-\xff]) (?=[^\x00-\xff])", "", text)
