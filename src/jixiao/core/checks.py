@@ -199,14 +199,13 @@ class _Context:
     """What the project checks share: config, layout, and values computed once per project
     (the checks run over a province's 200 000 projects, so nothing is computed twice)."""
 
-    __slots__ = ("config", "table", "layout", "placeholders", "_longest", "rate", "parts", "reported", "cells")
+    __slots__ = ("config", "table", "layout", "is_blank", "rate", "parts", "reported", "cells")
 
     def __init__(self, table: Table | None, config: CheckConfig):
         self.config = config
         self.table = table
         self.layout = table.layout if table is not None else DISCLOSURE_2019
-        self.placeholders = frozenset(config.placeholders)
-        self._longest = max((len(x) for x in self.placeholders), default=0) + 1
+        self.is_blank = _blank_test(frozenset(config.placeholders))
         self.rate: Decimal | None = None
         self.parts: Decimal | None = None
         self.reported: Decimal | None = None
@@ -220,14 +219,20 @@ class _Context:
         blank = self.is_blank
         self.cells = [(k, c, blank(c.target), blank(c.actual)) for k, c in p.indicators.items()]
 
-    def is_blank(self, text: str) -> bool:
-        """Empty or a placeholder such as 无, /, —."""
-        if len(text) > self._longest:  # fast path: most cells are long prose
+
+def _blank_test(placeholders: frozenset[str]) -> Callable[[str], bool]:
+    """A fast "empty or placeholder (无, /, —)?" test; called ~17 times per project."""
+    longest = max((len(x) for x in placeholders), default=0) + 1
+
+    def is_blank(text: str) -> bool:
+        if len(text) > longest:  # fast path: most cells are long prose
             text = text.strip()
-            if len(text) > self._longest:
+            if len(text) > longest:
                 return False
         t = text.strip().rstrip("。.").strip()
-        return t == "" or t in self.placeholders
+        return t == "" or t in placeholders
+
+    return is_blank
 
 
 # --------------------------- JX1xx amounts and rates ------------------------
