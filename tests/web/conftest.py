@@ -32,7 +32,7 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     if os.environ.get("JIXIAO_WEB_TEST_DB") == "postgres":
         # One test database per process, so parallel runs never share (or drop) each other's.
-        settings.DATABASES["default"]["TEST"] = {"NAME": f"test_jixiao_web_{os.getpid()}"}
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_jixiao_web_{os.getpid()}"
 
 
 ROLES = ("editor", "approver", "reviewer", "admin")

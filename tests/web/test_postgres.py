@@ -1,0 +1,39 @@
+"""The role matrix, optimistic locking and publication tests again, on PostgreSQL.
+
+Runs when JIXIAO_TEST_DATABASE_URL is set (scripts/test.sh sets it when a server answers on
+127.0.0.1:5432). A child pytest points the default database at that server; its test
+database is named after the child's process id, so parallel runs never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test_publication.py",
+         "tests/web/test_postgres.py::test_running_on_postgresql"]
+
+
+@pytest.mark.skipif(not os.environ.get("JIXIAO_TEST_DATABASE_URL"), reason="JIXIAO_TEST_DATABASE_URL not set")
+def test_database_dependent_tests_pass_on_postgresql():
+    # DATABASE_URL is set here too: the child inherits DJANGO_SETTINGS_MODULE from this process,
+    # so pytest-django may read the settings before the child's conftest runs.
+    env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"]}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+           "-k", "not download_matrix", *FILES]
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+    assert " passed" in r.stdout
+
+
+@pytest.mark.skipif(os.environ.get("JIXIAO_WEB_TEST_DB") != "postgres", reason="only in the PostgreSQL child run")
+def test_running_on_postgresql(db):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    assert connection.settings_dict["NAME"].startswith("test_jixiao_web_")
