@@ -54,6 +54,7 @@ REJECTED = [
     lambda d: d.__setitem__("year", 1800),
     lambda d: d.__setitem__("layout", "wide"),
     lambda d: d.__setitem__("layout", []),
+    lambda d: d.__setitem__("layout", [{}]),
     lambda d: d.__setitem__("extra", 1),
     lambda d: d.__setitem__("projects", {}),
     lambda d: d["projects"][2].__setitem__("budget", "两百万"),

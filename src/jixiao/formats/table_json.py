@@ -142,7 +142,7 @@ def _layout(r: _Reader, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise r.fail("$.layout", "版式应为版式名称或指标键数组", "layout must be a layout name or an array of indicator keys")
     for i, key in enumerate(value):
-        if key not in KIND_BY_KEY:
+        if not isinstance(key, str) or key not in KIND_BY_KEY:
             raise r.fail(f"$.layout[{i}]", f"未知的指标类别：{key!r}",
                          f"unknown indicator kind {key!r}; known: {', '.join(KIND_BY_KEY)}")
     return tuple(value)
