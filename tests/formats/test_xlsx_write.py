@@ -265,3 +265,29 @@ def test_amount_columns_widen_for_long_numbers(seed_table, tmp_path):
     write_disclosure_xlsx(seed_table, path)
     wide = openpyxl.load_workbook(path).active.column_dimensions["E"].width
     assert wide > normal and wide >= len("123456794.80") + 2  # the 合计 is longer still
+
+
+# Any text a table can hold (XML-illegal control characters aside) survives the workbook.
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_xml_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",),
+                           blacklist_characters="".join(chr(c) for c in range(32) if c not in (9, 10, 13))),
+    max_size=60)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_xml_text, target=_xml_text, actual=_xml_text)
+def test_any_text_reads_back(seed_table, tmp_path, name, target, actual):
+    seed_table.projects[0].name = name
+    seed_table.projects[0].indicators["quality"] = IndicatorCell(target, actual)
+    path = tmp_path / "h.xlsx"
+    write_disclosure_xlsx(seed_table, path)
+    ws = openpyxl.load_workbook(path).active
+    assert (ws["C7"].value or "") == _lf(name)
+    assert (ws["O7"].value or "") == _lf(target) and (ws["P7"].value or "") == _lf(actual)
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # Excel's line break is LF

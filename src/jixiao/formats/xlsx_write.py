@@ -185,6 +185,8 @@ def _clean(text: str) -> str:
     if len(text) > MAX_CELL_CHARS:
         raise OutputError(f"单元格文字超过 Excel 上限 {MAX_CELL_CHARS} 字",
                           f"a cell is longer than Excel's limit of {MAX_CELL_CHARS} characters")
+    # A line break inside an Excel cell is LF; a CR would be lost by every XML reader anyway.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     # XML 1.0 cannot carry control characters other than tab and newline: drop them.
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
