@@ -100,7 +100,9 @@ def test_cjk_font_is_embedded(seed_pdf):
     fonts = _fonts(seed_pdf)
     assert fonts, "no fonts in the PDF"
     assert all(f["emb"] == "yes" for f in fonts), fonts
-    assert any(pdf_render.PDF_FONT_FAMILY in f["name"] for f in fonts), fonts
+    names = [f["name"].split("+")[-1] for f in fonts]
+    assert "Noto-Sans-CJK-SC" in names, names  # the Simplified Chinese face, by fontconfig
+    assert "Noto-Sans-CJK-SC-Bold" in names, names  # the header uses the real bold face
     assert all(f["uni"] == "yes" for f in fonts)  # ToUnicode maps: text stays extractable
 
 
@@ -244,13 +246,30 @@ class TestFontLookup:
         if not wqy.is_file():
             pytest.skip("fonts-wqy-microhei not installed")
         monkeypatch.setenv(pdf_render.FONT_ENV, str(wqy))
-        assert find_cjk_font() == wqy and pdf_render.find_cjk_bold_font() is None
+        assert find_cjk_font() == wqy
         path = tmp_path / "wqy.pdf"
         write_disclosure_pdf(seed_table, path)
-        assert all(f["emb"] == "yes" for f in _fonts(path))
+        fonts = _fonts(path)
+        assert all(f["emb"] == "yes" for f in fonts)
+        # declared with @font-face under jixiao's family name: the file itself is embedded
+        assert {f["name"].split("+")[-1] for f in fonts} <= {
+            pdf_render.PDF_FONT_FAMILY, pdf_render.PDF_FONT_FAMILY + "-Bold"}
 
     def test_environment_variable_naming_no_file_is_an_error(self, monkeypatch, tmp_path):
         monkeypatch.setenv(pdf_render.FONT_ENV, str(tmp_path / "nope.ttf"))
         with pytest.raises(OutputError) as err:
             find_cjk_font()
         assert pdf_render.FONT_ENV in err.value.message_en
+
+
+def test_a_run_leaves_no_font_copies_behind(tmp_path):
+    # WeasyPrint copies the 20 MB CJK font into a temporary folder per font configuration;
+    # the process must remove it on exit (TMPDIR isolates this run's folder).
+    import os
+    import sys
+
+    code = ("from jixiao.formats.pdf_render import render_pdf_bytes\n"
+            "assert render_pdf_bytes('<html lang=\"zh-CN\"><p>中文</p></html>').startswith(b'%PDF')\n")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert list(tmp_path.glob("weasyprint-*")) == []

@@ -6,9 +6,10 @@ fonts, so one HTML page serves the browser, the printer and the PDF.
 
 Why a font is looked up explicitly: a PDF made without a CJK font still *extracts* correct
 Chinese text but prints boxes (tofu). So before rendering we locate a CJK font file from
-Debian's packages (fonts-noto-cjk, else fonts-wqy-microhei) and declare it with
-``@font-face``; WeasyPrint then embeds a subset of it. No font → :class:`OutputError`
-naming the package to install, never a PDF with boxes.
+Debian's packages (fonts-noto-cjk, else fonts-wqy-microhei) and the stylesheet names that
+font alone (by its fontconfig family, or with ``@font-face`` for a file fontconfig does not
+know); WeasyPrint embeds a subset of it. No font → :class:`OutputError` naming the package
+to install, never a PDF with boxes.
 
 The documents rendered here are built by jixiao and every text is escaped, but the URL
 fetcher still refuses everything except the font files it was given: rendering never reads
@@ -17,11 +18,13 @@ another local file or the network.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
 import subprocess
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,9 +45,6 @@ _CANDIDATES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",)),
     ("WenQuanYi Micro Hei", "fonts-wqy-microhei",
      ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)),
-)
-_BOLD_CANDIDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Noto Sans CJK SC:bold", ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",)),
 )
 
 PDF_VARIANT_PDFA = "pdf/a-2b"
@@ -78,7 +78,8 @@ def _fc_match(pattern: str) -> tuple[Path, str] | None:
     return Path(lines[0]), lines[1]
 
 
-def _locate(pattern: str, known_paths: tuple[str, ...]) -> Path | None:
+def _locate(pattern: str, known_paths: tuple[str, ...]) -> tuple[Path, bool] | None:
+    """The font file for ``pattern`` and whether fontconfig found it (else a known path)."""
     # fc-match always answers with *some* font (DejaVu as the last resort), so the family
     # it reports must contain the one asked for, else the font is not installed.
     family = pattern.split(":")[0]
@@ -86,66 +87,71 @@ def _locate(pattern: str, known_paths: tuple[str, ...]) -> Path | None:
     if found is not None:
         path, families = found
         if family.lower() in families.lower() and path.is_file():
-            return path
+            return path, True
     for known in known_paths:
         if Path(known).is_file():
-            return Path(known)
+            return Path(known), False
     return None
 
 
+@dataclass(frozen=True)
+class CJKFont:
+    """The CJK font a PDF uses: its file, and its fontconfig family when fontconfig knows it
+    (then the stylesheet names the family; else the file is declared with ``@font-face``)."""
+
+    path: Path
+    family: str | None
+
+
 @lru_cache(maxsize=1)
-def find_cjk_font() -> Path:
-    """The regular CJK font file to embed: ``$JIXIAO_CJK_FONT``, else Noto Sans CJK SC, else
-    WenQuanYi Micro Hei; raises :class:`OutputError` (naming the package) when none exists."""
+def find_cjk_font_spec() -> CJKFont:
+    """The CJK font to embed: ``$JIXIAO_CJK_FONT``, else Noto Sans CJK SC, else WenQuanYi Micro
+    Hei; raises :class:`OutputError` (naming the Debian package) when none exists."""
     override = os.environ.get(FONT_ENV, "").strip()
     if override:
         path = Path(override)
         if not path.is_file():
             raise OutputError(f"环境变量 {FONT_ENV} 指定的字体文件不存在：{override}",
                               f"the font file named by {FONT_ENV} does not exist: {override}")
-        return path
+        return CJKFont(path, None)
     for family, _package, known in _CANDIDATES:
-        path = _locate(family, known)
-        if path is not None:
-            return path
+        found = _locate(family, known)
+        if found is not None:
+            path, via_fontconfig = found
+            return CJKFont(path, family if via_fontconfig else None)
     raise _missing_font_error()
 
 
-@lru_cache(maxsize=1)
-def find_cjk_bold_font() -> Path | None:
-    """A real bold face matching :func:`find_cjk_font` (Noto has one), else None: the
-    renderer then emboldens the regular face synthetically."""
-    regular = find_cjk_font()
-    if os.environ.get(FONT_ENV, "").strip():
-        return None
-    if "noto" not in regular.name.lower():
-        return None
-    for pattern, known in _BOLD_CANDIDATES:
-        path = _locate(pattern, known)
-        if path is not None and path != regular:
-            return path
-    return None
+def find_cjk_font() -> Path:
+    """The CJK font file a PDF embeds (see :func:`find_cjk_font_spec`)."""
+    return find_cjk_font_spec().path
 
 
 def clear_font_cache() -> None:
-    """Forget the fonts found (after installing one, or in tests)."""
-    find_cjk_font.cache_clear()
-    find_cjk_bold_font.cache_clear()
+    """Forget the font found (after installing one, or in tests)."""
+    find_cjk_font_spec.cache_clear()
     _renderer_local.__dict__.clear()
 
 
 def font_face_css() -> str:
-    """``@font-face`` rules for the CJK font(s) plus a rule making every element use them."""
-    regular = find_cjk_font()
-    bold = find_cjk_bold_font()
-    rules = [f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; font-weight: normal; '
-             f'src: url("{regular.as_uri()}"); }}']
-    if bold is not None:
-        rules.append(f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; font-weight: bold; '
-                     f'src: url("{bold.as_uri()}"); }}')
+    """CSS making every element of a page use the CJK font found.
+
+    A font fontconfig knows is named by its family: WeasyPrint embeds (a subset of) every
+    font it uses, and fontconfig resolves the family to exactly the file found, regular and
+    bold (Noto has a real bold). Only a file fontconfig does not know (``$JIXIAO_CJK_FONT``)
+    is declared with ``@font-face``, because WeasyPrint copies such a file (20 MB for a CJK
+    font) into a temporary folder for every font configuration.
+    """
+    font = find_cjk_font_spec()
+    rules = []
+    if font.family is None:
+        family = PDF_FONT_FAMILY
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{font.path.as_uri()}"); }}')
+    else:
+        family = font.family
     # @page too: the page-number margin box does not inherit from the html element.
-    rules.append(f'@page {{ font-family: "{PDF_FONT_FAMILY}"; }}')
-    rules.append(f'html, body, table, th, td, caption {{ font-family: "{PDF_FONT_FAMILY}"; }}')
+    rules.append(f'@page {{ font-family: "{family}"; }}')
+    rules.append(f'html, body, table, th, td, caption {{ font-family: "{family}"; }}')
     return "\n".join(rules)
 
 
@@ -159,29 +165,43 @@ def harfbuzz_subset_available() -> bool:
 
 @dataclass
 class _Renderer:
-    """The font configuration and stylesheet for one thread, built once: registering a
-    CJK font with fontconfig copies and scans a 20 MB file, which would otherwise be
-    repeated for every PDF. Pango/fontconfig objects are not shared across threads."""
+    """The font configuration and stylesheet for one thread, built once and reused (font
+    lookups and, for a ``@font-face`` file, its copy are then made once, not per PDF).
+    Pango/fontconfig objects are not shared across threads."""
 
-    fonts: tuple[Path, ...]
+    fonts: tuple[Path, ...]  # files declared with @font-face (the fetcher serves only these)
     font_config: object
     stylesheet: object
 
 
 _renderer_local = threading.local()
+_font_configs: "weakref.WeakSet" = weakref.WeakSet()
+
+
+@atexit.register
+def _remove_font_copies() -> None:
+    """Delete the copies of the font files WeasyPrint keeps for each font configuration.
+
+    WeasyPrint removes them when the configuration is garbage-collected, which does not
+    reliably happen at interpreter exit for the per-thread cache: every run would leave
+    ~40 MB in the temporary folder."""
+    for config in list(_font_configs):
+        folder = getattr(config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _renderer() -> _Renderer:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    regular = find_cjk_font()
-    bold = find_cjk_bold_font()
-    fonts = tuple(p for p in (regular, bold) if p is not None)
+    font = find_cjk_font_spec()
+    fonts = (font.path,) if font.family is None else ()
     cached = getattr(_renderer_local, "renderer", None)
     if cached is not None and cached.fonts == fonts:
         return cached
     font_config = FontConfiguration()
+    _font_configs.add(font_config)
     stylesheet = CSS(string=font_face_css(), font_config=font_config,
                      url_fetcher=_font_only_fetcher(fonts))
     renderer = _Renderer(fonts, font_config, stylesheet)
