@@ -60,6 +60,7 @@ REJECTED = [
     lambda d: d["projects"][2].__setitem__("budget", "两百万"),
     lambda d: d["projects"][0].__setitem__("budget", [1]),
     lambda d: d["projects"][0].__setitem__("budget", True),
+    lambda d: d["projects"][0].__setitem__("budget", 1e16),
     lambda d: d["projects"][1].__setitem__("name", 5),
     lambda d: d["projects"][1].pop("seq"),
     lambda d: d["projects"][1].__setitem__("buget", "1"),

@@ -86,6 +86,11 @@ BAD = [
     ("unknown unit", lambda d: d.__setitem__("money_unit", "千元"), None, "$.money_unit", "unknown money unit"),
     ("text in money", lambda d: d["projects"][3].__setitem__("budget", "一百万"), None, "$.projects[3].budget",
      "not a number"),
+    ("NaN amount", lambda d: None, '{"year": 2019, "department": "x", "money_unit": "万元", '
+     '"projects": [{"seq": 1, "name": "a", "budget": NaN}]}', "$.projects[0].budget", "not a finite"),
+    ("huge amount", lambda d: None, '{"year": 2019, "department": "x", "money_unit": "万元", '
+     '"projects": [{"seq": 1, "name": "a", "actual_total": 1e400}]}', "$.projects[0].actual_total", "not a finite"),
+    ("bad layout entry", lambda d: d.__setitem__("layout", [{}]), None, "$.layout[0]", "unknown indicator kind"),
 ]
 
 

@@ -32,6 +32,7 @@ OVERRIDE_KEYS = {"item", "score", "reason", "by", "at"}
 # Largest input accepted by default; a table JSON of a whole province-year is ~1 GB, so
 # this guards against feeding an unrelated huge file, not against real tables.
 DEFAULT_MAX_BYTES = 2 * 1024 ** 3
+MAX_AMOUNT = Decimal(10) ** 15  # no budget comes near 10^15 元
 
 
 class _Reader:
@@ -82,9 +83,14 @@ class _Reader:
                 raise self.fail(path, f"金额应为数字或数字文本，实为{_type_zh(value)}",
                                 f"an amount must be a number or numeric text, got {_type_en(value)}")
         try:
-            return money.parse_amount(value)
+            result = money.parse_amount(value)
         except ValueError:
             raise self.fail(path, f"金额不是数字：{value!r}", f"amount is not a number: {value!r}") from None
+        # JSON NaN/Infinity and absurd exponents (1e400) would break every later computation.
+        if result is not None and (not result.is_finite() or abs(result) >= MAX_AMOUNT):
+            shown = str(value) if isinstance(value, Decimal) else repr(value)
+            raise self.fail(path, f"金额不是有限的合理数值：{shown}", f"amount is not a finite, plausible number: {shown}")
+        return result
 
 
 def _type_en(v: Any) -> str:
