@@ -196,8 +196,8 @@ def money_table(table: Table, width: int) -> list[str]:
         for c in cols:
             values = [r[c] for r in rows] + [total_row[c]]
             natural = max([display_width(v) for v in values] + [4])
-            if c in (1, 2):  # text columns shrink and wrap
-                widths.append(min(natural, 24 if c == 2 else 16))
+            if c in (1, 2):  # text columns shrink and wrap, but not below their header
+                widths.append(min(max(natural, display_width(full[c][0])), 24 if c == 2 else 16))
             elif c == 3:
                 widths.append(4)
             else:  # numbers never wrap; the header may
