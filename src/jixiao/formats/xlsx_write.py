@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from copy import copy
 import unicodedata
+import weakref
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,7 @@ FIRST_HEADER_ROW = 4  # rows 1–3 hold the attachment label, the title and the 
 FONT_NAME = "宋体"  # what Chinese government tables use; LibreOffice substitutes a CJK font
 BODY_SIZE = 10
 TITLE_SIZE = 18
+LABEL_SIZE = 11  # the attachment label and the stamp line
 LINE_HEIGHT = 15.0  # points per wrapped line at 10 pt, with room for CJK ascenders (Noto CJK)
 ROW_PADDING = 4.0  # points above and below the text of a row
 CELL_PADDING = 1.5  # Latin widths lost to cell margins in each column
@@ -50,10 +52,6 @@ RATE_FORMAT = "0.00%"
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_BODY_FONT = Font(name=FONT_NAME, size=BODY_SIZE)
-_BOLD_FONT = Font(name=FONT_NAME, size=BODY_SIZE, bold=True)
-_TITLE_FONT = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True)
-_LABEL_FONT = Font(name=FONT_NAME, size=11)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
@@ -123,11 +121,13 @@ def xlsx_columns(table: Table) -> list[H.Column]:
 
 
 class _Fonts:
+    """The sheet's fonts, in the chosen face."""
+
     def __init__(self, name: str):
-        self.body = _BODY_FONT if name == FONT_NAME else Font(name=name, size=BODY_SIZE)
-        self.bold = _BOLD_FONT if name == FONT_NAME else Font(name=name, size=BODY_SIZE, bold=True)
-        self.title = _TITLE_FONT if name == FONT_NAME else Font(name=name, size=TITLE_SIZE, bold=True)
-        self.label = _LABEL_FONT if name == FONT_NAME else Font(name=name, size=11)
+        self.body = Font(name=name, size=BODY_SIZE)
+        self.bold = Font(name=name, size=BODY_SIZE, bold=True)
+        self.title = Font(name=name, size=TITLE_SIZE, bold=True)
+        self.label = Font(name=name, size=LABEL_SIZE)
 
 
 # --- text measure ---------------------------------------------------------------------
@@ -198,13 +198,12 @@ def _number(ws: Worksheet, row: int, col: int, value: Decimal | None, fmt: str, 
     return cell
 
 
+# Styles are indexes into one workbook's style tables: each sheet has its own cache.
+_STYLE_CACHES: "weakref.WeakKeyDictionary[Worksheet, dict]" = weakref.WeakKeyDictionary()
+
+
 def _cache(ws: Worksheet) -> dict:
-    # Styles are indexes into this workbook's style tables: the cache belongs to the sheet.
-    try:
-        return ws._jixiao_style_cache
-    except AttributeError:
-        ws._jixiao_style_cache = {}
-        return ws._jixiao_style_cache
+    return _STYLE_CACHES.setdefault(ws, {})
 
 
 def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, border: bool = True) -> None:
