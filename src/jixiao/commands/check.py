@@ -16,11 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from ..core import money
 from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
 from ..core.model import Table
 from ..errors import InputError
-from .show import display_width, grid, iter_tables, pad, terminal_width, wrap
+from .show import JSONL_SUFFIXES, display_width, grid, iter_tables, pad, terminal_width, wrap
 
 SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 
@@ -160,6 +162,9 @@ def run(args: argparse.Namespace) -> int:
     any_error = False
     out = sys.stdout
     tables: Iterable = iter_tables(args.file)
+    if args.file.lower().endswith(JSONL_SUFFIXES):
+        # Many tables (a province-year): show progress on stderr when it is a terminal.
+        tables = tqdm(tables, unit="表", desc="check", file=sys.stderr, disable=None, dynamic_ncols=True)
     for i, (source, table) in enumerate(tables):
         findings = check_table(table, config)
         any_error = any_error or any(f.severity == "error" for f in findings)
