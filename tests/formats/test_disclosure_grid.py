@@ -119,3 +119,10 @@ def test_index_row_totals_row_and_unreadable_amount_are_handled():
 def test_no_header_is_a_different_table():
     with pytest.raises(InputError, match="different table"):
         read_grid(grid([["科目", "金额"], ["201", "1.00"]]), [], kind="xlsx", source="t")
+
+
+def test_unrecognised_column_is_reported_not_imported():
+    g = grid([HEADER + ["备注"], ["1", "甲", "10", "9", "", "", "上年结转"]])
+    result = read_grid(g, ["2019年度某局部门预算项目绩效自评情况公开表", "部门名称（盖章）：某局"], kind="xlsx", source="t")
+    assert any("备注" in line and "not recognised" in line for line in result.report)
+    assert "上年结转" not in repr(result.table)
