@@ -66,7 +66,11 @@ def _text(label, max_length, rows=None, required=False):
     return forms.CharField(label=label, max_length=max_length, required=required, strip=False, widget=widget)
 
 
-class ProjectForm(forms.Form):
+class _Form(forms.Form):
+    label_suffix = ""  # Chinese labels take no trailing colon
+
+
+class ProjectForm(_Form):
     """Every 附件2-3 field of one project, plus one target/actual pair per indicator column."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -132,7 +136,7 @@ class ProjectForm(forms.Form):
         )
 
 
-class NewTableForm(forms.Form):
+class NewTableForm(_Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     department = forms.ModelChoiceField(label=_("部门"), queryset=None, empty_label=None)
 
@@ -141,7 +145,7 @@ class NewTableForm(forms.Form):
         self.fields["department"].queryset = departments
 
 
-class CommentForm(forms.Form):
+class CommentForm(_Form):
     text = forms.CharField(label=_("审核意见"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     project = forms.ModelChoiceField(label=_("针对项目"), queryset=None, required=False, empty_label=_("整张表"))
 
@@ -150,16 +154,16 @@ class CommentForm(forms.Form):
         self.fields["project"].queryset = projects
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(_Form):
     text = forms.CharField(label=_("退回理由"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PublishForm(forms.Form):
+class PublishForm(_Form):
     note = forms.CharField(label=_("发布说明"), max_length=TEXT_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ImportForm(forms.Form):
+class ImportForm(_Form):
     file = forms.FileField(label=_("文件（XLSX、PDF 或表 JSON）"))
     department = forms.ModelChoiceField(label=_("保存到部门"), queryset=None, empty_label=None)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -308,6 +309,8 @@ def _history_value(value) -> str:
                         f"{v.get('actual', '')}" for k, v in value.items())
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        return money.format_amount(value)
     if value is True:
         return "是"
     if value is False:
