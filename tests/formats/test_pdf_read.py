@@ -181,6 +181,18 @@ def test_pdf_with_two_unrelated_tables_is_refused(tmp_path):
     assert "另一张" in err.message_zh and "another table" in err.message_en
 
 
+def test_pdf_with_another_table_before_ours_is_refused(tmp_path):
+    from jixiao.formats.html import render_disclosure_html
+    from jixiao.generate import generate_table
+
+    html = render_disclosure_html(generate_table(projects=2, seed=4))
+    other = ("<table style='border-collapse:collapse;margin-bottom:2em' border='1'><tr><th>科目编码</th>"
+             "<th>科目名称</th><th>决算数</th></tr><tr><td>201</td><td>一般公共服务支出</td><td>9.00</td></tr></table>")
+    body = html.index(">", html.index("<body")) + 1
+    err = _refused(_html_pdf(html[:body] + other + html[body:], tmp_path / "two.pdf"))
+    assert "another table" in err.message_en
+
+
 def test_pdf_of_a_different_table_is_refused(tmp_path):
     other = ("<html><body><h2>2019年度一般公共预算财政拨款支出决算表</h2><table border='1' style='border-collapse:collapse'>"
              "<tr><th>科目编码</th><th>科目名称</th><th>决算数</th></tr>"

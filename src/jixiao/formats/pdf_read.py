@@ -97,6 +97,7 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
     preamble: list[str] = []
     columns: list[float] | None = None  # x edges of the disclosure table
     report: list[str] = []
+    others: list[int] = []  # pages with a table before the disclosure table
     for number, raw in enumerate(pages, start=1):
         deadline.check(source)
         try:
@@ -118,7 +119,8 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
             if columns is None:
                 header = find_header(_joined(rows))
                 if header is None:
-                    continue  # some other table before ours: checked below
+                    others.append(number)  # a table before ours: refused below if ours follows
+                    continue
                 columns = xs
                 # Rows above the header (a title block drawn inside the frame) keep their
                 # line breaks: each line is a title, stamp or unit line of its own.
@@ -137,6 +139,10 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
             "PDF 中没有找到带表头（序号、项目名称）的表格线表格——这可能是另一种表格或纯文字",
             "no ruled table with a 附件2-3 header (序号, 项目名称) found in the PDF; a different table, or plain text",
             source=source)
+    if others:
+        raise InputError(f"第 {others[0]} 页有另一张表格（不是自评表）；一次只能导入一张自评表",
+                         f"page {others[0]} holds another table (not the 附件2-3 table); import one table at a time",
+                         source=source)
     return read_grid(grid, preamble, kind="pdf", source=source, joiner="", report=report)
 
 
