@@ -22,7 +22,7 @@ from ..core import money
 from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
 from ..core.model import Table
 from ..errors import InputError
-from .show import JSONL_SUFFIXES, display_width, grid, iter_tables, pad, terminal_width, wrap
+from .show import JSONL_SUFFIXES, display_width, grid, iter_tables, terminal_width, wrap
 
 SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 
@@ -176,6 +176,3 @@ def run(args: argparse.Namespace) -> int:
                 out.write("\n" + "#" * min(width, 40) + "\n\n")
             out.write(human(table, findings, source, width))
     return 1 if any_error else 0
-
-
-__all__ = ["register", "run", "report", "load_config", "pad"]
