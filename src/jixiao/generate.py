@@ -107,13 +107,19 @@ SUBJECTS: list[tuple[str, tuple[str, ...]]] = [
     ("受理案件", ("件", "宗")), ("维修设施", ("处", "项")), ("采购设备", ("台", "批", "套")),
     ("建设站点", ("个", "座")), ("签约服务", ("人", "户")), ("筛查对象", ("人", "人次")),
     ("救助对象", ("人", "户")), ("培育组织", ("个", "家")), ("整理档案", ("卷", "件")),
-    ("发布信息", ("篇", "条")), ("参训人员", ("人", "人次")),
+    ("发布信息", ("篇", "条")), ("参训人员", ("人", "人次")), ("新增绿化面积", ("亩",)),
+    ("筛查病例", ("例",)), ("引进品种", ("种",)), ("改造道路", ("公里",)), ("发放补贴", ("元", "万元")),
+]
+# Subjects where less is better (a "≤" target).
+LESS_SUBJECTS: list[tuple[str, tuple[str, ...]]] = [
+    ("群众投诉", ("件", "宗")), ("安全事故", ("次", "起")), ("办结时限", ("天", "个工作日")),
+    ("人均培训成本", ("元",)), ("平均等待时间", ("天",)), ("建设周期", ("个月",)),
 ]
 WHO = ["服务对象", "群众", "会员企业", "工作人员", "参训学员", "学生家长", "居民", "受助对象"]
 QUALITY_SUBJECTS = ["验收合格率", "培训合格率", "资金发放准确率", "设备完好率", "群众知晓率", "档案整理合格率",
                     "案件办结率", "检查覆盖率"]
 QUALITATIVE_QUALITY = ["服务质量达到合同约定标准", "设备运行稳定，保障各科室正常开展工作", "符合国家相关技术规范",
-                       "资金使用规范，无违规支出"]
+                       "资金使用规范，无违规支出", "验收合格", "工程质量合格"]
 TASKS = ["项目采购", "年度培训", "资金拨付", "设备安装调试", "验收工作", "宣传活动", "系统上线", "服务合同签订"]
 BENEFITS_ECON = ["降低运行成本", "带动相关产业发展", "节约财政资金", "促进民营经济高质量发展", "提高资金使用效益"]
 BENEFITS_SOCIAL = ["提升群众获得感和幸福感", "保障社会和谐稳定", "提高公共服务水平", "扩大社会影响力",
@@ -138,27 +144,55 @@ def _n(rng: random.Random) -> int:
     return rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 100, 120, 200, 500, 1000])
 
 
-def _quantity(rng: random.Random, low: bool) -> tuple[str, str]:
-    def one() -> tuple[str, str]:
-        subj, units = rng.choice(SUBJECTS)
-        unit, n = rng.choice(units), _n(rng)
-        got = n + rng.randint(0, max(1, n // 3))
-        style = rng.randrange(7)
-        if style == 0:
-            return f"{subj}≥{n}{unit}", f"{subj}{got}{unit}"
-        if style == 1:
-            return f"{subj}次数≧{n}", f"{subj}{got}{unit}"
-        if style == 2:
-            return f"{subj}不少于{n}{unit}", f"完成{subj}{got}{unit}"
-        if style == 3:
-            return f"{subj}{n}{unit}以上", f"{subj}共{got}{unit}"
-        if style == 4:
-            return f"{subj}{n}—{n + rng.randint(1, 3)}{unit}", f"{subj}{n + 1}{unit}"
-        if style == 5:
-            return f"{subj}＞{n}{unit}", f"实际{subj}{got}{unit}"
-        return f"{subj}{n}{unit}", f"全年{subj}{got}{unit}"
+# Operators for "at least", as real tables write them (symbols, full-width forms, words).
+AT_LEAST = ["≥", "≧", ">=", "不少于", "不低于", "不小于", "达到"]
+MORE_THAN = ["＞", ">"]
+EQUALS = ["=", "＝", "﹦", "═"]
+AT_MOST = ["≤", "≦", "<=", "不超过", "不高于"]
+LESS_THAN = ["＜", "<"]
 
-    parts = [one() for _ in range(rng.choice([1, 1, 1, 2, 3]))]
+
+def _one_quantity(rng: random.Random) -> tuple[str, str]:
+    """One 三级 quantity indicator: (target, actual), the actual meeting the target."""
+    if rng.random() < 0.2:  # less is better: complaints, accidents, days, unit cost
+        subj, units = rng.choice(LESS_SUBJECTS)
+        unit, limit = rng.choice(units), rng.choice([3, 5, 7, 10, 15, 20, 30, 60, 90, 200])
+        got = rng.randint(0, limit - 1)
+        style = rng.randrange(5)
+        if style == 0:
+            return f"{subj}{rng.choice(AT_MOST)}{limit}{unit}", f"{subj}{got}{unit}"
+        if style == 1:
+            return f"{subj}{rng.choice(LESS_THAN)}{limit}{unit}", f"实际{subj}{got}{unit}"
+        if style == 2:
+            return f"{subj}{limit}{unit}{rng.choice(['以内', '以下'])}", f"{subj}{got}{unit}"
+        if style == 3:
+            return f"{subj}偏差率±{rng.choice([5, 10])}%以内", f"{subj}偏差率{rng.randint(0, 49) / 10}%"
+        return f"{subj}不超过{limit}{unit}", f"{subj}为{got}{unit}"
+    subj, units = rng.choice(SUBJECTS)
+    unit, n = rng.choice(units), _n(rng)
+    got = n + rng.randint(0, max(1, n // 3))
+    style = rng.randrange(9)
+    if style == 0:
+        return f"{subj}{rng.choice(AT_LEAST)}{n}{unit}", f"{subj}{got}{unit}"
+    if style == 1:
+        return f"{subj}次数≧{n}", f"{subj}{got}{unit}"
+    if style == 2:
+        return f"{subj}不少于{n}{unit}", f"完成{subj}{got}{unit}"
+    if style == 3:
+        return f"{subj}{n}{unit}以上", f"{subj}共{got}{unit}"
+    if style == 4:
+        return f"{subj}{n}—{n + rng.randint(1, 3)}{unit}", f"{subj}{n + 1}{unit}"
+    if style == 5:
+        return f"{subj}{rng.choice(MORE_THAN)}{n}{unit}", f"实际{subj}{got + 1}{unit}"
+    if style == 6:
+        return f"{subj}{rng.choice(EQUALS)}{n}{unit}", f"{subj}{n}{unit}"
+    if style == 7 and n >= 100:  # 「2000多人次」「2000余人」
+        return f"{subj}{rng.choice(AT_LEAST)}{n}{unit}", f"{subj}{n}{rng.choice(['多', '余'])}{unit}"
+    return f"{subj}{n}{unit}", f"全年{subj}{got}{unit}"
+
+
+def _quantity(rng: random.Random, low: bool) -> tuple[str, str]:
+    parts = [_one_quantity(rng) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
     target = "；".join(t for t, _ in parts)
     actual = "；".join(a for _, a in parts)
     if len(parts) > 1 and rng.random() < 0.5:
