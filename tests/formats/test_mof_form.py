@@ -214,6 +214,8 @@ def test_html_escapes_every_text(seed):
     t.department = evil
     p.name = p.unit_name = p.annual_goal = p.overall_completion = p.problems = p.rectification = evil
     p.indicators["quantity"] = IndicatorCell(evil + "≥1", evil)
+    p.overrides = [ScoreOverride(item="quantity", score=Decimal("1.00"), reason=evil, by=evil, at=evil),
+                   ScoreOverride(item="total", score=Decimal("50.00"), reason=evil)]
     page = mof_form.render_mof_html(t)
     assert "<script" not in page
     assert "&lt;script&gt;" in page
