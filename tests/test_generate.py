@@ -55,9 +55,12 @@ def test_styles_of_indicator_text():
     table = generate_table(500, seed=5)
     targets = " ".join(c.target for p in table.projects for c in p.indicators.values())
     actuals = " ".join(c.actual for p in table.projects for c in p.indicators.values())
-    for piece in ("≥", "≧", "不少于", "不低于", "以上", "—", "＞", "月前", "月底前", "年", "日前", "及时", "；", "≤", "%"):
+    for piece in ("≥", "≧", ">=", "＞", ">", "≤", "≦", "<=", "＜", "<", "=", "＝", "﹦", "═", "不少于", "不低于",
+                  "不小于", "达到", "不超过", "不高于", "以上", "以内", "以下", "±", "—", "月前", "月底前", "日前",
+                  "及时", "；", "%", "亩", "公里", "人次"):
         assert piece in targets, piece
-    assert "100.00%" in actuals and "满意度" in actuals
+    for piece in ("100.00%", "满意度", "多", "余", "效果明显", "达成预期指标"):
+        assert piece in actuals, piece
 
 
 def test_year_department_and_layout():
