@@ -103,12 +103,16 @@ def _strip_project_prefix(f: Finding, text: str, zh: bool) -> str:
     return text[len(prefix):] if f.project_seq is not None and text.startswith(prefix) else text
 
 
-def findings_text(findings: list[Finding], width: int) -> list[str]:
+def findings_text(findings: list[Finding], width: int, table: Table | None = None) -> list[str]:
     lines: list[str] = []
     groups: dict[Any, list[Finding]] = {}
     for f in findings:
         groups.setdefault((f.project_seq, f.project_name), []).append(f)
-    order = sorted(groups, key=lambda k: (k[0] is None, k[0] or 0))
+    # Groups follow the rows of the table (序号 may be out of order: JX402); the whole table last.
+    row: dict[Any, int] = {}
+    for i, p in enumerate(table.projects if table is not None else []):
+        row.setdefault((p.seq, p.name), i)
+    order = sorted(groups, key=lambda k: (k[0] is None, row.get(k, k[0] or 0)))
     for seq, name in order:
         lines.append(f"项目 {seq}「{name.strip()}」 / project {seq}" if seq is not None else "整表 / whole table")
         for f in groups[(seq, name)]:
@@ -129,7 +133,7 @@ def human(table: Table, findings: list[Finding], source: str, width: int) -> str
     lines.append("")
     if findings:
         lines.append("发现的问题 / Findings:")
-        lines += findings_text(findings, width)
+        lines += findings_text(findings, width, table)
     else:
         lines.append("未发现问题 / No findings.")
     lines.append("")
