@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .targets import Item, deadline_key, describe_deadline, fold, parse_cell
 
@@ -138,9 +139,10 @@ def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
     return value
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
-    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
+    return frozenset(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
 
 
 def subject_overlap(a: str, b: str) -> Decimal:
@@ -148,7 +150,9 @@ def subject_overlap(a: str, b: str) -> Decimal:
     x, y = _bigrams(a), _bigrams(b)
     if not x or not y:
         return Decimal(0)
-    return Decimal(len(x & y)) / Decimal(min(len(x), len(y)))
+    if len(x) > len(y):
+        x, y = y, x
+    return Decimal(sum(1 for g in x if g in y)) / Decimal(len(x))
 
 
 def completion_tier(text: str) -> tuple[int | None, str]:
@@ -296,6 +300,10 @@ def _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue) -
     # 其他项目完成100%: a completion rate about "the others" covers every unmatched target.
     others = next((a for i, a in enumerate(usable) if i not in used and a.kind == "quantity"
                    and a.unit == "%" and any(w in a.subject for w in OTHERS_WORDS)), None)
+    # Computed once per cell (not per target item): a long cell must stay linear.
+    full = next((a for a in usable if a.kind == "quantity" and a.unit == "%" and a.value is not None
+                 and a.value >= HUNDRED), None)
+    counts = [a for a in usable if a.kind == "quantity" and a.unit not in (None, "%")][:3]
     out = []
     for ti, t in enumerate(targets):
         if ti in pairs:
@@ -310,7 +318,7 @@ def _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue) -
             out.append(Judgement(t, None, None, None, "restated", restated=True,
                                  reasons=("完成情况照抄了年度指标内容，无法判断是否完成。",)))
         else:
-            out.append(_judge_words(t, usable, actuals, restated, tier, cue))
+            out.append(_judge_words(t, usable, restated, tier, cue, full, counts))
     return out
 
 
@@ -363,14 +371,13 @@ def _judge_bare(t: Item, a: Item) -> Judgement:
         f"完成情况只填写了“{a.text}”，按完成比例{_pct(ratio)}认定{_label(t)}未全部完成。",))
 
 
-def _judge_words(t: Item, usable: list[Item], actuals: list[Item], restated: bool,
-                 tier: int | None, cue: str) -> Judgement:
+def _judge_words(t: Item, usable: list[Item], restated: bool, tier: int | None, cue: str,
+                 full: Item | None, counts: list[Item]) -> Judgement:
     if restated and not usable:
         return Judgement(t, None, None, None, "restated", restated=True, reasons=(
             "完成情况复述了目标（含比较符号），不是实际完成值，无法判断是否完成，请填写实际完成数。",))
-    # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative target.
-    full = next((a for a in usable if a.kind == "quantity" and a.unit == "%" and a.value is not None
-                 and a.value >= HUNDRED), None)
+    # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative
+    # target (``full``); concrete results (累计发放补贴人数达325人) are evidence too (``counts``).
     if t.kind == "quantity":
         reason = f"完成情况中找不到与{_label(t)}（目标{describe_item(t)}）对应的数值"
         if tier is not None:
@@ -389,8 +396,7 @@ def _judge_words(t: Item, usable: list[Item], actuals: list[Item], restated: boo
     if restated:
         return Judgement(t, None, None, None, "restated", restated=True, reasons=(
             "完成情况复述了目标，不是实际完成情况，无法判断是否完成。",))
-    counts = [a for a in usable if a.kind == "quantity" and a.unit not in (None, "%")]
-    if counts:  # concrete results (累计发放补贴人数达325人) are evidence the work was done
+    if counts:
         shown = "、".join(f"“{a.text}”" for a in counts[:2]) + ("等" if len(counts) > 2 else "")
         return Judgement(t, counts[0], True, None, "words", tier=1, reasons=(
             f"完成情况列出了实际完成数{shown}，{_label(t)}判断为{TIER_NAMES[1]}。",))

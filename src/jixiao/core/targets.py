@@ -140,8 +140,19 @@ UNITS: dict[str, str] = {
     "栋": "栋", "盏": "盏", "宗": "宗", "笔": "笔", "门": "门", "课时": "课时", "学时": "学时",
     "节": "节", "支": "支", "队": "队", "点": "点", "分": "分", "岁": "岁", "万人": "万人",
 }
-_UNIT_KEYS = sorted(UNITS, key=len, reverse=True)
-_MAX_UNIT = max(len(k) for k in UNITS)
+
+
+def _by_length(words) -> tuple[int, ...]:
+    return tuple(sorted({len(w) for w in words}, reverse=True))
+
+
+# Vocabulary lookups try each word length once (longest first) instead of every word:
+# a handful of dict probes per number keeps the scanner fast on long cells.
+_UNIT_LENGTHS = _by_length(UNITS)
+_PREFIX = dict(PREFIX_OPS)
+_PREFIX_LENGTHS = _by_length(_PREFIX)
+_SUFFIX = dict(SUFFIX_OPS)
+_SUFFIX_LENGTHS = _by_length(_SUFFIX)
 
 # When no unit is written, the subject often names it: 参加党务干部人数≧100 counts people.
 SUBJECT_UNITS: tuple[tuple[str, str], ...] = (
@@ -171,8 +182,25 @@ _MARKER_RE = re.compile(r"\s*(?:\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9
 _INLINE_MARKER_RE = re.compile(r"(?<=[\s,])(?=\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9])|[①-⑳])")
 _RANGE_SEPS = ("——", "—", "–", "-", "~", "至", "到", "－")
 _TRIM = " \t\u3000,、.:;。，；：“”\"'‘’"
-_SUBJECT_TRAIL = ("控制在", "累计达", "共计", "合计", "累计", "达到", "完成", "实现", "共", "达", "为",
-                  "是", "在", "约", "近", ":", "有")
+_SUBJECT_TRAIL = frozenset({"控制在", "累计达", "共计", "合计", "累计", "达到", "完成", "实现", "共", "达",
+                            "为", "是", "在", "约", "近", ":", "有"})
+_TRAIL_LENGTHS = _by_length(_SUBJECT_TRAIL)
+
+
+def _word_at(s: str, i: int, b: int, table, lengths: tuple[int, ...]) -> str | None:
+    """The longest word of ``table`` starting at ``i`` (not past ``b``)."""
+    for n in lengths:
+        if i + n <= b and s[i:i + n] in table:
+            return s[i:i + n]
+    return None
+
+
+def _word_before(s: str, j: int, floor: int, table, lengths: tuple[int, ...]) -> str | None:
+    """The longest word of ``table`` ending at ``j`` (not before ``floor``)."""
+    for n in lengths:
+        if j - n >= floor and s[j - n:j] in table:
+            return s[j - n:j]
+    return None
 
 
 @dataclass(frozen=True)
@@ -315,19 +343,26 @@ def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> Item:
 
 
 def _clean_subject(t: str) -> str:
+    """The words before a value, without trailing verbs (累计达, 完成, 为) and operators.
+
+    Works on an end index and slices once: stripping by re-slicing in a loop would copy
+    the text once per stripped word (quadratic on 共共共…共).
+    """
     t = t.strip(_TRIM)
-    changed = True
-    while changed and t:
-        changed = False
-        for w in _SUBJECT_TRAIL:
-            if t.endswith(w) and len(t) > len(w):
-                t = t[: -len(w)].rstrip(_TRIM)
-                changed = True
-    for w, _ in PREFIX_OPS:
-        if t.endswith(w):
-            t = t[: -len(w)].rstrip(_TRIM)
+    end = len(t)
+    while end:
+        w = _word_before(t, end, 1, _SUBJECT_TRAIL, _TRAIL_LENGTHS)
+        if w is None:
             break
-    return t
+        end -= len(w)
+        while end and t[end - 1] in _TRIM:
+            end -= 1
+    w = _word_before(t, end, 0, _PREFIX, _PREFIX_LENGTHS)
+    if w is not None:
+        end -= len(w)
+        while end and t[end - 1] in _TRIM:
+            end -= 1
+    return t[:end]
 
 
 # --- the number scanner ---------------------------------------------------------------------
@@ -407,10 +442,9 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         upper = upper * 10000 if upper is not None else None
     if unit is None:
         i = _skip_spaces(s, i, b)
-        for key in _UNIT_KEYS:
-            if s.startswith(key, i, min(b, i + _MAX_UNIT)):
-                unit, i = UNITS[key], i + len(key)
-                break
+        key = _word_at(s, i, b, UNITS, _UNIT_LENGTHS)
+        if key is not None:
+            unit, i = UNITS[key], i + len(key)
     if unit == "千元":
         value, unit = value * 1000, "元"
         upper = upper * 1000 if upper is not None else None
@@ -418,10 +452,9 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         approx, i = s[i], i + 1  # 2000人余 (rare) — 多 after a unit is "more" only before it
     j = _skip_spaces(s, i, b)
     suffix_op = suffix_text = None
-    for word, o in SUFFIX_OPS:
-        if s.startswith(word, j, b):
-            suffix_op, suffix_text, i = o, word, j + len(word)
-            break
+    word = _word_at(s, j, b, _SUFFIX, _SUFFIX_LENGTHS)
+    if word is not None:
+        suffix_op, suffix_text, i = _SUFFIX[word], word, j + len(word)
     if op is None or op_text in ("达到", "达", "约"):
         if suffix_op is not None and op != "range":
             op, op_text = suffix_op, suffix_text
@@ -453,10 +486,9 @@ def _prefix_op(s: str, n0: int, floor: int) -> tuple[str | None, str, int]:
     j = n0
     while j > floor and s[j - 1] in " \t":
         j -= 1
-    for word, op in PREFIX_OPS:
-        k = j - len(word)
-        if k >= floor and s.startswith(word, k, j):
-            return op, word, k
+    word = _word_before(s, j, floor, _PREFIX, _PREFIX_LENGTHS)
+    if word is not None:
+        return _PREFIX[word], word, j - len(word)
     return None, "", n0
 
 
