@@ -30,14 +30,19 @@ INCONSISTENCIES: dict[str, str] = {
     "over_budget": "JX104",  # spent more than the budget
     "negative": "JX105",  # a negative source amount
     "missing": "JX106",  # budget blank
+    "no_sources": "JX107",  # spending without its breakdown by source
     "zero_budget": "JX108",  # spending against a zero budget
     "placeholder": "JX201",  # an indicator cell says 无 or /
     "vague": "JX202",  # a quantity target without a number
     "all_complete": "JX203",  # everything "100%" while the rate is low
     "restated": "JX204",  # completion copies the target
+    "outside_layout": "JX205",  # a 成本 cell in a table whose layout has no 成本 column
     "low_no_problem": "JX301",  # low rate, no problem stated
     "no_rectification": "JX302",  # problem stated, no rectification
+    "blank_goal": "JX303",  # 年初绩效目标 left as 无
+    "blank_name": "JX304",  # project name lost
     "duplicate": "JX401",  # same project name as an earlier row
+    "numbering": "JX402",  # 序号 skips
 }
 
 # ---------------------------------------------------------------------------
@@ -440,6 +445,16 @@ def _spoil(rng: random.Random, p: Project, kind: str) -> None:
         p.problems, p.rectification = "无", "无"
     elif kind == "no_rectification":
         p.problems, p.rectification = rng.choice(PROBLEMS), rng.choice(["无", ""])
+    elif kind == "no_sources":
+        p.actual_general_budget = p.actual_gov_fund = p.actual_non_fiscal = None
+    elif kind == "outside_layout":
+        p.indicators["cost"] = IndicatorCell(f"采购成本≤{p.budget}万元", f"实际支出{p.actual_total}万元")
+    elif kind == "blank_goal":
+        p.annual_goal = rng.choice(["无", "", "/"])
+    elif kind == "blank_name":
+        p.name = ""
+    elif kind == "numbering":
+        p.seq += rng.randint(1, 3)
     elif kind == "duplicate":
         pass  # handled by the table builder, which knows the earlier names
     else:  # pragma: no cover - guarded by INCONSISTENCIES
@@ -476,8 +491,8 @@ def _table(rng: random.Random, projects: int, share: float, year: int, departmen
     rows: list[Project] = []
     for seq in range(1, projects + 1):
         kind = rng.choice(kinds) if share and rng.random() < share else None
-        if kind == "duplicate" and not rows:
-            kind = "sum"  # nothing to duplicate yet
+        if (kind == "duplicate" and not rows) or (kind == "outside_layout" and "cost" in layout):
+            kind = "sum"  # nothing to duplicate yet / no column outside the layout
         name = rows[rng.randrange(len(rows))].name if kind == "duplicate" else names.next()
         unit = units[0] if rng.random() < 0.6 else rng.choice(units)
         rows.append(_project(rng, seq, unit, name, year, layout, kind))
