@@ -291,3 +291,12 @@ def test_any_text_reads_back(seed_table, tmp_path, name, target, actual):
 
 def _lf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")  # Excel's line break is LF
+
+
+def test_the_importer_reads_the_workbook_back_to_the_same_table(seed_table, seed_xlsx):
+    importer = pytest.importorskip("jixiao.formats.importer")
+    result = importer.import_file(seed_xlsx)
+    assert result.kind == "xlsx"
+    got, want = table_json.to_document(result.table), table_json.to_document(seed_table)
+    assert got["projects"] == want["projects"]
+    assert (got["title"], got["department"], got["year"]) == (want["title"], want["department"], want["year"])
