@@ -163,3 +163,24 @@ def test_exported_files_get_the_usual_permissions(seed_table, tmp_path):
     os.umask(umask)
     path = export(seed_table, tmp_path / "t.csv")
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's owner-only 0600
+
+
+def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
+    pdf_render = pytest.importorskip("jixiao.formats.pdf_render")
+    mof_form = pytest.importorskip("jixiao.formats.mof_form")
+    calls = []
+
+    def record(name):
+        def write(table, path, **kwargs):
+            calls.append((name, kwargs))
+            Path(path).write_bytes(b"ok")
+        return write
+
+    monkeypatch.setattr(pdf_render, "write_disclosure_pdf", record("pdf"))
+    monkeypatch.setattr(mof_form, "write_mof_xlsx", record("mof"))
+    export(seed_table, tmp_path / "a.pdf", pdfa=True)
+    export(seed_table, tmp_path / "b.pdf")
+    export(seed_table, tmp_path / "c.xlsx", layout="mof-form", config={"execution_weight": 10})
+    assert calls == [("pdf", {"pdfa": True}), ("pdf", {"pdfa": False}),
+                     ("mof", {"config": {"execution_weight": 10}})]
+    assert _files(tmp_path) == ["a.pdf", "b.pdf", "c.xlsx"]
