@@ -297,11 +297,13 @@ def test_footnote_prints_rule_formulas(seed):
 
 def test_sparse_project_in_yuan_with_control_characters(tmp_path):
     from jixiao.core.money import MoneyUnit
-    p = Project(seq=7, unit_name="单位\x01", name="空项目\x07[测试]", budget=None, actual_total=Decimal("5.00"))
+    p = Project(seq=7, unit_name="单位\x01", name="空项目\x07[测试]", budget=None, actual_total=Decimal("5.00"),
+                annual_goal="第一行\r\n第二行\r第三行")
     t = Table(year=2020, department="某局", projects=[p], money_unit=MoneyUnit.YUAN)
     form = mof_form.build_forms(t)[0]
     cells = {(c.row, c.col): c.value for c in form.cells}
     assert cells[(2, 0)] == "项目资金（元）"
+    assert cells[(8, 1)] == "第一行\n第二行\n第三行"
     assert cells[(3, 3)] == "—" and cells[(3, 6)] == "—"  # no budget: no A, no rate
     assert cells[(3, 4)] == Decimal("5.00")
     labels = [c.value for c in form.cells if c.col == 0 and c.row > form.indicator_header_row]
@@ -386,6 +388,30 @@ def test_pdf_reads_back_scores_with_pdfplumber(seed, seed_pdf):
             money_row = [r for r in rows if "年度资金总额" in r][0]
             assert str(project.budget) in money_row and f"{project.execution_rate}%" in money_row
             assert str(score.execution.score) in money_row
+
+
+def test_pdf_cell_taller_than_a_page_flows_on_without_loss(seed, tmp_path):
+    import dataclasses
+
+    import pdfplumber
+    p = copy.deepcopy(seed.projects[2])
+    sentence = "以“巩固、创新、提质、增效”为主线，扎实推进非公党建工作。"
+    p.annual_goal = sentence * 100  # about two pages of text in one cell
+    path = tmp_path / "tall.pdf"
+    mof_form.write_mof_pdf(dataclasses.replace(seed, projects=[p]), path)
+    with pdfplumber.open(path) as pdf:
+        header = [w for w in pdf.pages[0].extract_words() if w["text"] == "预期目标"][0]
+        cells = [t for t in pdf.pages[0].find_tables()[0].cells if t[0] < header["x0"] < t[2] and t[1] < header["top"] < t[3]]
+        x0, x1 = cells[0][0], cells[0][2]
+        text = ""
+        for page in pdf.pages:
+            # Nothing runs into the bottom margin (16 mm; 2 pt of glyph descent allowed) or off the
+            # paper, except the page number.
+            low = [c["text"] for c in page.chars if c["bottom"] > page.height - 16 * 72 / 25.4 + 2]
+            assert set("".join(low)) <= set("0123456789/ "), "".join(low)
+            body = (x0, 0, x1, page.height - 16 * 72 / 25.4 + 2)  # without the page number
+            text += (page.crop(body).extract_text() or "").replace("\n", "")
+    assert text.count(sentence) == 100
 
 
 # --- LibreOffice ------------------------------------------------------------------------------

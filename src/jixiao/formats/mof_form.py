@@ -104,7 +104,10 @@ class _Grid:
 
 
 def _clean(text: Any) -> str:
-    return _ILLEGAL.sub("", str(text or "")).strip()
+    """Text as printed: control characters XML cannot hold dropped, CR and CRLF made LF
+    (as the disclosure XLSX does), outer whitespace trimmed."""
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("", text).strip()
 
 
 def _meaningful(text: str) -> bool:
