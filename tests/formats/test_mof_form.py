@@ -189,6 +189,18 @@ def test_xlsx_borders_on_every_cell_and_print_setup(seed_xlsx):
     assert ws.row_dimensions[goal_row].height > 60
 
 
+def test_row_heights_fit_the_text_and_stay_within_excels_limit(seed):
+    p = copy.deepcopy(seed.projects[2])
+    p.overall_completion = "短"
+    p.annual_goal = "党" * 100  # B:E is 12+20+17+22 = 71 widths: 100 CJK = 200 widths = 3 lines
+    form = mof_form.build_form(seed, p, _scores(seed)[2])
+    heights = mof_form.row_heights(form)
+    assert heights[8] == 3 * mof_form.LINE_HEIGHT_PT + mof_form.ROW_PADDING_PT
+    p.annual_goal = "党" * 10000
+    form = mof_form.build_form(seed, p, _scores(seed)[2])
+    assert mof_form.row_heights(form)[8] == mof_form.MAX_ROW_HEIGHT_PT
+
+
 def test_xlsx_formula_like_text_is_text(seed, tmp_path):
     t = copy.deepcopy(seed)
     t.projects[0].name = '=HYPERLINK("http://x","y")'

@@ -393,6 +393,7 @@ FONT_NAME = "宋体"  # what Chinese government forms use; LibreOffice substitut
 FONT_SIZE = 10
 LINE_HEIGHT_PT = 13.5  # one line of 10 pt CJK text
 ROW_PADDING_PT = 5
+MAX_ROW_HEIGHT_PT = 409  # Excel's limit: a taller row makes Excel "repair" the file
 
 
 def text_width(text: str) -> int:
@@ -426,7 +427,7 @@ def row_heights(form: MofForm, widths: tuple[float, ...] = COLUMN_WIDTHS) -> lis
             if deficit > 0:
                 for r in rows:
                     heights[r] += deficit / cell.rowspan
-    return [round(h, 1) for h in heights]
+    return [round(min(h, MAX_ROW_HEIGHT_PT), 1) for h in heights]
 
 
 def _display_text(cell: FormCell) -> str:
@@ -522,7 +523,7 @@ def _write_sheet(ws: Any, form: MofForm) -> None:
         target = ws.cell(row=r, column=1)
         _set_text(target, note)
         target.style = "jx-note"
-        ws.row_dimensions[r].height = line_count(note, width) * 12 + 3
+        ws.row_dimensions[r].height = min(line_count(note, width) * 12 + 3, MAX_ROW_HEIGHT_PT)
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
