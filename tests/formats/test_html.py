@@ -190,3 +190,19 @@ def test_a_minimal_table_renders(seed_table):
     assert cells[:4] == ["1", "", "项目", ""] and cells[4:9] == [""] * 5
     assert _text(root.find(".//caption/span[@class='title']")) == "2020年度某部门部门预算项目绩效自评情况公开表"
     assert root.find(".//p[@class='attachment']") is None
+
+
+def test_number_columns_fit_their_longest_number_in_any_layout(seed_table):
+    from decimal import Decimal
+
+    from jixiao.formats.html import _TABLE_UNITS
+
+    big = replace(seed_table.projects[0], budget=Decimal("123456789.12"))
+    for layout in (seed_table.layout, FULL):
+        table = replace(seed_table, layout=layout, projects=[big, *seed_table.projects[1:]])
+        columns = headers.body_columns(table)
+        widths = dict(zip((c.key for c in columns), column_widths(table, columns)))
+        units = widths["budget"] * _TABLE_UNITS / 100
+        assert units >= text_width("123456789.12") + 1  # one line, with its padding
+        total = headers.totals_text(table)["budget"]  # the 合计 is longer still
+        assert units >= text_width(total) + 1

@@ -51,11 +51,20 @@ def _attachment_label(table: Table) -> str:
     return label
 
 
-# Fixed-width columns (numbers, 序号, 是/否): at least this many Latin widths, so that
-# "100.00%" and "1234.56" stay on one line at 7pt.
-_MIN_FIXED_WIDTH = {RATE: 12.0, AMOUNT: 10.0}
+# Print geometry (must match templates/print.css): A3 landscape 420 mm less 2 × 8 mm margins,
+# 7pt text (a Latin width is half an em ≈ 1.235 mm), 1.22 line height ≈ 3.0 mm a line.
+_PRINT_TABLE_WIDTH_MM = 404.0
+_LATIN_WIDTH_MM = 7 * 0.3528 / 2
+_CELL_PADDING_MM = 1.2
+# Latin character widths across the printed table (≈ 327).
+_TABLE_UNITS = _PRINT_TABLE_WIDTH_MM / _LATIN_WIDTH_MM
+# Number columns (amounts, rate, 序号) are as wide as their longest value (the 合计 row
+# included) plus this allowance for padding, rules and the bold 合计 digits, and at least
+# the minimum below (so "一般公共" fits a header line); 是/否 and 单位名称 keep their hint.
+_NUMBER_ALLOWANCE = 2.0
+_MIN_FIXED_WIDTH = {RATE: 9.0, AMOUNT: 9.0}
 # Text columns share the rest in proportion to the square root of their mean text width
-# (this minimises the summed cell heights), kept between these multiples of the hint.
+# (this minimises the summed cell heights), shaped within these multiples of their hint.
 _TEXT_WIDTH_RANGE = (0.8, 2.5)
 # Rows sampled to measure text: enough to be representative, cheap for 200 000 rows.
 _WIDTH_SAMPLE_ROWS = 500
@@ -66,33 +75,47 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def column_widths(table: Table, columns: list[Column]) -> list[float]:
-    """Column widths in percent of the table width, adapted to the table's text.
+def _is_text(column: Column) -> bool:
+    return column.kind == TEXT and column.key != "unit_name"
 
-    Numbers keep their width hint (from :mod:`headers`); text columns get more room when
-    they hold more text, so a project with long indicator cells takes fewer lines (the
-    seed's six projects fit on one A3 page).
+
+def _fixed_width(table: Table, sample: list, column: Column, totals: dict[str, str]) -> float:
+    if column.kind not in (AMOUNT, RATE, SEQ):
+        return column.width
+    values = [headers.column_text(p, column) for p in sample]
+    if column.kind in (AMOUNT, RATE):
+        values.append(totals[column.key])
+    longest = max((text_width(v) for v in values), default=0)
+    return max(_MIN_FIXED_WIDTH.get(column.kind, column.width), longest + _NUMBER_ALLOWANCE)
+
+
+def column_widths(table: Table, columns: list[Column]) -> list[float]:
+    """Column widths in percent of the table width, adapted to the table's content.
+
+    Number columns get the room their longest number needs (so "4464.68" never wraps, in
+    any layout); the text columns share the rest, more for columns holding more text, so a
+    project with long indicator cells takes fewer lines (the seed's six projects fit on one
+    A3 page).
     """
     sample = table.projects[:_WIDTH_SAMPLE_ROWS]
-    widths: list[float] = []
-    text_cols: list[int] = []
-    for i, c in enumerate(columns):
-        if c.kind == TEXT and c.key != "unit_name":
-            text_cols.append(i)
-            widths.append(0.0)
-        else:
-            widths.append(max(c.width, _MIN_FIXED_WIDTH.get(c.kind, 0.0)))
-    hint_total = sum(c.width for c in columns)
-    room = max(hint_total - sum(widths), 1.0)  # what the hints leave for text columns
-    lo, hi = _TEXT_WIDTH_RANGE
-    wants = {}
-    for i in text_cols:
-        mean = sum(text_width(headers.column_text(p, columns[i])) for p in sample) / len(sample)
-        wants[i] = max(mean, 1.0) ** 0.5
-    scale = room / sum(wants.values()) if wants else 0.0
-    for i in text_cols:
-        hint = columns[i].width
-        widths[i] = min(max(wants[i] * scale, hint * lo), hint * hi)
+    totals = headers.totals_text(table, columns)
+    widths = [0.0 if _is_text(c) else _fixed_width(table, sample, c, totals) for c in columns]
+    text_cols = [i for i, c in enumerate(columns) if _is_text(c)]
+    if text_cols:
+        room = max(_TABLE_UNITS - sum(widths), 1.0)
+        lo, hi = _TEXT_WIDTH_RANGE
+        wants = {}
+        for i in text_cols:
+            mean = sum(text_width(headers.column_text(p, columns[i])) for p in sample) / len(sample)
+            wants[i] = max(mean, 1.0) ** 0.5
+        scale = room / sum(wants.values())
+        for i in text_cols:
+            hint = columns[i].width
+            widths[i] = min(max(wants[i] * scale, hint * lo), hint * hi)
+        # The clamps shape the proportions; the text columns then fill the room exactly.
+        shaped = sum(widths[i] for i in text_cols)
+        for i in text_cols:
+            widths[i] *= room / shaped
     total = sum(widths)
     return [w / total * 100 for w in widths]
 
@@ -128,11 +151,6 @@ def _cell(column: Column, text: str, tag: str = "td") -> str:
     return f'<{tag}{scope} class="{cls}">{_e(text)}</{tag}>'
 
 
-# Print geometry (must match templates/print.css): A3 landscape 420 mm less 2 × 8 mm margins,
-# 7pt text (a Latin width is half an em ≈ 1.235 mm), 1.22 line height ≈ 3.0 mm a line.
-_PRINT_TABLE_WIDTH_MM = 404.0
-_LATIN_WIDTH_MM = 7 * 0.3528 / 2
-_CELL_PADDING_MM = 1.2
 # A row estimated taller than this many lines may split across pages. Shorter rows are kept
 # whole (CSS break-inside: avoid); WeasyPrint would let a kept-whole row taller than the
 # page run off the page instead of splitting it, so very tall rows must be allowed to split.
