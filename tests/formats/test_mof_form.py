@@ -289,6 +289,14 @@ def test_config_dict_changes_weights_and_unknown_keys_are_rejected(seed, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
+def test_per_project_weight_shows_in_the_form_and_its_formula(seed):
+    forms = mof_form.build_forms(seed, {"projects": {"3": {"execution_weight": 20}}})
+    for form, weight in zip(forms, (10, 10, 20, 10, 10, 10)):
+        assert [c for c in form.cells if c.row == 3 and c.col == 5][0].value == Decimal(weight)
+        rules = [n for n in form.notes if n.startswith("评分规则")]
+        assert sum(f"分值（{weight}分）" in n for n in rules) == 1, rules
+
+
 def test_footnote_prints_rule_formulas(seed):
     form = mof_form.build_forms(seed)[2]
     score = _scores(seed)[2]

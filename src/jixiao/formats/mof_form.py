@@ -263,7 +263,8 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
     g.row += 1
 
     form.cells, form.n_rows = g.cells, g.row
-    form.notes = _notes(project, score, notes, unit_note, _rule_formulas(score, config))
+    project_config = (config or scoring.ScoringConfig()).for_project(project)
+    form.notes = _notes(project, score, notes, unit_note, _rule_formulas(score, project_config))
     return form
 
 
@@ -321,7 +322,7 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     return unit_note
 
 
-def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig | None) -> list[str]:
+def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig) -> list[str]:
     """The formula of every rule this form's scores used, each once, in the engine's rule
     order, and the grade rule. An indicator's formula joins the formulas of the rules its
     items used, so the rules are matched by their text inside it; a formula text no rule
@@ -330,7 +331,7 @@ def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig | 
         _clean(ind.formula) for cat in score.categories for ind in cat.indicators]
     used = [u for u in used if u]
     out: list[str] = []
-    for rule in scoring.rules(config or scoring.ScoringConfig()).values():
+    for rule in scoring.rules(config).values():
         formula = _clean(rule.formula)
         if rule.key == "grade" or any(formula in u for u in used):
             out.append(formula)
