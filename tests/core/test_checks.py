@@ -255,6 +255,17 @@ def test_config_rejects_bad_settings(data, path):
     assert exc.value.path == path and exc.value.message_zh and exc.value.message_en
 
 
+@pytest.mark.parametrize("target, flagged", [
+    ("已完成办公设备采购", True), ("采购电脑3台；已按时完成验收", True), ("对已完成项目进行验收", False),
+    ("按实际完成工作量支付", False),
+])
+def test_target_written_as_completion(target, flagged):
+    p = clean_project()
+    p.indicators["economic"] = IndicatorCell(target, "节约资金2万元")
+    found = [f for f in check_project(p) if f.code == "JX204" and f.column == "indicators.economic.target"]
+    assert bool(found) is flagged
+
+
 def test_finding_to_dict_round_trip():
     f = check_project(clean_project(name=" "))[0]
     assert Finding(**f.to_dict()) == f

@@ -340,6 +340,7 @@ def check_blank_indicators(p: Project, ctx: _Context):
 
 # A measurable value: a number (Arabic or Chinese numerals, as in 「电脑3台」「两次」) or a deadline.
 _NUMBER_RE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万][个人次项家场期件批台名所类]|(?:半年|季度|年底|月底|月前|日前|年内)")
+_PARTS_RE = re.compile(r"[；;\n]")
 _MEASURABLE_KINDS = frozenset({"quantity", "deadline"})
 _OUTPUT_KINDS = frozenset({"quantity", "quality", "timeliness", "cost"})
 _measurable_cache: dict[str, tuple[str, ...]] = {}
@@ -362,7 +363,7 @@ def unmeasurable_items(target: str) -> tuple[str, ...]:
         if not items:
             result = (target.strip(),)
     else:
-        parts = [s.strip() for s in re.split(r"[；;\n]", target) if s.strip()]
+        parts = [s.strip() for s in _PARTS_RE.split(target) if s.strip()]
         result = tuple(s for s in parts if not _NUMBER_RE.search(s)) if parts else (target.strip(),)
     if len(_measurable_cache) >= _CACHE_LIMIT:
         _measurable_cache.clear()
@@ -416,8 +417,9 @@ def check_all_complete_low_rate(p: Project, ctx: _Context):
 
 # Completion written as a target: a comparison operator in the 完成情况 cell (「满意度≥99%」).
 _TARGET_OP_RE = re.compile(r"[≥≧≤≦＞＜<>]|>=|<=|不低于|不少于|不小于|不超过|不高于")
-# Target written as a completion: past tense in the 年度指标内容 cell (「已完成…」).
-_DONE_RE = re.compile(r"^已|已经?完成|已全部|实际完成")
+# Target written as a completion: a part of the 年度指标内容 cell opens in the past tense
+# (「已完成…」「已按时…」). Only at the start of a part: 「对已完成项目进行验收」 is a fine target.
+_DONE_RE = re.compile(r"(?:^|[；;。，,])\s*已经?(?:完成|全部|按时|按期|如期|实现|达到|达成)")
 _TRIM_CHARS = " \t\r\n\u3000。.；;，,"
 _TRIM_RE = re.compile(r"[\s。.；;，,]+")
 
