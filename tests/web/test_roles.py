@@ -195,3 +195,28 @@ def test_public_pages_need_no_login(client):
     assert client.get(reverse("review:publication", args=[pub.pk])).status_code == 200
     r = client.get(reverse("review:publication_download", args=[pub.pk, "json"]))
     assert r.status_code == 200 and "甲部门" in r.content.decode("utf-8")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", USERS)
+def test_table_create_matrix(client, user):
+    """Creating a table: department roles for their own department, admin for any."""
+    from jixiao.web.entry.models import DisclosureTable
+
+    world = World("draft")
+    _client(client, world, user)
+    actual, wanted = {}, {}
+    for key, dept in (("own", world.dept_a), ("other", world.dept_b)):
+        before = DisclosureTable.objects.count()
+        r = client.post(reverse("entry:table_new"), {"year": 2020, "department": dept.pk})
+        created = DisclosureTable.objects.count() - before
+        actual[key] = (r.status_code, created)
+        if user == "anonymous":
+            wanted[key] = (302, 0)
+        elif user in ("reviewer", "nobody"):
+            wanted[key] = (403, 0)
+        elif user == "admin" or key == "own":
+            wanted[key] = (302, 1)
+        else:
+            wanted[key] = (404, 0)
+    assert actual == wanted

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from jixiao.core.model import Project as CoreProject
 
@@ -58,7 +59,7 @@ def differences(mine: CoreProject, theirs: CoreProject) -> list[tuple[str, str, 
             rows.append((label, _show(a), _show(b)))
     for key in sorted(set(mine.indicators) | set(theirs.indicators)):
         a, b = mine.indicator(key), theirs.indicator(key)
-        for part, label in (("target", "年度指标内容"), ("actual", "完成情况")):
+        for part, label in (("target", gettext("年度指标内容")), ("actual", gettext("完成情况"))):
             if getattr(a, part) != getattr(b, part):
                 rows.append((f"{KIND_BY_KEY[key].name}·{label}", getattr(a, part), getattr(b, part)))
     return rows
@@ -68,7 +69,7 @@ def _show(value) -> str:
     if value is None:
         return ""
     if value is True:
-        return "是"
+        return gettext("是")
     if value is False:
-        return "否"
+        return gettext("否")
     return str(value)

@@ -66,9 +66,13 @@ def home(request):
 @require_POST
 def table_new(request):
     departments = roles.creatable_departments(request.user)
-    form = NewTableForm(request.POST, departments=departments)
     if not departments.exists():
         raise PermissionDenied("create")
+    # Another department is a 404 here too, like every other object the user may not touch.
+    if not str(request.POST.get("department", "")).isdigit():
+        raise Http404("department")
+    get_object_or_404(departments, pk=int(request.POST["department"]))
+    form = NewTableForm(request.POST, departments=departments)
     if not form.is_valid():
         messages.error(request, _("请检查年度和部门。"))
         return redirect("entry:home")
@@ -312,9 +316,9 @@ def _history_value(value) -> str:
     if isinstance(value, Decimal):
         return money.format_amount(value)
     if value is True:
-        return "是"
+        return _("是")
     if value is False:
-        return "否"
+        return _("否")
     return str(value)
 
 
