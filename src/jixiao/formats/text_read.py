@@ -465,7 +465,7 @@ def _settle_merges(pieces: list[list[Fragment]], merges: list[_Merge], widths: l
                 last = ([] if above_to_first else m.above) + m.tail + (m.below if below_to_last else [])
                 if m.first == m.last:
                     continue
-                cost = _cell_cost(first, widths[m.first]) + _cell_cost(last, widths[m.last])
+                cost = _cell_cost(first, m.head[0], widths[m.first]) + _cell_cost(last, m.tail[0], widths[m.last])
                 # the plain reading wins ties
                 cost += 0.0 if (above_to_first and below_to_last) else 0.01
                 if best is None or cost < best[0]:
@@ -480,10 +480,11 @@ def _settle_merges(pieces: list[list[Fragment]], merges: list[_Merge], widths: l
 _WHOLE = re.compile(r"^(-?\d+(\.\d+)?[%％]|无|/|—|-)$")
 
 
-def _cell_cost(frs: list[Fragment], width: float | None) -> float:
+def _cell_cost(frs: list[Fragment], anchor: Fragment, width: float | None) -> float:
+    """How badly ``frs`` fits as one cell; ``anchor`` is its piece on the merged line."""
     lines = [f.width for f in frs]
     cost = _width_cost(lines, width)
-    if len(frs) > 1 and any(_WHOLE.match(f.text) for f in frs):
+    if len(frs) > 1 and _WHOLE.match(anchor.text):
         cost += 3.0
     return cost
 
@@ -511,7 +512,10 @@ def _place_all(rows: list[_Row]) -> list[float | None]:
             row.cells = [_join(p) for p in pieces]
             row.confidence = [_fit_confidence(p, widths[k], k) for k, p in enumerate(pieces)]
         else:
-            _place_dp(row, widths)
+            # Column unknown here: settle merged lines on content alone (a bare 无 or
+            # percentage is a whole cell), then let the dynamic program place the pieces.
+            _settle_merges(pieces, merges, [None] * len(pieces))
+            _place_dp(row, widths, [f for piece in pieces for f in piece])
     return widths
 
 
@@ -527,15 +531,20 @@ def _learn_widths(exact: list[list[list[Fragment] | None]]) -> list[float | None
 
 
 def _join(frs: list[Fragment]) -> str:
-    """A cell's text: wrapped lines joined without spaces (CJK), merged pieces with one."""
+    """A cell's text: wrapped lines joined without spaces (CJK), merged pieces with one.
+
+    A line or block break between two Latin letters was a space between words; any
+    other break adds nothing (CJK text wraps anywhere, numbers are never split at a space).
+    """
     text = ""
     for f in frs:
         if not text:
             text = f.text
-        elif f.sep == LINE:
-            text += f.text
-        else:
+        elif f.sep == SPACE or (text[-1].isascii() and text[-1].isalpha() and f.text[0].isascii()
+                                and f.text[0].isalpha()):
             text += " " + f.text
+        else:
+            text += f.text
     return text
 
 
@@ -561,11 +570,11 @@ COST_JOIN_SPACE = 3.0  # one cell across a space
 COST_EMPTY = 2.5  # an empty cell
 COST_RATE_MISPLACED = 2.5  # a bare percentage outside a 完成情况 column
 COST_WIDTH = 1.5  # per line, times the relative misfit to the column's wrap width
-MAX_CELL_FRAGMENTS = 80
+COST_WHOLE_JOINED = 2.0  # a bare percentage or 无 joined with other text
+MAX_CELL_FRAGMENTS = 60
 
 
-def _place_dp(row: _Row, widths: list[float | None]) -> None:
-    body = row.body
+def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> None:
     n = len(body)
     if n == 0:
         row.cells = [""] * N_CELLS
@@ -573,6 +582,18 @@ def _place_dp(row: _Row, widths: list[float | None]) -> None:
         row.notes.append("本行没有文字单元格 / this row has no text cells")
         return
     INF = float("inf")
+    # Piece index of every fragment: column k may only start near the k-th piece of the
+    # plain reading (a band as wide as the surplus or shortfall of pieces, plus 2), which
+    # keeps the program linear in the row's length.
+    piece_of, p = [], -1
+    for f in body:
+        p += f.sep != LINE
+        piece_of.append(p)
+    piece_of.append(p + 1)
+    # a piece that is exactly one bare percentage or 无: a whole cell by itself
+    whole_piece = [bool(_WHOLE.match(f.text)) and f.sep != LINE and (i + 1 == n or body[i + 1].sep != LINE)
+                   for i, f in enumerate(body)]
+    band = abs(p + 1 - N_CELLS) + 2
     best = [[INF] * (n + 1) for _ in range(N_CELLS + 1)]
     back = [[-1] * (n + 1) for _ in range(N_CELLS + 1)]
     best[0][0] = 0.0
@@ -582,35 +603,41 @@ def _place_dp(row: _Row, widths: list[float | None]) -> None:
         prev, cur, bk = best[k], best[k + 1], back[k + 1]
         for a in range(n + 1):
             base = prev[a]
-            if base == INF:
+            if base == INF or abs(piece_of[a] - k) > band:
                 continue
-            # empty cell
             if base + COST_EMPTY < cur[a]:
                 cur[a] = base + COST_EMPTY
                 bk[a] = a
             if a == n:
                 continue
-            start_cost = _boundary_cost(body, a)
-            joins = 0.0
-            line_widths: list[float] = []
+            fixed = base + _boundary_cost(body, a)  # start + joins + misfit of finished lines
+            last = 0.0  # width of the cell's current (last) line
+            whole = False
             for b in range(a + 1, min(n, a + MAX_CELL_FRAGMENTS) + 1):
                 f = body[b - 1]
-                if b - 1 > a:
-                    if f.sep == BLOCK:
-                        joins += COST_JOIN_BLOCK
-                    elif f.sep == SPACE:
-                        joins += COST_JOIN_SPACE
-                if f.sep == LINE and line_widths:
-                    line_widths.append(f.width)
-                elif line_widths and f.sep == SPACE:
-                    line_widths[-1] += f.width + 0.5
+                if b - 1 == a:
+                    last = f.width
+                elif f.sep == LINE:
+                    if width:
+                        fixed += COST_WIDTH * min(abs(last - width) / width, 1.0)
+                    last = f.width
                 else:
-                    line_widths.append(f.width)
-                end_cost = _boundary_cost(body, b) if b < n else 0.0
-                cost = base + start_cost + joins + end_cost * 0.0
-                cost += _width_cost(line_widths, width)
-                if not is_actual and b == a + 1 and _RATE.match(f.text):
-                    cost += COST_RATE_MISPLACED
+                    fixed += COST_JOIN_BLOCK if f.sep == BLOCK else COST_JOIN_SPACE
+                    if f.sep == SPACE:
+                        last += f.width + 0.5
+                    else:
+                        if width:
+                            fixed += COST_WIDTH * min(abs(last - width) / width, 1.0)
+                        last = f.width
+                whole = whole or whole_piece[b - 1]
+                cost = fixed
+                if width and last > width * 1.3 + 1:
+                    cost += COST_WIDTH
+                if b == a + 1:
+                    if not is_actual and _RATE.match(f.text):
+                        cost += COST_RATE_MISPLACED
+                elif whole:
+                    cost += COST_WHOLE_JOINED
                 if cost < cur[b]:
                     cur[b] = cost
                     bk[b] = a
