@@ -6,8 +6,8 @@ the ground truth is known cell by cell: every body cell as the export prints it
 (``formats.headers.column_text``). Each tool runs in a fresh interpreter so its time and peak
 memory are its own. Accuracy = body cells exact / all body cells, after the one
 normalisation every user of a raw extractor applies: a cell's line breaks removed (jixiao
-does this itself). A project whose row a tool splits, merges or loses counts all its cells
-as wrong. camelot is not a jixiao dependency; install it for the benchmark only:
+does this itself). Each project is compared with the tool's best-matching row (see
+``score``); a project whose row a tool loses counts all its cells as wrong. camelot is not a jixiao dependency; install it for the benchmark only:
 
     .venv/bin/pip install camelot-py opencv-python-headless ghostscript
     .venv/bin/python bench/bench_import.py                       # 1500 projects ≈ 100 pages
@@ -70,20 +70,25 @@ TOOLS = {"jixiao": run_jixiao, "pdfplumber": run_pdfplumber, "camelot": run_came
 
 
 def score(rows: list[list[str]], truth: list[list[str]]) -> tuple[int, int]:
-    """(cells exact, cells in all): each project's row is the first row whose first cell is
-    its 序号 (raw tools may give extra empty columns: those are dropped when present)."""
+    """(cells exact, cells in all). Each project is matched to the tool's row that agrees with
+    it on the most cells, among the rows sharing its 序号, 项目名称 or budget — lenient to
+    the raw tools (a row whose 序号 landed in the wrong cell still counts its other cells).
+    A raw row with extra columns from stray rules has its always-empty columns dropped."""
     ncols = len(truth[0])
-    by_seq: dict[str, list[str]] = {}
+    index: dict[tuple[int, str], list[list[str]]] = {}
     for row in rows:
         row = [_norm(c) for c in row]
-        if len(row) > ncols:  # spurious empty columns from stray rules
-            row = [c for c in row if c] if len([c for c in row if c]) == ncols else row[:ncols]
-        if row and row[0].isdigit() and row[0] not in by_seq:
-            by_seq[row[0]] = row
+        if len(row) > ncols:
+            filled = [c for c in row if c]
+            row = filled if len(filled) == ncols else row[:ncols]
+        for col in (0, 2, 4):  # 序号, 项目名称, 项目年度预算金额
+            if col < len(row) and row[col]:
+                index.setdefault((col, row[col]), []).append(row)
     exact = 0
     for want in truth:
-        got = by_seq.get(want[0], [])
-        exact += sum(1 for i, w in enumerate(want) if i < len(got) and got[i] == _norm(w))
+        want = [_norm(w) for w in want]
+        candidates = [r for col in (0, 2, 4) for r in index.get((col, want[col]), [])]
+        exact += max((sum(1 for i, w in enumerate(want) if i < len(r) and r[i] == w) for r in candidates), default=0)
     return exact, len(truth) * ncols
 
 
