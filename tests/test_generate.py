@@ -65,7 +65,7 @@ def test_styles_of_indicator_text():
 
 def test_year_department_and_layout():
     t = generate_table(3, seed=0, year=2021, department="深圳市龙岗区工商业联合会", layout=FULL)
-    assert t.year == 2021 and t.department == "深圳市龙岗区工商业联合会" and t.title.startswith("2021年度")
+    assert t.year == 2021 and t.department == "深圳市龙岗区工商业联合会" and t.display_title.startswith("2021年度深圳市")
     assert set(t.projects[0].indicators) == set(FULL)
     assert generate_table(1).layout == DISCLOSURE_2019
 

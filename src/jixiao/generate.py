@@ -484,8 +484,8 @@ def generate_table(projects: int = 8, seed: int = 0, inconsistent_share: float =
 def _table(rng: random.Random, projects: int, share: float, year: int, department: str | None,
            layout: tuple[str, ...], progress: Callable[[int], None] | None) -> Table:
     dept, short, units, topics = _department(rng)
-    if department:
-        dept, short = department, department
+    if department:  # a caller's department: no short name is known; the title falls back to the full name
+        dept, short = department, ""
     names = _Names(rng, topics, year)
     kinds = list(INCONSISTENCIES)
     rows: list[Project] = []
@@ -501,7 +501,8 @@ def _table(rng: random.Random, projects: int, share: float, year: int, departmen
     if progress is not None and projects % 1000:
         progress(projects % 1000)
     return Table(year=year, department=dept, projects=rows, money_unit=MoneyUnit.WAN_YUAN, attachment="附件2-3",
-                 title=f"{year}年度{short}部门预算项目绩效自评情况公开表", department_short=short, layout=layout)
+                 title=f"{year}年度{short}部门预算项目绩效自评情况公开表" if short else "", department_short=short,
+                 layout=layout)
 
 
 def department_sizes(rng: random.Random, projects: int) -> Iterator[int]:
