@@ -20,11 +20,12 @@ The rules (docs/indicators.md, "Matching"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from .targets import Item, deadline_key, describe_deadline, fold, parse_cell
+from .targets import CACHE_MAX_CHARS, CACHE_SIZE, Item, deadline_key, describe_deadline, fold, parse_cell
 
 RATIO_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
@@ -213,16 +214,32 @@ def is_bare_percentage(actuals: list[Item]) -> bool:
             and not actuals[0].subject and actuals[0].op == "=")
 
 
+_NOT_COMPARED = re.compile(r"[^\w<>=≤≥%‰±~—.-]+")
+
+
 def _norm(text: str) -> str:
     # Same text up to spacing, full-width forms and punctuation (operators and % count).
-    return "".join(c for c in fold(text) if c.isalnum() or c in "<>=≤≥%‰±~—-.")
+    return _NOT_COMPARED.sub("", fold(text)).replace("_", "")
 
 
 def match_cell(target_text: str, actual_text: str) -> CellMatch:
-    """Parse both cells, pair their items and judge every target item."""
-    targets = parse_cell(target_text)
-    actuals = parse_cell(actual_text)
-    return match_items(target_text, actual_text, targets, actuals)
+    """Parse both cells, pair their items and judge every target item.
+
+    Results of short cells are remembered (a province-year repeats most pairs); the
+    returned :class:`CellMatch` is shared, so treat it and its lists as read-only.
+    """
+    if len(target_text) + len(actual_text) <= 2 * CACHE_MAX_CHARS:
+        return _match_cached(target_text, actual_text)
+    return _match(target_text, actual_text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_cached(target_text: str, actual_text: str) -> CellMatch:
+    return _match(target_text, actual_text)
+
+
+def _match(target_text: str, actual_text: str) -> CellMatch:
+    return match_items(target_text, actual_text, parse_cell(target_text), parse_cell(actual_text))
 
 
 def match_items(target_text: str, actual_text: str, targets: list[Item],
@@ -231,7 +248,8 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     if not actual_text.strip():
         js = [Judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
         return CellMatch(target_text, actual_text, targets, actuals, js, False, False, notes)
-    same_text = bool(_norm(target_text)) and _norm(target_text) == _norm(actual_text)
+    nt = _norm(target_text)
+    same_text = bool(nt) and nt == _norm(actual_text)
     restated_items = [a for a in actuals if a.kind == "quantity" and a.strict_operator]
     restated = same_text or bool(restated_items)
     if same_text:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ..errors import InputError
@@ -185,6 +186,27 @@ def _projects(value: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True)
+class Shares:
+    """The settings that score one cell; hashable, so cell scores can be remembered."""
+
+    tier1_share: Decimal
+    tier2_share: Decimal
+    tier3_share: Decimal
+    late_share: Decimal
+    unknown_share: Decimal
+    blank_share: Decimal
+    over_factor: Decimal
+    over_reduction: bool
+    over_reduction_cap: Decimal
+
+
+def shares_of(config: ScoringConfig) -> Shares:
+    return Shares(config.tier1_share, config.tier2_share, config.tier3_share, config.late_share,
+                  config.unknown_share, config.blank_share, config.over_factor, config.over_reduction,
+                  config.over_reduction_cap)
+
+
 DEFAULT_CONFIG = ScoringConfig()
 
 
@@ -277,15 +299,12 @@ def _share_text(x: Decimal) -> str:
     return f"{(x * HUNDRED).normalize():f}%"
 
 
-def rules(config: ScoringConfig = DEFAULT_CONFIG) -> dict[str, Rule]:
-    """The rules with their formula text for ``config`` (docs/scoring.md lists them)."""
-    c = config
+@lru_cache(maxsize=64)
+def _cell_rules(c: Shares) -> dict[str, Rule]:
     over = (f"完成比例超过目标的{_share_text(c.over_factor)}时提示“目标设定偏低”"
             + (f"，并按偏离度调减：得分 = 分值 ×（1 − min(完成比例 − {_share_text(c.over_factor)}，"
                f"{_share_text(c.over_reduction_cap)})）" if c.over_reduction else "（不调减分值）"))
     return {
-        "execution": Rule("execution", "预算执行率",
-                          f"预算执行率得分 = 预算执行率 × 分值（{c.execution_weight.normalize():f}分），最高不超过分值"),
         "quantity": Rule("quantity", "定量指标",
                          "定量指标：达到目标值得满分；未达到按“实际值 ÷ 目标值 × 分值”计分"
                          "（“≤”类指标按“目标值 ÷ 实际值 × 分值”）；" + over),
@@ -298,9 +317,19 @@ def rules(config: ScoringConfig = DEFAULT_CONFIG) -> dict[str, Rule]:
         "unknown": Rule("unknown", "无法判断",
                         f"完成情况无法判断（复述目标、无对应数值）得分值的{_share_text(c.unknown_share)}，"
                         f"未填写完成情况得{_share_text(c.blank_share)}，待评价人核实"),
+    }
+
+
+def rules(config: ScoringConfig = DEFAULT_CONFIG) -> dict[str, Rule]:
+    """The rules with their formula text for ``config`` (docs/scoring.md lists them)."""
+    c = config
+    th = c.grade_thresholds
+    return {
+        "execution": Rule("execution", "预算执行率",
+                          f"预算执行率得分 = 预算执行率 × 分值（{c.execution_weight.normalize():f}分），最高不超过分值"),
+        **_cell_rules(shares_of(c)),
         "grade": Rule("grade", "评价等级",
-                      f"评价等级：总分≥{c.grade_thresholds['优']:f}为优，≥{c.grade_thresholds['良']:f}为良，"
-                      f"≥{c.grade_thresholds['中']:f}为中，其余为差"),
+                      f"评价等级：总分≥{th['优']:f}为优，≥{th['良']:f}为良，≥{th['中']:f}为中，其余为差"),
     }
 
 
@@ -325,7 +354,7 @@ def split_exact(total: Decimal, parts: int) -> list[Decimal]:
 def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) -> ExecutionScore:
     w = config.execution_weight
     rate = project.execution_rate
-    formula = rules(config)["execution"].formula
+    formula = f"预算执行率得分 = 预算执行率 × 分值（{w.normalize():f}分），最高不超过分值"
     if rate is None:
         reasons = ["没有预算金额或预算为0，无法计算预算执行率，执行率得0分。"]
         score = ZERO
@@ -340,7 +369,7 @@ def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) ->
     return ExecutionScore(rate, w, score, score, formula, reasons)
 
 
-def _item_share(j: Judgement, config: ScoringConfig) -> tuple[Decimal, list[str], bool]:
+def _item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
     """Share of the item weight (0–1), the scoring reasons and the over-achievement flag."""
     c = config
     reasons: list[str] = []
@@ -376,8 +405,8 @@ def _item_share(j: Judgement, config: ScoringConfig) -> tuple[Decimal, list[str]
     return Decimal(0), ["未完成。"], False
 
 
-def _formula(match: CellMatch, config: ScoringConfig) -> str:
-    r = rules(config)
+def _formula(match: CellMatch, shares: Shares) -> str:
+    r = _cell_rules(shares)
     keys = []
     for t in match.targets:
         key = {"quantity": "quantity", "deadline": "deadline"}.get(t.kind, "qualitative")
@@ -389,41 +418,68 @@ def _formula(match: CellMatch, config: ScoringConfig) -> str:
 
 
 def score_cell(kind: str, target: str, actual: str, weight: Decimal,
-               config: ScoringConfig = DEFAULT_CONFIG, match: CellMatch | None = None) -> IndicatorScore:
+               config: ScoringConfig | Shares = DEFAULT_CONFIG, match: CellMatch | None = None) -> IndicatorScore:
     """Score one 二级 cell worth ``weight`` points."""
+    shares = config if isinstance(config, Shares) else shares_of(config)
+    if match is None and len(target) + len(actual) <= 4000:
+        core = _cell_core_cached(target, actual, shares)
+    else:
+        core = _cell_core(target, actual, shares, match)
+    rows, notes, deviation, formula, met = core
+    items = []
+    total = ZERO
+    for r, w in zip(rows, _split_cached(weight, len(rows))):
+        score = (w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP)
+        total += score
+        items.append(ItemScore(r[0], r[1], w, score, r[3], r[4], list(r[5]), r[6], r[7], r[8], r[9], r[10]))
+    reasons = list(notes)
+    if rows:
+        reasons.append(f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。")
+    name = KIND_BY_KEY[kind].name if kind in KIND_BY_KEY else kind
+    return IndicatorScore(kind, name, target, actual, weight, total, total, None, formula, reasons,
+                          deviation, items)
+
+
+@lru_cache(maxsize=1 << 18)
+def _cell_core_cached(target: str, actual: str, shares: Shares) -> tuple:
+    # A province-year repeats the same cells: remember the judgement and the share of the
+    # weight each item earns (immutable tuples; score_cell builds fresh result objects
+    # and applies the weight, which differs from project to project).
+    return _cell_core(target, actual, shares, None)
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(weight: Decimal, parts: int) -> list[Decimal]:
+    return split_exact(weight, parts)
+
+
+def _cell_core(target: str, actual: str, shares: Shares, match: CellMatch | None) -> tuple:
     match = match or match_cell(target, actual)
-    judgements = match.judgements
-    item_weights = split_exact(weight, len(judgements))
-    items: list[ItemScore] = []
+    rows = []
     deviation: list[str] = []
-    for j, w in zip(judgements, item_weights):
-        share, why, over = _item_share(j, config)
-        score = round_half_up(w * share)
-        reasons = list(j.reasons) + why
-        items.append(ItemScore(target=j.target.text, actual=j.actual_text if j.actual else (
-            actual if j.evidence in ("words", "restated", "none") else ""), weight=w, score=score,
-            met=j.met, ratio=j.ratio, reasons=reasons, kind=j.target.kind, tier=j.tier,
-            evidence=j.evidence, over=over, restated=j.restated))
+    met = 0
+    for j in match.judgements:
+        share, why, over = _item_share(j, shares)
+        met += 1 if j.met else 0
+        shown_actual = j.actual.text if j.actual is not None else (
+            actual if j.evidence in ("words", "restated", "none") else "")
+        rows.append((j.target.text, shown_actual, share, j.met, j.ratio, tuple(j.reasons) + tuple(why),
+                     j.target.kind, j.tier, j.evidence, over, j.restated))
         if j.met is not True or over:
             deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
-    total = sum((i.score for i in items), ZERO)
-    reasons = list(match.notes)
-    met = sum(1 for i in items if i.met)
-    if items:
-        reasons.append(f"共{len(items)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。")
-    dev_text = ""
-    if deviation:
-        dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。"
-    name = KIND_BY_KEY[kind].name if kind in KIND_BY_KEY else kind
-    return IndicatorScore(kind=kind, name=name, target_text=target, actual_text=actual, weight=weight,
-                          score=total, suggested=total, override=None, formula=_formula(match, config),
-                          reasons=reasons, deviation=dev_text, items=items)
+    dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。" if deviation else ""
+    return tuple(rows), tuple(match.notes), dev_text, _formula(match, shares), met
+
+
+_KINDS_OF = {c.key: tuple(k.key for k in KINDS if k.category == c) for c in CATEGORIES}
 
 
 def _category_weights(project: Project, category, config: ScoringConfig) -> list[tuple[str, Decimal]]:
-    filled = [k.key for k in KINDS if k.category == category
-              and project.indicator(k.key).target.strip()]
+    cells = project.indicators
+    filled = [k for k in _KINDS_OF[category.key] if k in cells and cells[k].target.strip()]
     total = config.category_weights.get(category.key, ZERO)
+    if not config.indicator_weights:
+        return list(zip(filled, _split_cached(total, len(filled))))
     fixed = {k: config.indicator_weights[k] for k in filled if k in config.indicator_weights}
     rest = [k for k in filled if k not in fixed]
     remaining = max(total - sum(fixed.values(), ZERO), ZERO)
@@ -440,6 +496,7 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
     """Suggested scores for one project, with overrides applied and kept beside."""
     cfg = (config or DEFAULT_CONFIG).for_project(project)
     overrides = {o.item: o for o in project.overrides}
+    shares = shares_of(cfg)
     execution = score_execution(project, cfg)
     ov = overrides.get("execution")
     if ov is not None:
@@ -453,7 +510,7 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
         inds: list[IndicatorScore] = []
         for key, w in _category_weights(project, cat, cfg):
             cell = project.indicator(key)
-            ind = score_cell(key, cell.target, cell.actual, w, cfg)
+            ind = score_cell(key, cell.target, cell.actual, w, shares)
             iov = overrides.get(key)
             if iov is not None:
                 ind.override = iov

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 KINDS = ("quantity", "deadline", "qualitative", "unknown")
 OPS = (">=", "<=", "=", ">", "<", "range")
@@ -222,15 +223,30 @@ class _Anchor:
 
 # --- public API ----------------------------------------------------------------------------
 
+CACHE_SIZE = 1 << 16  # distinct cell texts remembered (a province-year repeats most of them)
+CACHE_MAX_CHARS = 2000  # longer texts are parsed every time rather than kept in memory
+
+
 def parse_cell(text: str) -> list[Item]:
     """Split a cell into its indicators and read each one. Blank cell → ``[]``."""
     if not text or not text.strip():
         return []
+    if len(text) <= CACHE_MAX_CHARS:
+        return list(_parse_cached(text))
+    return list(_parse(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse_cached(text: str) -> tuple[Item, ...]:
+    return _parse(text)  # items are frozen, so sharing them between callers is safe
+
+
+def _parse(text: str) -> tuple[Item, ...]:
     s = fold(text)
     items: list[Item] = []
     for seg_start, seg_end in _segments(s):
         items.extend(_parse_segment(text, s, seg_start, seg_end))
-    return items
+    return tuple(items)
 
 
 def deadline_key(item: Item) -> tuple[int, int, int] | None:
