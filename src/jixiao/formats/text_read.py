@@ -615,6 +615,8 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
             whole = False
             for b in range(a + 1, min(n, a + MAX_CELL_FRAGMENTS) + 1):
                 f = body[b - 1]
+                if piece_of[b - 1] > k + band:  # the cell would run past the band
+                    break
                 if b - 1 == a:
                     last = f.width
                 elif f.sep == LINE:
