@@ -57,3 +57,21 @@ def test_each_save_is_in_the_history_with_who_and_what():
     page = client.get(reverse("entry:project_history", args=[project.pk])).content.decode()
     assert "新名称" in page and "项目1" in page and "editor_a" in page
     assert "项目名称" in page  # the changed field is named
+
+
+@pytest.mark.django_db
+def test_table_header_is_saved_with_a_version_check():
+    from jixiao.web.entry.models import DisclosureTable
+
+    world = World("draft")
+    table = world.tables["own"]
+    client = Client()
+    client.force_login(world.users["editor"])
+    url = reverse("entry:table_header", args=[table.pk])
+    data = {"version": table.version, "attachment": "附件2-3", "title": "", "department_short": "甲", "money_unit": "元"}
+    assert client.post(url, data).status_code == 302
+    stored = DisclosureTable.objects.get(pk=table.pk)
+    assert stored.money_unit == "元" and stored.version == table.version + 1
+    r = client.post(url, {**data, "money_unit": "万元"}, follow=True)  # stale version
+    assert "此表已被他人修改" in r.content.decode()
+    assert DisclosureTable.objects.get(pk=table.pk).money_unit == "元"

@@ -170,3 +170,13 @@ class ImportForm(_Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+
+
+class TableHeaderForm(_Form):
+    """The table's header lines (附件编号, 标题, 部门简称) and its money unit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    attachment = forms.CharField(label=_("附件编号"), max_length=50, required=False)
+    title = forms.CharField(label=_("标题（留空则按年度和部门简称生成）"), max_length=300, required=False)
+    department_short = forms.CharField(label=_("部门简称"), max_length=100, required=False)
+    money_unit = forms.ChoiceField(label=_("金额单位"), choices=[("万元", "万元"), ("元", "元")])

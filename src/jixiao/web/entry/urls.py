@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tables/new/", views.table_new, name="table_new"),
     path("tables/<int:pk>/", views.table_detail, name="table"),
+    path("tables/<int:pk>/header/", views.table_header, name="table_header"),
     path("tables/<int:pk>/download/<str:fmt>/", views.table_download, name="table_download"),
     path("tables/<int:table_pk>/projects/new/", views.project_new, name="project_new"),
     path("tables/<int:table_pk>/check/", views.project_check, name="project_check"),

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +32,7 @@ from jixiao.errors import JixiaoError
 from jixiao.web.accounts import roles
 
 from . import analysis, convert, downloads, editing, importing
-from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm
+from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
 from .models import DisclosureTable, ImportRun, Project, Year
 
 
@@ -126,8 +127,35 @@ def table_detail(request, pk):
         "comment_form": CommentForm(projects=table.projects.all()) if can["comment"] else None,
         "return_form": ReturnForm() if can["return"] else None,
         "publish_form": PublishForm() if can["publish"] else None,
+        "header_form": TableHeaderForm(initial={
+            "version": table.version, "attachment": table.attachment, "title": table.title,
+            "department_short": table.department_short, "money_unit": table.money_unit}) if can["edit"] else None,
     }
     return render(request, "entry/table.html", context)
+
+
+@login_required
+@require_POST
+def table_header(request, pk):
+    """Save the header lines; refused (and said so) if someone changed the table meanwhile."""
+    table = _table_for(request.user, pk)
+    _require(request.user, "edit", table)
+    form = TableHeaderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("表头未保存：") + "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("entry:table", pk=table.pk)
+    d = form.cleaned_data
+    with transaction.atomic():
+        claimed = DisclosureTable.objects.filter(pk=table.pk, version=d["version"]).update(version=F("version") + 1)
+        if claimed != 1:
+            messages.error(request, _("表头未保存：此表已被他人修改，请刷新后重试。"))
+            return redirect("entry:table", pk=table.pk)
+        table.refresh_from_db()
+        for name in ("attachment", "title", "department_short", "money_unit"):
+            setattr(table, name, d[name])
+        table.save()
+    messages.success(request, _("表头已保存。"))
+    return redirect("entry:table", pk=table.pk)
 
 
 def _finding_slot(column: str) -> str:
