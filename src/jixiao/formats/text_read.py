@@ -565,6 +565,9 @@ def _fit_confidence(frs: list[Fragment], width: float | None, k: int) -> float:
 # Costs of the dynamic program (see docs/import-text.md for what each one means).
 COST_SPLIT_LINE = 2.0  # a cell boundary at a line break inside a block
 COST_SPLIT_SENTENCE = 0.8  # ... when the line before ends a sentence
+COST_SPLIT_SHORT = 1.0  # ... when the line before is clearly shorter than the block's lines above it
+COST_SPLIT_WHOLE = 0.5  # ... when the line is a bare percentage or 无 after such a short line
+COST_SPLIT_WHOLE_ONLY = 1.5  # ... when it is a bare percentage or 无 after a full line
 COST_JOIN_BLOCK = 1.6  # one cell across a blank line
 COST_JOIN_SPACE = 3.0  # one cell across a space
 COST_EMPTY = 2.5  # an empty cell
@@ -594,6 +597,7 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
     whole_piece = [bool(_WHOLE.match(f.text)) and f.sep != LINE and (i + 1 == n or body[i + 1].sep != LINE)
                    for i, f in enumerate(body)]
     band = abs(p + 1 - N_CELLS) + 2
+    starts = _boundary_costs(body)
     best = [[INF] * (n + 1) for _ in range(N_CELLS + 1)]
     back = [[-1] * (n + 1) for _ in range(N_CELLS + 1)]
     best[0][0] = 0.0
@@ -610,7 +614,7 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
                 bk[a] = a
             if a == n:
                 continue
-            fixed = base + _boundary_cost(body, a)  # start + joins + misfit of finished lines
+            fixed = base + starts[a]  # start + joins + misfit of finished lines
             last = 0.0  # width of the cell's current (last) line
             whole = False
             for b in range(a + 1, min(n, a + MAX_CELL_FRAGMENTS) + 1):
@@ -672,12 +676,36 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
                      f"this row has {len(_pieces(body)[0])} text pieces for {N_CELLS} columns; placed by inference")
 
 
-def _boundary_cost(body: list[Fragment], i: int) -> float:
-    """Cost of a cell starting at fragment ``i`` (0 at a blank line or a space)."""
-    f = body[i]
-    if f.sep != LINE:
-        return 0.0
-    return COST_SPLIT_SENTENCE if _SENTENCE_END.search(body[i - 1].text) else COST_SPLIT_LINE
+def _boundary_costs(body: list[Fragment]) -> list[float]:
+    """Cost of a cell starting at each fragment: 0 after a blank line or a space.
+
+    At a line break it is COST_SPLIT_LINE, less when the text says a cell may end there:
+    the line before ends a sentence, or is clearly shorter than the lines above it in its
+    block (a wrapped cell's last line), or the line itself is a whole cell (``100.00%``,
+    ``无``) that pdftotext stacked under its left neighbour.
+    """
+    costs = []
+    widest = 0.0  # widest line so far in the current block, before the previous line
+    for i, f in enumerate(body):
+        if f.sep != LINE:
+            costs.append(0.0)
+            widest = 0.0
+            continue
+        prev = body[i - 1]
+        cost = COST_SPLIT_LINE
+        if _SENTENCE_END.search(prev.text):
+            cost = min(cost, COST_SPLIT_SENTENCE)
+        short = bool(widest) and prev.width <= widest - 1.5
+        whole = bool(_WHOLE.match(f.text)) and (i + 1 == len(body) or body[i + 1].sep != LINE)
+        if short:
+            cost = min(cost, COST_SPLIT_SHORT)
+        if whole:
+            # "系统可用率|99.9%" is one cell, "…服务不少于20|户|100.00%" two: a lone
+            # percentage after a full line is weak evidence, after a short line strong
+            cost = min(cost, COST_SPLIT_WHOLE if short else COST_SPLIT_WHOLE_ONLY)
+        costs.append(cost)
+        widest = max(widest, prev.width)
+    return costs
 
 
 def _width_cost(lines: list[float], width: float | None) -> float:
