@@ -9,7 +9,9 @@ pytest with ``JIXIAO_WEB_TEST_DB=postgres``, which points the default database a
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from decimal import Decimal
 
@@ -18,7 +20,9 @@ import pytest
 
 def pytest_configure(config):
     os.environ.setdefault("JIXIAO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
-    os.environ["JIXIAO_DATA_DIR"] = tempfile.mkdtemp(prefix="jixiao-webtest-")
+    data_dir = tempfile.mkdtemp(prefix="jixiao-webtest-")
+    atexit.register(shutil.rmtree, data_dir, True)
+    os.environ["JIXIAO_DATA_DIR"] = data_dir
     os.environ.setdefault("JIXIAO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
     if os.environ.get("JIXIAO_WEB_TEST_DB") == "postgres":
         os.environ["DATABASE_URL"] = os.environ["JIXIAO_TEST_DATABASE_URL"]
