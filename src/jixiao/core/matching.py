@@ -140,7 +140,7 @@ def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
     return value
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _bigrams(text: str) -> frozenset[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
     return frozenset(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
@@ -217,6 +217,18 @@ def is_bare_percentage(actuals: list[Item]) -> bool:
 _NOT_COMPARED = re.compile(r"[^\w<>=≤≥%‰±~—.-]+")
 
 
+def _same_text(target: str, actual: str, targets: list[Item], actuals: list[Item]) -> bool:
+    if target == actual:
+        return bool(target.strip())
+    # Texts equal up to punctuation parse into the same values: compare those first (cheap).
+    if len(targets) != len(actuals) or any(
+            (x.kind, x.value, x.unit, x.deadline_month) != (y.kind, y.value, y.unit, y.deadline_month)
+            for x, y in zip(targets, actuals)):
+        return False
+    nt = _norm(target)
+    return bool(nt) and nt == _norm(actual)
+
+
 def _norm(text: str) -> str:
     # Same text up to spacing, full-width forms and punctuation (operators and % count).
     return _NOT_COMPARED.sub("", fold(text)).replace("_", "")
@@ -248,8 +260,7 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     if not actual_text.strip():
         js = [Judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
         return CellMatch(target_text, actual_text, targets, actuals, js, False, False, notes)
-    nt = _norm(target_text)
-    same_text = bool(nt) and nt == _norm(actual_text)
+    same_text = _same_text(target_text, actual_text, targets, actuals)
     restated_items = [a for a in actuals if a.kind == "quantity" and a.strict_operator]
     restated = same_text or bool(restated_items)
     if same_text:
@@ -266,9 +277,18 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     return CellMatch(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
 
 
-def _pair_score(t: Item, a: Item, ti: int, ai: int) -> Decimal | None:
-    """How well completion item ``a`` answers target item ``t``; None if it cannot."""
-    overlap = subject_overlap(t.subject, a.subject)
+def _pair_score(t: Item, a: Item, ti: int, ai: int, rank: bool = True) -> Decimal | None:
+    """How well completion item ``a`` answers target item ``t``; None if it cannot.
+
+    With ``rank`` false only "can it" is answered (the shared words are computed only where
+    they decide that: a completion rate must be about the target).
+    """
+    if t.kind == "quantity" and a.kind == "quantity" and a.unit == "%" and t.unit not in ("%", None):
+        overlap = subject_overlap(t.subject, a.subject)
+    elif rank:
+        overlap = subject_overlap(t.subject, a.subject)
+    else:
+        overlap = Decimal(0)
     if t.kind == "quantity":
         if a.kind != "quantity":
             return None
@@ -293,6 +313,8 @@ def _pair_score(t: Item, a: Item, ti: int, ai: int) -> Decimal | None:
 
 def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
     """Greedy best-first pairing; a very large cell pairs by order to stay linear."""
+    if len(targets) == 1 and len(usable) == 1:  # the common cell: one target, one result
+        return {0: 0} if _pair_score(targets[0], usable[0], 0, 0, rank=False) is not None else {}
     if len(targets) * len(usable) > 4096:
         return {i: i for i in range(min(len(targets), len(usable)))
                 if _pair_score(targets[i], usable[i], i, i) is not None}

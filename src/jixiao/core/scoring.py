@@ -207,12 +207,26 @@ def shares_of(config: ScoringConfig) -> Shares:
                   config.over_reduction_cap)
 
 
+# Each distinct Shares gets a small number, so the cell cache hashes an int per lookup
+# rather than nine Decimals.
+_SHARES_TOKENS: dict[Shares, int] = {}
+_SHARES_BY_TOKEN: list[Shares] = []
+
+
+def _token(shares: Shares) -> int:
+    tok = _SHARES_TOKENS.get(shares)
+    if tok is None:
+        tok = _SHARES_TOKENS[shares] = len(_SHARES_BY_TOKEN)
+        _SHARES_BY_TOKEN.append(shares)
+    return tok
+
+
 DEFAULT_CONFIG = ScoringConfig()
 
 
 # --- results --------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class ItemScore:
     """One 三级 indicator: its share of the cell's weight and its suggested score."""
 
@@ -230,7 +244,7 @@ class ItemScore:
     restated: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorScore:
     """One 二级 cell (e.g. 数量指标)."""
 
@@ -248,7 +262,7 @@ class IndicatorScore:
     items: list[ItemScore]
 
 
-@dataclass
+@dataclass(slots=True)
 class CategoryScore:
     key: str
     name: str
@@ -260,7 +274,7 @@ class CategoryScore:
     reasons: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ExecutionScore:
     rate: Decimal | None
     weight: Decimal
@@ -271,7 +285,7 @@ class ExecutionScore:
     override: ScoreOverride | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectScore:
     seq: int
     name: str
@@ -406,23 +420,36 @@ def _item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]
 
 
 def _formula(match: CellMatch, shares: Shares) -> str:
-    r = _cell_rules(shares)
     keys = []
     for t in match.targets:
-        key = {"quantity": "quantity", "deadline": "deadline"}.get(t.kind, "qualitative")
+        key = _RULE_OF_KIND.get(t.kind, "qualitative")
         if key not in keys:
             keys.append(key)
     if any(j.met is None for j in match.judgements):
         keys.append("unknown")
+    return _formula_text(tuple(keys), shares)
+
+
+_RULE_OF_KIND = {"quantity": "quantity", "deadline": "deadline"}
+
+
+@lru_cache(maxsize=256)
+def _formula_text(keys: tuple[str, ...], shares: Shares) -> str:
+    r = _cell_rules(shares)
     return "；".join(r[k].formula for k in keys)
 
 
 def score_cell(kind: str, target: str, actual: str, weight: Decimal,
-               config: ScoringConfig | Shares = DEFAULT_CONFIG, match: CellMatch | None = None) -> IndicatorScore:
-    """Score one 二级 cell worth ``weight`` points."""
-    shares = config if isinstance(config, Shares) else shares_of(config)
+               config: ScoringConfig | Shares | int = DEFAULT_CONFIG,
+               match: CellMatch | None = None) -> IndicatorScore:
+    """Score one 二级 cell worth ``weight`` points (``config`` may also be a settings token)."""
+    if isinstance(config, int):
+        token, shares = config, _SHARES_BY_TOKEN[config]
+    else:
+        shares = config if isinstance(config, Shares) else shares_of(config)
+        token = _token(shares)
     if match is None and len(target) + len(actual) <= 4000:
-        core = _cell_core_cached(target, actual, shares)
+        core = _cell_core_cached(target, actual, token)
     else:
         core = _cell_core(target, actual, shares, match)
     rows, notes, deviation, formula, met = core
@@ -441,11 +468,11 @@ def score_cell(kind: str, target: str, actual: str, weight: Decimal,
 
 
 @lru_cache(maxsize=1 << 18)
-def _cell_core_cached(target: str, actual: str, shares: Shares) -> tuple:
+def _cell_core_cached(target: str, actual: str, token: int) -> tuple:
     # A province-year repeats the same cells: remember the judgement and the share of the
     # weight each item earns (immutable tuples; score_cell builds fresh result objects
     # and applies the weight, which differs from project to project).
-    return _cell_core(target, actual, shares, None)
+    return _cell_core(target, actual, _SHARES_BY_TOKEN[token], None)
 
 
 @lru_cache(maxsize=4096)
@@ -496,7 +523,7 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
     """Suggested scores for one project, with overrides applied and kept beside."""
     cfg = (config or DEFAULT_CONFIG).for_project(project)
     overrides = {o.item: o for o in project.overrides}
-    shares = shares_of(cfg)
+    token = _token(shares_of(cfg))
     execution = score_execution(project, cfg)
     ov = overrides.get("execution")
     if ov is not None:
@@ -510,7 +537,7 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
         inds: list[IndicatorScore] = []
         for key, w in _category_weights(project, cat, cfg):
             cell = project.indicator(key)
-            ind = score_cell(key, cell.target, cell.actual, w, shares)
+            ind = score_cell(key, cell.target, cell.actual, w, token)
             iov = overrides.get(key)
             if iov is not None:
                 ind.override = iov

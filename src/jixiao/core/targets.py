@@ -182,6 +182,7 @@ _MARKER_RE = re.compile(r"\s*(?:\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9
 # A list marker in the middle of a line, after a space or comma: starts a new item.
 _INLINE_MARKER_RE = re.compile(r"(?<=[\s,])(?=\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9])|[①-⑳])")
 _RANGE_SEPS = ("——", "—", "–", "-", "~", "至", "到", "－")
+_RANGE_FIRST = frozenset(sep[0] for sep in _RANGE_SEPS)
 _TRIM = " \t\u3000,、.:;。，；：“”\"'‘’"
 _SUBJECT_TRAIL = frozenset({"控制在", "累计达", "共计", "合计", "累计", "达到", "完成", "实现", "共", "达",
                             "为", "是", "在", "约", "近", ":", "有"})
@@ -223,7 +224,7 @@ class _Anchor:
 
 # --- public API ----------------------------------------------------------------------------
 
-CACHE_SIZE = 1 << 16  # distinct cell texts remembered (a province-year repeats most of them)
+CACHE_SIZE = 1 << 18  # distinct cell texts remembered (a province-year repeats most of them)
 CACHE_MAX_CHARS = 2000  # longer texts are parsed every time rather than kept in memory
 
 
@@ -272,23 +273,35 @@ def describe_deadline(item: Item) -> str:
 # --- segmentation ---------------------------------------------------------------------------
 
 def _segments(s: str) -> list[tuple[int, int]]:
-    """Strong separators (；;。line breaks, list markers) cut the cell into segments."""
-    cuts: list[tuple[int, int]] = []
+    """Strong separators (；;。line breaks) and list markers cut the cell into segments.
+
+    One pass of each regular expression over the whole cell, then a merge of the cut points.
+    """
+    markers = [m.start() for m in _INLINE_MARKER_RE.finditer(s)]
+    pieces: list[tuple[int, int]] = []
     pos = 0
+    mi = 0
     for m in _STRONG_SEP_RE.finditer(s):
-        cuts.append((pos, m.start()))
+        while mi < len(markers) and markers[mi] < m.start():
+            if markers[mi] > pos:
+                pieces.append((pos, markers[mi]))
+                pos = markers[mi]
+            mi += 1
+        pieces.append((pos, m.start()))
         pos = m.end()
-    cuts.append((pos, len(s)))
+    for x in markers[mi:]:
+        if x > pos:
+            pieces.append((pos, x))
+            pos = x
+    pieces.append((pos, len(s)))
     out: list[tuple[int, int]] = []
-    for a, b in cuts:
-        inner = [a] + [m.start() + a for m in _INLINE_MARKER_RE.finditer(s[a:b])] + [b]
-        for x, y in zip(inner, inner[1:]):
-            m = _MARKER_RE.match(s, x, y)
-            if m:
-                x = m.end()
-            x, y = _strip_span(s, x, y)
-            if x < y:
-                out.append((x, y))
+    for x, y in pieces:
+        m = _MARKER_RE.match(s, x, y)
+        if m:
+            x = m.end()
+        x, y = _strip_span(s, x, y)
+        if x < y:
+            out.append((x, y))
     return out
 
 
@@ -437,7 +450,7 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
     if start == n0 and n0 > a and s[n0 - 1] == "±":
         op, op_text, start, upper, value = "range", "±", n0 - 1, value, -value
     # Ranges: 5—6家, 5-6家, 5至6家.
-    for sep in _RANGE_SEPS:
+    for sep in (_RANGE_SEPS if i < b and s[i] in _RANGE_FIRST else ()):
         if s.startswith(sep, i):
             j = _skip_spaces(s, i + len(sep), b)
             m = _NUM_RE.match(s, j, b)
