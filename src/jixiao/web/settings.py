@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jixiao.web.accounts",
     "jixiao.web.entry",
     "jixiao.web.review",
+    "jixiao.web.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
     path("", include("jixiao.web.review.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("jixiao.web.api.urls")),
     path("", include("jixiao.web.entry.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Open-data API: read-only JSON of published tables, projects and indicators (docs/api.md)."""

@@ -1,0 +1,61 @@
+"""Copy a publication's frozen snapshot into the API's index rows (see :mod:`.models`).
+
+Called from a ``post_save`` signal when a publication is created (so the index is written in
+the same transaction as the publication), and from the app's migration for publications
+that existed before the app was installed.
+"""
+
+from __future__ import annotations
+
+from jixiao.core import money
+from jixiao.web.entry import convert
+
+BATCH = 2000
+
+
+def table_fields(pub, core) -> dict:
+    """The summary row of a publication: who published what, when, with computed totals."""
+    totals = core.totals()
+    return dict(
+        publication_id=pub.pk, table_id_live=pub.table_id, number=pub.number, is_current=True,
+        year=core.year, department_id_live=pub.table.department_id, department=core.department,
+        department_short=core.department_short, title=core.title, money_unit=core.money_unit.value,
+        layout=list(core.layout), published_at=pub.published_at, project_count=len(core.projects),
+        budget=totals.budget, actual_total=totals.actual_total,
+        execution_rate=money.format_rate(totals.execution_rate) if totals.execution_rate is not None else "",
+    )
+
+
+def index_publication(pub, table_model=None, project_model=None) -> None:
+    """Write the index rows of ``pub`` and mark older publications of its table as not current.
+
+    The model classes can be passed so the migration can use its historical models.
+    """
+    if table_model is None:
+        from .models import PublishedProject, PublishedTable
+        table_model, project_model = PublishedTable, PublishedProject
+    if table_model.objects.filter(publication_id=pub.pk).exists():
+        return  # already indexed (idempotent for the migration)
+    core = convert.table_from_document(pub.snapshot, source=f"<publication {pub.pk}>")
+    fields = table_fields(pub, core)
+    older = table_model.objects.filter(table_id_live=pub.table_id, number__lt=pub.number)
+    project_model.objects.filter(table__in=older, is_current=True).update(is_current=False)
+    older.update(is_current=False)
+    # A publication indexed late (migration order) is current only if no newer one exists.
+    fields["is_current"] = not table_model.objects.filter(table_id_live=pub.table_id, number__gt=pub.number).exists()
+    row = table_model.objects.create(**fields)
+    documents = pub.snapshot.get("projects") or []
+    batch = []
+    for position, (doc, project) in enumerate(zip(documents, core.projects), start=1):
+        batch.append(project_model(
+            table=row, is_current=row.is_current, year=row.year, department_id_live=row.department_id_live,
+            department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc))
+        if len(batch) >= BATCH:
+            project_model.objects.bulk_create(batch)
+            batch = []
+    project_model.objects.bulk_create(batch)
+
+
+def on_publication_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw:
+        index_publication(instance)

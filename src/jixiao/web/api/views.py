@@ -1,0 +1,417 @@
+"""Read-only JSON views of published tables, projects and indicators (docs/api.md).
+
+Everything here reads the publication index (:mod:`.models`), which is derived from the
+frozen snapshots only: a draft, a table under review, or a change made after publishing
+never appears until it is published. The response shapes are described in
+:mod:`.openapi`; ``tests/web/test_api.py`` validates the views' answers against it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from jixiao.core.model import Table
+from jixiao.core.taxonomy import FULL, KIND_BY_KEY
+from jixiao.formats import headers as H
+from jixiao.formats import table_json
+from jixiao.formats.csv_table import FORMULA_STARTS
+from jixiao.web.entry.models import Publication
+
+from . import openapi
+from .models import PublishedProject, PublishedTable
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+MAX_ID = 10**12 - 1  # ids and other integers have at most 12 digits
+MAX_PAGE = 10**9
+YEAR_RANGE = (1949, 2200)
+AMOUNT_KEYS = ("budget", "actual_total", "actual_general_budget", "actual_gov_fund", "actual_non_fiscal")
+TEXT_KEYS = ("unit_name", "name", "annual_goal", "overall_completion", "problems", "rectification")
+
+
+class BadParameter(Exception):
+    def __init__(self, name: str, message: str):
+        super().__init__(name)
+        self.name, self.message = name, message
+
+
+def _json(data, status=200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    return _open(response)
+
+
+def _open(response):
+    # Open data: any web page may read it (no cookies are needed or honoured for it).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _error(status: int, code: str, message: str, parameter: str | None = None) -> JsonResponse:
+    error = {"code": code, "message": message}
+    if parameter is not None:
+        error["parameter"] = parameter
+    return _json({"error": error}, status=status)
+
+
+def api_view(func):
+    """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON."""
+    @require_safe
+    def wrapper(request, *args, **kwargs):
+        try:
+            return func(request, *args, **kwargs)
+        except BadParameter as exc:
+            return _error(400, "invalid_parameter", exc.message, exc.name)
+        except Http404 as exc:
+            return _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+# --- query parameters -----------------------------------------------------------------
+
+def _int_param(request, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise BadParameter(name, _("参数 %(name)s 必须是整数") % {"name": name})
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(name, _("参数 %(name)s 必须在 %(low)s 与 %(high)s 之间") %
+                           {"name": name, "low": low, "high": high})
+    return value
+
+
+def _filters(request) -> dict:
+    year = _int_param(request, "year", None, *YEAR_RANGE)
+    department = _int_param(request, "department", None, 1, MAX_ID)
+    filters = {}
+    if year is not None:
+        filters["year"] = year
+    if department is not None:
+        filters["department_id_live"] = department
+    return filters
+
+
+def _page(request, queryset, serialize) -> JsonResponse:
+    """The paginated envelope: ``count``, ``page``, ``page_size``, ``next``, ``previous``, ``results``."""
+    page = _int_param(request, "page", 1, 1, MAX_PAGE)
+    size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    count = queryset.count()
+    last = max(1, -(-count // size))
+    if page > last:
+        raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": page, "last": last})
+    rows = list(queryset[(page - 1) * size: page * size])
+    return _json({
+        "count": count,
+        "page": page,
+        "page_size": size,
+        "next": _page_url(request, page + 1) if page < last else None,
+        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "results": [serialize(request, row) for row in rows],
+    })
+
+
+def _page_url(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(request.path + "?" + urlencode(sorted(query.lists()), doseq=True))
+
+
+def _url(request, name: str, *args) -> str:
+    return request.build_absolute_uri(reverse(f"api:{name}", args=args))
+
+
+# --- serialisers ----------------------------------------------------------------------
+
+def _amount(value) -> str | None:
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    whole, _dot, frac = text.partition(".")
+    return f"{whole}.{(frac + '00')[:max(2, len(frac))]}"
+
+
+def _department(row) -> dict:
+    return {"id": row.department_id_live, "name": row.department}
+
+
+def table_summary(request, t: PublishedTable) -> dict:
+    return {
+        "id": t.pk,
+        "url": _url(request, "table", t.pk),
+        "year": t.year,
+        "department": {**_department(t), "short_name": t.department_short},
+        "title": t.title,
+        "publication_number": t.number,
+        "is_current": t.is_current,
+        "published_at": t.published_at.isoformat(),
+        "money_unit": t.money_unit,
+        "layout": list(t.layout),
+        "project_count": t.project_count,
+        "totals": {"budget": _amount(t.budget), "actual_total": _amount(t.actual_total),
+                   "execution_rate": t.execution_rate},
+        "projects_url": _url(request, "table_projects", t.pk),
+        "page_url": request.build_absolute_uri(reverse("review:publication", args=[t.pk])),
+        "downloads": {fmt: request.build_absolute_uri(reverse("review:publication_download", args=[t.pk, fmt]))
+                      for fmt in _download_formats()},
+    }
+
+
+def _download_formats() -> tuple[str, ...]:
+    from jixiao.web.entry import downloads
+
+    return downloads.available_formats("disclosure")
+
+
+def project_record(request, p: PublishedProject) -> dict:
+    doc = p.document
+    record = {
+        "id": p.pk,
+        "url": _url(request, "project", p.pk),
+        "table": p.table_id,
+        "table_url": _url(request, "table", p.table_id),
+        "year": p.year,
+        "department": _department(p),
+        "is_current": p.is_current,
+        "position": p.position,
+        "seq": p.seq,
+        "money_unit": p.table.money_unit,
+        "gov_investment": doc.get("gov_investment"),
+        "execution_rate": doc.get("execution_rate") or "",
+        "indicators": {k: {"target": c.get("target") or "", "actual": c.get("actual") or ""}
+                       for k, c in (doc.get("indicators") or {}).items() if k in KIND_BY_KEY},
+    }
+    for key in TEXT_KEYS:
+        record[key] = doc.get(key) or ""
+    for key in AMOUNT_KEYS:
+        value = doc.get(key)
+        record[key] = None if value in (None, "") else str(value)
+    return record
+
+
+def indicator_record(kind_key: str):
+    kind = KIND_BY_KEY[kind_key]
+
+    def serialize(request, p: PublishedProject) -> dict:
+        cell = (p.document.get("indicators") or {}).get(kind_key) or {}
+        return {
+            "project": p.pk,
+            "project_url": _url(request, "project", p.pk),
+            "table": p.table_id,
+            "year": p.year,
+            "department": _department(p),
+            "project_seq": p.seq,
+            "project_name": p.name,
+            "kind": kind.key,
+            "kind_name": kind.name,
+            "category": kind.category.key,
+            "category_name": kind.category.name,
+            "target": cell.get("target") or "",
+            "actual": cell.get("actual") or "",
+        }
+    return serialize
+
+
+# --- views ----------------------------------------------------------------------------
+
+def _current_tables():
+    return PublishedTable.objects.filter(is_current=True)
+
+
+def _current_projects():
+    return PublishedProject.objects.filter(is_current=True).select_related("table")
+
+
+@api_view
+def root(request):
+    """What the API offers, with links."""
+    return _json({
+        "name": "jixiao open data",
+        "version": openapi.VERSION,
+        "openapi": _url(request, "openapi"),
+        "documentation": "docs/api.md",
+        "years": _url(request, "years"),
+        "departments": _url(request, "departments"),
+        "tables": _url(request, "tables"),
+        "projects": _url(request, "projects"),
+        "indicators": _url(request, "indicators"),
+        "max_page_size": MAX_PAGE_SIZE,
+    })
+
+
+@api_view
+def openapi_document(request):
+    return _json(openapi.document())
+
+
+@api_view
+def years(request):
+    """Every year with a published table, newest first (not paginated: one row per year)."""
+    rows = (_current_tables().values("year").order_by("-year")
+            .annotate(tables=Count("pk"), projects=Sum("project_count")))
+    return _json({"results": [{
+        "year": r["year"], "tables": r["tables"], "projects": r["projects"] or 0,
+        "tables_url": _url(request, "tables") + f"?year={r['year']}",
+        "downloads": {"csv": _url(request, "year_csv", r["year"]), "json": _url(request, "year_json", r["year"])},
+    } for r in rows]})
+
+
+@api_view
+def departments(request):
+    """Departments with a published table (filter by year), by name."""
+    queryset = (_current_tables().filter(**_filters(request))
+                .values("department_id_live", "department").order_by("department", "department_id_live")
+                .annotate(tables=Count("pk"), projects=Sum("project_count")))
+
+    def serialize(request, r):
+        return {"id": r["department_id_live"], "name": r["department"], "tables": r["tables"],
+                "projects": r["projects"] or 0,
+                "tables_url": _url(request, "tables") + f"?department={r['department_id_live']}"}
+    return _page(request, queryset, serialize)
+
+
+@api_view
+def tables(request):
+    """The current publication of each published table."""
+    queryset = _current_tables().filter(**_filters(request)).order_by("-year", "department", "pk")
+    return _page(request, queryset, table_summary)
+
+
+@api_view
+def table(request, pk):
+    """One publication (current or older) with its frozen table JSON document."""
+    row = PublishedTable.objects.filter(pk=pk).first() if pk <= MAX_ID else None
+    if row is None:
+        raise Http404(_("没有这张公开表"))
+    newest = None
+    if not row.is_current:
+        newest = (PublishedTable.objects.filter(table_id_live=row.table_id_live, is_current=True)
+                  .values_list("pk", flat=True).first())
+    snapshot = Publication.objects.values_list("snapshot", flat=True).get(pk=pk)
+    return _json({**table_summary(request, row),
+                  "current": _url(request, "table", newest) if newest else None,
+                  "document": snapshot})
+
+
+@api_view
+def table_projects(request, pk):
+    """The projects of one publication, in printed order."""
+    if pk > MAX_ID or not PublishedTable.objects.filter(pk=pk).exists():
+        raise Http404(_("没有这张公开表"))
+    queryset = PublishedProject.objects.filter(table_id=pk).select_related("table").order_by("position")
+    return _page(request, queryset, project_record)
+
+
+@api_view
+def projects(request):
+    """Projects of the current publications (filter by year and department)."""
+    queryset = _current_projects().filter(**_filters(request)).order_by("year", "department", "table", "position")
+    return _page(request, queryset, project_record)
+
+
+@api_view
+def project(request, pk):
+    """One published project (of any publication), with its indicator cells."""
+    row = PublishedProject.objects.select_related("table").filter(pk=pk).first() if pk <= MAX_ID else None
+    if row is None:
+        raise Http404(_("没有这个公开项目"))
+    return _json(project_record(request, row))
+
+
+@api_view
+def indicators(request):
+    """One indicator column (``kind``) of every current published project that fills it."""
+    kind = request.GET.get("kind", "")
+    if kind not in KIND_BY_KEY:
+        raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
+    queryset = (_current_projects().filter(**_filters(request)).filter(document__indicators__has_key=kind)
+                .order_by("year", "department", "table", "position"))
+    return _page(request, queryset, indicator_record(kind))
+
+
+# --- bulk downloads -------------------------------------------------------------------
+
+def _year_tables(year: int):
+    queryset = _current_tables().filter(year=year)
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1] or not queryset.exists():
+        raise Http404(_("%(year)s 年没有公开的表") % {"year": year})
+    return queryset
+
+
+def _year_columns(queryset) -> list[H.Column]:
+    """Columns of the year file: the union of the tables' indicator columns, in the FULL order."""
+    used = set()
+    for layout in queryset.values_list("layout", flat=True).distinct():
+        used.update(layout)
+    layout = tuple(k for k in FULL if k in used)
+    return H.body_columns(Table(year=0, department="", layout=layout))
+
+
+YEAR_CSV_LEADING = ("年度", "部门", "公开表编号")
+
+
+def _csv_line(values) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _guard(text: str, column: H.Column) -> str:
+    # Same rule as jixiao.formats.csv_table: text starting like a formula is shown as text.
+    return "'" + text if column.kind == H.TEXT and text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_stream(year: int, columns: list[H.Column]):
+    yield "\ufeff" + _csv_line([*YEAR_CSV_LEADING, *(c.label for c in columns)])
+    rows = (PublishedProject.objects.filter(is_current=True, year=year)
+            .order_by("department", "table", "position")
+            .values_list("table_id", "department", "document", "table__money_unit").iterator(chunk_size=2000))
+    for table_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        group = list(group)
+        department, money_unit = group[0][1], group[0][3]
+        core = table_json.from_document({"year": year, "department": department or "-", "money_unit": money_unit,
+                                         "projects": [r[2] for r in group]}, source=f"<publication {table_id}>")
+        chunk = [_csv_line([year, department, table_id, *(_guard(H.column_text(p, c), c) for c in columns)])
+                 for p in core.projects]
+        yield "".join(chunk)
+
+
+@api_view
+def year_csv(request, year):
+    """Every current published project of ``year`` as one CSV (UTF-8 with BOM), streamed."""
+    columns = _year_columns(_year_tables(year))
+    response = StreamingHttpResponse((s.encode("utf-8") for s in _csv_stream(year, columns)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jixiao-{year}-projects.csv"'
+    return _open(response)
+
+
+def _json_stream(year: int):
+    snapshots = (Publication.objects.filter(api_index__is_current=True, api_index__year=year)
+                 .order_by("api_index__department", "pk").values_list("snapshot", flat=True).iterator(chunk_size=20))
+    yield "["
+    for i, snapshot in enumerate(snapshots):
+        yield ("," if i else "") + "\n" + json.dumps(snapshot, ensure_ascii=False)
+    yield "\n]\n"
+
+
+@api_view
+def year_json(request, year):
+    """Every current published table of ``year`` as a JSON list of table JSON documents, streamed."""
+    _year_tables(year)
+    response = StreamingHttpResponse((s.encode("utf-8") for s in _json_stream(year)),
+                                     content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jixiao-{year}-tables.json"'
+    return _open(response)

@@ -1,0 +1,301 @@
+"""The open-data API: published snapshots only, pagination, filters, 404s, bulk downloads,
+and every answer valid against the OpenAPI description the app serves."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from importlib import resources
+
+import jsonschema
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from jixiao.formats import csv_table, table_json
+from jixiao.generate import generate_table
+from jixiao.web.api import openapi
+from jixiao.web.api.index import index_publication
+from jixiao.web.api.models import PublishedProject, PublishedTable
+from jixiao.web.api.views import MAX_PAGE_SIZE
+from jixiao.web.entry import convert
+from jixiao.web.entry.models import Department, Publication, Status
+from jixiao.web.review import workflow
+
+from .conftest import World, bring_to, make_project
+
+pytestmark = pytest.mark.django_db
+
+OPENAPI = openapi.document()
+TABLE_SCHEMA = json.loads((resources.files("jixiao") / "schema/table.schema.json").read_text(encoding="utf-8"))
+
+
+def check(data, schema_name: str):
+    """Validate against a component schema of the served OpenAPI document (formats checked too)."""
+    schema = {**OPENAPI, "$ref": f"#/components/schemas/{schema_name}"}
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
+
+
+def get(client, url, status=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == status, response.content[:500]
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def publish(world, table):
+    bring_to(table, "published", world.users["approver"] if table.department == world.dept_a
+             else world.users["approver_b"], world.users["reviewer"])
+    return table.publications.order_by("-number").first()
+
+
+def publish_generated(world, projects, seed, year=2019, department=None):
+    core = generate_table(projects=projects, seed=seed, year=year, department=department)
+    t = convert.save_table(core, status=Status.DRAFT)
+    bring_to(t, "published", world.users["admin"], world.users["reviewer"])
+    return t.publications.get()
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+def test_openapi_is_served_and_valid(client):
+    doc = get(client, "/api/openapi.json")
+    assert doc == OPENAPI and doc["openapi"] == "3.1.0"
+    # Every component schema is itself a valid JSON Schema (OpenAPI 3.1 = draft 2020-12).
+    for name, schema in doc["components"]["schemas"].items():
+        jsonschema.Draft202012Validator.check_schema(schema)
+    # Every path in the document resolves to a view, and every API URL is in the document.
+    from jixiao.web.api import urls
+
+    served = {"/api/" + str(p.pattern).replace("<int:pk>", "{id}").replace("<int:year>", "{year}")
+              for p in urls.urlpatterns} - {"/api/openapi.json"}
+    assert served == set(doc["paths"])
+    check(get(client, "/api/"), "Root")
+
+
+def test_only_published_snapshots_appear_never_drafts_or_later_changes(client):
+    world = World("draft")
+    own, other = world.tables["own"], world.tables["other"]
+    workflow.submit(other, world.users["approver_b"])  # under review: not public either
+    make_project(other, seq=2, name="乙部门草稿项目")
+    assert get(client, "/api/tables/")["count"] == 0
+    assert get(client, "/api/projects/")["count"] == 0
+
+    first = publish(world, own)
+    tables = get(client, "/api/tables/")
+    check(tables, "TablePage")
+    assert [t["id"] for t in tables["results"]] == [first.pk]
+    assert tables["results"][0]["department"]["name"] == "甲部门"
+    projects = get(client, "/api/projects/")
+    check(projects, "ProjectPage")
+    assert [p["name"] for p in projects["results"]] == ["项目1"]
+    assert "乙部门草稿项目" not in json.dumps(get(client, "/api/indicators/", kind="quantity"), ensure_ascii=False)
+
+    # A new revision edited after publishing changes nothing in the API …
+    workflow.reopen(own, world.users["approver"])
+    live = world.projects["own"]
+    live.name, live.budget = "修订后的项目", Decimal("5.00")
+    live.save()
+    make_project(own, seq=2, name="新增草稿项目")
+    body = json.dumps([get(client, "/api/projects/"), get(client, f"/api/tables/{first.pk}/"),
+                       get(client, "/api/indicators/", kind="satisfaction")], ensure_ascii=False)
+    assert "修订后的项目" not in body and "新增草稿项目" not in body
+    assert get(client, "/api/projects/")["results"][0]["budget"] == "100.00"
+
+    # … until it is published again; the first publication stays reachable and points on.
+    second = publish(world, own)
+    names = [p["name"] for p in get(client, "/api/projects/")["results"]]
+    assert names == ["修订后的项目", "新增草稿项目"]
+    assert [t["id"] for t in get(client, "/api/tables/")["results"]] == [second.pk]
+    old = get(client, f"/api/tables/{first.pk}/")
+    check(old, "TableDetail")
+    assert old["is_current"] is False and old["current"].endswith(f"/api/tables/{second.pk}/")
+    assert [p["name"] for p in old["document"]["projects"]] == ["项目1"]
+    assert [p["name"] for p in get(client, f"/api/tables/{first.pk}/projects/")["results"]] == ["项目1"]
+    new = get(client, f"/api/tables/{second.pk}/")
+    assert new["is_current"] is True and new["current"] is None and new["publication_number"] == 2
+
+
+def test_table_document_is_the_frozen_snapshot(client, seed_doc):
+    world = World("draft")
+    core = table_json.from_document(seed_doc)
+    t = convert.save_table(core, status=Status.DRAFT)
+    bring_to(t, "published", world.users["admin"], world.users["reviewer"])
+    pub = t.publications.get()
+    detail = get(client, f"/api/tables/{pub.pk}/")
+    check(detail, "TableDetail")
+    assert detail["document"] == pub.snapshot
+    jsonschema.validate(detail["document"], TABLE_SCHEMA)
+    assert table_json.from_document(detail["document"]) == core
+    totals = core.totals()
+    assert detail["totals"]["budget"] == f"{totals.budget:.2f}"
+    assert detail["project_count"] == len(core.projects)
+    assert detail["downloads"]["json"].endswith(f"/public/publications/{pub.pk}/download/json/")
+    assert client.get(detail["downloads"]["json"]).status_code == 200
+    # Each project record says what the snapshot says.
+    records = get(client, detail["projects_url"], page_size=MAX_PAGE_SIZE)["results"]
+    for record, project in zip(records, core.projects, strict=True):
+        check(record, "Project")
+        assert record["name"] == project.name and record["seq"] == project.seq
+        assert record["budget"] == (None if project.budget is None else str(project.budget))
+        assert record["execution_rate"] == (project.execution_rate_text or record["execution_rate"])
+        assert record["indicators"] == {k: {"target": c.target, "actual": c.actual}
+                                        for k, c in project.indicators.items()}
+        one = get(client, record["url"])
+        check(one, "Project")
+        assert one == record
+
+
+def test_pagination_links_and_limits(client):
+    world = World("draft")
+    pub = publish_generated(world, projects=7, seed=3)
+    first = get(client, "/api/projects/", page_size=3)
+    check(first, "ProjectPage")
+    assert (first["count"], first["page"], first["page_size"], first["previous"]) == (7, 1, 3, None)
+    seen = [r["id"] for r in first["results"]]
+    page = first
+    while page["next"]:
+        assert "page_size=3" in page["next"]
+        page = get(client, page["next"])
+        check(page, "ProjectPage")
+        seen += [r["id"] for r in page["results"]]
+    assert page["page"] == 3 and len(page["results"]) == 1
+    assert get(client, page["previous"])["page"] == 2
+    assert seen == list(PublishedProject.objects.filter(table_id=pub.pk).order_by("position").values_list("pk", flat=True))
+    assert get(client, "/api/projects/")["page_size"] == 50
+    assert len(get(client, "/api/projects/", page_size=MAX_PAGE_SIZE)["results"]) == 7
+
+    for params in ({"page": 0}, {"page": "abc"}, {"page": "-1"}, {"page_size": 0}, {"page_size": MAX_PAGE_SIZE + 1},
+                   {"page_size": "1.5"}, {"year": "二〇一九"}, {"year": 1800}, {"department": "x"},
+                   {"page": "９"}):
+        error = get(client, "/api/projects/", status=400, **params)
+        check(error, "Error")
+        assert error["error"]["code"] == "invalid_parameter"
+        assert error["error"]["parameter"] == next(iter(params))
+    error = get(client, "/api/projects/", status=404, page=4, page_size=3)
+    check(error, "Error")
+    # An empty list has one (empty) page.
+    empty = get(client, "/api/projects/", year=2030)
+    assert empty["count"] == 0 and empty["results"] == [] and empty["next"] is None
+
+
+def test_filters_by_year_and_department(client):
+    world = World("draft")
+    a = publish(world, world.tables["own"])
+    b = publish(world, world.tables["other"])
+    c = publish_generated(world, projects=4, seed=5, year=2020, department="丙部门")
+    dept_c = Department.objects.get(name="丙部门")
+
+    def ids(url, **params):
+        page = get(client, url, **params)
+        check(page, {"/api/tables/": "TablePage", "/api/projects/": "ProjectPage",
+                     "/api/departments/": "DepartmentPage"}[url])
+        return page
+
+    assert [t["id"] for t in ids("/api/tables/")["results"]] == [c.pk, b.pk, a.pk]  # newest year first, then by name
+    assert [t["id"] for t in ids("/api/tables/", year=2019)["results"]] == [b.pk, a.pk]
+    assert [t["id"] for t in ids("/api/tables/", department=world.dept_b.pk)["results"]] == [b.pk]
+    assert ids("/api/tables/", year=2020, department=world.dept_b.pk)["count"] == 0
+    assert ids("/api/projects/", year=2020)["count"] == 4
+    assert {p["department"]["name"] for p in ids("/api/projects/", department=dept_c.pk)["results"]} == {"丙部门"}
+    assert ids("/api/projects/", year=2019)["count"] == 2
+    departments = ids("/api/departments/")["results"]
+    assert [(d["name"], d["tables"], d["projects"]) for d in departments] == [
+        ("丙部门", 1, 4), ("乙部门", 1, 1), ("甲部门", 1, 1)]
+    assert [d["name"] for d in ids("/api/departments/", year=2020)["results"]] == ["丙部门"]
+    years = get(client, "/api/years/")
+    check(years, "YearList")
+    assert [(y["year"], y["tables"], y["projects"]) for y in years["results"]] == [(2020, 1, 4), (2019, 2, 2)]
+
+    cells = get(client, "/api/indicators/", kind="quantity", year=2019)
+    check(cells, "IndicatorPage")
+    assert [(i["department"]["name"], i["target"], i["kind_name"]) for i in cells["results"]] == [
+        ("乙部门", "培训≥4次", "数量指标"), ("甲部门", "培训≥4次", "数量指标")]
+    assert get(client, "/api/indicators/", kind="cost", year=2019)["count"] == 0
+    for params in ({}, {"kind": "数量指标"}, {"kind": "Quantity"}):
+        check(get(client, "/api/indicators/", status=400, **params), "Error")
+
+
+def test_unknown_objects_are_404_json(client):
+    world = World("published")
+    for url in ("/api/tables/999999/", "/api/projects/999999/", "/api/tables/999999/projects/",
+                "/api/tables/99999999999999999999/", "/api/projects/99999999999999999999/",
+                "/api/years/2030/projects.csv", "/api/years/2030/tables.json", "/api/years/99999999999/tables.json"):
+        check(get(client, url, status=404), "Error")
+    assert client.post("/api/tables/").status_code == 405  # read-only
+    assert world.tables["own"].publications.count() == 1
+
+
+def test_year_csv_is_one_row_per_project_with_csv_table_columns(client, seed_doc):
+    world = World("draft")
+    seed = table_json.from_document(seed_doc)
+    t = convert.save_table(seed, status=Status.DRAFT)
+    bring_to(t, "published", world.users["admin"], world.users["reviewer"])
+    gen = publish_generated(world, projects=5, seed=9, year=2019, department="=HYPERLINK(\"x\")部门")
+    response = client.get("/api/years/2019/projects.csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    seed_rows = csv_table.csv_rows(seed)
+    assert rows[0] == ["年度", "部门", "公开表编号", *seed_rows[0]]
+    assert len(rows) == 1 + len(seed.projects) + 5
+    by_department = {}
+    for row in rows[1:]:
+        by_department.setdefault(row[1], []).append(row)
+    # The seed's rows are exactly csv_table's rows (without its 合计 row).
+    assert [r[3:] for r in by_department[seed.department]] == seed_rows[1:-1]
+    assert {r[2] for r in by_department[seed.department]} == {str(t.publications.get().pk)}
+    assert {r[2] for r in by_department['=HYPERLINK("x")部门']} == {str(gen.pk)}
+    assert len(by_department['=HYPERLINK("x")部门']) == 5
+    # Drafts never appear: a draft 2019 table of another department adds nothing.
+    make_project(world.tables["own"], seq=2, name="草稿里的项目")
+    assert "草稿里的项目" not in b"".join(client.get("/api/years/2019/projects.csv").streaming_content).decode()
+
+
+def test_year_json_is_a_list_of_the_published_documents(client):
+    world = World("draft")
+    a = publish(world, world.tables["own"])
+    b = publish_generated(world, projects=3, seed=11, year=2019, department="丙部门")
+    publish_generated(world, projects=2, seed=12, year=2020, department="丁部门")
+    response = client.get("/api/years/2019/tables.json")
+    assert response.status_code == 200 and response.streaming
+    docs = json.loads(b"".join(response.streaming_content))
+    assert docs == [Publication.objects.get(pk=b.pk).snapshot, Publication.objects.get(pk=a.pk).snapshot]
+    for doc in docs:
+        jsonschema.validate(doc, TABLE_SCHEMA)
+        table_json.from_document(doc)
+
+
+def test_list_pages_use_a_constant_number_of_queries(client):
+    world = World("draft")
+    for i in range(3):
+        publish_generated(world, projects=12, seed=20 + i, department=f"部门{i}")
+
+    def queries(url, **params):
+        with CaptureQueriesContext(connection) as ctx:
+            get(client, url, **params)
+        return len(ctx.captured_queries)
+
+    for url, extra in (("/api/projects/", {}), ("/api/tables/", {}), ("/api/departments/", {}),
+                       ("/api/indicators/", {"kind": "quantity"})):
+        assert queries(url, page_size=2, **extra) == queries(url, page_size=MAX_PAGE_SIZE, **extra)
+
+
+def test_index_is_idempotent_and_backfills_like_the_signal(client):
+    world = World("published")
+    pub = world.tables["own"].publications.get()
+    before = list(PublishedProject.objects.filter(table_id=pub.pk).values("seq", "name", "document"))
+    index_publication(pub)  # the migration calls this for every publication; twice changes nothing
+    assert list(PublishedProject.objects.filter(table_id=pub.pk).values("seq", "name", "document")) == before
+    PublishedTable.objects.filter(pk=pub.pk).delete()
+    index_publication(Publication.objects.get(pk=pub.pk))
+    assert list(PublishedProject.objects.filter(table_id=pub.pk).values("seq", "name", "document")) == before
