@@ -1,0 +1,196 @@
+"""The dashboard's figures for one year, summed and counted in SQL over :mod:`.models`.
+
+Every query is narrowed to the tables the user may see (``roles.visible_tables``): the finance
+bureau's reviewers see what departments have submitted, administrators everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core import money
+from jixiao.core.checks import CHECKS
+from jixiao.web.accounts import roles
+from jixiao.web.entry.models import Department, DisclosureTable, Status, Year
+
+from .models import FindingStat, ProjectStat
+from .stats import BAND_KEYS, GRADES, from_e4_wan
+
+BAND_LABELS = {
+    "lt60": _("低于60%"), "60-80": _("60%–80%"), "80-90": _("80%–90%"), "90-95": _("90%–95%"),
+    "95-100": _("95%–100%"), "gt100": _("高于100%"), "none": _("无法计算"),
+}
+TOP_FINDINGS = 10
+
+# Department comparison columns: key → (label, numeric?). Any of them is a sort key.
+COLUMNS = {
+    "department": (_("部门"), False),
+    "status": (_("状态"), False),
+    "projects": (_("项目数"), True),
+    "budget": (_("预算金额（万元）"), True),
+    "actual": (_("实际支出（万元）"), True),
+    "rate": (_("执行率"), True),
+    "score": (_("平均建议得分"), True),
+    "excellent": (_("优"), True),
+    "poor": (_("差"), True),
+    "errors": (_("错误"), True),
+    "warnings": (_("警告"), True),
+}
+STATE_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "approved": 4, "published": 5}
+STATE_LABELS = {"missing": _("未报送"), "draft": _("未报送"), "returned": _("退回修改中"),
+                "submitted": _("已提交"), "approved": _("已审核"), "published": _("已公开")}
+OUTSTANDING = ("missing", "draft", "returned")
+
+
+def visible_stats(user):
+    return ProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"))
+
+
+def years(user) -> list[int]:
+    seen = set(Year.objects.values_list("year", flat=True))
+    return sorted(seen, reverse=True)
+
+
+def default_year(user) -> int | None:
+    latest = visible_stats(user).aggregate(y=Max("year"))["y"]
+    if latest is not None:
+        return latest
+    ys = years(user)
+    return ys[0] if ys else None
+
+
+def wan(value_e4) -> Decimal | None:
+    return from_e4_wan(value_e4)
+
+
+def rate_of(actual_e4, budget_e4) -> Decimal | None:
+    if budget_e4 is None or actual_e4 is None:
+        return None
+    return money.execution_rate(Decimal(actual_e4), Decimal(budget_e4))
+
+
+def mean_score(total_x100, n) -> Decimal | None:
+    if not n or total_x100 is None:
+        return None
+    return money.round_half_up(Decimal(total_x100) / Decimal(n) / 100)
+
+
+@dataclass
+class Overview:
+    year: int | None
+    projects: int = 0
+    budget: Decimal | None = None
+    actual: Decimal | None = None
+    rate: Decimal | None = None
+    bands: list = field(default_factory=list)      # (key, label, count)
+    grades: list = field(default_factory=list)     # (grade, count)
+    findings: list = field(default_factory=list)   # (code, severity, title, findings, projects)
+    departments: list = field(default_factory=list)
+    outstanding: list = field(default_factory=list)
+    deadline: date | None = None
+    overdue: bool = False
+
+
+def overview(user, year: int, today: date) -> Overview:
+    qs = visible_stats(user).filter(year=year)
+    totals = qs.aggregate(n=Count("pk"), budget=Sum("budget_e4"), actual=Sum("actual_e4"))
+    ov = Overview(year=year, projects=totals["n"], budget=wan(totals["budget"]), actual=wan(totals["actual"]),
+                  rate=rate_of(totals["actual"], totals["budget"]))
+    band_counts = dict(qs.values_list("rate_band").annotate(n=Count("pk")).values_list("rate_band", "n"))
+    ov.bands = [(k, BAND_LABELS[k], band_counts.get(k, 0)) for k in BAND_KEYS]
+    grade_counts = dict(qs.values_list("grade").annotate(n=Count("pk")).values_list("grade", "n"))
+    ov.grades = [(g, grade_counts.get(g, 0)) for g in GRADES]
+    found = (FindingStat.objects.filter(year=year, table__in=roles.visible_tables(user).values("pk"))
+             .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True))
+             .order_by("-n", "code")[:TOP_FINDINGS])
+    ov.findings = [(f["code"], f["severity"], CHECKS[f["code"]].title_zh if f["code"] in CHECKS else "",
+                    f["n"], f["projects"]) for f in found]
+    y = Year.objects.filter(year=year).first()
+    ov.deadline = y.deadline if y else None
+    ov.overdue = ov.deadline is not None and today > ov.deadline
+    ov.departments = department_rows(user, year)
+    ov.outstanding = [d for d in ov.departments if d["state"] in OUTSTANDING]
+    return ov
+
+
+def department_rows(user, year: int) -> list[dict]:
+    """One row per department (every department, with or without a table this year)."""
+    agg = (visible_stats(user).filter(year=year).values("department")
+           .annotate(projects=Count("pk"), budget=Sum("budget_e4"), actual=Sum("actual_e4"),
+                     score=Sum("score_x100"), scored=Count("score_x100"),
+                     excellent=Count("pk", filter=Q(grade="优")), poor=Count("pk", filter=Q(grade="差")),
+                     errors=Sum("errors"), warnings=Sum("warnings")))
+    by_dept = {a["department"]: a for a in agg}
+    visible = set(roles.visible_tables(user).filter(year__year=year).values_list("pk", flat=True))
+    tables = {t.department_id: t for t in DisclosureTable.objects.filter(year__year=year).only(
+        "pk", "department_id", "status")}
+    rows = []
+    for dept in Department.objects.all():
+        a = by_dept.get(dept.pk, {})
+        t = tables.get(dept.pk)
+        if t is None:
+            state = "missing"
+        elif t.pk not in visible:
+            state = "draft"  # never submitted: the bureau only learns that it is not in yet
+        else:
+            state = t.status
+        rows.append({
+            "department": dept.name, "department_id": dept.pk, "state": state, "status": STATE_LABELS[state],
+            "table_id": t.pk if t is not None and t.pk in visible else None,
+            "projects": a.get("projects", 0), "budget": wan(a.get("budget")), "actual": wan(a.get("actual")),
+            "rate": rate_of(a.get("actual"), a.get("budget")),
+            "score": mean_score(a.get("score"), a.get("scored")),
+            "excellent": a.get("excellent", 0), "poor": a.get("poor", 0),
+            "errors": a.get("errors") or 0, "warnings": a.get("warnings") or 0,
+        })
+    return rows
+
+
+def sort_rows(rows: list[dict], key: str, descending: bool) -> list[dict]:
+    """Sort the comparison table by any column; empty values always last."""
+    if key not in COLUMNS:
+        key = "department"
+    if key == "status":
+        value = lambda r: STATE_ORDER[r["state"]]  # noqa: E731
+    else:
+        value = lambda r: r[key]  # noqa: E731
+    present = [r for r in rows if value(r) is not None]
+    absent = [r for r in rows if value(r) is None]
+    present.sort(key=lambda r: (value(r), r["department"]), reverse=descending)
+    return present + absent
+
+
+def project_rows(user, filters: dict):
+    """The drill-down: the projects behind a figure, as a queryset of ProjectStat."""
+    qs = visible_stats(user).select_related("project", "department", "table")
+    if filters.get("year"):
+        qs = qs.filter(year=filters["year"])
+    if filters.get("department"):
+        qs = qs.filter(department_id=filters["department"])
+    if filters.get("band"):
+        qs = qs.filter(rate_band=filters["band"])
+    if filters.get("grade"):
+        qs = qs.filter(grade=filters["grade"])
+    if filters.get("finding"):
+        qs = qs.filter(project__in=FindingStat.objects.filter(code=filters["finding"]).values("project"))
+    if filters.get("q"):
+        qs = qs.filter(Q(project__name__icontains=filters["q"]) | Q(department__name__icontains=filters["q"]))
+    return qs
+
+
+PROJECT_SORTS = {
+    "department": ("department__name", "project__seq"), "seq": ("project__seq",), "name": ("project__name",),
+    "budget": ("budget_e4",), "actual": ("actual_e4",), "rate": ("execution_rate",), "score": ("score_x100",),
+    "grade": ("grade",), "errors": ("errors",), "warnings": ("warnings",),
+}
+
+
+def order_projects(qs, key: str, descending: bool):
+    fields = PROJECT_SORTS.get(key) or PROJECT_SORTS["department"]
+    first = F(fields[0]).desc(nulls_last=True) if descending else F(fields[0]).asc(nulls_last=True)
+    return qs.order_by(first, *fields[1:], "department__name", "project__seq", "pk")

@@ -1,0 +1,58 @@
+"""Per-project figures the dashboard aggregates in SQL.
+
+A province has some 200 000 projects a year; scoring them on every page view is out of the
+question. Each project's figures are computed once, when the project (or its table) is saved,
+by :mod:`.stats` from the core's checks and scoring, and kept here beside web I's models —
+in this app's own tables, so theirs stay untouched.
+
+Amounts are integers in 0.0001 元 (``*_e4``): the stored amounts have 4 decimals in 元 or
+万元, so every value converts exactly, and SQL sums of integers are exact on SQLite (whose
+decimal sums are floating point) as well as PostgreSQL. Scores likewise in hundredths.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.web.entry.models import Department, DisclosureTable, Project
+
+
+class ProjectStat(models.Model):
+    project = models.OneToOneField(Project, primary_key=True, on_delete=models.CASCADE, related_name="dashboard_stat",
+                                   verbose_name=_("项目"))
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
+    money_unit = models.CharField(_("金额单位"), max_length=10)
+    budget_e4 = models.BigIntegerField(_("预算金额（0.0001 元）"), null=True)
+    actual_e4 = models.BigIntegerField(_("实际支出（0.0001 元）"), null=True)
+    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=12, decimal_places=2, null=True)
+    rate_band = models.CharField(_("执行率区间"), max_length=10)
+    score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
+    grade = models.CharField(_("等级"), max_length=2, blank=True)
+    errors = models.PositiveIntegerField(_("错误数"), default=0)
+    warnings = models.PositiveIntegerField(_("警告数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "department"], name="dash_stat_year_dept"),
+                   models.Index(fields=["year", "rate_band"], name="dash_stat_year_band"),
+                   models.Index(fields=["year", "grade"], name="dash_stat_year_grade")]
+        verbose_name = _("项目统计")
+        verbose_name_plural = _("项目统计")
+
+
+class FindingStat(models.Model):
+    """One finding of the core's project checks, for counting the most frequent ones."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("项目"))
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    code = models.CharField(_("检查代码"), max_length=12)
+    severity = models.CharField(_("严重程度"), max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "code"], name="dash_finding_year_code")]
+        verbose_name = _("检查结果统计")
+        verbose_name_plural = _("检查结果统计")

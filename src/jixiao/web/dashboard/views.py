@@ -1,0 +1,155 @@
+"""The finance bureau's dashboard: one year across departments, every figure a link to the
+projects behind it. Only reviewers and administrators may open it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from jixiao.core import money
+from jixiao.web.accounts import roles
+from jixiao.web.entry.models import Department
+
+from . import aggregate, xlsx
+from .stats import BAND_KEYS, GRADES
+
+PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_bureau(user) -> None:
+    if roles.role_of(user) not in (roles.REVIEWER, roles.ADMIN):
+        raise PermissionDenied("dashboard")
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
+
+
+def _year(request) -> int | None:
+    return _int(request.GET.get("year")) or aggregate.default_year(request.user)
+
+
+def drill_url(**params) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return reverse("dashboard:projects") + "?" + urlencode(clean)
+
+
+def _sort(request, allowed, default):
+    key = request.GET.get("sort") or default
+    if key not in allowed:
+        key = default
+    return key, request.GET.get("dir") == "desc"
+
+
+def _headers(request, columns: dict, key: str, descending: bool, extra: dict) -> list[dict]:
+    """Column headers as links that sort (server side); aria-sort says the current order."""
+    heads = []
+    for col, (label, numeric) in columns.items():
+        active = col == key
+        if active:
+            direction = "asc" if descending else "desc"
+        else:
+            direction = "desc" if numeric else "asc"  # numbers: largest first on the first press
+        heads.append({"key": col, "label": label, "numeric": numeric, "active": active,
+                      "aria": ("descending" if descending else "ascending") if active else None,
+                      "url": "?" + urlencode({**extra, "sort": col, "dir": direction})})
+    return heads
+
+
+@login_required
+def index(request):
+    _require_bureau(request.user)
+    year = _year(request)
+    today = timezone.localdate()
+    ov = aggregate.overview(request.user, year, today) if year else aggregate.Overview(year=None)
+    key, descending = _sort(request, aggregate.COLUMNS, "department")
+    ov.departments = aggregate.sort_rows(ov.departments, key, descending)
+    if request.GET.get("format") == "xlsx":
+        body = xlsx.workbook(ov)
+        response = HttpResponse(body, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, f"{year}-财政局看板.xlsx")
+        return response
+    for d in ov.departments:
+        d["url"] = drill_url(year=year, department=d["department_id"])
+        d["rate_text"] = money.format_rate(d["rate"])
+    bands = [{"key": k, "label": str(label), "count": n, "url": drill_url(year=year, band=k)}
+             for k, label, n in ov.bands]
+    grades = [{"grade": g, "count": n, "url": drill_url(year=year, grade=g)} for g, n in ov.grades]
+    findings = [{"code": c, "severity": s, "title": t, "count": n, "projects": p,
+                 "url": drill_url(year=year, finding=c)} for c, s, t, n, p in ov.findings]
+    chart = {
+        "bands": {"labels": [b["label"] for b in bands], "counts": [b["count"] for b in bands],
+                  "urls": [b["url"] for b in bands], "title": _("执行率分布（项目数）")},
+        "grades": {"labels": [g["grade"] for g in grades], "counts": [g["count"] for g in grades],
+                   "urls": [g["url"] for g in grades], "title": _("等级分布（项目数）")},
+        "departments": {"labels": [d["department"] for d in ov.departments if d["projects"]],
+                        "budget": [str(money.round_half_up(d["budget"])) for d in ov.departments if d["projects"]],
+                        "actual": [str(money.round_half_up(d["actual"] or 0)) for d in ov.departments
+                                   if d["projects"]],
+                        "urls": [d["url"] for d in ov.departments if d["projects"]],
+                        "title": _("各部门预算与支出（万元）"), "budget_label": _("预算金额"),
+                        "actual_label": _("实际支出")},
+    }
+    return render(request, "dashboard/index.html", {
+        "ov": ov, "year": year, "years": aggregate.years(request.user), "bands": bands, "grades": grades,
+        "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
+        "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
+        "all_url": drill_url(year=year),
+        "xlsx_url": "?" + urlencode({"year": year, "sort": key, "dir": "desc" if descending else "asc",
+                                     "format": "xlsx"}),
+    })
+
+
+PROJECT_COLUMNS = {
+    "department": (_("部门"), False), "seq": (_("序号"), True), "name": (_("项目名称"), False),
+    "budget": (_("预算金额（万元）"), True), "actual": (_("实际支出（万元）"), True),
+    "rate": (_("执行率"), True), "score": (_("建议得分"), True), "grade": (_("等级"), False),
+    "errors": (_("错误"), True), "warnings": (_("警告"), True),
+}
+
+
+@login_required
+def projects(request):
+    """The projects behind a figure, filterable (year, department, band, grade, finding, text)."""
+    _require_bureau(request.user)
+    g = request.GET
+    filters = {
+        "year": _int(g.get("year")),
+        "department": _int(g.get("department")),
+        "band": g.get("band") if g.get("band") in BAND_KEYS else None,
+        "grade": g.get("grade") if g.get("grade") in GRADES else None,
+        "finding": (g.get("finding") or "").strip()[:12] or None,
+        "q": (g.get("q") or "").strip()[:100] or None,
+    }
+    key, descending = _sort(request, PROJECT_COLUMNS, "department")
+    qs = aggregate.order_projects(aggregate.project_rows(request.user, filters), key, descending)
+    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    rows = []
+    for s in page.object_list:
+        rows.append({"stat": s, "budget": aggregate.wan(s.budget_e4), "actual": aggregate.wan(s.actual_e4),
+                     "rate": money.format_rate(s.execution_rate),
+                     "score": money.round_half_up(Decimal(s.score_x100) / 100)
+                     if s.score_x100 is not None else None})
+    kept = {k: v for k, v in filters.items() if v}
+    return render(request, "dashboard/projects.html", {
+        "page": page, "rows": rows, "filters": filters, "kept": urlencode({**kept, "sort": key,
+                                                                        "dir": "desc" if descending else "asc"}),
+        "headers": _headers(request, PROJECT_COLUMNS, key, descending, kept),
+        "departments": Department.objects.all(), "years": aggregate.years(request.user),
+        "bands": [(k, aggregate.BAND_LABELS[k]) for k in BAND_KEYS], "grades": GRADES,
+        "band_label": aggregate.BAND_LABELS.get(filters["band"]) if filters["band"] else None,
+        "department_name": Department.objects.filter(pk=filters["department"]).values_list("name", flat=True).first()
+        if filters["department"] else None,
+        "back": reverse("dashboard:index") + ("?" + urlencode({"year": filters["year"]}) if filters["year"] else ""),
+    })

@@ -1,0 +1,45 @@
+"""Build the portal's index rows from a publication's frozen snapshot (and only from it)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from jixiao.core.scoring import score_project
+from jixiao.web.dashboard.stats import to_e4
+from jixiao.web.entry import convert
+from jixiao.web.entry.models import Publication
+
+from .models import PublishedProject, PublishedTable
+
+
+@transaction.atomic
+def index_publication(pub: Publication) -> PublishedTable:
+    core = convert.table_from_document(pub.snapshot, source=f"publication {pub.pk}")
+    totals = core.totals()
+    unit = core.money_unit
+    PublishedTable.objects.filter(publication=pub).delete()
+    entry = PublishedTable.objects.create(
+        publication=pub, table_id_ref=pub.table_id, year=core.year, department=core.department,
+        department_short=core.department_short or "", title=core.display_title, money_unit=unit.value,
+        number=pub.number, published_at=pub.published_at, project_count=len(core.projects),
+        budget_e4=to_e4(totals.budget, unit), actual_e4=to_e4(totals.actual_total, unit),
+        current=not Publication.objects.filter(table_id=pub.table_id, number__gt=pub.number).exists())
+    if entry.current:
+        PublishedTable.objects.filter(table_id_ref=pub.table_id, number__lt=pub.number).update(current=False)
+    rows = []
+    for i, p in enumerate(core.projects):
+        score = score_project(p)
+        rows.append(PublishedProject(
+            entry=entry, position=i, seq=p.seq, name=p.name[:400], unit_name=(p.unit_name or "")[:300],
+            budget_e4=to_e4(p.budget, unit), actual_e4=to_e4(p.actual_total, unit),
+            execution_rate=p.execution_rate, score=score.total, grade=score.grade))
+    PublishedProject.objects.bulk_create(rows)
+    return entry
+
+
+def index_missing() -> int:
+    n = 0
+    for pub in Publication.objects.filter(portal_entry__isnull=True).order_by("table", "number"):
+        index_publication(pub)
+        n += 1
+    return n

@@ -1,0 +1,56 @@
+"""The portal's search index: one row per publication and per published project.
+
+Written once from a publication's frozen snapshot when it is created (publications never
+change), so the portal can never show a draft or an unpublished change: it reads nothing
+else. ``current`` marks the newest publication of each table; older ones stay reachable.
+Amounts are integers in 0.0001 元, exact on every database (see the dashboard's models).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.web.entry.models import Publication
+
+
+class PublishedTable(models.Model):
+    publication = models.OneToOneField(Publication, primary_key=True, on_delete=models.CASCADE,
+                                       related_name="portal_entry", verbose_name=_("公开发布"))
+    table_id_ref = models.PositiveBigIntegerField(_("自评公开表编号"), db_index=True)
+    year = models.PositiveIntegerField(_("年度"), db_index=True)
+    department = models.CharField(_("部门名称"), max_length=300, db_index=True)
+    department_short = models.CharField(_("部门简称"), max_length=100, blank=True)
+    title = models.CharField(_("标题"), max_length=400, blank=True)
+    money_unit = models.CharField(_("金额单位"), max_length=10)
+    number = models.PositiveIntegerField(_("发布序号"))
+    published_at = models.DateTimeField(_("公开时间"))
+    current = models.BooleanField(_("最新公开版本"), default=True, db_index=True)
+    project_count = models.PositiveIntegerField(_("项目数"), default=0)
+    budget_e4 = models.BigIntegerField(_("预算金额（0.0001 元）"), null=True)
+    actual_e4 = models.BigIntegerField(_("实际支出（0.0001 元）"), null=True)
+
+    class Meta:
+        ordering = ["-year", "department", "-number"]
+        verbose_name = _("公开表索引")
+        verbose_name_plural = _("公开表索引")
+
+
+class PublishedProject(models.Model):
+    entry = models.ForeignKey(PublishedTable, on_delete=models.CASCADE, related_name="projects",
+                              verbose_name=_("公开表索引"))
+    position = models.PositiveIntegerField(_("在表中的位置"))
+    seq = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("项目名称"), max_length=400, db_index=True)
+    unit_name = models.CharField(_("单位名称"), max_length=300, blank=True)
+    budget_e4 = models.BigIntegerField(_("预算金额（0.0001 元）"), null=True)
+    actual_e4 = models.BigIntegerField(_("实际支出（0.0001 元）"), null=True)
+    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=12, decimal_places=2, null=True)
+    score = models.DecimalField(_("建议得分"), max_digits=6, decimal_places=2, null=True)
+    grade = models.CharField(_("等级"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["entry", "position"]
+        constraints = [models.UniqueConstraint(fields=["entry", "position"], name="portal_one_project_per_position")]
+        verbose_name = _("公开项目索引")
+        verbose_name_plural = _("公开项目索引")
