@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "jixiao.web.entry",
     "jixiao.web.review",
     "jixiao.web.api",
+    "jixiao.web.dashboard",
+    "jixiao.web.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,6 +6,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
+    path("dashboard/", include("jixiao.web.dashboard.urls")),
+    path("portal/", include("jixiao.web.portal.urls")),
     path("", include("jixiao.web.review.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("jixiao.web.api.urls")),
