@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("projects/", views.projects, name="projects"),
     path("projects/<int:pk>/", views.project, name="project"),
     path("indicators/", views.indicators, name="indicators"),
+    # Anything else under /api/ is a JSON 404 too, not the site's HTML page.
+    re_path(r"^.*$", views.not_found, name="not_found"),
 ]

@@ -80,9 +80,17 @@ def api_view(func):
 
 # --- query parameters -----------------------------------------------------------------
 
+def _one(request, name: str) -> str | None:
+    """The parameter's value; given twice (``?year=2019&year=2020``) is an error, not a guess."""
+    values = request.GET.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(name, _("参数 %(name)s 只能给一次") % {"name": name})
+    return values[0] if values else None
+
+
 def _int_param(request, name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = request.GET.get(name)
-    if raw is None or raw == "":
+    raw = _one(request, name)
+    if raw is None:
         return default
     if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
         raise BadParameter(name, _("参数 %(name)s 必须是整数") % {"name": name})
@@ -252,6 +260,11 @@ def root(request):
 
 
 @api_view
+def not_found(request):
+    raise Http404(_("没有这个接口"))
+
+
+@api_view
 def openapi_document(request):
     return _json(openapi.document())
 
@@ -333,7 +346,7 @@ def project(request, pk):
 @api_view
 def indicators(request):
     """One indicator column (``kind``) of every current published project that fills it."""
-    kind = request.GET.get("kind", "")
+    kind = _one(request, "kind") or ""
     if kind not in KIND_BY_KEY:
         raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
     queryset = (_current_projects().filter(**_filters(request)).filter(document__indicators__has_key=kind)
