@@ -1,0 +1,295 @@
+"""The finance bureau's dashboard: figures stored on save, aggregated per year across
+departments, each drilling down to its projects; sortable comparison; XLSX; who may see it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from jixiao.core.checks import check_project
+from jixiao.core.money import MoneyUnit
+from jixiao.core.scoring import score_project
+from jixiao.web.dashboard import aggregate, stats
+from jixiao.web.dashboard.models import FindingStat, ProjectStat
+from jixiao.web.entry import convert
+from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
+
+from .conftest import bring_to, make_project
+
+DASH = "/dashboard/"
+
+
+@pytest.fixture
+def demo(db, tmp_path):
+    from django.contrib.auth.models import User
+
+    from jixiao.web import demo_data
+
+    demo_data.load(tmp_path)
+    return {u.username: u for u in User.objects.all()}
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+# --- figures stored on save ------------------------------------------------------------
+
+@pytest.mark.parametrize("rate, band", [
+    (None, "none"), (Decimal("0"), "lt60"), (Decimal("59.99"), "lt60"), (Decimal("60"), "60-80"),
+    (Decimal("79.99"), "60-80"), (Decimal("80"), "80-90"), (Decimal("90"), "90-95"), (Decimal("94.99"), "90-95"),
+    (Decimal("95"), "95-100"), (Decimal("100"), "95-100"), (Decimal("100.01"), "gt100"),
+])
+def test_rate_bands(rate, band):
+    assert stats.rate_band(rate) == band
+
+
+def test_amounts_convert_exactly_to_ten_thousandths_of_yuan():
+    assert stats.to_e4(Decimal("3.8000"), MoneyUnit.WAN_YUAN) == 38000 * 10000
+    assert stats.to_e4(Decimal("0.0001"), MoneyUnit.YUAN) == 1
+    assert stats.from_e4_wan(stats.to_e4(Decimal("267.1"), MoneyUnit.WAN_YUAN)) == Decimal("267.1")
+
+
+def test_saving_a_project_stores_its_figures_from_the_core(world):
+    row = world.projects["own"]
+    stat = ProjectStat.objects.get(project=row)
+    core_table = convert.table_to_core(row.table, [])
+    core = convert.project_to_core(row)
+    core_table.projects = [core]
+    score = score_project(core)
+    assert stat.grade == score.grade and Decimal(stat.score_x100) / 100 == score.total
+    assert stat.execution_rate == Decimal("90.00") and stat.rate_band == "90-95"
+    assert stat.budget_e4 == 100 * 10000 * 10000  # 100 万元
+    assert stat.year == 2019 and stat.department == world.dept_a
+    found = sorted(FindingStat.objects.filter(project=row).values_list("code", flat=True))
+    assert found == sorted(f.code for f in check_project(core, table=core_table))
+
+    # Editing changes the figures at once; deleting removes them.
+    row.actual_total = Decimal("50.00")
+    row.actual_general_budget = Decimal("50.00")
+    row.save()
+    stat.refresh_from_db()
+    assert stat.execution_rate == Decimal("50.00") and stat.rate_band == "lt60"
+    row.delete()
+    assert not ProjectStat.objects.filter(pk=stat.pk).exists()
+    assert not FindingStat.objects.filter(project_id=stat.pk).exists()
+
+
+def test_changing_the_money_unit_recomputes_the_amounts(world):
+    table = world.tables["own"]
+    table.money_unit = MoneyUnit.YUAN.value
+    table.save()
+    stat = ProjectStat.objects.get(project=world.projects["own"])
+    assert stat.money_unit == "元" and stat.budget_e4 == 100 * 10000  # 100 元
+
+
+def test_projects_saved_before_the_app_get_figures_after_migrate(world):
+    ProjectStat.objects.all().delete()
+    FindingStat.objects.all().delete()
+    from django.apps import apps
+
+    from jixiao.web.dashboard import signals
+
+    signals.backfill(sender=None, app_config=apps.get_app_config("dashboard"))
+    assert ProjectStat.objects.count() == Project.objects.count() == 2
+
+
+# --- who may see it ----------------------------------------------------------------------
+
+def test_only_reviewers_and_administrators_see_the_dashboard(make_world):
+    world = make_world("submitted")
+    anonymous = Client().get(DASH)
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous["Location"]
+    for role in ("editor", "approver", "editor_b", "approver_b"):
+        c = client_for(world.users[role])
+        assert c.get(DASH).status_code == 403, role
+        assert c.get(reverse("dashboard:projects")).status_code == 403, role
+        assert c.get(DASH + "?format=xlsx").status_code == 403, role
+        assert 'id="nav-dashboard"' not in c.get("/").content.decode()
+    assert client_for(world.nobody).get(DASH).status_code == 403
+    for role in ("reviewer", "admin"):
+        c = client_for(world.users[role])
+        assert c.get(DASH).status_code == 200, role
+        assert 'id="nav-dashboard"' in c.get("/").content.decode()
+
+
+def test_reviewer_sees_submitted_tables_only_and_a_draft_as_not_yet_submitted(make_world):
+    world = make_world("draft")
+    bring_to(world.tables["own"], "submitted", world.users["approver"], world.users["reviewer"])
+    reviewer = world.users["reviewer"]
+    rows = {r["department"]: r for r in aggregate.department_rows(reviewer, 2019)}
+    assert rows["甲部门"]["projects"] == 1 and rows["甲部门"]["state"] == "submitted"
+    assert rows["乙部门"]["projects"] == 0 and rows["乙部门"]["state"] == "draft"
+    assert rows["乙部门"]["table_id"] is None  # no link to a table the bureau may not open
+    # The drill-down list does not reveal the draft's projects either.
+    body = client_for(reviewer).get(reverse("dashboard:projects") + "?year=2019").content.decode()
+    assert body.count('class="drill-project"') == 1
+    admin_rows = {r["department"]: r for r in aggregate.department_rows(world.users["admin"], 2019)}
+    assert admin_rows["乙部门"]["projects"] == 1
+
+
+# --- the figures -------------------------------------------------------------------------
+
+def test_dashboard_shows_both_demo_departments_with_their_totals(demo):
+    from jixiao.web import demo_data
+
+    c = client_for(demo["czj_reviewer"])
+    body = c.get(DASH).content.decode()
+    seed, second = demo_data.seed_table(), demo_data.second_table()
+    table_html = body[body.index('id="department-table"'):]
+    assert seed.department in table_html and second.department in table_html
+    ov = aggregate.overview(demo["czj_reviewer"], 2019, date(2020, 1, 1))
+    assert ov.projects == len(seed.projects) + len(second.projects)
+    assert ov.budget == seed.totals().budget + second.totals().budget  # both in 万元
+    assert sum(n for _k, _l, n in ov.bands) == ov.projects
+    assert sum(n for _g, n in ov.grades) == ov.projects
+    by_name = {d["department"]: d for d in ov.departments}
+    assert by_name[seed.department]["budget"] == seed.totals().budget
+    assert by_name[seed.department]["state"] == "published"
+    assert by_name[second.department]["state"] == "submitted"
+    # The charts read their data from a JSON block (no inline script under the CSP).
+    assert 'id="dashboard-data" type="application/json"' in body
+    assert "/static/dashboard/vendor/echarts/echarts.min.js" in body and "cdn" not in body.lower()
+
+
+def _links(body: str, pattern: str) -> list[str]:
+    return [m.replace("&amp;", "&") for m in re.findall(pattern, body)]
+
+
+def test_every_figure_drills_down_to_exactly_its_projects(demo):
+    c = client_for(demo["czj_reviewer"])
+    body = c.get(DASH).content.decode()
+    checked = 0
+    for href, count in re.findall(r'<a href="(/dashboard/projects/\?[^"]+)" id="(?:band|grade|finding)-[^"]+">(\d+)</a>',
+                                  body):
+        listed = c.get(href.replace("&amp;", "&")).content.decode()
+        m = re.search(r'id="drill-summary">共 (\d+) 个项目', listed)
+        assert m and int(m.group(1)) == int(count), href
+        assert listed.count('class="drill-project"') == min(int(count), 50)
+        checked += 1
+    assert checked >= 7 + 4  # every band and grade (and the findings)
+    # A department's row drills down to that department's projects only.
+    from jixiao.web import demo_data
+
+    seed = demo_data.seed_table()
+    dept = Department.objects.get(name=seed.department)
+    listed = c.get(reverse("dashboard:projects") + f"?year=2019&department={dept.pk}").content.decode()
+    assert listed.count('class="drill-project"') == len(seed.projects)
+    for p in seed.projects:
+        assert p.name in listed
+
+
+def test_most_frequent_findings_are_counted_and_drill_down(demo):
+    reviewer = demo["czj_reviewer"]
+    ov = aggregate.overview(reviewer, 2019, date(2020, 1, 1))
+    assert ov.findings, "the generated department has deliberate inconsistencies"
+    counts = [n for _c, _s, _t, n, _p in ov.findings]
+    assert counts == sorted(counts, reverse=True)
+    code, _sev, title, n, projects = ov.findings[0]
+    assert title and FindingStat.objects.filter(year=2019, code=code).count() == n
+    listed = client_for(reviewer).get(reverse("dashboard:projects") + f"?year=2019&finding={code}").content.decode()
+    assert listed.count('class="drill-project"') == projects
+
+
+def test_department_table_sorts_by_every_column_on_the_server(demo):
+    c = client_for(demo["admin"])
+    for key in aggregate.COLUMNS:
+        for direction in ("asc", "desc"):
+            r = c.get(DASH + f"?year=2019&sort={key}&dir={direction}")
+            assert r.status_code == 200
+            body = r.content.decode()
+            expected = "descending" if direction == "desc" else "ascending"
+            assert re.search(rf'aria-sort="{expected}"><a class="sort active" href="[^"]*" id="sort-{key}"', body), key
+    rows = aggregate.sort_rows(aggregate.department_rows(demo["admin"], 2019), "budget", True)
+    budgets = [r["budget"] for r in rows if r["budget"] is not None]
+    assert budgets == sorted(budgets, reverse=True) and len(budgets) == 2
+    body = c.get(DASH + "?year=2019&sort=budget&dir=desc").content.decode()
+    table = body[body.index('id="department-table"'):]
+    names = [r["department"] for r in rows]
+    positions = [table.index(n) for n in names]
+    assert positions == sorted(positions)
+    # An unknown sort key falls back to the department name rather than failing.
+    assert c.get(DASH + "?sort=__class__&dir=sideways").status_code == 200
+    # Each header is a link (reachable by keyboard) that reverses the current order.
+    href = re.search(r'<a class="sort active" href="([^"]+)" id="sort-budget"', body).group(1)
+    assert parse_qs(urlparse(href.replace("&amp;", "&")).query)["dir"] == ["asc"]
+
+
+def test_drill_down_list_filters_sorts_and_searches(demo):
+    c = client_for(demo["admin"])
+    url = reverse("dashboard:projects")
+    body = c.get(url + "?q=管理事务").content.decode()
+    assert body.count('class="drill-project"') == 2  # one in each department
+    body = c.get(url + "?year=2019&sort=budget&dir=desc").content.decode()
+    names = re.findall(r'class="drill-project">([^<]+)<', body)
+    stats_by_name = {s.project.name: s.budget_e4 for s in ProjectStat.objects.select_related("project")}
+    assert [stats_by_name[n] for n in names] == sorted(stats_by_name[n] for n in names)[::-1]
+    for bad in ("?year=abc", "?band=nope", "?grade=X", "?page=999", "?department=99999999999", "?sort=x"):
+        assert c.get(url + bad).status_code == 200, bad
+
+
+def test_missing_and_overdue_departments(demo):
+    reviewer = demo["czj_reviewer"]
+    Department.objects.create(name="未报送的测试局", short_name="测试局")
+    year = Year.objects.get(year=2019)
+    year.deadline = date.today() - timedelta(days=1)
+    year.save()
+    body = client_for(reviewer).get(DASH + "?year=2019").content.decode()
+    outstanding = body[body.index('id="outstanding"'):]
+    assert "未报送的测试局" in outstanding and "已过截止日期" in outstanding
+    year.deadline = date.today() + timedelta(days=30)
+    year.save()
+    ov = aggregate.overview(reviewer, 2019, date.today())
+    assert not ov.overdue and [d["department"] for d in ov.outstanding] == ["未报送的测试局"]
+
+
+def test_dashboard_tables_export_as_xlsx(demo):
+    from jixiao.web import demo_data
+
+    r = client_for(demo["czj_reviewer"]).get(DASH + "?year=2019&sort=budget&dir=desc&format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in r["Content-Disposition"]
+    wb = load_workbook(BytesIO(r.content))
+    assert wb.sheetnames == ["概况", "部门对比", "执行率分布", "等级分布", "常见问题", "未报送或逾期"]
+    ws = wb["部门对比"]
+    header = [c.value for c in ws[1]]
+    assert header[0] == "部门" and "预算金额（万元）" in header
+    rows = {row[0]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    seed = demo_data.seed_table()
+    assert Decimal(str(rows[seed.department][header.index("预算金额（万元）")])) == seed.totals().budget
+    assert sum(row[1] for row in wb["执行率分布"].iter_rows(min_row=2, values_only=True)) == \
+        len(seed.projects) + len(demo_data.second_table().projects)
+
+
+def test_page_markup_is_accessible_and_printable(demo):
+    body = client_for(demo["admin"]).get(DASH).content.decode()
+    assert "<th scope=\"col\"" in body and "<th scope=\"row\"" in body
+    assert 'role="search"' in body and '<label for="dash-year">' in body
+    assert "<script>" not in body and " style=" not in body  # the CSP forbids inline code
+    from pathlib import Path
+
+    import jixiao.web.dashboard as app
+
+    css = (Path(app.__file__).parent / "static/dashboard/dashboard.css").read_text(encoding="utf-8")
+    assert re.search(r"@media print\s*{\s*@page\s*{\s*size:\s*A3 landscape", css)
+
+
+def test_a_stored_table_with_a_new_project_appears_in_the_figures(demo):
+    reviewer = demo["czj_reviewer"]
+    before = aggregate.overview(reviewer, 2019, date(2020, 1, 1)).projects
+    table = DisclosureTable.objects.filter(status="submitted").first()
+    make_project(table, seq=99, name="新增的测试项目", budget=Decimal("10.00"), actual_total=Decimal("12.00"),
+                 actual_general_budget=Decimal("12.00"))
+    ov = aggregate.overview(reviewer, 2019, date(2020, 1, 1))
+    assert ov.projects == before + 1
+    assert dict((k, n) for k, _l, n in ov.bands)["gt100"] >= 1
