@@ -22,3 +22,15 @@ def seed_table():
     from jixiao.formats import table_json
 
     return table_json.load(GOLDEN)
+
+
+# Property tests: in CI (CI=true) Hypothesis runs derandomized, so a CI run is reproducible and
+# a failure there is the same failure on a developer's machine. Locally examples stay random,
+# which is where new counterexamples get found.
+import os
+
+from hypothesis import settings as _hyp_settings
+
+_hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hyp_settings.load_profile("ci")
