@@ -87,6 +87,22 @@ def test_round_trip_generated_through_jixiao_pdf(tmp_path):
     assert bad == []
 
 
+def test_row_split_across_pages_is_joined(tmp_path):
+    """A cell too long for one page: the export splits the row; the import joins it again."""
+    from dataclasses import replace
+
+    from jixiao.generate import generate_table
+
+    table = generate_table(projects=3, seed=2)
+    long = "".join(f"第{i}项工作按计划推进，完成情况良好；" for i in range(1, 260))
+    table.projects[1] = replace(table.projects[1], annual_goal=long, overall_completion=long[:1500])
+    path = _export_pdf(table, tmp_path / "split.pdf")
+    pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert int(pages.split("Pages:")[1].split()[0]) >= 2
+    share, bad = compare(import_file(path).table, table)
+    assert bad == []
+
+
 # --- refused ------------------------------------------------------------------------------------------
 
 def _html_pdf(html: str, path: Path) -> Path:
