@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -134,3 +135,11 @@ def test_time_budget_is_enforced():
         deadline.check("x")
     with pytest.raises(InputError, match="time budget"):
         import_file(FIXTURES / "pdf" / "seed-wan.pdf", ImportLimits(time_budget_seconds=1e-9))
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(ImportLimits)])
+def test_every_limit_is_documented_with_its_default(name):
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text("utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith(f"| `{name}` |")]
+    assert rows, f"docs/import.md has no row for `{name}`"
+    assert f"`{getattr(ImportLimits(), name)}`" in rows[0]
