@@ -29,10 +29,7 @@ class Fragment:
     col: int  # index of the piece within its line (0 = first)
     ncols: int  # how many pieces its line has
     page_break: bool = False  # a form feed came before it
-
-    @property
-    def width(self) -> float:
-        return display_width(self.text)
+    width: float = 0.0  # display_width(text), computed once (the placer asks for it often)
 
 
 def display_width(text: str) -> float:
@@ -40,6 +37,8 @@ def display_width(text: str) -> float:
 
     Ambiguous ones (“ ” ， …) are set full width by CJK fonts, as in the published tables.
     """
+    if text.isascii():
+        return len(text) * 0.5
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
@@ -69,7 +68,7 @@ def fragments(text: str) -> list[Fragment]:
             row += 1
         for col, piece in enumerate(pieces):
             out.append(Fragment(piece, sep if col == 0 else SPACE, line_no, block, row, col, len(pieces),
-                                page_break and col == 0))
+                                page_break and col == 0, display_width(piece)))
         page_break = False
         sep = LINE
     return out
