@@ -265,3 +265,18 @@ def test_damaged_seed_never_crashes(seed):
     except InputError:
         return
     assert all(0.0 <= c <= 1.0 for c in result.confidence.values())
+
+
+def test_text_after_the_table_is_reported_not_placed():
+    note = "注：本表金额单位为万元，数据来源于2019年度部门决算报表，由各单位自行填报并经主管部门审核。"
+    result = read_text(SEED_TEXT.read_text(encoding="utf-8") + "\n" + note + "\n\n")
+    last = result.table.projects[-1]
+    assert (last.problems, last.rectification) == ("无", "无")
+    assert any("not placed in any cell" in line and note in line for line in result.report)
+
+
+def test_unknown_header_lines_are_reported():
+    text = SEED_TEXT.read_text(encoding="utf-8").replace("附件2-3：", "附件2-3：\n\n公开日期：2020年9月30日", 1)
+    result = read_text(text)
+    assert result.report == ["表头中未识别的文字 / header text not placed: 公开日期：2020年9月30日"]
+    assert result.table.attachment == "附件2-3" and result.table.year == 2019

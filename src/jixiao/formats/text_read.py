@@ -84,6 +84,7 @@ class _Row:
     body: list[Fragment]
     name_candidates: list[tuple[float, str, str]] = field(default_factory=list)
     names_confidence: float = 0.95
+    unplaced: str = ""  # text after the 整改 cell that fits no column
     cells: list[str] = field(default_factory=list)
     confidence: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -373,6 +374,13 @@ def _header(frags: list[Fragment], report: list[str]) -> dict:
     m = re.search(r"单位\s*[：:]\s*(万元|元)", text)
     if m:
         out["money_unit"] = MoneyUnit.parse(m.group(1))
+    for line in lines:
+        if any(piece in _HEADER_WORDS for piece in line.split()):
+            break  # the column header starts: everything in it is expected
+        known = (out["attachment"] and line.replace(" ", "").startswith(out["attachment"])) or \
+            line.replace(" ", "") == out["title"] or "盖章" in line or re.search(r"单位\s*[：:]\s*(万元|元)", line)
+        if not known:
+            report.append(f"表头中未识别的文字 / header text not placed: {line}")
     if out["year"] is None:
         report.append("表头中找不到年度 / no year found in the header")
     if not out["department"]:
@@ -574,6 +582,7 @@ COST_EMPTY = 2.5  # an empty cell
 COST_RATE_MISPLACED = 2.5  # a bare percentage outside a 完成情况 column
 COST_WIDTH = 1.5  # per line, times the relative misfit to the column's wrap width
 COST_WHOLE_JOINED = 2.0  # a bare percentage or 无 joined with other text
+COST_UNPLACED = 2.5  # per piece of text left unplaced after the 整改 cell
 MAX_CELL_FRAGMENTS = 60
 
 
@@ -647,12 +656,21 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
                 if cost < cur[b]:
                     cur[b] = cost
                     bk[b] = a
-    if best[N_CELLS][n] == INF:  # cannot happen (empty cells are always possible); be safe
+    # Text after the 整改 cell may stay unplaced (a footnote under the table, a stamp), at a
+    # cost per piece; it is reported verbatim.
+    tail = [0.0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        tail[i] = tail[i + 1] + (COST_UNPLACED if body[i].sep != LINE else 0.0)
+    end = min(range(n + 1), key=lambda b: best[N_CELLS][b] + tail[b] + (starts[b] if b < n else 0.0))
+    if best[N_CELLS][end] == INF:  # cannot happen (empty cells are always possible); be safe
         row.cells = [""] * N_CELLS
         row.confidence = [0.0] * N_CELLS
+        row.unplaced = _join(body)
         return
+    if end < n:
+        row.unplaced = _join(body[end:])
     bounds = []
-    b = n
+    b = end
     for k in range(N_CELLS, 0, -1):
         a = back[k][b]
         bounds.append((a, b))
@@ -756,6 +774,8 @@ def _result(header: dict, rows: list[_Row], widths: list[float | None], report: 
             report.append(f"{label}：缺少“是否政府投资项目” / no 是/否 for government investment")
         for note in r.notes:
             report.append(f"{label}：{note}")
+        if r.unplaced:
+            report.append(f"{label}：未能放入任何单元格的文字 / text not placed in any cell: {r.unplaced}")
         low = [f for f, c in zip(CELL_FIELDS, r.confidence) if c < 0.5]
         if low:
             report.append(f"{label}：置信度低的单元格 / low-confidence cells: {', '.join(low)}")
