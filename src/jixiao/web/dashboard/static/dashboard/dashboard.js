@@ -5,6 +5,8 @@
   var node = document.getElementById("dashboard-data");
   if (!node || typeof echarts === "undefined") { return; }
   var data = JSON.parse(node.textContent);
+  // Tooltips are drawn on the canvas ("richText"): ECharts' HTML tooltips carry inline
+  // style attributes, which the site's Content-Security-Policy (style-src 'self') refuses.
   var font = '"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif';
   var colors = ["#1f3a5f", "#1f5fa8", "#5b8fd0", "#9cc0e8", "#d49b00", "#b3261e", "#9aa6b5"];
 
@@ -23,7 +25,7 @@
   if (bands) {
     bands.setOption({
       textStyle: { fontFamily: font }, color: colors, animation: false,
-      grid: { left: 40, right: 12, top: 16, bottom: 40 }, tooltip: { trigger: "item" },
+      grid: { left: 40, right: 12, top: 16, bottom: 40 }, tooltip: { trigger: "item", renderMode: "richText" },
       xAxis: { type: "category", data: data.bands.labels, axisLabel: { interval: 0, fontSize: 11 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", name: data.bands.title, data: data.bands.counts, cursor: "pointer",
@@ -36,7 +38,7 @@
   var grades = make("chart-grades");
   if (grades) {
     grades.setOption({
-      textStyle: { fontFamily: font }, animation: false, tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      textStyle: { fontFamily: font }, animation: false, tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}: {c} ({d}%)" },
       color: ["#1e7b3a", "#1f5fa8", "#d49b00", "#b3261e"],
       series: [{ type: "pie", radius: ["35%", "70%"], cursor: "pointer", name: data.grades.title,
                  label: { formatter: "{b} {c}" },
@@ -50,7 +52,7 @@
     depts.setOption({
       textStyle: { fontFamily: font }, animation: false, color: ["#9cc0e8", "#1f3a5f"],
       legend: { data: [data.departments.budget_label, data.departments.actual_label] },
-      tooltip: { trigger: "axis" }, grid: { left: 70, right: 12, top: 30, bottom: 60 },
+      tooltip: { trigger: "axis", renderMode: "richText" }, grid: { left: 70, right: 12, top: 30, bottom: 60 },
       xAxis: { type: "category", data: data.departments.labels,
                axisLabel: { interval: 0, fontSize: 11, width: 120, overflow: "truncate" } },
       yAxis: { type: "value" },
