@@ -301,3 +301,17 @@ def test_index_is_idempotent_and_backfills_like_the_signal(client):
     PublishedTable.objects.filter(pk=pub.pk).delete()
     index_publication(Publication.objects.get(pk=pub.pk))
     assert list(PublishedProject.objects.filter(table_id=pub.pk).values("seq", "name", "document")) == before
+
+
+def test_docs_describe_every_endpoint_and_limit():
+    from pathlib import Path
+
+    from jixiao.web.api import views
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    for path in OPENAPI["paths"]:
+        assert f"`GET {path}`" in doc or f"`GET {path}" in doc, path
+    for parameter in OPENAPI["components"]["parameters"].values():
+        assert f"`{parameter['name']}`" in doc, parameter["name"]
+    assert f"default **{views.DEFAULT_PAGE_SIZE}**, at most **{views.MAX_PAGE_SIZE}**" in doc
+    assert f"{views.YEAR_RANGE[0]}–{views.YEAR_RANGE[1]}" in doc
