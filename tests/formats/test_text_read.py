@@ -280,3 +280,14 @@ def test_unknown_header_lines_are_reported():
     result = read_text(text)
     assert result.report == ["表头中未识别的文字 / header text not placed: 公开日期：2020年9月30日"]
     assert result.table.attachment == "附件2-3" and result.table.year == 2019
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_totals_row_is_skipped(where):
+    seed = SEED_TEXT.read_text(encoding="utf-8")
+    total = "合计 491.59 488.20 488.20 0.00 0.00 99.31%"
+    text = seed.replace("\n\n1\n区工\n", f"\n\n{total}\n\n1\n区工\n", 1) if where == "first" else f"{seed}\n{total}\n\n"
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    wrong_exact, right, total_cells, _ = _compare(text, golden)
+    assert wrong_exact == [] and right == total_cells
+    assert any("合计" in line and "skipped" in line for line in read_text(text).report)

@@ -57,6 +57,7 @@ _AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _RATE = re.compile(r"^-?\d+(\.\d+)?[%％]$")
 _INT = re.compile(r"^\d{1,6}$")
 _SENTENCE_END = re.compile(r"[。；;！!？?]$")
+_TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
 _PAGE_NUMBER = re.compile(r"^([-—–]\s*\d+\s*[-—–]|第\d+页(共\d+页)?|\d+/\d+)$")
 
 # Pieces that are, exactly, text of the 附件2-3 column header (a page's repeated header).
@@ -103,7 +104,8 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
     if not text.strip():
         raise InputError("文本为空", "the text is empty", source=source)
     frags = fragments(text)
-    anchors = _number_rows(frags)
+    totals: list[int] = []
+    anchors = _number_rows(frags, totals)
     if not anchors:
         if _looks_like_header(frags):
             raise InputError(
@@ -115,9 +117,11 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
         raise InputError("这不是预算项目绩效自评情况公开表的文本：找不到项目的数字行",
                          "this is not the text of a 预算项目绩效自评情况公开表: no project number rows found",
                          source=source)
-    rows = _rows(frags, anchors)
+    rows = _rows(frags, anchors, totals)
     first_seq_at = rows[0][0]
     report: list[str] = []
+    if totals:
+        report.append("合计行已跳过（合计由程序计算）/ the 合计 (totals) row was skipped: totals are computed")
     header = _header(frags[:first_seq_at], report)
     projects_rows = [r for _, r in rows]
     _choose_names(projects_rows)
@@ -128,8 +132,11 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
 # ---------------------------------------------------------------- number rows
 
 
-def _number_rows(frags: list[Fragment]) -> list[tuple[int, int]]:
-    """(start, end) fragment ranges of every 是/否 + 5 amounts + rate run, in order."""
+def _number_rows(frags: list[Fragment], totals: list[int] | None = None) -> list[tuple[int, int]]:
+    """(start, end) fragment ranges of every 是/否 + 5 amounts + rate run, in order.
+
+    A run right after 合计/总计/小计 is the totals row: its start goes to ``totals``.
+    """
     out = []
     i = 0
     n = len(frags)
@@ -141,6 +148,11 @@ def _number_rows(frags: list[Fragment]) -> list[tuple[int, int]]:
         while k < n and k - j < 5 and _AMOUNT.match(frags[k].text):
             k += 1
         if k - j == 5 and k < n and _RATE.match(frags[k].text) and (j > i or _starts_row(frags, i)):
+            if j == i and i > 0 and _TOTAL.search(frags[i - 1].text):
+                if totals is not None:  # the 合计 row: computed, never imported
+                    totals.append(i - 1)
+                i = k + 1
+                continue
             out.append((i, k + 1))
             i = k + 1
         else:
@@ -161,7 +173,7 @@ def _looks_like_header(frags: list[Fragment]) -> bool:
 # ---------------------------------------------------------------- rows
 
 
-def _rows(frags: list[Fragment], anchors: list[tuple[int, int]]) -> list[tuple[int, _Row]]:
+def _rows(frags: list[Fragment], anchors: list[tuple[int, int]], totals: list[int]) -> list[tuple[int, _Row]]:
     """Cut the fragments into projects: (index where the project starts, row)."""
     found = []
     prev_end = 0
@@ -173,6 +185,7 @@ def _rows(frags: list[Fragment], anchors: list[tuple[int, int]]) -> list[tuple[i
     rows = []
     for idx, (row_at, pre_at, seq, sure, start, end) in enumerate(found):
         body_end = found[idx + 1][0] if idx + 1 < len(found) else len(frags)
+        body_end = min([body_end] + [t for t in totals if end <= t < body_end])
         unit, name, note, candidates = _unit_and_name(frags[pre_at:start])
         nums = [f.text for f in frags[start:end]]
         gov = None
