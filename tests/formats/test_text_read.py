@@ -291,3 +291,10 @@ def test_totals_row_is_skipped(where):
     wrong_exact, right, total_cells, _ = _compare(text, golden)
     assert wrong_exact == [] and right == total_cells
     assert any("合计" in line and "skipped" in line for line in read_text(text).report)
+
+
+def test_no_year_is_refused():
+    text = SEED_TEXT.read_text(encoding="utf-8").replace("2019年度", "本年度").replace("（含2019年", "（含")
+    with pytest.raises(InputError) as e:
+        read_text(text, source="noyear.txt")
+    assert "年度" in e.value.message_zh and "no year" in e.value.message_en and e.value.source == "noyear.txt"

@@ -13,14 +13,17 @@ How we read it:
 2. **序号, 单位名称, 项目名称** lie between the previous project and the number row: the
    nearest integer piece at the start of a line (preferring previous 序号 + 1), then the
    unit name (the next group of lines), then the project name (the rest, joined without
-   spaces).
+   spaces). When the two names share baselines and their lines interleave, every way to
+   deal the lines into two cells is scored by raggedness and the rows vote for the unit
+   name they share.
 3. **The 18 text cells** after the number row (年初绩效目标, 绩效目标整体完成情况, 14
    indicator cells, 问题, 整改) are the pieces between blank lines and spaces. When a row
    yields exactly 18 such pieces they are taken in column order. Otherwise a dynamic
    program places the pieces: it may split a piece at a line break or join pieces
    across a break, each at a cost, and prefers cells whose wrapped lines fit the width
    that column shows in the rows that did come out as 18 pieces, bare ``100.00%`` in a
-   完成情况 column and sentence ends at cell ends.
+   完成情况 column and sentence ends at cell ends. Lines above or below a line that holds
+   several cells go to the cell whose column width they fit.
 
 Every placed cell gets a confidence in [0, 1]; the report lists what was unsure or could
 not be placed. Text that is not such a table raises :class:`~jixiao.errors.InputError`.
@@ -125,8 +128,8 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
     header = _header(frags[:first_seq_at], report)
     projects_rows = [r for _, r in rows]
     _choose_names(projects_rows)
-    widths = _place_all(projects_rows)
-    return _result(header, projects_rows, widths, report)
+    _place_all(projects_rows)
+    return _result(header, projects_rows, report, source)
 
 
 # ---------------------------------------------------------------- number rows
@@ -754,7 +757,7 @@ def _width_cost(lines: list[float], width: float | None) -> float:
 # ---------------------------------------------------------------- result
 
 
-def _result(header: dict, rows: list[_Row], widths: list[float | None], report: list[str]) -> ImportResult:
+def _result(header: dict, rows: list[_Row], report: list[str], source: str) -> ImportResult:
     confidence: dict[str, float] = {}
     projects = []
     for i, r in enumerate(rows):
@@ -796,7 +799,7 @@ def _result(header: dict, rows: list[_Row], widths: list[float | None], report: 
     year = header["year"]
     if year is None:
         raise InputError("表头中找不到年度（如“2019年度…公开表”）",
-                         "no year found in the header (such as “2019年度…公开表”)")
+                         "no year found in the header (such as “2019年度…公开表”)", source=source)
     table = Table(year=year, department=header["department"] or "未注明", projects=projects,
                   money_unit=money_unit, attachment=header["attachment"], title=header["title"])
     return ImportResult(table=table, kind="text", report=report, confidence=confidence)
