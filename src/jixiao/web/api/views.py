@@ -138,7 +138,20 @@ def _page_url(request, page: int) -> str:
 
 
 def _url(request, name: str, *args) -> str:
-    return request.build_absolute_uri(reverse(f"api:{name}", args=args))
+    return _link(request, f"api:{name}", *args)
+
+
+def _link(request, viewname: str, *args) -> str:
+    """An absolute URL; resolved once per request and view, then filled in (a page has hundreds)."""
+    cache = request.__dict__.setdefault("_jixiao_api_links", {})
+    key = (viewname, len(args))
+    if key not in cache:
+        marks = [f"987654321{i}" for i in range(len(args))]
+        template = request.build_absolute_uri(reverse(viewname, args=marks)).replace("{", "{{").replace("}", "}}")
+        for i, mark in enumerate(marks):
+            template = template.replace(mark, "{%d}" % i)
+        cache[key] = template
+    return cache[key].format(*args)
 
 
 # --- serialisers ----------------------------------------------------------------------
@@ -171,16 +184,19 @@ def table_summary(request, t: PublishedTable) -> dict:
         "totals": {"budget": _amount(t.budget), "actual_total": _amount(t.actual_total),
                    "execution_rate": t.execution_rate},
         "projects_url": _url(request, "table_projects", t.pk),
-        "page_url": request.build_absolute_uri(reverse("review:publication", args=[t.pk])),
-        "downloads": {fmt: request.build_absolute_uri(reverse("review:publication_download", args=[t.pk, fmt]))
-                      for fmt in _download_formats()},
+        "page_url": _link(request, "review:publication", t.pk),
+        "downloads": {fmt: _link(request, "review:publication_download", t.pk, fmt)
+                      for fmt in _download_formats(request)},
     }
 
 
-def _download_formats() -> tuple[str, ...]:
-    from jixiao.web.entry import downloads
+def _download_formats(request) -> tuple[str, ...]:
+    # Looking the export modules up costs more than a row; once per request is enough.
+    if not hasattr(request, "_jixiao_api_formats"):
+        from jixiao.web.entry import downloads
 
-    return downloads.available_formats("disclosure")
+        request._jixiao_api_formats = downloads.available_formats("disclosure")
+    return request._jixiao_api_formats
 
 
 def project_record(request, p: PublishedProject) -> dict:
