@@ -163,6 +163,11 @@ SUBJECT_UNITS: tuple[tuple[str, str], ...] = (
     ("件数", "件"), ("篇数", "篇"), ("期数", "期"),
 )
 
+# Parts of the year named without digits → (month, last allowed day).
+YEAR_PART_DEADLINES: tuple[tuple[str, tuple[int, int]], ...] = (
+    ("上半年", (6, 30)), ("年底", (12, 31)), ("年末", (12, 31)), ("年内", (12, 31)),
+    ("年度内", (12, 31)),
+)
 DEADLINE_WORDS = ("及时", "按时", "准时", "如期", "按期", "限期")
 QUALITATIVE_WORDS = (
     "有效", "合格", "明显", "显著", "达成", "达到", "达标", "满意", "提升", "提高", "改善",
@@ -337,6 +342,11 @@ def _parse_segment(original: str, s: str, a: int, b: int) -> list[Item]:
 def _wordy_item(original: str, s: str, a: int, b: int) -> Item:
     text = original[a:b]
     t = s[a:b]
+    for word, (month, day) in YEAR_PART_DEADLINES:
+        if word in t:  # 年底前完成, 上半年完成: a date without digits (the table's year)
+            return Item(text=text, kind="deadline", subject=_clean_subject(text), op="<=",
+                        op_text="前" if "前" in t else "", deadline_month=month, deadline_day=day,
+                        span=(a, b))
     if any(w in t for w in DEADLINE_WORDS):
         return Item(text=text, kind="deadline", subject=_clean_subject(text), span=(a, b))
     if any(w in t for w in QUALITATIVE_WORDS):
