@@ -298,3 +298,9 @@ def test_no_year_is_refused():
     with pytest.raises(InputError) as e:
         read_text(text, source="noyear.txt")
     assert "年度" in e.value.message_zh and "no year" in e.value.message_en and e.value.source == "noyear.txt"
+
+
+def test_rate_with_its_percent_sign_apart():
+    text = SEED_TEXT.read_text(encoding="utf-8").replace("0.00 99.74%", "0.00 99.74 %")
+    project = read_text(text).table.projects[0]
+    assert project.execution_rate_text == "99.74%" and project.indicators["quantity"].target == "电脑3台，办公桌椅1批"

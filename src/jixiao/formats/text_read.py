@@ -150,14 +150,18 @@ def _number_rows(frags: list[Fragment], totals: list[int] | None = None) -> list
         k = j
         while k < n and k - j < 5 and _AMOUNT.match(frags[k].text):
             k += 1
-        if k - j == 5 and k < n and _RATE.match(frags[k].text) and (j > i or _starts_row(frags, i)):
+        rate_end = k + 1
+        if k - j == 5 and k + 1 < n and _AMOUNT.match(frags[k].text) and frags[k + 1].text in ("%", "％"):
+            rate_end = k + 2  # "99.74 %": the sign set apart
+        if k - j == 5 and k < n and (_RATE.match(frags[k].text) or rate_end == k + 2) and \
+                (j > i or _starts_row(frags, i)):
             if j == i and i > 0 and _TOTAL.search(frags[i - 1].text):
                 if totals is not None:  # the 合计 row: computed, never imported
                     totals.append(i - 1)
-                i = k + 1
+                i = rate_end
                 continue
-            out.append((i, k + 1))
-            i = k + 1
+            out.append((i, rate_end))
+            i = rate_end
         else:
             i += 1
     return out
@@ -196,6 +200,8 @@ def _rows(frags: list[Fragment], anchors: list[tuple[int, int]], totals: list[in
             gov = nums[0] == "是"
             nums = nums[1:]
         amounts = [money.parse_amount(t) for t in nums[:5]]
+        if len(nums) == 7:  # the rate's % sign came as a piece of its own
+            nums[5:] = [nums[5] + "%"]
         rows.append((row_at, _Row(seq=seq, seq_sure=sure, unit_name=unit, name=name, preamble_note=note,
                                   name_candidates=candidates, gov=gov, amounts=amounts, rate_text=nums[5].replace("％", "%"),
                                   body=_clean_body(frags[end:body_end]))))
