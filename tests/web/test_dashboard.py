@@ -293,3 +293,24 @@ def test_a_stored_table_with_a_new_project_appears_in_the_figures(demo):
     ov = aggregate.overview(reviewer, 2019, date(2020, 1, 1))
     assert ov.projects == before + 1
     assert dict((k, n) for k, _l, n in ov.bands)["gt100"] >= 1
+
+
+def test_dashboard_queries_do_not_grow_with_projects_or_departments(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(demo["czj_reviewer"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(DASH + "?year=2019").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    table = DisclosureTable.objects.filter(status="submitted").first()
+    for seq in range(20, 40):
+        make_project(table, seq=seq, name=f"追加项目{seq}")
+    for i in range(5):
+        Department.objects.create(name=f"追加部门{i}")
+    assert count() == before
+    assert before <= 15
