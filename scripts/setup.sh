@@ -13,7 +13,7 @@ DEV=0
 # falls back to a path ~20x slower); pango for WeasyPrint; poppler-utils (pdffonts, pdftoppm,
 # pdftotext) and LibreOffice Calc verify outputs in the tests; chromium for browser tests.
 APT_RUNTIME="python3 python3-venv fonts-noto-cjk fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
-APT_DEV="libreoffice-calc-nogui chromium"
+APT_DEV="libreoffice-calc-nogui chromium gettext"
 want="$APT_RUNTIME"
 [ "$DEV" = 1 ] && want="$want $APT_DEV"
 

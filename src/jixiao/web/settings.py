@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "jixiao.web.language.LanguageMiddleware",  # Django's LocaleMiddleware; see language.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,6 +167,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]
+FORMAT_MODULE_PATH = ["jixiao.web.formats"]  # dates and amounts per language (docs/i18n.md)
+# Chinese unless the visitor chooses English; 1 = also follow the browser's Accept-Language.
+JIXIAO_LANGUAGE_FROM_BROWSER = _env_bool("JIXIAO_LANGUAGE_FROM_BROWSER", False)
 TIME_ZONE = os.environ.get("JIXIAO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

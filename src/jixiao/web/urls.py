@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switch
     path("dashboard/", include("jixiao.web.dashboard.urls")),
     path("portal/", include("jixiao.web.portal.urls")),
     path("", include("jixiao.web.review.urls")),

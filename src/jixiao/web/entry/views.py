@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jixiao.core import money
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
 from jixiao.errors import JixiaoError
+from jixiao.web import language
 from jixiao.web.accounts import roles
 
 from . import analysis, convert, downloads, editing, importing
@@ -302,7 +303,7 @@ def project_check(request, table_pk):
         "checks_available": result.checks_available,
         "rate": money.format_rate(core.execution_rate),
         "findings": [{"code": f.code, "severity": f.severity, "slot": _finding_slot(f.column or ""),
-                      "message": f.message_zh} for f in result.findings],
+                      "message": language.bilingual(f)} for f in result.findings],
         "total": str(result.score.total) if result.score is not None else None,
         "grade": result.score.grade if result.score is not None else None,
     })
@@ -411,7 +412,7 @@ def import_upload(request):
                 kind = importing.check_upload(upload.name, upload.size, _peek(upload), limit)
                 result = _read_upload(upload, kind)
             except JixiaoError as exc:
-                form.add_error("file", exc.message_zh)
+                form.add_error("file", language.bilingual(exc))
             else:
                 run = importing.record_preview(result, department=form.cleaned_data["department"],
                                                user=request.user, filename=upload.name, size=upload.size)

@@ -4,7 +4,7 @@ from django import template
 
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core import money
+from jixiao.web import language
 
 register = template.Library()
 
@@ -21,7 +21,27 @@ def lookup(mapping, key):
 
 @register.filter
 def amount(value):
-    return money.format_amount(value)
+    return language.format_amount(value)  # 2 decimals, separators of the active language
+
+
+@register.filter
+def bilingual(obj, name="message"):
+    return language.bilingual(obj, name)  # message_zh, or message_en in English
+
+
+@register.filter
+def grade_label(value):
+    return language.grade_label(value)
+
+
+@register.filter
+def unit_label(value):
+    return language.unit_label(value)  # 万元 / 10,000 yuan
+
+
+@register.filter
+def indicator_name(value):
+    return language.indicator_name(value)  # 产出指标 / Output indicators
 
 
 @register.filter
