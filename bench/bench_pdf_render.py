@@ -6,6 +6,17 @@ seed rendered with WeasyPrint's fontTools fallback (as if libharfbuzz-subset0 we
 installed) to show what that package saves. Figures go to docs/benchmarks/pdf-render.md.
 
     .venv/bin/python bench/bench_pdf_render.py [--projects 200] [--repeat 3]
+
+Investigation modes (docs/benchmarks/pdf-render.md, "Where the time goes"):
+
+    # CPU per WeasyPrint phase (parse, style + boxes + layout, draw + write), best of 3
+    .venv/bin/python bench/bench_pdf_render.py --phases 100 --repeat 3
+    # cProfile of one warm render, the top functions by cumulative and own time
+    .venv/bin/python bench/bench_pdf_render.py --profile 100
+    # the table split into K row chunks rendered by K worker processes and concatenated
+    # with pypdf (a prototype: page numbers restart in every chunk, one part-filled page per
+    # chunk boundary, the font subset embedded once per chunk)
+    .venv/bin/python bench/bench_pdf_render.py --split 1000 --workers 2
 """
 
 from __future__ import annotations
@@ -74,13 +85,126 @@ def child(spec: str, repeat: int, no_hb_subset: bool) -> None:
     }))
 
 
+def _weasy_parts():
+    """The stylesheet, font configuration and fetcher render_pdf_bytes uses (warm)."""
+    from jixiao.formats.pdf_render import _font_only_fetcher, _renderer
+
+    renderer = _renderer()
+    return renderer, _font_only_fetcher(renderer.fonts)
+
+
+def phases(spec: str, repeat: int) -> None:
+    """CPU seconds of each WeasyPrint phase for one table (best of ``repeat``); print JSON."""
+    from weasyprint import HTML
+
+    from jixiao.formats.html import render_disclosure_html
+    from jixiao.formats.pdf_render import render_pdf_bytes
+
+    table = _table(spec)
+    render_pdf_bytes(render_disclosure_html(_table("seed")))  # fonts, imports: not timed
+    renderer, fetcher = _weasy_parts()
+    best: dict[str, float] = {}
+    for _ in range(max(repeat, 1)):
+        times = {}
+        c = time.process_time()
+        html = render_disclosure_html(table)
+        times["html_build"] = time.process_time() - c
+        c = time.process_time()
+        doc = HTML(string=html, url_fetcher=fetcher)
+        times["html_parse"] = time.process_time() - c
+        c = time.process_time()
+        rendered = doc.render(stylesheets=[renderer.stylesheet], font_config=renderer.font_config)
+        times["style_boxes_layout"] = time.process_time() - c
+        c = time.process_time()
+        data = rendered.write_pdf()
+        times["draw_subset_write"] = time.process_time() - c
+        for key, value in times.items():
+            best[key] = min(best.get(key, value), value)
+    print(json.dumps({"table": spec, "projects": len(table.projects), "pages": len(rendered.pages),
+                      "kb": len(data) // 1024, **{k: round(v, 2) for k, v in best.items()},
+                      "total": round(sum(best.values()), 2)}))
+
+
+def profile(spec: str) -> None:
+    """cProfile one warm render; print the top functions."""
+    import cProfile
+    import pstats
+
+    from jixiao.formats.html import render_disclosure_html
+    from jixiao.formats.pdf_render import render_pdf_bytes
+
+    html = render_disclosure_html(_table(spec))
+    render_pdf_bytes(render_disclosure_html(_table("seed")))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    render_pdf_bytes(html)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def _render_chunk(args: tuple[str, int, int]) -> tuple[bytes, float]:
+    from dataclasses import replace
+
+    from jixiao.formats.html import render_disclosure_html
+    from jixiao.formats.pdf_render import render_pdf_bytes
+
+    spec, lo, hi = args
+    start = time.process_time()
+    table = _table(spec)
+    data = render_pdf_bytes(render_disclosure_html(replace(table, projects=table.projects[lo:hi])))
+    return data, time.process_time() - start
+
+
+def split(spec: str, workers: int) -> None:
+    """Render the table in ``workers`` row chunks in parallel and concatenate (prototype)."""
+    import io
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pypdf import PdfReader, PdfWriter
+
+    n = len(_table(spec).projects)
+    wall = time.perf_counter()
+    chunks = [(spec, i * n // workers, (i + 1) * n // workers) for i in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(pool.map(_render_chunk, chunks))
+    merge_cpu = time.process_time()
+    writer = PdfWriter()
+    for data, _ in results:
+        writer.append(PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    writer.write(out)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "table": spec, "workers": workers, "wall_s": round(time.perf_counter() - wall, 2),
+        "worker_cpu_s": [round(c, 2) for _, c in results],
+        "merge_cpu_s": round(time.process_time() - merge_cpu, 2),
+        "pages": _pages(out.getvalue()), "kb": len(out.getvalue()) // 1024,
+        "peak_worker_mb": usage.ru_maxrss // 1024,
+    }))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", default=None)
     parser.add_argument("--no-hb-subset", action="store_true")
+    parser.add_argument("--phases", metavar="TABLE", help="CPU per WeasyPrint phase for TABLE")
+    parser.add_argument("--profile", metavar="TABLE", help="cProfile one render of TABLE")
+    parser.add_argument("--split", metavar="TABLE", help="render TABLE in row chunks in parallel")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    if args.phases:
+        phases(args.phases, args.repeat)
+        return
+    if args.profile:
+        profile(args.profile)
+        return
+    if args.split:
+        split(args.split, args.workers)
+        return
     if args.child:
         child(args.child, args.repeat, args.no_hb_subset)
         return
