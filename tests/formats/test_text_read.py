@@ -28,7 +28,7 @@ TEXT_DIR = FIXTURES / "text"
 # Fixtures in the seed's form (cells as blocks, merges only where baselines meet).
 SEED_FORM = ["lo-seedlike", "lo-seedwidths", "lo-wide-top", "lo-random-a4", "lo-multipage", "lo-bottom",
              "lo-merges", "lo-merges-top", "gen-a4-multipage", "gen-merges"]
-# Measured minimum over SEED_FORM is 94.2% (gen-merges); the overall figure is 99.3%.
+# Measured minimum over SEED_FORM is 94.6% (gen-merges); the overall figure is 99.3%.
 FIXTURE_THRESHOLD = 0.90
 EXACT_FIELDS = ("seq", "unit_name", "name", "gov_investment", "budget", "actual_total", "actual_general_budget",
                 "actual_gov_fund", "actual_non_fiscal", "execution_rate", "problems", "rectification")
@@ -304,3 +304,34 @@ def test_rate_with_its_percent_sign_apart():
     text = SEED_TEXT.read_text(encoding="utf-8").replace("0.00 99.74%", "0.00 99.74 %")
     project = read_text(text).table.projects[0]
     assert project.execution_rate_text == "99.74%" and project.indicators["quantity"].target == "电脑3台，办公桌椅1批"
+
+
+def test_an_empty_cell_is_placed_by_evidence():
+    """Drop one cell's block (a blank cell prints nothing): 17 pieces for 18 columns.
+
+    Where the gap goes is a guess from widths, bare percentages and column words; the
+    figure is printed, and most cells stay right even when the guess is wrong.
+    """
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    blocks = SEED_TEXT.read_text(encoding="utf-8").split("\n\n")
+    scores = []
+    for bi, block in enumerate(blocks):
+        joined = block.replace("\n", "")
+        where = [(pi, f) for pi, p in enumerate(golden["projects"]) for f in CELL_FIELDS
+                 if _get(p, f) == joined and joined != "100.00%"]
+        if bi < 40 or " " in block or len(where) != 1 or bi % 3:
+            continue
+        expected = json.loads(json.dumps(golden))
+        pi, f = where[0]
+        *parents, leaf = f.split(".")
+        node = expected["projects"][pi]
+        for part in parents:
+            node = node[part]
+        node[leaf] = ""
+        doc = table_json.to_document(read_text("\n\n".join(blocks[:bi] + blocks[bi + 1:])).table)
+        right = sum(_get(p, g) == _get(q, g) for p, q in zip(doc["projects"], expected["projects"]) for g in CELL_FIELDS)
+        scores.append(right / (len(expected["projects"]) * len(CELL_FIELDS)))
+    mean = sum(scores) / len(scores)
+    print(f"\nseed with one cell emptied ({len(scores)} cases): mean cell accuracy {mean:.1%}, "
+          f"perfect in {sum(s == 1 for s in scores)}")
+    assert mean >= 0.97

@@ -60,6 +60,12 @@ _AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _RATE = re.compile(r"^-?\d+(\.\d+)?[%％]$")
 _INT = re.compile(r"^\d{1,6}$")
 _SENTENCE_END = re.compile(r"[。；;！!？?]$")
+# Words typical of a column whatever the project: weak evidence for where a cell belongs when
+# a row's pieces do not match the columns one to one (an empty cell, a lost blank line).
+_AFFINITY = {
+    "satisfaction": re.compile(r"满意"),
+    "timeliness": re.compile(r"\d+月|\d+日|年底|月底|前完成|及时|按时|按期|时间|时限|周期|进度"),
+}
 _TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
 _PAGE_NUMBER = re.compile(r"^([-—–]\s*\d+\s*[-—–]|第\d+页(共\d+页)?|\d+/\d+)$")
 
@@ -600,10 +606,11 @@ COST_SPLIT_WHOLE = 0.5  # ... when the line is a bare percentage or 无 after su
 COST_SPLIT_WHOLE_ONLY = 1.5  # ... when it is a bare percentage or 无 after a full line
 COST_JOIN_BLOCK = 1.6  # one cell across a blank line
 COST_JOIN_SPACE = 3.0  # one cell across a space
-COST_EMPTY = 2.5  # an empty cell
+COST_EMPTY = 2.0  # an empty cell
 COST_RATE_MISPLACED = 2.5  # a bare percentage outside a 完成情况 column
 COST_WIDTH = 1.5  # per line, times the relative misfit to the column's wrap width
 COST_WHOLE_JOINED = 2.0  # a bare percentage or 无 joined with other text
+COST_AFFINITY = 0.6  # bonus: the cell holds a word typical of its column (满意 in 满意度指标 …)
 COST_UNPLACED = 2.5  # per piece of text left unplaced after the 整改 cell
 MAX_CELL_FRAGMENTS = 60
 
@@ -635,6 +642,7 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
     for k in range(N_CELLS):
         is_actual = CELL_FIELDS[k].endswith("actual")
         width = widths[k]
+        affinity = _AFFINITY.get(CELL_FIELDS[k].split(".")[1] if "." in CELL_FIELDS[k] else "")
         prev, cur, bk = best[k], best[k + 1], back[k + 1]
         for a in range(n + 1):
             base = prev[a]
@@ -648,6 +656,7 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
             fixed = base + starts[a]  # start + joins + misfit of finished lines
             last = 0.0  # width of the cell's current (last) line
             whole = False
+            hit = False
             for b in range(a + 1, min(n, a + MAX_CELL_FRAGMENTS) + 1):
                 f = body[b - 1]
                 if piece_of[b - 1] > k + band:  # the cell would run past the band
@@ -675,6 +684,10 @@ def _place_dp(row: _Row, widths: list[float | None], body: list[Fragment]) -> No
                         cost += COST_RATE_MISPLACED
                 elif whole:
                     cost += COST_WHOLE_JOINED
+                if affinity is not None:
+                    hit = hit or bool(affinity.search(f.text))
+                    if hit:
+                        cost -= COST_AFFINITY
                 if cost < cur[b]:
                     cur[b] = cost
                     bk[b] = a
