@@ -21,7 +21,7 @@ from jixiao.generate import generate_table
 from jixiao.web.api import openapi
 from jixiao.web.api.index import index_publication
 from jixiao.web.api.models import PublishedProject, PublishedTable
-from jixiao.web.api.views import MAX_PAGE_SIZE
+from jixiao.web.api.views import MAX_PAGE_SIZE, RESPONSE_CACHE
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Department, Publication, Status
 from jixiao.web.review import workflow
@@ -62,6 +62,8 @@ def publish_generated(world, projects, seed, year=2019, department=None):
 
 @pytest.fixture
 def client():
+    # Ids are reused after a test's rollback, so no answer may be kept from an earlier test.
+    RESPONSE_CACHE.clear()
     return Client()
 
 
@@ -315,3 +317,20 @@ def test_docs_describe_every_endpoint_and_limit():
         assert f"`{parameter['name']}`" in doc, parameter["name"]
     assert f"default **{views.DEFAULT_PAGE_SIZE}**, at most **{views.MAX_PAGE_SIZE}**" in doc
     assert f"{views.YEAR_RANGE[0]}–{views.YEAR_RANGE[1]}" in doc
+
+
+def test_answers_are_kept_until_the_next_publication(client):
+    world = World("draft")
+    publish(world, world.tables["own"])
+
+    def fetch():
+        with CaptureQueriesContext(connection) as ctx:
+            page = get(client, "/api/projects/")
+        return page, len(ctx.captured_queries)
+
+    first, cold = fetch()
+    again, warm = fetch()
+    assert again == first and warm == 1 < cold  # only the publication generation is read
+    publish(world, world.tables["other"])
+    after, _ = fetch()
+    assert after["count"] == 2

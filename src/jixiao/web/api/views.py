@@ -14,9 +14,11 @@ import itertools
 import json
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import Count, Max, Sum
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -63,16 +65,41 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
     return _json({"error": error}, status=status)
 
 
-def api_view(func):
+# Answers change only when something is published, so a JSON answer is kept per URL (and
+# host and language) until the next publication: the key holds the newest publication's id.
+# A cache of its own, so these entries never crowd out the login throttle's in the default cache.
+RESPONSE_CACHE = LocMemCache("jixiao-api", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 2000}})
+CACHEABLE_BYTES = 512 * 1024
+
+
+def _generation() -> str:
+    row = PublishedTable.objects.aggregate(n=Max("pk"), c=Count("pk"))
+    return f"{row['n'] or 0}.{row['c']}"
+
+
+def api_view(func=None, *, cache=True):
     """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON."""
+    if func is None:
+        return lambda f: api_view(f, cache=cache)
+
     @require_safe
     def wrapper(request, *args, **kwargs):
+        key = None
+        if cache:
+            key = f"{_generation()}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+            hit = RESPONSE_CACHE.get(key)
+            if hit is not None:
+                status, body = hit
+                return _open(HttpResponse(body, status=status, content_type="application/json"))
         try:
-            return func(request, *args, **kwargs)
+            response = func(request, *args, **kwargs)
         except BadParameter as exc:
-            return _error(400, "invalid_parameter", exc.message, exc.name)
+            response = _error(400, "invalid_parameter", exc.message, exc.name)
         except Http404 as exc:
-            return _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
+            response = _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
+        if key is not None and isinstance(response, JsonResponse) and len(response.content) <= CACHEABLE_BYTES:
+            RESPONSE_CACHE.set(key, (response.status_code, response.content))
+        return response
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
@@ -417,7 +444,7 @@ def _csv_stream(year: int, columns: list[H.Column]):
         yield "".join(chunk)
 
 
-@api_view
+@api_view(cache=False)
 def year_csv(request, year):
     """Every current published project of ``year`` as one CSV (UTF-8 with BOM), streamed."""
     columns = _year_columns(_year_tables(year))
@@ -436,7 +463,7 @@ def _json_stream(year: int):
     yield "\n]\n"
 
 
-@api_view
+@api_view(cache=False)
 def year_json(request, year):
     """Every current published table of ``year`` as a JSON list of table JSON documents, streamed."""
     _year_tables(year)
