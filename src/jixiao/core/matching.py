@@ -273,7 +273,8 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     if bare:
         notes.append(f"完成情况仅填写了“{actuals[0].text}”，没有写明实际完成值。")
     tier, cue = completion_tier(fold(actual_text))
-    judgements = _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue)
+    first_restated = restated_items[0] if restated_items else None
+    judgements = _judge_all(targets, usable, actuals, bare, first_restated, same_text, tier, cue)
     return CellMatch(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
 
 
@@ -334,7 +335,7 @@ def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
     return pairs
 
 
-def _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue) -> list[Judgement]:
+def _judge_all(targets, usable, actuals, bare, restated_item, same_text, tier, cue) -> list[Judgement]:
     pairs = _assign(targets, usable)
     used = set(pairs.values())
     # 其他项目完成100%: a completion rate about "the others" covers every unmatched target.
@@ -358,7 +359,7 @@ def _judge_all(targets, usable, actuals, bare, restated, same_text, tier, cue) -
             out.append(Judgement(t, None, None, None, "restated", restated=True,
                                  reasons=("完成情况照抄了年度指标内容，无法判断是否完成。",)))
         else:
-            out.append(_judge_words(t, usable, restated, tier, cue, full, counts))
+            out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts))
     return out
 
 
@@ -411,11 +412,15 @@ def _judge_bare(t: Item, a: Item) -> Judgement:
         f"完成情况只填写了“{a.text}”，按完成比例{_pct(ratio)}认定{_label(t)}未全部完成。",))
 
 
-def _judge_words(t: Item, usable: list[Item], restated: bool, tier: int | None, cue: str,
+def _restated_reason(r: Item) -> str:
+    return (f"完成情况“{r.text}”使用了目标比较符号“{r.op_text}”，是复述目标而不是实际完成值，"
+            "无法判断是否完成，请填写实际完成数。")
+
+
+def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int | None, cue: str,
                  full: Item | None, counts: list[Item]) -> Judgement:
-    if restated and not usable:
-        return Judgement(t, None, None, None, "restated", restated=True, reasons=(
-            "完成情况复述了目标（含比较符号），不是实际完成值，无法判断是否完成，请填写实际完成数。",))
+    if restated is not None and not usable:
+        return Judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative
     # target (``full``); concrete results (累计发放补贴人数达325人) are evidence too (``counts``).
     if t.kind == "quantity":
@@ -433,9 +438,8 @@ def _judge_words(t: Item, usable: list[Item], restated: bool, tier: int | None, 
     if tier == 1:
         return Judgement(t, None, True, None, "words", tier=1, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
-    if restated:
-        return Judgement(t, None, None, None, "restated", restated=True, reasons=(
-            "完成情况复述了目标，不是实际完成情况，无法判断是否完成。",))
+    if restated is not None:
+        return Judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     if counts:
         shown = "、".join(f"“{a.text}”" for a in counts[:2]) + ("等" if len(counts) > 2 else "")
         return Judgement(t, counts[0], True, None, "words", tier=1, reasons=(
