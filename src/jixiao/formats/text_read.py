@@ -538,7 +538,6 @@ def _lines_of(frs: list[Fragment]) -> list[float]:
 def _place_all(rows: list[_Row]) -> list[float | None]:
     """Place the text cells of every row; returns the column wrap widths it learned."""
     cut = [_pieces(r.body) for r in rows]
-    plain = [c[0] for c in cut]
     exact = [[None if k in touched else p for k, p in enumerate(pieces)]
              for pieces, _, touched in cut if len(pieces) == N_CELLS]
     widths = _learn_widths(exact)
