@@ -213,6 +213,10 @@ _SHARES_TOKENS: dict[Shares, int] = {}
 _SHARES_BY_TOKEN: list[Shares] = []
 
 
+def _config_token(cfg: ScoringConfig) -> int:
+    return _token(shares_of(cfg))
+
+
 def _token(shares: Shares) -> int:
     tok = _SHARES_TOKENS.get(shares)
     if tok is None:
@@ -365,10 +369,15 @@ def split_exact(total: Decimal, parts: int) -> list[Decimal]:
     return [Decimal(base + (1 if i < extra else 0)) * CENT for i in range(parts)]
 
 
+@lru_cache(maxsize=64)
+def _execution_formula(w: Decimal) -> str:
+    return f"预算执行率得分 = 预算执行率 × 分值（{w.normalize():f}分），最高不超过分值"
+
+
 def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) -> ExecutionScore:
     w = config.execution_weight
     rate = project.execution_rate
-    formula = f"预算执行率得分 = 预算执行率 × 分值（{w.normalize():f}分），最高不超过分值"
+    formula = _execution_formula(w)
     if rate is None:
         reasons = ["没有预算金额或预算为0，无法计算预算执行率，执行率得0分。"]
         score = ZERO
@@ -523,7 +532,7 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
     """Suggested scores for one project, with overrides applied and kept beside."""
     cfg = (config or DEFAULT_CONFIG).for_project(project)
     overrides = {o.item: o for o in project.overrides}
-    token = _token(shares_of(cfg))
+    token = _config_token(cfg)
     execution = score_execution(project, cfg)
     ov = overrides.get("execution")
     if ov is not None:
