@@ -136,6 +136,11 @@ def test_config_rejects_unknown_keys_and_bad_values():
         ScoringConfig.from_dict({"projects": {"1": {"tier1_share": 1}}})
     with pytest.raises(InputError):
         ScoringConfig.from_dict({"over_reduction": "yes"})
+    with pytest.raises(InputError):
+        ScoringConfig.from_dict({"grade_thresholds": {"良": 95}})
+    with pytest.raises(InputError):
+        ScoringConfig.from_dict({"tier1_share": "abc"})
+    assert grade(D(85), ScoringConfig.from_dict({"grade_thresholds": {"优": 85}})) == "优"
 
 
 def test_per_project_and_per_indicator_weights():

@@ -127,6 +127,10 @@ class ScoringConfig:
         if self.over_factor < 1:
             raise InputError(f"超额阈值 over_factor 应不小于1，实为{self.over_factor}",
                              f"over_factor must be at least 1, got {self.over_factor}")
+        th = self.grade_thresholds
+        if not (th["优"] >= th["良"] >= th["中"] >= 0):
+            raise InputError(f"等级分数线应满足 优 ≥ 良 ≥ 中 ≥ 0，实为 优{th['优']} 良{th['良']} 中{th['中']}",
+                             "grade_thresholds must satisfy 优 ≥ 良 ≥ 中 ≥ 0")
         for key in ("execution_weight",):
             if getattr(self, key) < 0:
                 raise InputError(f"评分设置“{key}”不能为负数", f"scoring setting {key!r} must not be negative")
