@@ -1,5 +1,6 @@
 from jixiao.cli import main
-from jixiao.commands.show import display_width, render, wrap
+from jixiao.commands.show import render, wrap
+from jixiao.textwidth import display_width
 
 
 def test_display_width_counts_cjk_as_two():

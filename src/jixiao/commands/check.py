@@ -22,7 +22,8 @@ from ..core import money
 from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
 from ..core.model import Table
 from ..errors import InputError
-from .show import JSONL_SUFFIXES, display_width, grid, iter_tables, terminal_width, wrap
+from ..textwidth import display_width
+from .show import JSONL_SUFFIXES, grid, iter_tables, terminal_width, wrap
 
 SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 

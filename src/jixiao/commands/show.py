@@ -2,7 +2,7 @@
 
 A money table (one row per project, aligned numbers, the computed 合计 row) followed by
 one block per project with its goals, its indicator cells side by side and its
-problems. CJK characters count as two columns (``unicodedata.east_asian_width``), so
+problems. CJK characters count as two columns (``jixiao.textwidth``), so
 wrapped Chinese text lines up. Also home of the terminal helpers ``check`` uses, and of
 :func:`iter_tables`, which reads FILE (``-`` = stdin; ``.jsonl`` = one table a line).
 """
@@ -10,11 +10,9 @@ wrapped Chinese text lines up. Also home of the terminal helpers ``check`` uses,
 from __future__ import annotations
 
 import argparse
-import functools
 import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from ..core.model import Project, Table
 from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
 from ..formats import table_json
+from ..textwidth import char_width, display_width
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -87,18 +86,6 @@ def _jsonl_lines(lines, source: str) -> Iterator[tuple[str, Table]]:
 # Terminal width helpers
 
 
-@functools.lru_cache(maxsize=4096)
-def char_width(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (a CJK character takes two)."""
-    if text.isascii():
-        return len(text)
-    return sum(char_width(c) for c in text)
 
 
 # Keep numbers, percentages and Latin words whole when wrapping; everything else breaks anywhere.

@@ -23,7 +23,6 @@ import html
 import math
 import re
 import string
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -34,6 +33,7 @@ from ..core import money, scoring, targets
 from ..core.model import Project, Table
 from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
+from ..textwidth import display_width
 from .atomic import atomic_path, write_bytes_atomic
 
 N_COLS = 8  # A..H: 一级 · 二级 · 三级 · 年度指标值 · 实际完成值 · 分值 · 得分 · 偏差原因
@@ -399,7 +399,7 @@ MAX_ROW_HEIGHT_PT = 409  # Excel's limit: a taller row makes Excel "repair" the 
 
 def text_width(text: str) -> int:
     """Display width in Latin character widths: CJK (wide, full-width and ambiguous) count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    return display_width(text, ambiguous_wide=True)
 
 
 def line_count(text: str, width_chars: float) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from copy import copy
-import unicodedata
 import weakref
 from dataclasses import replace
 from decimal import Decimal
@@ -34,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.model import Table
 from ..errors import OutputError
+from ..textwidth import display_width
 from . import headers as H
 from .atomic import atomic_path
 
@@ -134,7 +134,7 @@ class _Fonts:
 
 def text_width(text: str) -> int:
     """Width in Latin character widths: a CJK (wide or full-width) character counts 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return display_width(text)
 
 
 def estimate_lines(text: str, width: float) -> int:
