@@ -13,6 +13,8 @@ Investigation modes (docs/benchmarks/pdf-render.md, "Where the time goes"):
     .venv/bin/python bench/bench_pdf_render.py --phases 100 --repeat 3
     # cProfile of one warm render, the top functions by cumulative and own time
     .venv/bin/python bench/bench_pdf_render.py --profile 100
+    # one warm render with extra CSS appended to print.css (the variants tried)
+    .venv/bin/python bench/bench_pdf_render.py --child 100 --repeat 3 --css "th, td { vertical-align: top; }"
     # the table split into K row chunks rendered by K worker processes and concatenated
     # with pypdf (a prototype: page numbers restart in every chunk, one part-filled page per
     # chunk boundary, the font subset embedded once per chunk)
@@ -55,8 +57,18 @@ def _pages(data: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def child(spec: str, repeat: int, no_hb_subset: bool) -> None:
+def _append_css(extra: str) -> None:
+    """Append ``extra`` to the page CSS (to measure a variant of print.css)."""
+    from jixiao.formats import html
+
+    base = html.print_css
+    html.print_css = lambda: base() + "\n" + extra
+
+
+def child(spec: str, repeat: int, no_hb_subset: bool, css: str = "") -> None:
     """Time renders of one table in this fresh process; print JSON."""
+    if css:
+        _append_css(css)
     from jixiao.formats.html import render_disclosure_html
     from jixiao.formats.pdf_render import harfbuzz_subset_available, render_pdf_bytes
 
@@ -195,6 +207,7 @@ def main() -> None:
     parser.add_argument("--profile", metavar="TABLE", help="cProfile one render of TABLE")
     parser.add_argument("--split", metavar="TABLE", help="render TABLE in row chunks in parallel")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--css", default="", help="CSS appended to print.css (with --child)")
     args = parser.parse_args()
     if args.phases:
         phases(args.phases, args.repeat)
@@ -206,7 +219,7 @@ def main() -> None:
         split(args.split, args.workers)
         return
     if args.child:
-        child(args.child, args.repeat, args.no_hb_subset)
+        child(args.child, args.repeat, args.no_hb_subset, args.css)
         return
     runs = [("seed", False), ("60", False), (str(args.projects), False), ("seed", True)]
     for spec, no_hb in runs:
