@@ -102,6 +102,10 @@ def test_projects_saved_before_the_app_get_figures_after_migrate(world):
 
     signals.backfill(sender=None, app_config=apps.get_app_config("dashboard"))
     assert ProjectStat.objects.count() == Project.objects.count() == 2
+    expected = sorted(FindingStat.objects.values_list("project_id", "code"))
+    ProjectStat.objects.all().delete()
+    assert stats.refresh_missing(batch=1) == 2  # one project per batch: the loop ends
+    assert sorted(FindingStat.objects.values_list("project_id", "code")) == expected
 
 
 # --- who may see it ----------------------------------------------------------------------
@@ -314,3 +318,23 @@ def test_dashboard_queries_do_not_grow_with_projects_or_departments(demo):
         Department.objects.create(name=f"追加部门{i}")
     assert count() == before
     assert before <= 15
+
+
+def test_many_departments_are_paged_and_the_chart_shows_the_largest(demo):
+    import json
+
+    for i in range(60):
+        Department.objects.create(name=f"编号{i:02d}局")
+    c = client_for(demo["admin"])
+    first = c.get(DASH + "?year=2019&sort=department&dir=asc").content.decode()
+    table = first[first.index('id="department-table"'):first.index("</table>", first.index('id="department-table"'))]
+    assert table.count("<tr>") - 1 == 50  # header row + 50 departments
+    assert "共 62 个部门" in first
+    second = c.get(DASH + "?year=2019&sort=department&dir=asc&dpage=2").content.decode()
+    table2 = second[second.index('id="department-table"'):second.index("</table>", second.index('id="department-table"'))]
+    assert table2.count("<tr>") - 1 == 12
+    data = json.loads(re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', first).group(1))
+    assert len(data["departments"]["labels"]) == 2  # only departments with a budget, at most 20
+    wb = load_workbook(BytesIO(c.get(DASH + "?year=2019&format=xlsx").content))
+    assert wb["部门对比"].max_row == 1 + 62  # the export has every department
+    assert wb["未报送或逾期"].max_row == 1 + 60

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core import money
 from jixiao.core.checks import CHECKS
+from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department, DisclosureTable, Status, Year
 
@@ -134,7 +135,7 @@ def overview(user, year: int, today: date) -> Overview:
     found = (FindingStat.objects.filter(year=year, table__in=roles.visible_tables(user).values("pk"))
              .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True))
              .order_by("-n", "code")[:TOP_FINDINGS])
-    ov.findings = [(f["code"], f["severity"], CHECKS[f["code"]].title_zh if f["code"] in CHECKS else "",
+    ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
     y = Year.objects.filter(year=year).first()
     ov.deadline = y.deadline if y else None

@@ -13,10 +13,10 @@ from .models import ProjectStat
 
 
 @receiver(post_save, sender=Project, dispatch_uid="dashboard_project_saved")
-def project_saved(sender, instance, raw=False, **kwargs):
+def project_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:  # fixtures load rows verbatim; `dashboard_refresh` computes them afterwards
         return
-    stats.refresh_project(instance)
+    stats.refresh_project(instance, created=created)
 
 
 @receiver(post_save, sender=DisclosureTable, dispatch_uid="dashboard_table_saved")

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jixiao.core import money
+from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department
 
@@ -24,6 +26,9 @@ from . import aggregate, xlsx
 from .stats import BAND_KEYS, GRADES
 
 PAGE_SIZE = 50
+DEPARTMENTS_PER_PAGE = 50
+CHART_DEPARTMENTS = 20
+OUTSTANDING_SHOWN = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -80,9 +85,13 @@ def index(request):
         response = HttpResponse(body, content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, f"{year}-财政局看板.xlsx")
         return response
-    for d in ov.departments:
+    # A province has hundreds of departments: the table is paged (the XLSX has them all), and
+    # the chart shows the largest budgets only, which is all a bar chart can show legibly.
+    dept_page = Paginator(ov.departments, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("dpage"))
+    for d in dept_page.object_list:
         d["url"] = drill_url(year=year, department=d["department_id"])
         d["rate_text"] = money.format_rate(d["rate"])
+    largest = sorted((d for d in ov.departments if d["budget"]), key=lambda d: d["budget"], reverse=True)[:CHART_DEPARTMENTS]
     bands = [{"key": k, "label": str(label), "count": n, "url": drill_url(year=year, band=k)}
              for k, label, n in ov.bands]
     grades = [{"grade": g, "count": n, "url": drill_url(year=year, grade=g)} for g, n in ov.grades]
@@ -93,16 +102,17 @@ def index(request):
                   "urls": [b["url"] for b in bands], "title": _("执行率分布（项目数）")},
         "grades": {"labels": [g["grade"] for g in grades], "counts": [g["count"] for g in grades],
                    "urls": [g["url"] for g in grades], "title": _("等级分布（项目数）")},
-        "departments": {"labels": [d["department"] for d in ov.departments if d["projects"]],
-                        "budget": [str(money.round_half_up(d["budget"])) for d in ov.departments if d["projects"]],
-                        "actual": [str(money.round_half_up(d["actual"] or 0)) for d in ov.departments
-                                   if d["projects"]],
-                        "urls": [d["url"] for d in ov.departments if d["projects"]],
+        "departments": {"labels": [d["department"] for d in largest],
+                        "budget": [str(money.round_half_up(d["budget"])) for d in largest],
+                        "actual": [str(money.round_half_up(d["actual"] or 0)) for d in largest],
+                        "urls": [drill_url(year=year, department=d["department_id"]) for d in largest],
                         "title": _("各部门预算与支出（万元）"), "budget_label": _("预算金额"),
                         "actual_label": _("实际支出")},
     }
+    keep = {"year": year, "sort": key, "dir": "desc" if descending else "asc"}
     return render(request, "dashboard/index.html", {
-        "ov": ov, "year": year, "years": aggregate.years(request.user), "bands": bands, "grades": grades,
+        "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
+        "outstanding": ov.outstanding[:OUTSTANDING_SHOWN], "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
         "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
         "all_url": drill_url(year=year),
@@ -111,11 +121,12 @@ def index(request):
     })
 
 
-PROJECT_COLUMNS = {
-    "department": (_("部门"), False), "seq": (_("序号"), True), "name": (_("项目名称"), False),
-    "budget": (_("预算金额（万元）"), True), "actual": (_("实际支出（万元）"), True),
-    "rate": (_("执行率"), True), "score": (_("建议得分"), True), "grade": (_("等级"), False),
-    "errors": (_("错误"), True), "warnings": (_("警告"), True),
+PROJECT_COLUMNS = {  # lazy: translated per request, not once at import
+    "department": (gettext_lazy("部门"), False), "seq": (gettext_lazy("序号"), True),
+    "name": (gettext_lazy("项目名称"), False), "budget": (gettext_lazy("预算金额（万元）"), True),
+    "actual": (gettext_lazy("实际支出（万元）"), True), "rate": (gettext_lazy("执行率"), True),
+    "score": (gettext_lazy("建议得分"), True), "grade": (gettext_lazy("等级"), False),
+    "errors": (gettext_lazy("错误"), True), "warnings": (gettext_lazy("警告"), True),
 }
 
 
