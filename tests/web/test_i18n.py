@@ -202,7 +202,7 @@ def switch(client: Client, code: str, page: str):
     assert form, "no language switch on " + page
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(0)).group(1)
     nxt = html.unescape(re.search(r'name="next" value="([^"]*)"', form.group(0)).group(1))
-    assert re.search(rf'<button type="submit"[^>]*name="language" value="{code}"', form.group(0))
+    assert re.search(rf'<button [^>]*name="language" value="{code}"', form.group(0))
     return client.post(form.group(1), {"csrfmiddlewaretoken": token, "language": code, "next": nxt})
 
 
