@@ -65,12 +65,14 @@ class PublishedProject(models.Model):
     document = models.JSONField(_("项目（表 JSON）"))
 
     class Meta:
-        ordering = ["year", "department", "table", "position"]
+        ordering = ["year", "department", "table", "position", "id"]
+        # The list order, ending in the id: a page is found by walking the index alone
+        # (an index-only scan, even 20,000 rows deep) before its rows are read by id.
         indexes = [
-            models.Index(fields=["is_current", "year", "department", "table", "position"],
-                         name="api_project_current_year"),
-            models.Index(fields=["is_current", "department_id_live", "year", "table", "position"],
-                         name="api_project_current_dept"),
+            models.Index(fields=["is_current", "year", "department", "table", "position", "id"],
+                         name="api_project_current_year_id"),
+            models.Index(fields=["is_current", "department_id_live", "year", "department", "table", "position", "id"],
+                         name="api_project_current_dept_id"),
             models.Index(fields=["table", "position"], name="api_project_table_position"),
         ]
         verbose_name = _("公开项目索引")

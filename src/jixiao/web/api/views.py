@@ -147,9 +147,14 @@ def _page(request, queryset, serialize) -> JsonResponse:
     last = max(1, -(-count // size))
     if page > last:
         raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": page, "last": last})
-    rows = list(queryset[(page - 1) * size: page * size])
-    if rows and isinstance(rows[0], PublishedProject):
+    if queryset.model is PublishedProject:
+        # Deferred join: the page's ids from the index, then those rows.
+        ids = list(queryset.values_list("pk", flat=True)[(page - 1) * size: page * size])
+        found = PublishedProject.objects.in_bulk(ids)
+        rows = [found[pk] for pk in ids]
         _attach_money_units(rows)
+    else:
+        rows = list(queryset[(page - 1) * size: page * size])
     return _json({
         "count": count,
         "page": page,
@@ -383,7 +388,7 @@ def table_projects(request, pk):
 @api_view
 def projects(request):
     """Projects of the current publications (filter by year and department)."""
-    queryset = _current_projects().filter(**_filters(request)).order_by("year", "department", "table", "position")
+    queryset = _current_projects().filter(**_filters(request)).order_by("year", "department", "table", "position", "pk")
     return _page(request, queryset, project_record)
 
 
@@ -403,7 +408,7 @@ def indicators(request):
     if kind not in KIND_BY_KEY:
         raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
     queryset = (_current_projects().filter(**_filters(request)).filter(document__indicators__has_key=kind)
-                .order_by("year", "department", "table", "position"))
+                .order_by("year", "department", "table", "position", "pk"))
     return _page(request, queryset, indicator_record(kind))
 
 
