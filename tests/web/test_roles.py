@@ -43,6 +43,9 @@ ALLOWED = {
     "approve": {"submitted": FINANCE},
     "publish": {"approved": FINANCE},
     "reopen": {"published": SUBMIT},
+    "scores": {s: FINANCE for s in STATUSES},
+    "override": {"submitted": FINANCE},
+    "override_remove": {"submitted": FINANCE},
 }
 
 
@@ -78,6 +81,12 @@ ENDPOINTS = {
     "publish": ("POST", lambda w, k: reverse("review:publish", args=[w.tables[k].pk]),
                 lambda w, k: {"note": "公开"}, 302),
     "reopen": ("POST", lambda w, k: reverse("review:reopen", args=[w.tables[k].pk]), None, 302),
+    "scores": ("GET", lambda w, k: reverse("review:project_scores", args=[w.projects[k].pk]), None, 200),
+    "override": ("POST", lambda w, k: reverse("review:project_scores", args=[w.projects[k].pk]),
+                 lambda w, k: {"item": "total", "version": w.projects[k].version, "total-score": "80",
+                               "total-reason": "复核后调整"}, 302),
+    "override_remove": ("POST", lambda w, k: reverse("review:project_scores", args=[w.projects[k].pk]),
+                        lambda w, k: {"item": "total", "version": w.projects[k].version, "action": "remove"}, 302),
 }
 
 

@@ -27,7 +27,8 @@ ROLE_ORDER = (ADMIN, REVIEWER, APPROVER, EDITOR)
 DEPARTMENT_ROLES = (EDITOR, APPROVER)
 
 # Actions on a table; the statuses each is allowed in are enforced here, not in the views.
-ACTIONS = ("view", "edit", "submit", "comment", "return", "approve", "publish", "reopen", "download")
+ACTIONS = ("view", "edit", "submit", "comment", "return", "approve", "publish", "reopen", "download",
+           "scores", "override")
 
 
 def role_of(user) -> str | None:
@@ -125,6 +126,13 @@ def can(user, action: str, table) -> bool:
         return finance and status == Status.SUBMITTED
     if action == "publish":
         return finance and status == Status.APPROVED
+    if action == "scores":
+        # The finance bureau's score page (read-only outside 已提交); departments see the
+        # overrides on their project page instead.
+        return finance
+    if action == "override":
+        # A score is adjusted while the bureau reviews, never on a draft or a published table.
+        return finance and status == Status.SUBMITTED
     if action == "reopen":
         return own and role in (APPROVER, ADMIN) and status == Status.PUBLISHED
     return False  # pragma: no cover - every action is handled above

@@ -31,6 +31,7 @@ from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
 from jixiao.errors import JixiaoError
 from jixiao.web import language
 from jixiao.web.accounts import roles
+from jixiao.web.review import overrides
 
 from . import analysis, convert, downloads, editing, importing
 from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
@@ -200,6 +201,9 @@ def _project_context(request, table, form, instance=None, conflict=None):
         rows = [(k, t, a) for (k, t, a) in form.indicator_rows() if k.category == cat]
         if rows:
             categories.append({"category": cat, "rows": rows, "score": category_scores.get(cat.key)})
+    override_items = []
+    if analysis_result is not None and analysis_result.score is not None:
+        override_items = [i for i in overrides.items_of(analysis_result.score) if i.override is not None]
     comments = []
     if instance is not None:
         comments = instance.comments.select_related("round", "author").order_by("-created_at")
@@ -210,6 +214,8 @@ def _project_context(request, table, form, instance=None, conflict=None):
         "rate": money.format_rate(core_project.execution_rate) if core_project else "",
         "can_edit": roles.can(request.user, "edit", table), "conflict": conflict, "comments": comments,
         "kinds": KIND_BY_KEY, "mof_formats": downloads.available_formats("mof-form"),
+        "override_items": override_items,  # the finance bureau's overrides, read-only here
+        "can_score": instance is not None and roles.can(request.user, "scores", table),
     }
 
 
@@ -337,6 +343,9 @@ def project_history(request, pk):
 
 
 def _history_value(value) -> str:
+    if isinstance(value, list):  # score overrides
+        return "；".join(f"{o.get('item', '')} = {o.get('score', '')}（{o.get('reason', '')}；"
+                        f"{o.get('by', '')} {o.get('at', '')}）" for o in value if isinstance(o, dict))
     if isinstance(value, dict):  # indicator cells
         return "；".join(f"{KIND_BY_KEY[k].name if k in KIND_BY_KEY else k}：{v.get('target', '')} → "
                         f"{v.get('actual', '')}" for k, v in value.items())

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tables/<int:pk>/approve/", views.approve, name="approve"),
     path("tables/<int:pk>/publish/", views.publish, name="publish"),
     path("tables/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("review/projects/<int:pk>/scores/", views.project_scores, name="project_scores"),
     path("public/", views.public_index, name="public_index"),
     path("public/publications/<int:pk>/", views.public_publication, name="publication"),
     path("public/publications/<int:pk>/download/<str:fmt>/", views.public_download, name="publication_download"),

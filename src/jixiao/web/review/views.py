@@ -1,4 +1,5 @@
-"""Workflow actions (POST only) and the public view of publications.
+"""Workflow actions (POST only), the reviewer's score page with its overrides, and the public
+view of publications.
 
 Reviewers' comments belong to a review round and are kept apart from the department's text.
 A publication's page shows its frozen snapshot, never the live table.
@@ -13,17 +14,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import money
 from jixiao.core.taxonomy import KIND_BY_KEY
 from jixiao.web.accounts import roles
-from jixiao.web.entry import convert, downloads
+from jixiao.web.entry import analysis, convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
 from jixiao.web.entry.models import Publication
 from jixiao.web.entry.views import _download
 
-from . import workflow
+from . import overrides, workflow
+from .forms import OverrideForm
 
 DONE = {
     "submit": gettext_lazy("已提交财政局审核。"),
@@ -163,3 +165,87 @@ def public_download(request, pk, fmt):
     if fmt not in downloads.TABLE_FORMATS:
         raise Http404(fmt)
     return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
+
+
+# --- score overrides (评分调整) -------------------------------------------------------------
+
+OVERRIDE_DONE = gettext_lazy("评分调整已保存。")
+OVERRIDE_REMOVED = gettext_lazy("评分调整已撤销，恢复为系统建议得分。")
+
+
+def _version(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a stored version: answered as a conflict, nothing written
+
+
+def _score_of(instance):
+    """The core's scores for the stored project (overrides applied, suggestions kept beside)."""
+    scoring = analysis.scoring_module()
+    if scoring is None:
+        return None
+    return scoring.score_project(convert.project_to_core(instance))
+
+
+def _scores_context(request, instance, bound=None, conflict=None, form_error=""):
+    table = instance.table
+    score = _score_of(instance)
+    can_override = roles.can(request.user, "override", table)
+    rows = []
+    for item in (overrides.items_of(score) if score is not None else []):
+        form = None
+        if can_override:
+            if bound is not None and bound[0] == item.key:
+                form = bound[1]
+            else:
+                initial = {"score": item.override.score, "reason": item.override.reason} if item.override else {}
+                form = OverrideForm(prefix=item.key, weight=item.weight, initial=initial)
+        rows.append({"item": item, "form": form, "open": bound is not None and bound[0] == item.key})
+    return {
+        "project": instance, "table": table, "score": score, "rows": rows, "can_override": can_override,
+        "conflict": conflict, "form_error": form_error, "mof_formats": downloads.available_formats("mof-form"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_scores(request, pk):
+    """The suggested scores of a project with their reasons; reviewers override them while 已提交."""
+    instance = get_object_or_404(roles.visible_projects(request.user), pk=pk)
+    if not roles.can(request.user, "scores", instance.table):
+        raise PermissionDenied("scores")
+    if request.method == "GET":
+        return render(request, "review/scores.html", _scores_context(request, instance))
+    if not roles.can(request.user, "override", instance.table):
+        raise PermissionDenied("override")
+    score = _score_of(instance)
+    items = {i.key: i for i in overrides.items_of(score)} if score is not None else {}
+    key = request.POST.get("item", "")
+    if key not in items:
+        return render(request, "review/scores.html",
+                      _scores_context(request, instance, form_error=_("没有这一评分项，未保存。")), status=400)
+    version = _version(request.POST.get("version"))
+    form = None
+    try:
+        if request.POST.get("action") == "remove":
+            overrides.remove_override(instance, version, request.user, key)
+            messages.success(request, str(OVERRIDE_REMOVED))
+            return redirect("review:project_scores", pk=instance.pk)
+        form = OverrideForm(request.POST, prefix=key, weight=items[key].weight)
+        if not form.is_valid():
+            return render(request, "review/scores.html", _scores_context(request, instance, bound=(key, form)),
+                          status=400)
+        overrides.set_override(instance, version, request.user, key, form.cleaned_data["score"],
+                               form.cleaned_data["reason"])
+    except overrides.Conflict as exc:
+        # Nothing was written; show the current scores, keep this reviewer's input in its form.
+        current = exc.project
+        bound = (key, form) if form is not None else None
+        return render(request, "review/scores.html",
+                      _scores_context(request, current, bound=bound, conflict={"other": current}), status=409)
+    except overrides.NotUnderReview:
+        messages.error(request, _("未保存：表已不在“已提交”状态，不能再调整评分。"))
+        return redirect("review:project_scores", pk=instance.pk)
+    messages.success(request, str(OVERRIDE_DONE))
+    return redirect("review:project_scores", pk=instance.pk)

@@ -1,0 +1,45 @@
+"""The reviewer's override form: a score within the item's weight and a mandatory reason.
+
+Bad input (text, a negative score, more than the weight, more than 2 decimals, an empty or
+over-long reason, NUL characters) is a field error, never a server error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .overrides import REASON_MAX
+
+
+class OverrideForm(forms.Form):
+    """One item's override; ``prefix`` is the item key, so every item's form has its own ids."""
+
+    label_suffix = ""
+
+    score = forms.CharField(label=_("调整后得分"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                                          "size": 7}))
+    reason = forms.CharField(label=_("调整理由"), max_length=REASON_MAX, strip=True,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, weight: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weight = weight
+        self.fields["score"].help_text = _("0 至 %(w)s 分，最多 2 位小数") % {"w": weight}
+
+    def clean_score(self) -> Decimal:
+        text = self.cleaned_data["score"].strip().replace("．", ".")  # a full-width point from a Chinese IME
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("请输入数字得分（例如 8.5）。"), code="not_a_number") from None
+        if not value.is_finite():
+            raise forms.ValidationError(_("请输入数字得分（例如 8.5）。"), code="not_a_number")
+        if value < 0 or value > self.weight:
+            raise forms.ValidationError(_("得分应在 0 至 %(w)s 分之间。") % {"w": self.weight}, code="out_of_range")
+        if value.as_tuple().exponent < -2:
+            raise forms.ValidationError(_("得分最多保留 2 位小数。"), code="too_precise")
+        return value.quantize(Decimal("0.01"))

@@ -1,0 +1,130 @@
+"""The finance bureau's score overrides (评分调整) on a project under review.
+
+The core computes the suggested scores (:func:`jixiao.core.scoring.score_project`); an
+evaluator's :class:`~jixiao.core.model.ScoreOverride` replaces one of them and the suggestion
+stays beside it. Overrides live in ``Project.overrides`` (a JSON list of ``{item, score,
+reason, by, at}``, the table-JSON shape), so :mod:`jixiao.web.entry.convert` carries them into
+every export and into the publication snapshot, and the project's history records each change.
+
+Saving follows the project form's optimistic locking: the page names the project version it
+was built from and the write is accepted only if that is still current, so two reviewers never
+silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jixiao.core.scoring import ProjectScore
+from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
+from jixiao.web.entry.models import DisclosureTable, Project, Status
+
+CENT = Decimal("0.01")
+# The longest reason kept (characters); the MoF form prints it in a footnote.
+REASON_MAX = 2000
+
+
+@dataclass
+class Item:
+    """One score a reviewer may override: 预算执行率, a 二级 cell, a 一级 category or the total."""
+
+    key: str  # ScoreOverride.item
+    level: str  # "execution" / "indicator" / "category" / "total"
+    name: str
+    weight: Decimal
+    suggested: Decimal
+    score: Decimal
+    override: object | None  # the core ScoreOverride, if any
+    reasons: list[str] = field(default_factory=list)
+    formula: str = ""
+    parts: list = field(default_factory=list)  # 三级 items (ItemScore) of a 二级 cell
+    target: str = ""
+    actual: str = ""
+    deviation: str = ""
+    taxon: object | None = None  # the taxonomy Kind or Category, for its name in the page's language
+
+    def __post_init__(self):
+        # Weights come as 10 or 16.67; shown (and bounded) in cents like every score.
+        self.weight = self.weight.quantize(CENT)
+
+
+_CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
+
+
+def items_of(score: ProjectScore) -> list[Item]:
+    """Every overridable score of a project, in the order of the MoF form."""
+    ex = score.execution
+    out = [Item("execution", "execution", "预算执行率", ex.weight, ex.suggested, ex.score, ex.override,
+                reasons=list(ex.reasons), formula=ex.formula)]
+    for cat in score.categories:
+        for ind in cat.indicators:
+            out.append(Item(ind.kind, "indicator", ind.name, ind.weight, ind.suggested, ind.score, ind.override,
+                            reasons=list(ind.reasons), formula=ind.formula, parts=list(ind.items),
+                            target=ind.target_text, actual=ind.actual_text, deviation=ind.deviation,
+                            taxon=KIND_BY_KEY.get(ind.kind)))
+        out.append(Item(cat.key, "category", cat.name, cat.weight, cat.suggested, cat.score, cat.override,
+                        reasons=list(cat.reasons), taxon=_CATEGORY_BY_KEY.get(cat.key)))
+    total_weight = ex.weight + sum((c.weight for c in score.categories), Decimal(0))
+    out.append(Item("total", "total", "总分", total_weight, score.suggested, score.total, score.override,
+                    reasons=list(score.reasons)))
+    return out
+
+
+class Conflict(Exception):
+    """The project changed since the page was loaded (its version moved on)."""
+
+    def __init__(self, project: Project):
+        super().__init__("project version changed")
+        self.project = project
+
+
+class NotUnderReview(Exception):
+    """The table left 已提交 meanwhile (approved or returned): overrides are closed."""
+
+
+def who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def now_text() -> str:
+    # Local time, ISO 8601 to the minute with its offset: readable on the MoF form and exact.
+    return timezone.localtime(timezone.now()).isoformat(sep=" ", timespec="minutes")
+
+
+def _entry(item: str, score: Decimal, reason: str, user) -> dict:
+    return {"item": item, "score": str(score), "reason": reason, "by": who(user), "at": now_text()}
+
+
+@transaction.atomic
+def _change(project: Project, expected_version: int, user, mutate) -> Project:
+    """Claim the project at ``expected_version``, check the table is still under review, apply."""
+    claimed = Project.objects.filter(pk=project.pk, version=expected_version).update(version=F("version") + 1)
+    if claimed != 1:
+        raise Conflict(Project.objects.select_related("updated_by").get(pk=project.pk))
+    # Locks the table row on PostgreSQL, so an approval in flight is waited for, not missed.
+    if not DisclosureTable.objects.select_for_update().filter(pk=project.table_id, status=Status.SUBMITTED).exists():
+        raise NotUnderReview()
+    fresh = Project.objects.get(pk=project.pk)
+    fresh.overrides = mutate(list(fresh.overrides or []))
+    fresh.updated_by = user
+    fresh.save()  # the history entry: who, when, the overrides before and after
+    return fresh
+
+
+def set_override(project: Project, expected_version: int, user, item: str, score: Decimal, reason: str) -> Project:
+    """Set (or replace) the override of ``item``; raises Conflict or NotUnderReview."""
+    def mutate(current: list) -> list:
+        kept = [o for o in current if o.get("item") != item]
+        return kept + [_entry(item, score, reason, user)]
+
+    return _change(project, expected_version, user, mutate)
+
+
+def remove_override(project: Project, expected_version: int, user, item: str) -> Project:
+    """Drop the override of ``item`` (the suggestion applies again); raises Conflict or NotUnderReview."""
+    return _change(project, expected_version, user, lambda current: [o for o in current if o.get("item") != item])
