@@ -326,6 +326,10 @@ def pages(year: int, rng: random.Random) -> dict[str, dict]:
     out["API /api/projects/ (random page of all)"] = {
         "urls": [reverse("api:projects") + f"?year={year}&page={rng.randint(1, last_page)}" for _ in range(200)],
         "login": False}
+    # Distinct URLs (page × page_size), so nearly every request misses the API's answer cache.
+    out["API /api/projects/ (uncached: random page, page_size 40–60)"] = {
+        "urls": [reverse("api:projects") + f"?year={year}&page={rng.randint(1, -(-n_projects // 60))}"
+                 f"&page_size={rng.randint(40, 60)}" for _ in range(5000)], "login": False}
     out["API /api/tables/ (random page of all)"] = {
         "urls": [reverse("api:tables") + f"?year={year}&page={rng.randint(1, max(1, -(-n_tables // 50)))}"
                  for _ in range(200)], "login": False}
@@ -443,6 +447,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep (skip loading)")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--only", help="measure only the pages whose name contains this text")
     parser.add_argument("--skip-measure", action="store_true", help="only load (with --keep, for a later --reuse)")
     args = parser.parse_args()
     if args.db in ("test", "postgres"):
@@ -473,6 +478,8 @@ def main() -> int:
         return 0
     cookies, user = sessions(args.clients)
     page_list = pages(args.year, random.Random(args.seed))
+    if args.only:
+        page_list = {k: v for k, v in page_list.items() if args.only in k}
     results["queries"], results["service_ms"] = count_queries(page_list, user)
     print(json.dumps(results["queries"], ensure_ascii=False), flush=True)
     print("in-process median ms:", json.dumps(results["service_ms"], ensure_ascii=False), flush=True)

@@ -65,7 +65,7 @@ class PublishedProject(models.Model):
     document = models.JSONField(_("项目（表 JSON）"))
 
     class Meta:
-        ordering = ["year", "department", "table", "position", "id"]
+        ordering = ["year", "department", "table_id", "position", "id"]
         # The list order, ending in the id: a page is found by walking the index alone
         # (an index-only scan, even 20,000 rows deep) before its rows are read by id.
         indexes = [

@@ -388,7 +388,7 @@ def table_projects(request, pk):
 @api_view
 def projects(request):
     """Projects of the current publications (filter by year and department)."""
-    queryset = _current_projects().filter(**_filters(request)).order_by("year", "department", "table", "position", "pk")
+    queryset = _current_projects().filter(**_filters(request)).order_by("year", "department", "table_id", "position", "pk")
     return _page(request, queryset, project_record)
 
 
@@ -408,7 +408,7 @@ def indicators(request):
     if kind not in KIND_BY_KEY:
         raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
     queryset = (_current_projects().filter(**_filters(request)).filter(document__indicators__has_key=kind)
-                .order_by("year", "department", "table", "position", "pk"))
+                .order_by("year", "department", "table_id", "position", "pk"))
     return _page(request, queryset, indicator_record(kind))
 
 
@@ -447,7 +447,7 @@ def _guard(text: str, column: H.Column) -> str:
 def _csv_stream(year: int, columns: list[H.Column]):
     yield "\ufeff" + _csv_line([*YEAR_CSV_LEADING, *(c.label for c in columns)])
     rows = (PublishedProject.objects.filter(is_current=True, year=year)
-            .order_by("department", "table", "position")
+            .order_by("department", "table_id", "position")
             .values_list("table_id", "department", "document", "table__money_unit").iterator(chunk_size=2000))
     for table_id, group in itertools.groupby(rows, key=lambda r: r[0]):
         group = list(group)
