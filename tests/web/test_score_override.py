@@ -83,7 +83,7 @@ def test_override_is_in_the_history_and_shown_read_only_to_the_department(submit
     assert records[0].history_user == world.users["reviewer"]
     assert records[0].overrides[0]["reason"] == "支出进度偏慢" and records[1].overrides == []
     history = reviewer.get(reverse("entry:project_history", args=[project.pk])).content.decode()
-    assert "评分调整" in history and "支出进度偏慢" in history
+    assert "评分调整" in history and "预算执行率 = 8.00（支出进度偏慢；reviewer" in history
 
     for role in ("editor", "approver"):
         dept = _client(world, role)

@@ -344,7 +344,7 @@ def project_history(request, pk):
 
 def _history_value(value) -> str:
     if isinstance(value, list):  # score overrides
-        return "；".join(f"{o.get('item', '')} = {o.get('score', '')}（{o.get('reason', '')}；"
+        return "；".join(f"{overrides.item_name(o.get('item', ''))} = {o.get('score', '')}（{o.get('reason', '')}；"
                         f"{o.get('by', '')} {o.get('at', '')}）" for o in value if isinstance(o, dict))
     if isinstance(value, dict):  # indicator cells
         return "；".join(f"{KIND_BY_KEY[k].name if k in KIND_BY_KEY else k}：{v.get('target', '')} → "

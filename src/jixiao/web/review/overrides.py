@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jixiao.core.scoring import ProjectScore
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
@@ -54,6 +55,18 @@ class Item:
 
 
 _CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
+
+
+def item_name(key: str) -> str:
+    """The item's name in the page's language (history entries name items, not keys)."""
+    from jixiao.web import language
+
+    if key == "execution":
+        return gettext("预算执行率")
+    if key == "total":
+        return gettext("总分")
+    taxon = KIND_BY_KEY.get(key) or _CATEGORY_BY_KEY.get(key)
+    return language.indicator_name(taxon) if taxon is not None else key
 
 
 def items_of(score: ProjectScore) -> list[Item]:
