@@ -386,14 +386,22 @@ def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) ->
         reasons = ["没有预算金额或预算为0，无法计算预算执行率，执行率得0分。"]
         score = ZERO
     else:
-        raw = rate / HUNDRED * w
-        score = round_half_up(min(raw, w))
-        reasons = [f"预算执行率{rate}%，得分 = {rate}% × {w.normalize():f} = {score}分"
-                   + ("（已封顶）。" if raw > w else "。")]
+        score, reason = _execution_reason(rate, w)
+        reasons = [reason]
         reported = project.reported_execution_rate
         if reported is not None and reported != rate:
             reasons.append(f"表中填报的执行率为{project.execution_rate_text}，按实际支出与预算重新计算为{rate}%。")
     return ExecutionScore(rate, w, score, score, formula, reasons)
+
+
+@lru_cache(maxsize=1 << 14)
+def _execution_reason(rate: Decimal, w: Decimal) -> tuple[Decimal, str]:
+    # Rates repeat (two decimals) and are always quantized to 0.01, so equal rates print
+    # alike; the weight is printed normalized. Safe to remember by value.
+    raw = rate / HUNDRED * w
+    score = round_half_up(min(raw, w))
+    return score, (f"预算执行率{rate}%，得分 = {rate}% × {w.normalize():f} = {score}分"
+                   + ("（已封顶）。" if raw > w else "。"))
 
 
 def _item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
@@ -461,22 +469,55 @@ def score_cell(kind: str, target: str, actual: str, weight: Decimal,
     else:
         shares = config if isinstance(config, Shares) else shares_of(config)
         token = _token(shares)
+    return _indicator(kind, target, actual, weight, _weighted(target, actual, weight, token, shares, match))
+
+
+def _weighted(target: str, actual: str, weight: Decimal, token: int, shares: Shares,
+              match: CellMatch | None) -> tuple:
+    """The cell's judgement with ``weight`` applied: item arguments, total, reasons, summary facts.
+
+    A province repeats the same cells, and a cell's weight takes only a few values (the
+    category weight split among 1–5 cells), so each remembered cell keeps its weighted
+    results per weight; a repeated cell then costs two lookups and the result objects."""
     if match is None and len(target) + len(actual) <= 4000:
         core = _cell_core_cached(target, actual, token)
-    else:
-        core = _cell_core(target, actual, shares, match)
-    rows, notes, deviation, formula, met = core
-    items = []
+        by_weight = core[-1]
+        done = by_weight.get(weight)
+        # Equal decimals may print differently (10 and 10.00, and the reasons print the
+        # weight): a remembered result is reused only for the same digits. The weights
+        # usually are the very objects of _split_cached, so the identity test decides.
+        if done is not None and (done[6] is weight or str(done[6]) == str(weight)):
+            return done
+        done = _apply_weight(core, weight)
+        if weight not in by_weight:
+            by_weight[weight] = done
+        return done
+    return _apply_weight(_cell_core(target, actual, shares, match), weight)
+
+
+def _apply_weight(core: tuple, weight: Decimal) -> tuple:
+    rows, notes, deviation, formula, met, facts, _ = core
+    args = []
     total = ZERO
     for r, w in zip(rows, _split_cached(weight, len(rows))):
         score = (w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP)
         total += score
-        items.append(ItemScore(r[0], r[1], w, score, r[3], r[4], list(r[5]), r[6], r[7], r[8], r[9], r[10]))
-    reasons = list(notes)
+        args.append((r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
+    reasons = notes
     if rows:
-        reasons.append(f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。")
-    name = KIND_BY_KEY[kind].name if kind in KIND_BY_KEY else kind
-    return IndicatorScore(kind, name, target, actual, weight, total, total, None, formula, reasons,
+        reasons = notes + (f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。",)
+    return tuple(args), total, reasons, deviation, formula, facts, weight
+
+
+def _indicator(kind: str, target: str, actual: str, weight: Decimal, weighted: tuple) -> IndicatorScore:
+    args, total, reasons, deviation, formula, _, _ = weighted
+    # Fresh result objects every time (callers may change them, e.g. an override); only
+    # the immutable strings, decimals and tuples inside are shared.
+    items = [ItemScore(a[0], a[1], a[2], a[3], a[4], a[5], list(a[6]), a[7], a[8], a[9], a[10], a[11])
+             for a in args]
+    kind_def = KIND_BY_KEY.get(kind)
+    name = kind_def.name if kind_def is not None else kind
+    return IndicatorScore(kind, name, target, actual, weight, total, total, None, formula, list(reasons),
                           deviation, items)
 
 
@@ -508,7 +549,20 @@ def _cell_core(target: str, actual: str, shares: Shares, match: CellMatch | None
         if j.met is not True or over:
             deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
     dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。" if deviation else ""
-    return tuple(rows), tuple(match.notes), dev_text, _formula(match, shares), met
+    return (tuple(rows), tuple(match.notes), dev_text, _formula(match, shares), met, _facts(rows), {})
+
+
+def _facts(rows: list[tuple]) -> tuple | None:
+    """What the project summary needs from a cell (None when the cell adds nothing to it):
+    all items bare percentages, restated items, and the targets not met / not judged / over."""
+    bare = bool(rows) and all(r[8] == "bare" for r in rows)
+    restated = sum(1 for r in rows if r[10])
+    not_met = tuple(r[0] for r in rows if r[3] is False)
+    unknown = tuple(r[0] for r in rows if r[3] is None)
+    over = tuple(r[0] for r in rows if r[9])
+    if not (bare or restated or not_met or unknown or over):
+        return None
+    return bare, restated, not_met, unknown, over
 
 
 _KINDS_OF = {c.key: tuple(k.key for k in KINDS if k.category == c) for c in CATEGORIES}
@@ -534,9 +588,34 @@ def _override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:
 
 def score_project(project: Project, config: ScoringConfig | None = None) -> ProjectScore:
     """Suggested scores for one project, with overrides applied and kept beside."""
-    cfg = (config or DEFAULT_CONFIG).for_project(project)
-    overrides = {o.item: o for o in project.overrides}
-    token = _config_token(cfg)
+    return _score_project(project, config or DEFAULT_CONFIG, None)
+
+
+def score_table(table: Table, config: ScoringConfig | None = None) -> list[ProjectScore]:
+    base = config or DEFAULT_CONFIG
+    plan = _plan(base)  # the same for every project without its own adjustments
+    return [_score_project(p, base, plan) for p in table.projects]
+
+
+def _plan(cfg: ScoringConfig) -> tuple:
+    """What scoring a project needs from a configuration, worked out once per table:
+    the settings token, the category weights, the weight-sum note and the grade rule texts."""
+    weight_sum = cfg.execution_weight + sum(cfg.category_weights.values(), ZERO)
+    note = None if weight_sum == HUNDRED else f"各项权重合计为{weight_sum.normalize():f}分，不是100分。"
+    cats = tuple((cat, cfg.category_weights.get(cat.key, ZERO)) for cat in CATEGORIES)
+    grade_rules = {g: _grade_rule(g, cfg) for g in ("优", "良", "中", "差")}
+    return cfg, _config_token(cfg), cats, note, grade_rules
+
+
+_NO_OVERRIDES: dict[str, ScoreOverride] = {}
+
+
+def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | None) -> ProjectScore:
+    cfg = base.for_project(project)
+    plan = base_plan if base_plan is not None and cfg is base else _plan(cfg)
+    _, token, cats, weights_note, grade_rules = plan
+    shares = _SHARES_BY_TOKEN[token]
+    overrides = {o.item: o for o in project.overrides} if project.overrides else _NO_OVERRIDES
     execution = score_execution(project, cfg)
     ov = overrides.get("execution")
     if ov is not None:
@@ -545,19 +624,24 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
         execution.reasons.append(_override_reason("预算执行率", ov, execution.suggested))
     categories: list[CategoryScore] = []
     project_reasons: list[str] = [execution.reasons[0]]
-    for cat in CATEGORIES:
-        cw = cfg.category_weights.get(cat.key, ZERO)
+    facts: list[tuple[str, tuple]] = []
+    cells = project.indicators
+    for cat, cw in cats:
         inds: list[IndicatorScore] = []
+        suggested = ZERO
         for key, w in _category_weights(project, cat, cfg):
-            cell = project.indicator(key)
-            ind = score_cell(key, cell.target, cell.actual, w, token)
+            cell = cells[key]  # a filled cell (see _category_weights)
+            weighted = _weighted(cell.target, cell.actual, w, token, shares, None)
+            ind = _indicator(key, cell.target, cell.actual, w, weighted)
+            if weighted[5] is not None:
+                facts.append((ind.name, weighted[5]))
             iov = overrides.get(key)
             if iov is not None:
                 ind.override = iov
                 ind.score = round_half_up(iov.score)
                 ind.reasons.append(_override_reason(ind.name, iov, ind.suggested))
             inds.append(ind)
-        suggested = sum((i.score for i in inds), ZERO)
+            suggested += ind.score
         cat_reasons = []
         if not inds and cw > 0:
             cat_reasons.append(f"{cat.name}没有填写任何指标，该项{cw.normalize():f}分无法得分。")
@@ -575,13 +659,13 @@ def score_project(project: Project, config: ScoringConfig | None = None) -> Proj
     if tov is not None:
         total = round_half_up(tov.score)
     g = grade(total, cfg)
-    project_reasons.extend(_summary(categories))
-    weight_sum = cfg.execution_weight + sum(cfg.category_weights.values(), ZERO)
-    if weight_sum != HUNDRED:
-        project_reasons.append(f"各项权重合计为{weight_sum.normalize():f}分，不是100分。")
+    if facts:
+        project_reasons.extend(_summary(facts))
+    if weights_note is not None:
+        project_reasons.append(weights_note)
     if tov is not None:
         project_reasons.append(_override_reason("总分", tov, suggested_total))
-    project_reasons.append(f"总分{total}分，评价等级为“{g}”（{_grade_rule(g, cfg)}）。")
+    project_reasons.append(f"总分{total}分，评价等级为“{g}”（{grade_rules[g]}）。")
     return ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
                         suggested=suggested_total, override=tov)
 
@@ -592,23 +676,21 @@ def _grade_rule(g: str, cfg: ScoringConfig) -> str:
             "中": f"{th['中']:f}–{th['良']:f}分", "差": f"低于{th['中']:f}分"}[g]
 
 
-def _summary(categories: list[CategoryScore]) -> list[str]:
-    """Project-level reasons a reviewer reads first: what was not met or cannot be judged."""
+def _summary(facts: list[tuple[str, tuple]]) -> list[str]:
+    """Project-level reasons a reviewer reads first: what was not met or cannot be judged.
+
+    ``facts`` are (二级 name, _facts of the cell) for the cells that have any, in form order."""
     out: list[str] = []
-    not_met, unknown, restated, bare, over = [], [], 0, 0, []
-    for c in categories:
-        for ind in c.indicators:
-            if ind.items and all(i.evidence == "bare" for i in ind.items):
-                bare += 1
-            for i in ind.items:
-                if i.restated:
-                    restated += 1
-                if i.met is False:
-                    not_met.append(f"{ind.name}“{i.target}”")
-                elif i.met is None:
-                    unknown.append(f"{ind.name}“{i.target}”")
-                if i.over:
-                    over.append(f"{ind.name}“{i.target}”")
+    not_met: list[str] = []
+    unknown: list[str] = []
+    over: list[str] = []
+    restated = bare = 0
+    for name, (cell_bare, cell_restated, cell_not_met, cell_unknown, cell_over) in facts:
+        bare += cell_bare
+        restated += cell_restated
+        not_met.extend(f"{name}“{t}”" for t in cell_not_met)
+        unknown.extend(f"{name}“{t}”" for t in cell_unknown)
+        over.extend(f"{name}“{t}”" for t in cell_over)
     if not_met:
         out.append(f"未完全达成的指标{len(not_met)}个：" + "；".join(not_met[:5]) + ("等。" if len(not_met) > 5 else "。"))
     if unknown:
@@ -621,10 +703,6 @@ def _summary(categories: list[CategoryScore]) -> list[str]:
     if over:
         out.append(f"完成比例远超目标（目标设定偏低）的指标{len(over)}个：" + "；".join(over[:5]) + "。")
     return out
-
-
-def score_table(table: Table, config: ScoringConfig | None = None) -> list[ProjectScore]:
-    return [score_project(p, config) for p in table.projects]
 
 
 # --- plain data -------------------------------------------------------------------------------
