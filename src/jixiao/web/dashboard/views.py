@@ -79,19 +79,23 @@ def index(request):
     today = timezone.localdate()
     ov = aggregate.overview(request.user, year, today) if year else aggregate.Overview(year=None)
     key, descending = _sort(request, aggregate.COLUMNS, "department")
-    ov.departments = aggregate.sort_rows(ov.departments, key, descending)
+    if year:
+        ov.departments = ov.departments.sorted(key, descending)
     if request.GET.get("format") == "xlsx":
         body = xlsx.workbook(ov)
         response = HttpResponse(body, content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, f"{year}-财政局看板.xlsx")
         return response
-    # A province has hundreds of departments: the table is paged (the XLSX has them all), and
-    # the chart shows the largest budgets only, which is all a bar chart can show legibly.
+    # A province has thousands of departments: the table is paged, sorted and sliced in SQL
+    # (the XLSX has them all), and the chart shows the largest budgets only, which is all a
+    # bar chart can show legibly.
     dept_page = Paginator(ov.departments, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("dpage"))
     for d in dept_page.object_list:
         d["url"] = drill_url(year=year, department=d["department_id"])
         d["rate_text"] = money.format_rate(d["rate"])
-    largest = sorted((d for d in ov.departments if d["budget"]), key=lambda d: d["budget"], reverse=True)[:CHART_DEPARTMENTS]
+    largest = ([d for d in ov.departments.sorted("budget", True)[:CHART_DEPARTMENTS] if d["budget"]]
+               if year else [])
+    outstanding = list(ov.outstanding[:OUTSTANDING_SHOWN]) if year else []
     bands = [{"key": k, "label": str(label), "count": n, "url": drill_url(year=year, band=k)}
              for k, label, n in ov.bands]
     grades = [{"grade": g, "count": n, "url": drill_url(year=year, grade=g)} for g, n in ov.grades]
@@ -112,7 +116,7 @@ def index(request):
     keep = {"year": year, "sort": key, "dir": "desc" if descending else "asc"}
     return render(request, "dashboard/index.html", {
         "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
-        "outstanding": ov.outstanding[:OUTSTANDING_SHOWN], "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
+        "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
         "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
         "all_url": drill_url(year=year),
