@@ -8,7 +8,9 @@ never appears until it is published. The response shapes are described in
 
 from __future__ import annotations
 
+
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -86,7 +88,9 @@ def api_view(func=None, *, cache=True):
     def wrapper(request, *args, **kwargs):
         key = None
         if cache:
-            key = f"{_generation()}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+            # Hashed: a query string is client-chosen and may be any length (memcached-safe keys).
+            raw = f"{_generation()}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+            key = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
             hit = RESPONSE_CACHE.get(key)
             if hit is not None:
                 status, body = hit
@@ -97,7 +101,9 @@ def api_view(func=None, *, cache=True):
             response = _error(400, "invalid_parameter", exc.message, exc.name)
         except Http404 as exc:
             response = _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
-        if key is not None and isinstance(response, JsonResponse) and len(response.content) <= CACHEABLE_BYTES:
+        # Only successful answers: caching 400s would let arbitrary bad queries evict good entries.
+        if (key is not None and isinstance(response, JsonResponse) and response.status_code == 200
+                and len(response.content) <= CACHEABLE_BYTES):
             RESPONSE_CACHE.set(key, (response.status_code, response.content))
         return response
     wrapper.__name__ = func.__name__
@@ -218,8 +224,8 @@ def table_summary(request, t: PublishedTable) -> dict:
         "totals": {"budget": _amount(t.budget), "actual_total": _amount(t.actual_total),
                    "execution_rate": t.execution_rate},
         "projects_url": _url(request, "table_projects", t.pk),
-        "page_url": _link(request, "review:publication", t.pk),
-        "downloads": {fmt: _link(request, "review:publication_download", t.pk, fmt)
+        "page_url": _link(request, "portal:publication", t.pk),
+        "downloads": {fmt: _link(request, "portal:download", t.pk, fmt)
                       for fmt in _download_formats(request)},
     }
 
