@@ -8,7 +8,6 @@ never appears until it is published. The response shapes are described in
 
 from __future__ import annotations
 
-
 import csv
 import hashlib
 import io
