@@ -139,7 +139,7 @@ def test_table_document_is_the_frozen_snapshot(client, seed_doc):
     totals = core.totals()
     assert detail["totals"]["budget"] == f"{totals.budget:.2f}"
     assert detail["project_count"] == len(core.projects)
-    assert detail["downloads"]["json"].endswith(f"/public/publications/{pub.pk}/download/json/")
+    assert detail["downloads"]["json"].endswith(f"/portal/publications/{pub.pk}/download/json/")
     assert client.get(detail["downloads"]["json"]).status_code == 200
     # Each project record says what the snapshot says.
     records = get(client, detail["projects_url"], page_size=MAX_PAGE_SIZE)["results"]

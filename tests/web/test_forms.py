@@ -114,7 +114,7 @@ def test_markup_is_escaped_on_the_public_page_and_in_the_live_check(editor):
 
     bring_to(world.tables["own"], "published", world.users["approver"], world.users["reviewer"])
     pub = world.tables["own"].publications.get()
-    body = Client().get(reverse("review:publication", args=[pub.pk])).content.decode()
+    body = Client().get(reverse("portal:publication", args=[pub.pk])).content.decode()
     assert "<script>alert" not in body and "&lt;script&gt;" in body
 
 

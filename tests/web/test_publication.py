@@ -20,8 +20,13 @@ def test_public_view_changes_only_through_a_new_publication():
     table = world.tables["own"]
     first = table.publications.get()
     public = Client()
-    url = reverse("review:publication", args=[first.pk])
+    url = reverse("portal:publication", args=[first.pk])
     assert "项目1" in public.get(url).content.decode()
+    # Web I's old public addresses lead there for good (same publication id).
+    old = public.get(reverse("review:publication", args=[first.pk]))
+    assert old.status_code == 301 and old["Location"] == url
+    old_index = public.get(reverse("review:public_index"))
+    assert old_index.status_code == 301 and old_index["Location"] == reverse("portal:index")
     frozen = dict(first.snapshot)
 
     # The department starts a revision and edits: the public page stays as published.
@@ -45,12 +50,12 @@ def test_public_view_changes_only_through_a_new_publication():
     assert reviewer.post(reverse("review:publish", args=[table.pk]), {"note": "第二版"}).status_code == 302
     second = table.publications.get(number=2)
     assert second.published_by == world.users["reviewer"]
-    assert "修订后的项目" in public.get(reverse("review:publication", args=[second.pk])).content.decode()
+    assert "修订后的项目" in public.get(reverse("portal:publication", args=[second.pk])).content.decode()
     old_page = public.get(url).content.decode()
-    assert "项目1" in old_page and reverse("review:publication", args=[second.pk]) in old_page
-    index = public.get(reverse("review:public_index")).content.decode()
-    assert reverse("review:publication", args=[second.pk]) in index
-    assert reverse("review:publication", args=[first.pk]) not in index
+    assert "项目1" in old_page and reverse("portal:publication", args=[second.pk]) in old_page
+    index = public.get(reverse("review:public_index"), follow=True).content.decode()
+    assert reverse("portal:publication", args=[second.pk]) in index
+    assert reverse("portal:publication", args=[first.pk]) not in index
 
 
 @pytest.mark.django_db

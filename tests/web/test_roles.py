@@ -204,8 +204,8 @@ def test_import_matrix(client, user, golden_path):
 def test_public_pages_need_no_login(client):
     world = World("published")
     pub = world.tables["own"].publications.get()
-    assert client.get(reverse("review:public_index")).status_code == 200
-    assert client.get(reverse("review:publication", args=[pub.pk])).status_code == 200
+    assert client.get(reverse("review:public_index"), follow=True).status_code == 200  # → the portal
+    assert client.get(reverse("review:publication", args=[pub.pk]), follow=True).status_code == 200
     r = client.get(reverse("review:publication_download", args=[pub.pk, "json"]))
     assert r.status_code == 200 and "甲部门" in r.content.decode("utf-8")
 

@@ -1,8 +1,8 @@
-"""Workflow actions (POST only), the reviewer's score page with its overrides, and the public
-view of publications.
+"""Workflow actions (POST only), the reviewer's score page with its overrides, and web I's old
+public addresses (``/public/…``), which now lead to the portal.
 
 Reviewers' comments belong to a review round and are kept apart from the department's text.
-A publication's page shows its frozen snapshot, never the live table.
+A publication's download serves its frozen snapshot, never the live table.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jixiao.core import money
-from jixiao.core.taxonomy import KIND_BY_KEY
 from jixiao.web.accounts import roles
 from jixiao.web.entry import analysis, convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
@@ -134,29 +132,15 @@ def reopen(request, pk):
 
 # --- public ------------------------------------------------------------------------------
 
-def _latest_publications():
-    latest = {}
-    for pub in Publication.objects.select_related("table__year", "table__department").order_by("table", "-number"):
-        latest.setdefault(pub.table_id, pub)
-    return sorted(latest.values(), key=lambda p: (-p.table.year.year, p.table.department.name))
-
-
 def public_index(request):
-    return render(request, "review/public_index.html", {"publications": _latest_publications()})
+    """Web I's ``/public/``: the portal (``/portal/``) is the one public site now (it lists the
+    latest publication per table in SQL, searches and pages), so old links land there."""
+    return redirect("portal:index", permanent=True)
 
 
 def public_publication(request, pk):
-    pub = get_object_or_404(Publication.objects.select_related("table__department", "table__year"), pk=pk)
-    core = convert.table_from_document(pub.snapshot)
-    totals = core.totals()
-    rows = [{"core": p, "rate": money.format_rate(p.execution_rate),
-             "cells": [(KIND_BY_KEY[k], p.indicator(k)) for k in core.layout]} for p in core.projects]
-    newer = pub.table.publications.filter(number__gt=pub.number).order_by("number").first()
-    return render(request, "review/publication.html", {
-        "pub": pub, "core": core, "rows": rows, "totals": totals, "total_rate": money.format_rate(totals.execution_rate),
-        "kinds": [KIND_BY_KEY[k] for k in core.layout], "formats": downloads.available_formats("disclosure"),
-        "newer": newer,
-    })
+    # The portal's publication pages use the publication's id too.
+    return redirect("portal:publication", pk=pk, permanent=True)
 
 
 def public_download(request, pk, fmt):
