@@ -59,6 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         gc.freeze()
 
+    gc_cpu = [0.0, 0.0]  # CPU seconds inside the garbage collector, collections
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_cpu.append(time.process_time())
+        else:
+            gc_cpu[0] += time.process_time() - gc_cpu.pop()
+            gc_cpu[1] += 1
+    gc.callbacks.append(on_gc)
+
     grades: collections.Counter[str] = collections.Counter()
     met: collections.Counter[str] = collections.Counter()
     items = 0
@@ -82,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
     print(f"scored in {cpu:.2f} s CPU, {wall:.2f} s wall ({cpu / cells * 1e6:.1f} µs CPU per cell, "
           f"{cpu / projects * 1e6:.0f} µs per project); max RSS {maxrss_mb():.0f} MB")
+    print(f"garbage collector: {gc_cpu[0]:.2f} s CPU in {gc_cpu[1]:.0f} collections")
     print(f"三级 items judged: {items}; met: {dict(met)}; grades: {dict(sorted(grades.items()))}")
     if args.second_pass:
         c0 = time.process_time()

@@ -52,7 +52,7 @@ TIER1_WORDS = ("完成", "达成", "达到", "实现", "显著", "明显", "圆�
 OTHERS_WORDS = ("其他", "其余", "其它", "剩余", "均", "全部")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     """The judgement of one target item.
 
@@ -76,7 +76,7 @@ class Judgement:
         return self.actual.text if self.actual is not None else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellMatch:
     """Target items, completion items and one judgement per target item."""
 
@@ -153,11 +153,13 @@ def subject_overlap(a: str, b: str) -> Decimal:
         return Decimal(0)
     if len(x) > len(y):
         x, y = y, x
-    return Decimal(sum(1 for g in x if g in y)) / Decimal(len(x))
+    return Decimal(len(x & y)) / Decimal(len(x))
 
 
+@lru_cache(maxsize=1 << 14)
 def completion_tier(text: str) -> tuple[int | None, str]:
     """Tier 1/2/3 from completion words, with the word found; ``(None, "")`` if none."""
+    # Remembered: completion texts repeat far more than targets (已完成, 达成预期指标).
     for tier, words in ((3, TIER3_WORDS), (2, TIER2_WORDS), (1, TIER1_WORDS)):
         for w in words:
             if w in text:

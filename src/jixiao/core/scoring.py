@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import InputError
-from .matching import TIER_NAMES, CellMatch, Judgement, _pct, describe_item, match_cell
+from .matching import TIER_NAMES, CellMatch, Judgement, _match, _pct, describe_item, match_cell
 from .model import Project, ScoreOverride, Table
 from .money import round_half_up
 from .taxonomy import CATEGORIES, KIND_BY_KEY, KINDS
@@ -440,7 +440,7 @@ def _item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]
     return Decimal(0), ["未完成。"], False
 
 
-def _formula(match: CellMatch, shares: Shares) -> str:
+def _formula(match: CellMatch, token: int) -> str:
     keys = []
     for t in match.targets:
         key = _RULE_OF_KIND.get(t.kind, "qualitative")
@@ -448,15 +448,15 @@ def _formula(match: CellMatch, shares: Shares) -> str:
             keys.append(key)
     if any(j.met is None for j in match.judgements):
         keys.append("unknown")
-    return _formula_text(tuple(keys), shares)
+    return _formula_text(tuple(keys), token)
 
 
 _RULE_OF_KIND = {"quantity": "quantity", "deadline": "deadline"}
 
 
 @lru_cache(maxsize=256)
-def _formula_text(keys: tuple[str, ...], shares: Shares) -> str:
-    r = _cell_rules(shares)
+def _formula_text(keys: tuple[str, ...], token: int) -> str:
+    r = _cell_rules(_SHARES_BY_TOKEN[token])
     return "；".join(r[k].formula for k in keys)
 
 
@@ -492,7 +492,7 @@ def _weighted(target: str, actual: str, weight: Decimal, token: int, shares: Sha
         if weight not in by_weight:
             by_weight[weight] = done
         return done
-    return _apply_weight(_cell_core(target, actual, shares, match), weight)
+    return _apply_weight(_cell_core(target, actual, token, match), weight)
 
 
 def _apply_weight(core: tuple, weight: Decimal) -> tuple:
@@ -526,7 +526,10 @@ def _cell_core_cached(target: str, actual: str, token: int) -> tuple:
     # A province-year repeats the same cells: remember the judgement and the share of the
     # weight each item earns (immutable tuples; score_cell builds fresh result objects
     # and applies the weight, which differs from project to project).
-    return _cell_core(target, actual, _SHARES_BY_TOKEN[token], None)
+    # The match itself is not remembered as well (match_cell would): this cache already
+    # holds everything scoring needs from it, and a second copy of the judgements only adds
+    # memory and objects for the garbage collector to scan.
+    return _cell_core(target, actual, token, _match(target, actual))
 
 
 @lru_cache(maxsize=4096)
@@ -534,8 +537,9 @@ def _split_cached(weight: Decimal, parts: int) -> list[Decimal]:
     return split_exact(weight, parts)
 
 
-def _cell_core(target: str, actual: str, shares: Shares, match: CellMatch | None) -> tuple:
+def _cell_core(target: str, actual: str, token: int, match: CellMatch | None) -> tuple:
     match = match or match_cell(target, actual)
+    shares = _SHARES_BY_TOKEN[token]
     rows = []
     deviation: list[str] = []
     met = 0
@@ -549,19 +553,19 @@ def _cell_core(target: str, actual: str, shares: Shares, match: CellMatch | None
         if j.met is not True or over:
             deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
     dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。" if deviation else ""
-    return (tuple(rows), tuple(match.notes), dev_text, _formula(match, shares), met, _facts(rows), {})
+    return (tuple(rows), tuple(match.notes), dev_text, _formula(match, token), met, _facts(rows), {})
 
 
 def _facts(rows: list[tuple]) -> tuple | None:
     """What the project summary needs from a cell (None when the cell adds nothing to it):
     all items bare percentages, restated items, and the targets not met / not judged / over."""
+    if all(r[3] is True and not r[9] and not r[10] and r[8] != "bare" for r in rows):
+        return None  # the common case: everything met from real values
     bare = bool(rows) and all(r[8] == "bare" for r in rows)
     restated = sum(1 for r in rows if r[10])
     not_met = tuple(r[0] for r in rows if r[3] is False)
     unknown = tuple(r[0] for r in rows if r[3] is None)
     over = tuple(r[0] for r in rows if r[9])
-    if not (bare or restated or not_met or unknown or over):
-        return None
     return bare, restated, not_met, unknown, over
 
 

@@ -32,7 +32,7 @@ KINDS = ("quantity", "deadline", "qualitative", "unknown")
 OPS = (">=", "<=", "=", ">", "<", "range")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One 三级 indicator read from a cell.
 
@@ -210,7 +210,7 @@ def _word_before(s: str, j: int, floor: int, table, lengths: tuple[int, ...]) ->
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Anchor:
     """A number that is an indicator value or a date, with the span it covers."""
 
@@ -262,6 +262,11 @@ def deadline_key(item: Item) -> tuple[int, int, int] | None:
     return (item.deadline_year or 0, item.deadline_month, item.deadline_day or 0)
 
 
+@lru_cache(maxsize=4096)
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]  # computes the weekday too: remember it
+
+
 def describe_deadline(item: Item) -> str:
     """``12月底前`` style Chinese text for a deadline item."""
     if item.deadline_month is None:
@@ -269,7 +274,7 @@ def describe_deadline(item: Item) -> str:
     year = f"{item.deadline_year}年" if item.deadline_year else ""
     if item.deadline_day == 0:
         return f"{year}{item.deadline_month}月前"
-    last = calendar.monthrange(item.deadline_year or 2001, item.deadline_month)[1]
+    last = _month_days(item.deadline_year or 2001, item.deadline_month)
     if item.deadline_day is None or item.deadline_day >= last:
         return f"{year}{item.deadline_month}月底前"
     return f"{year}{item.deadline_month}月{item.deadline_day}日前"
@@ -570,7 +575,7 @@ def _read_month(s: str, start: int, i: int, b: int, year: int | None, month: int
     if s.startswith("份", i, b):
         i += 1
     j = _skip_spaces(s, i, b)
-    last = calendar.monthrange(year or 2001, month)[1]
+    last = _month_days(year or 2001, month)
     m = _NUM_RE.match(s, j, b)
     if m and m.end() < b and s[m.end()] in "日号" and "." not in m.group() and len(m.group()) <= 2:
         day = min(int(m.group()), last)
