@@ -358,3 +358,24 @@ def test_department_rows_are_sorted_and_paged_in_sql_like_sort_rows(demo):
             assert [r["department"] for r in ordered] == expected, (key, descending)
             assert [r["department"] for r in ordered[3:6]] == expected[3:6], (key, descending)
     assert len(rows) == len(every) and rows[0] == every[0]
+
+
+def test_cached_figures_are_renewed_by_every_change(demo):
+    """The year's figures are cached; a new project, a deleted one and a new department show
+    on the very next page view."""
+    c = client_for(demo["admin"])
+
+    def kpi() -> int:
+        body = c.get(DASH + "?year=2019").content.decode()
+        return int(re.search(r'id="kpi-projects">.*?class="kpi-value">(\d+)<', body, re.S).group(1))
+
+    before = kpi()
+    assert kpi() == before  # served from the cache
+    table = DisclosureTable.objects.filter(year__year=2019).first()
+    added = make_project(table, seq=90, name="缓存测试项目")
+    assert kpi() == before + 1
+    added.delete()
+    assert kpi() == before
+    n = len(aggregate.DepartmentRows(demo["admin"], 2019))
+    Department.objects.create(name="缓存测试局")
+    assert len(aggregate.DepartmentRows(demo["admin"], 2019)) == n + 1

@@ -6,11 +6,14 @@ bureau's reviewers see what departments have submitted, administrators everythin
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from uuid import uuid4
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +50,52 @@ STATE_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "approve
 STATE_LABELS = {"missing": _("未报送"), "draft": _("未报送"), "returned": _("退回修改中"),
                 "submitted": _("已提交"), "approved": _("已审核"), "published": _("已公开")}
 OUTSTANDING = ("missing", "draft", "returned")
+
+
+# The year's figures scan every project of the province (200 000 rows, 0.1–0.3 s of SQL per
+# query); the answers are kept in Django's cache under a generation token that every save of
+# a project, table, review round, publication, department or year replaces (signals.py), so
+# a page view after a change computes afresh. CACHE_SECONDS bounds how old an answer can be
+# where a change cannot replace the token everywhere (several server processes with the
+# per-process cache, or rows written without signals, e.g. a bulk load).
+CACHE_SECONDS = 60
+_GENERATION_KEY = "jixiao:dashboard:generation"
+
+
+def generation() -> str:
+    token = cache.get(_GENERATION_KEY)
+    if token is None:
+        # A fresh random token (not a counter): an evicted token can never bring back old answers.
+        token = uuid4().hex
+        if not cache.add(_GENERATION_KEY, token, timeout=None):
+            token = cache.get(_GENERATION_KEY) or token
+    return token
+
+
+def invalidate() -> None:
+    """Forget every cached figure: now, and again once the current transaction commits (so
+    a page computed meanwhile from the old rows is not kept under the new token)."""
+    def renew():
+        cache.set(_GENERATION_KEY, uuid4().hex, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _cached(parts: tuple, compute):
+    raw = repr((generation(), *parts))
+    key = "jixiao:dashboard:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    hit = cache.get(key)
+    if hit is None:
+        hit = compute()
+        cache.set(key, hit, CACHE_SECONDS)
+    return hit
+
+
+def _scope(user) -> tuple:
+    """What the user may see, as the SQL that selects it (the cache key's part for visibility)."""
+    sql, params = roles.visible_tables(user).order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
 
 
 def visible_stats(user):
@@ -112,9 +161,9 @@ def groups(user, year: int) -> list[dict]:
     The summary figures, the bands and the grades derive from these few dozen rows, so the
     200 000 projects of a province are scanned once for them, not once per figure.
     """
-    return list(visible_stats(user).filter(year=year).values("rate_band", "grade")
-                .annotate(n=Count("pk"), budget=Sum("budget_e4"), actual=Sum("actual_e4"))
-                .order_by())
+    return _cached(("groups", _scope(user), year), lambda: list(
+        visible_stats(user).filter(year=year).values("rate_band", "grade")
+        .annotate(n=Count("pk"), budget=Sum("budget_e4"), actual=Sum("actual_e4")).order_by()))
 
 
 def overview(user, year: int, today: date) -> Overview:
@@ -131,9 +180,10 @@ def overview(user, year: int, today: date) -> Overview:
                   rate=rate_of(actual, budget))
     ov.bands = [(k, BAND_LABELS[k], bands[k]) for k in BAND_KEYS]
     ov.grades = [(g, grades[g]) for g in GRADES]
-    found = (FindingStat.objects.filter(year=year, table__in=roles.visible_tables(user).values("pk"))
-             .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True))
-             .order_by("-n", "code")[:TOP_FINDINGS])
+    found = _cached(("findings", _scope(user), year), lambda: list(
+        FindingStat.objects.filter(year=year, table__in=roles.visible_tables(user).values("pk"))
+        .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True))
+        .order_by("-n", "code")[:TOP_FINDINGS]))
     ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
     y = Year.objects.filter(year=year).first()
@@ -177,7 +227,7 @@ class DepartmentRows:
     def count(self) -> int:
         if self._count is None:
             if self.states is None:
-                self._count = Department.objects.count()
+                self._count = _cached(("departments",), Department.objects.count)
             else:
                 self._count = len(self._fetch(None, 0, count_only=True))
         return self._count
@@ -202,7 +252,13 @@ class DepartmentRows:
         return rows[0]
 
     def _fetch(self, limit: int | None, offset: int, count_only: bool = False) -> list:
-        vis_sql, vis_params = roles.visible_tables(self.user).order_by().values("pk").query.sql_with_params()
+        scope = _scope(self.user)
+        raw = _cached(("departments", scope, self.year, self.key, self.descending, self.states, self.figures,
+                       limit, offset, count_only), lambda: self._query(scope, limit, offset, count_only))
+        return raw if count_only else [_row(r) for r in raw]
+
+    def _query(self, scope: tuple, limit: int | None, offset: int, count_only: bool) -> list[dict]:
+        vis_sql, vis_params = scope
         dept, table, stat = (Department._meta.db_table, DisclosureTable._meta.db_table,
                              ProjectStat._meta.db_table)
         year_table = Year._meta.db_table
@@ -262,8 +318,7 @@ class DepartmentRows:
         with connection.cursor() as cur:
             cur.execute(sql, params)
             cols = [c[0] for c in cur.description]
-            raw = [dict(zip(cols, r)) for r in cur.fetchall()]
-        return raw if count_only else [_row(r) for r in raw]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 def _row(r: dict) -> dict:

@@ -3,12 +3,12 @@ table's money unit changes (its amounts then mean something else)."""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from jixiao.web.entry.models import DisclosureTable, Project
+from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication, ReviewRound, Year
 
-from . import stats
+from . import aggregate, stats
 from .models import ProjectStat
 
 
@@ -35,3 +35,15 @@ def backfill(sender, app_config=None, **kwargs):
         return
     if Project.objects.filter(dashboard_stat__isnull=True).exists():
         stats.refresh_missing()
+
+
+def _changed(sender, raw=False, **kwargs):
+    if not raw:
+        aggregate.invalidate()
+
+
+# Whatever the dashboard shows depends on these rows (figures, status, who sees a table,
+# departments, deadlines): any change renews the cache's generation token (aggregate.py).
+for _model in (Project, DisclosureTable, ReviewRound, Publication, Department, Year):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"dashboard_cache_{_model.__name__}_saved")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"dashboard_cache_{_model.__name__}_deleted")

@@ -122,6 +122,10 @@ def refresh_missing(batch: int = 2000) -> int:
         rows = list(Project.objects.filter(dashboard_stat__isnull=True)
                     .select_related("table__year", "table__department").order_by("pk")[:batch])
         if not rows:
+            if n:
+                from .aggregate import invalidate  # bulk inserts send no signals
+
+                invalidate()
             return n
         with transaction.atomic():
             FindingStat.objects.filter(project__in=[r.pk for r in rows]).delete()
