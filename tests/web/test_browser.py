@@ -185,9 +185,9 @@ def test_enter_submit_return_resubmit_approve_publish_download(browser, site, sh
         path = info.value.path()
         assert Path(path).read_bytes()[:len(magic)] == magic, fmt
         assert info.value.suggested_filename.endswith(f".{fmt}")
-    reviewer.click("text=第 1 次公开")
-    reviewer.wait_for_selector("#publication-table")
-    body = reviewer.inner_text("#publication-table")
+    reviewer.click("text=第 1 次公开")  # the publication's page on the public portal
+    reviewer.wait_for_selector("#portal-table")
+    body = reviewer.inner_text("#portal-table")
     assert "培训场地<script>alert(1)</script>紧张" in body  # shown as text, never run
     shots(reviewer, "08-public-publication")
     reviewer.context.close()
