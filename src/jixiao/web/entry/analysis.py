@@ -7,6 +7,8 @@ the pages say so (``available`` is False) instead of inventing results.
 from __future__ import annotations
 
 import importlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from jixiao.core.model import Project, Table
@@ -77,3 +79,47 @@ def table_scores(table: Table) -> tuple[bool, list]:
     if scoring is None:
         return False, []
     return True, list(scoring.score_table(table))
+
+
+# --- the table page's analysis, kept per version ------------------------------------------
+#
+# The table page shows every project's findings and suggested score; computing them is a
+# tenth (10 projects) to a quarter (100+ projects) of the page's time, and they change only
+# when the table or one of its projects is saved. Each save bumps a version and ``updated_at``
+# (optimistic locking), so the analysis is kept per process under those stamps: a stale entry
+# can never be hit, it only ages out. The objects are kept as they are (no pickling: decoding
+# them cost as much as computing them), so the cache is bounded by the projects it holds.
+ANALYSIS_CACHE_PROJECTS = 20_000
+
+_analysis_cache: OrderedDict = OrderedDict()
+_analysis_lock = threading.Lock()
+_analysis_size = 0
+
+
+def _stamp(table_row, rows) -> tuple:
+    return (table_row.pk, table_row.version, table_row.updated_at, table_row.money_unit,
+            tuple((r.pk, r.version, r.updated_at) for r in rows))
+
+
+def table_analysis(table_row, rows, core: Table) -> tuple[bool, list, bool, list]:
+    """``(checks_ok, findings, scoring_ok, scores)`` of ``core`` (built from ``table_row`` and
+    its project ``rows``), computed once per version of the table and its projects."""
+    global _analysis_size
+    key = _stamp(table_row, rows)
+    with _analysis_lock:
+        hit = _analysis_cache.get(key)
+        if hit is not None:
+            _analysis_cache.move_to_end(key)
+            return hit
+    value = (*table_findings(core), *table_scores(core))
+    weight = max(1, len(rows))
+    if weight > ANALYSIS_CACHE_PROJECTS:
+        return value
+    with _analysis_lock:
+        if key not in _analysis_cache:
+            _analysis_cache[key] = value
+            _analysis_size += weight
+            while _analysis_size > ANALYSIS_CACHE_PROJECTS:
+                (_t, _v, _u, _m, old_rows), _old = _analysis_cache.popitem(last=False)
+                _analysis_size -= max(1, len(old_rows))
+    return value

@@ -102,8 +102,7 @@ def table_detail(request, pk):
     table = _table_for(request.user, pk)
     rows = list(table.projects.order_by("seq", "pk"))
     core = convert.table_to_core(table, rows)
-    checks_ok, findings = analysis.table_findings(core)
-    scoring_ok, scores = analysis.table_scores(core)
+    checks_ok, findings, scoring_ok, scores = analysis.table_analysis(table, rows, core)
     by_seq = defaultdict(list)
     for f in findings:
         by_seq[f.project_seq].append(f)

@@ -1,0 +1,47 @@
+"""The table page's analysis (checks and suggested scores), kept per version of the table
+and its projects (web/entry/analysis.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.web.entry import analysis, convert
+
+from .conftest import World
+
+
+def _analyse(table):
+    table.refresh_from_db()
+    rows = list(table.projects.order_by("seq", "pk"))
+    return analysis.table_analysis(table, rows, convert.table_to_core(table, rows))
+
+
+@pytest.mark.django_db
+def test_table_analysis_is_kept_until_the_table_or_a_project_changes():
+    world = World("draft")
+    table = world.tables["own"]
+    first = _analyse(table)
+    assert first[0] and first[2], "checks and scoring are installed"
+    assert _analyse(table) is first  # the same objects: not computed again
+    project = world.projects["own"]
+    project.actual_total = Decimal("10.00")  # an execution rate of 10 %: a different score
+    project.version += 1
+    project.save()
+    changed = _analyse(table)
+    assert changed is not first
+    assert changed[3][0].total != first[3][0].total
+    assert changed == (*analysis.table_findings(convert.table_to_core(table, list(table.projects.all()))),
+                       *analysis.table_scores(convert.table_to_core(table, list(table.projects.all()))))
+
+
+@pytest.mark.django_db
+def test_table_analysis_cache_is_bounded_by_projects(monkeypatch):
+    world = World("draft")
+    monkeypatch.setattr(analysis, "ANALYSIS_CACHE_PROJECTS", 1)
+    analysis._analysis_cache.clear()
+    monkeypatch.setattr(analysis, "_analysis_size", 0)
+    _analyse(world.tables["own"])
+    _analyse(world.tables["other"])
+    assert len(analysis._analysis_cache) == 1 and analysis._analysis_size == 1
