@@ -369,10 +369,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(env: dict, port: int, threads: int, log: Path) -> subprocess.Popen:
+def serve(env: dict, port: int, threads: int, log: Path, workers: int = 1) -> subprocess.Popen:
     jixiao = shutil.which("jixiao", path=str(Path(sys.executable).parent)) or "jixiao"
     # The server's log goes to a file: a pipe nobody reads would block the server once full.
-    proc = subprocess.Popen([jixiao, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
+    proc = subprocess.Popen([jixiao, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads),
+                             "--workers", str(workers)],
                             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -442,6 +443,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per page")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (jixiao serve --threads)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (jixiao serve --workers)")
     parser.add_argument("--db", default="jixiao_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep (skip loading)")
@@ -493,7 +495,7 @@ def main() -> int:
             # A fresh server per page: requests of a page that timed out must not queue into the next.
             port = free_port()
             server_log = Path(workdir) / "serve.log"
-            server = serve(env, port, args.threads, server_log)
+            server = serve(env, port, args.threads, server_log, args.workers)
             check_urls(port, page, cookies, server_log)
             load_before = os.getloadavg()[0]
             r = run_wrk(port, page, cookies, args.clients, args.duration, workdir)

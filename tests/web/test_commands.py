@@ -93,3 +93,37 @@ def test_serve_runs_waitress_with_headers_and_static_files(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_with_workers_answers_from_several_processes_and_stops_cleanly(tmp_path):
+    import signal
+
+    assert _jixiao("demo", "--no-serve", "--data", str(tmp_path)).returncode == 0  # database ready
+    port = _free_port()
+    env = _env(JIXIAO_SECRET_KEY="serve-test-" + "k" * 40)
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--workers", "2", "--threads", "2",
+                             "--port", str(port), "--data", str(tmp_path)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/", timeout=5)
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+        # Two listening sockets on the one port, each in its own process.
+        out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        pids = {part.split("pid=")[1].split(",")[0] for part in out.split() if "pid=" in part}
+        assert len(pids) == 2, out
+        for _ in range(20):
+            assert urllib.request.urlopen(base + "/api/", timeout=5).status == 200
+        # A second server on the same port is refused with a clear message, not a traceback.
+        clash = _jixiao("serve", "--workers", "2", "--port", str(port), "--data", str(tmp_path), env=env, timeout=60)
+        assert clash.returncode == 2 and "Traceback" not in clash.stderr
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
