@@ -474,7 +474,7 @@ def score_cell(kind: str, target: str, actual: str, weight: Decimal,
 
 def _weighted(target: str, actual: str, weight: Decimal, token: int, shares: Shares,
               match: CellMatch | None) -> tuple:
-    """The cell's judgement with ``weight`` applied: item arguments, total, reasons, summary facts.
+    """The cell's judgement (_cell_core) and its results with ``weight`` applied (_apply_weight).
 
     A province repeats the same cells, and a cell's weight takes only a few values (the
     category weight split among 1–5 cells), so each remembered cell keeps its weighted
@@ -486,39 +486,63 @@ def _weighted(target: str, actual: str, weight: Decimal, token: int, shares: Sha
         # Equal decimals may print differently (10 and 10.00, and the reasons print the
         # weight): a remembered result is reused only for the same digits. The weights
         # usually are the very objects of _split_cached, so the identity test decides.
-        if done is not None and (done[6] is weight or str(done[6]) == str(weight)):
-            return done
-        done = _apply_weight(core, weight)
-        if weight not in by_weight:
-            by_weight[weight] = done
-        return done
-    return _apply_weight(_cell_core(target, actual, token, match), weight)
+        if done is None or not (done[4] is weight or str(done[4]) == str(weight)):
+            done = _apply_weight(core, weight)
+            if weight not in by_weight:
+                by_weight[weight] = done
+        return core, done
+    core = _cell_core(target, actual, token, match)
+    return core, _apply_weight(core, weight)
+
+
+# Scores, totals and the cell sentence repeat across a province (16.67, 50.00, “共1个三级
+# 指标，1个已达成…”): remembered cells share one object each instead of a copy per cell.
+_SHARED: dict[Any, Any] = {}
+_SHARED_MAX = 1 << 16
+
+
+def _shared(key: Any, value: Any) -> Any:
+    got = _SHARED.get(key)
+    if got is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()  # bounded; sharing is only a saving, never needed for correctness
+        got = _SHARED[key] = value
+    return got
+
+
+def _shared_decimal(x: Decimal) -> Decimal:
+    return _shared((x, x.as_tuple()), x)  # same value *and* digits (16.67 ≠ 16.670 in print)
 
 
 def _apply_weight(core: tuple, weight: Decimal) -> tuple:
-    rows, notes, deviation, formula, met, facts, _ = core
-    args = []
+    """(item weights, item scores, cell total, cell reasons, weight). No reference back to
+    ``core``, which keeps these: no reference cycle for the garbage collector to find."""
+    rows, notes, _, _, met, _, _ = core
+    weights = _split_cached(weight, len(rows))
+    scores = []
     total = ZERO
-    for r, w in zip(rows, _split_cached(weight, len(rows))):
-        score = (w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP)
+    for r, w in zip(rows, weights):
+        score = _shared_decimal((w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP))
         total += score
-        args.append((r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
+        scores.append(score)
+    total = _shared_decimal(total)
     reasons = notes
     if rows:
-        reasons = notes + (f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。",)
-    return tuple(args), total, reasons, deviation, formula, facts, weight
+        line = f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。"
+        reasons = _shared(("reasons", notes, line), notes + (line,))
+    return weights, tuple(scores), total, reasons, weight
 
 
 def _indicator(kind: str, target: str, actual: str, weight: Decimal, weighted: tuple) -> IndicatorScore:
-    args, total, reasons, deviation, formula, _, _ = weighted
+    core, (weights, scores, total, reasons, _) = weighted
     # Fresh result objects every time (callers may change them, e.g. an override); only
     # the immutable strings, decimals and tuples inside are shared.
-    items = [ItemScore(a[0], a[1], a[2], a[3], a[4], a[5], list(a[6]), a[7], a[8], a[9], a[10], a[11])
-             for a in args]
+    items = [ItemScore(r[0], r[1], w, sc, r[3], r[4], list(r[5]), r[6], r[7], r[8], r[9], r[10])
+             for r, w, sc in zip(core[0], weights, scores)]
     kind_def = KIND_BY_KEY.get(kind)
     name = kind_def.name if kind_def is not None else kind
-    return IndicatorScore(kind, name, target, actual, weight, total, total, None, formula, list(reasons),
-                          deviation, items)
+    return IndicatorScore(kind, name, target, actual, weight, total, total, None, core[3], list(reasons),
+                          core[2], items)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -637,8 +661,8 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             cell = cells[key]  # a filled cell (see _category_weights)
             weighted = _weighted(cell.target, cell.actual, w, token, shares, None)
             ind = _indicator(key, cell.target, cell.actual, w, weighted)
-            if weighted[5] is not None:
-                facts.append((ind.name, weighted[5]))
+            if weighted[0][5] is not None:
+                facts.append((ind.name, weighted[0][5]))
             iov = overrides.get(key)
             if iov is not None:
                 ind.override = iov

@@ -182,6 +182,7 @@ _NUM_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?:\.[0-9]+)?")
 _MAX_DIGITS = 24  # longer digit runs are not indicator values (ids, garbage)
 _STRONG_SEP_RE = re.compile(r"[;\n\r。]+")
 _WEAK_SEPS = frozenset(",、")
+_WEAK_SEP_RE = re.compile("[,、]")
 # A list marker at the start of an item: (1) 1、 1. ① 一、
 _MARKER_RE = re.compile(r"\s*(?:\([0-9]{1,2}\)|[0-9]{1,2}、|[0-9]{1,2}\.(?![0-9])|[①-⑳]|[一二三四五六七八九十]{1,2}[、是])\s*")
 # A list marker in the middle of a line, after a space or comma: starts a new item.
@@ -327,10 +328,13 @@ def _parse_segment(original: str, s: str, a: int, b: int) -> list[Item]:
     anchors = _anchors(s, a, b)
     if not anchors:
         return [_wordy_item(original, s, a, b)]
+    if len(anchors) == 1:  # the common case: the item is the whole segment
+        x, y = _strip_span(s, a, b)
+        return [_anchor_item(original, s, x, y, anchors[0])]
     # Several values in one segment (电脑3台，办公桌椅1批): one item per value. An item ends
     # at the first comma/、 after its value (or right after the value if there is none), so
     # words that follow belong to the next value, whose subject they usually are.
-    weak = [i for i in range(a, b) if s[i] in _WEAK_SEPS]
+    weak = [m.start() for m in _WEAK_SEP_RE.finditer(s, a, b)]
     bounds = [a]
     for prev, _cur in zip(anchors, anchors[1:]):
         k = bisect.bisect_left(weak, prev.end)
