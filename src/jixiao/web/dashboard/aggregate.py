@@ -92,6 +92,11 @@ def _cached(parts: tuple, compute):
     return hit
 
 
+def visibility_key(user) -> tuple:
+    """What the user may see, as the SQL that selects it (the cache key's part for visibility)."""
+    return _scope(user)
+
+
 def _scope(user) -> tuple:
     """What the user may see, as the SQL that selects it (the cache key's part for visibility)."""
     sql, params = roles.visible_tables(user).order_by().values("pk").query.sql_with_params()
