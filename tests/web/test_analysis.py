@@ -45,3 +45,22 @@ def test_table_analysis_cache_is_bounded_by_projects(monkeypatch):
     _analyse(world.tables["own"])
     _analyse(world.tables["other"])
     assert len(analysis._analysis_cache) == 1 and analysis._analysis_size == 1
+
+
+@pytest.mark.django_db
+def test_table_page_shows_an_edit_at_once_although_its_projects_table_is_cached():
+    from django.test import Client
+    from django.urls import reverse
+
+    world = World("draft")
+    client = Client()
+    client.force_login(world.users["editor"])
+    url = reverse("entry:table", args=[world.tables["own"].pk])
+    assert "项目1" in client.get(url).content.decode()
+    project = world.projects["own"]
+    project.name = "改名后的项目"
+    project.version += 1
+    project.save()
+    body = client.get(url).content.decode()
+    assert "改名后的项目" in body and ">项目1<" not in body
+    assert client.get(url + "?lang=en").status_code == 200

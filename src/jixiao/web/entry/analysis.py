@@ -6,6 +6,7 @@ the pages say so (``available`` is False) instead of inventing results.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import threading
 from collections import OrderedDict
@@ -99,6 +100,12 @@ _analysis_size = 0
 def _stamp(table_row, rows) -> tuple:
     return (table_row.pk, table_row.version, table_row.updated_at, table_row.money_unit,
             tuple((r.pk, r.version, r.updated_at) for r in rows))
+
+
+def version_key(table_row, rows, *extra) -> str:
+    """A short key that changes whenever the table or one of its projects is saved (for the
+    table page's cached projects table; ``extra``: the language and the like)."""
+    return hashlib.sha256(repr((_stamp(table_row, rows), *extra)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def table_analysis(table_row, rows, core: Table) -> tuple[bool, list, bool, list]:

@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -119,6 +120,9 @@ def table_detail(request, pk):
     can = {a: roles.can(request.user, a, table) for a in roles.ACTIONS}
     context = {
         "table": table, "core": core, "projects": projects, "totals": totals,
+        # The projects table (a row per project: most of a large table's page time) is cached
+        # per version of the table and its projects and per language (entry/table.html).
+        "projects_key": analysis.version_key(table, rows, get_language()),
         "total_rate": money.format_rate(totals.execution_rate),
         "table_findings": by_seq.get(None, []), "checks_ok": checks_ok, "scoring_ok": scoring_ok,
         "can": can, "rounds": _round_view(table),
