@@ -283,8 +283,17 @@ def test_logged_in_pages_in_english(world, csrf_client):
     assert finding and not CJK.search(finding.group(1)), "JX101 must be explained in English"
     c.force_login(world.users["approver"])
     workflow.submit(table, world.users["approver"])
+    # The dashboard and the table page cache rendered fragments: a Chinese visit first must not
+    # leave its Chinese in the English page.
+    zh = Client()
+    zh.force_login(world.users["reviewer"])
+    assert "部门对比" in zh.get(reverse("dashboard:index") + "?year=2019").content.decode()
+    assert "执行率" in zh.get(reverse("entry:table", args=[table.pk])).content.decode()
     c.force_login(world.users["reviewer"])
+    body = c.get(reverse("entry:table", args=[table.pk])).content.decode()
+    assert "Execution rate" in body and "执行率" not in body
     body = c.get(reverse("dashboard:index") + "?year=2019").content.decode()
+    assert "Department comparison" in body and "部门对比" not in body
     assert lang_of(body) == "en" and "Finance Bureau dashboard" in body and "财政局看板" not in body
     assert all(g in body for g in ("Excellent", "Good", "Fair", "Poor"))  # grades are data, shown translated
     body = c.get(reverse("dashboard:projects") + "?year=2019").content.decode()
