@@ -13,7 +13,6 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -21,7 +20,7 @@ from tqdm import tqdm
 from ..core import money
 from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
 from ..core.model import Table
-from ..errors import InputError
+from .settings_file import read_settings
 from ..textwidth import display_width
 from .show import JSONL_SUFFIXES, grid, iter_tables, terminal_width, wrap
 
@@ -31,18 +30,7 @@ SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": 
 def load_config(path: str | None) -> CheckConfig:
     if not path:
         return CheckConfig()
-    try:
-        text = Path(path).read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("配置文件不存在", "configuration file not found", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("无法读取配置文件", f"cannot read the configuration file ({exc})", source=path) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列",
-                         f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=path) from None
-    return CheckConfig.from_dict(data, source=path)
+    return CheckConfig.from_dict(read_settings(path, "检查配置", "check settings"), source=path)
 
 
 # ---------------------------------------------------------------------------

@@ -8,10 +8,9 @@ JSON and the report are written atomically, the report only after the table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from ..errors import InputError
+from .settings_file import read_settings
 from ..formats import table_json
 from ..formats.atomic import write_text_atomic
 from ..formats.importer import ImportLimits, import_file
@@ -38,14 +37,7 @@ def register(subparsers) -> None:
 def _limits(path: str | None) -> ImportLimits:
     if not path:
         return ImportLimits()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise InputError("无法读取导入限制设置文件", f"cannot read the limits file ({exc})", source=path) from None
-    if not isinstance(data, dict):
-        raise InputError("导入限制设置应为 JSON 对象", "the limits file must hold a JSON object", source=path)
-    return ImportLimits.from_dict(data)
+    return ImportLimits.from_dict(read_settings(path, "导入限制设置", "import limits"))
 
 
 def report_text(result) -> str:

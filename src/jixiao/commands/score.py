@@ -11,32 +11,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from ..core.model import Table
 from ..core.scoring import ProjectScore, ScoringConfig, score_table, to_dict
 from ..errors import InputError
+from .settings_file import read_settings
 from .show import iter_tables, terminal_width, wrap
 
 
 def load_config(path: str | None) -> ScoringConfig:
     if not path:
         return ScoringConfig()
-    try:
-        text = Path(path).read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("配置文件不存在", "configuration file not found", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("无法读取配置文件", f"cannot read the configuration file ({exc})", source=path) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列",
-                         f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                         source=path) from None
-    if not isinstance(data, dict):
-        raise InputError("评分设置应为 JSON 对象", "the scoring settings must be a JSON object", source=path)
+    data = read_settings(path, "评分设置", "scoring settings")
     try:
         return ScoringConfig.from_dict(data)
     except InputError as exc:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from .targets import CACHE_MAX_CHARS, CACHE_SIZE, Item, deadline_key, describe_deadline, fold, parse_cell
+from .targets import CACHE_MAX_CHARS, Item, deadline_key, describe_deadline, fold, parse_cell
 
 RATIO_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)

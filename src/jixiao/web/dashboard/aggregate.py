@@ -21,7 +21,7 @@ from jixiao.core import money
 from jixiao.core.checks import CHECKS
 from jixiao.web import language
 from jixiao.web.accounts import roles
-from jixiao.web.entry.models import Department, DisclosureTable, Status, Year
+from jixiao.web.entry.models import Department, DisclosureTable, Year
 
 from .models import FindingStat, ProjectStat
 from .stats import BAND_KEYS, GRADES, from_e4_wan
