@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext as stdlib_gettext
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -296,6 +297,8 @@ def test_logged_in_pages_in_english(world, csrf_client):
     assert "Department comparison" in body and "部门对比" not in body
     assert lang_of(body) == "en" and "Finance Bureau dashboard" in body and "财政局看板" not in body
     assert all(g in body for g in ("Excellent", "Good", "Fair", "Poor"))  # grades are data, shown translated
+    chart = json.loads(html.unescape(re.search(r'<script id="dashboard-data"[^>]*>(.*?)</script>', body, re.S).group(1)))
+    assert chart["grades"]["labels"] == ["Excellent", "Good", "Fair", "Poor"]  # the chart's labels too
     body = c.get(reverse("dashboard:projects") + "?year=2019").content.decode()
     assert "Budget (10,000 yuan)" in body and "预算金额（万元）" not in body  # column labels per request
 

@@ -105,7 +105,7 @@ def index(request):
     chart = {
         "bands": {"labels": [b["label"] for b in bands], "counts": [b["count"] for b in bands],
                   "urls": [b["url"] for b in bands], "title": _("执行率分布（项目数）")},
-        "grades": {"labels": [g["grade"] for g in grades], "counts": [g["count"] for g in grades],
+        "grades": {"labels": [language.grade_label(g["grade"]) for g in grades], "counts": [g["count"] for g in grades],
                    "urls": [g["url"] for g in grades], "title": _("等级分布（项目数）")},
         "departments": {"labels": [d["department"] for d in largest],
                         "budget": [str(money.round_half_up(d["budget"])) for d in largest],
