@@ -8,48 +8,19 @@ Screenshots go to $JIXIAO_SCREENSHOT_DIR when set (docs/screenshots is made that
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from .browser import browser, shots  # noqa: F401 - shared fixtures
 from .conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 PASSWORDS = {"editor": "pw-editor-a-123", "approver": "pw-approver-a-123", "reviewer": "pw-reviewer-123",
              "admin": "pw-admin-123"}
 USERNAMES = {"editor": "editor_a", "approver": "approver_a", "reviewer": "reviewer", "admin": "admin"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself (setting up data) are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def shots(tmp_path):
-    target = Path(os.environ.get("JIXIAO_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name):
-        page.screenshot(path=str(target / f"{name}.png"), full_page=True)
-    return take
 
 
 @pytest.fixture

@@ -7,46 +7,18 @@ Screenshots of the main pages in English go to $JIXIAO_SCREENSHOT_DIR when set
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from .browser import browser, shots  # noqa: F401 - shared fixtures
 from .conftest import World, bring_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 VIEWPORT = {"width": 1360, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test's own ORM calls, beside Playwright's loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def shots(tmp_path):
-    target = Path(os.environ.get("JIXIAO_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name):
-        page.screenshot(path=str(target / f"{name}.png"), full_page=True)
-    return take
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from django.urls import reverse
 from jixiao.web.entry.models import Project
 
 from .conftest import bring_to
-from .test_browser import browser, login, shots, site  # noqa: F401 - fixtures shared with the main walk
+from .browser import browser, shots  # noqa: F401 - shared fixtures
+from .test_browser import login, site  # noqa: F401 - the main walk's site and login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
