@@ -35,8 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--inconsistent", type=float, default=0.05)
     ap.add_argument("--profile", action="store_true", help="profile the checks with cProfile")
-    ap.add_argument("--no-parse-cell", action="store_true",
-                    help="JX202 with the regex fallback instead of jixiao.core.targets.parse_cell (for comparison)")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
@@ -57,8 +55,6 @@ def main(argv: list[str] | None = None) -> int:
         import pstats
         prof = cProfile.Profile()
         prof.enable()
-    if args.no_parse_cell:
-        checks._parse_cell = None
     t0, c0 = time.perf_counter(), time.process_time()
     for t in tables:
         for f in checks.check_table(t):
@@ -70,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
     print(f"checked in {check_s:.2f} s wall, {check_cpu:.2f} s CPU ({check_s / projects * 1e6:.1f} µs per project); "
           f"max RSS {maxrss_mb():.0f} MB")
-    print(f"parse_cell used: {checks._parse_cell is not None}; distinct output targets parsed: "
+    print(f"distinct output targets parsed: "
           f"{len(checks._measurable_cache)} (memo)")
     print(f"load average: {os.getloadavg()}")
     print("findings by severity:", dict(severities))

@@ -271,9 +271,8 @@ def test_finding_to_dict_round_trip():
     assert Finding(**f.to_dict()) == f
 
 
-def test_measurable_fallback_without_parser(monkeypatch):
-    # The regex fallback (used when jixiao.core.targets is absent) agrees on the clear cases.
-    monkeypatch.setattr(checks, "_parse_cell", None)
+
+def test_unmeasurable_items_reads_the_cell_with_the_parser(monkeypatch):
     monkeypatch.setattr(checks, "_measurable_cache", {})
     assert checks.unmeasurable_items("采购电脑≥3台；12月底前完成") == ()
     assert checks.unmeasurable_items("采购电脑≥3台；保障正常运行") == ("保障正常运行",)

@@ -26,10 +26,7 @@ from . import money
 from .model import AMOUNT_FIELDS, COLUMN_NAMES, Project, Table
 from .taxonomy import DISCLOSURE_2019, KIND_BY_KEY
 
-try:  # the indicators engineer's parser; checks fall back to a regex until it exists
-    from .targets import parse_cell as _parse_cell
-except ImportError:  # pragma: no cover - depends on the checkout
-    _parse_cell = None
+from .targets import parse_cell
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -339,8 +336,6 @@ def check_blank_indicators(p: Project, ctx: _Context):
 
 
 # A measurable value: a number (Arabic or Chinese numerals, as in 「电脑3台」「两次」) or a deadline.
-_NUMBER_RE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万][个人次项家场期件批台名所类]|(?:半年|季度|年底|月底|月前|日前|年内)")
-_PARTS_RE = re.compile(r"[；;\n]")
 _MEASURABLE_KINDS = frozenset({"quantity", "deadline"})
 _OUTPUT_KINDS = frozenset({"quantity", "quality", "timeliness", "cost"})
 _measurable_cache: dict[str, tuple[str, ...]] = {}
@@ -350,21 +345,15 @@ _CACHE_LIMIT = 200_000
 def unmeasurable_items(target: str) -> tuple[str, ...]:
     """The 三级 items of a target cell that carry no number and no deadline.
 
-    Uses :func:`jixiao.core.targets.parse_cell` when present (an item of kind
-    quantity or deadline is measurable), otherwise a regex. Memoised by text: real and
-    generated tables repeat the same target texts many times.
+    Read by :func:`jixiao.core.targets.parse_cell`: an item of kind quantity or deadline
+    is measurable. Memoised by text: real and generated tables repeat the same target
+    texts many times.
     """
     hit = _measurable_cache.get(target)
     if hit is not None:
         return hit
-    if _parse_cell is not None:
-        items = _parse_cell(target)
-        result = tuple(it.text for it in items if it.kind not in _MEASURABLE_KINDS)
-        if not items:
-            result = (target.strip(),)
-    else:
-        parts = [s.strip() for s in _PARTS_RE.split(target) if s.strip()]
-        result = tuple(s for s in parts if not _NUMBER_RE.search(s)) if parts else (target.strip(),)
+    items = parse_cell(target)
+    result = tuple(it.text for it in items if it.kind not in _MEASURABLE_KINDS) if items else (target.strip(),)
     if len(_measurable_cache) >= _CACHE_LIMIT:
         _measurable_cache.clear()
     _measurable_cache[target] = result

@@ -151,8 +151,6 @@ def _decode(data: bytes, source: str) -> str:
 
 def _read_text(data: bytes, source: str) -> ImportResult:
     text = _decode(data, source)
-    try:
-        from .text_read import read_text
-    except ImportError:  # pragma: no cover - the text importer is built in parallel
-        raise InputError("尚不支持导入纯文本", "plain-text import is not available", source=source) from None
+    from .text_read import read_text  # imported when needed: most imports are XLSX or PDF
+
     return read_text(text, source=source)

@@ -7,16 +7,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from jixiao.core.model import IndicatorCell, Project, Table
-from jixiao.core.money import MoneyUnit
+from jixiao.core.model import Table
 from jixiao.formats import table_json
+from jixiao.generate import generate_table
 
 from .accounts import roles
 from .accounts.models import Profile
@@ -36,48 +35,10 @@ def seed_table() -> Table:
 
 
 def second_table(year: int = 2019) -> Table:
-    """A generated department (jixiao.generate when present), with a deliberate inconsistency."""
-    try:
-        from jixiao.generate import generate_table
-    except ImportError:
-        generate_table = None
-    if generate_table is not None:
-        table = generate_table(projects=6, seed=7, inconsistent_share=0.3, year=year, department=SECOND_DEPARTMENT)
-        table.department_short = table.department_short or SECOND_SHORT
-        return table
-    # Until the generator exists: a small hand-built table (the 2nd project's parts do not add up).
-    projects = [
-        Project(seq=1, unit_name=SECOND_SHORT, name="社区网格化管理服务", gov_investment=False,
-                budget=Decimal("120.00"), actual_total=Decimal("112.35"), actual_general_budget=Decimal("112.35"),
-                actual_gov_fund=Decimal("0.00"), actual_non_fiscal=Decimal("0.00"), execution_rate_text="93.63%",
-                annual_goal="完善社区网格化管理，提升基层治理效能。", overall_completion="完成网格巡查与事件处置。",
-                indicators={"quantity": IndicatorCell("网格员培训≥4次；巡查覆盖社区≥12个", "培训5次；覆盖12个"),
-                            "quality": IndicatorCell("事件处置率≥95%", "事件处置率97%"),
-                            "timeliness": IndicatorCell("12月底前完成年度巡查", "按期完成"),
-                            "social": IndicatorCell("群众安全感提升", "群众安全感明显提升"),
-                            "satisfaction": IndicatorCell("居民满意度≥90%", "居民满意度93%")},
-                problems="无", rectification="无"),
-        Project(seq=2, unit_name=SECOND_SHORT, name="辖区道路清扫保洁", gov_investment=False,
-                budget=Decimal("300.00"), actual_total=Decimal("285.00"), actual_general_budget=Decimal("280.00"),
-                actual_gov_fund=Decimal("0.00"), actual_non_fiscal=Decimal("0.00"), execution_rate_text="95.00%",
-                annual_goal="保持辖区道路整洁。", overall_completion="道路保洁达标。",
-                indicators={"quantity": IndicatorCell("保洁道路面积≥80万平方米", "82万平方米"),
-                            "quality": IndicatorCell("保洁质量达标率≥95%", "98%"),
-                            "ecological": IndicatorCell("改善市容环境", "市容环境改善"),
-                            "satisfaction": IndicatorCell("居民满意度≥90%", "居民满意度91%")},
-                problems="无", rectification="无"),
-        Project(seq=3, unit_name=SECOND_SHORT, name="老旧小区安全隐患整治", gov_investment=True,
-                budget=Decimal("80.00"), actual_total=Decimal("52.00"), actual_general_budget=Decimal("52.00"),
-                actual_gov_fund=Decimal("0.00"), actual_non_fiscal=Decimal("0.00"), execution_rate_text="65.00%",
-                annual_goal="整治老旧小区消防与用电隐患。", overall_completion="已完成大部分整治任务。",
-                indicators={"quantity": IndicatorCell("整治小区≥10个", "整治小区7个"),
-                            "timeliness": IndicatorCell("11月底前完成", "部分延期"),
-                            "social": IndicatorCell("消除安全隐患", "隐患明显减少"),
-                            "satisfaction": IndicatorCell("居民满意度≥90%", "100.00%")},
-                problems="无", rectification="无"),
-    ]
-    return Table(year=year, department=SECOND_DEPARTMENT, department_short=SECOND_SHORT, projects=projects,
-                 money_unit=MoneyUnit.WAN_YUAN, attachment="附件2-3")
+    """A generated department with deliberate inconsistencies, so the reviewer sees findings."""
+    table = generate_table(projects=6, seed=7, inconsistent_share=0.3, year=year, department=SECOND_DEPARTMENT)
+    table.department_short = table.department_short or SECOND_SHORT
+    return table
 
 
 DEMO_USERS = (
