@@ -16,12 +16,12 @@ unescaped (the tests put ``<script>`` in every field).
 
 from __future__ import annotations
 
-import unicodedata
 from html import escape
 from importlib import resources
 
 from ..core.model import Table
 from ..errors import InputError
+from ..textwidth import display_width
 from . import headers
 from .headers import AMOUNT, BOOL, RATE, SEQ, TEXT, Column
 
@@ -72,7 +72,7 @@ _WIDTH_SAMPLE_ROWS = 500
 
 def text_width(text: str) -> int:
     """Display width in Latin character widths: a CJK (wide) character counts 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return display_width(text)
 
 
 def _is_text(column: Column) -> bool:
