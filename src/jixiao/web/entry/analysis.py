@@ -1,43 +1,20 @@
-"""Findings and suggested scores for the pages, from the core (checks, scoring).
-
-The core modules are built by other engineers in parallel; until one exists in this checkout
-the pages say so (``available`` is False) instead of inventing results.
-"""
+"""Findings and suggested scores for the pages, from the core (checks, scoring)."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from jixiao.core import checks, scoring
 from jixiao.core.model import Project, Table
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
-def checks_module():
-    return _module("jixiao.core.checks")
-
-
-def scoring_module():
-    return _module("jixiao.core.scoring")
 
 
 @dataclass
 class ProjectAnalysis:
     findings: list = field(default_factory=list)
-    checks_available: bool = False
     score: object | None = None
-    scoring_available: bool = False
 
     def by_column(self) -> dict[str, list]:
         """Findings grouped by the field they concern (``indicators.quantity.target`` → that cell)."""
@@ -56,30 +33,16 @@ class ProjectAnalysis:
 
 
 def analyse_project(project: Project, table: Table | None = None) -> ProjectAnalysis:
-    result = ProjectAnalysis()
-    checks = checks_module()
-    if checks is not None:
-        result.checks_available = True
-        result.findings = list(checks.check_project(project, table=table))
-    scoring = scoring_module()
-    if scoring is not None:
-        result.scoring_available = True
-        result.score = scoring.score_project(project)
-    return result
+    return ProjectAnalysis(findings=list(checks.check_project(project, table=table)),
+                           score=scoring.score_project(project))
 
 
-def table_findings(table: Table) -> tuple[bool, list]:
-    checks = checks_module()
-    if checks is None:
-        return False, []
-    return True, list(checks.check_table(table))
+def table_findings(table: Table) -> list:
+    return list(checks.check_table(table))
 
 
-def table_scores(table: Table) -> tuple[bool, list]:
-    scoring = scoring_module()
-    if scoring is None:
-        return False, []
-    return True, list(scoring.score_table(table))
+def table_scores(table: Table) -> list:
+    return list(scoring.score_table(table))
 
 
 # --- the table page's analysis, kept per version ------------------------------------------
@@ -108,8 +71,8 @@ def version_key(table_row, rows, *extra) -> str:
     return hashlib.sha256(repr((_stamp(table_row, rows), *extra)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def table_analysis(table_row, rows, core: Table) -> tuple[bool, list, bool, list]:
-    """``(checks_ok, findings, scoring_ok, scores)`` of ``core`` (built from ``table_row`` and
+def table_analysis(table_row, rows, core: Table) -> tuple[list, list]:
+    """``(findings, scores)`` of ``core`` (built from ``table_row`` and
     its project ``rows``), computed once per version of the table and its projects."""
     global _analysis_size
     key = _stamp(table_row, rows)
@@ -118,7 +81,7 @@ def table_analysis(table_row, rows, core: Table) -> tuple[bool, list, bool, list
         if hit is not None:
             _analysis_cache.move_to_end(key)
             return hit
-    value = (*table_findings(core), *table_scores(core))
+    value = (table_findings(core), table_scores(core))
     weight = max(1, len(rows))
     if weight > ANALYSIS_CACHE_PROJECTS:
         return value

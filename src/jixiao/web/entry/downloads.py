@@ -1,29 +1,20 @@
 """Downloads: a table (or one project's MoF form) in every format the exports provide.
 
 The files are made by :func:`jixiao.formats.export.export` into a temporary folder and sent;
-table JSON is always available (it is the core's own format). A format whose export module
-is not in this checkout is reported as unavailable rather than imitated.
+table JSON is the core's own format and is written directly.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from jixiao.core.model import Table
-from jixiao.formats import table_json
+from jixiao.formats import export, table_json
 
 TABLE_FORMATS = ("xlsx", "pdf", "html", "csv", "json")
 MOF_FORMATS = ("xlsx", "pdf", "html")
-# The writer module behind each format (the export dispatcher imports them when used).
-WRITER_MODULES = {
-    ("disclosure", "xlsx"): "xlsx_write", ("disclosure", "pdf"): "pdf_render", ("disclosure", "html"): "html",
-    ("disclosure", "csv"): "csv_table", ("disclosure", "json"): "table_json",
-    ("mof-form", "xlsx"): "mof_form", ("mof-form", "pdf"): "mof_form", ("mof-form", "html"): "mof_form",
-}
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -33,37 +24,18 @@ CONTENT_TYPES = {
 }
 
 
-class Unavailable(Exception):
-    """The export for this format has not been built into this installation."""
-
-
-def export_module():
-    try:
-        return importlib.import_module("jixiao.formats.export")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("jixiao.formats.export",):
-            return None
-        raise
-
-
 def available_formats(layout: str = "disclosure") -> tuple[str, ...]:
-    """The formats this installation can make for ``layout`` ("disclosure" or "mof-form")."""
-    formats = TABLE_FORMATS if layout == "disclosure" else MOF_FORMATS
-    if export_module() is None:
-        return ("json",) if layout == "disclosure" else ()
-    return tuple(f for f in formats if importlib.util.find_spec(f"jixiao.formats.{WRITER_MODULES[layout, f]}"))
+    """The formats offered for ``layout`` ("disclosure" or "mof-form")."""
+    return TABLE_FORMATS if layout == "disclosure" else MOF_FORMATS
 
 
 def render(table: Table, fmt: str, layout: str = "disclosure") -> bytes:
-    """The file's bytes. Raises Unavailable, or the exporter's JixiaoError for a table it refuses."""
+    """The file's bytes. Raises the exporter's JixiaoError for a table it refuses."""
     if layout == "disclosure" and fmt == "json":
         return table_json.dumps(table).encode("utf-8")
-    module = export_module()
-    if module is None:
-        raise Unavailable(fmt)
     with tempfile.TemporaryDirectory(prefix="jixiao-dl-") as tmp:
         path = Path(tmp) / f"table.{fmt}"
-        module.export(table, path, fmt=fmt, layout=layout)
+        export.export(table, path, fmt=fmt, layout=layout)
         return path.read_bytes()
 
 

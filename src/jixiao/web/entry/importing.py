@@ -2,13 +2,11 @@
 and save it on confirmation.
 
 Size and type are checked from the declared size and the first bytes, before any parser
-sees the file. Reading is the importers' job (:func:`jixiao.formats.importer.import_file`);
-table JSON is read by the core's own reader when that module is not in this checkout.
+sees the file. Reading is the importers' job (:func:`jixiao.formats.importer.import_file`).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ from django.utils import timezone
 
 from jixiao.core.model import Table
 from jixiao.errors import InputError, JixiaoError
-from jixiao.formats import table_json
+from jixiao.formats import importer, table_json
 
 from . import analysis, convert
 from .models import DisclosureTable, ImportRun
@@ -60,40 +58,21 @@ def check_upload(name: str, size: int, head: bytes, limit: int) -> str:
     return kind
 
 
-def importer_module():
-    try:
-        return importlib.import_module("jixiao.formats.importer")
-    except ModuleNotFoundError as exc:
-        if exc.name == "jixiao.formats.importer":
-            return None
-        raise
-
-
 def read_file(path: Path, kind: str) -> ReadResult:
-    module = importer_module()
-    if module is not None:
-        try:
-            result = module.import_file(path)
-        except JixiaoError:
-            raise
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("jixiao."):
-                raise
-            raise InputError(f"本安装尚未提供 {kind.upper()} 导入", f"{kind.upper()} import is not available "
-                             f"in this installation ({exc.name} is missing)") from None
-        except Exception:
-            # An uploaded file is untrusted input: a reader failing on it is the file's problem
-            # for the user (a clear message) and a bug report for us (the log), never a 500.
-            log.exception("import of an uploaded %s file failed", kind)
-            raise InputError("文件无法读取（格式异常）", "the file could not be read (malformed)") from None
-        return ReadResult(result.table, result.kind, list(result.report))
-    if kind == "json":
-        return ReadResult(table_json.load(path), "json", [])
-    raise InputError(f"本安装尚未提供 {kind.upper()} 导入", f"{kind.upper()} import is not available in this installation")
+    try:
+        result = importer.import_file(path)
+    except JixiaoError:
+        raise
+    except Exception:
+        # An uploaded file is untrusted input: a reader failing on it is the file's problem
+        # for the user (a clear message) and a bug report for us (the log), never a 500.
+        log.exception("import of an uploaded %s file failed", kind)
+        raise InputError("文件无法读取（格式异常）", "the file could not be read (malformed)") from None
+    return ReadResult(result.table, result.kind, list(result.report))
 
 
 def record_preview(result: ReadResult, *, department, user, filename: str, size: int) -> ImportRun:
-    _ok, findings = analysis.table_findings(result.table)
+    findings = analysis.table_findings(result.table)
     report = list(result.report)
     if result.table.department != department.name:
         report.append(f"文件中的部门为「{result.table.department}」，将保存到「{department.name}」。")

@@ -103,7 +103,7 @@ def table_detail(request, pk):
     table = _table_for(request.user, pk)
     rows = list(table.projects.order_by("seq", "pk"))
     core = convert.table_to_core(table, rows)
-    checks_ok, findings, scoring_ok, scores = analysis.table_analysis(table, rows, core)
+    findings, scores = analysis.table_analysis(table, rows, core)
     by_seq = defaultdict(list)
     for f in findings:
         by_seq[f.project_seq].append(f)
@@ -114,7 +114,7 @@ def table_detail(request, pk):
             "row": row, "core": cp, "rate": money.format_rate(cp.execution_rate),
             "errors": sum(1 for f in fs if f.severity == "error"),
             "warnings": sum(1 for f in fs if f.severity == "warning"),
-            "score": scores[i] if scoring_ok and i < len(scores) else None,
+            "score": scores[i],
         })
     totals = core.totals()
     can = {a: roles.can(request.user, a, table) for a in roles.ACTIONS}
@@ -124,7 +124,7 @@ def table_detail(request, pk):
         # per version of the table and its projects and per language (entry/table.html).
         "projects_key": analysis.version_key(table, rows, get_language()),
         "total_rate": money.format_rate(totals.execution_rate),
-        "table_findings": by_seq.get(None, []), "checks_ok": checks_ok, "scoring_ok": scoring_ok,
+        "table_findings": by_seq.get(None, []),
         "can": can, "rounds": _round_view(table),
         "publications": table.publications.select_related("published_by"),
         "formats": downloads.available_formats("disclosure"),
@@ -309,12 +309,11 @@ def project_check(request, table_pk):
     result = analysis.analyse_project(core, core_table)
     return JsonResponse({
         "valid": True,
-        "checks_available": result.checks_available,
         "rate": money.format_rate(core.execution_rate),
         "findings": [{"code": f.code, "severity": f.severity, "slot": _finding_slot(f.column or ""),
                       "message": language.bilingual(f)} for f in result.findings],
-        "total": str(result.score.total) if result.score is not None else None,
-        "grade": result.score.grade if result.score is not None else None,
+        "total": str(result.score.total),
+        "grade": result.score.grade,
     })
 
 
@@ -374,8 +373,6 @@ def _download(core, fmt, layout, name):
         raise Http404(fmt)
     try:
         data = downloads.render(core, fmt, layout)
-    except downloads.Unavailable:
-        raise Http404(fmt) from None
     except JixiaoError as exc:
         return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
     return _file_response(data, fmt, name)
@@ -458,10 +455,10 @@ def _read_upload(upload, kind):
 def import_preview(request, pk):
     run = get_object_or_404(roles.visible_imports(request.user).select_related("department", "table"), pk=pk)
     core = convert.table_from_document(run.table_document)
-    checks_ok, findings = analysis.table_findings(core)
+    findings = analysis.table_findings(core)
     existing = DisclosureTable.objects.filter(year__year=core.year, department=run.department).first()
     return render(request, "entry/import_preview.html", {
-        "run": run, "core": core, "findings": findings, "checks_ok": checks_ok, "existing": existing,
+        "run": run, "core": core, "findings": findings, "existing": existing,
         "totals": core.totals(), "blocked": existing is not None and not existing.editable,
     })
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jixiao.core import scoring
 from jixiao.web.accounts import roles
-from jixiao.web.entry import analysis, convert, downloads
+from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
 from jixiao.web.entry.models import Publication
 from jixiao.web.entry.views import _download
@@ -166,9 +167,6 @@ def _version(value) -> int:
 
 def _score_of(instance):
     """The core's scores for the stored project (overrides applied, suggestions kept beside)."""
-    scoring = analysis.scoring_module()
-    if scoring is None:
-        return None
     return scoring.score_project(convert.project_to_core(instance))
 
 
@@ -177,7 +175,7 @@ def _scores_context(request, instance, bound=None, conflict=None, form_error="")
     score = _score_of(instance)
     can_override = roles.can(request.user, "override", table)
     rows = []
-    for item in (overrides.items_of(score) if score is not None else []):
+    for item in overrides.items_of(score):
         form = None
         if can_override:
             if bound is not None and bound[0] == item.key:
@@ -204,7 +202,7 @@ def project_scores(request, pk):
     if not roles.can(request.user, "override", instance.table):
         raise PermissionDenied("override")
     score = _score_of(instance)
-    items = {i.key: i for i in overrides.items_of(score)} if score is not None else {}
+    items = {i.key: i for i in overrides.items_of(score)}
     key = request.POST.get("item", "")
     if key not in items:
         return render(request, "review/scores.html",
