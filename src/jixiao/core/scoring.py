@@ -28,7 +28,7 @@ from typing import Any
 from ..errors import InputError
 from .matching import TIER_NAMES, CellMatch, Judgement, _match, _pct, describe_item, match_cell
 from .model import Project, ScoreOverride, Table
-from .money import round_half_up
+from .money import parse_rate, round_half_up
 from .taxonomy import CATEGORIES, KIND_BY_KEY, KINDS
 
 CENT = Decimal("0.01")
@@ -388,10 +388,20 @@ def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) ->
     else:
         score, reason = _execution_reason(rate, w)
         reasons = [reason]
-        reported = project.reported_execution_rate
+        text = project.execution_rate_text
+        reported = _reported_rate(text) if type(text) is str else project.reported_execution_rate
         if reported is not None and reported != rate:
             reasons.append(f"表中填报的执行率为{project.execution_rate_text}，按实际支出与预算重新计算为{rate}%。")
     return ExecutionScore(rate, w, score, score, formula, reasons)
+
+
+@lru_cache(maxsize=1 << 14)
+def _reported_rate(text: str) -> Decimal | None:
+    """``Project.reported_execution_rate`` remembered by text (the printed rates repeat)."""
+    try:
+        return parse_rate(text)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -465,31 +475,27 @@ def score_cell(kind: str, target: str, actual: str, weight: Decimal,
                match: CellMatch | None = None) -> IndicatorScore:
     """Score one 二级 cell worth ``weight`` points (``config`` may also be a settings token)."""
     if isinstance(config, int):
-        token, shares = config, _SHARES_BY_TOKEN[config]
+        token = config
     else:
-        shares = config if isinstance(config, Shares) else shares_of(config)
-        token = _token(shares)
-    return _indicator(kind, target, actual, weight, _weighted(target, actual, weight, token, shares, match))
+        token = _token(config if isinstance(config, Shares) else shares_of(config))
+    core, done = _weighted(target, actual, weight, str(weight), token, match)
+    return _indicator(kind, _kind_name(kind), target, actual, weight, core, done)
 
 
-def _weighted(target: str, actual: str, weight: Decimal, token: int, shares: Shares,
+def _weighted(target: str, actual: str, weight: Decimal, wkey: str, token: int,
               match: CellMatch | None) -> tuple:
     """The cell's judgement (_cell_core) and its results with ``weight`` applied (_apply_weight).
 
     A province repeats the same cells, and a cell's weight takes only a few values (the
     category weight split among 1–5 cells), so each remembered cell keeps its weighted
-    results per weight; a repeated cell then costs two lookups and the result objects."""
+    results per weight; a repeated cell then costs two lookups and the result objects.
+    They are keyed by the weight's digits ``wkey`` (``str(weight)``): equal decimals may
+    print differently (10 and 10.00), and the reasons print the weight."""
     if match is None and len(target) + len(actual) <= 4000:
         core = _cell_core_cached(target, actual, token)
-        by_weight = core[-1]
-        done = by_weight.get(weight)
-        # Equal decimals may print differently (10 and 10.00, and the reasons print the
-        # weight): a remembered result is reused only for the same digits. The weights
-        # usually are the very objects of _split_cached, so the identity test decides.
-        if done is None or not (done[4] is weight or str(done[4]) == str(weight)):
-            done = _apply_weight(core, weight)
-            if weight not in by_weight:
-                by_weight[weight] = done
+        done = core[6].get(wkey)
+        if done is None:
+            done = core[6][wkey] = _apply_weight(core, weight)
         return core, done
     core = _cell_core(target, actual, token, match)
     return core, _apply_weight(core, weight)
@@ -515,32 +521,43 @@ def _shared_decimal(x: Decimal) -> Decimal:
 
 
 def _apply_weight(core: tuple, weight: Decimal) -> tuple:
-    """(item weights, item scores, cell total, cell reasons, weight). No reference back to
-    ``core``, which keeps these: no reference cycle for the garbage collector to find."""
+    """(item rows with the weight applied, cell total, cell reasons, weight).
+
+    Each item row holds exactly the arguments of its :class:`ItemScore` (the reasons as a
+    tuple), so a repeated cell builds its result objects straight from it. No reference
+    back to ``core``, which keeps these: no reference cycle for the garbage collector."""
     rows, notes, _, _, met, _, _ = core
     weights = _split_cached(weight, len(rows))
-    scores = []
+    protos = []
     total = ZERO
     for r, w in zip(rows, weights):
         score = _shared_decimal((w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP))
         total += score
-        scores.append(score)
+        protos.append((r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
     total = _shared_decimal(total)
     reasons = notes
     if rows:
         line = f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。"
         reasons = _shared(("reasons", notes, line), notes + (line,))
-    return weights, tuple(scores), total, reasons, weight
+    return tuple(protos), total, reasons, weight
 
 
-def _indicator(kind: str, target: str, actual: str, weight: Decimal, weighted: tuple) -> IndicatorScore:
-    core, (weights, scores, total, reasons, _) = weighted
-    # Fresh result objects every time (callers may change them, e.g. an override); only
-    # the immutable strings, decimals and tuples inside are shared.
-    items = [ItemScore(r[0], r[1], w, sc, r[3], r[4], list(r[5]), r[6], r[7], r[8], r[9], r[10])
-             for r, w, sc in zip(core[0], weights, scores)]
+def _kind_name(kind: str) -> str:
     kind_def = KIND_BY_KEY.get(kind)
-    name = kind_def.name if kind_def is not None else kind
+    return kind_def.name if kind_def is not None else kind
+
+
+def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal, core: tuple,
+               done: tuple) -> IndicatorScore:
+    protos, total, reasons, _ = done
+    # Fresh result objects every time (callers may change them, e.g. an override); only
+    # the immutable strings, decimals and tuples inside are shared. The reasons arrive as
+    # a tuple (shared) and become the item's own list.
+    items = []
+    for proto in protos:
+        it = ItemScore(*proto)
+        it.reasons = list(it.reasons)
+        items.append(it)
     return IndicatorScore(kind, name, target, actual, weight, total, total, None, core[3], list(reasons),
                           core[2], items)
 
@@ -596,17 +613,17 @@ def _facts(rows: list[tuple]) -> tuple | None:
 _KINDS_OF = {c.key: tuple(k.key for k in KINDS if k.category == c) for c in CATEGORIES}
 
 
-def _category_weights(project: Project, category, config: ScoringConfig) -> list[tuple[str, Decimal]]:
-    cells = project.indicators
-    filled = [k for k in _KINDS_OF[category.key] if k in cells and cells[k].target.strip()]
+def _category_weights(filled: set[str], category, config: ScoringConfig) -> list[tuple[str, Decimal]]:
+    """(二级 kind, weight) of the filled cells of ``category``, in form order."""
+    filled_here = [k for k in _KINDS_OF[category.key] if k in filled]
     total = config.category_weights.get(category.key, ZERO)
     if not config.indicator_weights:
-        return list(zip(filled, _split_cached(total, len(filled))))
-    fixed = {k: config.indicator_weights[k] for k in filled if k in config.indicator_weights}
-    rest = [k for k in filled if k not in fixed]
+        return list(zip(filled_here, _split_cached(total, len(filled_here))))
+    fixed = {k: config.indicator_weights[k] for k in filled_here if k in config.indicator_weights}
+    rest = [k for k in filled_here if k not in fixed]
     remaining = max(total - sum(fixed.values(), ZERO), ZERO)
     shares = dict(zip(rest, split_exact(remaining, len(rest))))
-    return [(k, fixed.get(k, shares.get(k, ZERO))) for k in filled]
+    return [(k, fixed.get(k, shares.get(k, ZERO))) for k in filled_here]
 
 
 def _override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:
@@ -625,65 +642,90 @@ def score_table(table: Table, config: ScoringConfig | None = None) -> list[Proje
     return [_score_project(p, base, plan) for p in table.projects]
 
 
+_LAYOUTS_MAX = 4096
+
+
 def _plan(cfg: ScoringConfig) -> tuple:
     """What scoring a project needs from a configuration, worked out once per table:
-    the settings token, the category weights, the weight-sum note and the grade rule texts."""
+    the settings token, the category weights, the weight-sum note, the grade rule texts and
+    (filled as projects come) the cell weights per set of filled cells."""
     weight_sum = cfg.execution_weight + sum(cfg.category_weights.values(), ZERO)
     note = None if weight_sum == HUNDRED else f"各项权重合计为{weight_sum.normalize():f}分，不是100分。"
     cats = tuple((cat, cfg.category_weights.get(cat.key, ZERO)) for cat in CATEGORIES)
     grade_rules = {g: _grade_rule(g, cfg) for g in ("优", "良", "中", "差")}
-    return cfg, _config_token(cfg), cats, note, grade_rules
+    return cfg, _config_token(cfg), cats, note, grade_rules, {}
+
+
+def _layout(filled: tuple[str, ...], cfg: ScoringConfig, cats: tuple) -> tuple:
+    """Per category: (category, weight, ((二级 kind, its name, its weight, str(weight)), ...)).
+
+    Projects of a table mostly fill the same columns, so this is worked out once per set
+    of filled cells (the weights are then the same Decimal objects project after project,
+    which makes the remembered weighted cells an identity test away)."""
+    keys = set(filled)
+    return tuple((cat, cw, tuple((k, _kind_name(k), w, str(w)) for k, w in _category_weights(keys, cat, cfg)))
+                 for cat, cw in cats)
 
 
 _NO_OVERRIDES: dict[str, ScoreOverride] = {}
 
 
 def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | None) -> ProjectScore:
-    cfg = base.for_project(project)
+    cfg = base.for_project(project) if base.projects else base
     plan = base_plan if base_plan is not None and cfg is base else _plan(cfg)
-    _, token, cats, weights_note, grade_rules = plan
-    shares = _SHARES_BY_TOKEN[token]
+    _, token, cats, weights_note, grade_rules, layouts = plan
     overrides = {o.item: o for o in project.overrides} if project.overrides else _NO_OVERRIDES
     execution = score_execution(project, cfg)
-    ov = overrides.get("execution")
-    if ov is not None:
-        execution.override = ov
-        execution.score = round_half_up(ov.score)
-        execution.reasons.append(_override_reason("预算执行率", ov, execution.suggested))
+    if overrides:
+        ov = overrides.get("execution")
+        if ov is not None:
+            execution.override = ov
+            execution.score = round_half_up(ov.score)
+            execution.reasons.append(_override_reason("预算执行率", ov, execution.suggested))
     categories: list[CategoryScore] = []
     project_reasons: list[str] = [execution.reasons[0]]
     facts: list[tuple[str, tuple]] = []
     cells = project.indicators
-    for cat, cw in cats:
+    filled = tuple(k for k, c in cells.items() if c.target.strip())
+    layout = layouts.get(filled)
+    if layout is None:
+        if len(layouts) >= _LAYOUTS_MAX:
+            layouts.clear()
+        layout = layouts[filled] = _layout(filled, cfg, cats)
+    for cat, cw, weighted_kinds in layout:
         inds: list[IndicatorScore] = []
         suggested = ZERO
-        for key, w in _category_weights(project, cat, cfg):
-            cell = cells[key]  # a filled cell (see _category_weights)
-            weighted = _weighted(cell.target, cell.actual, w, token, shares, None)
-            ind = _indicator(key, cell.target, cell.actual, w, weighted)
-            if weighted[0][5] is not None:
-                facts.append((ind.name, weighted[0][5]))
-            iov = overrides.get(key)
-            if iov is not None:
-                ind.override = iov
-                ind.score = round_half_up(iov.score)
-                ind.reasons.append(_override_reason(ind.name, iov, ind.suggested))
+        for key, name, w, wkey in weighted_kinds:
+            cell = cells[key]  # a filled cell (see _layout)
+            target, actual = cell.target, cell.actual
+            core, done = _weighted(target, actual, w, wkey, token, None)
+            ind = _indicator(key, name, target, actual, w, core, done)
+            if core[5] is not None:
+                facts.append((name, core[5]))
+            if overrides:
+                iov = overrides.get(key)
+                if iov is not None:
+                    ind.override = iov
+                    ind.score = round_half_up(iov.score)
+                    ind.reasons.append(_override_reason(name, iov, ind.suggested))
             inds.append(ind)
             suggested += ind.score
         cat_reasons = []
         if not inds and cw > 0:
             cat_reasons.append(f"{cat.name}没有填写任何指标，该项{cw.normalize():f}分无法得分。")
-        cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested=suggested, reasons=cat_reasons)
-        cov = overrides.get(cat.key)
-        if cov is not None:
-            cs.override = cov
-            cs.score = round_half_up(cov.score)
-            cs.reasons.append(_override_reason(cat.name, cov, suggested))
+        cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested, None, cat_reasons)
+        if overrides:
+            cov = overrides.get(cat.key)
+            if cov is not None:
+                cs.override = cov
+                cs.score = round_half_up(cov.score)
+                cs.reasons.append(_override_reason(cat.name, cov, suggested))
         categories.append(cs)
-        project_reasons.extend(cs.reasons)
+        if cs.reasons:
+            project_reasons.extend(cs.reasons)
     suggested_total = execution.score + sum((c.score for c in categories), ZERO)
     total = suggested_total
-    tov = overrides.get("total")
+    tov = overrides.get("total") if overrides else None
     if tov is not None:
         total = round_half_up(tov.score)
     g = grade(total, cfg)
@@ -695,7 +737,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         project_reasons.append(_override_reason("总分", tov, suggested_total))
     project_reasons.append(f"总分{total}分，评价等级为“{g}”（{grade_rules[g]}）。")
     return ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
-                        suggested=suggested_total, override=tov)
+                        suggested_total, tov)
 
 
 def _grade_rule(g: str, cfg: ScoringConfig) -> str:
@@ -716,9 +758,13 @@ def _summary(facts: list[tuple[str, tuple]]) -> list[str]:
     for name, (cell_bare, cell_restated, cell_not_met, cell_unknown, cell_over) in facts:
         bare += cell_bare
         restated += cell_restated
-        not_met.extend(f"{name}“{t}”" for t in cell_not_met)
-        unknown.extend(f"{name}“{t}”" for t in cell_unknown)
-        over.extend(f"{name}“{t}”" for t in cell_over)
+        # Most cells add only a flag or one text: test before building anything.
+        if cell_not_met:
+            not_met.extend(f"{name}“{t}”" for t in cell_not_met)
+        if cell_unknown:
+            unknown.extend(f"{name}“{t}”" for t in cell_unknown)
+        if cell_over:
+            over.extend(f"{name}“{t}”" for t in cell_over)
     if not_met:
         out.append(f"未完全达成的指标{len(not_met)}个：" + "；".join(not_met[:5]) + ("等。" if len(not_met) > 5 else "。"))
     if unknown:
