@@ -176,11 +176,13 @@ def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
             Path(path).write_bytes(b"ok")
         return write
 
+    pdf_typst = pytest.importorskip("jixiao.formats.pdf_typst")
     monkeypatch.setattr(pdf_render, "write_disclosure_pdf", record("pdf"))
+    monkeypatch.setattr(pdf_typst, "write_disclosure_pdf_typst", record("typst"))
     monkeypatch.setattr(mof_form, "write_mof_xlsx", record("mof"))
-    export(seed_table, tmp_path / "a.pdf", pdfa=True)
-    export(seed_table, tmp_path / "b.pdf")
+    export(seed_table, tmp_path / "a.pdf", pdfa=True)  # the default engine
+    export(seed_table, tmp_path / "b.pdf", pdf_engine="weasyprint")
     export(seed_table, tmp_path / "c.xlsx", layout="mof-form", config={"execution_weight": 10})
-    assert calls == [("pdf", {"pdfa": True}), ("pdf", {"pdfa": False}),
+    assert calls == [("typst", {"pdfa": True}), ("pdf", {"pdfa": False}),
                      ("mof", {"config": {"execution_weight": 10}})]
     assert _files(tmp_path) == ["a.pdf", "b.pdf", "c.xlsx"]

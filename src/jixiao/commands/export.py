@@ -1,4 +1,5 @@
-"""``jixiao export TABLE.json -o OUT.{xlsx,pdf,html,csv,json} [--layout disclosure|mof-form] [--pdfa]``."""
+"""``jixiao export TABLE.json -o OUT.{xlsx,pdf,html,csv,json} [--layout disclosure|mof-form] [--pdfa]
+[--pdf-engine typst|weasyprint]``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 
 from ..formats import table_json
-from ..formats.export import FORMATS, LAYOUTS, export
+from ..formats.export import DEFAULT_PDF_ENGINE, FORMATS, LAYOUTS, PDF_ENGINES, export
 
 
 def register(subparsers) -> None:
@@ -23,6 +24,9 @@ def register(subparsers) -> None:
                         help="覆盖后缀判断的格式 / format, overriding the suffix")
     parser.add_argument("--pdfa", action="store_true",
                         help="输出 PDF/A-2b（仅 PDF）/ write PDF/A-2b (PDF only)")
+    parser.add_argument("--pdf-engine", dest="pdf_engine", default=None, metavar="ENGINE",
+                        help=f"公开表 PDF 的排版引擎 / engine for the disclosure PDF: "
+                             f"{' | '.join(PDF_ENGINES)} (默认 default: {DEFAULT_PDF_ENGINE})")
     parser.set_defaults(func=run)
 
 
@@ -31,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         table = table_json.loads(sys.stdin.buffer.read(), source="<stdin>")
     else:
         table = table_json.load(args.table)
-    options = {"pdfa": True} if args.pdfa else {}
+    options: dict[str, object] = {"pdfa": True} if args.pdfa else {}
+    if args.pdf_engine is not None:  # only when asked: the option is an error for other outputs
+        options["pdf_engine"] = args.pdf_engine
     path = export(table, args.output, fmt=args.fmt, layout=args.layout, **options)
     print(f"已导出 / exported: {path} ({len(table.projects)} 个项目 / projects)")
     return 0

@@ -7,11 +7,16 @@ writes the MoF 项目支出绩效自评表 (one form per project). Formats and l
 format        disclosure                  mof-form
 ============  ==========================  ===============================
 ``.xlsx``     :mod:`.xlsx_write`          :mod:`.mof_form`
-``.pdf``      :mod:`.pdf_render`          :mod:`.mof_form`
+``.pdf``      :mod:`.pdf_typst` (default) :mod:`.mof_form`
+              or :mod:`.pdf_render`
 ``.html``     :mod:`.html`                :mod:`.mof_form`
 ``.csv``      :mod:`.csv_table`           —
 ``.json``     :mod:`.table_json`          —
 ============  ==========================  ===============================
+
+The disclosure PDF has two engines (option ``pdf_engine``): ``"typst"``, the default, a
+compiled typesetter (1,000 projects in ~4 s of CPU), and ``"weasyprint"``, the HTML + CSS
+renderer (~55 s). Both print the same page and pass the same read-back tests.
 
 Everything is checked before anything is written (layout, format, options, at least one
 project, a writable target), and the writer writes into a temporary file that is renamed
@@ -31,6 +36,8 @@ from ..errors import InputError, JixiaoError, OutputError
 from .atomic import atomic_path
 
 LAYOUTS: tuple[str, ...] = ("disclosure", "mof-form")
+PDF_ENGINES: tuple[str, ...] = ("typst", "weasyprint")
+DEFAULT_PDF_ENGINE = "typst"
 FORMATS: tuple[str, ...] = ("xlsx", "pdf", "html", "csv", "json")
 
 
@@ -46,6 +53,8 @@ class Option:
 # Every option an export accepts, where it applies, and its default (docs/outputs.md).
 OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("pdfa", ("pdf",), ("disclosure",), False, "write PDF/A-2b (archival) instead of plain PDF"),
+    Option("pdf_engine", ("pdf",), ("disclosure",), DEFAULT_PDF_ENGINE,
+           "lay the PDF out with typst (fast, compiled) or weasyprint (HTML + CSS)"),
     Option("guard_formulas", ("csv",), ("disclosure",), True,
            "prefix text cells starting with = + - @ with an apostrophe"),
     Option("font_name", ("xlsx",), ("disclosure",), "宋体", "font named in the workbook"),
@@ -80,6 +89,10 @@ def check_request(table: Table, path: str | Path, fmt: str, layout: str, options
         if fmt not in option.formats or layout not in option.layouts:
             raise InputError(f"选项 {name} 不适用于 {layout} 版式的 .{fmt} 文件",
                              f"option {name!r} does not apply to .{fmt} in layout {layout!r}")
+    engine = options.get("pdf_engine", DEFAULT_PDF_ENGINE)
+    if engine not in PDF_ENGINES:
+        raise InputError(f"未知的 PDF 排版引擎：{engine}（可用：{', '.join(PDF_ENGINES)}）",
+                         f"unknown PDF engine {engine!r}; use one of {', '.join(PDF_ENGINES)}")
     if not table.projects:
         raise InputError("表中没有项目，无法导出", "the table has no projects; nothing to export")
     if Path(path).is_dir():
@@ -142,7 +155,11 @@ def _json(table, path, options):
 
 
 def _pdf(table, path, options):
-    _function("pdf_render", "write_disclosure_pdf")(table, path, pdfa=options.get("pdfa", False))
+    if options.get("pdf_engine", DEFAULT_PDF_ENGINE) == "weasyprint":
+        write = _function("pdf_render", "write_disclosure_pdf")
+    else:
+        write = _function("pdf_typst", "write_disclosure_pdf_typst")
+    write(table, path, pdfa=options.get("pdfa", False))
 
 
 def _mof(name):

@@ -127,6 +127,25 @@ def find_cjk_font() -> Path:
     return find_cjk_font_spec().path
 
 
+def find_cjk_bold_font(font: CJKFont) -> Path | None:
+    """The bold face of ``font`` as a file of its own, or None (WenQuanYi has no bold).
+
+    WeasyPrint gets the bold face from fontconfig by itself; the typst engine
+    (:mod:`.pdf_typst`) is handed font files, so it asks here. A font fontconfig knows is
+    looked up as ``family:bold``; otherwise a ``…Regular…`` file's ``…Bold…`` sibling."""
+    if font.family is not None:
+        found = _fc_match(f"{font.family}:bold")
+        if found is not None:
+            path, families = found
+            if font.family.lower() in families.lower() and path.is_file() and path != font.path:
+                return path
+    if "Regular" in font.path.name:
+        sibling = font.path.with_name(font.path.name.replace("Regular", "Bold"))
+        if sibling.is_file():
+            return sibling
+    return None
+
+
 def clear_font_cache() -> None:
     """Forget the font found (after installing one, or in tests)."""
     find_cjk_font_spec.cache_clear()

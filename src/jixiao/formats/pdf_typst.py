@@ -1,0 +1,236 @@
+"""The disclosure PDF laid out by Typst, a compiled typesetter (the ``typst`` wheel from PyPI).
+
+Why a second engine: WeasyPrint (:mod:`.pdf_render`) lays tables out in Python and spends
+≈ 1.7 ms of CPU per table cell, ~11× LibreOffice's time on a 1,000-project table
+(docs/benchmarks/pdf-render.md). Typst's layout is Rust; the same table takes a few seconds.
+
+What is shared with the WeasyPrint PDF, so the two cannot drift apart: the header grid
+(:func:`headers.header_cells`), the body columns and their texts, the computed 合计 row, the
+column widths balanced to the content and the estimate of which rows are too tall to keep
+on one page (:mod:`.html`), and the CJK font lookup (:mod:`.pdf_render`). The page itself is
+``templates/disclosure.typ``, written to the geometry of ``templates/print.css``.
+
+No text is ever Typst markup: the table goes to the compiler as JSON in ``sys.inputs`` and
+the template places each value as a string, so ``#``, ``*``, ``$``, ``[``, ``//`` … print as
+themselves (the tests put every one of them in every field).
+
+Fonts: Typst is given a private folder holding links to exactly the CJK font files found
+(regular and, when the font has one, bold), system fonts are switched off and the template
+sets ``fallback: false``, so a glyph can come from nowhere else; a family Typst does not find
+is an error, never a PDF in Typst's bundled Latin fonts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..core.model import Table
+from ..errors import InputError, OutputError
+from ..textwidth import char_width, display_width
+from . import headers
+from .atomic import write_bytes_atomic
+from .headers import AMOUNT, BOOL, RATE, SEQ
+from .html import (
+    _CELL_PADDING_MM, _LATIN_WIDTH_MM, _PRINT_TABLE_WIDTH_MM, MAX_UNSPLIT_LINES, STAMP_LABEL,
+    UNIT_LABEL, _attachment_label, column_widths, estimated_lines,
+)
+from .pdf_render import CJKFont, find_cjk_bold_font, find_cjk_font_spec
+
+# The PDF/A level Typst is asked for (``pdf_standards``); the same level as WeasyPrint's.
+PDF_STANDARD_PDFA = "a-2b"
+
+# Tagged PDF (a structure tree for screen readers) is off: for a 1,000-project table it made
+# the file 9× larger (6.8 MB instead of 0.75 MB) and took ~15 % more CPU, and the accessible
+# version of the table is the HTML page (semantic thead/th scope markup). The WeasyPrint PDF
+# is not tagged either.
+PDF_TAGS = False
+
+# Horizontal alignment per column kind, as the HTML's classes: numbers right, codes centred.
+_ALIGN = {SEQ: "c", BOOL: "c", AMOUNT: "n", RATE: "n"}
+
+# A run of characters with no line-break opportunity in it: no space and no CJK (wide)
+# character, between which lines may always break.
+_UNBROKEN_RUN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+                           r"\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+")
+
+_log = logging.getLogger(__name__)
+
+
+def template() -> str:
+    """The Typst source of the page (``formats/templates/disclosure.typ``)."""
+    return (resources.files(__package__) / "templates" / "disclosure.typ").read_text(encoding="utf-8")
+
+
+# --- fonts -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Fonts:
+    folder: Path  # links to the font files, the only folder Typst searches
+    family: str  # the family the template names
+
+
+_fonts_lock = threading.Lock()
+_fonts_cache: dict[tuple[Path, ...], _Fonts] = {}
+
+
+@atexit.register
+def _remove_font_folders() -> None:
+    for fonts in _fonts_cache.values():
+        shutil.rmtree(fonts.folder, ignore_errors=True)
+
+
+def _family(font: CJKFont, folder: Path) -> str:
+    """The family Typst knows the regular file by: fontconfig's family when Typst has it,
+    else (a file named by ``$JIXIAO_CJK_FONT``) the Simplified Chinese face of a collection,
+    else its first face."""
+    import typst
+
+    faces = [f for f in typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                                    font_paths=[str(folder)]).fonts()
+             if f.path and Path(f.path).resolve() == font.path.resolve()]
+    families = [f.family for f in sorted(faces, key=lambda f: f.index)]
+    if not families:
+        raise OutputError(f"字体文件无法使用：{font.path}",
+                          f"the font file cannot be used (not a font Typst can read): {font.path}")
+    if font.family in families:
+        return font.family
+    return next((f for f in families if f.endswith(" SC")), families[0])
+
+
+def _font_setup() -> _Fonts:
+    """The font folder and family for the CJK font found (made once per font per process)."""
+    font = find_cjk_font_spec()  # raises the clear "install fonts-noto-cjk" error
+    bold = find_cjk_bold_font(font)
+    files = (font.path,) + ((bold,) if bold else ())
+    with _fonts_lock:
+        cached = _fonts_cache.get(files)
+        if cached is not None:
+            return cached
+        folder = Path(tempfile.mkdtemp(prefix="jixiao-typst-fonts-"))
+        for i, path in enumerate(files):
+            # Links, not copies: CJK fonts are 20 MB. The index keeps two files of the same
+            # name (a regular and a bold from different folders) apart.
+            (folder / f"{i}-{path.name}").symlink_to(path.resolve())
+        try:
+            fonts = _Fonts(folder, _family(CJKFont(folder / f"0-{font.path.name}", font.family),
+                                           folder))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        _fonts_cache[files] = fonts
+        return fonts
+
+
+def clear_font_cache() -> None:
+    """Forget the font folders made (after installing a font, or in tests)."""
+    with _fonts_lock:
+        _remove_font_folders()
+        _fonts_cache.clear()
+
+
+# --- the document as data ---------------------------------------------------------------------
+
+def _capacity(width_percent: float) -> int:
+    """Latin character widths that fit on one line of a column (as :func:`html.estimated_lines`)."""
+    return max(int((_PRINT_TABLE_WIDTH_MM * width_percent / 100 - _CELL_PADDING_MM)
+                   / _LATIN_WIDTH_MM), 2)
+
+
+def _cell_value(text: str, capacity: int) -> str | list[str]:
+    """The text, or [text, run, text, run, …] where each run has no break opportunity and
+    is wider than the column (the template lets such a run break between any characters)."""
+    # 2 × len is an upper bound of the display width: most cells need no width count at all.
+    if 2 * len(text) <= capacity or display_width(text) <= capacity:
+        return text
+    parts: list[str] = []
+    last = 0
+    for m in _UNBROKEN_RUN.finditer(text):
+        run = m.group()
+        if sum(char_width(c) for c in run) > capacity:
+            parts += [text[last:m.start()], run]
+            last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return parts
+
+
+def _may_be_tall(text: str, capacity: int) -> bool:
+    """False when ``text`` surely takes at most :data:`MAX_UNSPLIT_LINES` lines (a bound
+    from its length, so the exact estimate runs only for long cells)."""
+    return text.count("\n") + 1 + 2 * len(text) // capacity > MAX_UNSPLIT_LINES
+
+
+def document_data(table: Table) -> dict:
+    """Everything the template prints, as JSON-ready data."""
+    if not table.projects:
+        raise InputError("表中没有项目，无法导出公开表", "the table has no projects; nothing to export")
+    columns = headers.body_columns(table)
+    widths = column_widths(table, columns)
+    capacities = [_capacity(w) for w in widths]
+    rows, tall = [], []
+    for project in table.projects:
+        texts = [headers.column_text(project, c) for c in columns]
+        rows.append([_cell_value(t, cap) for t, cap in zip(texts, capacities)])
+        tall.append(any(_may_be_tall(t, cap) and estimated_lines(t, w) > MAX_UNSPLIT_LINES
+                        for t, w, cap in zip(texts, widths, capacities)))
+    totals = headers.totals_text(table, columns)
+    label_span = next((i for i, c in enumerate(columns) if c.kind == AMOUNT), 1) or 1
+    return {
+        "title": table.display_title,
+        "attachment": _attachment_label(table),
+        "stamp": f"{STAMP_LABEL}{table.department}",
+        "unit": f"{UNIT_LABEL}{table.money_unit.value}",
+        "widths": [round(w, 4) for w in widths],
+        "aligns": [_ALIGN.get(c.kind, "t") for c in columns],
+        "header": [[h.row, h.col, h.rowspan, h.colspan, h.text] for h in headers.header_cells(table)],
+        "rows": rows,
+        "tall": tall,
+        "total_label": headers.TOTAL_LABEL,
+        "label_span": label_span,
+        "totals": [totals[c.key] if c.kind in (AMOUNT, RATE) else "" for c in columns[label_span:]],
+    }
+
+
+# --- compiling ---------------------------------------------------------------------------------
+
+def render_typst_pdf_bytes(table: Table, pdfa: bool = False) -> bytes:
+    """The 附件2-3 disclosure table as PDF bytes laid out by Typst, the CJK font embedded;
+    ``pdfa=True`` makes a PDF/A-2b file."""
+    data = document_data(table)
+    fonts = _font_setup()
+    data["font"] = fonts.family
+    try:
+        import typst
+    except ImportError as exc:
+        raise OutputError("PDF 排版引擎 typst 未安装（pip install typst）",
+                          f"the typst PDF engine is not installed (pip install typst): {exc}") from None
+    try:
+        pdf, warnings = typst.compile_with_warnings(
+            template().encode("utf-8"), font_paths=[str(fonts.folder)], ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            pdf_standards=[PDF_STANDARD_PDFA] if pdfa else [], pdf_tags=PDF_TAGS)
+    except Exception as exc:  # typst.TypstError and the binding's ValueError/RuntimeError
+        _log.debug("typst failed", exc_info=True)
+        raise OutputError("PDF 排版失败", f"PDF layout failed (typst: {exc})") from None
+    for warning in warnings:
+        message = str(warning)
+        # A family Typst cannot find would print nothing (fallback is off): refuse the file.
+        if "font" in message.lower():
+            raise OutputError(f"PDF 字体不可用：{message}", f"the PDF font is not usable: {message}")
+        _log.debug("typst warning: %s", message)
+    return pdf
+
+
+def write_disclosure_pdf_typst(table: Table, path, pdfa: bool = False) -> None:
+    """Write the 附件2-3 disclosure table of ``table`` as a PDF at ``path`` (atomically)."""
+    write_bytes_atomic(path, render_typst_pdf_bytes(table, pdfa=pdfa))
