@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jixiao.web.api",
     "jixiao.web.dashboard",
     "jixiao.web.portal",
+    "jixiao.web.pagecache",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,10 +77,16 @@ MIDDLEWARE = [
     "jixiao.web.language.LanguageMiddleware",  # Django's LocaleMiddleware; see language.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Above the cached-page middleware so that pages served by it carry the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Serves cached pages without loading the session or the user (pagecache/middleware.py).
+    "jixiao.web.pagecache.middleware.CachedPageMiddleware",
+    "jixiao.web.session_refresh.SessionRefreshMiddleware",  # instead of SESSION_SAVE_EVERY_REQUEST
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: a cached page skips only the view; everything above still runs (pagecache/middleware.py).
+    "jixiao.web.pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.web.urls"
@@ -97,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jixiao.web.accounts.roles.context",
+                "jixiao.web.pagecache.middleware.record_csrf_token",  # after Django's csrf: overrides it
             ],
         },
     },
@@ -121,6 +129,15 @@ if os.environ.get("JIXIAO_CACHE_TABLE"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                          "LOCATION": os.environ["JIXIAO_CACHE_TABLE"]}
 
+# Whole-page cache of read-only pages (pagecache/): on unless JIXIAO_PAGE_CACHE=0; entries live
+# at most JIXIAO_PAGE_CACHE_SECONDS and take at most JIXIAO_PAGE_CACHE_MB (compressed) per process.
+JIXIAO_PAGE_CACHE = _env_bool("JIXIAO_PAGE_CACHE", True)
+JIXIAO_PAGE_CACHE_SECONDS = _env_int("JIXIAO_PAGE_CACHE_SECONDS", 60)
+JIXIAO_PAGE_CACHE_MB = _env_int("JIXIAO_PAGE_CACHE_MB", 64)
+if JIXIAO_PAGE_CACHE_SECONDS < 1 or JIXIAO_PAGE_CACHE_MB < 1:
+    raise ImproperlyConfigured("JIXIAO_PAGE_CACHE_SECONDS 与 JIXIAO_PAGE_CACHE_MB 须至少为 1 / "
+                               "JIXIAO_PAGE_CACHE_SECONDS and JIXIAO_PAGE_CACHE_MB must be at least 1")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -135,9 +152,15 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 JIXIAO_LOGIN_MAX_FAILURES = _env_int("JIXIAO_LOGIN_MAX_FAILURES", 5)
 JIXIAO_LOGIN_LOCKOUT_SECONDS = _env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900)
 
-# Sessions expire after this many seconds of inactivity and when the browser closes.
+# Sessions expire after this many seconds of inactivity and when the browser closes. The
+# expiry is renewed by saving the session at most once per JIXIAO_SESSION_REFRESH_SECONDS
+# (session_refresh.py), not on every request.
 SESSION_COOKIE_AGE = _env_int("JIXIAO_SESSION_SECONDS", 7200)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+JIXIAO_SESSION_REFRESH_SECONDS = _env_int("JIXIAO_SESSION_REFRESH_SECONDS", 60)
+if not 0 <= JIXIAO_SESSION_REFRESH_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("JIXIAO_SESSION_REFRESH_SECONDS 须小于 JIXIAO_SESSION_SECONDS / "
+                               "JIXIAO_SESSION_REFRESH_SECONDS must be below JIXIAO_SESSION_SECONDS")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

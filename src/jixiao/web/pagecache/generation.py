@@ -1,0 +1,146 @@
+"""The data generation: what a cached page's key says about the data it was rendered from.
+
+It has two parts, read together by :func:`current`:
+
+- the **database counter** (``pagecache_generation.value``), increased once after every
+  committed transaction that wrote anything, by whichever process wrote (a second server
+  worker, ``jixiao import`` or a management command): every process's cached pages are retired;
+- a **process-local counter**, increased at once on every write statement and again when its
+  transaction commits. The first increase makes this process stop serving old pages even
+  before the commit (a test's transaction never commits; a request reading what it just
+  wrote); the second retires a page that another thread rendered from the old rows in between.
+
+Writes are noticed at the SQL level — an execute wrapper on every database connection —
+rather than through model signals, because ``QuerySet.update()``, ``bulk_create``, queryset
+deletes and raw SQL send no signals, and the review workflow, optimistic locking, the API's
+and the portal's indexes and the dashboard's figures all use them. Anything that is not a
+plain read counts as a write, except writes to the tables in :func:`ignored_tables`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import partial
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
+
+logger = logging.getLogger(__name__)
+
+TABLE = "pagecache_generation"
+
+# Statements that change nothing (first word). DECLARE/FETCH/CLOSE are PostgreSQL's server-side
+# cursors, which Django only declares FOR SELECT.
+_READS = frozenset({"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "PRAGMA", "BEGIN", "COMMIT",
+                    "EXPLAIN", "DECLARE", "FETCH", "CLOSE", "VALUES"})
+_TARGET = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
+SESSIONS = "django_session"
+
+_lock = threading.Lock()
+_local = 0
+_ignored: frozenset | None = None
+
+
+def ignored_tables() -> frozenset:
+    """Tables whose writes change no page: this counter itself and a database cache table
+    (the login throttle's counters). Sessions are half in it, see :func:`is_change`."""
+    global _ignored
+    if _ignored is None:
+        names = {TABLE}
+        for alias in settings.CACHES.values():
+            if alias.get("BACKEND", "").endswith("DatabaseCache"):
+                names.add(alias["LOCATION"].lower())
+        _ignored = frozenset(names)
+    return _ignored
+
+
+def is_change(sql: str) -> bool:
+    """Whether this SQL statement may change what a page shows."""
+    words = sql.lstrip()[:16].split(None, 1)
+    if not words or words[0].upper() in _READS:
+        return False
+    target = _TARGET.match(sql)
+    if target is None:
+        return True
+    table = target.group(2).lower()
+    if table == SESSIONS:
+        # A session is created or renewed on logins and refreshes (no page changes), but a
+        # deleted one is a logout (or a login replacing it): the page cache's memo of which
+        # user a session belongs to (middleware.py) must be forgotten in every process.
+        return target.group(1)[:1].upper() == "D"
+    return table not in ignored_tables()
+
+
+def _bump_local() -> None:
+    global _local
+    with _lock:
+        _local += 1
+
+
+def local_value() -> int:
+    return _local
+
+
+def current() -> tuple[int, int] | None:
+    """(database counter, local counter), or None when the counter cannot be read (the table
+    does not exist yet: before ``migrate``): then nothing is cached or served from the cache.
+
+    The local part is read first and both before the page's data, so a page is never stored
+    under a key newer than the rows it was rendered from."""
+    local = _local
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return None if row is None else (row[0], local)
+
+
+def _committed(conn) -> None:
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f"UPDATE {TABLE} SET value = value + 1 WHERE id = 1")
+    except DatabaseError as exc:
+        # Only before the first `migrate` (no table yet); the local counter still moves.
+        logger.debug("page cache generation not renewed: %s", exc)
+    _bump_local()
+
+
+def changed(conn) -> None:
+    """A write went through ``conn``: retire this process's pages now, and every process's
+    once the write is committed (one counter update per transaction, not per statement)."""
+    _bump_local()
+    if not conn.in_atomic_block:
+        if conn.get_autocommit():
+            _committed(conn)  # autocommit: the statement is committed already
+        return  # manual transaction management (not used by jixiao): this process only
+    callback = conn.__dict__.get("_jixiao_pagecache_commit")
+    if callback is None:
+        callback = conn._jixiao_pagecache_commit = partial(_committed, conn)
+    # Registered once per transaction; a rolled-back savepoint drops it, and then it is
+    # registered again by the next write (run_on_commit holds (savepoint ids, func, robust)).
+    if not any(entry[1] is callback for entry in conn.run_on_commit):
+        try:
+            transaction.on_commit(callback, using=conn.alias)
+        except TransactionManagementError:
+            pass
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and is_change(sql):
+        changed(context["connection"])
+    return result
+
+
+def watch_connection(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver: install the write watcher on this connection once.
+
+    Inserted first in ``execute_wrappers``: ``connection.execute_wrapper()`` blocks pop their
+    wrapper from the end of the list, so a permanent one must not sit after theirs."""
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch)

@@ -1,0 +1,248 @@
+"""Whole-page cache: a rendered GET page is kept and served again until the data changes.
+
+Key: the data generation (generation.py: renewed by every committed write, by any process),
+the viewer (the user's id, or anonymous), the language, scheme, host and full path with query.
+A signed-in user's pages are therefore never shown to another user or to an anonymous
+visitor, and the portal's pages only ever show what its views read (publications).
+
+What a page may not carry from one request to the next is kept out of it:
+
+- **CSRF token.** While a page is rendered for the cache, the tokens given to its templates
+  are recorded (:func:`record_csrf_token`, a template context processor); the stored copy has
+  them replaced by a placeholder, and an answer from the cache gets the requester's own token
+  in its place (``get_token``, which also (re)sends the CSRF cookie as Django always does).
+- **Messages** ("已保存" and the like): a request with pending messages bypasses the cache, and
+  a page that showed messages is not stored.
+
+Only the views in :data:`CACHEABLE` are cached (pages that only read), only answers 200 of
+HTML or JSON without cookies of their own, without ``Content-Disposition`` (downloads) and
+without ``Cache-Control: private/no-store``; a request during which anything was written is
+not stored either. Entries also expire after ``JIXIAO_PAGE_CACHE_SECONDS`` (pages that depend
+on the date, e.g. overdue departments). Settings: docs/web.md ("Page cache").
+
+Two middlewares (settings.MIDDLEWARE):
+
+- :class:`PageCacheMiddleware`, last: looks a page up once the user is known (``process_view``)
+  and stores what the view rendered.
+- :class:`CachedPageMiddleware`, after the session, language, CSRF and X-Frame-Options
+  middlewares but before the session refresh and authentication: serves a page without
+  loading the session or the user (two ORM queries, half of a hit's CPU) when the viewer is
+  known without them — no session cookie (anonymous), or a session this process has already
+  seen belong to a user (:data:`VIEWERS`) during the current generation and renewed less than
+  ``JIXIAO_SESSION_REFRESH_SECONDS`` ago (so skipping the refresh changes nothing). Deleting a
+  session (logout, or a login replacing it) renews the generation (generation.py), so a
+  logged-out session is never recognised. Security headers, the language's headers and the
+  CSRF cookie are still added by the middlewares around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+
+from jixiao.web.session_refresh import RENEWED_KEY
+
+from . import generation
+from .store import PageStore
+
+# Pages that only read. Forms that write (project edit, import) are not here: their GET pages
+# carry form state that must come from the request.
+CACHEABLE = frozenset({
+    "entry:home", "entry:table",
+    "dashboard:index", "dashboard:projects",
+    "portal:index", "portal:publication", "portal:project",
+    "api:root", "api:openapi", "api:years", "api:departments", "api:tables", "api:table",
+    "api:table_projects", "api:projects", "api:project", "api:indicators",
+})
+# A page larger than this is served but not kept (bytes before compression).
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+CACHEABLE_TYPES = ("text/html", "application/json")
+HEADER = "X-Jixiao-Page-Cache"
+# Sessions whose user this process knows (most recently used kept).
+MAX_VIEWERS = 10_000
+
+# Derived from the secret key: stable across restarts, and no one can type it into a field
+# whose text then ends up on a page (where it would be replaced by the viewer's token).
+PLACEHOLDER = "jxcsrf" + hashlib.sha256(("jixiao-pagecache-csrf:" + settings.SECRET_KEY).encode()).hexdigest()[:40]
+_PLACEHOLDER_BYTES = PLACEHOLDER.encode("ascii")
+
+STORE = PageStore(settings.JIXIAO_PAGE_CACHE_MB * 1024 * 1024, settings.JIXIAO_PAGE_CACHE_SECONDS)
+
+# session key → (viewer, database generation it was seen in, renewal time of the session).
+VIEWERS: OrderedDict[str, tuple[str, int, int]] = OrderedDict()
+_viewers_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every page and every session (tests; a deployment never needs it)."""
+    STORE.clear()
+    with _viewers_lock:
+        VIEWERS.clear()
+
+
+def record_csrf_token(request) -> dict:
+    """Template context processor (listed after Django's own ``csrf``, so its value wins):
+    while a page is rendered for the cache, the requester's CSRF token is fixed and recorded,
+    so the copy kept in the cache can have it replaced by the placeholder."""
+    plan = getattr(request, "_jixiao_page", None)
+    if plan is None:
+        return {}
+    token = get_token(request)
+    plan["tokens"].append(token)
+    return {"csrf_token": token}
+
+
+@lru_cache(maxsize=4096)
+def _view_name(path_info: str) -> str | None:
+    try:
+        return resolve(path_info).view_name
+    except Resolver404:
+        return None
+
+
+def _has_messages(request, session_loaded: bool) -> bool:
+    if request.COOKIES.get("messages"):  # the cookie storage (FallbackStorage's first choice)
+        return True
+    return session_loaded and "_messages" in request.session
+
+
+def _generation(request):
+    # Read once per request, before anything the page shows (generation.current()).
+    if not hasattr(request, "_jixiao_generation"):
+        request._jixiao_generation = generation.current()
+    return request._jixiao_generation
+
+
+def _key(request, gen, viewer: str) -> str:
+    raw = repr((gen, viewer, request.LANGUAGE_CODE, request.scheme, request.get_host(), request.get_full_path()))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _serve(request, key: str) -> HttpResponse | None:
+    page = STORE.get(key)
+    if page is None:
+        return None
+    content = page.content()
+    if _PLACEHOLDER_BYTES in content:
+        content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode("ascii"))
+    response = HttpResponse(content)
+    for name, value in page.headers:
+        response[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
+def _cacheable(request) -> bool:
+    return request.method == "GET" and _view_name(request.path_info) in CACHEABLE
+
+
+class CachedPageMiddleware:
+    """Serves cached pages before the session and the user are loaded (see the module doc)."""
+
+    def __init__(self, get_response):
+        if not settings.JIXIAO_PAGE_CACHE:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self._early(request) if _cacheable(request) else None
+        return response if response is not None else self.get_response(request)
+
+    @staticmethod
+    def _early(request) -> HttpResponse | None:
+        if _has_messages(request, session_loaded=False):
+            return None
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        gen = _generation(request)
+        if gen is None:
+            return None
+        if session_key is None:
+            viewer = "anonymous"
+        else:
+            with _viewers_lock:
+                known = VIEWERS.get(session_key)
+            if known is None:
+                return None
+            viewer, seen_in, renewed = known
+            if seen_in != gen[0] or time.time() - renewed >= settings.JIXIAO_SESSION_REFRESH_SECONDS:
+                return None  # a new generation, or time to renew the session: the full path
+        return _serve(request, _key(request, gen, viewer))
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        if not settings.JIXIAO_PAGE_CACHE:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _cacheable(request) or _has_messages(request, session_loaded=True):
+            return None
+        gen = _generation(request)
+        if gen is None:
+            return None
+        viewer = self._viewer(request, gen)
+        key = _key(request, gen, viewer)
+        request._jixiao_page = {"key": key, "local": gen[1], "viewer": viewer, "tokens": []}
+        return _serve(request, key)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        plan = getattr(request, "_jixiao_page", None)
+        if plan is not None and not response.has_header(HEADER) and self._storable(request, response, plan):
+            content = response.content
+            for token in plan["tokens"]:
+                content = content.replace(token.encode("ascii"), _PLACEHOLDER_BYTES)
+            STORE.put(plan["key"], [(k, v) for k, v in response.items() if k != "Content-Length"], content)
+            response[HEADER] = "miss"
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and session.session_key:
+            # Whatever changed in the session (messages added, a renewal, a logout), the early
+            # path must look at it again before answering for it.
+            with _viewers_lock:
+                VIEWERS.pop(session.session_key, None)
+        return response
+
+    @staticmethod
+    def _viewer(request, gen) -> str:
+        user = request.user
+        viewer = f"user:{user.pk}" if user.is_authenticated else "anonymous"
+        session = request.session
+        renewed = session.get(RENEWED_KEY) if session.session_key else None
+        if renewed is not None:
+            with _viewers_lock:
+                VIEWERS[session.session_key] = (viewer, gen[0], renewed)
+                VIEWERS.move_to_end(session.session_key)
+                while len(VIEWERS) > MAX_VIEWERS:
+                    VIEWERS.popitem(last=False)
+        return viewer
+
+    @staticmethod
+    def _storable(request, response, plan) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if response.has_header("Content-Disposition") or not response.get("Content-Type", "").startswith(CACHEABLE_TYPES):
+            return False
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control or "no-store" in cache_control:
+            return False
+        if len(response.content) > MAX_PAGE_BYTES:
+            return False
+        storage = getattr(request, "_messages", None)
+        if storage is not None and len(storage):
+            return False
+        # Something was written meanwhile (by this request or another thread): render it
+        # again next time rather than keep a page that may mix old and new rows.
+        if generation.local_value() != plan["local"]:
+            return False
+        user = request.user
+        return (f"user:{user.pk}" if user.is_authenticated else "anonymous") == plan["viewer"]

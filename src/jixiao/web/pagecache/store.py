@@ -1,0 +1,73 @@
+"""A per-process store of rendered pages, bounded in bytes and in age.
+
+Not Django's cache framework: LocMemCache bounds the number of entries, not their size (a
+province's table page can be a megabyte), and pickles every value. Bodies are kept
+zlib-compressed (level 1: ~0.1 ms for a typical page, 5–10× smaller). Per process is enough
+for correctness: keys carry the database generation (generation.py), so a write by any
+process retires every process's entries; several processes only share fewer hits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    headers: tuple[tuple[str, str], ...]
+    body: bytes  # compressed
+    expires: float
+
+    def content(self) -> bytes:
+        return zlib.decompress(self.body)
+
+
+class PageStore:
+    def __init__(self, max_bytes: int, seconds: int):
+        self.max_bytes = max_bytes
+        self.seconds = seconds
+        self._pages: OrderedDict[str, Page] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None:
+                return None
+            if page.expires <= time.monotonic():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, headers, content: bytes) -> None:
+        page = Page(tuple(headers), zlib.compress(content, 1), time.monotonic() + self.seconds)
+        if len(page.body) > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = page
+            self._bytes += len(page.body)
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._pages)))  # least recently used first
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def _drop(self, key: str) -> None:
+        self._bytes -= len(self._pages.pop(key).body)
