@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.core import targets
 from jixiao.core.targets import Item, deadline_key, describe_deadline, fold, parse_cell
 
 CORPUS = Path(__file__).parent / "corpus" / "targets.jsonl"
@@ -45,6 +46,15 @@ def test_corpus_is_large_enough():
     own = [r for r in rows if not r["source"].startswith("seed:")]
     assert len(seed) == 84  # 6 projects × 7 indicator columns × (target, actual)
     assert len(own) >= 300
+
+
+def test_segments_read_alone_as_in_place():
+    # The remembered per-segment reading (targets._parse) equals reading the cell in place,
+    # including the one look outside a segment: 第 right before it (or ending the cell).
+    texts = [r["text"] for r in _load_corpus()] + [
+        "3人第", "电脑3台；5人第", "第；3人", "1%=2019年。12月底前", "于、；1、1人第", "共计12项；第2期3人"]
+    for text in texts:
+        assert targets._parse(text) == targets._parse_in_place(text), text
 
 
 def test_corpus_accuracy(capsys):

@@ -67,6 +67,14 @@ def test_any_text_parses_matches_and_scores(target, actual):
     assert 0 <= ind.score <= 10
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells)
+def test_segments_read_alone_equal_segments_read_in_place(text):
+    # parse_cell reads each segment on its own and remembers it (targets._parse): that must
+    # give exactly what reading every segment inside the whole cell gives.
+    assert targets._parse(text) == targets._parse_in_place(text)
+
+
 @settings(max_examples=60, deadline=None)
 @given(nested())
 def test_nested_brackets(text):
@@ -108,6 +116,7 @@ def calls(fn) -> int:
 def work(text: str) -> int:
     # Forget remembered cells first: a cache hit would make the small input look free.
     targets._parse_cached.cache_clear()
+    targets._segment_items.cache_clear()
     matching._match_cached.cache_clear()
     matching._bigrams.cache_clear()
     return calls(lambda: match_cell(text, text[::-1]))
