@@ -48,6 +48,16 @@ def test_corpus_is_large_enough():
     assert len(own) >= 300
 
 
+def test_item_rows_keep_every_field():
+    # Remembered readings are field tuples (targets._row); an Item rebuilt from one must be
+    # the same Item, whatever fields Item has.
+    from dataclasses import fields
+    item = parse_cell("2021年11月30日前完成；参加党务干部人数≧100")[1]
+    assert len(targets._row(item)) == len(fields(Item))
+    assert Item(*targets._row(item)) == item
+    assert [f.name for f in fields(Item)][-1] == "span"
+
+
 def test_segments_read_alone_as_in_place():
     # The remembered per-segment reading (targets._parse) equals reading the cell in place,
     # including the one look outside a segment: 第 right before it (or ending the cell).

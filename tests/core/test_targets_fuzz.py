@@ -116,7 +116,7 @@ def calls(fn) -> int:
 def work(text: str) -> int:
     # Forget remembered cells first: a cache hit would make the small input look free.
     targets._parse_cached.cache_clear()
-    targets._segment_items.cache_clear()
+    targets._segment_rows.cache_clear()
     matching._match_cached.cache_clear()
     matching._bigrams.cache_clear()
     return calls(lambda: match_cell(text, text[::-1]))

@@ -478,27 +478,36 @@ def score_cell(kind: str, target: str, actual: str, weight: Decimal,
         token = config
     else:
         token = _token(config if isinstance(config, Shares) else shares_of(config))
-    core, done = _weighted(target, actual, weight, str(weight), token, match)
-    return _indicator(kind, _kind_name(kind), target, actual, weight, core, done)
+    done = _weighted(target, actual, weight, str(weight), token, match)
+    return _indicator(kind, _kind_name(kind), target, actual, weight, done)
 
 
 def _weighted(target: str, actual: str, weight: Decimal, wkey: str, token: int,
               match: CellMatch | None) -> tuple:
-    """The cell's judgement (_cell_core) and its results with ``weight`` applied (_apply_weight).
+    """The cell's judgement (_cell_core) with ``weight`` applied (_apply_weight).
 
     A province repeats the same cells, and a cell's weight takes only a few values (the
-    category weight split among 1–5 cells), so each remembered cell keeps its weighted
-    results per weight; a repeated cell then costs two lookups and the result objects.
+    category weight split among 1–5 cells), so the weighted results are remembered per
+    cell and weight; a repeated cell then costs one lookup and the result objects.
     They are keyed by the weight's digits ``wkey`` (``str(weight)``): equal decimals may
     print differently (10 and 10.00), and the reasons print the weight."""
     if match is None and len(target) + len(actual) <= 4000:
-        core = _cell_core_cached(target, actual, token)
-        done = core[6].get(wkey)
+        key = (target, actual, token, wkey)
+        done = _WEIGHTED.get(key)
         if done is None:
-            done = core[6][wkey] = _apply_weight(core, weight)
-        return core, done
-    core = _cell_core(target, actual, token, match)
-    return core, _apply_weight(core, weight)
+            done = _apply_weight(_cell_core_cached(target, actual, token), weight)
+            if len(_WEIGHTED) >= _WEIGHTED_MAX:
+                _WEIGHTED.clear()  # bounded; remembering is only a saving
+            _WEIGHTED[key] = done
+        return done
+    return _apply_weight(_cell_core(target, actual, token, match), weight)
+
+
+# Everything remembered holds only strings, numbers, Decimals and tuples of them: such
+# tuples drop out of the garbage collector's view once it has seen them, so the caches of a
+# province (a few hundred thousand entries) are not walked again by every full collection.
+_WEIGHTED: dict[tuple, tuple] = {}
+_WEIGHTED_MAX = 1 << 19
 
 
 # Scores, totals and the cell sentence repeat across a province (16.67, 50.00, “共1个三级
@@ -521,12 +530,12 @@ def _shared_decimal(x: Decimal) -> Decimal:
 
 
 def _apply_weight(core: tuple, weight: Decimal) -> tuple:
-    """(item rows with the weight applied, cell total, cell reasons, weight).
+    """(item rows with the weight applied, cell total, cell reasons, weight, formula,
+    deviation, project-summary facts).
 
     Each item row holds exactly the arguments of its :class:`ItemScore` (the reasons as a
-    tuple), so a repeated cell builds its result objects straight from it. No reference
-    back to ``core``, which keeps these: no reference cycle for the garbage collector."""
-    rows, notes, _, _, met, _, _ = core
+    tuple), so a repeated cell builds its result objects straight from it."""
+    rows, notes, deviation, formula, met, facts = core
     weights = _split_cached(weight, len(rows))
     protos = []
     total = ZERO
@@ -539,7 +548,7 @@ def _apply_weight(core: tuple, weight: Decimal) -> tuple:
     if rows:
         line = f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。"
         reasons = _shared(("reasons", notes, line), notes + (line,))
-    return tuple(protos), total, reasons, weight
+    return tuple(protos), total, reasons, weight, formula, deviation, facts
 
 
 def _kind_name(kind: str) -> str:
@@ -547,9 +556,9 @@ def _kind_name(kind: str) -> str:
     return kind_def.name if kind_def is not None else kind
 
 
-def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal, core: tuple,
+def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal,
                done: tuple) -> IndicatorScore:
-    protos, total, reasons, _ = done
+    protos, total, reasons, _, formula, deviation, _ = done
     # Fresh result objects every time (callers may change them, e.g. an override); only
     # the immutable strings, decimals and tuples inside are shared. The reasons arrive as
     # a tuple (shared) and become the item's own list.
@@ -558,8 +567,8 @@ def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal, 
         it = ItemScore(*proto)
         it.reasons = list(it.reasons)
         items.append(it)
-    return IndicatorScore(kind, name, target, actual, weight, total, total, None, core[3], list(reasons),
-                          core[2], items)
+    return IndicatorScore(kind, name, target, actual, weight, total, total, None, formula, list(reasons),
+                          deviation, items)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -594,7 +603,7 @@ def _cell_core(target: str, actual: str, token: int, match: CellMatch | None) ->
         if j.met is not True or over:
             deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
     dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。" if deviation else ""
-    return (tuple(rows), tuple(match.notes), dev_text, _formula(match, token), met, _facts(rows), {})
+    return (tuple(rows), tuple(match.notes), dev_text, _formula(match, token), met, _facts(rows))
 
 
 def _facts(rows: list[tuple]) -> tuple | None:
@@ -698,10 +707,10 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         for key, name, w, wkey in weighted_kinds:
             cell = cells[key]  # a filled cell (see _layout)
             target, actual = cell.target, cell.actual
-            core, done = _weighted(target, actual, w, wkey, token, None)
-            ind = _indicator(key, name, target, actual, w, core, done)
-            if core[5] is not None:
-                facts.append((name, core[5]))
+            done = _weighted(target, actual, w, wkey, token, None)
+            ind = _indicator(key, name, target, actual, w, done)
+            if done[6] is not None:
+                facts.append((name, done[6]))
             if overrides:
                 iov = overrides.get(key)
                 if iov is not None:

@@ -243,17 +243,27 @@ def parse_cell(text: str) -> list[Item]:
     if not text or not text.strip():
         return []
     if len(text) <= CACHE_MAX_CHARS:
-        return list(_parse_cached(text))
+        return [Item(*row) for row in _parse_cached(text)]
     return list(_parse(text))
 
 
+# Remembered readings are kept as tuples of the items' fields, not as Item objects: tuples
+# of strings, numbers and Decimals drop out of the garbage collector's view once it has
+# seen them, Item objects never do, and a province keeps a few hundred thousand of them —
+# every full collection would walk them all. An Item is rebuilt on each call instead
+# (about a microsecond).
 @lru_cache(maxsize=CACHE_SIZE)
-def _parse_cached(text: str) -> tuple[Item, ...]:
-    return _parse(text)  # items are frozen, so sharing them between callers is safe
+def _parse_cached(text: str) -> tuple[tuple, ...]:
+    return _parse_rows(text)
 
 
 def _parse(text: str) -> tuple[Item, ...]:
-    """Segments are read one by one, each remembered by its own text (:func:`_segment_items`).
+    return tuple(Item(*row) for row in _parse_rows(text))
+
+
+def _parse_rows(text: str) -> tuple[tuple, ...]:
+    """The items' fields (:func:`_row`), segment by segment, each segment remembered by its
+    own text (:func:`_segment_rows`).
 
     A province's cells are made of far fewer distinct segments than distinct cells
     (``发布信息＝50条；开展培训达到15场次`` shares its parts with many other cells): 198 350
@@ -265,7 +275,7 @@ def _parse(text: str) -> tuple[Item, ...]:
     read alone and moved to its offset is exactly the segment read in place
     (``tests/core/test_targets.py`` and ``test_targets_fuzz.py`` check this)."""
     s = fold(text)
-    items: list[Item] = []
+    rows: list[tuple] = []
     for seg_start, seg_end in _segments(s):
         # One look does go outside: a number opening its segment is an ordinal if the
         # character before the segment (for the first one, s[-1]: the cell's last) is 第
@@ -273,14 +283,14 @@ def _parse(text: str) -> tuple[Item, ...]:
         # the two disagree about 第 the segment is read in place.
         if seg_end - seg_start > CACHE_MAX_CHARS or (
                 (s[seg_start - 1] == "第") != (s[seg_end - 1] == "第")):
-            items.extend(_parse_segment(text, s, seg_start, seg_end))
+            rows.extend([_row(i) for i in _parse_segment(text, s, seg_start, seg_end)])
             continue
-        seg_items = _segment_items(text[seg_start:seg_end])
+        seg_rows = _segment_rows(text[seg_start:seg_end])
         if seg_start:
-            items.extend([_moved(i, seg_start) for i in seg_items])
+            rows.extend([r[:-1] + ((r[-1][0] + seg_start, r[-1][1] + seg_start),) for r in seg_rows])
         else:
-            items.extend(seg_items)
-    return tuple(items)
+            rows.extend(seg_rows)
+    return tuple(rows)
 
 
 def _parse_in_place(text: str) -> tuple[Item, ...]:
@@ -294,17 +304,16 @@ def _parse_in_place(text: str) -> tuple[Item, ...]:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _segment_items(segment: str) -> tuple[Item, ...]:
-    """The items of one segment read on its own (spans from 0)."""
-    return tuple(_parse_segment(segment, fold(segment), 0, len(segment)))
+def _segment_rows(segment: str) -> tuple[tuple, ...]:
+    """The items of one segment read on its own (spans from 0), as field tuples."""
+    return tuple(_row(i) for i in _parse_segment(segment, fold(segment), 0, len(segment)))
 
 
-def _moved(item: Item, offset: int) -> Item:
-    """``item`` with its span moved by ``offset`` (every field passed: faster than replace)."""
-    a, b = item.span
-    return Item(item.text, item.kind, item.op, item.value, item.upper, item.unit, item.subject, item.reason,
-                item.op_text, item.unit_inferred, item.deadline_year, item.deadline_month, item.deadline_day,
-                (a + offset, b + offset))
+def _row(item: Item) -> tuple:
+    """Every field of ``item`` in order, ``Item(*_row(item)) == item`` (span last)."""
+    return (item.text, item.kind, item.op, item.value, item.upper, item.unit, item.subject, item.reason,
+            item.op_text, item.unit_inferred, item.deadline_year, item.deadline_month, item.deadline_day,
+            item.span)
 
 
 def deadline_key(item: Item) -> tuple[int, int, int] | None:
