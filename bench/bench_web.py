@@ -49,7 +49,7 @@ local cookies = {COOKIES}
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 request = function()
   local headers = {}
-  if #cookies > 0 then headers["Cookie"] = "sessionid=" .. cookies[math.random(#cookies)] end
+  if #cookies > 0 then headers["Cookie"] = cookies[math.random(#cookies)] end
   return wrk.format("GET", paths[math.random(#paths)], headers)
 end
 done = function(summary, latency, requests)
@@ -260,12 +260,17 @@ def _has_app(label: str) -> bool:
 # --- pages --------------------------------------------------------------------------------
 
 def sessions(count: int) -> tuple[list[str], object]:
-    """``count`` logged-in sessions of one finance-bureau reviewer (one per wrk connection slot)."""
+    """``count`` logged-in sessions of one finance-bureau reviewer (one per wrk connection slot),
+    as the ``Cookie`` header a browser sends: the session and a CSRF cookie (a signed-in
+    browser always has one, set by the login page)."""
+    import secrets
+    import string
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from jixiao.web import demo_data
     from jixiao.web.accounts import roles
+    from jixiao.web.session_refresh import RENEWED_KEY
 
     from django.contrib.auth.models import User
 
@@ -277,8 +282,10 @@ def sessions(count: int) -> tuple[list[str], object]:
         s[SESSION_KEY] = str(user.pk)
         s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s[RENEWED_KEY] = int(time.time())  # as a login does (jixiao.web.session_refresh)
         s.create()
-        keys.append(s.session_key)
+        csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+        keys.append(f"sessionid={s.session_key}; csrftoken={csrf}")
     return keys, user
 
 
@@ -328,7 +335,7 @@ def pages(year: int, rng: random.Random) -> dict[str, dict]:
     # Distinct URLs (page × page_size), so nearly every request misses the API's answer cache.
     out["API /api/projects/ (uncached: random page, page_size 40–60)"] = {
         "urls": [reverse("api:projects") + f"?year={year}&page={rng.randint(1, -(-n_projects // 60))}"
-                 f"&page_size={rng.randint(40, 60)}" for _ in range(5000)], "login": False}
+                 f"&page_size={rng.randint(40, 60)}" for _ in range(5000)], "login": False, "warm": False}
     out["API /api/tables/ (random page of all)"] = {
         "urls": [reverse("api:tables") + f"?year={year}&page={rng.randint(1, max(1, -(-n_tables // 50)))}"
                  for _ in range(200)], "login": False}
@@ -336,8 +343,11 @@ def pages(year: int, rng: random.Random) -> dict[str, dict]:
 
 
 def count_queries(page_list: dict[str, dict], user, samples: int = 10) -> tuple[dict, dict]:
-    """SQL queries of the first 3 URLs of each page, and the median in-process time of ``samples``
-    requests made one after another (the service time, without any queueing)."""
+    """For each page: SQL queries of its first 3 URLs rendered afresh ("miss": the page cache
+    emptied first) and of the first URL again ("hit", from the page cache when it is on); the
+    median in-process time of ``samples`` requests made one after another (the service time,
+    without any queueing), of different URLs (misses) and of one URL again (hits)."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -346,19 +356,50 @@ def count_queries(page_list: dict[str, dict], user, samples: int = 10) -> tuple[
     client.force_login(user)
     anonymous = Client()
     counts, service = {}, {}
+
+    def get(page, url):
+        t0 = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            response = (client if page["login"] else anonymous).get(url)
+        elapsed = time.perf_counter() - t0
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        return elapsed, len(ctx.captured_queries)
+
+    def median(times):
+        return round(sorted(times)[len(times) // 2] * 1000, 1)
+
     for name, page in page_list.items():
-        counts[name], times = [], []
+        if getattr(settings, "JIXIAO_PAGE_CACHE", False):
+            from jixiao.web.pagecache.middleware import clear
+
+            clear()
+        miss_counts, miss_times = [], []
         for i, url in enumerate((page["urls"] * samples)[:samples]):
-            t0 = time.perf_counter()
-            with CaptureQueriesContext(connection) as ctx:
-                response = (client if page["login"] else anonymous).get(url)
-            times.append(time.perf_counter() - t0)
-            if response.status_code != 200:
-                raise SystemExit(f"{url}: HTTP {response.status_code}")
+            elapsed, n = get(page, url)
+            miss_times.append(elapsed)
             if i < 3:
-                counts[name].append(len(ctx.captured_queries))
-        service[name] = round(sorted(times)[len(times) // 2] * 1000, 1)
+                miss_counts.append(n)
+        hits = [get(page, page["urls"][0]) for _ in range(samples)]
+        counts[name] = {"miss": miss_counts, "hit": hits[-1][1]}
+        service[name] = {"miss": median(miss_times), "hit": median([t for t, _ in hits])}
     return counts, service
+
+
+def warm(port: int, page: dict, cookies: list[str]) -> float:
+    """Request every URL of the page once, and once more with every session: the state of a
+    server that has been answering these pages (each page rendered once, each session seen
+    once) before wrk starts. Returns the seconds it took."""
+    t0 = time.perf_counter()
+    sessions = cookies if page["login"] else [None]
+    urls = page["urls"] + [page["urls"][i % len(page["urls"])] for i in range(len(sessions))]
+    for i, url in enumerate(urls):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
+        if sessions[i % len(sessions)] is not None:
+            request.add_header("Cookie", sessions[i % len(sessions)])
+        with urllib.request.urlopen(request, timeout=120) as r:
+            r.read()
+    return time.perf_counter() - t0
 
 
 # --- serving and measuring ----------------------------------------------------------------
@@ -392,7 +433,7 @@ def check_urls(port: int, page: dict, cookies: list[str], log: Path) -> None:
     for url in page["urls"][:3]:
         request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
         if page["login"]:
-            request.add_header("Cookie", f"sessionid={cookies[0]}")
+            request.add_header("Cookie", cookies[0])
         try:
             with urllib.request.urlopen(request, timeout=120) as r:  # redirects are followed: compare the URL
                 if r.status != 200 or r.url != request.full_url:
@@ -433,6 +474,23 @@ def server_cpu_seconds(pid: int) -> float:
     return total
 
 
+def server_peak_rss_mib(pid: int) -> float:
+    """Peak resident memory (VmHWM) of the server and its worker processes, MiB."""
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    peak = 0
+    for p in pids:
+        try:
+            peak = max(peak, next(int(line.split()[1]) for line in Path(f"/proc/{p}/status").read_text().splitlines()
+                                  if line.startswith("VmHWM")))
+        except (OSError, StopIteration):
+            continue
+    return round(peak / 1024, 1)
+
+
 def machine() -> dict:
     model = ""
     try:
@@ -468,6 +526,10 @@ def main() -> int:
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--only", help="measure only the pages whose name contains this text")
     parser.add_argument("--skip-measure", action="store_true", help="only load (with --keep, for a later --reuse)")
+    parser.add_argument("--cold", action="store_true",
+                        help="no warm-up: wrk starts on a fresh server (every page rendered during the run)")
+    parser.add_argument("--page-cache", choices=("on", "off"), default="on",
+                        help="the server's whole-page cache (JIXIAO_PAGE_CACHE; docs/web.md)")
     args = parser.parse_args()
     if args.db in ("test", "postgres"):
         raise SystemExit("refusing to use that database")
@@ -477,7 +539,9 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="jixiao-bench-web-")
     if not args.reuse:
         recreate_database(args.db)
+    os.environ["JIXIAO_PAGE_CACHE"] = "1" if args.page_cache == "on" else "0"
     env = setup_django(args.db, workdir)
+    env["JIXIAO_PAGE_CACHE"] = os.environ["JIXIAO_PAGE_CACHE"]
     from django.core.management import call_command
 
     results: dict = {"machine": machine(), "args": vars(args)}
@@ -515,6 +579,8 @@ def main() -> int:
             server_log = Path(workdir) / "serve.log"
             server = serve(env, port, args.threads, server_log, args.workers)
             check_urls(port, page, cookies, server_log)
+            # Not the "uncached" page: its point is answers rendered afresh.
+            warm_seconds = None if args.cold or not page.get("warm", True) else round(warm(port, page, cookies), 1)
             load_before = os.getloadavg()[0]
             cpu_before = server_cpu_seconds(server.pid)
             r = run_wrk(port, page, cookies, args.clients, args.duration, workdir)
@@ -525,10 +591,13 @@ def main() -> int:
             r["queries"] = results["queries"][name]
             r["service_ms"] = results["service_ms"][name]
             r["loadavg_1min"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+            r["warm_up_seconds"] = warm_seconds
+            r["server_peak_rss_mib"] = server_peak_rss_mib(server.pid)
             results["pages"][name] = r
             print(f"{name:45s} p50 {r['p50_ms']:8.1f} ms  p95 {r['p95_ms']:8.1f} ms  p99 {r['p99_ms']:8.1f} ms  "
                   f"max {r['max_ms']:8.1f} ms  {r['rps']:7.1f} req/s  errors {r['errors']}  queries {r['queries']}  "
-                  f"in-process {r['service_ms']} ms  cpu/req {r['server_cpu_ms_per_request']} ms  load {r['loadavg_1min']}",
+                  f"in-process {r['service_ms']} ms  cpu/req {r['server_cpu_ms_per_request']} ms  load {r['loadavg_1min']}  "
+                  f"rss {r['server_peak_rss_mib']} MiB",
                   flush=True)
             server.terminate()
             server.wait(timeout=30)

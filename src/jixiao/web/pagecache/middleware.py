@@ -28,7 +28,7 @@ Two middlewares (settings.MIDDLEWARE):
   middlewares but before the session refresh and authentication: serves a page without
   loading the session or the user (two ORM queries, half of a hit's CPU) when the viewer is
   known without them — no session cookie (anonymous), or a session this process has already
-  seen belong to a user (:data:`VIEWERS`) during the current generation and renewed less than
+  seen belong to a user (:data:`VIEWERS`) in the current generation and renewed less than
   ``JIXIAO_SESSION_REFRESH_SECONDS`` ago (so skipping the refresh changes nothing). Deleting a
   session (logout, or a login replacing it) renews the generation (generation.py), so a
   logged-out session is never recognised. Security headers, the language's headers and the
@@ -77,8 +77,10 @@ _PLACEHOLDER_BYTES = PLACEHOLDER.encode("ascii")
 
 STORE = PageStore(settings.JIXIAO_PAGE_CACHE_MB * 1024 * 1024, settings.JIXIAO_PAGE_CACHE_SECONDS)
 
-# session key → (viewer, database generation it was seen in, renewal time of the session).
-VIEWERS: OrderedDict[str, tuple[str, int, int]] = OrderedDict()
+# session key → (viewer, generation it was seen in, renewal time of the session). The whole
+# generation, local part included: a logout in this process deletes the session, which moves
+# the local part at once (the database part follows at commit).
+VIEWERS: OrderedDict[str, tuple[str, tuple[int, int], int]] = OrderedDict()
 _viewers_lock = threading.Lock()
 
 
@@ -173,7 +175,7 @@ class CachedPageMiddleware:
             if known is None:
                 return None
             viewer, seen_in, renewed = known
-            if seen_in != gen[0] or time.time() - renewed >= settings.JIXIAO_SESSION_REFRESH_SECONDS:
+            if seen_in != gen or time.time() - renewed >= settings.JIXIAO_SESSION_REFRESH_SECONDS:
                 return None  # a new generation, or time to renew the session: the full path
         return _serve(request, _key(request, gen, viewer))
 
@@ -220,7 +222,7 @@ class PageCacheMiddleware:
         renewed = session.get(RENEWED_KEY) if session.session_key else None
         if renewed is not None:
             with _viewers_lock:
-                VIEWERS[session.session_key] = (viewer, gen[0], renewed)
+                VIEWERS[session.session_key] = (viewer, gen, renewed)
                 VIEWERS.move_to_end(session.session_key)
                 while len(VIEWERS) > MAX_VIEWERS:
                     VIEWERS.popitem(last=False)
