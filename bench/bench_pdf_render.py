@@ -1,4 +1,5 @@
-"""Benchmark: the disclosure PDF of the seed table and of generated tables (WeasyPrint).
+"""Benchmark: the disclosure PDF of the seed table and of generated tables, by both engines
+(WeasyPrint, and Typst: jixiao.formats.pdf_typst, the default).
 
 Reports, per table: the first render in a fresh process (font registration included), the
 best of ``--repeat`` warm renders (wall and CPU seconds), pages and size; and once, the
@@ -19,6 +20,12 @@ Investigation modes (docs/benchmarks/pdf-render.md, "Where the time goes"):
     # with pypdf (a prototype: page numbers restart in every chunk, one part-filled page per
     # chunk boundary, the font subset embedded once per chunk)
     .venv/bin/python bench/bench_pdf_render.py --split 1000 --workers 2
+
+The Typst engine (docs/benchmarks/pdf-render.md, "Typst"): the first render in a fresh
+process (import, font folder, compile) and the best of ``--repeat`` warm renders split into
+jixiao's part (the table as JSON data) and Typst's compile; ``--tags`` writes a tagged PDF:
+
+    .venv/bin/python bench/bench_pdf_render.py --typst 1000 --repeat 3 [--tags]
 """
 
 from __future__ import annotations
@@ -197,6 +204,49 @@ def split(spec: str, workers: int) -> None:
     }))
 
 
+def typst_child(spec: str, repeat: int, tags: bool) -> None:
+    """Time Typst renders of one table in this fresh process; print JSON. Typst compiles in a
+    child process (pdf_typst: its memo cache would grow otherwise), so CPU and peak memory
+    include the children's."""
+    from jixiao.formats import pdf_typst
+
+    def cpu() -> float:
+        return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+    if tags:
+        pdf_typst.PDF_TAGS = True
+    table = _table(spec)
+    start, c0 = time.perf_counter(), cpu()
+    data = pdf_typst.render_typst_pdf_bytes(table)
+    first = (time.perf_counter() - start, cpu() - c0)
+    fonts = pdf_typst._font_setup()
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        times = {}
+        c = cpu()
+        doc = pdf_typst.document_data(table)
+        doc["font"] = fonts.family
+        payload = json.dumps(doc, ensure_ascii=False)
+        times["data_cpu_s"] = cpu() - c
+        c, w = cpu(), time.perf_counter()
+        pdf_typst._compile({"source": pdf_typst.template(), "data": payload,
+                            "font_paths": [str(fonts.folder)], "pdf_standards": [],
+                            "pdf_tags": pdf_typst.PDF_TAGS})
+        times["compile_cpu_s"] = cpu() - c
+        times["compile_wall_s"] = time.perf_counter() - w
+        times["warm_cpu_s"] = times["data_cpu_s"] + times["compile_cpu_s"]
+        if not best or times["warm_cpu_s"] < best["warm_cpu_s"]:
+            best = times
+    peak = max(resource.getrusage(r).ru_maxrss for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(json.dumps({
+        "engine": "typst", "table": spec, "projects": len(table.projects), "tags": tags,
+        "first_wall_s": round(first[0], 2), "first_cpu_s": round(first[1], 2),
+        **{k: round(v, 2) for k, v in best.items()},
+        "pages": _pages(data), "kb": len(data) // 1024, "peak_mb": peak // 1024,
+    }))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=200)
@@ -208,7 +258,12 @@ def main() -> None:
     parser.add_argument("--split", metavar="TABLE", help="render TABLE in row chunks in parallel")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--css", default="", help="CSS appended to print.css (with --child)")
+    parser.add_argument("--typst", metavar="TABLE", help="time the Typst engine on TABLE")
+    parser.add_argument("--tags", action="store_true", help="with --typst: a tagged PDF")
     args = parser.parse_args()
+    if args.typst:
+        typst_child(args.typst, args.repeat, args.tags)
+        return
     if args.phases:
         phases(args.phases, args.repeat)
         return
@@ -226,6 +281,10 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--child", spec, "--repeat", str(args.repeat)]
         if no_hb:
             cmd.append("--no-hb-subset")
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        print(out.strip().splitlines()[-1], flush=True)
+    for spec in ("seed", "60", str(args.projects)):
+        cmd = [sys.executable, __file__, "--typst", spec, "--repeat", str(args.repeat)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         print(out.strip().splitlines()[-1], flush=True)
 

@@ -14,6 +14,12 @@ No text is ever Typst markup: the table goes to the compiler as JSON in ``sys.in
 the template places each value as a string, so ``#``, ``*``, ``$``, ``[``, ``//`` … print as
 themselves (the tests put every one of them in every field).
 
+Memory: Typst memoizes its work in a process-wide cache that the ``typst`` wheel never empties
+(messense/typst-py#104), so every compile in a long-running process (``jixiao serve``) would
+keep its memory: +80 MB per 200-project table here. Each compile therefore runs in a
+short-lived child Python process (``python -c`` with only ``typst`` imported: ~30 ms to
+start), and its memory is returned when it exits.
+
 Fonts: Typst is given a private folder holding links to exactly the CJK font files found
 (regular and, when the font has one, bold), system fonts are switched off and the template
 sets ``fallback: false``, so a glyph can come from nowhere else; a family Typst does not find
@@ -23,10 +29,13 @@ is an error, never a PDF in Typst's bundled Latin fonts.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import json
 import logging
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -203,27 +212,68 @@ def document_data(table: Table) -> dict:
 
 # --- compiling ---------------------------------------------------------------------------------
 
+# The child process that compiles: reads one request (JSON) on stdin, writes one JSON line
+# (the warnings, or the error) and then the PDF bytes on stdout. Only ``typst`` is imported.
+_COMPILE_CHILD = r"""
+import json, sys
+import typst
+request = json.loads(sys.stdin.buffer.read())
+try:
+    pdf, warnings = typst.compile_with_warnings(
+        request["source"].encode("utf-8"), font_paths=request["font_paths"],
+        ignore_system_fonts=True, sys_inputs={"data": request["data"]},
+        pdf_standards=request["pdf_standards"], pdf_tags=request["pdf_tags"])
+except Exception as exc:
+    sys.stdout.buffer.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+else:
+    sys.stdout.buffer.write(json.dumps({"warnings": [str(w) for w in warnings]}).encode() + b"\n")
+    sys.stdout.buffer.write(pdf)
+"""
+
+# A compile that has not finished after this many seconds is stopped (1,000 projects take ~4).
+COMPILE_TIMEOUT_S = 600
+
+
+def _layout_failed(detail: str) -> OutputError:
+    return OutputError("PDF 排版失败", f"PDF layout failed (typst: {detail})")
+
+
+def _compile(request: dict) -> tuple[bytes, list[str]]:
+    """Compile in a child process (see "Memory" above); the PDF and Typst's warnings."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _COMPILE_CHILD],
+                              input=json.dumps(request, ensure_ascii=False).encode("utf-8"),
+                              capture_output=True, timeout=COMPILE_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise _layout_failed(f"no result after {COMPILE_TIMEOUT_S} s") from None
+    except OSError as exc:
+        raise _layout_failed(f"cannot start {sys.executable}: {exc}") from None
+    head, _, pdf = done.stdout.partition(b"\n")
+    try:
+        answer = json.loads(head)
+    except ValueError:
+        _log.debug("typst child: exit %s, stderr %s", done.returncode, done.stderr[-2000:])
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        raise _layout_failed(last[0]) from None
+    if "error" in answer:
+        raise _layout_failed(answer["error"])
+    return pdf, answer["warnings"]
+
+
 def render_typst_pdf_bytes(table: Table, pdfa: bool = False) -> bytes:
     """The 附件2-3 disclosure table as PDF bytes laid out by Typst, the CJK font embedded;
     ``pdfa=True`` makes a PDF/A-2b file."""
     data = document_data(table)
+    if importlib.util.find_spec("typst") is None:
+        raise OutputError("PDF 排版引擎 typst 未安装（pip install typst）",
+                          "the typst PDF engine is not installed (pip install typst)")
     fonts = _font_setup()
     data["font"] = fonts.family
-    try:
-        import typst
-    except ImportError as exc:
-        raise OutputError("PDF 排版引擎 typst 未安装（pip install typst）",
-                          f"the typst PDF engine is not installed (pip install typst): {exc}") from None
-    try:
-        pdf, warnings = typst.compile_with_warnings(
-            template().encode("utf-8"), font_paths=[str(fonts.folder)], ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-            pdf_standards=[PDF_STANDARD_PDFA] if pdfa else [], pdf_tags=PDF_TAGS)
-    except Exception as exc:  # typst.TypstError and the binding's ValueError/RuntimeError
-        _log.debug("typst failed", exc_info=True)
-        raise OutputError("PDF 排版失败", f"PDF layout failed (typst: {exc})") from None
-    for warning in warnings:
-        message = str(warning)
+    pdf, warnings = _compile({
+        "source": template(), "data": json.dumps(data, ensure_ascii=False),
+        "font_paths": [str(fonts.folder)], "pdf_standards": [PDF_STANDARD_PDFA] if pdfa else [],
+        "pdf_tags": PDF_TAGS})
+    for message in warnings:
         # A family Typst cannot find would print nothing (fallback is off): refuse the file.
         if "font" in message.lower():
             raise OutputError(f"PDF 字体不可用：{message}", f"the PDF font is not usable: {message}")
