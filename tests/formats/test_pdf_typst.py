@@ -177,6 +177,17 @@ def test_newlines_in_a_cell_are_line_breaks(tmp_path, seed_table):
     assert rows[0][-2].split("\n")[:3] == ["第一行", "第二行", "第三行"]
 
 
+def test_control_characters_print_nothing_and_nothing_unmapped(tmp_path, seed_table):
+    project = replace(seed_table.projects[0], name="办公\x00设备\x1b购置\x7f", problems="无\t问题")
+    path = tmp_path / "control.pdf"
+    write_disclosure_pdf_typst(replace(seed_table, projects=[project]), path)
+    rows, _ = _body_rows(path)
+    assert rows[0][2].replace("\n", "") == "办公设备购置"
+    with pdfplumber.open(path) as doc:
+        assert not any(c["text"].startswith("(cid:") for c in doc.pages[0].chars)
+    assert import_file(path).table.projects[0].name == "办公设备购置"
+
+
 def test_a_row_taller_than_a_page_splits_and_stays_on_the_paper(tmp_path, seed_table):
     end = "（目标结束）"
     huge = replace(seed_table.projects[1], annual_goal="年初绩效目标很长的一句话，" * 350 + end)

@@ -71,6 +71,11 @@ _ALIGN = {SEQ: "c", BOOL: "c", AMOUNT: "n", RATE: "n"}
 _UNBROKEN_RUN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
                            r"\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+")
 
+# Control characters that print nothing but that Typst would set as the font's .notdef glyph,
+# which a PDF extractor reads as "(cid:0)" (and jixiao's importer then refuses the page).
+# Tab, line feed, vertical tab, form feed and carriage return are whitespace or line breaks.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
 _log = logging.getLogger(__name__)
 
 
@@ -157,6 +162,8 @@ def _capacity(width_percent: float) -> int:
 def _cell_value(text: str, capacity: int) -> str | list[str]:
     """The text, or [text, run, text, run, …] where each run has no break opportunity and
     is wider than the column (the template lets such a run break between any characters)."""
+    if not text.isprintable():  # rare: line breaks, tabs, control characters
+        text = _INVISIBLE.sub("", text)
     # 2 × len is an upper bound of the display width: most cells need no width count at all.
     if 2 * len(text) <= capacity or display_width(text) <= capacity:
         return text
