@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             scoring.score_table(t)
         cpu2 = time.process_time() - c0
         print(f"second pass (every cell remembered): {cpu2:.2f} s CPU ({cpu2 / cells * 1e6:.1f} µs per cell)")
-    print("caches:", "parse", targets._parse_cached.cache_info(), "| match", matching._match_cached.cache_info(),
-          "| cell scores", scoring._cell_core_cached.cache_info())
+    print("caches:", "parse", targets._parse_cached.cache_info(), "| segments", targets._segment_rows.cache_info(),
+          "| match", matching._match_cached.cache_info(), "| weighted cells", len(scoring._WEIGHTED))
     print(f"load average: {os.getloadavg()}; python {platform.python_version()}, {platform.machine()}, "
           f"cpus {os.cpu_count()}")
     return 0

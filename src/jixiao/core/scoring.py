@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import InputError
 from .matching import TIER_NAMES, CellMatch, Judgement, _match, _pct, describe_item, match_cell
+from .memo import Memo
 from .model import Project, ScoreOverride, Table
 from .money import parse_rate, round_half_up
 from .taxonomy import CATEGORIES, KIND_BY_KEY, KINDS
@@ -495,60 +496,64 @@ def _weighted(target: str, actual: str, weight: Decimal, wkey: str, token: int,
         key = (target, actual, token, wkey)
         done = _WEIGHTED.get(key)
         if done is None:
-            done = _apply_weight(_cell_core_cached(target, actual, token), weight)
-            if len(_WEIGHTED) >= _WEIGHTED_MAX:
-                _WEIGHTED.clear()  # bounded; remembering is only a saving
-            _WEIGHTED[key] = done
+            # The match itself is not remembered (match_cell would): the weighted result
+            # holds everything scoring needs from it. A cell seen again under another
+            # weight is matched again (rare: 851 of 169 593 cells of a province).
+            done = _apply_weight(_cell_core(target, actual, token, _match(target, actual)), weight)
+            _WEIGHTED.put(key, done)
         return done
     return _apply_weight(_cell_core(target, actual, token, match), weight)
 
 
-# Everything remembered holds only strings, numbers, Decimals and tuples of them: such
-# tuples drop out of the garbage collector's view once it has seen them, so the caches of a
-# province (a few hundred thousand entries) are not walked again by every full collection.
-_WEIGHTED: dict[tuple, tuple] = {}
-_WEIGHTED_MAX = 1 << 19
+# Everything remembered holds only strings, numbers, Decimals and tuples of them, in a Memo:
+# the garbage collector then stops walking a province's few hundred thousand entries.
+_WEIGHTED = Memo(1 << 19)
 
 
 # Scores, totals and the cell sentence repeat across a province (16.67, 50.00, “共1个三级
 # 指标，1个已达成…”): remembered cells share one object each instead of a copy per cell.
-_SHARED: dict[Any, Any] = {}
-_SHARED_MAX = 1 << 16
+_SHARED = Memo(1 << 16)
 
 
 def _shared(key: Any, value: Any) -> Any:
     got = _SHARED.get(key)
     if got is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()  # bounded; sharing is only a saving, never needed for correctness
-        got = _SHARED[key] = value
+        _SHARED.put(key, value)  # bounded; sharing is only a saving, never needed for correctness
+        got = value
     return got
 
 
 def _shared_decimal(x: Decimal) -> Decimal:
-    return _shared((x, x.as_tuple()), x)  # same value *and* digits (16.67 ≠ 16.670 in print)
+    # Keyed by the text: same value *and* digits (16.67 ≠ 16.670 in print), and a string
+    # key keeps the memo out of the garbage collector's view (see memo.py).
+    return _shared(str(x), x)
 
 
 def _apply_weight(core: tuple, weight: Decimal) -> tuple:
-    """(item rows with the weight applied, cell total, cell reasons, weight, formula,
-    deviation, project-summary facts).
+    """The cell with ``weight`` applied, as one flat tuple: (cell total, cell reasons,
+    weight, formula, deviation, project-summary facts, then 12 fields per item — exactly
+    the arguments of its :class:`ItemScore`, the reasons as a tuple).
 
-    Each item row holds exactly the arguments of its :class:`ItemScore` (the reasons as a
-    tuple), so a repeated cell builds its result objects straight from it."""
+    Flat on purpose: the garbage collector untracks a tuple only once the tuples inside it
+    are untracked, one level per collection, and a remembered cell must drop out of its
+    view quickly (see memo.py). Nothing is nested deeper than one tuple of strings."""
     rows, notes, deviation, formula, met, facts = core
     weights = _split_cached(weight, len(rows))
-    protos = []
+    fields: list[Any] = []
     total = ZERO
     for r, w in zip(rows, weights):
         score = _shared_decimal((w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP))
         total += score
-        protos.append((r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
+        fields += (r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10])
     total = _shared_decimal(total)
     reasons = notes
     if rows:
         line = f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。"
         reasons = _shared(("reasons", notes, line), notes + (line,))
-    return tuple(protos), total, reasons, weight, formula, deviation, facts
+    return (total, reasons, weight, formula, deviation, facts, *fields)
+
+
+_ITEM_FIELDS = 12  # per item in _apply_weight's tuple, from index 6
 
 
 def _kind_name(kind: str) -> str:
@@ -558,28 +563,17 @@ def _kind_name(kind: str) -> str:
 
 def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal,
                done: tuple) -> IndicatorScore:
-    protos, total, reasons, _, formula, deviation, _ = done
     # Fresh result objects every time (callers may change them, e.g. an override); only
     # the immutable strings, decimals and tuples inside are shared. The reasons arrive as
     # a tuple (shared) and become the item's own list.
     items = []
-    for proto in protos:
-        it = ItemScore(*proto)
+    for i in range(6, len(done), _ITEM_FIELDS):
+        it = ItemScore(*done[i:i + _ITEM_FIELDS])
         it.reasons = list(it.reasons)
         items.append(it)
-    return IndicatorScore(kind, name, target, actual, weight, total, total, None, formula, list(reasons),
-                          deviation, items)
-
-
-@lru_cache(maxsize=1 << 18)
-def _cell_core_cached(target: str, actual: str, token: int) -> tuple:
-    # A province-year repeats the same cells: remember the judgement and the share of the
-    # weight each item earns (immutable tuples; score_cell builds fresh result objects
-    # and applies the weight, which differs from project to project).
-    # The match itself is not remembered as well (match_cell would): this cache already
-    # holds everything scoring needs from it, and a second copy of the judgements only adds
-    # memory and objects for the garbage collector to scan.
-    return _cell_core(target, actual, token, _match(target, actual))
+    total = done[0]
+    return IndicatorScore(kind, name, target, actual, weight, total, total, None, done[3], list(done[1]),
+                          done[4], items)
 
 
 @lru_cache(maxsize=4096)
@@ -607,16 +601,18 @@ def _cell_core(target: str, actual: str, token: int, match: CellMatch | None) ->
 
 
 def _facts(rows: list[tuple]) -> tuple | None:
-    """What the project summary needs from a cell (None when the cell adds nothing to it):
-    all items bare percentages, restated items, and the targets not met / not judged / over."""
+    """What the project summary needs from a cell (None when the cell adds nothing to it),
+    flat (see _apply_weight): all items bare percentages, the number of restated items,
+    the numbers of targets not met and not judged, then the texts of the targets not met,
+    not judged and over-achieved."""
     if all(r[3] is True and not r[9] and not r[10] and r[8] != "bare" for r in rows):
         return None  # the common case: everything met from real values
     bare = bool(rows) and all(r[8] == "bare" for r in rows)
     restated = sum(1 for r in rows if r[10])
-    not_met = tuple(r[0] for r in rows if r[3] is False)
-    unknown = tuple(r[0] for r in rows if r[3] is None)
-    over = tuple(r[0] for r in rows if r[9])
-    return bare, restated, not_met, unknown, over
+    not_met = [r[0] for r in rows if r[3] is False]
+    unknown = [r[0] for r in rows if r[3] is None]
+    over = [r[0] for r in rows if r[9]]
+    return (bare, restated, len(not_met), len(unknown), *not_met, *unknown, *over)
 
 
 _KINDS_OF = {c.key: tuple(k.key for k in KINDS if k.category == c) for c in CATEGORIES}
@@ -709,8 +705,8 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             target, actual = cell.target, cell.actual
             done = _weighted(target, actual, w, wkey, token, None)
             ind = _indicator(key, name, target, actual, w, done)
-            if done[6] is not None:
-                facts.append((name, done[6]))
+            if done[5] is not None:
+                facts.append((name, done[5]))
             if overrides:
                 iov = overrides.get(key)
                 if iov is not None:
@@ -764,16 +760,17 @@ def _summary(facts: list[tuple[str, tuple]]) -> list[str]:
     unknown: list[str] = []
     over: list[str] = []
     restated = bare = 0
-    for name, (cell_bare, cell_restated, cell_not_met, cell_unknown, cell_over) in facts:
-        bare += cell_bare
-        restated += cell_restated
+    for name, cell in facts:
+        bare += cell[0]
+        restated += cell[1]
+        n_not_met, n_unknown = cell[2], cell[3]
         # Most cells add only a flag or one text: test before building anything.
-        if cell_not_met:
-            not_met.extend(f"{name}“{t}”" for t in cell_not_met)
-        if cell_unknown:
-            unknown.extend(f"{name}“{t}”" for t in cell_unknown)
-        if cell_over:
-            over.extend(f"{name}“{t}”" for t in cell_over)
+        if n_not_met:
+            not_met.extend(f"{name}“{t}”" for t in cell[4:4 + n_not_met])
+        if n_unknown:
+            unknown.extend(f"{name}“{t}”" for t in cell[4 + n_not_met:4 + n_not_met + n_unknown])
+        if len(cell) > 4 + n_not_met + n_unknown:
+            over.extend(f"{name}“{t}”" for t in cell[4 + n_not_met + n_unknown:])
     if not_met:
         out.append(f"未完全达成的指标{len(not_met)}个：" + "；".join(not_met[:5]) + ("等。" if len(not_met) > 5 else "。"))
     if unknown:

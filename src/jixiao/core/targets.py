@@ -243,22 +243,22 @@ def parse_cell(text: str) -> list[Item]:
     if not text or not text.strip():
         return []
     if len(text) <= CACHE_MAX_CHARS:
-        return [Item(*row) for row in _parse_cached(text)]
+        return [Item(*row[:-2], row[-2:]) for row in _parse_cached(text)]
     return list(_parse(text))
 
 
-# Remembered readings are kept as tuples of the items' fields, not as Item objects: tuples
-# of strings, numbers and Decimals drop out of the garbage collector's view once it has
-# seen them, Item objects never do, and a province keeps a few hundred thousand of them —
-# every full collection would walk them all. An Item is rebuilt on each call instead
-# (about a microsecond).
+# Remembered readings are kept as flat tuples of the items' fields (_row), not as Item
+# objects: tuples of strings, numbers and Decimals drop out of the garbage collector's view
+# once it has seen them (one nesting level per collection, hence flat), Item objects never
+# do, and a province keeps a few hundred thousand of them — every full collection would
+# walk them all. An Item is rebuilt on each call instead (about a microsecond).
 @lru_cache(maxsize=CACHE_SIZE)
 def _parse_cached(text: str) -> tuple[tuple, ...]:
     return _parse_rows(text)
 
 
 def _parse(text: str) -> tuple[Item, ...]:
-    return tuple(Item(*row) for row in _parse_rows(text))
+    return tuple(Item(*row[:-2], row[-2:]) for row in _parse_rows(text))
 
 
 def _parse_rows(text: str) -> tuple[tuple, ...]:
@@ -287,7 +287,7 @@ def _parse_rows(text: str) -> tuple[tuple, ...]:
             continue
         seg_rows = _segment_rows(text[seg_start:seg_end])
         if seg_start:
-            rows.extend([r[:-1] + ((r[-1][0] + seg_start, r[-1][1] + seg_start),) for r in seg_rows])
+            rows.extend([r[:-2] + (r[-2] + seg_start, r[-1] + seg_start) for r in seg_rows])
         else:
             rows.extend(seg_rows)
     return tuple(rows)
@@ -310,10 +310,11 @@ def _segment_rows(segment: str) -> tuple[tuple, ...]:
 
 
 def _row(item: Item) -> tuple:
-    """Every field of ``item`` in order, ``Item(*_row(item)) == item`` (span last)."""
+    """Every field of ``item`` in order, the span (last) as its two offsets:
+    ``Item(*row[:-2], row[-2:]) == item``."""
     return (item.text, item.kind, item.op, item.value, item.upper, item.unit, item.subject, item.reason,
             item.op_text, item.unit_inferred, item.deadline_year, item.deadline_month, item.deadline_day,
-            item.span)
+            *item.span)
 
 
 def deadline_key(item: Item) -> tuple[int, int, int] | None:
