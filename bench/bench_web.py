@@ -9,11 +9,15 @@
    is built the normal way), a share is submitted, the rest stay drafts. The dashboard's
    per-project figures are computed with its own ``dashboard_refresh --missing`` when that app exists.
 3. Counts the SQL queries of each measured page in-process (Django test client +
-   ``CaptureQueriesContext``).
-4. Starts ``jixiao serve`` (waitress) on a loopback port and runs ``wrk`` (50 connections,
-   fixed duration) on each page with a Lua script that draws the URL from a list per request
-   (different tables, API pages across the whole range) and logs in through session cookies
-   (one session per connection slot). Prints p50/p95/p99/max latency, requests/s and errors.
+   ``CaptureQueriesContext``), rendered afresh ("miss") and from the page cache ("hit").
+4. Starts ``jixiao serve`` (waitress) on a loopback port, requests every URL of the page once
+   and once more per session (the warm-up: the state of a server that has been answering
+   these pages; ``--cold`` skips it, and the "uncached" API page never has one), then runs
+   ``wrk`` (50 connections, fixed duration) on each page with a Lua script that draws the URL
+   from a list per request (different tables, API pages across the whole range) and logs in
+   through session cookies (one session per connection slot, each with its CSRF cookie).
+   Prints p50/p95/p99/max latency, requests/s, errors, the server's CPU per answer and peak
+   memory. ``--page-cache off`` runs the server with ``JIXIAO_PAGE_CACHE=0``.
 
 Only 127.0.0.1 is contacted. Example::
 

@@ -67,6 +67,8 @@ def cached_twice(client, url):
     ('DELETE FROM "portal_publishedtable" WHERE "publication_id" = %s', True),
     ('ALTER TABLE "entry_project" ADD COLUMN "x" integer', True),
     ("WITH x AS (DELETE FROM entry_comment RETURNING id) SELECT count(*) FROM x", True),
+    ('WITH u AS (UPDATE "entry_project" SET "seq" = 1 RETURNING id) SELECT 1', True),
+    ('WITH vis(id) AS (SELECT DISTINCT "t"."id" FROM "entry_disclosuretable" "t") SELECT count(*) FROM vis', False),
 ])
 def test_which_statements_count_as_changes(sql, change):
     assert generation.is_change(sql) is change
@@ -81,6 +83,15 @@ def test_a_database_cache_table_is_ignored_like_sessions():
     finally:
         generation._ignored = None
     assert generation.is_change('UPDATE "jixiao_cache" SET "value" = %s')
+
+
+@pytest.mark.django_db
+def test_the_dashboard_reads_without_renewing_the_generation(make_world):
+    world = make_world("submitted")
+    reviewer = client_for(world.users["reviewer"])
+    before = generation.current()
+    cached_twice(reviewer, reverse("dashboard:index") + "?year=2019")
+    assert generation.current() == before
 
 
 @pytest.mark.django_db
@@ -381,3 +392,41 @@ def test_a_session_due_for_renewal_takes_the_full_path(make_world):
     r, sql = _queries(reviewer, url)  # renewed by the first of these requests: early path again
     assert r[HEADER] == "hit" and len(sql) == 1
     assert reviewer.session[RENEWED_KEY] > session[RENEWED_KEY] + 3000
+
+
+def test_requests_for_a_page_being_rendered_wait_for_that_render():
+    import threading
+
+    from jixiao.web.pagecache.store import Renders
+
+    renders = Renders()
+    assert renders.claim("page") is None  # this caller renders
+    waiting = renders.claim("page")
+    assert waiting is not None and not waiting.is_set()
+    assert renders.claim("other") is None  # other pages are not held up
+    done = []
+    waiter = threading.Thread(target=lambda: done.append(waiting.wait(5)))
+    waiter.start()
+    renders.release("page")
+    waiter.join(5)
+    assert done == [True]
+    assert renders.claim("page") is None  # released: the next miss renders again
+
+
+@pytest.mark.django_db
+def test_a_failed_render_releases_the_page(make_world, monkeypatch):
+    from jixiao.web.pagecache import middleware
+
+    world = make_world("submitted")
+    url = reverse("entry:table", args=[world.tables["own"].pk])
+    reviewer = client_for(world.users["reviewer"])
+    reviewer.raise_request_exception = False
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr("jixiao.web.entry.views.render", boom)
+    assert reviewer.get(url).status_code == 500
+    monkeypatch.undo()
+    assert middleware.RENDERS._events == {}
+    assert get(reviewer, url)[0][HEADER] == "miss"

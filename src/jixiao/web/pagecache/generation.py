@@ -38,6 +38,7 @@ _READS = frozenset({"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW",
                     "EXPLAIN", "DECLARE", "FETCH", "CLOSE", "VALUES"})
 _TARGET = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
 SESSIONS = "django_session"
+_CTE_WRITE = re.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|MERGE\s+INTO)\b", re.IGNORECASE)
 
 _lock = threading.Lock()
 _local = 0
@@ -62,6 +63,10 @@ def is_change(sql: str) -> bool:
     words = sql.lstrip()[:16].split(None, 1)
     if not words or words[0].upper() in _READS:
         return False
+    if words[0].upper() == "WITH":
+        # A common table expression (the dashboard's queries) writes only if one of its parts
+        # does (parameters are never in the SQL text, so data cannot look like a statement).
+        return _CTE_WRITE.search(sql) is not None
     target = _TARGET.match(sql)
     if target is None:
         return True

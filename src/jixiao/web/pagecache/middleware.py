@@ -23,7 +23,8 @@ on the date, e.g. overdue departments). Settings: docs/web.md ("Page cache").
 Two middlewares (settings.MIDDLEWARE):
 
 - :class:`PageCacheMiddleware`, last: looks a page up once the user is known (``process_view``)
-  and stores what the view rendered.
+  and stores what the view rendered. Requests for a page that another thread is rendering
+  wait for that render (:class:`~.store.Renders`, at most ``WAIT_SECONDS``).
 - :class:`CachedPageMiddleware`, after the session, language, CSRF and X-Frame-Options
   middlewares but before the session refresh and authentication: serves a page without
   loading the session or the user (two ORM queries, half of a hit's CPU) when the viewer is
@@ -52,7 +53,7 @@ from django.urls import Resolver404, resolve
 from jixiao.web.session_refresh import RENEWED_KEY
 
 from . import generation
-from .store import PageStore
+from .store import PageStore, Renders
 
 # Pages that only read. Forms that write (project edit, import) are not here: their GET pages
 # carry form state that must come from the request.
@@ -76,6 +77,10 @@ PLACEHOLDER = "jxcsrf" + hashlib.sha256(("jixiao-pagecache-csrf:" + settings.SEC
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode("ascii")
 
 STORE = PageStore(settings.JIXIAO_PAGE_CACHE_MB * 1024 * 1024, settings.JIXIAO_PAGE_CACHE_SECONDS)
+RENDERS = Renders()
+# How long a request waits for another thread's render of the same page before rendering it
+# itself (a slow page must not hold the others hostage).
+WAIT_SECONDS = 5
 
 # session key → (viewer, generation it was seen in, renewal time of the session). The whole
 # generation, local part included: a logout in this process deletes the session, which moves
@@ -194,11 +199,27 @@ class PageCacheMiddleware:
             return None
         viewer = self._viewer(request, gen)
         key = _key(request, gen, viewer)
-        request._jixiao_page = {"key": key, "local": gen[1], "viewer": viewer, "tokens": []}
-        return _serve(request, key)
+        request._jixiao_page = {"key": key, "local": gen[1], "viewer": viewer, "tokens": [], "claimed": False}
+        response = _serve(request, key)
+        if response is None:
+            rendering = RENDERS.claim(key)
+            if rendering is None:
+                request._jixiao_page["claimed"] = True  # released in __call__, whatever happens
+            elif rendering.wait(WAIT_SECONDS):
+                response = _serve(request, key)  # None if that page was not storable: render it
+        return response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            return self._after(request, self.get_response(request))
+        finally:
+            # After storing, so the requests waiting for this render find the page; and
+            # whatever happened, so none of them waits for a render that failed.
+            plan = getattr(request, "_jixiao_page", None)
+            if plan is not None and plan["claimed"]:
+                RENDERS.release(plan["key"])
+
+    def _after(self, request, response):
         plan = getattr(request, "_jixiao_page", None)
         if plan is not None and not response.has_header(HEADER) and self._storable(request, response, plan):
             content = response.content

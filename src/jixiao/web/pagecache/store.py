@@ -71,3 +71,28 @@ class PageStore:
 
     def _drop(self, key: str) -> None:
         self._bytes -= len(self._pages.pop(key).body)
+
+
+class Renders:
+    """Pages being rendered right now, so that requests for the same page wait for the one
+    render instead of all rendering it (after a write retires every page, 50 clients asking
+    for the same 20 pages would otherwise render each several times over, on one GIL)."""
+
+    def __init__(self):
+        self._events: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, key: str) -> threading.Event | None:
+        """None when the caller is to render the page (and must :meth:`release` it); else the
+        event that is set once the page being rendered by another thread is done."""
+        with self._lock:
+            event = self._events.get(key)
+            if event is None:
+                self._events[key] = threading.Event()
+            return event
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            event = self._events.pop(key, None)
+        if event is not None:
+            event.set()
