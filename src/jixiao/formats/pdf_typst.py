@@ -48,6 +48,9 @@ from ..textwidth import char_width, display_width
 from . import headers
 from .atomic import write_bytes_atomic
 from .headers import AMOUNT, BOOL, RATE, SEQ
+# html owns the print geometry (it matches templates/print.css, which disclosure.typ follows
+# too): the column widths, the line estimate and its constants are used as they are, so the
+# two engines balance columns and split rows alike.
 from .html import (
     _CELL_PADDING_MM, _LATIN_WIDTH_MM, _PRINT_TABLE_WIDTH_MM, MAX_UNSPLIT_LINES, STAMP_LABEL,
     UNIT_LABEL, _attachment_label, column_widths, estimated_lines,
