@@ -16,7 +16,7 @@ format        disclosure                  mof-form
 
 The disclosure PDF has two engines (option ``pdf_engine``): ``"typst"``, the default, a
 compiled typesetter (1,000 projects in ~4 s of CPU), and ``"weasyprint"``, the HTML + CSS
-renderer (~55 s). Both print the same page and pass the same read-back tests.
+renderer (~55–70 s). Both print the same page and pass the same read-back tests.
 
 Everything is checked before anything is written (layout, format, options, at least one
 project, a writable target), and the writer writes into a temporary file that is renamed
