@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import lru_cache
 
-from .targets import CACHE_MAX_CHARS, Item, deadline_key, describe_deadline, fold, parse_cell
+from .targets import CACHE_MAX_CHARS, STRICT_OPS, Item, deadline_key, describe_deadline, fold, parse_cell
 
 RATIO_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
@@ -113,8 +114,11 @@ def describe_item(item: Item) -> str:
         if item.value is not None and item.upper is not None and item.value == -item.upper:
             return f"±{fmt_num(item.upper)}{unit}以内"
         return f"{fmt_num(item.value)}—{fmt_num(item.upper)}{unit}"
-    sym = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}.get(item.op or "", "")
+    sym = _OP_SYMBOLS.get(item.op or "", "")
     return f"{sym}{fmt_num(item.value)}{unit}"
+
+
+_OP_SYMBOLS = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
 
 
 def _label(item: Item) -> str:
@@ -126,9 +130,21 @@ def _label(item: Item) -> str:
 def units_compatible(a: str | None, b: str | None) -> bool:
     if a is None or b is None or a == b:
         return True
+    known = _COMPATIBLE.get((a, b))
+    if known is None:
+        known = _units_compatible(a, b)
+        if len(_COMPATIBLE) < 4096:  # units come from a small vocabulary; bounded anyway
+            _COMPATIBLE[(a, b)] = known
+    return known
+
+
+def _units_compatible(a: str, b: str) -> bool:
     if GENERIC_COUNT in (a, b) and "%" not in (a, b) and not ({a, b} & set(MONEY_IN_YUAN)):
         return True
     return any(a in g and b in g for g in UNIT_GROUPS)
+
+
+_COMPATIBLE: dict[tuple[str, str], bool] = {}
 
 
 def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
@@ -148,12 +164,24 @@ def _bigrams(text: str) -> frozenset[str]:
 
 def subject_overlap(a: str, b: str) -> Decimal:
     """Shared character pairs of two subjects, 0–1 (of the smaller one)."""
+    shared, of = _overlap_counts(a, b)
+    return Decimal(shared) / Decimal(of) if shared else Decimal(0)
+
+
+def _overlap_counts(a: str, b: str) -> tuple[int, int]:
+    """(shared character pairs, pairs of the smaller subject); (0, 1) if either has none."""
     x, y = _bigrams(a), _bigrams(b)
     if not x or not y:
-        return Decimal(0)
+        return 0, 1
     if len(x) > len(y):
         x, y = y, x
-    return Decimal(len(x & y)) / Decimal(len(x))
+    return len(x & y), len(x)
+
+
+@lru_cache(maxsize=1 << 16)
+def _completion_tier_of(actual_text: str) -> tuple[int | None, str]:
+    # By the cell's own text: the same completion texts repeat, and folding is not free.
+    return completion_tier(fold(actual_text))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -263,55 +291,67 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
         js = [Judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
         return CellMatch(target_text, actual_text, targets, actuals, js, False, False, notes)
     same_text = _same_text(target_text, actual_text, targets, actuals)
-    restated_items = [a for a in actuals if a.kind == "quantity" and a.strict_operator]
+    restated_items = [a for a in actuals if a.kind == "quantity" and a.op_text in STRICT_OPS]
     restated = same_text or bool(restated_items)
     if same_text:
         notes.append("完成情况与年度指标内容相同，是复述目标而不是实际完成情况。")
     for a in restated_items:
         notes.append(f"完成情况“{a.text}”使用了目标比较符号“{a.op_text}”，"
                      "是复述目标而不是实际完成值，需填写实际完成数。")
-    usable = [] if same_text else [a for a in actuals if not (a.kind == "quantity" and a.strict_operator)]
+    usable = [] if same_text else [a for a in actuals if not (a.kind == "quantity" and a.op_text in STRICT_OPS)]
     bare = is_bare_percentage(actuals)
     if bare:
         notes.append(f"完成情况仅填写了“{actuals[0].text}”，没有写明实际完成值。")
-    tier, cue = completion_tier(fold(actual_text))
+    tier, cue = _completion_tier_of(actual_text)
     first_restated = restated_items[0] if restated_items else None
     judgements = _judge_all(targets, usable, actuals, bare, first_restated, same_text, tier, cue)
     return CellMatch(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
 
 
-def _pair_score(t: Item, a: Item, ti: int, ai: int, rank: bool = True) -> Decimal | None:
-    """How well completion item ``a`` answers target item ``t``; None if it cannot.
+def _pair_score(t: Item, a: Item, ti: int, ai: int, rank: bool = True, exact: bool = False):
+    """How well completion item ``a`` answers target item ``t`` (higher is better); None if
+    it cannot.
 
+    The score is unit fit (3, 2 or 1) + 2 × shared words of the subjects + 0.5 for the same
+    position. Only the order of scores matters (_assign sorts them), and a float keeps the
+    order of the exact fractions: shared words are a fraction k/n with n the character pairs
+    of a subject, so two different scores differ by at least 1/(2·n1·n2), far above float
+    rounding (~1e-15) while n < 10^6; ``exact`` (a subject that long) uses Fractions.
     With ``rank`` false only "can it" is answered (the shared words are computed only where
     they decide that: a completion rate must be about the target).
     """
-    if t.kind == "quantity" and a.kind == "quantity" and a.unit == "%" and t.unit not in ("%", None):
-        overlap = subject_overlap(t.subject, a.subject)
-    elif rank:
-        overlap = subject_overlap(t.subject, a.subject)
-    else:
-        overlap = Decimal(0)
-    if t.kind == "quantity":
-        if a.kind != "quantity":
+    tk, ak = t.kind, a.kind
+    if tk == "quantity":
+        if ak != "quantity":
             return None
-        compatible = units_compatible(t.unit, a.unit)
-        rate = a.unit == "%" and t.unit not in ("%", None)
+        tu, au = t.unit, a.unit
+        compatible = units_compatible(tu, au)
+        rate = au == "%" and tu not in ("%", None)
         if not compatible and not rate:
             return None
-        if rate and overlap == 0:
-            return None  # a percentage about something else
-        unit_score = Decimal(3) if (t.unit and a.unit and (t.unit == a.unit or compatible)) else Decimal(1)
+        if rate or rank:
+            shared, of = _overlap_counts(t.subject, a.subject)
+        else:
+            shared, of = 0, 1
         if rate:
-            unit_score = Decimal(1)
-    elif t.kind == "deadline":
-        if a.kind != "deadline" or a.deadline_month is None:
+            if not shared:
+                return None  # a percentage about something else
+            unit_score = 1
+        else:
+            unit_score = 3 if (tu and au and (tu == au or compatible)) else 1
+    elif tk == "deadline":
+        if ak != "deadline" or a.deadline_month is None:
             return None
-        unit_score = Decimal(2)
+        unit_score = 2
+        shared, of = _overlap_counts(t.subject, a.subject) if rank else (0, 1)
     else:
         return None
-    position = Decimal("0.5") if ti == ai else Decimal(0)
-    return unit_score + 2 * overlap + position
+    if exact:
+        return unit_score + Fraction(2 * shared, of) + (Fraction(1, 2) if ti == ai else 0)
+    return unit_score + 2 * shared / of + (0.5 if ti == ai else 0.0)
+
+
+_EXACT_SUBJECT = 10 ** 6  # subjects at least this long are scored with Fractions (see _pair_score)
 
 
 def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
@@ -321,10 +361,12 @@ def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
     if len(targets) * len(usable) > 4096:
         return {i: i for i in range(min(len(targets), len(usable)))
                 if _pair_score(targets[i], usable[i], i, i) is not None}
+    exact = any(len(x.subject) >= _EXACT_SUBJECT for x in targets) or any(
+        len(x.subject) >= _EXACT_SUBJECT for x in usable)
     scored = []
     for ti, t in enumerate(targets):
         for ai, a in enumerate(usable):
-            s = _pair_score(t, a, ti, ai)
+            s = _pair_score(t, a, ti, ai, exact=exact)
             if s is not None:
                 scored.append((-s, ti, ai))
     scored.sort()
@@ -377,7 +419,7 @@ def _judge_pair(t: Item, a: Item) -> Judgement:
     met, ratio = compare(t, a.value, a.unit)
     reasons = []
     if t.unit and a.unit and t.unit != a.unit and not (
-            {t.unit, a.unit} <= set(MONEY_IN_YUAN) or {t.unit, a.unit} <= set(PEOPLE)):
+            (t.unit in MONEY_IN_YUAN and a.unit in MONEY_IN_YUAN) or (t.unit in PEOPLE and a.unit in PEOPLE)):
         reasons.append(f"目标单位“{t.unit}”与完成单位“{a.unit}”不同，按数值直接比较。")
     shown = f"{describe_item(t)}"
     if met:
@@ -456,4 +498,7 @@ TIER_NAMES = {1: "达成年度指标（第一档）", 2: "部分达成并具有�
 def _pct(ratio: Decimal | None) -> str:
     if ratio is None:
         return "—"
-    return f"{(ratio * HUNDRED).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    return f"{(ratio * HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)}%"
+
+
+_CENT = Decimal("0.01")
