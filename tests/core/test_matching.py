@@ -121,3 +121,20 @@ def test_helpers():
     assert describe_item(parse_cell("培育5—6家")[0]) == "5—6家"
     assert describe_item(parse_cell("偏差±10%以内")[0]) == "±10%以内"
     assert compare(parse_cell("人数≥0人")[0], Decimal(5), "人") == (True, None)
+
+
+def test_pair_scores_order_as_the_exact_fractions():
+    # _assign sorts float scores; they must order (and tie) exactly as the fractions they
+    # stand for, which the exact mode computes with Fractions.
+    from jixiao.core.matching import _pair_score
+    cells = [("参加党务干部人数≥100人；开展专题学习次数≥2次；发放宣传资料≥500份",
+              "参加的党务干部140人次；开展学习3次；发放资料600份；满意度98%"),
+             ("道路改造12公里；维修设施8—9项；签约服务≥15户", "改造道路12公里；维修设施9项；签约服务17户"),
+             ("6月底前完成采购；12月底前完成验收", "5月完成采购；11月底完成验收；完成率100%")]
+    for target, actual in cells:
+        ts, acs = parse_cell(target), parse_cell(actual)
+        fast = sorted((-s, ti, ai) for ti, t in enumerate(ts) for ai, a in enumerate(acs)
+                      if (s := _pair_score(t, a, ti, ai)) is not None)
+        exact = sorted((-s, ti, ai) for ti, t in enumerate(ts) for ai, a in enumerate(acs)
+                       if (s := _pair_score(t, a, ti, ai, exact=True)) is not None)
+        assert [k[1:] for k in fast] == [k[1:] for k in exact]
