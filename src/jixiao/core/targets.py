@@ -522,7 +522,8 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
     # Dates: 2021年11月30日前, 6月底完成, 2020年底前.
     if i < b and s[i] == "年" and len(token) == 4 and token[:2] in ("19", "20"):
         return _read_year(s, n0, i + 1, b, int(token))
-    if i < b and s[i] == "月" and "." not in token and 1 <= int(token) <= 12:
+    # A month is 1–12 written plainly ("1,000月" is not one; int() would refuse the comma).
+    if i < b and s[i] == "月" and "." not in token and "," not in token and 1 <= int(token) <= 12:
         year = _year_before(s, n0, a)
         start = n0 if year is None else year[1]
         return _read_month(s, start, i + 1, b, year[0] if year else None, int(token))
