@@ -703,7 +703,10 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         for key, name, w, wkey in weighted_kinds:
             cell = cells[key]  # a filled cell (see _layout)
             target, actual = cell.target, cell.actual
-            done = _weighted(target, actual, w, wkey, token, None)
+            # _weighted's remembered path, inline (it runs for every cell of a province)
+            done = _WEIGHTED.get((target, actual, token, wkey)) if len(target) + len(actual) <= 4000 else None
+            if done is None:
+                done = _weighted(target, actual, w, wkey, token, None)
             ind = _indicator(key, name, target, actual, w, done)
             if done[5] is not None:
                 facts.append((name, done[5]))
