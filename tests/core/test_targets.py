@@ -48,6 +48,17 @@ def test_corpus_is_large_enough():
     assert len(own) >= 300
 
 
+def test_fold_is_the_translation_table():
+    # fold() finds foldable characters with a regex; it must equal translating by the table.
+    import random
+    rng = random.Random(3)
+    alphabet = [chr(c) for c in targets._FOLD] + list("参加人数≥100人，。；abc") + ["\U0001f600"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        assert fold(text) == text.translate(targets._FOLD)
+    assert fold("参加党务干部人数≧１００人；") == "参加党务干部人数≥100人;"
+
+
 def test_item_rows_keep_every_field():
     # Remembered readings are field tuples (targets._row); an Item rebuilt from one must be
     # the same Item, whatever fields Item has.

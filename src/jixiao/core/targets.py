@@ -86,11 +86,21 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLD_CHARS = {chr(cp): folded for cp, folded in _FOLD.items()}
+# str.translate looks every character up in the table (a dict miss per CJK character);
+# most cells have no foldable character at all, and one regex search finds out.
+_FOLDABLE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_FOLD_CHARS)) + "]")
+
+
+def _fold_match(m: re.Match) -> str:
+    return _FOLD_CHARS[m.group()]
 
 
 def fold(text: str) -> str:
     """Full-width digits, letters and operators to ASCII; same length as ``text``."""
-    return text.translate(_FOLD)
+    if _FOLDABLE_RE.search(text) is None:
+        return text
+    return _FOLDABLE_RE.sub(_fold_match, text)
 
 
 # --- vocabulary ----------------------------------------------------------------------------
