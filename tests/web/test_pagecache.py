@@ -430,3 +430,14 @@ def test_a_failed_render_releases_the_page(make_world, monkeypatch):
     monkeypatch.undo()
     assert middleware.RENDERS._events == {}
     assert get(reviewer, url)[0][HEADER] == "miss"
+
+
+@pytest.mark.django_db
+def test_the_counter_row_comes_back_after_a_flush(world):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {generation.TABLE}")
+    gen = generation.current()
+    assert gen is not None and gen[0] > 1_600_000_000_000  # restarted above any old count
+    visitor = Client()
+    assert visitor.get(reverse("api:root"))[HEADER] == "miss"
+    assert visitor.get(reverse("api:root"))[HEADER] == "hit"

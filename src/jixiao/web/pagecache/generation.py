@@ -22,10 +22,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from functools import partial
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
 
 logger = logging.getLogger(__name__)
@@ -100,15 +101,36 @@ def current() -> tuple[int, int] | None:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
             row = cursor.fetchone()
+        if row is None:
+            _recreate_row(connection)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
+                row = cursor.fetchone()
     except DatabaseError:
         return None
     return None if row is None else (row[0], local)
+
+
+def _recreate_row(conn) -> None:
+    """The row is gone (``flush``, a test database emptied between tests): put it back.
+
+    It starts at the time in milliseconds rather than 0, above any count the old row can
+    have reached, so no process can meet a key from before the flush again. Two processes
+    may race here; the savepoint keeps the loser's transaction usable."""
+    try:
+        with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE} (id, value) VALUES (1, %s)", [int(time.time() * 1000)])
+    except IntegrityError:
+        pass
 
 
 def _committed(conn) -> None:
     try:
         with conn.cursor() as cursor:
             cursor.execute(f"UPDATE {TABLE} SET value = value + 1 WHERE id = 1")
+            missing = cursor.rowcount == 0
+        if missing:
+            _recreate_row(conn)
     except DatabaseError as exc:
         # Only before the first `migrate` (no table yet); the local counter still moves.
         logger.debug("page cache generation not renewed: %s", exc)
