@@ -67,6 +67,8 @@ def test_item_rows_keep_every_field():
     row = targets._row(item)
     assert len(row) == len(fields(Item)) + 1  # the span as two offsets
     assert Item(*row[:-2], row[-2:]) == item
+    rebuilt = targets._item(row)  # sets the slots directly, in field order
+    assert rebuilt == item and repr(rebuilt) == repr(item) and hash(rebuilt) == hash(item)
     assert [f.name for f in fields(Item)][-1] == "span"
 
 

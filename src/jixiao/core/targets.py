@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -253,7 +254,7 @@ def parse_cell(text: str) -> list[Item]:
     if not text or not text.strip():
         return []
     if len(text) <= CACHE_MAX_CHARS:
-        return [Item(*row[:-2], row[-2:]) for row in _parse_cached(text)]
+        return [_item(row) for row in _parse_cached(text)]
     return list(_parse(text))
 
 
@@ -268,7 +269,7 @@ def _parse_cached(text: str) -> tuple[tuple, ...]:
 
 
 def _parse(text: str) -> tuple[Item, ...]:
-    return tuple(Item(*row[:-2], row[-2:]) for row in _parse_rows(text))
+    return tuple(_item(row) for row in _parse_rows(text))
 
 
 def _parse_rows(text: str) -> tuple[tuple, ...]:
@@ -317,6 +318,24 @@ def _parse_in_place(text: str) -> tuple[Item, ...]:
 def _segment_rows(segment: str) -> tuple[tuple, ...]:
     """The items of one segment read on its own (spans from 0), as field tuples."""
     return tuple(_row(i) for i in _parse_segment(segment, fold(segment), 0, len(segment)))
+
+
+def _item(row: tuple) -> Item:
+    """``Item(*row[:-2], row[-2:])``, built by setting its slots directly: the frozen
+    dataclass's ``__init__`` goes through ``object.__setattr__`` by name for each of its 14
+    fields (2.3 µs an item, against 1.5 µs here; a province rebuilds ~700 000 items)."""
+    it = _new_item(Item)
+    (_set_text(it, row[0]), _set_kind(it, row[1]), _set_op(it, row[2]), _set_value(it, row[3]),
+     _set_upper(it, row[4]), _set_unit(it, row[5]), _set_subject(it, row[6]), _set_reason(it, row[7]),
+     _set_op_text(it, row[8]), _set_unit_inferred(it, row[9]), _set_deadline_year(it, row[10]),
+     _set_deadline_month(it, row[11]), _set_deadline_day(it, row[12]), _set_span(it, row[13:]))
+    return it
+
+
+_new_item = object.__new__
+(_set_text, _set_kind, _set_op, _set_value, _set_upper, _set_unit, _set_subject, _set_reason, _set_op_text,
+ _set_unit_inferred, _set_deadline_year, _set_deadline_month, _set_deadline_day, _set_span) = (
+    Item.__dict__[f.name].__set__ for f in dataclasses.fields(Item))
 
 
 def _row(item: Item) -> tuple:
