@@ -59,6 +59,20 @@ def test_fold_is_the_translation_table():
     assert fold("参加党务干部人数≧１００人；") == "参加党务干部人数≥100人;"
 
 
+def test_one_segment_shortcut_agrees_with_segments():
+    # _parse_rows skips segmentation for a cell _is_one_segment accepts: it must be exactly
+    # the cells _segments returns whole.
+    texts = [r["text"] for r in _load_corpus()] + [
+        "服务群众不少于5000人次", "１２月底前", "（1）培训", "培训；参加", "参加\u3000人", "。参加",
+        "完成率100％", "满意度≥90%．", "培训﹔参加", "参加﹐人", "一、完成", "①完成", " 完成", "完成 "]
+    accepted = 0
+    for text in texts:
+        if targets._is_one_segment(text):
+            accepted += 1
+            assert targets._segments(fold(text)) == [(0, len(text))], text
+    assert accepted > 100
+
+
 def test_item_rows_keep_every_field():
     # Remembered readings are field tuples (targets._row); an Item rebuilt from one must be
     # the same Item, whatever fields Item has.

@@ -285,6 +285,8 @@ def _parse_rows(text: str) -> tuple[tuple, ...]:
     a list marker; the one exception (第 before the segment) is tested below — so a segment
     read alone and moved to its offset is exactly the segment read in place
     (``tests/core/test_targets.py`` and ``test_targets_fuzz.py`` check this)."""
+    if len(text) <= CACHE_MAX_CHARS and _is_one_segment(text):
+        return _segment_rows(text)
     s = fold(text)
     rows: list[tuple] = []
     for seg_start, seg_end in _segments(s):
@@ -302,6 +304,22 @@ def _parse_rows(text: str) -> tuple[tuple, ...]:
         else:
             rows.extend(seg_rows)
     return tuple(rows)
+
+
+def _is_one_segment(text: str) -> bool:
+    """True when _segments would return the whole cell as its only segment, found without
+    folding or scanning it in Python: nothing in it cuts (a strong separator), no white space
+    or comma (so no list marker inside), and its ends are neither a list marker nor a trimmed
+    character. Most cells of a province (one indicator each) are like that."""
+    if not text or _CUTTING_RE.search(text) is not None:
+        return False
+    first, last = fold(text[0]), fold(text[-1])
+    return first not in _MARKER_FIRST and first not in _TRIM and last not in _TRIM
+
+
+# Characters that (once folded) separate segments, or may precede an inline list marker.
+_CUTTING = {";", ",", "。"} | {c for c, folded in _FOLD_CHARS.items() if folded in ";," or folded.isspace()}
+_CUTTING_RE = re.compile(r"[\s" + "".join(re.escape(c) for c in sorted(_CUTTING)) + "]")
 
 
 def _parse_in_place(text: str) -> tuple[Item, ...]:
