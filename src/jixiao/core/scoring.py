@@ -673,6 +673,7 @@ def _layout(filled: tuple[str, ...], cfg: ScoringConfig, cats: tuple) -> tuple:
 
 
 _NO_OVERRIDES: dict[str, ScoreOverride] = {}
+_SUMMARIES = Memo(1 << 16)
 
 
 def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | None) -> ProjectScore:
@@ -738,7 +739,14 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         total = round_half_up(tov.score)
     g = grade(total, cfg)
     if facts:
-        project_reasons.extend(_summary(facts))
+        # The same few facts recur project after project (bare percentages, one target set
+        # too low): the summary sentences are remembered by them.
+        key = tuple(facts)
+        summary = _SUMMARIES.get(key)
+        if summary is None:
+            summary = tuple(_summary(facts))
+            _SUMMARIES.put(key, summary)
+        project_reasons.extend(summary)
     if weights_note is not None:
         project_reasons.append(weights_note)
     if tov is not None:
