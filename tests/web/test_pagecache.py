@@ -63,6 +63,9 @@ def cached_twice(client, url):
     ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
     ("UPDATE pagecache_generation SET value = value + 1 WHERE id = 1", False),
     ('INSERT INTO "entry_project" ("seq") VALUES (%s)', True),
+    ('UPDATE "auth_user" SET "last_login" = %s WHERE "auth_user"."id" = %s', False),
+    ('UPDATE "auth_user" SET "last_login" = %s, "is_active" = %s WHERE "auth_user"."id" = %s', True),
+    ('UPDATE "auth_user" SET "password" = %s WHERE "auth_user"."id" = %s', True),
     ('UPDATE "entry_disclosuretable" SET "status" = %s WHERE "id" = %s', True),
     ('DELETE FROM "portal_publishedtable" WHERE "publication_id" = %s', True),
     ('ALTER TABLE "entry_project" ADD COLUMN "x" integer', True),
@@ -92,6 +95,17 @@ def test_the_dashboard_reads_without_renewing_the_generation(make_world):
     before = generation.current()
     cached_twice(reviewer, reverse("dashboard:index") + "?year=2019")
     assert generation.current() == before
+
+
+@pytest.mark.django_db
+def test_a_login_keeps_the_cached_pages(make_world):
+    make_world("published")
+    visitor = Client()
+    cached_twice(visitor, reverse("portal:index"))
+    # A login through the login page writes last_login and a new session, nothing else.
+    r = Client().post(reverse("accounts:login"), {"username": "editor_a", "password": "pw-editor-a-123"})
+    assert r.status_code == 302
+    assert visitor.get(reverse("portal:index"))[HEADER] == "hit"
 
 
 @pytest.mark.django_db

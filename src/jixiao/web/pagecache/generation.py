@@ -39,6 +39,9 @@ _READS = frozenset({"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW",
                     "EXPLAIN", "DECLARE", "FETCH", "CLOSE", "VALUES"})
 _TARGET = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
 SESSIONS = "django_session"
+# Django's update_last_login on every login; no page shows the date, and a wave of morning
+# logins must not retire every cached page.
+_LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\s', re.IGNORECASE)
 _CTE_WRITE = re.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|MERGE\s+INTO)\b", re.IGNORECASE)
 
 _lock = threading.Lock()
@@ -71,6 +74,8 @@ def is_change(sql: str) -> bool:
     target = _TARGET.match(sql)
     if target is None:
         return True
+    if _LAST_LOGIN.match(sql):
+        return False
     table = target.group(2).lower()
     if table == SESSIONS:
         # A session is created or renewed on logins and refreshes (no page changes), but a
@@ -159,7 +164,8 @@ def changed(conn) -> None:
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and is_change(sql):
+    # Anything but a plain string (psycopg's composed SQL) is taken for a write.
+    if not isinstance(sql, str) or is_change(sql):
         changed(context["connection"])
     return result
 
