@@ -19,7 +19,7 @@ from jixiao.web.pagecache.middleware import HEADER, PLACEHOLDER, STORE, clear
 from jixiao.web.pagecache.store import PageStore
 from jixiao.web.review import workflow
 
-from .conftest import World, bring_to
+from .conftest import bring_to
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

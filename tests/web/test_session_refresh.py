@@ -81,7 +81,7 @@ def test_a_stale_session_cookie_creates_nothing(world):
     assert Session.objects.count() == 0
 
 
-def test_the_refresh_interval_must_be_shorter_than_the_session(monkeypatch):
+def test_the_refresh_interval_must_be_shorter_than_the_session():
     import subprocess
     import sys
 
