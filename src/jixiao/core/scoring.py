@@ -692,7 +692,8 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     project_reasons: list[str] = [execution.reasons[0]]
     facts: list[tuple[str, tuple]] = []
     cells = project.indicators
-    filled = tuple(k for k, c in cells.items() if c.target.strip())
+    # The filled cells (a non-blank target); isspace() tells the same as strip() without a copy.
+    filled = tuple([k for k, c in cells.items() if c.target and not c.target.isspace()])
     layout = layouts.get(filled)
     if layout is None:
         if len(layouts) >= _LAYOUTS_MAX:
@@ -732,7 +733,10 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         categories.append(cs)
         if cs.reasons:
             project_reasons.extend(cs.reasons)
-    suggested_total = execution.score + sum((c.score for c in categories), ZERO)
+    categories_total = ZERO
+    for c in categories:
+        categories_total += c.score
+    suggested_total = execution.score + categories_total
     total = suggested_total
     tov = overrides.get("total") if overrides else None
     if tov is not None:
