@@ -709,7 +709,14 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             done = _WEIGHTED.get((target, actual, token, wkey)) if len(target) + len(actual) <= 4000 else None
             if done is None:
                 done = _weighted(target, actual, w, wkey, token, None)
-            ind = _indicator(key, name, target, actual, w, done)
+            # _indicator, inline (fresh result objects; see there)
+            items = []
+            for i in range(6, len(done), _ITEM_FIELDS):
+                it = ItemScore(*done[i:i + _ITEM_FIELDS])
+                it.reasons = list(it.reasons)
+                items.append(it)
+            ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], list(done[1]),
+                                 done[4], items)
             if done[5] is not None:
                 facts.append((name, done[5]))
             if overrides:
