@@ -88,11 +88,19 @@ def test_item_rows_keep_every_field():
 
 def test_segments_read_alone_as_in_place():
     # The remembered per-segment reading (targets._parse) equals reading the cell in place,
-    # including the one look outside a segment: 第 right before it (or ending the cell).
+    # also where 第 stands right before a segment or ends the cell.
     texts = [r["text"] for r in _load_corpus()] + [
         "3人第", "电脑3台；5人第", "第；3人", "1%=2019年。12月底前", "于、；1、1人第", "共计12项；第2期3人"]
     for text in texts:
         assert targets._parse(text) == targets._parse_in_place(text), text
+
+
+def test_a_number_opening_a_segment_never_looks_before_it():
+    # 第 before a number makes it an ordinal only inside the segment (第3期, 第 3 期); the
+    # look-back once wrapped round to the cell's last character, so 3人第 was no quantity.
+    assert [(i.kind, i.value, i.unit) for i in parse_cell("3人第")] == [("quantity", Decimal("3"), "人")]
+    assert parse_cell("第；3人")[1].value == Decimal("3")
+    assert parse_cell("第 3人")[0].kind == "unknown"
 
 
 def test_corpus_accuracy(capsys):

@@ -282,20 +282,15 @@ def _parse_rows(text: str) -> tuple[tuple, ...]:
     almost nothing outside it — every look at the text is bounded by the segment, and the
     few unbounded ``startswith`` tests right at its end could only match characters (元, 于,
     m, g, —) that never follow a segment, which ends at a separator, a trimmed character or
-    a list marker; the one exception (第 before the segment) is tested below — so a segment
-    read alone and moved to its offset is exactly the segment read in place
+    a list marker; a number opening the segment never looks before it (_read_number) — so a
+    segment read alone and moved to its offset is exactly the segment read in place
     (``tests/core/test_targets.py`` and ``test_targets_fuzz.py`` check this)."""
     if len(text) <= CACHE_MAX_CHARS and _is_one_segment(text):
         return _segment_rows(text)
     s = fold(text)
     rows: list[tuple] = []
     for seg_start, seg_end in _segments(s):
-        # One look does go outside: a number opening its segment is an ordinal if the
-        # character before the segment (for the first one, s[-1]: the cell's last) is 第
-        # (_read_number). Read alone, that character is the segment's own last one; where
-        # the two disagree about 第 the segment is read in place.
-        if seg_end - seg_start > CACHE_MAX_CHARS or (
-                (s[seg_start - 1] == "第") != (s[seg_end - 1] == "第")):
+        if seg_end - seg_start > CACHE_MAX_CHARS:
             rows.extend([_row(i) for i in _parse_segment(text, s, seg_start, seg_end)])
             continue
         seg_rows = _segment_rows(text[seg_start:seg_end])
@@ -563,7 +558,9 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         return None  # G20, APP2, 5G-style names are not values
     if n1 < b and s[n1].isascii() and s[n1].isalpha() and not s.startswith(("km", "kg"), n1):
         return None
-    if prev == "第" or (prev in " \t" and s[_back_skip(s, n0 - 1, a)] == "第"):
+    # (prev is "" at the segment's start, and "" in " \t" is true: without the guard the
+    # look-back would wrap to s[-1], the cell's last character, and read 3人第 as an ordinal.)
+    if prev == "第" or (prev and prev in " \t" and s[_back_skip(s, n0 - 1, a)] == "第"):
         return None  # 第2期: an ordinal
     i = _skip_spaces(s, n1, b)
     # Dates: 2021年11月30日前, 6月底完成, 2020年底前.
