@@ -11,14 +11,14 @@ import pytest
 from jixiao.errors import InputError
 from jixiao.formats import table_json
 from jixiao.formats.importer import import_file
-from jixiao.formats.pdf_read import dedupe_chars, join_lines
+from jixiao.formats.pdf_read import CellLine, dedupe_chars, direct_break, join_lines, spaced_breaks
 
 from .cells import compare
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
-@pytest.mark.parametrize("name", ["seed-wan", "yuan-cost", "multipage"])
+@pytest.mark.parametrize("name", ["seed-wan", "yuan-cost", "multipage", "latin-wrap"])
 def test_libreoffice_pdfs_import_every_cell_exactly(name):
     expected = table_json.load(FIXTURES / "xlsx" / f"{name}.expected.json")
     result = import_file(FIXTURES / "pdf" / f"{name}.pdf")
@@ -43,14 +43,109 @@ def test_title_year_department_and_unit_come_from_the_page_text():
         "附件2-3", "2019年度区工商联部门预算项目绩效自评情况公开表", 2019, "深圳市龙岗区工商业联合会", "万元")
 
 
-@pytest.mark.parametrize(("text", "joined"), [
-    ("电脑3台，\n办公桌椅1批", "电脑3台，办公桌椅1批"),
-    ("参加党务干部人数≧\n100；新建党组织", "参加党务干部人数≧100；新建党组织"),
-    ("完成ISO\n9001认证", "完成ISO 9001认证"),  # a Latin word wrap replaced a space
-    ("  \n100.00%\n", "100.00%"),
+@pytest.mark.parametrize(("text", "spaced", "joined"), [
+    ("电脑3台，\n办公桌椅1批", [False], "电脑3台，办公桌椅1批"),
+    ("参加党务干部人数≧\n100；新建党组织", [False], "参加党务干部人数≧100；新建党组织"),
+    ("width: 10mm and\nmore words", [True], "width: 10mm and more words"),
+    ("https://www.exa\nmple.gov.cn", [False], "https://www.example.gov.cn"),
+    ("  \n100.00%\n", [], "100.00%"),
 ])
-def test_wrapped_lines_join_without_spaces_between_cjk(text, joined):
-    assert join_lines(text) == joined
+def test_lines_join_with_a_space_only_where_one_was_measured(text, spaced, joined):
+    assert join_lines(text, spaced) == joined
+
+
+# --- where a wrap stands for a space (spaced_breaks) ----------------------------------------------
+# A cell from x=0 to x=100 with 2 pt padding: 96 pt of text width, a 10 pt font; Latin
+# glyphs 5 pt wide, CJK 10 pt. _line lays a line of text out from the left edge.
+
+def _line(text: str, x0: float = 2.0, glyph: float = 5.0, gap: float = 2.5) -> CellLine:
+    widths = [glyph * (2 if ord(c) >= 0x2000 else 1) for c in text if c != " "]
+    words = text.split(" ")
+    width = sum(widths) + gap * (len(words) - 1)
+
+    def run(word: str) -> float:
+        n = 0
+        for c in word:
+            if ord(c) >= 0x2000:
+                break
+            n += 1
+        return n * glyph
+
+    return CellLine(text, x0, x0 + width, 10.0, widths[0], run(words[0]), run(words[-1][::-1]),
+                    gap if len(words) > 1 else None)
+
+
+def test_a_wrap_at_a_space_is_restored():
+    a = _line("width: 10mm and")  # 13 glyphs and 2 spaces: 70 pt, 26 pt left
+    a.x1 = 2 + 80  # as if 10 pt wider: 16 pt left; "more" and a space need 22.5 pt
+    assert spaced_breaks([a, _line("more latin")], 0, 100) == [True]
+
+
+def test_a_wrap_after_a_colon_is_a_space():
+    a = _line("see width:")  # 45 + 2.5 = 47.5 pt
+    a.x1 = 2 + 80  # the line took 80 pt: 16 pt left, the next word "10mm" + space needs 22.5
+    assert spaced_breaks([a, _line("10mm and more")], 0, 100) == [True]
+
+
+def test_a_long_run_broken_at_the_edge_stays_joined():
+    a = _line("https://www.example.gov.cn/")  # one run, 27 glyphs = 135 pt: wider than the line
+    a.x1 = 2 + 94  # it filled the line: 2 pt left, less than the next glyph (5 pt)
+    a.tail_run = 94
+    b = _line("abcdefghij")
+    assert spaced_breaks([a, b], 0, 100) == [False]
+
+
+def test_a_word_that_would_have_fitted_means_a_line_break_in_the_source():
+    a = _line("first line")  # 45 + 2.5 = 47.5 pt: 48.5 pt left, "next" needs 22.5
+    assert spaced_breaks([a, _line("next line")], 0, 100) == [False]
+
+
+def test_filled_line_before_a_short_word_is_a_space():
+    """Filled to the edge but the run across the break ("the"+"cell,") fits on a line: the
+    engine would not have broken it, so the line ended at a space."""
+    a = _line("lines of the")
+    a.x1 = 2 + 95
+    assert spaced_breaks([a, _line("cell, see")], 0, 100) == [True]
+
+
+@pytest.mark.parametrize(("end", "start"), [("资金", "ABC"), ("ABC", "资金"), ("甲—", "10")])
+def test_no_space_next_to_cjk(end, start):
+    a = _line("x " + end)
+    a.x1 = 2 + 90
+    assert spaced_breaks([a, _line(start + " more")], 0, 100) == [False]
+
+
+@pytest.mark.parametrize(("x", "y", "direct"), [
+    ("/", "w", True), ("-", "a", True), ("-", "5", False), ("/", "2", False), ("}", "(", True),
+    (";", "(", True), (")", "a", False), ("a", "(", False), (":", "1", False), ("a", "b", False),
+    ("?", "n", False), (",", "a", False),
+])
+def test_direct_break_follows_unicode_line_breaking(x, y, direct):
+    assert direct_break(x, y) is direct
+
+
+def test_no_space_after_a_slash_or_hyphen():
+    a = _line("see https://")
+    a.x1 = 2 + 90
+    assert spaced_breaks([a, _line("www.example.gov.cn")], 0, 100) == [False]
+
+
+def test_centred_cell_takes_the_widest_line_as_full():
+    """Centred lines: the padding is unknown, so the widest line (15 pt margins) is taken as
+    full. After it "more" did not fit (a space); after "more" the room (50 pt) would have
+    held "words" (a line break of the source, no space)."""
+    wide, short, last = _line("width: 10mm and"), _line("more"), _line("words")
+    wide.x0, wide.x1 = 15.0, 85.0
+    short.x0, short.x1 = 40.0, 60.0
+    last.x0, last.x1 = 37.5, 62.5
+    assert spaced_breaks([wide, short, last], 0, 100) == [True, False]
+
+
+def test_glyphs_repeated_in_small_print_are_kept():
+    """"ll" in a 3 pt font (a wide sheet scaled to fit the page) is 0.85 pt apart."""
+    ll = [{"text": "l", "x0": x, "x1": x + 0.85, "top": 10, "bottom": 13, "fontname": "F1", "size": 3.0}
+          for x in (218.91, 219.8)]
+    assert len(dedupe_chars(ll)) == 2
 
 
 def test_doubled_glyphs_are_dropped():
@@ -99,6 +194,43 @@ def test_row_split_across_pages_is_joined(tmp_path):
     path = _export_pdf(table, tmp_path / "split.pdf")
     pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert int(pages.split("Pages:")[1].split()[0]) >= 2
+    share, bad = compare(import_file(path).table, table)
+    assert bad == []
+
+
+# Latin text in wrapped cells, through both engines: wraps at spaces (the space comes back),
+# inside a URL and a long number (no space), CJK with Latin words.
+LATIN_TEXTS = [
+    "width: 10mm and more latin words that wrap across several lines of the cell, see section 4.2 (b) for details",
+    "The project delivered 12 training sessions for 340 staff; satisfaction was 96.5 percent in the survey",
+    "https://www.example.gov.cn/" + "abcdefghij" * 12,
+    "1234567890" * 8,
+    "完成ISO 9001认证并通过复审，发放补贴资金共计1200万元，覆盖ABC program phase two的全部站点，"
+    "and more text here党建工作持续推进",
+    "党建工作持续推进组织建设不断加强" * 6,
+]
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_latin_text_wrapped_in_cells_reads_back_equal(engine, tmp_path):
+    from dataclasses import replace
+
+    from jixiao.formats.export import export
+    from jixiao.generate import generate_table
+
+    table = generate_table(projects=6, seed=5)
+    n = len(LATIN_TEXTS)
+    table = replace(table, projects=[
+        replace(p, annual_goal=LATIN_TEXTS[i % n], problems=LATIN_TEXTS[(i + 1) % n],
+                rectification=LATIN_TEXTS[(i + 2) % n], overall_completion=LATIN_TEXTS[(i + 3) % n],
+                name=LATIN_TEXTS[(i + 4) % n][:40].strip())
+        for i, p in enumerate(table.projects)])
+    path = export(table, tmp_path / f"latin-{engine}.pdf", pdf_engine=engine)
+    # The spaced texts did wrap at their spaces: many word pairs are split over two lines.
+    pairs = {f"{x}\n{y}" for t in LATIN_TEXTS[:2] for x, y in zip(t.split(), t.split()[1:])}
+    printed = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout
+    assert sum(printed.count(pair) for pair in pairs) >= 10
     share, bad = compare(import_file(path).table, table)
     assert bad == []
 

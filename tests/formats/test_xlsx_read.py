@@ -21,7 +21,7 @@ from .cells import compare
 XLSX = Path(__file__).parent.parent / "fixtures" / "xlsx"
 
 
-@pytest.mark.parametrize("name", ["seed-wan", "yuan-cost", "multipage"])
+@pytest.mark.parametrize("name", ["seed-wan", "yuan-cost", "multipage", "latin-wrap"])
 def test_fixture_workbooks_import_every_cell_exactly(name):
     expected = table_json.load(XLSX / f"{name}.expected.json")
     result = import_file(XLSX / f"{name}.xlsx")

@@ -4,8 +4,10 @@ pdfplumber finds each page's table from its ruling lines (the *lines* strategy) 
 the box of every cell; a merged cell is one box spanning several grid columns or rows. Here
 the boxes are laid on the grid of all distinct edges to recover each cell's row and column
 span, every character is dropped into the cell under its centre (one pass per page, not one
-scan per cell), and a cell's lines are joined **without** a space between CJK characters
-(a space is kept only between two Latin letters or digits, where a wrap replaced one).
+scan per cell), and a cell's lines are joined **without** a space — CJK text breaks between
+any two characters — unless the glyph positions show the line was wrapped at a space
+(:func:`spaced_breaks`: Latin on both sides, and the line ended early because the next
+word did not fit; a long word broken at the cell edge stays joined).
 Tables continue across pages when they have the same columns; a header printed again on a
 later page is dropped by :mod:`jixiao.formats.disclosure_grid`, which also reads the body.
 
@@ -17,10 +19,13 @@ file without the ``%%EOF`` trailer (truncated), and a second table with other co
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pdfplumber.utils import extract_text
+from pdfplumber.utils import cluster_objects, extract_text
+from pdfplumber.utils.text import WordExtractor
 
 from ..errors import InputError
 from .disclosure_grid import Grid, GridCell, find_header, read_grid
@@ -34,6 +39,20 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 # (a word space is ~0.25–0.33 em), lines are told apart at 0.5 em.
 TEXT_SETTINGS = {"x_tolerance_ratio": 0.2, "y_tolerance_ratio": 0.5}
 EDGE_TOLERANCE = 1.5  # points: two cell edges closer than this are the same grid line
+# A glyph drawn again within this share of its font size of itself is a duplicate (fake
+# bold offsets by a few hundredths of an em; the narrowest glyphs, l i . ,, advance ~0.2 em).
+DEDUPE_EM = 0.15
+# pdfplumber's extract_text clusters words into lines with its default 3-point tolerance
+# (the ratio settings above apply to words only); cell lines are clustered the same way.
+LINE_TOLERANCE = 3
+# Measuring slack for "did it fit?", in em of the font size: glyph positions are exact to
+# ~0.01 pt, the right padding is taken equal to the left one (true of all three engines).
+FIT_TOLERANCE = 0.02
+# Points: lines whose left ends are this close start at the same x (a left-aligned cell).
+ALIGN_TOLERANCE = 0.5
+# Space width assumed when the cell shows no gap between two words to measure one: the
+# smallest gap pdfplumber itself reads as a space (x_tolerance_ratio).
+SPACE_EM = 0.2
 
 
 def _ocr_needed(source: str, page: int, why_zh: str, why_en: str) -> InputError:
@@ -98,6 +117,7 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
     columns: list[float] | None = None  # x edges of the disclosure table
     report: list[str] = []
     others: list[int] = []  # pages with a table before the disclosure table
+    spaces: dict[tuple[int, int], list[bool]] = {}  # cell origin -> a space at each line break?
     for number, raw in enumerate(pages, start=1):
         deadline.check(source)
         try:
@@ -115,18 +135,18 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
             preamble = _text_above(chars, tables[0].bbox[1])
         for t in tables:
             xs, ys, cells = _cell_grid(t)
-            rows = _fill(xs, ys, cells, chars, row_offset=len(grid))
+            rows = _fill(xs, ys, cells, chars, len(grid), spaces)
             if columns is None:
-                header = find_header(_joined(rows))
+                header = find_header(_joined(rows, spaces))
                 if header is None:
                     others.append(number)  # a table before ours: refused below if ours follows
                     continue
                 columns = xs
                 # Rows above the header (a title block drawn inside the frame) keep their
                 # line breaks: each line is a title, stamp or unit line of its own.
-                rows = rows[:header] + _joined(rows[header:])
+                rows = rows[:header] + _joined(rows[header:], spaces)
             elif _same_columns(columns, xs):
-                rows = _joined(rows)
+                rows = _joined(rows, spaces)
             else:
                 raise InputError(
                     f"第 {number} 页有另一张列结构不同的表格；一次只能导入一张自评表",
@@ -191,7 +211,9 @@ def _cell_grid(table) -> tuple[list[float], list[float], list[tuple[int, int, in
     return xs, ys, cells
 
 
-def _fill(xs, ys, cells, chars, row_offset: int) -> Grid:
+def _fill(xs, ys, cells, chars, row_offset: int, spaces: dict[tuple[int, int], list[bool]]) -> Grid:
+    """The page's grid of cell texts (lines separated by ``\n``); for every cell, whether a
+    space goes at each of its line breaks is stored in ``spaces`` under the cell's origin."""
     nrows, ncols = len(ys) - 1, len(xs) - 1
     owner: list[list[tuple[int, int] | None]] = [[None] * ncols for _ in range(nrows)]
     for r0, c0, r1, c1 in cells:
@@ -209,7 +231,13 @@ def _fill(xs, ys, cells, chars, row_offset: int) -> Grid:
         c = bisect_right(xs, cx) - 1
         o = owner[r][c] or (r, c)
         buckets.setdefault(o, []).append(ch)
-    texts = {o: extract_text(chs, **TEXT_SETTINGS) for o, chs in buckets.items()}
+    boxes = {(r0, c0): (xs[c0], xs[c1]) for r0, c0, r1, c1 in cells}
+    texts: dict[tuple[int, int], str] = {}
+    for o, chs in buckets.items():
+        lines = cell_lines(chs)
+        texts[o] = "\n".join(line.text for line in lines)
+        box = boxes.get(o, (xs[o[1]], xs[o[1] + 1]))
+        spaces[(o[0] + row_offset, o[1])] = spaced_breaks(lines, *box)
     grid: Grid = []
     for r in range(nrows):
         row = []
@@ -220,8 +248,8 @@ def _fill(xs, ys, cells, chars, row_offset: int) -> Grid:
     return grid
 
 
-def _joined(rows: Grid) -> Grid:
-    return [[GridCell(join_lines(c.text), c.origin) for c in row] for row in rows]
+def _joined(rows: Grid, spaces: dict[tuple[int, int], list[bool]]) -> Grid:
+    return [[GridCell(join_lines(c.text, spaces.get(c.origin, ())), c.origin) for c in row] for row in rows]
 
 
 def dedupe_chars(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
@@ -229,17 +257,20 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
 
     Same effect as pdfplumber's ``Page.dedupe_chars()`` (same text and font, position within
     ``tolerance`` points) in one pass over a hash of positions, which keeps big pages fast.
+    In small print the tolerance shrinks to :data:`DEDUPE_EM` of the font size: a table
+    printed scaled down to fit the page sets "ll" in a 3-point font 0.9 points apart.
     """
     kept: list[dict] = []
     seen: dict[tuple, list[dict]] = {}
     for ch in chars:
         key = (ch["text"], ch.get("fontname"), round(ch.get("size", 0), 1))
+        near = min(tolerance, DEDUPE_EM * ch.get("size", 0)) if ch.get("size") else tolerance
         gx, gy = int(ch["x0"] // tolerance), int(ch["top"] // tolerance)
         duplicate = False
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for other in seen.get((*key, gx + dx, gy + dy), ()):
-                    if abs(other["x0"] - ch["x0"]) <= tolerance and abs(other["top"] - ch["top"]) <= tolerance:
+                    if abs(other["x0"] - ch["x0"]) <= near and abs(other["top"] - ch["top"]) <= near:
                         duplicate = True
                         break
         if not duplicate:
@@ -248,18 +279,148 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
     return kept
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+def _latin(ch: str) -> bool:
+    """Latin (or Greek, Cyrillic…) letters, digits and punctuation: everything below the
+    General Punctuation block. CJK text and the symbols set full width in it (“ ” ≧ …) are
+    above it; a line break next to them never stands for a space."""
+    return ch < "\u2000" and not ch.isspace()
 
 
-def join_lines(text: str) -> str:
-    """A cell's wrapped lines joined: no space unless a Latin word was wrapped."""
-    lines = [line.strip() for line in text.split("\n")]
+# Unicode line breaking (UAX #14) for two ASCII characters with no space between them,
+# reduced to what the engines (Typst, Pango in WeasyPrint, LibreOffice) agree on.
+_NO_BREAK_BEFORE = frozenset("!?,.:;)]}|-/\"'")  # EX IS CP CL BA HY SY QU (LB13, LB19, LB21)
+_NO_BREAK_AFTER = frozenset("([{\"'")  # OP QU (LB14, LB19)
+_OPENING = frozenset("([{")
+_AL_SYMBOLS = frozenset("#&*<=>@^_`~")
+# A space does not let a line break before these (LB13, "even after spaces"): the word after
+# the space belongs to the one before, e.g. "`code` //", "( ) ;".
+_HELD_AFTER_SPACE = frozenset(")]}!?,.:;/")
+
+
+def direct_break(x: str, y: str) -> bool:
+    """May a line break between ``x`` and ``y`` with no space between them? Then a wrap
+    there is no evidence of a space: after a hyphen or slash (``2019-``/``https://``), ``|``
+    or ``}``, and before an opening bracket that follows punctuation.
+
+    Unicode also allows a break after ``!`` and ``?``; that is not followed here, because
+    in text a space after them ("why? Next") is far more common than a URL's ``?q=``.
+    """
+    if y in _NO_BREAK_BEFORE or x in _NO_BREAK_AFTER or not x.isascii() or not y.isascii():
+        return False
+    if x in "-/":  # HY, SY: no break before a digit (a number: -5, 1/2)
+        return not y.isdigit()
+    if x in "|}":  # BA, CL
+        return True
+    if y in _OPENING:  # only letters, digits and AL symbols hold on to "(" (LB30)
+        return not (x.isalnum() or x in _AL_SYMBOLS)
+    return False  # letters, digits and the other symbols (AL, NU, PR, PO, IS, CP) hold together
+
+
+@dataclass(slots=True)
+class CellLine:
+    """One printed line of a cell, with what :func:`spaced_breaks` measures on it (points)."""
+
+    text: str
+    x0: float
+    x1: float
+    size: float  # font size of its first glyph
+    first_glyph: float  # width of its first glyph
+    lead_run: float  # width of what it starts with up to a break opportunity (_lead_width)
+    tail_run: float  # width of the Latin run it ends with
+    gap: float | None  # the narrowest space between two Latin words on the line, if any
+
+
+_WORDS = WordExtractor(**TEXT_SETTINGS)
+
+
+def _run_width(chars: list[dict], from_end: bool) -> float:
+    seq = chars[::-1] if from_end else chars
+    end = 0
+    while end < len(seq) and _latin(seq[end]["text"][:1]):
+        end += 1
+    if not from_end and 0 < end < len(seq) and seq[end - 1]["text"] in _NO_BREAK_AFTER:
+        end += 1  # an opening quote or bracket holds on to the CJK character after it
+    if not end:
+        return 0.0
+    return max(c["x1"] for c in seq[:end]) - min(c["x0"] for c in seq[:end])
+
+
+def cell_lines(chars: list[dict]) -> list[CellLine]:
+    """The cell's lines, in the words and order of pdfplumber's ``extract_text`` (same
+    settings), so the text is exactly what ``extract_text`` would give."""
+    words = _WORDS.extract_words(chars, return_chars=True)
+    out = []
+    for line in cluster_objects(words, "top", LINE_TOLERANCE):
+        gaps = [b["x0"] - a["x1"] for a, b in zip(line, line[1:])
+                if _latin(a["text"][-1]) and _latin(b["text"][0])]
+        first = line[0]["chars"][0]
+        out.append(CellLine(" ".join(w["text"] for w in line), line[0]["x0"], line[-1]["x1"],
+                            first.get("size", 0.0), first["x1"] - first["x0"], _lead_width(line),
+                            _run_width(line[-1]["chars"], True), min(gaps) if gaps else None))
+    return out
+
+
+def _lead_width(line: list[dict]) -> float:
+    """Width of what the line starts with up to its first break opportunity: the first
+    word's Latin run, and across a space when the next word may not be broken from it
+    (after an opening bracket, before a closing one or punctuation — LB13, LB14)."""
+    width = _run_width(line[0]["chars"], False)
+    for word, after in zip(line, line[1:]):
+        whole = width >= word["x1"] - line[0]["x0"] - 0.01
+        if not (whole and (after["text"][0] in _HELD_AFTER_SPACE or word["text"][-1] in _OPENING)):
+            break
+        width = after["x0"] - line[0]["x0"] + _run_width(after["chars"], False)
+    return width
+
+
+def spaced_breaks(lines: Sequence[CellLine], left: float, right: float) -> list[bool]:
+    """For each line break of a cell between ``left`` and ``right`` (its ruling lines):
+    was the line wrapped at a space? Yes only when all of these hold:
+
+    * Latin on both sides (:func:`_latin`), where a line may not break without a space
+      (:func:`direct_break`);
+    * the next line's first word would not have fitted in the room left on this line (plus
+      a space) — the line ended early because of it, not at a line break of the source;
+    * it was not a long word broken at the edge: that happens only to a run longer than the
+      line, and fills the line so that not even the next glyph would fit.
+
+    The room is the text width minus the line's width. The text width is the cell's width
+    less twice its padding. In a left-aligned cell (all lines start together) the padding is
+    the gap between the text and the left ruling line — not the right one: full-width closing
+    punctuation may hang into the right padding. Otherwise it is the smallest gap on either
+    side, the widest line's margin in a centred cell, which under-estimates the room and so
+    restores a space more rarely.
+    """
+    if len(lines) < 2:
+        return []
+    start = min(ln.x0 for ln in lines)
+    pad = start - left
+    if any(ln.x0 - start > ALIGN_TOLERANCE for ln in lines):  # not left-aligned
+        pad = min(pad, right - max(ln.x1 for ln in lines))
+    pad = max(pad, 0.0)
+    width = right - left - 2 * pad
+    gaps = [ln.gap for ln in lines if ln.gap is not None]
+    out = []
+    for a, b in zip(lines, lines[1:]):
+        em = b.size or a.size
+        slack = FIT_TOLERANCE * em
+        room = width - (a.x1 - a.x0)
+        space = min(gaps) if gaps else SPACE_EM * em
+        latin = _latin(a.text[-1]) and _latin(b.text[0]) and not direct_break(a.text[-1], b.text[0])
+        pushed = room < space + b.lead_run + slack  # the next word did not fit here
+        forced = a.tail_run + b.lead_run > width - slack and room < b.first_glyph + slack
+        out.append(latin and pushed and not forced)
+    return out
+
+
+def join_lines(text: str, spaced: Sequence[bool] = ()) -> str:
+    """A cell's lines joined; ``spaced[i]`` puts a space at the i-th line break."""
     out = ""
-    for line in lines:
+    for i, line in enumerate(text.split("\n")):
+        line = line.strip()
         if not line:
             continue
-        if out and _is_word_char(out[-1]) and _is_word_char(line[0]):
+        if out and i - 1 < len(spaced) and spaced[i - 1]:
             out += " "
         out += line
     return out
