@@ -231,7 +231,7 @@ def test_unknown_objects_are_404_json(client):
     for url in ("/api/tables/999999/", "/api/projects/999999/", "/api/tables/999999/projects/",
                 "/api/tables/99999999999999999999/", "/api/projects/99999999999999999999/",
                 "/api/years/2030/projects.csv", "/api/years/2030/tables.json", "/api/years/99999999999/tables.json",
-                "/api/nothing-here/", "/api/tables/-1/"):
+                "/api/nothing-here/", "/api/tables/-1/", "/api/tables/%0A1/", "/api/%0D%0Ax"):
         check(get(client, url, status=404), "Error")
     assert client.post("/api/tables/").status_code == 405  # read-only
     assert world.tables["own"].publications.count() == 1
@@ -274,6 +274,9 @@ def test_year_json_is_a_list_of_the_published_documents(client):
     assert response.status_code == 200 and response.streaming
     docs = json.loads(b"".join(response.streaming_content))
     assert docs == [Publication.objects.get(pk=b.pk).snapshot, Publication.objects.get(pk=a.pk).snapshot]
+    # The file is what the OpenAPI document says it is (schemathesis validates it too).
+    ok = OPENAPI["paths"]["/api/years/{year}/tables.json"]["get"]["responses"]["200"]
+    jsonschema.validate(docs, ok["content"]["application/json"]["schema"])
     for doc in docs:
         jsonschema.validate(doc, TABLE_SCHEMA)
         table_json.from_document(doc)

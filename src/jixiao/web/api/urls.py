@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", views.projects, name="projects"),
     path("projects/<int:pk>/", views.project, name="project"),
     path("indicators/", views.indicators, name="indicators"),
-    # Anything else under /api/ is a JSON 404 too, not the site's HTML page.
-    re_path(r"^.*$", views.not_found, name="not_found"),
+    # Anything else under /api/ is a JSON 404 too, not the site's HTML page, a path with a
+    # line break (%0A) included ("." would stop there; Django cannot reverse a "(?s)" flag).
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),
 ]
