@@ -4,7 +4,7 @@ from django import template
 
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.web import language
+from jixiao.web import language, score_reasons
 
 register = template.Library()
 
@@ -27,6 +27,13 @@ def amount(value):
 @register.filter
 def bilingual(obj, name="message"):
     return language.bilingual(obj, name)  # message_zh, or message_en in English
+
+
+@register.filter
+def reason(value):
+    # The core's score reasons are Chinese sentences built from data: English by template
+    # (jixiao.web.score_reasons), Chinese as the core wrote them.
+    return score_reasons.to_english(value) if language.is_english() else value
 
 
 @register.filter

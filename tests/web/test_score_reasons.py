@@ -1,0 +1,256 @@
+"""Score reasons in English (jixiao.web.score_reasons): every sentence the scorer emits over a
+broad set of tables, configurations, overrides and the labelled corpus has an English template,
+and the English keeps the data (quoted text, numbers, units, the evaluator's words) and nothing
+else Chinese. A new reason added to jixiao.core.scoring or matching without a template fails
+``test_every_reason_the_scorer_emits_translates`` with the sentence in the message."""
+
+from __future__ import annotations
+
+import copy
+import glob
+import html
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from jixiao.core import scoring
+from jixiao.core.matching import match_cell, match_items
+from jixiao.core.model import ScoreOverride
+from jixiao.core.targets import UNITS, Item
+from jixiao.formats import table_json
+from jixiao.generate import generate_table
+from jixiao.web import language
+from jixiao.web.score_reasons import GRADES_EN, TABLE, to_english
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "core" / "corpus" / "targets.jsonl"
+
+# The configurations of bench/score_fingerprint.py plus the extremes of the settings that change
+# which sentences appear (over_reduction on and off, a non-100 weight sum, tier shares, grades).
+CONFIGS = [
+    {},
+    {"over_reduction": True, "tier2_share": "0.65", "over_factor": "1.2", "over_reduction_cap": "0.15"},
+    {"indicator_weights": {"quantity": 20, "satisfaction": "7.5"},
+     "projects": {"3": {"execution_weight": 20, "category_weights": {"output": 40}},
+                  "5": {"indicator_weights": {"quality": 12}}}},
+    {"unknown_share": "0.5", "blank_share": "0.1", "late_share": "0.75", "tier1_share": "0.9",
+     "tier3_share": "0.2", "execution_weight": "10.00", "grade_thresholds": {"优": 95, "良": 85}},
+    {"over_reduction": True, "over_factor": "1", "category_weights": {"satisfaction": 0, "outcome": 25}},
+]
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+QUOTED = re.compile(r"“[^“”]*”")
+# A unit of the parser's vocabulary right after a number (100人次, 5—6家, 4.11万元): data.
+UNIT_AFTER_NUMBER = re.compile(r"(?<=[\d%])(?:" + "|".join(sorted(
+    {re.escape(u) for u in UNITS.values() if CJK.search(u)}, key=len, reverse=True)) + ")")
+
+
+def residue(english: str, data: tuple[str, ...] = ()) -> str:
+    """What is left of an English reason once the data is taken out: the project's own texts
+    given in ``data`` (the evaluator's name and reason, the printed execution rate, the quoted
+    items of its cells), every
+    quoted “…” part (innermost first, so nested quotes go too) and a unit word directly after a
+    number. No Chinese character may remain in it."""
+    for d in sorted(data, key=len, reverse=True):
+        if d:
+            english = english.replace(d, "")
+    while QUOTED.search(english):
+        english = QUOTED.sub("", english)
+    return UNIT_AFTER_NUMBER.sub("", english)
+
+
+def _tables():
+    tables = [generate_table(24, seed=s) for s in (0, 1, 2, 3, 5, 8, 13)]
+    tables += [generate_table(24, seed=s, inconsistent_share=0.5) for s in (21, 34)]
+    tables += [table_json.load(f) for f in sorted(glob.glob("/work/shared/seed/*.golden.json"))]
+    # A project with a category left blank: "产出指标没有填写任何指标…".
+    blank = copy.deepcopy(tables[0].projects[0])
+    for key in ("satisfaction", "quantity", "quality", "timeliness", "cost"):
+        if key in blank.indicators:
+            blank.indicators[key].target = ""
+    tables[0].projects.append(blank)
+    n = 0
+    for t in tables:
+        for p in t.projects:
+            n += 1
+            if n % 7 == 0:  # overrides of every level, with and without name and date
+                which = (n // 7) % 4
+                item = ("execution", "quantity", "output", "total")[which]
+                p.overrides = [ScoreOverride(item=item, score=Decimal("7.345") + which,
+                                             reason="评价人核实，抽查发现问题" if which % 2 else "checked",
+                                             by="张三" if which % 2 else "",
+                                             at="2026-11-28" if which < 2 else "")]
+    return tables
+
+
+def quoted_items(m) -> tuple[str, ...]:
+    """The items of a matched cell as the reasons quote them (matching._label: “subject” or
+    “text”). Given as data because a user's text may hold an unbalanced quote of its own
+    (“会员企业增强“获得感”), which the generic quoted-part rule cannot take out."""
+    return tuple(f"“{x}”" for it in m.targets + m.actuals for x in (it.subject, it.text) if x)
+
+
+def cell_texts(p) -> tuple[str, ...]:
+    return tuple(x for c in p.indicators.values() if c.target and not c.target.isspace()
+                 for x in quoted_items(match_cell(c.target, c.actual)))
+
+
+def _project_reasons(ps):
+    yield from ps.reasons
+    yield from ps.execution.reasons
+    for c in ps.categories:
+        yield from c.reasons
+        for ind in c.indicators:
+            yield from ind.reasons
+            for it in ind.items:
+                yield from it.reasons
+
+
+def harvest() -> dict[str, tuple[str, ...]]:
+    """Every distinct reason → the data of its project (texts the English may keep)."""
+    found: dict[str, tuple[str, ...]] = {}
+    tables = _tables()
+    for data in CONFIGS:
+        cfg = scoring.ScoringConfig.from_dict(data)
+        for t in tables:
+            for p, ps in zip(t.projects, scoring.score_table(t, cfg)):
+                own = tuple(x for o in p.overrides for x in (o.reason, o.by, o.at)) + (
+                    str(p.execution_rate_text or ""),) + cell_texts(p)
+                for r in _project_reasons(ps):
+                    found.setdefault(r, own)
+    # The labelled corpus: each target against its own completion, a plain "已完成", a blank
+    # completion and itself (restated); each completion against a deadline and a quantity target.
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_source = {r["source"]: r["text"] for r in rows}
+    pairs = set()
+    for source, text in by_source.items():
+        if source.endswith(".target"):
+            pairs.add((text, by_source.get(source[:-len("target")] + "actual", "")))
+            pairs.update({(text, "已完成"), (text, ""), (text, text), (text, "部分完成"), (text, "100.00%")})
+        else:
+            pairs.update({("12月底前完成", text), ("培训人数≥100人", text), ("满意度≥90%", text)})
+    pairs.update(RARE_PAIRS)
+    for target, actual in pairs:
+        m = match_cell(target, actual)
+        ind = scoring.score_cell("quantity", target, actual, Decimal(10))  # + the scoring sentences
+        for r in list(m.notes) + [r for j in m.judgements for r in j.reasons] + ind.reasons + [
+                r for it in ind.items for r in it.reasons]:
+            found.setdefault(r, quoted_items(m))
+    # A quantity target the parser never gives (no operator): the "cannot compare" sentence.
+    odd = Item("培训若干人", "quantity", op=None, value=Decimal(5), unit="人", subject="培训")
+    done = Item("培训7人", "quantity", op="=", value=Decimal(7), unit="人", subject="培训")
+    m = match_items(odd.text, done.text, [odd], [done])
+    for j in m.judgements:
+        found.setdefault(j.reasons[0], quoted_items(m))
+        for r in scoring._item_share(j, scoring.shares_of(scoring.DEFAULT_CONFIG))[1]:
+            found.setdefault(r, ())
+    return found
+
+
+# Sentences the generated tables and the corpus do not happen to contain.
+RARE_PAIRS = {
+    ("投诉≤0次", "投诉2次"),  # not met with no ratio (a zero target): "未完成。"
+    ("培训质量较好", "80%"),  # a bare percentage below 100% for a qualitative target
+    ("培训100人", "80%"),  # … and for a quantity target
+}
+
+
+@pytest.fixture(scope="module")
+def reasons():
+    return harvest()
+
+
+def test_every_reason_the_scorer_emits_translates(reasons):
+    assert len(reasons) > 300  # a broad harvest, not a handful
+    untranslated = sorted(r for r in reasons if to_english(r) == r)
+    assert not untranslated, ("reasons without an English template in jixiao/web/score_reasons.py: "
+                              + "\n".join(untranslated[:20]))
+    chinese_left = sorted((r, to_english(r)) for r, data in reasons.items()
+                          if CJK.search(residue(to_english(r), data)))
+    assert not chinese_left, "Chinese left outside the data:\n" + "\n".join(
+        f"{zh}\n  → {en}" for zh, en in chinese_left[:20])
+
+
+def test_every_template_is_used(reasons):
+    # A template no harvested sentence matches is either dead or a sentence the harvest misses.
+    used = set()
+    for r in reasons:
+        for i, (pattern, _en) in enumerate(TABLE):
+            if pattern.fullmatch(r):
+                used.add(i)
+                break
+    unused = [TABLE[i][0].pattern for i in range(len(TABLE)) if i not in used]
+    assert not unused, unused
+
+
+@pytest.mark.parametrize("zh, en", [
+    ("“参加人数”目标≥100人次，实际140人次，已达到目标（完成比例140.00%）。",
+     "“参加人数”: target ≥100人次, achieved 140人次: the target is met (completion ratio 140.00%)."),
+    ("预算执行率99.74%，得分 = 99.74% × 10 = 9.97分。",
+     "Budget execution rate 99.74%: score = 99.74% × 10 = 9.97 points."),
+    ("预算执行率120.00%，得分 = 120.00% × 10 = 10.00分（已封顶）。",
+     "Budget execution rate 120.00%: score = 120.00% × 10 = 10.00 points (capped)."),
+    ("总分95.99分，评价等级为“优”（≥90分）。", "Total 95.99 points, grade “Excellent” (≥90 points)."),
+    ("总分55.00分，评价等级为“差”（低于60分）。", "Total 55.00 points, grade “Poor” (below 60 points)."),
+    ("完成比例远超目标（目标设定偏低）的指标2个：数量指标“培训100人”；社会效益指标“受益群众≥1万人”。",
+     "2 indicator(s) far beyond the target (the target looks set too low): Quantity indicators “培训100人”; "
+     "Social benefit indicators “受益群众≥1万人”."),
+    ("数量指标得分经评价人调整为15.00分（系统建议16.67分）（张三，2020-03-01），理由：培训质量一般",
+     "Quantity indicators: score adjusted by the evaluator to 15.00 points (suggested by the system: "
+     "16.67 points) (张三, 2020-03-01); reason: 培训质量一般"),
+    ("总分得分经评价人调整为79.00分（系统建议98.62分），理由：抽查发现问题",
+     "Total: score adjusted by the evaluator to 79.00 points (suggested by the system: 98.62 points); "
+     "reason: 抽查发现问题"),
+    ("“验收”要求12月底前完成，实际“11月15日完成”，不晚于时限，按时完成。",
+     "“验收” is due by the end of December; done “11月15日完成”, not later than the deadline: completed on time."),
+    ("部分达成并具有一定效果（第二档），得分值的70%。", "Partly achieved with some effect (tier 2): 70% of the weight."),
+    ("“误差率”目标±5%以内，实际7%，未达到目标（完成比例71.43%）。",
+     "“误差率”: target within ±5%, achieved 7%: the target is not met (completion ratio 71.43%)."),
+])
+def test_examples(zh, en):
+    assert to_english(zh) == en
+
+
+def test_unknown_sentences_and_non_strings_come_back_unchanged():
+    for x in ("这是一句新的理由。", "", "理由：", "（", None, 3):
+        assert to_english(x) == x
+
+
+def test_grades_are_the_ui_grade_labels():
+    with translation.override("en"):
+        for zh, en in GRADES_EN.items():
+            assert language.grade_label(zh) == en
+
+
+@pytest.fixture
+def demo(db, tmp_path):
+    from jixiao.web import demo_data
+
+    demo_data.load(tmp_path)
+
+
+def test_portal_project_page_shows_reasons_in_the_pages_language(demo):
+    from jixiao.web import demo_data
+    from jixiao.web.portal.models import PublishedTable
+
+    seed = demo_data.seed_table()
+    entry = PublishedTable.objects.get(department=seed.department)
+    url = reverse("portal:project", args=[entry.pk, 0])
+    score = scoring.score_project(seed.projects[0])
+    shown = score.reasons + score.execution.reasons + [r for c in score.categories for i in c.indicators
+                                                        for r in i.reasons]
+    visitor = Client()
+    zh = html.unescape(visitor.get(url).content.decode())
+    visitor.cookies["django_language"] = "en"
+    en = html.unescape(visitor.get(url).content.decode())
+    assert 'lang="en"' in en
+    for r in shown:
+        assert to_english(r) != r
+        assert r in zh and r not in en
+        assert to_english(r) in en and to_english(r) not in zh
