@@ -10,6 +10,8 @@ from __future__ import annotations
 from jixiao.core import money
 from jixiao.web.entry import convert
 
+from . import records
+
 BATCH = 2000
 
 
@@ -45,11 +47,16 @@ def index_publication(pub, table_model=None, project_model=None) -> None:
     fields["is_current"] = not table_model.objects.filter(table_id_live=pub.table_id, number__gt=pub.number).exists()
     row = table_model.objects.create(**fields)
     documents = pub.snapshot.get("projects") or []
+    # Migration 0001 indexes with its historical model, which has no record_json yet (0004
+    # writes it for those rows).
+    with_record = any(f.name == "record_json" for f in project_model._meta.get_fields())
     batch = []
     for position, (doc, project) in enumerate(zip(documents, core.projects), start=1):
+        extra = {"record_json": records.fixed_json(doc, row.money_unit, position, project.seq)} if with_record else {}
         batch.append(project_model(
             table=row, is_current=row.is_current, year=row.year, department_id_live=row.department_id_live,
-            department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc))
+            department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc,
+            **extra))
         if len(batch) >= BATCH:
             project_model.objects.bulk_create(batch)
             batch = []

@@ -63,6 +63,9 @@ class PublishedProject(models.Model):
     seq = models.IntegerField(_("序号"))
     name = models.CharField(_("项目名称"), max_length=300, blank=True)
     document = models.JSONField(_("项目（表 JSON）"))
+    # The API record's fields fixed by the publication, as JSON text (records.fixed_json):
+    # a list page joins these instead of decoding ``document`` and encoding it again.
+    record_json = models.TextField(_("接口记录（JSON 文本）"), editable=False)
 
     class Meta:
         ordering = ["year", "department", "table_id", "position", "id"]

@@ -16,9 +16,10 @@ import json
 from urllib.parse import urlencode
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.db.models import Count, Max, Sum
+from django.db import connection
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -30,7 +31,8 @@ from jixiao.formats import table_json
 from jixiao.formats.csv_table import FORMULA_STARTS
 from jixiao.web.entry.models import Publication
 
-from . import openapi
+from . import openapi, records
+from .listings import Listings
 from .models import PublishedProject, PublishedTable
 
 DEFAULT_PAGE_SIZE = 50
@@ -38,8 +40,6 @@ MAX_PAGE_SIZE = 500
 MAX_ID = 10**12 - 1  # ids and other integers have at most 12 digits
 MAX_PAGE = 10**9
 YEAR_RANGE = (1949, 2200)
-AMOUNT_KEYS = ("budget", "actual_total", "actual_general_budget", "actual_gov_fund", "actual_non_fiscal")
-TEXT_KEYS = ("unit_name", "name", "annual_goal", "overall_completion", "problems", "rectification")
 
 
 class BadParameter(Exception):
@@ -51,6 +51,11 @@ class BadParameter(Exception):
 def _json(data, status=200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     return _open(response)
+
+
+def _json_text(text: str) -> HttpResponse:
+    """An answer whose JSON was written as text (a project page: records.record_json)."""
+    return _open(HttpResponse(text.encode("utf-8"), content_type="application/json"))
 
 
 def _open(response):
@@ -71,11 +76,30 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
 # A cache of its own, so these entries never crowd out the login throttle's in the default cache.
 RESPONSE_CACHE = LocMemCache("jixiao-api", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 2000}})
 CACHEABLE_BYTES = 512 * 1024
+# The ordered ids of the project listings, kept until the next publication (listings.py).
+LISTINGS = Listings()
 
 
-def _generation() -> str:
-    row = PublishedTable.objects.aggregate(n=Max("pk"), c=Count("pk"))
-    return f"{row['n'] or 0}.{row['c']}"
+def clear_caches() -> None:
+    """Forget every kept answer and listing (tests: ids are reused after a rollback)."""
+    RESPONSE_CACHE.clear()
+    LISTINGS.clear()
+
+
+_GENERATION_SQL = "SELECT MAX({pk}), COUNT(*) FROM {table}".format(
+    pk=connection.ops.quote_name(PublishedTable._meta.pk.column),
+    table=connection.ops.quote_name(PublishedTable._meta.db_table))
+
+
+def _generation(request) -> str:
+    """Changes with every publication (and deletion of one); read once per request. Plain SQL:
+    the ORM's aggregate() cost more CPU than the query itself."""
+    if not hasattr(request, "_jixiao_api_generation"):
+        with connection.cursor() as cursor:
+            cursor.execute(_GENERATION_SQL)
+            newest, count = cursor.fetchone()
+        request._jixiao_api_generation = f"{newest or 0}.{count}"
+    return request._jixiao_api_generation
 
 
 def api_view(func=None, *, cache=True):
@@ -88,7 +112,7 @@ def api_view(func=None, *, cache=True):
         key = None
         if cache:
             # Hashed: a query string is client-chosen and may be any length (memcached-safe keys).
-            raw = f"{_generation()}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+            raw = f"{_generation(request)}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
             key = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
             hit = RESPONSE_CACHE.get(key)
             if hit is not None:
@@ -101,8 +125,8 @@ def api_view(func=None, *, cache=True):
         except Http404 as exc:
             response = _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
         # Only successful answers: caching 400s would let arbitrary bad queries evict good entries.
-        if (key is not None and isinstance(response, JsonResponse) and response.status_code == 200
-                and len(response.content) <= CACHEABLE_BYTES):
+        if (key is not None and response.status_code == 200 and not response.streaming
+                and response["Content-Type"] == "application/json" and len(response.content) <= CACHEABLE_BYTES):
             RESPONSE_CACHE.set(key, (response.status_code, response.content))
         return response
     wrapper.__name__ = func.__name__
@@ -144,36 +168,90 @@ def _filters(request) -> dict:
     return filters
 
 
-def _page(request, queryset, serialize) -> JsonResponse:
-    """The paginated envelope: ``count``, ``page``, ``page_size``, ``next``, ``previous``, ``results``."""
-    page = _int_param(request, "page", 1, 1, MAX_PAGE)
-    size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    count = queryset.count()
+def _page_params(request) -> tuple[int, int]:
+    return (_int_param(request, "page", 1, 1, MAX_PAGE),
+            _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE))
+
+
+def _check_page(page: int, size: int, count: int) -> int:
+    """The last page's number; a page after it is a 404 (an empty list has one empty page)."""
     last = max(1, -(-count // size))
     if page > last:
         raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": page, "last": last})
-    if queryset.model is PublishedProject:
-        # Deferred join: the page's ids from the index, then those rows.
-        ids = list(queryset.values_list("pk", flat=True)[(page - 1) * size: page * size])
-        found = PublishedProject.objects.in_bulk(ids)
-        rows = [found[pk] for pk in ids]
-        _attach_money_units(rows)
-    else:
-        rows = list(queryset[(page - 1) * size: page * size])
-    return _json({
+    return last
+
+
+def _envelope(request, count: int, page: int, size: int, last: int) -> dict:
+    """The paginated envelope's members before ``results``."""
+    return {
         "count": count,
         "page": page,
         "page_size": size,
         "next": _page_url(request, page + 1) if page < last else None,
         "previous": _page_url(request, page - 1) if page > 1 else None,
-        "results": [serialize(request, row) for row in rows],
-    })
+    }
+
+
+def _page(request, queryset, serialize) -> JsonResponse:
+    """The paginated envelope: ``count``, ``page``, ``page_size``, ``next``, ``previous``, ``results``."""
+    page, size = _page_params(request)
+    count = queryset.count()
+    last = _check_page(page, size, count)
+    rows = list(queryset[(page - 1) * size: page * size])
+    return _json({**_envelope(request, count, page, size, last), "results": [serialize(request, row) for row in rows]})
+
+
+def _project_page_ids(request, listing: tuple, queryset) -> tuple[dict, list[int]]:
+    """The envelope and the page's project ids, from the listing's ids kept until the next
+    publication (listings.py): no COUNT and no OFFSET per request. ``queryset`` is a function
+    giving the ordered listing (only called when it is read)."""
+    page, size = _page_params(request)
+    count, ids = LISTINGS.page(_generation(request), listing, queryset, (page - 1) * size, size)
+    last = _check_page(page, size, count)
+    return _envelope(request, count, page, size, last), ids
+
+
+_ROW_FIELDS = ("id", "table", "year", "department_id_live", "department", "is_current", "record_json")
+
+
+def _project_rows(ids: list[int]) -> list[tuple]:
+    """The rows of ``ids`` in that order (plain SQL: the ORM's query building cost more CPU
+    than reading 50 rows by primary key)."""
+    if not ids:
+        return []
+    quote, meta = connection.ops.quote_name, PublishedProject._meta
+    # The ids written into the SQL as integer literals ("%d": ints from the listing, never
+    # request text): with 50 parameters the driver's parsing of the query cost more CPU than
+    # the query.
+    sql = "SELECT {} FROM {} WHERE {} IN ({})".format(
+        ", ".join(quote(meta.get_field(name).column) for name in _ROW_FIELDS),
+        quote(meta.db_table), quote(meta.pk.column), ", ".join("%d" % pk for pk in ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        found = {row[0]: row for row in cursor.fetchall()}
+    # An id gone since the listing was read (a publication deleted meanwhile) is left out.
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _project_page(request, listing: tuple, queryset) -> HttpResponse:
+    """A page of project records, written as JSON text (records.record_json)."""
+    envelope, ids = _project_page_ids(request, listing, queryset)
+    project = records.json_link(_link_template(request, "api:project", 1))
+    table = records.json_link(_link_template(request, "api:table", 1))
+    results = ", ".join(
+        records.record_json(pk, project.format(pk), table_id, table.format(table_id), year, department_id,
+                            department, bool(is_current), stored)  # SQLite answers 0/1
+        for pk, table_id, year, department_id, department, is_current, stored in _project_rows(ids))
+    # The envelope as JsonResponse would write it, its closing brace replaced by the results.
+    head = json.dumps(envelope, ensure_ascii=False)
+    return _json_text(f'{head[:-1]}, "results": [{results}]}}')
 
 
 def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(request.path + "?" + urlencode(sorted(query.lists()), doseq=True))
+    # The query with ``page`` replaced (not a QueryDict copy: a deep copy per link).
+    query = [(name, values) for name, values in request.GET.lists() if name != "page"]
+    query.append(("page", [str(page)]))
+    return request.build_absolute_uri(request.path + "?" + urlencode(sorted(query), doseq=True))
 
 
 def _url(request, name: str, *args) -> str:
@@ -182,15 +260,29 @@ def _url(request, name: str, *args) -> str:
 
 def _link(request, viewname: str, *args) -> str:
     """An absolute URL; resolved once per request and view, then filled in (a page has hundreds)."""
-    cache = request.__dict__.setdefault("_jixiao_api_links", {})
-    key = (viewname, len(args))
-    if key not in cache:
-        marks = [f"987654321{i}" for i in range(len(args))]
+    return _link_template(request, viewname, len(args)).format(*args)
+
+
+# (view, arity, script prefix, scheme, host) → link template. Hosts are those ALLOWED_HOSTS
+# lets through; the bound only matters with a wildcard there.
+_LINK_TEMPLATES: dict[tuple, str] = {}
+MAX_LINK_TEMPLATES = 256
+
+
+def _link_template(request, viewname: str, arity: int) -> str:
+    """The view's absolute URL with ``{0}``, ``{1}``… for its arguments (``str.format``),
+    kept per host: ``reverse`` and ``build_absolute_uri`` cost more than a small page's rows."""
+    key = (viewname, arity, get_script_prefix(), request.scheme, request.get_host())
+    template = _LINK_TEMPLATES.get(key)
+    if template is None:
+        marks = [f"987654321{i}" for i in range(arity)]
         template = request.build_absolute_uri(reverse(viewname, args=marks)).replace("{", "{{").replace("}", "}}")
         for i, mark in enumerate(marks):
             template = template.replace(mark, "{%d}" % i)
-        cache[key] = template
-    return cache[key].format(*args)
+        if len(_LINK_TEMPLATES) >= MAX_LINK_TEMPLATES:
+            _LINK_TEMPLATES.clear()
+        _LINK_TEMPLATES[key] = template
+    return template
 
 
 # --- serialisers ----------------------------------------------------------------------
@@ -238,38 +330,12 @@ def _download_formats(request) -> tuple[str, ...]:
     return request._jixiao_api_formats
 
 
-def _attach_money_units(rows: list[PublishedProject]) -> None:
-    # One small query for the page's tables instead of joining the table to every row the
-    # database walks through to reach a deep page.
-    units = dict(PublishedTable.objects.filter(pk__in={r.table_id for r in rows}).values_list("pk", "money_unit"))
-    for row in rows:
-        row.money_unit = units[row.table_id]
-
-
 def project_record(request, p: PublishedProject) -> dict:
-    doc = p.document
-    record = {
-        "id": p.pk,
-        "url": _url(request, "project", p.pk),
-        "table": p.table_id,
-        "table_url": _url(request, "table", p.table_id),
-        "year": p.year,
-        "department": _department(p),
-        "is_current": p.is_current,
-        "position": p.position,
-        "seq": p.seq,
-        "money_unit": getattr(p, "money_unit", None) or p.table.money_unit,
-        "gov_investment": doc.get("gov_investment"),
-        "execution_rate": doc.get("execution_rate") or "",
-        "indicators": {k: {"target": c.get("target") or "", "actual": c.get("actual") or ""}
-                       for k, c in (doc.get("indicators") or {}).items() if k in KIND_BY_KEY},
-    }
-    for key in TEXT_KEYS:
-        record[key] = doc.get(key) or ""
-    for key in AMOUNT_KEYS:
-        value = doc.get(key)
-        record[key] = None if value in (None, "") else str(value)
-    return record
+    """One project's record (``/api/projects/{id}/``), from its snapshot cells; list pages
+    write the same record from the stored text (records.py)."""
+    live = records.live_fields(p.pk, _url(request, "project", p.pk), p.table_id, _url(request, "table", p.table_id),
+                               p.year, p.department_id_live, p.department, p.is_current)
+    return records.project_record(live, records.fixed_fields(p.document, p.table.money_unit, p.position, p.seq))
 
 
 def indicator_record(kind_key: str):
@@ -386,15 +452,23 @@ def table_projects(request, pk):
     """The projects of one publication, in printed order."""
     if pk > MAX_ID or not PublishedTable.objects.filter(pk=pk).exists():
         raise Http404(_("没有这张公开表"))
-    queryset = PublishedProject.objects.filter(table_id=pk).order_by("position")
-    return _page(request, queryset, project_record)
+    return _project_page(request, ("table", pk),
+                         lambda: PublishedProject.objects.filter(table_id=pk).order_by("position"))
+
+
+PROJECT_ORDER = ("year", "department", "table_id", "position", "pk")
+
+
+def _listing(filters: dict) -> tuple:
+    return tuple(sorted(filters.items()))
 
 
 @api_view
 def projects(request):
     """Projects of the current publications (filter by year and department)."""
-    queryset = _current_projects().filter(**_filters(request)).order_by("year", "department", "table_id", "position", "pk")
-    return _page(request, queryset, project_record)
+    filters = _filters(request)
+    return _project_page(request, ("projects", *_listing(filters)),
+                         lambda: _current_projects().filter(**filters).order_by(*PROJECT_ORDER))
 
 
 @api_view
@@ -412,9 +486,14 @@ def indicators(request):
     kind = _one(request, "kind") or ""
     if kind not in KIND_BY_KEY:
         raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
-    queryset = (_current_projects().filter(**_filters(request)).filter(document__indicators__has_key=kind)
-                .order_by("year", "department", "table_id", "position", "pk"))
-    return _page(request, queryset, indicator_record(kind))
+    filters = _filters(request)
+    envelope, ids = _project_page_ids(
+        request, ("indicators", kind, *_listing(filters)),
+        lambda: (_current_projects().filter(**filters).filter(document__indicators__has_key=kind)
+                 .order_by(*PROJECT_ORDER)))
+    found = PublishedProject.objects.in_bulk(ids)
+    serialize = indicator_record(kind)
+    return _json({**envelope, "results": [serialize(request, found[pk]) for pk in ids if pk in found]})
 
 
 # --- bulk downloads -------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""The API's project record (docs/api.md, "Project"), as a dict and as JSON text.
+
+A record has two kinds of fields:
+
+- fixed by the publication (``position`` … ``actual_non_fiscal``: the snapshot's cells and
+  the table's money unit). :func:`fixed_json` writes them once, when the publication is
+  indexed, into ``PublishedProject.record_json``;
+- those that depend on the request or may change later: the ids with their absolute links
+  (the host is the request's), ``year``, ``department`` and ``is_current`` (false once the
+  table is published again). :func:`record_json` puts them in front of the stored text.
+
+A page of 50 projects is then 50 string joins instead of decoding 50 JSON documents into
+dicts and encoding them again: the uncached ``/api/projects/`` page cost ~11 ms of CPU, most
+of it there and in the ORM (docs/benchmarks/web.md, round 4). The text is exactly what
+``json.dumps`` of :func:`project_record`'s dict gives (same key order, same separators as
+Django's ``JsonResponse``); ``tests/web/test_api.py`` compares the two.
+
+Changing the fields here changes what new publications store: rows indexed before need a
+data migration that writes ``record_json`` again (as migration 0004 did first).
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+
+from jixiao.core.taxonomy import FULL
+
+AMOUNT_KEYS = ("budget", "actual_total", "actual_general_budget", "actual_gov_fund", "actual_non_fiscal")
+TEXT_KEYS = ("unit_name", "name", "annual_goal", "overall_completion", "problems", "rectification")
+
+
+def fixed_fields(doc: dict, money_unit: str, position: int, seq: int) -> dict:
+    """The fields fixed by the publication, in the record's order: from the project's table
+    JSON ``doc``, the table's money unit, the row number and the printed 序号."""
+    cells = doc.get("indicators") or {}
+    fields = {
+        "position": position,
+        "seq": seq,
+        "money_unit": money_unit,
+        "gov_investment": doc.get("gov_investment"),
+        "execution_rate": doc.get("execution_rate") or "",
+        # In the taxonomy's order, not the document's: PostgreSQL's jsonb gives an object's
+        # keys back in an order of its own, and the text is written from the snapshot in
+        # memory (index) or from the database (migration) — the same record either way.
+        "indicators": {k: {"target": cells[k].get("target") or "", "actual": cells[k].get("actual") or ""}
+                       for k in FULL if k in cells},
+    }
+    for key in TEXT_KEYS:
+        fields[key] = doc.get(key) or ""
+    for key in AMOUNT_KEYS:
+        value = doc.get(key)
+        fields[key] = None if value in (None, "") else str(value)
+    return fields
+
+
+def _dumps(value) -> str:
+    # JsonResponse's encoding: Chinese as is, default separators (", " and ": ").
+    return json.dumps(value, ensure_ascii=False)
+
+
+def fixed_json(doc: dict, money_unit: str, position: int, seq: int) -> str:
+    """:func:`fixed_fields` as a JSON object (the text stored in ``record_json``)."""
+    return _dumps(fixed_fields(doc, money_unit, position, seq))
+
+
+def live_fields(pk: int, url: str, table_id: int, table_url: str, year: int, department_id: int,
+                department: str, is_current: bool) -> dict:
+    """The fields that depend on the request (links) or may change (``is_current``)."""
+    return {"id": pk, "url": url, "table": table_id, "table_url": table_url, "year": year,
+            "department": {"id": department_id, "name": department}, "is_current": is_current}
+
+
+def project_record(live: dict, fixed: dict) -> dict:
+    return {**live, **fixed}
+
+
+def json_link(template: str) -> str:
+    """A link template (``…/api/projects/{0}/``) as a JSON string literal still to be
+    filled in with ``str.format``: encoded once per page instead of once per row (ids are
+    digits, which JSON never escapes)."""
+    return encode_basestring(template)
+
+
+def record_json(pk: int, url_json: str, table_id: int, table_url_json: str, year: int, department_id: int,
+                department: str, is_current: bool, stored: str) -> str:
+    """The record as JSON text: the live fields (the links already JSON string literals, see
+    :func:`json_link`), then the stored ``record_json`` object's members (its brace dropped)."""
+    # encode_basestring is what json.dumps(..., ensure_ascii=False) uses for a str, minus
+    # the per-call encoder set-up (the larger part of the cost for short strings).
+    return (f'{{"id": {pk:d}, "url": {url_json}, "table": {table_id:d}, "table_url": {table_url_json}, '
+            f'"year": {year:d}, "department": {{"id": {department_id:d}, "name": {encode_basestring(department)}}}, '
+            f'"is_current": {"true" if is_current else "false"}, {stored[1:]}')
