@@ -199,8 +199,8 @@ def test_every_template_is_used(reasons):
     ("总分95.99分，评价等级为“优”（≥90分）。", "Total 95.99 points, grade “Excellent” (≥90 points)."),
     ("总分55.00分，评价等级为“差”（低于60分）。", "Total 55.00 points, grade “Poor” (below 60 points)."),
     ("完成比例远超目标（目标设定偏低）的指标2个：数量指标“培训100人”；社会效益指标“受益群众≥1万人”。",
-     "2 indicator(s) far beyond the target (the target looks set too low): Quantity indicators “培训100人”; "
-     "Social benefit indicators “受益群众≥1万人”."),
+     "2 indicator(s) far beyond the target (the target looks set too low): Quantity indicator “培训100人”; "
+     "Social benefit indicator “受益群众≥1万人”."),
     ("数量指标得分经评价人调整为15.00分（系统建议16.67分）（张三，2020-03-01），理由：培训质量一般",
      "Quantity indicators: score adjusted by the evaluator to 15.00 points (suggested by the system: "
      "16.67 points) (张三, 2020-03-01); reason: 培训质量一般"),
@@ -209,7 +209,19 @@ def test_every_template_is_used(reasons):
      "reason: 抽查发现问题"),
     ("“验收”要求12月底前完成，实际“11月15日完成”，不晚于时限，按时完成。",
      "“验收” is due by the end of December; done “11月15日完成”, not later than the deadline: completed on time."),
-    ("部分达成并具有一定效果（第二档），得分值的70%。", "Partly achieved with some effect (tier 2): 70% of the weight."),
+    ("部分达成并具有一定效果（第二档），得分值的70%。", "Tier 2 (partly achieved, with some effect): 70% of the weight."),
+    ("总分得分经评价人调整为79.00分（系统建议98.62分）（，2026-11-28），理由：复核",
+     "Total: score adjusted by the evaluator to 79.00 points (suggested by the system: 98.62 points) "
+     "(2026-11-28); reason: 复核"),
+    ("完成情况含“部分”，“培训质量”判断为部分达成并具有一定效果（第二档）。",
+     "The completion says “部分”: “培训质量” is judged tier 2 (partly achieved, with some effect)."),
+    ("“验收”要求2024年6月前完成，实际“5月完成”，不晚于时限，按时完成。",
+     "“验收” is due before June 2024; done “5月完成”, not later than the deadline: completed on time."),
+    ("“验收”要求6月15日前完成，实际“7月完成”，晚于时限，未按时完成。",
+     "“验收” is due by 15 June; done “7月完成”, later than the deadline: not completed on time."),
+    ("无法判断是否完成的指标6个：数量指标“甲”；数量指标“乙”；数量指标“丙”；质量指标“丁”；时效指标“戊”等，待评价人核实。",
+     "6 indicator(s) whose achievement cannot be judged: Quantity indicator “甲”; Quantity indicator “乙”; "
+     "Quantity indicator “丙”; Quality indicator “丁”; Timeliness indicator “戊” etc.; for the evaluator to check."),
     ("“误差率”目标±5%以内，实际7%，未达到目标（完成比例71.43%）。",
      "“误差率”: target within ±5%, achieved 7%: the target is not met (completion ratio 71.43%)."),
 ])

@@ -31,13 +31,15 @@ GRADES_EN = {"优": "Excellent", "良": "Good", "中": "Fair", "差": "Poor"}
 # 二级 and 一级 indicator names → the UI's English (language.indicator_name: "Quantity indicators").
 NAMES_EN = {k.name: f"{k.name_en} indicators" for k in KINDS}
 NAMES_EN.update({c.name: f"{c.name_en} indicators" for c in CATEGORIES})
+# One indicator of a kind, as the project summary lists them: Quantity indicator “…”.
+ITEM_NAMES_EN = {k.name: f"{k.name_en} indicator" for k in KINDS}
 # Subjects of an override reason besides the indicators (scoring._override_reason's ``what``).
 WHAT_EN = {**NAMES_EN, "预算执行率": "Budget execution rate", "总分": "Total"}
 
 TIERS_EN = {
-    "达成年度指标（第一档）": "achieved the annual target (tier 1)",
-    "部分达成并具有一定效果（第二档）": "partly achieved with some effect (tier 2)",
-    "未达成且效果较差（第三档）": "not achieved, with poor effect (tier 3)",
+    "达成年度指标（第一档）": "tier 1 (annual target achieved)",
+    "部分达成并具有一定效果（第二档）": "tier 2 (partly achieved, with some effect)",
+    "未达成且效果较差（第三档）": "tier 3 (not achieved, poor effect)",
 }
 
 # Fixed alternatives inside a sentence (groups named w…): each Chinese choice → its English.
@@ -80,11 +82,11 @@ def _measure(text: str) -> str:
 
 
 def _items(text: str) -> str:
-    """A summary's list ``数量指标“…”；质量指标“…”`` → ``Quantity indicators “…”; Quality indicators “…”``."""
-    return _ITEM_START.sub(lambda m: ("; " if m[1] else "") + NAMES_EN[m[2]] + " “", text)
+    """A summary's list ``数量指标“…”；质量指标“…”`` → ``Quantity indicator “…”; Quality indicator “…”``."""
+    return _ITEM_START.sub(lambda m: ("; " if m[1] else "") + ITEM_NAMES_EN[m[2]] + " “", text)
 
 
-_ITEM_START = re.compile(r"(^|；)(" + "|".join(sorted(map(re.escape, NAMES_EN), key=len, reverse=True)) + ")“")
+_ITEM_START = re.compile(r"(^|；)(" + "|".join(sorted(map(re.escape, ITEM_NAMES_EN), key=len, reverse=True)) + ")“")
 
 
 def _counts(text: str) -> str:
@@ -173,11 +175,11 @@ _TABLE: tuple[tuple[str, str], ...] = (
     (r"完成情况中找不到与" + _LABEL + r"（目标(?P<measure>[^）]*)）对应的数值，无法判断是否完成。",
      "The completion has no figure for {label} (target {measure}): whether it was achieved cannot be judged."),
     (r"完成情况含“(?P<cue>[^”]*)”，" + _LABEL + r"判断为" + _TIER.format("tier") + "。",
-     "The completion says “{cue}”: {label} is judged as {tier}."),
+     "The completion says “{cue}”: {label} is judged {tier}."),
     (r"完成情况“(?P<a>.*)”，" + _LABEL + r"判断为" + _TIER.format("tier") + "。",
-     "The completion reports “{a}”: {label} is judged as {tier}."),
+     "The completion reports “{a}”: {label} is judged {tier}."),
     (r"完成情况列出了实际完成数(?P<counts>“.*”等?)，" + _LABEL + r"判断为" + _TIER.format("tier") + "。",
-     "The completion lists achieved figures {counts}: {label} is judged as {tier}."),
+     "The completion lists achieved figures {counts}: {label} is judged {tier}."),
     (r"完成情况没有说明" + _LABEL + r"是否达成（没有数值、时间或“完成”“达成”等用语），无法判断，请评价人核实。",
      "The completion does not say whether {label} was achieved (no figure, date or words such as "
      "“completed” or “achieved”): it cannot be judged; the evaluator should check."),
@@ -231,8 +233,9 @@ TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(zh, re.S), en
 
 
 def _who(text: str) -> str:
-    """（张三，2020-03-01） → " (张三, 2020-03-01)": the name and date are data."""
-    return " (" + text[1:-1].replace("，", ", ") + ")"
+    """（张三，2020-03-01） → " (张三, 2020-03-01)", （，2020-03-01） → " (2020-03-01)": the name
+    and the date are data (scoring._override_reason writes the comma even without a name)."""
+    return " (" + ", ".join(x for x in text[1:-1].split("，") if x) + ")"
 
 
 CONVERT["who"] = _who
