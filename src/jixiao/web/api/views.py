@@ -271,7 +271,13 @@ MAX_LINK_TEMPLATES = 256
 
 def _link_template(request, viewname: str, arity: int) -> str:
     """The view's absolute URL with ``{0}``, ``{1}``… for its arguments (``str.format``),
-    kept per host: ``reverse`` and ``build_absolute_uri`` cost more than a small page's rows."""
+    kept per host (``reverse`` and ``build_absolute_uri`` cost more than a small page's rows)
+    and per request (checking the host costs more than filling in a link; a table summary
+    has eight)."""
+    per_request = request.__dict__.setdefault("_jixiao_api_links", {})
+    template = per_request.get((viewname, arity))
+    if template is not None:
+        return template
     key = (viewname, arity, get_script_prefix(), request.scheme, request.get_host())
     template = _LINK_TEMPLATES.get(key)
     if template is None:
@@ -282,6 +288,7 @@ def _link_template(request, viewname: str, arity: int) -> str:
         if len(_LINK_TEMPLATES) >= MAX_LINK_TEMPLATES:
             _LINK_TEMPLATES.clear()
         _LINK_TEMPLATES[key] = template
+    per_request[(viewname, arity)] = template
     return template
 
 
