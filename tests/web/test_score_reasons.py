@@ -108,6 +108,8 @@ def _project_reasons(ps):
         yield from c.reasons
         for ind in c.indicators:
             yield from ind.reasons
+            if ind.deviation:
+                yield ind.deviation
             for it in ind.items:
                 yield from it.reasons
 
@@ -140,7 +142,7 @@ def harvest() -> dict[str, tuple[str, ...]]:
         m = match_cell(target, actual)
         ind = scoring.score_cell("quantity", target, actual, Decimal(10))  # + the scoring sentences
         for r in list(m.notes) + [r for j in m.judgements for r in j.reasons] + ind.reasons + [
-                r for it in ind.items for r in it.reasons]:
+                r for it in ind.items for r in it.reasons] + ([ind.deviation] if ind.deviation else []):
             found.setdefault(r, quoted_items(m))
     # A quantity target the parser never gives (no operator): the "cannot compare" sentence.
     odd = Item("培训若干人", "quantity", op=None, value=Decimal(5), unit="人", subject="培训")
@@ -229,8 +231,19 @@ def test_examples(zh, en):
     assert to_english(zh) == en
 
 
+def test_deviation_analysis_is_translated_sentence_by_sentence():
+    zh = ("“参加人数”目标≥100人次，实际80人次，未达到目标（完成比例80.00%）；"
+          "完成情况含“部分”，“培训；质量”判断为部分达成并具有一定效果（第二档）。请说明偏差原因并提出改进措施。")
+    assert to_english(zh) == (
+        "“参加人数”: target ≥100人次, achieved 80人次: the target is not met (completion ratio 80.00%); "
+        "The completion says “部分”: “培训；质量” is judged tier 2 (partly achieved, with some effect). "
+        "Please explain the reasons for the deviations and the measures to improve.")
+    odd = "新的理由；另一句。请说明偏差原因并提出改进措施。"
+    assert to_english(odd) == odd  # a piece no template knows: the whole text stays Chinese
+
+
 def test_unknown_sentences_and_non_strings_come_back_unchanged():
-    for x in ("这是一句新的理由。", "", "理由：", "（", None, 3):
+    for x in ("这是一句新的理由。", "", "理由：", "（", "。请说明偏差原因并提出改进措施。", None, 3):
         assert to_english(x) == x
 
 
@@ -253,16 +266,39 @@ def test_portal_project_page_shows_reasons_in_the_pages_language(demo):
 
     seed = demo_data.seed_table()
     entry = PublishedTable.objects.get(department=seed.department)
-    url = reverse("portal:project", args=[entry.pk, 0])
-    score = scoring.score_project(seed.projects[0])
-    shown = score.reasons + score.execution.reasons + [r for c in score.categories for i in c.indicators
-                                                        for r in i.reasons]
-    visitor = Client()
-    zh = html.unescape(visitor.get(url).content.decode())
-    visitor.cookies["django_language"] = "en"
-    en = html.unescape(visitor.get(url).content.decode())
-    assert 'lang="en"' in en
-    for r in shown:
-        assert to_english(r) != r
-        assert r in zh and r not in en
-        assert to_english(r) in en and to_english(r) not in zh
+    deviations = 0
+    for position in (0, 1):  # the first project has no deviation analysis, the second three
+        url = reverse("portal:project", args=[entry.pk, position])
+        score = scoring.score_project(seed.projects[position])
+        indicators = [i for c in score.categories for i in c.indicators]
+        shown = score.reasons + score.execution.reasons + [r for i in indicators for r in i.reasons]
+        shown += [i.deviation for i in indicators if i.deviation]
+        deviations += sum(1 for i in indicators if i.deviation)
+        visitor = Client()
+        zh = html.unescape(visitor.get(url).content.decode())
+        visitor.cookies["django_language"] = "en"
+        en = html.unescape(visitor.get(url).content.decode())
+        assert 'lang="en"' in en
+        for r in shown:
+            assert to_english(r) != r
+            assert r in zh and r not in en
+            assert to_english(r) in en and to_english(r) not in zh
+    assert deviations > 0
+
+
+def test_project_form_shows_the_deviation_analysis_in_the_pages_language(world):
+    from .conftest import make_project
+
+    # 培训3次 against ≥4: not met, so the cell carries a suggested deviation analysis.
+    p = make_project(world.tables["own"], seq=2, indicators={
+        "quantity": {"target": "培训≥4次", "actual": "培训3次"},
+        "satisfaction": {"target": "满意度≥90%", "actual": "满意度95%"}})
+    deviation = scoring.score_cell("quantity", "培训≥4次", "培训3次", Decimal(50)).deviation
+    assert deviation and to_english(deviation) != deviation
+    c = Client()
+    c.force_login(world.users["editor"])
+    url = reverse("entry:project", args=[p.pk])
+    assert deviation in html.unescape(c.get(url).content.decode())
+    c.cookies["django_language"] = "en"
+    en = html.unescape(c.get(url).content.decode())
+    assert to_english(deviation) in en and deviation not in en

@@ -249,13 +249,42 @@ def _convert(name: str, value: str | None) -> str:
     return convert(value) if convert else value
 
 
-def to_english(reason: str) -> str:
-    """The English of one reason sentence of the core's scoring; the sentence itself when no
-    template matches (never an exception)."""
-    if not isinstance(reason, str):
-        return reason
+def _sentence(text: str) -> str | None:
     for pattern, english in TABLE:
-        m = pattern.fullmatch(reason)
+        m = pattern.fullmatch(text)
         if m is not None:
             return english.format(**{k: _convert(k, v) for k, v in m.groupdict().items()})
-    return reason
+    return None
+
+
+# scoring._cell_core's suggested deviation analysis: the first reason of each item not met (or
+# over-achieved) without its full stop, joined by ；, then this request.
+DEVIATION_TAIL = "。请说明偏差原因并提出改进措施。"
+DEVIATION_TAIL_EN = ". Please explain the reasons for the deviations and the measures to improve."
+
+
+def _deviation(text: str) -> str | None:
+    """The deviation analysis sentence by sentence. A quoted text may hold a ； itself, so the
+    pieces between ； are joined until they make a sentence a template knows."""
+    out: list[str] = []
+    buf = None
+    for piece in text[:-len(DEVIATION_TAIL)].split("；"):
+        buf = piece if buf is None else buf + "；" + piece
+        english = _sentence(buf + "。")
+        if english is not None:
+            out.append(english[:-1] if english.endswith(".") else english)
+            buf = None
+    if buf is not None or not out:
+        return None
+    return "; ".join(out) + DEVIATION_TAIL_EN
+
+
+def to_english(reason: str) -> str:
+    """The English of one reason sentence of the core's scoring (or of a cell's suggested
+    deviation analysis); the sentence itself when no template matches (never an exception)."""
+    if not isinstance(reason, str):
+        return reason
+    english = _sentence(reason)
+    if english is None and reason.endswith(DEVIATION_TAIL):
+        english = _deviation(reason)
+    return reason if english is None else english
