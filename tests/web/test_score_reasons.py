@@ -302,3 +302,30 @@ def test_project_form_shows_the_deviation_analysis_in_the_pages_language(world):
     c.cookies["django_language"] = "en"
     en = html.unescape(c.get(url).content.decode())
     assert to_english(deviation) in en and deviation not in en
+
+
+def test_review_scores_page_shows_reasons_in_english_with_the_evaluators_words_escaped(db):
+    from jixiao.web.entry.convert import project_to_core
+    from jixiao.web.entry.models import Project
+    from jixiao.web.review import overrides
+
+    from .conftest import World
+
+    world = World("submitted")
+    project = world.projects["own"]
+    script = '<script>alert("x")</script>培训质量一般'
+    overrides.set_override(project, project.version, world.users["reviewer"], "quantity", Decimal("40.5"), script)
+    score = scoring.score_project(project_to_core(Project.objects.get(pk=project.pk)))
+    c = Client()
+    c.force_login(world.users["reviewer"])
+    c.cookies["django_language"] = "en"
+    raw = c.get(reverse("review:project_scores", args=[project.pk])).content.decode()
+    assert "<script>alert" not in raw  # the evaluator's reason is still escaped in English
+    page = html.unescape(raw)
+    quantity = score.categories[0].indicators[0]
+    sentences = score.reasons + score.execution.reasons + quantity.reasons + [
+        r for it in quantity.items for r in it.reasons]
+    assert any("调整为" in r for r in quantity.reasons)
+    for r in sentences:
+        assert to_english(r) != r and to_english(r) in page and r not in page
+    assert "reason: " + script in page
