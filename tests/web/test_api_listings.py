@@ -71,6 +71,8 @@ def test_a_listing_longer_than_the_bound_keeps_its_count_only(published):
     assert (count, ids, first) == (14, every[:4], 2)  # COUNT, then the page at an OFFSET
     (count, ids), n = queries(lambda: kept.page("g1", ("projects",), listing, 8, 4))
     assert (count, ids, n) == (14, every[8:12], 1)  # the page only: the count is kept
+    # A page past the end reads nothing (a huge OFFSET would walk the whole listing).
+    assert queries(lambda: kept.page("g1", ("projects",), listing, 500 * 10**9, 500)) == ((14, []), 0)
 
 
 def test_ids_and_listings_are_bounded_least_recently_used_first(published):

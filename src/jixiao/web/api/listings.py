@@ -56,6 +56,8 @@ class Listings:
                     entry = self._read(queryset())
                     self._put(generation, key, entry)
         count, ids = entry
+        if offset >= count:
+            return count, []  # past the end (the caller answers 404): nothing to read
         if ids is None:
             return count, list(queryset().values_list("pk", flat=True)[offset:offset + size])
         return count, ids[offset:offset + size].tolist()
