@@ -169,6 +169,49 @@ def test_unbroken_latin_run_wraps_inside_its_column(tmp_path, seed_table):
     assert len({round(c["top"]) for c in chars}) > 3  # wrapped onto several lines
 
 
+def _last_column_chars(path: Path, text: str):
+    """The characters of ``text`` in project 1's last column, and the column's right edge."""
+    with pdfplumber.open(path) as doc:
+        page = doc.pages[0]
+        table = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})[0]
+        row = next(r for r in table.rows if r.cells[0] and page.crop(r.cells[0]).extract_text() == "1")
+        x0, _, x1, _ = row.cells[-1]
+        chars = [c for c in page.chars if c["text"] in text and c["top"] >= row.bbox[1]
+                 and c["bottom"] <= row.bbox[3] and c["x0"] >= x0 - 1]
+    return chars, x1
+
+
+def test_a_digit_run_as_long_as_the_estimate_stays_in_its_column(tmp_path, seed_table):
+    """Digits are 0.555 em: a run of as many digits as the column holds half-ems is wider
+    than the column, cannot break by itself (Unicode keeps numbers whole) and used to be
+    printed over the next column; it is wrapped inside its own."""
+    columns = headers.body_columns(seed_table)
+    capacity = int(pdf_typst._room(pdf_typst.column_widths(seed_table, columns)[-1]))
+    digits = ("1234567890" * 20)[:capacity]
+    project = replace(seed_table.projects[0], rectification=digits)
+    path = tmp_path / "digits.pdf"
+    write_disclosure_pdf_typst(replace(seed_table, projects=[project]), path)
+    chars, right = _last_column_chars(path, digits)
+    assert len(chars) == len(digits)
+    assert all(c["x1"] <= right + 0.5 for c in chars)
+    assert len({round(c["top"]) for c in chars}) == 2
+
+
+def test_a_range_breaks_after_its_dash_not_inside_a_number(tmp_path, seed_table):
+    columns = headers.body_columns(seed_table)
+    capacity = int(pdf_typst._room(pdf_typst.column_widths(seed_table, columns)[-1]))
+    first = "1" * (capacity * 2 // 3)  # each number fits on a line, the range does not
+    text = f"{first}—{first}"
+    project = replace(seed_table.projects[0], rectification=text)
+    path = tmp_path / "range.pdf"
+    write_disclosure_pdf_typst(replace(seed_table, projects=[project]), path)
+    chars, _ = _last_column_chars(path, text)
+    lines: dict[int, str] = {}
+    for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        lines[round(c["top"])] = lines.get(round(c["top"]), "") + c["text"]
+    assert list(lines.values()) == [first + "—", first]
+
+
 def test_newlines_in_a_cell_are_line_breaks(tmp_path, seed_table):
     project = replace(seed_table.projects[0], problems="第一行\n第二行\n第三行")
     path = tmp_path / "lines.pdf"

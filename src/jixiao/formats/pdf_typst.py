@@ -44,7 +44,7 @@ from pathlib import Path
 
 from ..core.model import Table
 from ..errors import InputError, OutputError
-from ..textwidth import char_width, display_width
+from ..textwidth import char_width
 from . import headers
 from .atomic import write_bytes_atomic
 from .headers import AMOUNT, BOOL, RATE, SEQ
@@ -69,10 +69,26 @@ PDF_TAGS = False
 # Horizontal alignment per column kind, as the HTML's classes: numbers right, codes centred.
 _ALIGN = {SEQ: "c", BOOL: "c", AMOUNT: "n", RATE: "n"}
 
-# A run of characters with no line-break opportunity in it: no space and no CJK (wide)
-# character, between which lines may always break.
-_UNBROKEN_RUN = re.compile(r"[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+# A run of characters with no line-break opportunity in it: no space, no CJK (wide)
+# character, between which lines may always break, and no en or em dash, around which
+# Unicode line breaking breaks too ("1000—1003" breaks after the dash, not inside 1003).
+_UNBROKEN_RUN = re.compile(r"[^\s\u2013\u2014\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
                            r"\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+")
+# ASCII advances in Noto Sans CJK SC, in thousandths of an em (its hmtx; Source Han Sans has
+# the same metrics): a run is wrapped inside its column when it is wider than the column at
+# these widths. A run that is not boxed and turns out wider cannot break — Typst prints it over
+# the next column (counting every Latin character as half an em, digits at 0.555 em were);
+# one boxed that would have fitted breaks at the column edge instead of moving down a line.
+# Other characters count as an em (CJK; “ ” and the like are set full width).
+_ASCII_ADVANCES = dict(zip(
+    "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, 555, 555, 555, 555, 555,
+     555, 555, 555, 555, 555, 278, 278, 555, 555, 555, 474, 946, 608, 657, 638, 688, 589, 552, 689, 728,
+     293, 535, 646, 543, 812, 723, 742, 633, 742, 635, 596, 599, 721, 575, 878, 573, 531, 603, 338, 392,
+     338, 555, 559, 606, 563, 618, 510, 620, 554, 325, 564, 607, 275, 275, 552, 284, 926, 610, 606, 620,
+     620, 388, 468, 377, 607, 521, 802, 498, 521, 475, 338, 270, 338, 555)))
+# Half-ems of a column's text width not counted on for a run (rounding of positions).
+_RUN_MARGIN = 0.2
 
 # Control characters that print nothing but that Typst would set as the font's .notdef glyph,
 # which a PDF extractor reads as "(cid:0)" (and jixiao's importer then refuses the page).
@@ -162,25 +178,35 @@ def _capacity(width_percent: float) -> int:
                    / _LATIN_WIDTH_MM), 2)
 
 
-def _cell_value(text: str, capacity: int) -> str | list[str]:
+def _room(width_percent: float) -> float:
+    """A column's text width in half-ems, not rounded down (to compare a run's width with)."""
+    return (_PRINT_TABLE_WIDTH_MM * width_percent / 100 - _CELL_PADDING_MM) / _LATIN_WIDTH_MM
+
+
+def _cell_value(text: str, room: float) -> str | list[str]:
     """The text, or [text, run, text, run, …] where each run has no break opportunity and
-    is wider than the column (the template lets such a run break between any characters)."""
+    may be wider than the column (the template lets such a run break between any characters)."""
     if not text.isprintable():  # rare: line breaks, tabs, control characters
         text = _INVISIBLE.sub("", text)
-    # 2 × len is an upper bound of the display width: most cells need no width count at all.
-    if 2 * len(text) <= capacity or display_width(text) <= capacity:
+    # 2 units a character bound every run's width (_run_units): most cells need no count.
+    if 2 * len(text) <= room:
         return text
     parts: list[str] = []
     last = 0
     for m in _UNBROKEN_RUN.finditer(text):
         run = m.group()
-        if sum(char_width(c) for c in run) > capacity:
+        if _run_units(run) > room - _RUN_MARGIN:
             parts += [text[last:m.start()], run]
             last = m.end()
     if not parts:
         return text
     parts.append(text[last:])
     return parts
+
+
+def _run_units(run: str) -> float:
+    """The run's width in half-ems (the unit of :func:`_room`)."""
+    return sum(_ASCII_ADVANCES.get(c, 1000) for c in run) / 500
 
 
 def _may_be_tall(text: str, capacity: int) -> bool:
@@ -199,7 +225,7 @@ def document_data(table: Table) -> dict:
     rows, tall = [], []
     for project in table.projects:
         texts = [headers.column_text(project, c) for c in columns]
-        rows.append([_cell_value(t, cap) for t, cap in zip(texts, capacities)])
+        rows.append([_cell_value(t, _room(w)) for t, w in zip(texts, widths)])
         tall.append(any(_may_be_tall(t, cap) and estimated_lines(t, w) > MAX_UNSPLIT_LINES
                         for t, w, cap in zip(texts, widths, capacities)))
     totals = headers.totals_text(table, columns)
