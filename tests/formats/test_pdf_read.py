@@ -11,7 +11,7 @@ import pytest
 from jixiao.errors import InputError
 from jixiao.formats import table_json
 from jixiao.formats.importer import import_file
-from jixiao.formats.pdf_read import CellLine, dedupe_chars, direct_break, join_lines, spaced_breaks
+from jixiao.formats.pdf_read import CellLine, cell_lines, dedupe_chars, direct_break, join_lines, spaced_breaks
 
 from .cells import compare
 
@@ -128,6 +128,20 @@ def test_no_space_after_a_slash_or_hyphen():
     a = _line("see https://")
     a.x1 = 2 + 90
     assert spaced_breaks([a, _line("www.example.gov.cn")], 0, 100) == [False]
+
+
+def test_runs_are_measured_through_quotation_marks():
+    """A closing quote never breaks from what follows it: “引号”~& is one run from the quote
+    on, so the forced-break test sees its full width."""
+    def ch(text, x, w):
+        return {"text": text, "x0": x, "x1": x + w, "top": 10, "bottom": 17, "fontname": "F", "size": 7,
+                "upright": True, "doctop": 10, "y0": 0, "y1": 7}
+
+    chars = [ch("号", 0, 7), ch("\u201d", 7, 7), ch("~", 14, 3.9), ch("&", 17.9, 4.8)]
+    (line,) = cell_lines(chars)
+    assert line.text == "号\u201d~&"
+    assert line.tail_run == pytest.approx(15.7)  # ” ~ &, not the CJK character
+    assert line.lead_run == 0  # it starts with CJK
 
 
 def test_centred_cell_takes_the_widest_line_as_full():

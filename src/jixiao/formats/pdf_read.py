@@ -292,6 +292,8 @@ _NO_BREAK_BEFORE = frozenset("!?,.:;)]}|-/\"'")  # EX IS CP CL BA HY SY QU (LB13
 _NO_BREAK_AFTER = frozenset("([{\"'")  # OP QU (LB14, LB19)
 _OPENING = frozenset("([{")
 _AL_SYMBOLS = frozenset("#&*<=>@^_`~")
+# Quotation marks (QU) never break from what touches them (LB19): part of a run's width.
+_QUOTES = frozenset("\u2018\u2019\u201c\u201d")
 # A space does not let a line break before these (LB13, "even after spaces"): the word after
 # the space belongs to the one before, e.g. "`code` //", "( ) ;".
 _HELD_AFTER_SPACE = frozenset(")]}!?,.:;/")
@@ -336,7 +338,7 @@ _WORDS = WordExtractor(**TEXT_SETTINGS)
 def _run_width(chars: list[dict], from_end: bool) -> float:
     seq = chars[::-1] if from_end else chars
     end = 0
-    while end < len(seq) and _latin(seq[end]["text"][:1]):
+    while end < len(seq) and (_latin(seq[end]["text"][:1]) or seq[end]["text"] in _QUOTES):
         end += 1
     if not from_end and 0 < end < len(seq) and seq[end - 1]["text"] in _NO_BREAK_AFTER:
         end += 1  # an opening quote or bracket holds on to the CJK character after it
