@@ -14,7 +14,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from jixiao.formats import csv_table, table_json
 from jixiao.generate import generate_table

@@ -44,7 +44,6 @@ from pathlib import Path
 
 from ..core.model import Table
 from ..errors import InputError, OutputError
-from ..textwidth import char_width
 from . import headers
 from .atomic import write_bytes_atomic
 from .headers import AMOUNT, BOOL, RATE, SEQ
