@@ -455,3 +455,19 @@ def test_the_counter_row_comes_back_after_a_flush(world):
     visitor = Client()
     assert visitor.get(reverse("api:root"))[HEADER] == "miss"
     assert visitor.get(reverse("api:root"))[HEADER] == "hit"
+
+
+@pytest.mark.django_db
+def test_api_answers_with_a_query_string_are_kept_from_their_second_request(make_world):
+    world = make_world("submitted")
+    visitor = Client()
+    url = reverse("api:projects") + "?page_size=7"
+    # The first request for the URL: the API answers (and keeps its own answer); the page cache
+    # neither looks it up nor keeps it. From the second on, as any cached page.
+    assert HEADER not in visitor.get(url)
+    assert [visitor.get(url)[HEADER] for _ in range(2)] == ["miss", "hit"]
+    assert visitor.get(reverse("api:root"))[HEADER] == "miss"  # no query string: from the first
+    # After a write the URLs are new again (and their pages retired, as every page).
+    workflow.approve(world.tables["own"], world.users["reviewer"])
+    assert HEADER not in visitor.get(url)
+    assert visitor.get(url)[HEADER] == "miss"

@@ -14,7 +14,8 @@ What a page may not carry from one request to the next is kept out of it:
 - **Messages** ("已保存" and the like): a request with pending messages bypasses the cache, and
   a page that showed messages is not stored.
 
-Only the views in :data:`CACHEABLE` are cached (pages that only read), only answers 200 of
+Only the views in :data:`CACHEABLE` are cached (pages that only read; API answers with a query
+string from the second request for the URL on, see :data:`SECOND_SIGHT`), only answers 200 of
 HTML or JSON without cookies of their own, without ``Content-Disposition`` (downloads) and
 without ``Cache-Control: private/no-store``; a request during which anything was written is
 not stored either. Entries also expire after ``JIXIAO_PAGE_CACHE_SECONDS`` (pages that depend
@@ -64,6 +65,17 @@ CACHEABLE = frozenset({
     "api:root", "api:openapi", "api:years", "api:departments", "api:tables", "api:table",
     "api:table_projects", "api:projects", "api:project", "api:indicators",
 })
+# API answers with a query string (listing pages: any page, page size and filter a script may
+# ask for) are kept from the second request for the same URL on: the API keeps its own answers
+# anyway, and a URL asked once (a crawler walking pages of random sizes) would only cost the
+# page cache's lookup, compression and store (~0.5 ms of a ~3 ms answer; benchmarks/web.md,
+# round 5). URLs seen are remembered by path until this process writes (the local part of
+# the generation moves) or MAX_SEEN of them are, then forgotten all at once.
+SECOND_SIGHT = "api:"
+MAX_SEEN = 100_000
+SEEN: dict[str, None] = {}
+_seen_epoch = None
+_seen_lock = threading.Lock()
 # A page larger than this is served but not kept (bytes before compression).
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 CACHEABLE_TYPES = ("text/html", "application/json")
@@ -93,6 +105,8 @@ def clear() -> None:
     """Forget every page and every session (tests; a deployment never needs it)."""
     STORE.clear()
     fastpath.FAST.clear()
+    with _seen_lock:
+        SEEN.clear()
     with _viewers_lock:
         VIEWERS.clear()
 
@@ -165,7 +179,30 @@ def _serve(request, key: str) -> HttpResponse | None:
 
 
 def _cacheable(request) -> bool:
-    return request.method == "GET" and _view_name(request.path_info) in CACHEABLE
+    """Decided once per request (both middlewares ask)."""
+    decided = getattr(request, "_jixiao_cacheable", None)
+    if decided is None:
+        name = _view_name(request.path_info) if request.method == "GET" else None
+        decided = name in CACHEABLE
+        if decided and name.startswith(SECOND_SIGHT) and request.META.get("QUERY_STRING"):
+            decided = _seen_before(request.get_full_path())
+        request._jixiao_cacheable = decided
+    return decided
+
+
+def _seen_before(path: str) -> bool:
+    """Whether ``path`` was asked for before since this process last wrote anything (and note
+    that it now has been)."""
+    global _seen_epoch
+    with _seen_lock:
+        epoch = generation.local_value()
+        if epoch != _seen_epoch or len(SEEN) >= MAX_SEEN:
+            SEEN.clear()  # after a write, or a crawler's worth of one-off URLs: start again
+            _seen_epoch = epoch
+        if path in SEEN:
+            return True
+        SEEN[path] = None
+        return False
 
 
 class CachedPageMiddleware:
