@@ -305,3 +305,21 @@ def test_the_token_on_a_fast_answer_is_good_for_the_requesters_post(make_world):
     r = browser.post(reverse("review:approve", args=[world.tables["own"].pk]), {"csrfmiddlewaretoken": token.pop()})
     assert r.status_code == 302
     assert DisclosureTable.objects.get(pk=world.tables["own"].pk).status == "approved"
+
+
+def test_the_csrf_cookie_is_written_as_django_writes_it():
+    import time as clock
+    from types import SimpleNamespace
+
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    secret = "d" * 32
+    for _ in range(5):  # Django's cookie and ours made within the same second
+        second = int(clock.time())
+        response = HttpResponse()
+        CsrfViewMiddleware(lambda r: response)._set_csrf_cookie(SimpleNamespace(META={"CSRF_COOKIE": secret}), response)
+        ours, kept = fastpath.csrf_cookie_header(secret), fastpath._csrf_cookie_header(secret, fastpath.FAST.conf)
+        if int(clock.time()) == second:
+            break
+    djangos = response.cookies["csrftoken"].output(header="")
+    assert ours == djangos and kept == djangos

@@ -46,6 +46,7 @@ from django.core.signals import setting_changed
 from django.db import connection
 from django.http import HttpResponseBase
 from django.http.cookie import parse_cookie
+from django.utils.http import http_date
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 
 from . import generation
@@ -83,10 +84,14 @@ _N = len(_CHARS)
 _LIMIT = 256 - 256 % _N
 
 
+# _SUMS[i + j] is the character at (i + j) mod 62: the cipher without a modulo per character.
+_SUMS = _CHARS * 2
+
+
 def _random_chars(count: int) -> list[int]:
     out: list[int] = []
     while len(out) < count:
-        out.extend(b % _N for b in os.urandom(count + 8) if b < _LIMIT)
+        out += [b % _N for b in os.urandom(count + 8) if b < _LIMIT]
     return out[:count]
 
 
@@ -96,8 +101,8 @@ def mask_secret(secret: str) -> str:
     CSRF_ALLOWED_CHARS, then each character of the secret shifted by the mask's. Django's
     ``_unmask_cipher_token`` gives the secret back (tested)."""
     mask = _random_chars(CSRF_SECRET_LENGTH)
-    return ("".join(_CHARS[m] for m in mask)
-            + "".join(_CHARS[(_INDEX[s] + m) % _N] for s, m in zip(secret, mask)))
+    index = _INDEX
+    return "".join([_CHARS[m] for m in mask]) + "".join([_SUMS[index[c] + m] for c, m in zip(secret, mask)])
 
 
 def new_secret() -> str:
@@ -112,13 +117,32 @@ def valid_secret(value: str | None) -> bool:
     return value is not None and len(value) == CSRF_SECRET_LENGTH and value.isascii() and value.isalnum()
 
 
-def csrf_cookie_header(secret: str, conf=None) -> str:
-    """The ``Set-Cookie`` value Django's CsrfViewMiddleware sends to (re)set the CSRF cookie,
-    built by Django's own ``set_cookie`` (expiry counted from now)."""
+def csrf_cookie_header(secret: str, conf=None, now: int | None = None) -> str:
+    """The ``Set-Cookie`` value Django's CsrfViewMiddleware sends to (re)set the CSRF cookie at
+    ``now`` (a whole second; default the current one), built by Django's own ``set_cookie``:
+    the expiry date it writes for ``max_age`` is that of now + max_age, to the second."""
     conf = conf or _Settings()
+    now = int(time.time()) if now is None else now
+    args = dict(conf.csrf_cookie_args)
+    args["expires"] = http_date(now + args["max_age"])
     holder = SimpleNamespace(cookies=SimpleCookie())
-    HttpResponseBase.set_cookie(holder, conf.csrf_cookie, secret, **conf.csrf_cookie_args)
+    HttpResponseBase.set_cookie(holder, conf.csrf_cookie, secret, **args)
     return holder.cookies[conf.csrf_cookie].output(header="")
+
+
+_cookie_headers: dict[tuple[str, int], str] = {}
+
+
+def _csrf_cookie_header(secret: str, conf) -> str:
+    """:func:`csrf_cookie_header`, made once per secret and second: the expiry date is written
+    to the second (``max_age`` is whole seconds), so the text is the same within a second."""
+    key = (secret, int(time.time()))
+    header = _cookie_headers.get(key)
+    if header is None:
+        if len(_cookie_headers) >= 1000:
+            _cookie_headers.clear()
+        header = _cookie_headers[key] = csrf_cookie_header(secret, conf, key[1])
+    return header
 
 
 # --- learning and answering -----------------------------------------------------------------
@@ -161,6 +185,7 @@ class FastPath:
             self._answers = {}
             self._generation = None
             self._settings = None
+            _cookie_headers.clear()
 
     @property
     def conf(self) -> _Settings:
@@ -262,7 +287,7 @@ class FastPath:
         length = str(len(body))
         headers = [(name, length if value is None else value) for name, value in answer.headers]
         if answer.has_token:
-            headers.append(("Set-Cookie", csrf_cookie_header(secret, conf)))
+            headers.append(("Set-Cookie", _csrf_cookie_header(secret, conf)))
         return answer.status, headers, body
 
 
