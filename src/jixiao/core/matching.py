@@ -251,10 +251,11 @@ def _same_text(target: str, actual: str, targets: list[Item], actuals: list[Item
     if target == actual:
         return bool(target.strip())
     # Texts equal up to punctuation parse into the same values: compare those first (cheap).
-    if len(targets) != len(actuals) or any(
-            (x.kind, x.value, x.unit, x.deadline_month) != (y.kind, y.value, y.unit, y.deadline_month)
-            for x, y in zip(targets, actuals)):
+    if len(targets) != len(actuals):
         return False
+    for x, y in zip(targets, actuals):
+        if x.value != y.value or x.kind != y.kind or x.unit != y.unit or x.deadline_month != y.deadline_month:
+            return False
     nt = _norm(target)
     return bool(nt) and nt == _norm(actual)
 
@@ -381,6 +382,8 @@ def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
 
 def _judge_all(targets, usable, actuals, bare, restated_item, same_text, tier, cue) -> list[Judgement]:
     pairs = _assign(targets, usable)
+    if len(pairs) == len(targets):  # every target has its completion item (the common cell)
+        return [_judge_pair(t, usable[pairs[ti]]) for ti, t in enumerate(targets)]
     used = set(pairs.values())
     # 其他项目完成100%: a completion rate about "the others" covers every unmatched target.
     others = next((a for i, a in enumerate(usable) if i not in used and a.kind == "quantity"
@@ -417,20 +420,19 @@ def _judge_pair(t: Item, a: Item) -> Judgement:
     if a.unit == "%" and t.unit not in ("%", None):
         return _judge_rate(t, a)
     met, ratio = compare(t, a.value, a.unit)
-    reasons = []
-    if t.unit and a.unit and t.unit != a.unit and not (
-            (t.unit in MONEY_IN_YUAN and a.unit in MONEY_IN_YUAN) or (t.unit in PEOPLE and a.unit in PEOPLE)):
-        reasons.append(f"目标单位“{t.unit}”与完成单位“{a.unit}”不同，按数值直接比较。")
-    shown = f"{describe_item(t)}"
-    if met:
-        reasons.insert(0, f"{_label(t)}目标{shown}，实际{fmt_num(a.value)}{a.unit or ''}，已达到目标"
-                          + (f"（完成比例{_pct(ratio)}）。" if ratio is not None else "。"))
-    elif met is False:
-        reasons.insert(0, f"{_label(t)}目标{shown}，实际{fmt_num(a.value)}{a.unit or ''}，未达到目标"
-                          + (f"（完成比例{_pct(ratio)}）。" if ratio is not None else "。"))
+    if met is None:
+        first = f"{_label(t)}无法比较目标与实际。"
     else:
-        reasons.insert(0, f"{_label(t)}无法比较目标与实际。")
-    return Judgement(t, a, met, ratio, "value", reasons=tuple(reasons))
+        first = (f"{_label(t)}目标{describe_item(t)}，实际{fmt_num(a.value)}{a.unit or ''}，"
+                 f"{'已达到目标' if met else '未达到目标'}"
+                 + (f"（完成比例{_pct(ratio)}）。" if ratio is not None else "。"))
+    tu, au = t.unit, a.unit
+    if tu and au and tu != au and not (
+            (tu in MONEY_IN_YUAN and au in MONEY_IN_YUAN) or (tu in PEOPLE and au in PEOPLE)):
+        reasons: tuple[str, ...] = (first, f"目标单位“{tu}”与完成单位“{au}”不同，按数值直接比较。")
+    else:
+        reasons = (first,)
+    return Judgement(t, a, met, ratio, "value", reasons=reasons)
 
 
 def _judge_rate(t: Item, a: Item) -> Judgement:

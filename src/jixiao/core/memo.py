@@ -27,13 +27,17 @@ from typing import Any
 class Memo:
     """``get``/``put`` of immutable values, at most ``max_entries`` kept (cleared when full)."""
 
-    __slots__ = ("_settled", "_fresh", "_max", "_fresh_max")
+    __slots__ = ("_settled", "_fresh", "_max", "_fresh_max", "peek")
 
     def __init__(self, max_entries: int, fresh_max: int = 4096) -> None:
         self._settled: dict[Any, Any] = {}
         self._fresh: dict[Any, Any] = {}
         self._max = max_entries
         self._fresh_max = fresh_max
+        # For hot loops: the settled entries' own ``dict.get`` (no Python call in between).
+        # It may miss an entry :meth:`get` would find (a fresh one): ``peek(key) or get(key)``.
+        # The settled dict is the same object for the memo's whole life (only cleared).
+        self.peek = self._settled.get
 
     def get(self, key: Any) -> Any:
         """The value remembered for ``key``, or None."""

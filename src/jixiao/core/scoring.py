@@ -692,6 +692,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     project_reasons: list[str] = [execution.reasons[0]]
     facts: list[tuple[str, tuple]] = []
     cells = project.indicators
+    weighted_peek = _WEIGHTED.peek
     # The filled cells (a non-blank target); isspace() tells the same as strip() without a copy.
     filled = tuple([k for k, c in cells.items() if c.target and not c.target.isspace()])
     layout = layouts.get(filled)
@@ -706,15 +707,22 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             cell = cells[key]  # a filled cell (see _layout)
             target, actual = cell.target, cell.actual
             # _weighted's remembered path, inline (it runs for every cell of a province)
-            done = _WEIGHTED.get((target, actual, token, wkey)) if len(target) + len(actual) <= 4000 else None
-            if done is None:
+            if len(target) + len(actual) <= 4000:
+                key4 = (target, actual, token, wkey)
+                done = weighted_peek(key4) or _WEIGHTED.get(key4) or _weighted(target, actual, w, wkey, token, None)
+            else:
                 done = _weighted(target, actual, w, wkey, token, None)
             # _indicator, inline (fresh result objects; see there)
-            items = []
-            for i in range(6, len(done), _ITEM_FIELDS):
-                it = ItemScore(*done[i:i + _ITEM_FIELDS])
+            if len(done) == 6 + _ITEM_FIELDS:  # the common cell: one 三级 item
+                it = ItemScore(*done[6:])
                 it.reasons = list(it.reasons)
-                items.append(it)
+                items = [it]
+            else:
+                items = []
+                for i in range(6, len(done), _ITEM_FIELDS):
+                    it = ItemScore(*done[i:i + _ITEM_FIELDS])
+                    it.reasons = list(it.reasons)
+                    items.append(it)
             ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], list(done[1]),
                                  done[4], items)
             if done[5] is not None:

@@ -161,10 +161,13 @@ def _by_length(words) -> tuple[int, ...]:
 # Vocabulary lookups try each word length once (longest first) instead of every word:
 # a handful of dict probes per number keeps the scanner fast on long cells.
 _UNIT_LENGTHS = _by_length(UNITS)
+_UNIT_FIRSTS = frozenset(w[0] for w in UNITS)
 _PREFIX = dict(PREFIX_OPS)
 _PREFIX_LENGTHS = _by_length(_PREFIX)
+_PREFIX_LASTS = frozenset(w[-1] for w in _PREFIX)
 _SUFFIX = dict(SUFFIX_OPS)
 _SUFFIX_LENGTHS = _by_length(_SUFFIX)
+_SUFFIX_FIRSTS = frozenset(w[0] for w in _SUFFIX)
 
 # When no unit is written, the subject often names it: 参加党务干部人数≧100 counts people.
 SUBJECT_UNITS: tuple[tuple[str, str], ...] = (
@@ -208,18 +211,26 @@ _TRIM = " \t\u3000,、.:;。，；：“”\"'‘’"
 _SUBJECT_TRAIL = frozenset({"控制在", "累计达", "共计", "合计", "累计", "达到", "完成", "实现", "共", "达",
                             "为", "是", "在", "约", "近", ":", "有"})
 _TRAIL_LENGTHS = _by_length(_SUBJECT_TRAIL)
+_TRAIL_LASTS = frozenset(w[-1] for w in _SUBJECT_TRAIL)
 
 
-def _word_at(s: str, i: int, b: int, table, lengths: tuple[int, ...]) -> str | None:
-    """The longest word of ``table`` starting at ``i`` (not past ``b``)."""
+def _word_at(s: str, i: int, b: int, table, lengths: tuple[int, ...], firsts: frozenset[str]) -> str | None:
+    """The longest word of ``table`` starting at ``i`` (not past ``b``); ``firsts`` holds the
+    words' first characters (most positions start none: one set test instead of a slice and
+    a lookup per word length)."""
+    if i >= b or s[i] not in firsts:
+        return None
     for n in lengths:
         if i + n <= b and s[i:i + n] in table:
             return s[i:i + n]
     return None
 
 
-def _word_before(s: str, j: int, floor: int, table, lengths: tuple[int, ...]) -> str | None:
-    """The longest word of ``table`` ending at ``j`` (not before ``floor``)."""
+def _word_before(s: str, j: int, floor: int, table, lengths: tuple[int, ...], lasts: frozenset[str]) -> str | None:
+    """The longest word of ``table`` ending at ``j`` (not before ``floor``); ``lasts`` holds
+    the words' last characters (see _word_at)."""
+    if j <= floor or s[j - 1] not in lasts:
+        return None
     for n in lengths:
         if j - n >= floor and s[j - n:j] in table:
             return s[j - n:j]
@@ -507,13 +518,13 @@ def _clean_subject(t: str) -> str:
     t = t.strip(_TRIM)
     end = len(t)
     while end:
-        w = _word_before(t, end, 1, _SUBJECT_TRAIL, _TRAIL_LENGTHS)
+        w = _word_before(t, end, 1, _SUBJECT_TRAIL, _TRAIL_LENGTHS, _TRAIL_LASTS)
         if w is None:
             break
         end -= len(w)
         while end and t[end - 1] in _TRIM:
             end -= 1
-    w = _word_before(t, end, 0, _PREFIX, _PREFIX_LENGTHS)
+    w = _word_before(t, end, 0, _PREFIX, _PREFIX_LENGTHS, _PREFIX_LASTS)
     if w is not None:
         end -= len(w)
         while end and t[end - 1] in _TRIM:
@@ -601,7 +612,7 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         upper = upper * 10000 if upper is not None else None
     if unit is None:
         i = _skip_spaces(s, i, b)
-        key = _word_at(s, i, b, UNITS, _UNIT_LENGTHS)
+        key = _word_at(s, i, b, UNITS, _UNIT_LENGTHS, _UNIT_FIRSTS)
         if key is not None:
             unit, i = UNITS[key], i + len(key)
     if unit == "千元":
@@ -611,7 +622,7 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         approx, i = s[i], i + 1  # 2000人余 (rare) — 多 after a unit is "more" only before it
     j = _skip_spaces(s, i, b)
     suffix_op = suffix_text = None
-    word = _word_at(s, j, b, _SUFFIX, _SUFFIX_LENGTHS)
+    word = _word_at(s, j, b, _SUFFIX, _SUFFIX_LENGTHS, _SUFFIX_FIRSTS)
     if word is not None:
         suffix_op, suffix_text, i = _SUFFIX[word], word, j + len(word)
     if op is None or op_text in ("达到", "达", "约"):
@@ -645,7 +656,7 @@ def _prefix_op(s: str, n0: int, floor: int) -> tuple[str | None, str, int]:
     j = n0
     while j > floor and s[j - 1] in " \t":
         j -= 1
-    word = _word_before(s, j, floor, _PREFIX, _PREFIX_LENGTHS)
+    word = _word_before(s, j, floor, _PREFIX, _PREFIX_LENGTHS, _PREFIX_LASTS)
     if word is not None:
         return _PREFIX[word], word, j - len(word)
     return None, "", n0
