@@ -7,7 +7,7 @@ for each page of ``bench_web.pages()``: first every URL once with every session 
 benchmark's warm-up), then ``--requests`` requests drawing URL and session at random, and
 prints the process CPU per answer (``time.process_time``: other jobs on the machine do not
 count), the answer's size and the page-cache header. ``--profile`` adds a cProfile of as many
-more requests on a CPU clock. Example::
+more requests (drawn the same way) on a CPU clock. Example::
 
     .venv/bin/python bench/bench_web.py --db jixiao_bench_perf --keep --skip-measure
     .venv/bin/python bench/profile_pages.py --db jixiao_bench_perf --only "100–200" --profile
@@ -101,6 +101,7 @@ def main() -> int:
         print(f"{name:60s} CPU {per:.3f} ms per answer, wall {(time.perf_counter() - wall) / len(draws) * 1000:.3f} ms, "
               f"median size {sorted(sizes)[len(sizes) // 2]:,} B, page cache {states}", flush=True)
         if args.profile:
+            draws = [(rng.choice(page["urls"]), rng.choice(sessions)) for _ in range(args.requests)]
             profile = cProfile.Profile(time.process_time)
             profile.enable()
             for url, cookie in draws:
