@@ -165,3 +165,32 @@ def test_to_dict_is_plain_json():
     d = to_dict(score_project(project(ALL_MET)))
     text = json.dumps(d, ensure_ascii=False)
     assert d["total"] == "98.62" and d["grade"] == "优" and "定量指标" in text
+
+
+def test_clear_caches_empties_every_cache_of_the_core_and_changes_no_result(seed_table):
+    import functools
+    import inspect
+
+    from jixiao.core import matching, memo, scoring, targets
+
+    def caches():
+        out = {}
+        for module in (targets, matching, scoring):
+            for name, value in vars(module).items():
+                if isinstance(value, memo.Memo):
+                    out[f"{module.__name__}.{name}"] = len(value)
+                elif isinstance(value, functools._lru_cache_wrapper) and inspect.getmodule(value) is module:
+                    out[f"{module.__name__}.{name}"] = value.cache_info().currsize
+        out["matching._COMPATIBLE"] = len(matching._COMPATIBLE)
+        return out
+
+    first = [scoring.to_dict(ps) for ps in scoring.score_table(seed_table)]
+    scoring.score_cell("quantity", "培训≥100人；及时", "培训120人，6月底完成", Decimal(10))
+    filled = caches()
+    # The names that must be found (a cache renamed or turned into something else shows here).
+    for name in ("jixiao.core.targets._parse_cached", "jixiao.core.targets._segment_rows",
+                 "jixiao.core.scoring._WEIGHTED", "jixiao.core.matching._completion_tier_of"):
+        assert filled[name] > 0, name
+    scoring.clear_caches()
+    assert {k: v for k, v in caches().items() if v} == {}
+    assert [scoring.to_dict(ps) for ps in scoring.score_table(seed_table)] == first
