@@ -26,7 +26,7 @@ from jixiao.core.targets import UNITS, Item
 from jixiao.formats import table_json
 from jixiao.generate import generate_table
 from jixiao.web import language
-from jixiao.web.score_reasons import GRADES_EN, TABLE, to_english
+from jixiao.web.score_reasons import FORMULAS, GRADES_EN, TABLE, formula_to_english, to_english
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "core" / "corpus" / "targets.jsonl"
@@ -329,3 +329,62 @@ def test_review_scores_page_shows_reasons_in_english_with_the_evaluators_words_e
     for r in sentences:
         assert to_english(r) != r and to_english(r) in page and r not in page
     assert "reason: " + script in page
+    # The rule formulas too (the MoF form keeps the Chinese).
+    assert quantity.formula and formula_to_english(quantity.formula) in page and quantity.formula not in page
+
+
+def harvest_formulas() -> set[str]:
+    """Every distinct formula text the scorer gives: each rule of every configuration, and the
+    formula of every scored cell (its rules joined by ；) and of every execution score."""
+    found: set[str] = set()
+    tables = _tables()
+    for data in CONFIGS:
+        cfg = scoring.ScoringConfig.from_dict(data)
+        found.update(r.formula for r in scoring.rules(cfg).values())
+        for t in tables:
+            for ps in scoring.score_table(t, cfg):
+                found.add(ps.execution.formula)
+                found.update(i.formula for c in ps.categories for i in c.indicators)
+    return found - {""}
+
+
+def test_every_rule_formula_translates_and_every_formula_template_is_used():
+    formulas = harvest_formulas()
+    assert len(formulas) > 20
+    untranslated = sorted(f for f in formulas if CJK.search(formula_to_english(f)))
+    assert not untranslated, "formulas without English in score_reasons.FORMULAS:\n" + "\n".join(untranslated[:10])
+    used = {i for f in formulas for i, (pattern, _en) in enumerate(FORMULAS) if pattern.search(f)}
+    assert used == set(range(len(FORMULAS)))
+
+
+@pytest.mark.parametrize("zh, en", [
+    ("预算执行率得分 = 预算执行率 × 分值（10分），最高不超过分值",
+     "Execution-rate score = execution rate × weight (10 points), at most the weight"),
+    ("时效指标：按时完成得满分；未按时完成得分值的70%；完成情况无法判断（复述目标、无对应数值）得分值的60%，"
+     "未填写完成情况得0%，待评价人核实",
+     "Timeliness indicators: full score when completed on time; 70% of the weight when late; Completion that "
+     "cannot be judged (a restated target, no matching value): 60% of the weight; no completion reported: 0%; "
+     "to be checked by the evaluator"),
+    # Not a known rule (or a known rule followed by something else): unchanged, never an error.
+    ("时效指标：按时完成得满分；未按时完成得分值的70%；另有说明", None),
+    ("自定义公式", None),
+    ("", None),
+])
+def test_formula_examples(zh, en):
+    assert formula_to_english(zh) == (zh if en is None else en)
+    assert formula_to_english(None) is None
+
+
+def test_portal_project_page_shows_the_execution_formula_in_the_pages_language(demo):
+    from jixiao.web import demo_data
+    from jixiao.web.portal.models import PublishedTable
+
+    seed = demo_data.seed_table()
+    entry = PublishedTable.objects.get(department=seed.department)
+    url = reverse("portal:project", args=[entry.pk, 0])
+    formula = scoring.score_project(seed.projects[0]).execution.formula
+    visitor = Client()
+    assert formula in html.unescape(visitor.get(url).content.decode())
+    visitor.cookies["django_language"] = "en"
+    en = html.unescape(visitor.get(url).content.decode())
+    assert formula_to_english(formula) in en and formula not in en

@@ -288,3 +288,65 @@ def to_english(reason: str) -> str:
     if english is None and reason.endswith(DEVIATION_TAIL):
         english = _deviation(reason)
     return reason if english is None else english
+
+
+# --- rule formulas ------------------------------------------------------------------------------
+# The formula texts of jixiao.core.scoring's rules (``rules()``; a cell's ``formula`` is the
+# rules of its items joined by ；). The Chinese is what the MoF form prints; the English UI
+# shows this. The percentages and weights in them are settings: kept as written.
+_PCT = r"[\d.]+%"
+_FORMULAS: tuple[tuple[str, str], ...] = (
+    (r"预算执行率得分 = 预算执行率 × 分值（(?P<w>[\d.]+)分），最高不超过分值",
+     "Execution-rate score = execution rate × weight ({w} points), at most the weight"),
+    (r"定量指标：达到目标值得满分；未达到按“实际值 ÷ 目标值 × 分值”计分（“≤”类指标按“目标值 ÷ 实际值 × 分值”）；"
+     rf"完成比例超过目标的(?P<f>{_PCT})时提示“目标设定偏低”"
+     rf"(?:，并按偏离度调减：得分 = 分值 ×（1 − min\(完成比例 − (?P<f2>{_PCT})，(?P<cap>{_PCT})\)）|（不调减分值）)",
+     "Quantitative indicators: full score when the target is met; otherwise actual ÷ target × weight "
+     "(for “≤” targets: target ÷ actual × weight); a completion ratio above {f} of the target is flagged "
+     "“target set too low”{reduce}"),
+    (rf"定性指标：达成年度指标得分值的80%–100%（取(?P<a>{_PCT})），部分达成并具有一定效果得60%–80%（取(?P<b>{_PCT})），"
+     rf"未达成且效果较差得0–60%（取(?P<c>{_PCT})）",
+     "Qualitative indicators: annual target achieved 80%–100% of the weight (here {a}), partly achieved "
+     "with some effect 60%–80% (here {b}), not achieved with poor effect 0–60% (here {c})"),
+    (rf"时效指标：按时完成得满分；未按时完成得分值的(?P<l>{_PCT})",
+     "Timeliness indicators: full score when completed on time; {l} of the weight when late"),
+    (rf"完成情况无法判断（复述目标、无对应数值）得分值的(?P<u>{_PCT})，未填写完成情况得(?P<bl>{_PCT})，待评价人核实",
+     "Completion that cannot be judged (a restated target, no matching value): {u} of the weight; "
+     "no completion reported: {bl}; to be checked by the evaluator"),
+    (r"评价等级：总分≥(?P<a>[\d.]+)为优，≥(?P<b>[\d.]+)为良，≥(?P<c>[\d.]+)为中，其余为差",
+     "Grades: total ≥ {a} Excellent, ≥ {b} Good, ≥ {c} Fair, otherwise Poor"),
+)
+FORMULAS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(zh), en) for zh, en in _FORMULAS)
+
+
+def _formula_english(m: re.Match[str], english: str) -> str:
+    groups = {k: v for k, v in m.groupdict().items() if v is not None}
+    if "cap" in groups:
+        groups["reduce"] = (f", and the score is reduced by the deviation: score = weight × "
+                            f"(1 − min(completion ratio − {groups['f2']}, {groups['cap']}))")
+    elif "f" in groups:
+        groups["reduce"] = " (the score is not reduced)"
+    return english.format(**groups)
+
+
+def formula_to_english(formula: str) -> str:
+    """The English of a rule formula, or of a cell's formula (its rules joined by ；); the text
+    itself when any part of it is not a known rule (never an exception)."""
+    if not isinstance(formula, str) or not formula:
+        return formula
+    out: list[str] = []
+    pos = 0
+    while True:
+        for pattern, english in FORMULAS:
+            m = pattern.match(formula, pos)
+            if m is not None:
+                break
+        else:
+            return formula
+        out.append(_formula_english(m, english))
+        pos = m.end()
+        if pos == len(formula):
+            return "; ".join(out)
+        if formula[pos] != "；":
+            return formula
+        pos += 1

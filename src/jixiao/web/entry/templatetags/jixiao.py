@@ -57,3 +57,10 @@ def severity_zh(value):
 
 
 SEVERITY = {"error": _("错误"), "warning": _("警告"), "info": _("提示")}
+
+
+@register.filter
+def formula(value):
+    # A scoring rule's formula: Chinese as printed on the MoF form, English by template
+    # (jixiao.web.score_reasons.formula_to_english) on the English UI.
+    return score_reasons.formula_to_english(value) if language.is_english() else value
