@@ -249,3 +249,27 @@ def test_magnitudes():
     assert one("受益群众超过1万人").value == Decimal(10000)
     it = one("项目总投资1.2亿元")
     assert (it.value, it.unit) == (Decimal(12000), "万元")
+
+
+def test_segment_rows_hold_every_item_field_in_order():
+    # _wordy_item and _anchor_item write their rows as literal tuples (no Item is built on the
+    # way into the memo): a field added to Item, or moved, must show here.
+    import dataclasses
+
+    width = len(dataclasses.fields(Item)) + 1  # the span as two offsets
+    rows = []
+    with CORPUS.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                text = json.loads(line)["text"]
+                s = fold(text)
+                for a, b in targets._segments(s):
+                    rows.extend(targets._parse_segment(text, s, a, b))
+    kinds = {r[1] for r in rows}
+    assert kinds == {"quantity", "deadline", "qualitative", "unknown"}
+    for row in rows:
+        assert len(row) == width, row
+        item = targets._item(row)
+        assert targets._row(item) == row
+        assert item == Item(*row[:-2], row[-2:])
+        assert isinstance(item.unit_inferred, bool) and isinstance(item.reason, str) and isinstance(item.subject, str)

@@ -302,7 +302,7 @@ def _parse_rows(text: str) -> tuple[tuple, ...]:
     rows: list[tuple] = []
     for seg_start, seg_end in _segments(s):
         if seg_end - seg_start > CACHE_MAX_CHARS:
-            rows.extend([_row(i) for i in _parse_segment(text, s, seg_start, seg_end)])
+            rows.extend(_parse_segment(text, s, seg_start, seg_end))
             continue
         seg_rows = _segment_rows(text[seg_start:seg_end])
         if seg_start:
@@ -334,14 +334,14 @@ def _parse_in_place(text: str) -> tuple[Item, ...]:
     s = fold(text)
     items: list[Item] = []
     for seg_start, seg_end in _segments(s):
-        items.extend(_parse_segment(text, s, seg_start, seg_end))
+        items.extend([_item(row) for row in _parse_segment(text, s, seg_start, seg_end)])
     return tuple(items)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _segment_rows(segment: str) -> tuple[tuple, ...]:
     """The items of one segment read on its own (spans from 0), as field tuples."""
-    return tuple(_row(i) for i in _parse_segment(segment, fold(segment), 0, len(segment)))
+    return tuple(_parse_segment(segment, fold(segment), 0, len(segment)))
 
 
 def _item(row: tuple) -> Item:
@@ -443,7 +443,10 @@ def _strip_span(s: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _parse_segment(original: str, s: str, a: int, b: int) -> list[Item]:
+def _parse_segment(original: str, s: str, a: int, b: int) -> list[tuple]:
+    """The items of the segment ``s[a:b]`` as field tuples (:func:`_row`; :func:`_item` makes
+    the Item). Tuples, not Items: most of them go straight into the memo of segments, and a
+    frozen dataclass's keyword ``__init__`` costs several times a tuple."""
     anchors = _anchors(s, a, b)
     if not anchors:
         return [_wordy_item(original, s, a, b)]
@@ -467,28 +470,33 @@ def _parse_segment(original: str, s: str, a: int, b: int) -> list[Item]:
     return items
 
 
-def _wordy_item(original: str, s: str, a: int, b: int) -> Item:
+# The rows below list every field of Item in order (_row): text, kind, op, value, upper, unit,
+# subject, reason, op_text, unit_inferred, deadline_year, deadline_month, deadline_day, span.
+
+def _wordy_item(original: str, s: str, a: int, b: int) -> tuple:
     text = original[a:b]
     t = s[a:b]
     for word, (month, day) in YEAR_PART_DEADLINES:
         if word in t:  # 年底前完成, 上半年完成: a date without digits (the table's year)
-            return Item(text=text, kind="deadline", subject=_clean_subject(text), op="<=",
-                        op_text="前" if "前" in t else "", deadline_month=month, deadline_day=day,
-                        span=(a, b))
+            return (text, "deadline", "<=", None, None, None, _clean_subject(text), "",
+                    "前" if "前" in t else "", False, None, month, day, a, b)
     if any(w in t for w in DEADLINE_WORDS):
-        return Item(text=text, kind="deadline", subject=_clean_subject(text), span=(a, b))
+        return (text, "deadline", None, None, None, None, _clean_subject(text), "", "", False, None, None, None,
+                a, b)
     if any(w in t for w in QUALITATIVE_WORDS):
-        return Item(text=text, kind="qualitative", subject=_clean_subject(text), span=(a, b))
+        return (text, "qualitative", None, None, None, None, _clean_subject(text), "", "", False, None, None,
+                None, a, b)
     if any(c.isdigit() for c in t):
         reason = "含有数字，但不是可识别的指标值（缺少单位或比较符号）"
     elif len(t) <= 12:
         reason = "只写了指标名称，没有指标值、时限或定性要求"
     else:
         reason = "没有找到数值、时限或定性用语"
-    return Item(text=text, kind="unknown", subject=_clean_subject(text), reason=reason, span=(a, b))
+    return (text, "unknown", None, None, None, None, _clean_subject(text), reason, "", False, None, None, None,
+            a, b)
 
 
-def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> Item:
+def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> tuple:
     a = min(a, an.start)
     b = max(b, an.end)
     # The subject is read from the original text so that it keeps its full-width punctuation.
@@ -497,16 +505,16 @@ def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> Item:
         subject = _clean_subject(original[an.end:b])
     if an.kind == "deadline":
         op_text = "前" if "前" in s[an.start:an.end] else ""
-        return Item(text=original[a:b], kind="deadline", subject=subject, op="<=", op_text=op_text,
-                    deadline_year=an.year, deadline_month=an.month, deadline_day=an.day, span=(a, b))
+        return (original[a:b], "deadline", "<=", None, None, None, subject, "", op_text, False,
+                an.year, an.month, an.day, a, b)
     unit, inferred = an.unit, False
     if unit is None:
         for word, u in SUBJECT_UNITS:
             if word in subject:
                 unit, inferred = u, True
                 break
-    return Item(text=original[a:b], kind="quantity", op=an.op, value=an.value, upper=an.upper,
-                unit=unit, subject=subject, op_text=an.op_text, unit_inferred=inferred, span=(a, b))
+    return (original[a:b], "quantity", an.op, an.value, an.upper, unit, subject, "", an.op_text, inferred,
+            None, None, None, a, b)
 
 
 def _clean_subject(t: str) -> str:
