@@ -138,3 +138,24 @@ def test_pair_scores_order_as_the_exact_fractions():
         exact = sorted((-s, ti, ai) for ti, t in enumerate(ts) for ai, a in enumerate(acs)
                        if (s := _pair_score(t, a, ti, ai, exact=True)) is not None)
         assert [k[1:] for k in fast] == [k[1:] for k in exact]
+
+
+def test_fast_builders_make_the_same_objects_as_the_dataclasses():
+    # matching builds Judgement and CellMatch by setting their slots (_judgement, _cell_match):
+    # a field added to either class, or reordered, must show here.
+    import dataclasses
+
+    from jixiao.core import matching
+
+    t, a = parse_cell("培训≥100人")[0], parse_cell("培训120人")[0]
+    values = {"target": t, "actual": a, "met": True, "ratio": Decimal("1.20"), "evidence": "value",
+              "tier": 1, "restated": True, "reasons": ("x", "y")}
+    assert [f.name for f in dataclasses.fields(matching.Judgement)] == list(values)
+    assert matching._judgement(*values.values()) == matching.Judgement(**values)
+    assert matching._judgement(t, None, None, None, "none") == matching.Judgement(t, None, None, None, "none")
+    cell = {"target_text": "培训≥100人", "actual_text": "培训120人", "targets": [t], "actuals": [a],
+            "judgements": [matching.Judgement(**values)], "restated": False, "bare": True, "notes": ["n"]}
+    assert [f.name for f in dataclasses.fields(matching.CellMatch)] == list(cell)
+    assert matching._cell_match(*cell.values()) == matching.CellMatch(**cell)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        matching._judgement(*values.values()).met = False

@@ -21,7 +21,7 @@ The rules (docs/indicators.md, "Matching"):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -89,6 +89,33 @@ class CellMatch:
     restated: bool  # the completion cell (or part of it) restates a target
     bare: bool  # the completion cell is only a percentage such as 100.00%
     notes: list[str] = field(default_factory=list)
+
+
+# Judgements and cell matches are made a few hundred thousand times per province-year: built by
+# setting their slots directly, as targets._item does for Item (a frozen dataclass's __init__
+# goes through object.__setattr__ by name for every field). Same objects, same field order.
+_new = object.__new__
+(_j_target, _j_actual, _j_met, _j_ratio, _j_evidence, _j_tier, _j_restated, _j_reasons) = (
+    Judgement.__dict__[f.name].__set__ for f in fields(Judgement))
+(_m_target_text, _m_actual_text, _m_targets, _m_actuals, _m_judgements, _m_restated, _m_bare, _m_notes) = (
+    CellMatch.__dict__[f.name].__set__ for f in fields(CellMatch))
+
+
+def _judgement(target: Item, actual: Item | None, met: bool | None, ratio: Decimal | None, evidence: str,
+               tier: int | None = None, restated: bool = False, reasons: tuple[str, ...] = ()) -> Judgement:
+    j = _new(Judgement)
+    _j_target(j, target), _j_actual(j, actual), _j_met(j, met), _j_ratio(j, ratio)
+    _j_evidence(j, evidence), _j_tier(j, tier), _j_restated(j, restated), _j_reasons(j, reasons)
+    return j
+
+
+def _cell_match(target_text: str, actual_text: str, targets: list[Item], actuals: list[Item],
+                judgements: list[Judgement], restated: bool, bare: bool, notes: list[str]) -> CellMatch:
+    m = _new(CellMatch)
+    _m_target_text(m, target_text), _m_actual_text(m, actual_text), _m_targets(m, targets)
+    _m_actuals(m, actuals), _m_judgements(m, judgements), _m_restated(m, restated), _m_bare(m, bare)
+    _m_notes(m, notes)
+    return m
 
 
 def _q(ratio: Decimal) -> Decimal:
@@ -289,8 +316,8 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
                 actuals: list[Item]) -> CellMatch:
     notes: list[str] = []
     if not actual_text.strip():
-        js = [Judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
-        return CellMatch(target_text, actual_text, targets, actuals, js, False, False, notes)
+        js = [_judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
+        return _cell_match(target_text, actual_text, targets, actuals, js, False, False, notes)
     same_text = _same_text(target_text, actual_text, targets, actuals)
     restated_items = [a for a in actuals if a.kind == "quantity" and a.op_text in STRICT_OPS]
     restated = same_text or bool(restated_items)
@@ -306,7 +333,7 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     tier, cue = _completion_tier_of(actual_text)
     first_restated = restated_items[0] if restated_items else None
     judgements = _judge_all(targets, usable, actuals, bare, first_restated, same_text, tier, cue)
-    return CellMatch(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
+    return _cell_match(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
 
 
 def _pair_score(t: Item, a: Item, ti: int, ai: int, rank: bool = True, exact: bool = False):
@@ -400,10 +427,10 @@ def _judge_all(targets, usable, actuals, bare, restated_item, same_text, tier, c
             out.append(_judge_bare(t, actuals[0]))
         elif others is not None and t.kind == "quantity":
             j = _judge_rate(t, others)
-            out.append(Judgement(t, others, j.met, j.ratio, "rate",
+            out.append(_judgement(t, others, j.met, j.ratio, "rate",
                                  reasons=(f"按“{others.text}”计，{_label(t)}{'已完成' if j.met else '未完成'}。",)))
         elif same_text:
-            out.append(Judgement(t, None, None, None, "restated", restated=True,
+            out.append(_judgement(t, None, None, None, "restated", restated=True,
                                  reasons=("完成情况照抄了年度指标内容，无法判断是否完成。",)))
         else:
             out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts))
@@ -414,7 +441,7 @@ def _judge_pair(t: Item, a: Item) -> Judgement:
     if t.kind == "deadline":
         met = _deadline_met(t, a)
         word = "不晚于" if met else "晚于"
-        return Judgement(t, a, met, None, "date", reasons=(
+        return _judgement(t, a, met, None, "date", reasons=(
             f"{_label(t)}要求{describe_deadline(t)}完成，实际“{a.text}”，{word}时限，"
             f"{'按时完成' if met else '未按时完成'}。",))
     if a.unit == "%" and t.unit not in ("%", None):
@@ -432,14 +459,14 @@ def _judge_pair(t: Item, a: Item) -> Judgement:
         reasons: tuple[str, ...] = (first, f"目标单位“{tu}”与完成单位“{au}”不同，按数值直接比较。")
     else:
         reasons = (first,)
-    return Judgement(t, a, met, ratio, "value", reasons=reasons)
+    return _judgement(t, a, met, ratio, "value", reasons=reasons)
 
 
 def _judge_rate(t: Item, a: Item) -> Judgement:
     ratio = _q(a.value / HUNDRED)
     met = ratio >= 1
     verdict = "已完成" if met else "未完成"
-    return Judgement(t, a, met, ratio, "rate", reasons=(
+    return _judgement(t, a, met, ratio, "rate", reasons=(
         f"{_label(t)}目标{describe_item(t)}，完成情况为完成率{fmt_num(a.value)}%，{verdict}"
         f"（完成比例{_pct(ratio)}）。",))
 
@@ -449,12 +476,12 @@ def _judge_bare(t: Item, a: Item) -> Judgement:
     if t.kind == "quantity" and t.unit == "%":
         met, ratio = compare(t, a.value, "%")
         verdict = "已达到目标" if met else "未达到目标"
-        return Judgement(t, a, met, ratio, "bare", reasons=(
+        return _judgement(t, a, met, ratio, "bare", reasons=(
             f"{_label(t)}目标{describe_item(t)}，完成情况仅填写“{a.text}”，按此数值{verdict}。",))
     ratio = _q(a.value / HUNDRED)
     if ratio >= 1:
-        return Judgement(t, a, True, ratio, "bare", tier=1, reasons=(note + "，建议补充实际完成值。",))
-    return Judgement(t, a, False, ratio, "bare", tier=2, reasons=(
+        return _judgement(t, a, True, ratio, "bare", tier=1, reasons=(note + "，建议补充实际完成值。",))
+    return _judgement(t, a, False, ratio, "bare", tier=2, reasons=(
         f"完成情况只填写了“{a.text}”，按完成比例{_pct(ratio)}认定{_label(t)}未全部完成。",))
 
 
@@ -466,31 +493,31 @@ def _restated_reason(r: Item) -> str:
 def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int | None, cue: str,
                  full: Item | None, counts: list[Item]) -> Judgement:
     if restated is not None and not usable:
-        return Judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
+        return _judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative
     # target (``full``); concrete results (累计发放补贴人数达325人) are evidence too (``counts``).
     if t.kind == "quantity":
         reason = f"完成情况中找不到与{_label(t)}（目标{describe_item(t)}）对应的数值"
         if tier is not None:
-            return Judgement(t, None, tier == 1, None, "words", tier=tier,
+            return _judgement(t, None, tier == 1, None, "words", tier=tier,
                              reasons=(reason + f"，按完成情况中的“{cue}”判断为第{tier}档。",))
-        return Judgement(t, None, None, None, "none", reasons=(reason + "，无法判断是否完成。",))
+        return _judgement(t, None, None, None, "none", reasons=(reason + "，无法判断是否完成。",))
     if tier == 3 or tier == 2:
-        return Judgement(t, None, False, None, "words", tier=tier, reasons=(
+        return _judgement(t, None, False, None, "words", tier=tier, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[tier]}。",))
     if full is not None:
-        return Judgement(t, full, True, None, "words", tier=1, reasons=(
+        return _judgement(t, full, True, None, "words", tier=1, reasons=(
             f"完成情况“{full.text}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
     if tier == 1:
-        return Judgement(t, None, True, None, "words", tier=1, reasons=(
+        return _judgement(t, None, True, None, "words", tier=1, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
     if restated is not None:
-        return Judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
+        return _judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     if counts:
         shown = "、".join(f"“{a.text}”" for a in counts[:2]) + ("等" if len(counts) > 2 else "")
-        return Judgement(t, counts[0], True, None, "words", tier=1, reasons=(
+        return _judgement(t, counts[0], True, None, "words", tier=1, reasons=(
             f"完成情况列出了实际完成数{shown}，{_label(t)}判断为{TIER_NAMES[1]}。",))
-    return Judgement(t, None, None, None, "none", reasons=(
+    return _judgement(t, None, None, None, "none", reasons=(
         f"完成情况没有说明{_label(t)}是否达成（没有数值、时间或“完成”“达成”等用语），无法判断，请评价人核实。",))
 
 
