@@ -76,14 +76,17 @@ def test_one_segment_shortcut_agrees_with_segments():
 def test_item_rows_keep_every_field():
     # Remembered readings are field tuples (targets._row); an Item rebuilt from one must be
     # the same Item, whatever fields Item has.
-    from dataclasses import fields
     item = parse_cell("2021年11月30日前完成；参加党务干部人数≧100")[1]
     row = targets._row(item)
-    assert len(row) == len(fields(Item)) + 1  # the span as two offsets
+    assert len(row) == len(Item._fields) + 1  # the span as two offsets
     assert Item(*row[:-2], row[-2:]) == item
-    rebuilt = targets._item(row)  # sets the slots directly, in field order
+    rebuilt = targets._item(row)  # made as a tuple directly, in field order
+    assert type(rebuilt) is Item
     assert rebuilt == item and repr(rebuilt) == repr(item) and hash(rebuilt) == hash(item)
-    assert [f.name for f in fields(Item)][-1] == "span"
+    assert Item._fields[-1] == "span" and rebuilt.span == item.span == (15, 27)
+    # Immutable, as the frozen dataclass it replaced.
+    with pytest.raises(AttributeError):
+        rebuilt.value = Decimal(1)
 
 
 def test_segments_read_alone_as_in_place():
@@ -254,9 +257,7 @@ def test_magnitudes():
 def test_segment_rows_hold_every_item_field_in_order():
     # _wordy_item and _anchor_item write their rows as literal tuples (no Item is built on the
     # way into the memo): a field added to Item, or moved, must show here.
-    import dataclasses
-
-    width = len(dataclasses.fields(Item)) + 1  # the span as two offsets
+    width = len(Item._fields) + 1  # the span as two offsets
     rows = []
     with CORPUS.open(encoding="utf-8") as f:
         for line in f:
