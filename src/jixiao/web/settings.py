@@ -73,7 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Session, authentication, messages and history: Django's and simple_history's middlewares,
+    # skipped for anonymous GET/HEAD requests to the API (api_reads.py; JIXIAO_API_LEAN).
+    "jixiao.web.api_reads.SessionMiddleware",
     "jixiao.web.language.LanguageMiddleware",  # Django's LocaleMiddleware; see language.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,9 +84,9 @@ MIDDLEWARE = [
     # Serves cached pages without loading the session or the user (pagecache/middleware.py).
     "jixiao.web.pagecache.middleware.CachedPageMiddleware",
     "jixiao.web.session_refresh.SessionRefreshMiddleware",  # instead of SESSION_SAVE_EVERY_REQUEST
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "jixiao.web.api_reads.AuthenticationMiddleware",
+    "jixiao.web.api_reads.MessageMiddleware",
+    "jixiao.web.api_reads.HistoryRequestMiddleware",
     # Last: a cached page skips only the view; everything above still runs (pagecache/middleware.py).
     "jixiao.web.pagecache.middleware.PageCacheMiddleware",
 ]
@@ -144,6 +146,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Anonymous API reads skip the session, authentication, messages and history middlewares
+# (api_reads.py); 0 sends them through every middleware like any other request.
+JIXIAO_API_LEAN = _env_bool("JIXIAO_API_LEAN", True)
+# Project records of the API kept as JSON per process until the next publication (api/rows.py).
+JIXIAO_API_ROWS_MB = _env_int("JIXIAO_API_ROWS_MB", 64)
+if JIXIAO_API_ROWS_MB < 0:
+    raise ImproperlyConfigured("JIXIAO_API_ROWS_MB 不能为负 / JIXIAO_API_ROWS_MB must not be negative")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "entry:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -15,6 +15,7 @@ import itertools
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.db.models import Count, Sum
@@ -33,6 +34,7 @@ from jixiao.web.entry.models import Publication
 
 from . import openapi, records
 from .listings import Listings
+from .rows import RowTexts
 from .models import PublishedProject, PublishedTable
 
 DEFAULT_PAGE_SIZE = 50
@@ -51,11 +53,6 @@ class BadParameter(Exception):
 def _json(data, status=200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     return _open(response)
-
-
-def _json_text(text: str) -> HttpResponse:
-    """An answer whose JSON was written as text (a project page: records.record_json)."""
-    return _open(HttpResponse(text.encode("utf-8"), content_type="application/json"))
 
 
 def _open(response):
@@ -78,12 +75,15 @@ RESPONSE_CACHE = LocMemCache("jixiao-api", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENT
 CACHEABLE_BYTES = 512 * 1024
 # The ordered ids of the project listings, kept until the next publication (listings.py).
 LISTINGS = Listings()
+# The JSON of project records, kept until the next publication (rows.py).
+ROWS = RowTexts(settings.JIXIAO_API_ROWS_MB * 1024 * 1024)
 
 
 def clear_caches() -> None:
     """Forget every kept answer and listing (tests: ids are reused after a rollback)."""
     RESPONSE_CACHE.clear()
     LISTINGS.clear()
+    ROWS.clear()
 
 
 _GENERATION_SQL = "SELECT MAX({pk}), COUNT(*) FROM {table}".format(
@@ -102,6 +102,15 @@ def _generation(request) -> str:
     return request._jixiao_api_generation
 
 
+def _host(request) -> str:
+    """``request.get_host()``, checked once per request (it validates the host against
+    ALLOWED_HOSTS on every call; a listing page asked for it five times)."""
+    host = request.__dict__.get("_jixiao_api_host")
+    if host is None:
+        host = request._jixiao_api_host = request.get_host()
+    return host
+
+
 def api_view(func=None, *, cache=True):
     """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON."""
     if func is None:
@@ -112,7 +121,7 @@ def api_view(func=None, *, cache=True):
         key = None
         if cache:
             # Hashed: a query string is client-chosen and may be any length (memcached-safe keys).
-            raw = f"{_generation(request)}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+            raw = f"{_generation(request)}|{get_language()}|{_host(request)}|{request.get_full_path()}"
             key = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
             hit = RESPONSE_CACHE.get(key)
             if hit is not None:
@@ -234,24 +243,45 @@ def _project_rows(ids: list[int]) -> list[tuple]:
 
 
 def _project_page(request, listing: tuple, queryset) -> HttpResponse:
-    """A page of project records, written as JSON text (records.record_json)."""
+    """A page of project records, written as JSON (records.record_json); the records kept
+    since an earlier page (rows.py) are not read or written again."""
     envelope, ids = _project_page_ids(request, listing, queryset)
     project = records.json_link(_link_template(request, "api:project", 1))
     table = records.json_link(_link_template(request, "api:table", 1))
-    results = ", ".join(
-        records.record_json(pk, project.format(pk), table_id, table.format(table_id), year, department_id,
-                            department, bool(is_current), stored)  # SQLite answers 0/1
-        for pk, table_id, year, department_id, department, is_current, stored in _project_rows(ids))
+    generation, links = _generation(request), (project, table)
+    found, missing = ROWS.get(generation, links, ids)
+    if missing:
+        read = {
+            pk: records.record_json(pk, project.format(pk), table_id, table.format(table_id), year, department_id,
+                                    department, bool(is_current), stored).encode("utf-8")  # SQLite answers 0/1
+            for pk, table_id, year, department_id, department, is_current, stored in _project_rows(missing)}
+        ROWS.put(generation, links, read)
+        found.update(read)
+    # An id gone since the listing was read (a publication deleted meanwhile) is left out.
+    results = b", ".join([found[pk] for pk in ids if pk in found])
     # The envelope as JsonResponse would write it, its closing brace replaced by the results.
     head = json.dumps(envelope, ensure_ascii=False)
-    return _json_text(f'{head[:-1]}, "results": [{results}]}}')
+    body = b"".join([head[:-1].encode("utf-8"), b', "results": [', results, b"]}"])
+    return _open(HttpResponse(body, content_type="application/json"))
 
 
 def _page_url(request, page: int) -> str:
-    # The query with ``page`` replaced (not a QueryDict copy: a deep copy per link).
-    query = [(name, values) for name, values in request.GET.lists() if name != "page"]
-    query.append(("page", [str(page)]))
-    return request.build_absolute_uri(request.path + "?" + urlencode(sorted(query), doseq=True))
+    """The request's absolute URL with its query sorted by name and ``page`` replaced: what
+    ``build_absolute_uri(path + "?" + urlencode(sorted(query), doseq=True))`` gives (tested),
+    with everything but the page number made once per request (next and previous share it:
+    urlencode was ~5 % of an uncached answer). urlencode's output is ASCII that
+    build_absolute_uri's iri_to_uri leaves as it is, so it can be appended after the call."""
+    parts = request.__dict__.get("_jixiao_api_page_url")
+    if parts is None:
+        # Names are unique in lists(), so sorting the pairs sorts by name: "page" goes between
+        # the names before it and those after it.
+        query = sorted((name, values) for name, values in request.GET.lists() if name != "page")
+        before = urlencode([q for q in query if q[0] < "page"], doseq=True)
+        after = urlencode([q for q in query if q[0] > "page"], doseq=True)
+        parts = request._jixiao_api_page_url = (
+            request.build_absolute_uri(request.path) + "?" + (before + "&" if before else "") + "page=",
+            "&" + after if after else "")
+    return f"{parts[0]}{page:d}{parts[1]}"
 
 
 def _url(request, name: str, *args) -> str:
@@ -278,7 +308,7 @@ def _link_template(request, viewname: str, arity: int) -> str:
     template = per_request.get((viewname, arity))
     if template is not None:
         return template
-    key = (viewname, arity, get_script_prefix(), request.scheme, request.get_host())
+    key = (viewname, arity, get_script_prefix(), request.scheme, _host(request))
     template = _LINK_TEMPLATES.get(key)
     if template is None:
         marks = [f"987654321{i}" for i in range(arity)]

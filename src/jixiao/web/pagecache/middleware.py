@@ -134,7 +134,9 @@ def _view_name(path_info: str) -> str | None:
 def _has_messages(request, session_loaded: bool) -> bool:
     if request.COOKIES.get("messages"):  # the cookie storage (FallbackStorage's first choice)
         return True
-    return session_loaded and "_messages" in request.session
+    # An anonymous API read has no session at all (api_reads.py).
+    session = getattr(request, "session", None) if session_loaded else None
+    return session is not None and "_messages" in session
 
 
 def _generation(request):
@@ -296,6 +298,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _viewer(request, gen) -> str:
+        if not hasattr(request, "user"):
+            return "anonymous"  # an anonymous API read: no session cookie, no user (api_reads.py)
         user = request.user
         viewer = f"user:{user.pk}" if user.is_authenticated else "anonymous"
         session = request.session
@@ -326,5 +330,5 @@ class PageCacheMiddleware:
         # again next time rather than keep a page that may mix old and new rows.
         if generation.local_value() != plan["local"]:
             return False
-        user = request.user
-        return (f"user:{user.pk}" if user.is_authenticated else "anonymous") == plan["viewer"]
+        user = getattr(request, "user", None)  # none on an anonymous API read (api_reads.py)
+        return (f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous") == plan["viewer"]
