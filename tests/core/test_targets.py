@@ -274,3 +274,18 @@ def test_segment_rows_hold_every_item_field_in_order():
         assert targets._row(item) == row
         assert item == Item(*row[:-2], row[-2:])
         assert isinstance(item.unit_inferred, bool) and isinstance(item.reason, str) and isinstance(item.subject, str)
+
+
+def test_a_month_does_not_take_its_year_from_the_previous_item():
+    # Found by the nested-brackets fuzz test: "0002021年" is read as a value (2021年), and the
+    # 11月 after it took "2021" as its year again, so the two items overlapped.
+    text = "(1,0002021年11月30日前)"
+    items = parse_cell(text)
+    ends = 0
+    for it in items:
+        a, b = it.span
+        assert ends <= a < b <= len(text) and text[a:b] == it.text
+        ends = b
+    assert items[-1].kind == "deadline" and items[-1].deadline_month == 11 and items[-1].deadline_year is None
+    # Where nothing before it was read, the year is still the month's own.
+    assert parse_cell("2021年11月30日前完成")[0].deadline_year == 2021

@@ -581,7 +581,8 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         return _read_year(s, n0, i + 1, b, int(token))
     # A month is 1–12 written plainly ("1,000月" is not one; int() would refuse the comma).
     if i < b and s[i] == "月" and "." not in token and "," not in token and 1 <= int(token) <= 12:
-        year = _year_before(s, n0, a)
+        # The year may not reach back into the previous item (1,0002021年11月: "0002021年" is one).
+        year = _year_before(s, n0, max(a, floor))
         start = n0 if year is None else year[1]
         return _read_month(s, start, i + 1, b, year[0] if year else None, int(token))
     value = _decimal(token)
