@@ -215,11 +215,16 @@ def _completion_tier_of(actual_text: str) -> tuple[int | None, str]:
 def completion_tier(text: str) -> tuple[int | None, str]:
     """Tier 1/2/3 from completion words, with the word found; ``(None, "")`` if none."""
     # Remembered: completion texts repeat far more than targets (已完成, 达成预期指标).
-    for tier, words in ((3, TIER3_WORDS), (2, TIER2_WORDS), (1, TIER1_WORDS)):
-        for w in words:
-            if w in text:
-                return tier, w
+    for tier, any_word, words in _TIERS:
+        if any_word(text) is not None:  # one scan for "is any word of this tier here?"
+            for w in words:  # then the first of them in the list's order, as before
+                if w in text:
+                    return tier, w
     return None, ""
+
+
+_TIERS = tuple((tier, re.compile("|".join(map(re.escape, words))).search, words)
+               for tier, words in ((3, TIER3_WORDS), (2, TIER2_WORDS), (1, TIER1_WORDS)))
 
 
 # --- comparison -------------------------------------------------------------------------------
