@@ -141,3 +141,19 @@ def test_row_texts_bounds():
     off = RowTexts(max_bytes=0)
     off.put("g1", ("l",), {1: b"a"})
     assert len(off) == 0
+
+
+def test_api_generation_is_read_again_only_when_the_data_generation_moves(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(url):
+        with CaptureQueriesContext(connection) as ctx:
+            _request(client, url)
+        return sum('COUNT(*) FROM "api_publishedtable"' in q["sql"] for q in ctx.captured_queries)
+
+    assert counts("/api/projects/?page=1&page_size=2") == 1
+    assert counts("/api/projects/?page=2&page_size=2") == 0  # nothing written since
+    publish_generated(world, projects=1, seed=34, department="辛部门")  # a write moves the data generation
+    assert counts("/api/projects/?page=3&page_size=2") == 1
+    assert get(client, "/api/projects/", page_size=50)["count"] == 13

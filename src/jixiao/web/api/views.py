@@ -31,6 +31,7 @@ from jixiao.formats import headers as H
 from jixiao.formats import table_json
 from jixiao.formats.csv_table import FORMULA_STARTS
 from jixiao.web.entry.models import Publication
+from jixiao.web.pagecache import generation as pagecache_generation
 
 from . import openapi, records
 from .listings import Listings
@@ -81,9 +82,11 @@ ROWS = RowTexts(settings.JIXIAO_API_ROWS_MB * 1024 * 1024)
 
 def clear_caches() -> None:
     """Forget every kept answer and listing (tests: ids are reused after a rollback)."""
+    global _memo
     RESPONSE_CACHE.clear()
     LISTINGS.clear()
     ROWS.clear()
+    _memo = (None, None)
 
 
 _GENERATION_SQL = "SELECT MAX({pk}), COUNT(*) FROM {table}".format(
@@ -91,14 +94,34 @@ _GENERATION_SQL = "SELECT MAX({pk}), COUNT(*) FROM {table}".format(
     table=connection.ops.quote_name(PublishedTable._meta.db_table))
 
 
+# (page cache generation, API generation) of the last MAX/COUNT read.
+_memo: tuple = (None, None)
+
+
 def _generation(request) -> str:
-    """Changes with every publication (and deletion of one); read once per request. Plain SQL:
-    the ORM's aggregate() cost more CPU than the query itself."""
+    """Changes with every publication (and deletion of one); read once per request.
+
+    The newest publication's id and the number of publications (plain SQL: the ORM's
+    aggregate() cost more CPU than the query itself), read again only when the page cache's
+    data generation (pagecache/generation.py: one row read by key, renewed after every
+    committed write by any process, and at once by a write of this one) has moved since the
+    last read: a publication or its deletion is such a write. Counting the index on every
+    request was ~10 % of PostgreSQL's and the server's CPU for a page that misses every cache
+    (docs/benchmarks/web.md, round 6). A request the page cache has looked up already read
+    that generation: then no query at all."""
+    global _memo
     if not hasattr(request, "_jixiao_api_generation"):
-        with connection.cursor() as cursor:
-            cursor.execute(_GENERATION_SQL)
-            newest, count = cursor.fetchone()
-        request._jixiao_api_generation = f"{newest or 0}.{count}"
+        data = request.__dict__.get("_jixiao_generation") or pagecache_generation.current()
+        memo = _memo
+        if data is not None and memo[0] == data:
+            request._jixiao_api_generation = memo[1]
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(_GENERATION_SQL)
+                newest, count = cursor.fetchone()
+            request._jixiao_api_generation = f"{newest or 0}.{count}"
+            if data is not None:
+                _memo = (data, request._jixiao_api_generation)
     return request._jixiao_api_generation
 
 
