@@ -92,8 +92,8 @@ class CellMatch:
 
 
 # Judgements and cell matches are made a few hundred thousand times per province-year: built by
-# setting their slots directly, as targets._item does for Item (a frozen dataclass's __init__
-# goes through object.__setattr__ by name for every field). Same objects, same field order.
+# setting their slots directly (a frozen dataclass's __init__ goes through object.__setattr__ by
+# name for every field). Same objects, same field order (tests/core/test_matching.py checks).
 _new = object.__new__
 (_j_target, _j_actual, _j_met, _j_ratio, _j_evidence, _j_tier, _j_restated, _j_reasons) = (
     Judgement.__dict__[f.name].__set__ for f in fields(Judgement))

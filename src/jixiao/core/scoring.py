@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
-import sys
 from typing import Any
 
 from ..errors import InputError
@@ -827,8 +826,8 @@ def clear_caches() -> None:
     it — but a benchmark that times the first pass more than once does
     (``bench/bench_score.py --repeat``). Settings tokens are kept: remembered results refer to them.
     """
-    for module in (targets, matching, sys.modules[__name__]):
-        for value in vars(module).values():
+    for names in (vars(targets), vars(matching), globals()):
+        for value in list(names.values()):
             if isinstance(value, Memo):
                 value.clear()
             elif callable(getattr(value, "cache_clear", None)):  # an lru_cache

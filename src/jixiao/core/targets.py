@@ -161,16 +161,21 @@ def _by_length(words) -> tuple[int, ...]:
     return tuple(sorted({len(w) for w in words}, reverse=True))
 
 
+def _words(table, edge: int) -> tuple:
+    """A vocabulary for _word_at (``edge`` 0: the words' first characters) or _word_before
+    (``edge`` -1: their last characters): (table, word lengths longest first, edge characters).
+    Most positions start (or end) no word: one set test then answers instead of a slice and a
+    lookup per word length."""
+    return table, _by_length(table), frozenset(w[edge] for w in table)
+
+
 # Vocabulary lookups try each word length once (longest first) instead of every word:
 # a handful of dict probes per number keeps the scanner fast on long cells.
-_UNIT_LENGTHS = _by_length(UNITS)
-_UNIT_FIRSTS = frozenset(w[0] for w in UNITS)
+_UNIT_WORDS = _words(UNITS, 0)
 _PREFIX = dict(PREFIX_OPS)
-_PREFIX_LENGTHS = _by_length(_PREFIX)
-_PREFIX_LASTS = frozenset(w[-1] for w in _PREFIX)
+_PREFIX_WORDS = _words(_PREFIX, -1)
 _SUFFIX = dict(SUFFIX_OPS)
-_SUFFIX_LENGTHS = _by_length(_SUFFIX)
-_SUFFIX_FIRSTS = frozenset(w[0] for w in _SUFFIX)
+_SUFFIX_WORDS = _words(_SUFFIX, 0)
 
 # When no unit is written, the subject often names it: 参加党务干部人数≧100 counts people.
 SUBJECT_UNITS: tuple[tuple[str, str], ...] = (
@@ -213,14 +218,12 @@ _RANGE_FIRST = frozenset(sep[0] for sep in _RANGE_SEPS)
 _TRIM = " \t\u3000,、.:;。，；：“”\"'‘’"
 _SUBJECT_TRAIL = frozenset({"控制在", "累计达", "共计", "合计", "累计", "达到", "完成", "实现", "共", "达",
                             "为", "是", "在", "约", "近", ":", "有"})
-_TRAIL_LENGTHS = _by_length(_SUBJECT_TRAIL)
-_TRAIL_LASTS = frozenset(w[-1] for w in _SUBJECT_TRAIL)
+_TRAIL_WORDS = _words(_SUBJECT_TRAIL, -1)
 
 
-def _word_at(s: str, i: int, b: int, table, lengths: tuple[int, ...], firsts: frozenset[str]) -> str | None:
-    """The longest word of ``table`` starting at ``i`` (not past ``b``); ``firsts`` holds the
-    words' first characters (most positions start none: one set test instead of a slice and
-    a lookup per word length)."""
+def _word_at(s: str, i: int, b: int, words: tuple) -> str | None:
+    """The longest word of ``words`` (see _words) starting at ``i`` (not past ``b``)."""
+    table, lengths, firsts = words
     if i >= b or s[i] not in firsts:
         return None
     for n in lengths:
@@ -229,9 +232,9 @@ def _word_at(s: str, i: int, b: int, table, lengths: tuple[int, ...], firsts: fr
     return None
 
 
-def _word_before(s: str, j: int, floor: int, table, lengths: tuple[int, ...], lasts: frozenset[str]) -> str | None:
-    """The longest word of ``table`` ending at ``j`` (not before ``floor``); ``lasts`` holds
-    the words' last characters (see _word_at)."""
+def _word_before(s: str, j: int, floor: int, words: tuple) -> str | None:
+    """The longest word of ``words`` (see _words) ending at ``j`` (not before ``floor``)."""
+    table, lengths, lasts = words
     if j <= floor or s[j - 1] not in lasts:
         return None
     for n in lengths:
@@ -359,9 +362,7 @@ _new_tuple = tuple.__new__
 def _row(item: Item) -> tuple:
     """Every field of ``item`` in order, the span (last) as its two offsets:
     ``Item(*row[:-2], row[-2:]) == item``."""
-    return (item.text, item.kind, item.op, item.value, item.upper, item.unit, item.subject, item.reason,
-            item.op_text, item.unit_inferred, item.deadline_year, item.deadline_month, item.deadline_day,
-            *item.span)
+    return (*item[:-1], *item.span)
 
 
 def deadline_key(item: Item) -> tuple[int, int, int] | None:
@@ -520,13 +521,13 @@ def _clean_subject(t: str) -> str:
     t = t.strip(_TRIM)
     end = len(t)
     while end:
-        w = _word_before(t, end, 1, _SUBJECT_TRAIL, _TRAIL_LENGTHS, _TRAIL_LASTS)
+        w = _word_before(t, end, 1, _TRAIL_WORDS)
         if w is None:
             break
         end -= len(w)
         while end and t[end - 1] in _TRIM:
             end -= 1
-    w = _word_before(t, end, 0, _PREFIX, _PREFIX_LENGTHS, _PREFIX_LASTS)
+    w = _word_before(t, end, 0, _PREFIX_WORDS)
     if w is not None:
         end -= len(w)
         while end and t[end - 1] in _TRIM:
@@ -615,7 +616,7 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         upper = upper * 10000 if upper is not None else None
     if unit is None:
         i = _skip_spaces(s, i, b)
-        key = _word_at(s, i, b, UNITS, _UNIT_LENGTHS, _UNIT_FIRSTS)
+        key = _word_at(s, i, b, _UNIT_WORDS)
         if key is not None:
             unit, i = UNITS[key], i + len(key)
     if unit == "千元":
@@ -625,7 +626,7 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
         approx, i = s[i], i + 1  # 2000人余 (rare) — 多 after a unit is "more" only before it
     j = _skip_spaces(s, i, b)
     suffix_op = suffix_text = None
-    word = _word_at(s, j, b, _SUFFIX, _SUFFIX_LENGTHS, _SUFFIX_FIRSTS)
+    word = _word_at(s, j, b, _SUFFIX_WORDS)
     if word is not None:
         suffix_op, suffix_text, i = _SUFFIX[word], word, j + len(word)
     if op is None or op_text in ("达到", "达", "约"):
@@ -659,7 +660,7 @@ def _prefix_op(s: str, n0: int, floor: int) -> tuple[str | None, str, int]:
     j = n0
     while j > floor and s[j - 1] in " \t":
         j -= 1
-    word = _word_before(s, j, floor, _PREFIX, _PREFIX_LENGTHS, _PREFIX_LASTS)
+    word = _word_before(s, j, floor, _PREFIX_WORDS)
     if word is not None:
         return _PREFIX[word], word, j - len(word)
     return None, "", n0
