@@ -39,25 +39,25 @@ def lean(request) -> bool:
     return decided
 
 
-class SessionMiddleware(_Session):
+class _PassLeanReads:
+    """Put before a Django middleware class: an anonymous API read goes straight on."""
+
     def __call__(self, request):
         if lean(request):
             return self.get_response(request)
         return super().__call__(request)
 
 
-class AuthenticationMiddleware(_Authentication):
-    def __call__(self, request):
-        if lean(request):
-            return self.get_response(request)
-        return super().__call__(request)
+class SessionMiddleware(_PassLeanReads, _Session):
+    pass
 
 
-class MessageMiddleware(_Messages):
-    def __call__(self, request):
-        if lean(request):
-            return self.get_response(request)
-        return super().__call__(request)
+class AuthenticationMiddleware(_PassLeanReads, _Authentication):
+    pass
+
+
+class MessageMiddleware(_PassLeanReads, _Messages):
+    pass
 
 
 class HistoryRequestMiddleware:
