@@ -12,6 +12,8 @@ from jixiao.core import money
 from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project
 from jixiao.core.taxonomy import KIND_BY_KEY
 
+from ..widgets import PlainSelect
+
 # Limits on what one cell may hold (characters). Real cells are a few hundred characters.
 NAME_MAX = 300
 UNIT_MAX = 200
@@ -147,11 +149,18 @@ class NewTableForm(_Form):
 
 class CommentForm(_Form):
     text = forms.CharField(label=_("审核意见"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-    project = forms.ModelChoiceField(label=_("针对项目"), queryset=None, required=False, empty_label=_("整张表"))
+    project = forms.ModelChoiceField(label=_("针对项目"), queryset=None, required=False, empty_label=_("整张表"),
+                                     widget=PlainSelect)
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args, projects, project_rows=None, **kwargs):
+        """``project_rows``: the table's projects in form order, when the caller has read them
+        already (the table page has): the list is drawn from them instead of a second query.
+        What is posted is still checked against ``projects``."""
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects
+        field = self.fields["project"]
+        field.queryset = projects
+        if project_rows is not None:
+            field.widget.choices = [("", field.empty_label), *((p.pk, field.label_from_instance(p)) for p in project_rows)]
 
 
 class ReturnForm(_Form):

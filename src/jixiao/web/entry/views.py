@@ -129,7 +129,7 @@ def table_detail(request, pk):
         "publications": table.publications.select_related("published_by"),
         "formats": downloads.available_formats("disclosure"),
         "mof_formats": downloads.available_formats("mof-form"),
-        "comment_form": CommentForm(projects=table.projects.all()) if can["comment"] else None,
+        "comment_form": CommentForm(projects=table.projects.all(), project_rows=rows) if can["comment"] else None,
         "return_form": ReturnForm() if can["return"] else None,
         "publish_form": PublishForm() if can["publish"] else None,
         "header_form": TableHeaderForm(initial={
