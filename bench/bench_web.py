@@ -17,7 +17,11 @@
    from a list per request (different tables, API pages across the whole range) and logs in
    through session cookies (one session per connection slot, each with its CSRF cookie).
    Prints p50/p95/p99/max latency, requests/s, errors, the server's CPU per answer and peak
-   memory. ``--page-cache off`` runs the server with ``JIXIAO_PAGE_CACHE=0``.
+   memory. ``--page-cache off`` runs the server with ``JIXIAO_PAGE_CACHE=0``. ``--after-write``
+   warms up as usual, then saves one project of a table no measured URL shows (a committed
+   write, as a department's editor saving elsewhere) before wrk starts: every cached page is
+   retired, the per-table parts the pages keep by version are not — the state of a server
+   right after a write, which ``--cold`` (a fresh server) overstates.
 
 Only 127.0.0.1 is contacted. Example::
 
@@ -408,6 +412,33 @@ def warm(port: int, page: dict, cookies: list[str]) -> float:
 
 # --- serving and measuring ----------------------------------------------------------------
 
+def write_elsewhere(page: dict) -> None:
+    """One committed write that no measured page shows: a project of another table saved
+    (its version bumped). Checks that the page cache's data generation moved, i.e. that the
+    server will render every page afresh."""
+    from django.db import connection, transaction
+    from django.db.models import F
+
+    from jixiao.web.entry import models as m
+    from jixiao.web.pagecache import generation
+
+    def db_generation():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {generation.TABLE} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    shown = set("".join(page["urls"]).replace("?", "/").split("/"))
+    project = next(p for p in m.Project.objects.order_by("pk").only("pk", "table_id")[:5000]
+                   if str(p.table_id) not in shown)
+    before = db_generation()
+    with transaction.atomic():
+        m.Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
+    after = db_generation()
+    if after == before:
+        raise SystemExit("--after-write: the write did not move the page cache's generation")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -532,6 +563,9 @@ def main() -> int:
     parser.add_argument("--skip-measure", action="store_true", help="only load (with --keep, for a later --reuse)")
     parser.add_argument("--cold", action="store_true",
                         help="no warm-up: wrk starts on a fresh server (every page rendered during the run)")
+    parser.add_argument("--after-write", action="store_true",
+                        help="warm up, then save a project of a table no measured URL shows, then measure "
+                             "(the state right after a write)")
     parser.add_argument("--page-cache", choices=("on", "off"), default="on",
                         help="the server's whole-page cache (JIXIAO_PAGE_CACHE; docs/web.md)")
     args = parser.parse_args()
@@ -585,6 +619,9 @@ def main() -> int:
             check_urls(port, page, cookies, server_log)
             # Not the "uncached" page: its point is answers rendered afresh.
             warm_seconds = None if args.cold or not page.get("warm", True) else round(warm(port, page, cookies), 1)
+            if args.after_write:
+                write_elsewhere(page)
+                connections.close_all()
             load_before = os.getloadavg()[0]
             cpu_before = server_cpu_seconds(server.pid)
             r = run_wrk(port, page, cookies, args.clients, args.duration, workdir)
