@@ -295,17 +295,17 @@ def _compile(request: dict) -> tuple[bytes, list[str]]:
     return pdf, answer["warnings"]
 
 
-def render_typst_pdf_bytes(table: Table, pdfa: bool = False) -> bytes:
-    """The 附件2-3 disclosure table as PDF bytes laid out by Typst, the CJK font embedded;
-    ``pdfa=True`` makes a PDF/A-2b file."""
-    data = document_data(table)
+def compile_pdf(source: str, data: dict, pdfa: bool = False) -> bytes:
+    """Compile the Typst ``source`` with ``data`` (JSON-ready; the template reads it as
+    ``json(bytes(sys.inputs.data))``, with the CJK family Typst knows added as ``font``) in a
+    child process, with only the CJK font available; the PDF bytes. Shared by every Typst PDF
+    jixiao makes (the disclosure table here, the MoF form in :mod:`.mof_typst`)."""
     if importlib.util.find_spec("typst") is None:
         raise OutputError("PDF 排版引擎 typst 未安装（pip install typst）",
                           "the typst PDF engine is not installed (pip install typst)")
     fonts = _font_setup()
-    data["font"] = fonts.family
     pdf, warnings = _compile({
-        "source": template(), "data": json.dumps(data, ensure_ascii=False),
+        "source": source, "data": json.dumps({**data, "font": fonts.family}, ensure_ascii=False),
         "font_paths": [str(fonts.folder)], "pdf_standards": [PDF_STANDARD_PDFA] if pdfa else [],
         "pdf_tags": PDF_TAGS})
     for message in warnings:
@@ -314,6 +314,12 @@ def render_typst_pdf_bytes(table: Table, pdfa: bool = False) -> bytes:
             raise OutputError(f"PDF 字体不可用：{message}", f"the PDF font is not usable: {message}")
         _log.debug("typst warning: %s", message)
     return pdf
+
+
+def render_typst_pdf_bytes(table: Table, pdfa: bool = False) -> bytes:
+    """The 附件2-3 disclosure table as PDF bytes laid out by Typst, the CJK font embedded;
+    ``pdfa=True`` makes a PDF/A-2b file."""
+    return compile_pdf(template(), document_data(table), pdfa=pdfa)
 
 
 def write_disclosure_pdf_typst(table: Table, path, pdfa: bool = False) -> None:
