@@ -460,7 +460,7 @@ def test_unknown_engine_and_misplaced_engine_are_refused(tmp_path, seed_table):
     with pytest.raises(InputError):
         export(seed_table, tmp_path / "t.xlsx", pdf_engine="typst")
     with pytest.raises(InputError):
-        export(seed_table, tmp_path / "m.pdf", layout="mof-form", pdf_engine="typst")
+        export(seed_table, tmp_path / "m.xlsx", layout="mof-form", pdf_engine="typst")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -25,7 +25,7 @@ def register(subparsers) -> None:
     parser.add_argument("--pdfa", action="store_true",
                         help="输出 PDF/A-2b（仅 PDF）/ write PDF/A-2b (PDF only)")
     parser.add_argument("--pdf-engine", dest="pdf_engine", default=None, metavar="ENGINE",
-                        help=f"公开表 PDF 的排版引擎 / engine for the disclosure PDF: "
+                        help=f"PDF 的排版引擎（公开表与自评表）/ engine for the PDF (both layouts): "
                              f"{' | '.join(PDF_ENGINES)} (默认 default: {DEFAULT_PDF_ENGINE})")
     parser.set_defaults(func=run)
 

@@ -7,16 +7,16 @@ writes the MoF 项目支出绩效自评表 (one form per project). Formats and l
 format        disclosure                  mof-form
 ============  ==========================  ===============================
 ``.xlsx``     :mod:`.xlsx_write`          :mod:`.mof_form`
-``.pdf``      :mod:`.pdf_typst` (default) :mod:`.mof_form`
-              or :mod:`.pdf_render`
+``.pdf``      :mod:`.pdf_typst` (default) :mod:`.mof_typst` (default)
+              or :mod:`.pdf_render`       or :mod:`.mof_form`
 ``.html``     :mod:`.html`                :mod:`.mof_form`
 ``.csv``      :mod:`.csv_table`           —
 ``.json``     :mod:`.table_json`          —
 ============  ==========================  ===============================
 
-The disclosure PDF has two engines (option ``pdf_engine``): ``"typst"``, the default, a
-compiled typesetter (1,000 projects in ~4 s of CPU), and ``"weasyprint"``, the HTML + CSS
-renderer (~55–70 s). Both print the same page and pass the same read-back tests.
+Both PDFs have two engines (option ``pdf_engine``): ``"typst"``, the default, a compiled
+typesetter (a 1,000-project disclosure table in ~4 s of CPU), and ``"weasyprint"``, the
+HTML + CSS renderer (~55–70 s). Both print the same page and pass the same read-back tests.
 
 Everything is checked before anything is written (layout, format, options, at least one
 project, a writable target), and the writer writes into a temporary file that is renamed
@@ -53,7 +53,7 @@ class Option:
 # Every option an export accepts, where it applies, and its default (docs/outputs.md).
 OPTIONS: dict[str, Option] = {o.name: o for o in (
     Option("pdfa", ("pdf",), ("disclosure",), False, "write PDF/A-2b (archival) instead of plain PDF"),
-    Option("pdf_engine", ("pdf",), ("disclosure",), DEFAULT_PDF_ENGINE,
+    Option("pdf_engine", ("pdf",), ("disclosure", "mof-form"), DEFAULT_PDF_ENGINE,
            "lay the PDF out with typst (fast, compiled) or weasyprint (HTML + CSS)"),
     Option("guard_formulas", ("csv",), ("disclosure",), True,
            "prefix text cells starting with = + - @ with an apostrophe"),
@@ -168,6 +168,14 @@ def _mof(name):
     return write
 
 
+def _mof_pdf(table, path, options):
+    if options.get("pdf_engine", DEFAULT_PDF_ENGINE) == "weasyprint":
+        write = _function("mof_form", "write_mof_pdf")
+    else:
+        write = _function("mof_typst", "write_mof_pdf_typst")
+    write(table, path, config=options.get("config"))
+
+
 _WRITERS: dict[tuple[str, str], Callable[[Table, Path, dict], None]] = {
     ("disclosure", "xlsx"): _xlsx,
     ("disclosure", "csv"): _csv,
@@ -176,7 +184,7 @@ _WRITERS: dict[tuple[str, str], Callable[[Table, Path, dict], None]] = {
     ("disclosure", "html"): _text_writer(
         lambda t, o: _function("html", "render_disclosure_html")(t)),
     ("mof-form", "xlsx"): _mof("write_mof_xlsx"),
-    ("mof-form", "pdf"): _mof("write_mof_pdf"),
+    ("mof-form", "pdf"): _mof_pdf,
     ("mof-form", "html"): _text_writer(
         lambda t, o: _function("mof_form", "render_mof_html")(t, config=o.get("config"))),
 }
