@@ -122,6 +122,35 @@ def test_overrides_replace_and_keep_the_suggestion():
     assert ps.total == D("79.00") and ps.suggested == D("98.62") and ps.grade == "中"
 
 
+def test_a_single_item_override_changes_its_cell_and_keeps_the_suggestion():
+    ps = score_project(project(ALL_MET, overrides=[
+        ScoreOverride("quantity.2", D("5"), "讲座内容与目标不符", by="李四", at="2020-03-02")]))
+    q = ps.categories[0].indicators[0]
+    first, second = q.items
+    assert (first.weight, second.weight) == (D("8.34"), D("8.33"))
+    assert first.override is None and first.suggested is None and first.score == D("8.34")
+    assert second.score == D("5.00") and second.suggested == D("8.33") and second.override.by == "李四"
+    note = "数量指标第2项“举办讲座≥4场”得分经评价人调整为5.00分（系统建议8.33分）（李四，2020-03-02），理由：讲座内容与目标不符"
+    assert second.reasons[-1] == note and q.reasons[-1] == note
+    # the cell is the sum of its items; its suggestion stays the computed one
+    assert q.score == D("13.34") and q.suggested == D("16.67") and q.override is None
+    assert ps.categories[0].score == D("46.67") and ps.total == D("95.29")
+    items = to_dict(ps)["categories"][0]["indicators"][0]["items"]
+    assert [(i["score"], i["suggested"]) for i in items] == [("8.34", "8.34"), ("5.00", "8.33")]
+    assert items[0]["override"] is None and items[1]["override"]["reason"] == "讲座内容与目标不符"
+
+
+def test_a_cell_override_wins_over_its_items_and_one_item_cells_take_none():
+    ps = score_project(project(ALL_MET, overrides=[
+        ScoreOverride("quantity.1", D(0), "x"), ScoreOverride("quantity", D(12), "整体调整"),
+        ScoreOverride("quality.1", D(0), "单项指标按二级指标调整"), ScoreOverride("quantity.9", D(0), "没有这一项")]))
+    q, quality = ps.categories[0].indicators[:2]
+    assert q.items[0].score == D("0.00") and q.score == D("12.00") and q.suggested == D("16.67")
+    # quality has one item: "quality.1" is not an item override (the cell is overridden as "quality")
+    assert quality.score == quality.suggested and quality.items[0].override is None
+    assert all(it.override is None for it in quality.items)
+
+
 def test_grades():
     assert [grade(D(x)) for x in ("90", "89.99", "80", "60", "59.99")] == ["优", "良", "良", "中", "差"]
 

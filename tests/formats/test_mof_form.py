@@ -258,6 +258,23 @@ def test_override_shows_stored_score_and_notes_suggestion(seed, tmp_path):
     assert "活动记录不全" in dev and str(quantity.suggested) in dev and "张三" in dev
 
 
+def test_an_item_override_shows_on_its_row_and_is_noted(seed):
+    t = copy.deepcopy(seed)
+    p = t.projects[2]  # 数量指标 with four 三级 items
+    p.overrides = [ScoreOverride(item="quantity.2", score=Decimal("1.50"), reason="签到表人数不足", by="王五")]
+    score = _scores(t)[2]
+    quantity = score.categories[0].indicators[0]
+    second = quantity.items[1]
+    assert len(quantity.items) == 4 and second.score == Decimal("1.50") and second.suggested is not None
+    form = mof_form.build_form(t, p, score)
+    q_rows = [c for c in form.cells if c.col == 1 and c.value == "数量指标"][0]
+    scores = [c.value for c in form.cells if c.col == 6 and q_rows.row <= c.row < q_rows.row + q_rows.rowspan]
+    assert scores == [it.score for it in quantity.items] and scores[1] == Decimal("1.50")
+    dev = [c for c in form.cells if c.col == 7 and c.row == q_rows.row][0].value
+    assert f"数量指标第2项得分经评价人调整为 1.50（系统建议 {second.suggested}）" in dev
+    assert "签到表人数不足" in dev and "王五" in dev
+
+
 def test_execution_category_and_total_overrides_are_noted(seed):
     t = copy.deepcopy(seed)
     p = t.projects[0]

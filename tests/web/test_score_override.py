@@ -244,3 +244,52 @@ def test_no_override_once_the_table_left_review(submitted):
         overrides.set_override(project, project.version, world.users["reviewer"], "total", Decimal("50"), "理由")
     stored = Project.objects.get(pk=project.pk)
     assert stored.overrides == [] and stored.version == project.version
+
+
+def test_one_item_of_a_cell_with_several_is_overridden_on_its_own(submitted):
+    world = submitted
+    project = world.projects["own"]
+    cells = dict(project.indicators)
+    cells["quantity"] = {"target": "培训≥4次；参训人数≥100人", "actual": "培训5次；参训人数120人"}
+    Project.objects.filter(pk=project.pk).update(indicators=cells)
+    reviewer = _client(world, "reviewer")
+    page = reviewer.get(_url(project)).content.decode()
+    # one row per 三级 item of the two-item cell, each with its own form
+    assert 'id="item-quantity.1"' in page and 'id="item-quantity.2"' in page
+    assert 'id="btn-override-quantity.2"' in page and "参训人数≥100人" in page
+    # an item's override is bounded by the item's weight (25 of the cell's 50), not the cell's
+    r = _post(reviewer, project, "quantity.2", "30", "超出分值")
+    assert r.status_code == 400 and Project.objects.get(pk=project.pk).overrides == []
+    r = _post(reviewer, project, "quantity.2", "20", "参训人员构成不符合要求")
+    assert r.status_code == 302
+    stored = Project.objects.get(pk=project.pk)
+    assert [(o["item"], o["score"]) for o in stored.overrides] == [("quantity.2", "20.00")]
+
+    from jixiao.core.scoring import score_project
+    from jixiao.web.entry import convert
+
+    quantity = score_project(convert.project_to_core(stored)).categories[0].indicators[0]
+    assert [it.score for it in quantity.items] == [Decimal("25.00"), Decimal("20.00")]
+    assert quantity.score == Decimal("45.00") and quantity.suggested == Decimal("50.00")
+    page = reviewer.get(_url(project)).content.decode()
+    assert "调整为 20.00 分" in page and "参训人员构成不符合要求" in page
+    assert "数量指标第2项“参训人数≥100人”得分经评价人调整为20.00分" in page
+    # the English page names the item in English
+    reviewer.cookies["django_language"] = "en"
+    english = reviewer.get(_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ", item 2" in english and "score adjusted by the evaluator to 20.00 points" in english
+
+    # removed: the suggestion applies again
+    version = Project.objects.get(pk=project.pk).version
+    r = reviewer.post(_url(project), {"item": "quantity.2", "version": version, "action": "remove"})
+    assert r.status_code == 302 and Project.objects.get(pk=project.pk).overrides == []
+
+
+def test_a_cell_of_one_item_offers_no_item_override(submitted):
+    world = submitted
+    project = world.projects["own"]
+    reviewer = _client(world, "reviewer")
+    page = reviewer.get(_url(project)).content.decode()
+    assert 'id="item-quantity"' in page and 'id="item-quantity.1"' not in page
+    r = _post(reviewer, project, "quantity.1", "10", "单项")
+    assert r.status_code == 400 and Project.objects.get(pk=project.pk).overrides == []

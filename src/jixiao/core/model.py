@@ -51,7 +51,8 @@ class ScoreOverride:
     """An evaluator's score that replaces the computed suggestion, with who and why.
 
     ``item`` names what is overridden: ``"execution"`` (预算执行率), an indicator kind key
-    (``"quantity"``…), a category key (``"output"``…) or ``"total"``.
+    (``"quantity"``…), one 三级 item of a cell that has several (``"quantity.2"``: the kind and
+    the item's place in the cell, from 1), a category key (``"output"``…) or ``"total"``.
     """
 
     item: str

@@ -252,6 +252,10 @@ class ItemScore:
     evidence: str = ""
     over: bool = False  # beyond over_factor: the target looks set too low
     restated: bool = False
+    # An evaluator's override of this one item (ScoreOverride.item "<kind>.<n>", n from 1) and
+    # the computed score it replaced; ``suggested`` is None while ``score`` is the suggestion.
+    override: ScoreOverride | None = None
+    suggested: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -632,6 +636,33 @@ def _category_weights(filled: set[str], category, config: ScoringConfig) -> list
     return [(k, fixed.get(k, shares.get(k, ZERO))) for k in filled_here]
 
 
+def item_key(kind: str, n: int) -> str:
+    """The ScoreOverride.item of the ``n``-th 三级 item (from 1) of a 二级 cell: ``quantity.2``."""
+    return f"{kind}.{n}"
+
+
+def _override_items(ind: IndicatorScore, kind: str, name: str, overrides: dict[str, ScoreOverride]) -> None:
+    """Apply the overrides of single 三级 items of a cell with several: the item's score is
+    replaced (the suggestion kept beside it) and the cell's score becomes the sum of its items'.
+    A cell of one item is overridden as the cell (``kind``), not as its item."""
+    changed = False
+    for n, it in enumerate(ind.items, 1):
+        ov = overrides.get(item_key(kind, n))
+        if ov is None:
+            continue
+        it.override, it.suggested = ov, it.score
+        it.score = round_half_up(ov.score)
+        note = _override_reason(f"{name}第{n}项“{it.target}”", ov, it.suggested)
+        it.reasons.append(note)
+        ind.reasons.append(note)
+        changed = True
+    if changed:
+        total = ZERO
+        for it in ind.items:
+            total += it.score
+        ind.score = total
+
+
 def _override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:
     who = f"（{ov.by}{'，' + ov.at if ov.at else ''}）" if ov.by or ov.at else ""
     return f"{what}得分经评价人调整为{round_half_up(ov.score)}分（系统建议{suggested}分）{who}，理由：{ov.reason}"
@@ -729,6 +760,8 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             if done[5] is not None:
                 facts.append((name, done[5]))
             if overrides:
+                if len(items) > 1:
+                    _override_items(ind, key, name, overrides)
                 iov = overrides.get(key)
                 if iov is not None:
                     ind.override = iov
@@ -862,7 +895,9 @@ def to_dict(ps: ProjectScore) -> dict[str, Any]:
                 "override": _ov(i.override), "formula": i.formula, "reasons": i.reasons,
                 "deviation": i.deviation,
                 "items": [{"target": it.target, "actual": it.actual, "kind": it.kind,
-                           "weight": _d(it.weight), "score": _d(it.score), "met": it.met,
+                           "weight": _d(it.weight), "score": _d(it.score),
+                           "suggested": _d(it.score if it.suggested is None else it.suggested),
+                           "override": _ov(it.override), "met": it.met,
                            "ratio": _d(it.ratio), "tier": it.tier, "evidence": it.evidence,
                            "over": it.over, "restated": it.restated, "reasons": it.reasons}
                           for it in i.items],
@@ -876,5 +911,5 @@ def to_dict(ps: ProjectScore) -> dict[str, Any]:
 __all__ = [
     "ScoringConfig", "ProjectScore", "CategoryScore", "IndicatorScore", "ItemScore", "ExecutionScore",
     "Rule", "rules", "grade", "split_exact", "clear_caches", "score_execution", "score_cell", "score_project",
-    "score_table", "to_dict", "describe_item",
+    "score_table", "to_dict", "describe_item", "item_key",
 ]

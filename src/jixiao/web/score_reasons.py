@@ -209,6 +209,11 @@ _TABLE: tuple[tuple[str, str], ...] = (
      "{n} level-3 indicator(s), {m} achieved: {s} of {wt} points."),
     (r"(?P<name>.+?)没有填写任何指标，该项(?P<wt>" + _NUM + r")分无法得分。",
      "{name}: none filled in, so its {wt} points cannot be scored."),
+    # one 三级 item (scoring._override_items): “数量指标第2项“…”得分经评价人调整为…”
+    (r"(?P<What>[^第“]+?)第(?P<n>\d+)项(?P<item>“.*”)得分经评价人调整为(?P<s>" + _NUM + r")分（系统建议(?P<g>" + _NUM
+     + r")分）(?P<who>（[^）]*）)?，理由：(?P<why>.*)",
+     "{What}, item {n} {item}: score adjusted by the evaluator to {s} points (suggested by the system: {g} "
+     "points){who}; reason: {why}"),
     (r"(?P<What>.+?)得分经评价人调整为(?P<s>" + _NUM + r")分（系统建议(?P<g>" + _NUM + r")分）"
      r"(?P<who>（[^）]*）)?，理由：(?P<why>.*)",
      "{What}: score adjusted by the evaluator to {s} points (suggested by the system: {g} points){who}; "

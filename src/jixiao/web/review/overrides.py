@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from jixiao.core.scoring import ProjectScore
+from jixiao.core.scoring import ProjectScore, item_key
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
 from jixiao.web.entry.models import DisclosureTable, Project, Status
 
@@ -32,10 +32,11 @@ REASON_MAX = 2000
 
 @dataclass
 class Item:
-    """One score a reviewer may override: 预算执行率, a 二级 cell, a 一级 category or the total."""
+    """One score a reviewer may override: 预算执行率, a 二级 cell, one 三级 item of a cell that
+    has several, a 一级 category or the total."""
 
     key: str  # ScoreOverride.item
-    level: str  # "execution" / "indicator" / "category" / "total"
+    level: str  # "execution" / "indicator" / "item" / "category" / "total"
     name: str
     weight: Decimal
     suggested: Decimal
@@ -48,6 +49,7 @@ class Item:
     actual: str = ""
     deviation: str = ""
     taxon: object | None = None  # the taxonomy Kind or Category, for its name in the page's language
+    number: int = 0  # a 三级 item's place in its cell (from 1)
 
     def __post_init__(self):
         # Weights come as 10 or 16.67; shown (and bounded) in cents like every score.
@@ -65,8 +67,13 @@ def item_name(key: str) -> str:
         return gettext("预算执行率")
     if key == "total":
         return gettext("总分")
-    taxon = KIND_BY_KEY.get(key) or _CATEGORY_BY_KEY.get(key)
-    return language.indicator_name(taxon) if taxon is not None else key
+    kind, dot, number = key.partition(".")
+    taxon = KIND_BY_KEY.get(kind) or _CATEGORY_BY_KEY.get(kind)
+    if taxon is None:
+        return key
+    if dot:
+        return gettext("%(indicator)s 第 %(n)s 项") % {"indicator": language.indicator_name(taxon), "n": number}
+    return language.indicator_name(taxon)
 
 
 def items_of(score: ProjectScore) -> list[Item]:
@@ -80,6 +87,12 @@ def items_of(score: ProjectScore) -> list[Item]:
                             reasons=list(ind.reasons), formula=ind.formula, parts=list(ind.items),
                             target=ind.target_text, actual=ind.actual_text, deviation=ind.deviation,
                             taxon=KIND_BY_KEY.get(ind.kind)))
+            if len(ind.items) > 1:  # a cell of one item is overridden as the cell
+                for n, it in enumerate(ind.items, 1):
+                    out.append(Item(item_key(ind.kind, n), "item", ind.name, it.weight,
+                                    it.score if it.suggested is None else it.suggested, it.score, it.override,
+                                    reasons=list(it.reasons), target=it.target, actual=it.actual,
+                                    taxon=KIND_BY_KEY.get(ind.kind), number=n))
         out.append(Item(cat.key, "category", cat.name, cat.weight, cat.suggested, cat.score, cat.override,
                         reasons=list(cat.reasons), taxon=_CATEGORY_BY_KEY.get(cat.key)))
     total_weight = ex.weight + sum((c.weight for c in score.categories), Decimal(0))
