@@ -274,6 +274,8 @@ def test_one_item_of_a_cell_with_several_is_overridden_on_its_own(submitted):
     page = reviewer.get(_url(project)).content.decode()
     assert "调整为 20.00 分" in page and "参训人员构成不符合要求" in page
     assert "数量指标第2项“参训人数≥100人”得分经评价人调整为20.00分" in page
+    # the cell's table of items keeps the suggestion in its 建议得分 column
+    assert page.count('<td class="num">25.00</td><td class="num">25.00</td></tr>') == 2
     # the English page names the item in English
     reviewer.cookies["django_language"] = "en"
     english = reviewer.get(_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode()
