@@ -214,6 +214,26 @@ def test_generated_table_in_yuan(tmp_path):
         assert _flat(_grid(pages)[2][0]) == "项目资金（元）"
 
 
+def test_overrides_print_the_stored_scores_merged_and_noted(seed, tmp_path):
+    """An indicator override merges its 分值/得分 over the 二级 cell's rows (a spanning number
+    cell) and an override of 总分 goes to the footnote; both read back in place."""
+    from jixiao.core.model import ScoreOverride
+
+    p = replace(seed.projects[2], overrides=[
+        ScoreOverride(item="quantity", score=Decimal("10.00"), reason="活动记录不全#*", by="张三", at="2020-03-01"),
+        ScoreOverride(item="total", score=Decimal("88.00"), reason="复核 $x$", by="李四", at="2020-03-02")])
+    table = replace(seed, projects=[p])
+    path = tmp_path / "override.pdf"
+    write_mof_pdf_typst(table, path)
+    form = mof_form.build_forms(table)[0]
+    assert any(c.role == "score" and c.rowspan > 1 for c in form.cells)
+    pages = _pages_per_form(path)[0]
+    _assert_form_reads_back(form, pages)
+    rows = [[_flat(c) if c is not None else None for c in r] for r in _grid(pages)]
+    assert next(r for r in rows if r[0] == "总分")[6] == "88.00"
+    assert "活动记录不全#*" in next(r for r in rows if r[1] == "数量指标")[7]
+
+
 # --- text that means something to Typst -----------------------------------------------------------
 
 def test_typst_markup_in_every_text_prints_as_itself(seed, tmp_path):
