@@ -149,6 +149,11 @@ def test_a_cell_override_wins_over_its_items_and_one_item_cells_take_none():
     # quality has one item: "quality.1" is not an item override (the cell is overridden as "quality")
     assert quality.score == quality.suggested and quality.items[0].override is None
     assert all(it.override is None for it in quality.items)
+    # the overrides that name no score are said, not lost
+    unused = [r for r in ps.reasons if r.startswith("评分调整“")]
+    assert unused == ["评分调整“quality.1”没有对应的评分项，未采用（理由：单项指标按二级指标调整）。",
+                      "评分调整“quantity.9”没有对应的评分项，未采用（理由：没有这一项）。"]
+    assert ps.reasons[-1].startswith("总分")
 
 
 def test_grades():

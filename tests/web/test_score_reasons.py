@@ -80,8 +80,8 @@ def _tables():
         for p in t.projects:
             n += 1
             if n % 7 == 0:  # overrides of every level, with and without name and date
-                which = (n // 7) % 5
-                item = ("execution", "quantity", "output", "total", "quantity.2")[which]
+                which = (n // 7) % 6
+                item = ("execution", "quantity", "output", "total", "quantity.2", "quantity.9")[which]
                 p.overrides = [ScoreOverride(item=item, score=Decimal("7.345") + which,
                                              reason="评价人核实，抽查发现问题" if which % 2 else "checked",
                                              by="张三" if which % 2 else "",

@@ -804,9 +804,26 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         project_reasons.append(weights_note)
     if tov is not None:
         project_reasons.append(_override_reason("总分", tov, suggested_total))
+    if overrides:
+        project_reasons.extend(_unused_overrides(overrides, categories))
     project_reasons.append(f"总分{total}分，评价等级为“{g}”（{grade_rules[g]}）。")
     return ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
                         suggested_total, tov)
+
+
+def _unused_overrides(overrides: dict[str, ScoreOverride], categories: list[CategoryScore]) -> list[str]:
+    """A sentence for every override that names no score of this project (a cell left blank,
+    an item the cell does not have, a one-item cell's ``quantity.1``, a typing error in a
+    file): it changes nothing, and the reader is told so instead of losing it silently."""
+    known = {"execution", "total"}
+    for cat in categories:
+        known.add(cat.key)
+        for ind in cat.indicators:
+            known.add(ind.kind)
+            if len(ind.items) > 1:
+                known.update(item_key(ind.kind, n) for n in range(1, len(ind.items) + 1))
+    return [f"评分调整“{key}”没有对应的评分项，未采用（理由：{ov.reason}）。"
+            for key, ov in overrides.items() if key not in known]
 
 
 def _grade_rule(g: str, cfg: ScoringConfig) -> str:

@@ -218,6 +218,8 @@ _TABLE: tuple[tuple[str, str], ...] = (
      r"(?P<who>（[^）]*）)?，理由：(?P<why>.*)",
      "{What}: score adjusted by the evaluator to {s} points (suggested by the system: {g} points){who}; "
      "reason: {why}"),
+    (r"评分调整“(?P<key>[^”]*)”没有对应的评分项，未采用（理由：(?P<why>.*)）。",
+     "The score override “{key}” names no score of this project and was not applied (reason: {why})."),
     # --- scoring: the project summary -------------------------------------------------------------
     (r"未完全达成的指标(?P<n>\d+)个：(?P<items>.*?)(?P<etc>等)?。",
      "{n} indicator(s) not fully achieved: {items}{etc}."),
