@@ -3,6 +3,9 @@
 The input kind is detected from the file's content (XLSX, PDF, table JSON, pdftotext-form
 text). Bad input exits 2 with a Chinese and English message and writes nothing; the table
 JSON and the report are written atomically, the report only after the table.
+
+``jixiao import FILE_OR_FOLDER... -o FOLDER [--jobs N]`` imports many inputs at once
+(:mod:`.import_batch`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+import os
+from pathlib import Path
+
+from .import_batch import report_text, run_batch
 from .settings_file import read_settings
+from ..errors import InputError
 from ..formats import table_json
 from ..formats.atomic import write_text_atomic
 from ..formats.importer import ImportLimits, import_file
@@ -22,15 +30,21 @@ def register(subparsers) -> None:
         description="按内容识别输入（XLSX、PDF、表格 JSON、pdftotext 文本），写出表格 JSON，并报告无法归位的内容。 / "
                     "Detect the input by content (XLSX, PDF, table JSON, pdftotext text), write table JSON and "
                     "report what could not be placed.")
-    parser.add_argument("file", metavar="FILE", help="输入文件 / input file")
+    parser.add_argument("file", metavar="FILE", nargs="+",
+                        help="输入文件；多个文件或文件夹时批量导入 / input file; several files or folders: "
+                             "a batch import")
     parser.add_argument("-o", "--output", required=True, metavar="TABLE.json",
-                        help="输出的表格 JSON / table JSON to write")
+                        help="输出的表格 JSON；批量导入时为输出文件夹 / table JSON to write; for a batch, "
+                             "the output folder")
     parser.add_argument("--report", metavar="REPORT.txt",
                         help="把导入报告写入文件（默认打印到标准错误） / write the import report to a file "
                              "(default: standard error)")
     parser.add_argument("--limits", metavar="LIMITS.json",
                         help="导入限制设置（JSON 对象，见 docs/import.md） / import limits as a JSON object "
                              "(see docs/import.md)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="批量导入时同时处理的文件数（默认 1） / files imported at the same time in a batch "
+                             "(default 1)")
     parser.set_defaults(func=run)
 
 
@@ -40,13 +54,17 @@ def _limits(path: str | None) -> ImportLimits:
     return ImportLimits.from_dict(read_settings(path, "导入限制设置", "import limits"))
 
 
-def report_text(result) -> str:
-    lines = [f"# jixiao import: {result.kind}, {len(result.table.projects)} 个项目 / projects"]
-    lines += result.report or ["（无需说明的内容） / nothing to report"]
-    return "\n".join(lines) + "\n"
+def _is_batch(args: argparse.Namespace) -> bool:
+    return (len(args.file) > 1 or Path(args.file[0]).is_dir() or Path(args.output).is_dir()
+            or args.output.endswith(("/", os.sep)))
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise InputError("--jobs 至少为 1", "--jobs must be at least 1")
+    if _is_batch(args):
+        return _run_batch(args)
+    args.file = args.file[0]
     result = import_file(args.file, limits=_limits(args.limits))
     # Validate by a round trip through table JSON before writing: what we write must load.
     text = table_json.dumps(result.table)
@@ -60,3 +78,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"已导入 / imported: {args.output} ({result.kind}, {len(result.table.projects)} 个项目 / projects, "
           f"{len(result.report)} 条说明 / notes)")
     return 0
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    if args.report:
+        raise InputError("批量导入时每个文件的报告写在输出文件夹中，不能使用 --report",
+                         "in a batch each file's report is written in the output folder; --report is for one file")
+    outcomes = run_batch(args.file, args.output, _limits(args.limits), jobs=args.jobs)
+    failed = [o for o in outcomes if not o.ok]
+    for o in outcomes:
+        if o.ok:
+            print(f"已导入 / imported: {o.file} → {o.output} ({o.kind}, {o.projects} 个项目 / projects, "
+                  f"{o.notes} 条说明 / notes)")
+        else:
+            sys.stderr.write(f"jixiao import: {o.message}\n")
+    print(f"共 {len(outcomes)} 个文件，{len(outcomes) - len(failed)} 个已导入，{len(failed)} 个失败；"
+          f"汇总见 {Path(args.output) / 'import-summary.csv'} / {len(outcomes)} files, "
+          f"{len(outcomes) - len(failed)} imported, {len(failed)} failed")
+    return 2 if failed else 0
