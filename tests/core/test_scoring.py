@@ -140,6 +140,19 @@ def test_a_single_item_override_changes_its_cell_and_keeps_the_suggestion():
     assert items[0]["override"] is None and items[1]["override"]["reason"] == "讲座内容与目标不符"
 
 
+def test_an_item_override_applies_only_while_its_item_reads_as_when_it_was_made():
+    made = ScoreOverride("quantity.2", D("5"), "讲座未按计划举办", target="举办讲座≥4场")
+    ps = score_project(project(ALL_MET, overrides=[made]))
+    assert ps.categories[0].indicators[0].items[1].score == D("5.00")
+    # the department edits the cell afterwards (the table returned): item 2 is another item now
+    edited = dict(ALL_MET, quantity=("培训人数≥100人；培训满意度≥90%；举办讲座≥4场", "培训人数120人；满意度95%；讲座4场"))
+    ps = score_project(project(edited, overrides=[made]))
+    q = ps.categories[0].indicators[0]
+    assert all(it.override is None for it in q.items) and q.score == q.suggested
+    assert ("评分调整“quantity.2”针对的三级指标“举办讲座≥4场”已改为“培训满意度≥90%”，未采用，请重新评分"
+            "（理由：讲座未按计划举办）。") in ps.reasons
+
+
 def test_a_cell_override_wins_over_its_items_and_one_item_cells_take_none():
     ps = score_project(project(ALL_MET, overrides=[
         ScoreOverride("quantity.1", D(0), "x"), ScoreOverride("quantity", D(12), "整体调整"),

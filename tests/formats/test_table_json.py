@@ -62,3 +62,22 @@ def test_dump_is_atomic(tmp_path, seed_table, monkeypatch):
     table_json.dump(seed_table, out)
     assert table_json.load(out).totals() == seed_table.totals()
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"]
+
+
+
+def test_overrides_round_trip_with_an_item_target_and_validate_against_the_schema(golden_path):
+    from importlib.resources import files
+
+    import jsonschema
+
+    doc = _doc(golden_path)
+    doc["projects"][2]["overrides"] = [
+        {"item": "quantity.2", "score": "1.50", "reason": "签到表不全", "by": "王五", "at": "2020-03-02",
+         "target": "参加党务干部人数≧100"},
+        {"item": "total", "score": "90.00", "reason": "综合评定"}]
+    schema = json.loads((files("jixiao") / "schema/table.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    table = table_json.loads(json.dumps(doc, ensure_ascii=False))
+    first, second = table.projects[2].overrides
+    assert (first.item, first.target, second.target) == ("quantity.2", "参加党务干部人数≧100", "")
+    assert json.loads(table_json.dumps(table))["projects"][2]["overrides"] == doc["projects"][2]["overrides"]

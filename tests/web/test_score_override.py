@@ -263,7 +263,7 @@ def test_one_item_of_a_cell_with_several_is_overridden_on_its_own(submitted):
     r = _post(reviewer, project, "quantity.2", "20", "参训人员构成不符合要求")
     assert r.status_code == 302
     stored = Project.objects.get(pk=project.pk)
-    assert [(o["item"], o["score"]) for o in stored.overrides] == [("quantity.2", "20.00")]
+    assert [(o["item"], o["score"], o["target"]) for o in stored.overrides] == [("quantity.2", "20.00", "参训人数≥100人")]
 
     from jixiao.core.scoring import score_project
     from jixiao.web.entry import convert
@@ -280,6 +280,13 @@ def test_one_item_of_a_cell_with_several_is_overridden_on_its_own(submitted):
     reviewer.cookies["django_language"] = "en"
     english = reviewer.get(_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ", item 2" in english and "score adjusted by the evaluator to 20.00 points" in english
+
+    # the cell edited afterwards (item 2 is another item now): the override is set aside and said
+    Project.objects.filter(pk=project.pk).update(indicators={**cells, "quantity": {
+        "target": "参训人数≥100人；培训≥4次", "actual": "参训人数120人；培训5次"}})
+    reviewer.cookies["django_language"] = "zh-hans"
+    page = reviewer.get(_url(project)).content.decode()
+    assert "针对的三级指标“参训人数≥100人”已改为“培训≥4次”，未采用，请重新评分" in page
 
     # removed: the suggestion applies again
     version = Project.objects.get(pk=project.pk).version

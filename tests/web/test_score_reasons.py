@@ -21,7 +21,7 @@ from django.utils import translation
 
 from jixiao.core import scoring
 from jixiao.core.matching import match_cell, match_items
-from jixiao.core.model import ScoreOverride
+from jixiao.core.model import IndicatorCell, ScoreOverride
 from jixiao.core.targets import UNITS, Item
 from jixiao.formats import table_json
 from jixiao.generate import generate_table
@@ -86,6 +86,12 @@ def _tables():
                                              reason="评价人核实，抽查发现问题" if which % 2 else "checked",
                                              by="张三" if which % 2 else "",
                                              at="2026-11-28" if which < 2 else "")]
+    # An item override made before its cell was edited: "…针对的三级指标“…”已改为“…”，未采用…".
+    edited = copy.deepcopy(tables[0].projects[1])
+    edited.indicators["quantity"] = IndicatorCell("培训人数≥100人；举办讲座≥4场", "培训人数120人；举办讲座4场")
+    edited.overrides = [ScoreOverride(item="quantity.2", score=Decimal("3"), reason="讲座未按计划举办",
+                                      target="发放资料≥500份")]
+    tables[0].projects.append(edited)
     return tables
 
 

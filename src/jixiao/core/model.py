@@ -60,6 +60,10 @@ class ScoreOverride:
     reason: str
     by: str = ""
     at: str = ""  # ISO date or datetime, as text
+    # For a 三级 item ("quantity.2"): the item's target text when the override was made. The
+    # item is named by its place, so if the cell is edited afterwards (a table returned to the
+    # department) the override applies only while that place still holds this item.
+    target: str = ""
 
 
 @dataclass

@@ -648,8 +648,8 @@ def _override_items(ind: IndicatorScore, kind: str, name: str, overrides: dict[s
     changed = False
     for n, it in enumerate(ind.items, 1):
         ov = overrides.get(item_key(kind, n))
-        if ov is None:
-            continue
+        if ov is None or (ov.target and ov.target != it.target):
+            continue  # a changed item keeps its suggestion (_unused_overrides says why)
         it.override, it.suggested = ov, it.score
         it.score = round_half_up(ov.score)
         note = _override_reason(f"{name}第{n}项“{it.target}”", ov, it.suggested)
@@ -816,14 +816,23 @@ def _unused_overrides(overrides: dict[str, ScoreOverride], categories: list[Cate
     an item the cell does not have, a one-item cell's ``quantity.1``, a typing error in a
     file): it changes nothing, and the reader is told so instead of losing it silently."""
     known = {"execution", "total"}
+    items: dict[str, str] = {}  # item key → the item's target text now
     for cat in categories:
         known.add(cat.key)
         for ind in cat.indicators:
             known.add(ind.kind)
             if len(ind.items) > 1:
-                known.update(item_key(ind.kind, n) for n in range(1, len(ind.items) + 1))
-    return [f"评分调整“{key}”没有对应的评分项，未采用（理由：{ov.reason}）。"
-            for key, ov in overrides.items() if key not in known]
+                items.update((item_key(ind.kind, n), it.target) for n, it in enumerate(ind.items, 1))
+    out = []
+    for key, ov in overrides.items():
+        if key in known:
+            continue
+        if key not in items:
+            out.append(f"评分调整“{key}”没有对应的评分项，未采用（理由：{ov.reason}）。")
+        elif ov.target and ov.target != items[key]:
+            out.append(f"评分调整“{key}”针对的三级指标“{ov.target}”已改为“{items[key]}”，未采用，"
+                       f"请重新评分（理由：{ov.reason}）。")
+    return out
 
 
 def _grade_rule(g: str, cfg: ScoringConfig) -> str:

@@ -27,7 +27,7 @@ PROJECT_KEYS = {"seq", "unit_name", "name", "gov_investment", *AMOUNT_FIELDS, "e
                 "overrides"}
 PROJECT_REQUIRED = ("seq", "name")
 TEXT_FIELDS = ("unit_name", "annual_goal", "overall_completion", "problems", "rectification")
-OVERRIDE_KEYS = {"item", "score", "reason", "by", "at"}
+OVERRIDE_KEYS = {"item", "score", "reason", "by", "at", "target"}
 
 # Largest input accepted by default; a table JSON of a whole province-year is ~1 GB, so
 # this guards against feeding an unrelated huge file, not against real tables.
@@ -188,7 +188,8 @@ def _project(r: _Reader, p: Any, path: str) -> Project:
         if not reason.strip():
             raise r.fail(f"{opath}.reason", "调整评分必须说明理由", "an override needs a reason")
         overrides.append(ScoreOverride(item=r.text(ov["item"], f"{opath}.item"), score=score, reason=reason,
-                                       by=r.text(ov.get("by"), f"{opath}.by"), at=r.text(ov.get("at"), f"{opath}.at")))
+                                       by=r.text(ov.get("by"), f"{opath}.by"), at=r.text(ov.get("at"), f"{opath}.at"),
+                                       target=r.text(ov.get("target"), f"{opath}.target")))
     name = r.text(p["name"], f"{path}.name")
     return Project(
         seq=r.integer(p["seq"], f"{path}.seq"),
@@ -282,7 +283,7 @@ def _project_doc(p: Project) -> dict[str, Any]:
     if p.overrides:
         d["overrides"] = [
             {"item": o.item, "score": str(o.score), "reason": o.reason, **({"by": o.by} if o.by else {}),
-             **({"at": o.at} if o.at else {})}
+             **({"at": o.at} if o.at else {}), **({"target": o.target} if o.target else {})}
             for o in p.overrides
         ]
     return d

@@ -218,6 +218,9 @@ _TABLE: tuple[tuple[str, str], ...] = (
      r"(?P<who>（[^）]*）)?，理由：(?P<why>.*)",
      "{What}: score adjusted by the evaluator to {s} points (suggested by the system: {g} points){who}; "
      "reason: {why}"),
+    (r"评分调整“(?P<key>[^”]*)”针对的三级指标(?P<was>“.*”)已改为(?P<now>“.*”)，未采用，请重新评分（理由：(?P<why>.*)）。",
+     "The score override “{key}” was made for the level-3 indicator {was}, which now reads {now}: not applied, "
+     "please score it again (reason: {why})."),
     (r"评分调整“(?P<key>[^”]*)”没有对应的评分项，未采用（理由：(?P<why>.*)）。",
      "The score override “{key}” names no score of this project and was not applied (reason: {why})."),
     # --- scoring: the project summary -------------------------------------------------------------

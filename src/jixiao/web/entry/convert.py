@@ -40,7 +40,7 @@ def indicators_to_core(doc: dict) -> dict[str, IndicatorCell]:
 
 def overrides_to_core(doc: list) -> list[ScoreOverride]:
     return [ScoreOverride(item=o["item"], score=Decimal(str(o["score"])), reason=o.get("reason", ""),
-                          by=o.get("by", ""), at=o.get("at", "")) for o in (doc or [])]
+                          by=o.get("by", ""), at=o.get("at", ""), target=o.get("target", "")) for o in (doc or [])]
 
 
 def project_to_core(p: m.Project) -> Project:
@@ -89,8 +89,8 @@ def project_fields(p: Project) -> dict:
         "indicators": {k: {"target": c.target, "actual": c.actual} for k, c in p.sorted_indicators()},
         "problems": p.problems,
         "rectification": p.rectification,
-        "overrides": [{"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at}
-                      for o in p.overrides],
+        "overrides": [{"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at,
+                       **({"target": o.target} if o.target else {})} for o in p.overrides],
         **{f: getattr(p, f) for f in AMOUNT_FIELDS},
     }
 

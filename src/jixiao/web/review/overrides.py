@@ -122,8 +122,11 @@ def now_text() -> str:
     return timezone.localtime(timezone.now()).isoformat(sep=" ", timespec="minutes")
 
 
-def _entry(item: str, score: Decimal, reason: str, user) -> dict:
-    return {"item": item, "score": str(score), "reason": reason, "by": who(user), "at": now_text()}
+def _entry(item: str, score: Decimal, reason: str, user, target: str = "") -> dict:
+    entry = {"item": item, "score": str(score), "reason": reason, "by": who(user), "at": now_text()}
+    if target:  # a 三级 item: what it read when overridden (ScoreOverride.target)
+        entry["target"] = target
+    return entry
 
 
 @transaction.atomic
@@ -142,11 +145,13 @@ def _change(project: Project, expected_version: int, user, mutate) -> Project:
     return fresh
 
 
-def set_override(project: Project, expected_version: int, user, item: str, score: Decimal, reason: str) -> Project:
-    """Set (or replace) the override of ``item``; raises Conflict or NotUnderReview."""
+def set_override(project: Project, expected_version: int, user, item: str, score: Decimal, reason: str,
+                 target: str = "") -> Project:
+    """Set (or replace) the override of ``item`` (``target``: a 三级 item's target text);
+    raises Conflict or NotUnderReview."""
     def mutate(current: list) -> list:
         kept = [o for o in current if o.get("item") != item]
-        return kept + [_entry(item, score, reason, user)]
+        return kept + [_entry(item, score, reason, user, target)]
 
     return _change(project, expected_version, user, mutate)
 

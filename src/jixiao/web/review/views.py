@@ -219,7 +219,8 @@ def project_scores(request, pk):
             return render(request, "review/scores.html", _scores_context(request, instance, bound=(key, form)),
                           status=400)
         overrides.set_override(instance, version, request.user, key, form.cleaned_data["score"],
-                               form.cleaned_data["reason"])
+                               form.cleaned_data["reason"],
+                               target=items[key].target if items[key].level == "item" else "")
     except overrides.Conflict as exc:
         # Nothing was written; show the current scores, keep this reviewer's input in its form.
         current = exc.project
