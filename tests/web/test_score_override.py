@@ -281,6 +281,11 @@ def test_one_item_of_a_cell_with_several_is_overridden_on_its_own(submitted):
     english = reviewer.get(_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ", item 2" in english and "score adjusted by the evaluator to 20.00 points" in english
 
+    # the department sees it read-only on its project page, named as the item
+    editor = _client(world, "editor")
+    own = editor.get(reverse("entry:project", args=[project.pk])).content.decode()
+    assert "数量指标 第 2 项" in own and "参训人员构成不符合要求" in own and "20.00" in own
+
     # the cell edited afterwards (item 2 is another item now): the override is set aside and said
     Project.objects.filter(pk=project.pk).update(indicators={**cells, "quantity": {
         "target": "参训人数≥100人；培训≥4次", "actual": "参训人数120人；培训5次"}})
