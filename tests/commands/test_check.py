@@ -121,3 +121,17 @@ def test_bad_input_no_traceback_in_a_real_process(tmp_path):
 def test_missing_file(tmp_path, capsys):
     assert main(["check", str(tmp_path / "none.json")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_several_files_exit_1_when_any_has_errors(golden_path, tmp_path, capsys):
+    bad = json.loads(golden_path.read_text("utf-8"))
+    bad["projects"][1]["actual_total"] = "21.59"
+    bad_path = tmp_path / "bad" / "t.json"
+    bad_path.parent.mkdir()
+    bad_path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", str(golden_path), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(golden_path), str(tmp_path), "--json"]) == 1
+    docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["file"] for d in docs] == [str(golden_path), str(bad_path)]
+    assert main(["check", str(tmp_path / "nope.json"), str(golden_path)]) == 2

@@ -53,3 +53,33 @@ def test_bad_input_exit_2(tmp_path, capsys):
     assert main(["score", str(bad)]) == 2
     assert "Traceback" not in capsys.readouterr().err
     assert main(["score", str(tmp_path / "missing.json")]) == 2
+
+
+def test_a_folder_and_several_files_are_scored_one_json_object_a_line(golden_path, tmp_path, capsys):
+    import shutil
+
+    from jixiao.formats import table_json
+    from jixiao.generate import generate_table
+
+    folder = tmp_path / "tables"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(golden_path, folder / "a.json")
+    table_json.dump(generate_table(5, seed=3), folder / "sub" / "b.json")
+    (folder / "a.json.report.txt").write_text("# jixiao import: pdf\n", encoding="utf-8")  # not a table
+    (folder / ".hidden.json").write_text("{", encoding="utf-8")
+    assert main(["score", str(folder), "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    docs = [json.loads(line) for line in lines]
+    assert [d["file"] for d in docs] == [str(folder / "a.json"), str(folder / "sub" / "b.json")]
+    assert [len(d["projects"]) for d in docs] == [6, 5]
+    # named one by one: the same, in the given order
+    assert main(["score", str(folder / "sub" / "b.json"), str(folder / "a.json"), "--json"]) == 0
+    assert [json.loads(x)["file"] for x in capsys.readouterr().out.splitlines()] == [
+        str(folder / "sub" / "b.json"), str(folder / "a.json")]
+
+
+def test_a_folder_without_tables_exits_2(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    assert main(["score", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "没有表格 JSON" in err and "no table JSON" in err

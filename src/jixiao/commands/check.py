@@ -3,8 +3,9 @@
 Human output: each project's recomputed 预算支出执行率 beside the printed one, the
 computed 合计 row, then the findings grouped by project. ``--json`` prints one object
 (documented in docs/cli.md). Exit codes: 0 no error-severity finding, 1 errors found,
-2 unusable input (bad JSON, bad config…). FILE may be ``-`` (stdin) or a ``.jsonl``
-file of one table per line (then ``--json`` prints one object per line).
+2 unusable input (bad JSON, bad config…). FILE may be ``-`` (stdin), a ``.jsonl``
+file of one table per line, several files or a folder (every table JSON in it); with more than
+one table ``--json`` prints one object per line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -22,7 +24,7 @@ from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
 from ..core.model import Table
 from .settings_file import read_settings
 from ..textwidth import display_width
-from .show import JSONL_SUFFIXES, grid, iter_tables, terminal_width, wrap
+from .show import FILES_HELP, JSONL_SUFFIXES, grid, iter_many, one_pretty_document, terminal_width, wrap
 
 SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 
@@ -141,7 +143,7 @@ def register(subparsers) -> None:
         description="重算执行率和合计行并检查表格。退出码：0 无错误，1 发现错误，2 输入无法使用。"
                     " / Recompute rates and totals and check the table. Exit 0: no errors, 1: errors found, "
                     "2: unusable input.")
-    parser.add_argument("file", metavar="FILE", help="表格 JSON（- 表示标准输入；.jsonl 每行一张表）/ table JSON (- = stdin)")
+    parser.add_argument("file", metavar="FILE", nargs="+", help=FILES_HELP)
     parser.add_argument("--json", action="store_true", help="输出 JSON 对象 / print a JSON object")
     parser.add_argument("--config", metavar="CONFIG.json", help="检查配置（阈值等）/ check settings (thresholds…)")
     parser.add_argument("--width", type=int, default=None, metavar="N",
@@ -154,8 +156,8 @@ def run(args: argparse.Namespace) -> int:
     width = terminal_width(args.width)
     any_error = False
     out = sys.stdout
-    tables: Iterable = iter_tables(args.file)
-    if args.file.lower().endswith(JSONL_SUFFIXES):
+    tables: Iterable = iter_many(args.file)
+    if len(args.file) > 1 or any(f.lower().endswith(JSONL_SUFFIXES) or Path(f).is_dir() for f in args.file):
         # Many tables (a province-year): show progress on stderr when it is a terminal.
         tables = tqdm(tables, unit="表", desc="check", file=sys.stderr, disable=None, dynamic_ncols=True)
     for i, (source, table) in enumerate(tables):
@@ -163,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
         any_error = any_error or any(f.severity == "error" for f in findings)
         if args.json:
             out.write(json.dumps(report(table, findings, source), ensure_ascii=False,
-                                 indent=1 if source in (args.file, "<stdin>") else None) + "\n")
+                                 indent=1 if one_pretty_document(args.file, source) else None) + "\n")
         else:
             if i:
                 out.write("\n" + "#" * min(width, 40) + "\n\n")

@@ -3,7 +3,8 @@
 For every project of a table: 预算执行率得分, each 一级 category's score, the total, the
 grade and the reasons in Chinese; ``--detail`` adds every 二级 cell and 三级 item.
 ``--json`` prints one object per table (shape in docs/cli-json.md). FILE may be ``-``
-(stdin) or a ``.jsonl`` file of one table per line. Settings: docs/scoring.md.
+(stdin), a ``.jsonl`` file of one table per line, several files or a folder (every table JSON
+in it; then one object a line). Settings: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..core.model import Table
 from ..core.scoring import ProjectScore, ScoringConfig, score_table, to_dict
 from ..errors import InputError
 from .settings_file import read_settings
-from .show import iter_tables, terminal_width, wrap
+from .show import FILES_HELP, iter_many, one_pretty_document, terminal_width, wrap
 
 
 def load_config(path: str | None) -> ScoringConfig:
@@ -75,7 +76,7 @@ def register(subparsers) -> None:
         "score", help="按财预〔2020〕10号规则给出建议得分和等级 / suggested scores and grades",
         description="为表中每个项目计算预算执行率得分、各一级指标得分、总分和评价等级，并说明理由。"
                     " / Score every project: execution rate, categories, total, grade, reasons.")
-    parser.add_argument("file", metavar="FILE", help="表格 JSON（- 表示标准输入；.jsonl 每行一张表）/ table JSON (- = stdin)")
+    parser.add_argument("file", metavar="FILE", nargs="+", help=FILES_HELP)
     parser.add_argument("--json", action="store_true", help="输出 JSON 对象 / print a JSON object")
     parser.add_argument("--config", metavar="SCORING.json", help="评分设置 / scoring settings (docs/scoring.md)")
     parser.add_argument("--detail", action="store_true", help="列出每个三级指标 / show every indicator item")
@@ -88,11 +89,11 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     width = terminal_width(args.width)
     out = sys.stdout
-    for source, table in iter_tables(args.file):
+    for source, table in iter_many(args.file):
         scores = score_table(table, config)
         if args.json:
             out.write(json.dumps(report(table, scores, source), ensure_ascii=False,
-                                 indent=1 if source in (args.file, "<stdin>") else None) + "\n")
+                                 indent=1 if one_pretty_document(args.file, source) else None) + "\n")
         else:
             out.write(human(table, scores, source, width, args.detail))
     return 0

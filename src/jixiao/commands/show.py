@@ -29,6 +29,42 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # Reading FILE
 
 
+FILES_HELP = ("表格 JSON，可多个；文件夹中的 .json/.jsonl 全部读取（- 表示标准输入；.jsonl 每行一张表） / "
+              "table JSON files; every .json/.jsonl in a folder (- = stdin; .jsonl = one table a line)")
+
+
+def expand_inputs(paths: list[str]) -> list[str]:
+    """FILE arguments as files: a folder stands for every ``.json`` / ``.jsonl`` below it
+    (recursively, sorted, hidden files and folders skipped) — e.g. the output folder of a batch
+    ``jixiao import``, whose reports and summary are not tables. A folder without one is an error."""
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if raw != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in (".json", *JSONL_SUFFIXES)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                raise InputError("文件夹中没有表格 JSON（.json / .jsonl）",
+                                 "no table JSON (.json / .jsonl) in this folder", source=raw)
+            out += found
+        else:
+            out.append(raw)
+    return out
+
+
+def iter_many(paths: list[str]) -> Iterator[tuple[str, Table]]:
+    """:func:`iter_tables` over every input of :func:`expand_inputs`, in order."""
+    for path in expand_inputs(paths):
+        yield from iter_tables(path)
+
+
+def one_pretty_document(paths: list[str], source: str) -> bool:
+    """Whether ``--json`` prints this table's object indented: only when the whole input is one
+    table file (or stdin); many tables are printed one object a line (JSON Lines)."""
+    return len(paths) == 1 and source in (paths[0], "<stdin>") and not Path(paths[0]).is_dir()
+
+
 def iter_tables(path: str) -> Iterator[tuple[str, Table]]:
     """Yield ``(source, table)``: one for a table JSON file or stdin, one per line for JSON lines."""
     if path == "-":
@@ -284,7 +320,7 @@ def register(subparsers) -> None:
         "show", help="在终端中显示表格 / show the table in a terminal",
         description="在终端中显示自评表：金额表（含合计行）和每个项目的指标。"
                     " / Show the table in a terminal: the money table with its totals row, then each project.")
-    parser.add_argument("file", metavar="FILE", help="表格 JSON（- 表示标准输入；.jsonl 每行一张表）/ table JSON (- = stdin)")
+    parser.add_argument("file", metavar="FILE", nargs="+", help=FILES_HELP)
     parser.add_argument("--width", type=int, default=None, metavar="N",
                         help="输出宽度（列），默认为终端宽度 / output width in columns (default: the terminal's)")
     parser.add_argument("--summary", action="store_true",
@@ -295,7 +331,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     width = terminal_width(args.width)
     first = True
-    for _, table in iter_tables(args.file):
+    for _, table in iter_many(args.file):
         if not first:
             sys.stdout.write("\n" + "#" * min(width, 40) + "\n\n")
         sys.stdout.write(render(table, width, args.summary))
