@@ -94,3 +94,33 @@ def test_missing_cjk_font_for_pdf(golden_path, tmp_path, capsys, monkeypatch):
         monkeypatch.delenv(pdf_render.FONT_ENV)
         pdf_render.clear_font_cache()
     assert _files(tmp_path) == []
+
+
+def test_a_folder_and_files_export_as_one_csv(golden_path, tmp_path, capsys):
+    import csv
+    import shutil
+
+    from jixiao.formats import table_json
+    from jixiao.generate import generate_table
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    shutil.copy(golden_path, folder / "seed.json")
+    table_json.dump(generate_table(3, seed=1), folder / "gen.json")
+    (folder / "seed.json.report.txt").write_text("not a table", encoding="utf-8")
+    out = tmp_path / "all.csv"
+    assert main(["export", str(folder), str(golden_path), "-o", str(out)]) == 0
+    assert "3 张表 / tables, 15 个项目 / projects" in capsys.readouterr().out
+    rows = list(csv.reader(out.read_bytes().decode("utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["年度", "部门", "金额单位", "来源"]
+    assert [r[3] for r in rows[1:]] == [str(folder / "gen.json")] * 3 + [str(folder / "seed.json")] * 6 + [str(golden_path)] * 6
+
+
+@pytest.mark.parametrize("extra", [["-o", "all.xlsx"], ["-o", "all.csv", "--layout", "mof-form"],
+                                   ["-o", "all.csv", "--pdf-engine", "typst"]])
+def test_many_tables_only_as_one_csv(golden_path, tmp_path, capsys, monkeypatch, extra):
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(golden_path), str(golden_path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert "只能合并导出为一个 CSV" in err and "one CSV" in err
+    assert list(tmp_path.iterdir()) == []

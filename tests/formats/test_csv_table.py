@@ -83,3 +83,38 @@ def test_no_projects_writes_nothing(seed_table, tmp_path):
     with pytest.raises(OutputError):
         write_csv(replace(seed_table, projects=[]), tmp_path / "e.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_many_tables_in_one_csv_line_up_on_the_full_layout(seed_table, tmp_path):
+    from jixiao.core.money import MoneyUnit
+    from jixiao.core.taxonomy import FULL
+    from jixiao.formats.csv_table import MANY_LEADING, many_columns, write_many_csv
+    from jixiao.generate import generate_table
+
+    other = replace(generate_table(4, seed=5), department="=cmd|' /C calc'!A0", money_unit=MoneyUnit.YUAN)
+    path = tmp_path / "all.csv"
+    assert write_many_csv([("a.json", seed_table), ("p.jsonl:2", other)], path) == (2, 10)
+    rows = _read(path)
+    columns = many_columns()
+    assert rows[0] == [*MANY_LEADING, *(c.label for c in columns)]
+    assert len(columns) == len(H.body_columns(replace(seed_table, layout=FULL)))
+    assert len(rows) == 1 + 6 + 4  # no 合计 rows
+    seed_rows = rows[1:7]
+    assert {(r[0], r[1], r[2], r[3]) for r in seed_rows} == {(str(seed_table.year), seed_table.department, "万元", "a.json")}
+    # each project's cells are the single-table CSV's, moved to the full layout's columns
+    single = csv_rows(seed_table)
+    by_label = [dict(zip(single[0], r)) for r in single[1:-1]]
+    for row, expected in zip(seed_rows, by_label):
+        got = dict(zip((c.label for c in columns), row[4:]))
+        assert all(got[k] == v for k, v in expected.items())
+        assert all(got[c.label] == "" for c in columns if c.label not in expected)
+    # text outside the body that starts like a formula is shown as text; the unit is the table's
+    assert {(r[1], r[2], r[3]) for r in rows[7:]} == {("'=cmd|' /C calc'!A0", "元", "p.jsonl:2")}
+
+
+def test_many_tables_without_projects_write_nothing(seed_table, tmp_path):
+    from jixiao.formats.csv_table import write_many_csv
+
+    with pytest.raises(OutputError):
+        write_many_csv([("a.json", replace(seed_table, projects=[]))], tmp_path / "all.csv")
+    assert list(tmp_path.iterdir()) == []

@@ -250,16 +250,18 @@ def test_year_csv_is_one_row_per_project_with_csv_table_columns(client, seed_doc
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     seed_rows = csv_table.csv_rows(seed)
-    assert rows[0] == ["年度", "部门", "公开表编号", *seed_rows[0]]
+    assert rows[0] == ["年度", "部门", "公开表编号", "金额单位", *seed_rows[0]]
     assert len(rows) == 1 + len(seed.projects) + 5
     by_department = {}
     for row in rows[1:]:
         by_department.setdefault(row[1], []).append(row)
     # The seed's rows are exactly csv_table's rows (without its 合计 row).
-    assert [r[3:] for r in by_department[seed.department]] == seed_rows[1:-1]
+    assert [r[4:] for r in by_department[seed.department]] == seed_rows[1:-1]
+    assert {r[3] for r in by_department[seed.department]} == {seed.money_unit.value}
     assert {r[2] for r in by_department[seed.department]} == {str(t.publications.get().pk)}
-    assert {r[2] for r in by_department['=HYPERLINK("x")部门']} == {str(gen.pk)}
-    assert len(by_department['=HYPERLINK("x")部门']) == 5
+    # a department name that starts like a formula is written as text (CSV injection)
+    assert {r[2] for r in by_department['\'=HYPERLINK("x")部门']} == {str(gen.pk)}
+    assert len(by_department['\'=HYPERLINK("x")部门']) == 5
     # Drafts never appear: a draft 2019 table of another department adds nothing.
     make_project(world.tables["own"], seq=2, name="草稿里的项目")
     assert "草稿里的项目" not in b"".join(client.get("/api/years/2019/projects.csv").streaming_content).decode()

@@ -1,12 +1,21 @@
 """``jixiao export TABLE.json -o OUT.{xlsx,pdf,html,csv,json} [--layout disclosure|mof-form] [--pdfa]
-[--pdf-engine typst|weasyprint]``."""
+[--pdf-engine typst|weasyprint]``.
+
+Several tables (files, a folder, JSON lines) go into one CSV, ``-o ALL.csv``
+(:func:`jixiao.formats.csv_table.write_many_csv`): the data set a researcher wants from a folder
+of imported tables."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from pathlib import Path
+
+from ..errors import InputError
 from ..formats import table_json
+from ..formats.csv_table import write_many_csv
+from .show import JSONL_SUFFIXES, iter_many
 from ..formats.export import DEFAULT_PDF_ENGINE, FORMATS, LAYOUTS, PDF_ENGINES, export
 
 
@@ -15,7 +24,9 @@ def register(subparsers) -> None:
         "export", help="导出公开表或自评表 / export the disclosure table or the MoF form",
         description="把表格 JSON 导出为 XLSX、PDF、HTML、CSV 或 JSON（按输出文件后缀）。 / "
                     "Export a table JSON as XLSX, PDF, HTML, CSV or JSON (chosen by the output suffix).")
-    parser.add_argument("table", metavar="TABLE.json", help="表格 JSON；- 表示标准输入 / table JSON, - for stdin")
+    parser.add_argument("table", metavar="TABLE.json", nargs="+",
+                        help="表格 JSON；- 表示标准输入；多个文件、文件夹或 .jsonl 时合并导出为一个 CSV / table JSON, - for "
+                             "stdin; several files, a folder or .jsonl: one combined CSV")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help=f"输出文件 / output file (.{', .'.join(FORMATS)})")
     parser.add_argument("--layout", default="disclosure", metavar="LAYOUT",
@@ -30,7 +41,26 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def _many(args: argparse.Namespace) -> bool:
+    return (len(args.table) > 1 or Path(args.table[0]).is_dir()
+            or args.table[0].lower().endswith(JSONL_SUFFIXES))
+
+
+def _run_many(args: argparse.Namespace) -> int:
+    fmt = (args.fmt or Path(args.output).suffix.lstrip(".")).lower()
+    if fmt != "csv" or args.layout != "disclosure" or args.pdfa or args.pdf_engine:
+        raise InputError("多张表只能合并导出为一个 CSV（-o 全部.csv，公开表版式）；其他格式请逐表导出",
+                         "several tables can only be exported together as one CSV (-o all.csv, disclosure "
+                         "layout); export other formats table by table")
+    tables, projects = write_many_csv(iter_many(args.table), args.output)
+    print(f"已导出 / exported: {args.output} ({tables} 张表 / tables, {projects} 个项目 / projects)")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if _many(args):
+        return _run_many(args)
+    args.table = args.table[0]
     if args.table == "-":
         table = table_json.loads(sys.stdin.buffer.read(), source="<stdin>")
     else:

@@ -6,6 +6,12 @@ labels of :func:`jixiao.formats.headers.body_columns` (``实际支出金额_合�
 ``数量指标_年度指标内容``). Amounts have 2 decimals, the rate is the printed text
 (``99.74%``). The last row is the computed 合计 (序号 column = ``合计``).
 
+Many tables in one CSV (:func:`write_many_csv`, ``jixiao export FOLDER -o ALL.csv``): a
+researcher's data set — the columns 年度, 部门, 金额单位 (元 or 万元: the amounts are each
+table's own, as printed), 来源 (the file, ``FILE:LINE`` for JSON lines) followed by the body columns of the ``full`` layout, so tables of any layout line up and the
+columns are the same from one file, year or province to the next (a kind a table does not have
+is blank); one row per project and no 合计 rows (each table's totals are sums of its rows).
+
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
 ("CSV injection"); with ``guard_formulas`` (default on) such a *text* cell is written with a
 leading apostrophe, which Excel, WPS and LibreOffice show as plain text. Number columns
@@ -18,10 +24,13 @@ import csv
 import io
 from pathlib import Path
 
+from collections.abc import Iterable
+
 from ..core.model import Table
+from ..core.taxonomy import FULL
 from ..errors import OutputError
 from . import headers as H
-from .atomic import write_bytes_atomic
+from .atomic import atomic_path, write_bytes_atomic
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,10 +46,19 @@ def csv_rows(table: Table, guard_formulas: bool = True) -> list[list[str]]:
     return rows
 
 
+def project_cells(project, columns: list[H.Column], guard_formulas: bool = True) -> list[str]:
+    """One project's row of ``columns``, as text (formula-like text guarded)."""
+    return [_guard(H.column_text(project, c), c, guard_formulas) for c in columns]
+
+
 def _guard(text: str, column: H.Column, on: bool) -> str:
-    if on and column.kind == H.TEXT and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return guard_text(text) if on and column.kind == H.TEXT else text
+
+
+def guard_text(text: str) -> str:
+    """A text cell as a spreadsheet shows it as text: a leading apostrophe when it starts like a
+    formula (for text columns outside the body, e.g. a department name from an imported file)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def dumps_csv(table: Table, guard_formulas: bool = True) -> str:
@@ -54,3 +72,34 @@ def write_csv(table: Table, path: str | Path, guard_formulas: bool = True) -> No
     if not table.projects:
         raise OutputError("表中没有项目，无法导出", "the table has no projects; nothing to export")
     write_bytes_atomic(path, dumps_csv(table, guard_formulas).encode("utf-8-sig"))
+
+
+MANY_LEADING = ("年度", "部门", "金额单位", "来源")
+
+
+def many_columns() -> list[H.Column]:
+    """The body columns of the ``full`` layout: every indicator kind (see the module docstring)."""
+    return H.body_columns(Table(year=0, department="", layout=FULL))
+
+
+def write_many_csv(tables: Iterable[tuple[str, Table]], path: str | Path,
+                   guard_formulas: bool = True) -> tuple[int, int]:
+    """Write ``(source, table)`` pairs as one CSV (UTF-8 with BOM), streaming, atomically.
+    Returns (tables, projects) written; no project at all is an error and writes nothing."""
+    columns = many_columns()
+    n_tables = n_projects = 0
+    with atomic_path(path) as tmp:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow([*MANY_LEADING, *(c.label for c in columns)])
+            for source, table in tables:
+                n_tables += 1
+                for project in table.projects:
+                    department, source_text = ((guard_text(table.department), guard_text(source))
+                                               if guard_formulas else (table.department, source))
+                    writer.writerow([table.year, department, table.money_unit.value, source_text,
+                                     *project_cells(project, columns, guard_formulas)])
+                    n_projects += 1
+        if not n_projects:
+            raise OutputError("表中没有项目，无法导出", "the tables have no projects; nothing to export")
+    return n_tables, n_projects

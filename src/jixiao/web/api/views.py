@@ -29,7 +29,7 @@ from jixiao.core.model import Table
 from jixiao.core.taxonomy import FULL, KIND_BY_KEY
 from jixiao.formats import headers as H
 from jixiao.formats import table_json
-from jixiao.formats.csv_table import FORMULA_STARTS
+from jixiao.formats.csv_table import guard_text, project_cells
 from jixiao.web.entry.models import Publication
 from jixiao.web.pagecache import generation as pagecache_generation
 
@@ -574,18 +574,13 @@ def _year_columns(queryset) -> list[H.Column]:
     return H.body_columns(Table(year=0, department="", layout=layout))
 
 
-YEAR_CSV_LEADING = ("年度", "部门", "公开表编号")
+YEAR_CSV_LEADING = ("年度", "部门", "公开表编号", "金额单位")
 
 
 def _csv_line(values) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(values)
     return buffer.getvalue()
-
-
-def _guard(text: str, column: H.Column) -> str:
-    # Same rule as jixiao.formats.csv_table: text starting like a formula is shown as text.
-    return "'" + text if column.kind == H.TEXT and text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_stream(year: int, columns: list[H.Column]):
@@ -598,8 +593,10 @@ def _csv_stream(year: int, columns: list[H.Column]):
         department, money_unit = group[0][1], group[0][3]
         core = table_json.from_document({"year": year, "department": department or "-", "money_unit": money_unit,
                                          "projects": [r[2] for r in group]}, source=f"<publication {table_id}>")
-        chunk = [_csv_line([year, department, table_id, *(_guard(H.column_text(p, c), c) for c in columns)])
-                 for p in core.projects]
+        # The amounts are each table's own (元 or 万元), so the unit goes beside them; a
+        # department name that starts like a formula is shown as text, like every text cell.
+        lead = [year, guard_text(department or ""), table_id, core.money_unit.value]
+        chunk = [_csv_line([*lead, *project_cells(p, columns)]) for p in core.projects]
         yield "".join(chunk)
 
 
