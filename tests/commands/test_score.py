@@ -83,3 +83,32 @@ def test_a_folder_without_tables_exits_2(tmp_path, capsys):
     assert main(["score", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "没有表格 JSON" in err and "no table JSON" in err
+
+
+def test_csv_has_a_row_of_scores_per_project(golden_path, tmp_path, capsys):
+    import csv
+
+    doc = json.loads(golden_path.read_text("utf-8"))
+    doc["projects"][1]["overrides"] = [{"item": "quantity.2", "score": "1", "reason": "抽查"}]
+    doc["department"] = "=1+1部门"
+    adjusted = tmp_path / "t.json"
+    adjusted.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(golden_path), str(adjusted), "--json", "--csv", str(out)]) == 0
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:5] == ["年度", "部门", "来源", "序号", "项目名称"] and rows[0][-4:] == ["总分", "评价等级", "系统建议总分", "评分调整"]
+    assert len(rows) == 1 + 12
+    by_doc = [(p["total"], p["grade"], p["execution"]["score"]) for d in printed for p in d["projects"]]
+    assert [(r[10], r[11], r[6]) for r in rows[1:]] == by_doc
+    assert rows[1][:6] == ["2019", "深圳市龙岗区工商业联合会", str(golden_path), "1", "办公设备购置", "99.74%"]
+    assert [r[13] for r in rows[1:]] == ["否"] * 7 + ["是"] + ["否"] * 4  # the override is on project 2
+    assert {r[1] for r in rows[7:]} == {"'=1+1部门"}  # a formula-like text is written as text
+
+
+def test_csv_into_a_missing_folder_exits_2_and_writes_nothing(golden_path, tmp_path, capsys):
+    assert main(["score", str(golden_path), "--csv", str(tmp_path / "no" / "s.csv")]) == 2
+    assert "output folder does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()

@@ -4,12 +4,15 @@ For every project of a table: 预算执行率得分, each 一级 category's scor
 grade and the reasons in Chinese; ``--detail`` adds every 二级 cell and 三级 item.
 ``--json`` prints one object per table (shape in docs/cli-json.md). FILE may be ``-``
 (stdin), a ``.jsonl`` file of one table per line, several files or a folder (every table JSON
-in it; then one object a line). Settings: docs/scoring.md.
+in it; then one object a line). ``--csv OUT.csv`` also writes a row of scores per project
+(year, department, source, 执行率 and its score, the three categories, total, grade, the
+suggestion and whether an evaluator adjusted it), for a spreadsheet. Settings: docs/scoring.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from typing import Any
@@ -17,6 +20,8 @@ from typing import Any
 from ..core.model import Table
 from ..core.scoring import ProjectScore, ScoringConfig, score_table, to_dict
 from ..errors import InputError
+from ..formats.atomic import atomic_path
+from ..formats.csv_table import guard_text
 from .settings_file import read_settings
 from .show import FILES_HELP, iter_many, one_pretty_document, terminal_width, wrap
 
@@ -78,6 +83,9 @@ def register(subparsers) -> None:
                     " / Score every project: execution rate, categories, total, grade, reasons.")
     parser.add_argument("file", metavar="FILE", nargs="+", help=FILES_HELP)
     parser.add_argument("--json", action="store_true", help="输出 JSON 对象 / print a JSON object")
+    parser.add_argument("--csv", metavar="OUT.csv",
+                        help="另把每个项目的得分写成 CSV（UTF-8 带 BOM，一行一个项目）/ also write every project's "
+                             "scores as CSV (UTF-8 with BOM, a row per project)")
     parser.add_argument("--config", metavar="SCORING.json", help="评分设置 / scoring settings (docs/scoring.md)")
     parser.add_argument("--detail", action="store_true", help="列出每个三级指标 / show every indicator item")
     parser.add_argument("--width", type=int, default=None, metavar="N",
@@ -85,15 +93,45 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+CSV_COLUMNS = ("年度", "部门", "来源", "序号", "项目名称", "预算执行率", "预算执行率得分", "产出指标得分",
+               "效益指标得分", "满意度指标得分", "总分", "评价等级", "系统建议总分", "评分调整")
+
+
+def csv_row(table: Table, source: str, ps: ProjectScore) -> list[Any]:
+    """One project's scores as a CSV row (CSV_COLUMNS); the categories by key, blank if absent."""
+    cats = {c.key: c.score for c in ps.categories}
+    adjusted = ps.override is not None or ps.execution.override is not None or any(
+        c.override is not None or any(i.override is not None or any(it.override is not None for it in i.items)
+                                      for i in c.indicators) for c in ps.categories)
+    return [table.year, guard_text(table.department), guard_text(source), ps.seq, guard_text(ps.name),
+            "" if ps.execution.rate is None else f"{ps.execution.rate}%", ps.execution.score,
+            cats.get("output", ""), cats.get("outcome", ""), cats.get("satisfaction", ""),
+            ps.total, ps.grade, ps.suggested, "是" if adjusted else "否"]
+
+
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    if args.csv:
+        with atomic_path(args.csv) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(CSV_COLUMNS)
+            _print(args, config, lambda table, source, scores: writer.writerows(
+                csv_row(table, source, ps) for ps in scores))
+        return 0
+    _print(args, config, None)
+    return 0
+
+
+def _print(args: argparse.Namespace, config: ScoringConfig, also) -> None:
+    """Score every table; print it (human or JSON) and hand it to ``also`` (the CSV)."""
     width = terminal_width(args.width)
     out = sys.stdout
     for source, table in iter_many(args.file):
         scores = score_table(table, config)
+        if also is not None:
+            also(table, source, scores)
         if args.json:
             out.write(json.dumps(report(table, scores, source), ensure_ascii=False,
                                  indent=1 if one_pretty_document(args.file, source) else None) + "\n")
         else:
             out.write(human(table, scores, source, width, args.detail))
-    return 0
