@@ -89,6 +89,23 @@ def test_anonymous_visitor_follows_links_from_home_to_the_published_seed_table_a
             assert data.startswith(b"%PDF")
 
 
+def test_each_year_links_its_whole_open_data_file(demo):
+    """The portal's year sections link the API's year files: every published project as one CSV
+    (for Excel) and every published table as JSON."""
+    from jixiao.web import demo_data
+
+    seed = demo_data.seed_table()
+    visitor = Client()
+    body = visitor.get("/portal/").content.decode()
+    csv_file = visitor.get(href(body, rf'id="year-csv-{seed.year}"'))
+    assert csv_file.status_code == 200 and csv_file["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(csv_file.streaming_content).decode("utf-8-sig")
+    assert all(p.name in text for p in seed.projects)
+    json_file = visitor.get(href(body, rf'id="year-json-{seed.year}"'))
+    docs = json.loads(b"".join(json_file.streaming_content))
+    assert seed.department in [d["department"] for d in docs]
+
+
 @pytest.mark.parametrize("query", ["工商", "工商业联合", "龙岗区工商", "党员教育", "教育", "办公设备"])
 def test_search_matches_substrings_of_chinese_names(demo, query):
     from jixiao.web import demo_data
