@@ -412,26 +412,32 @@ def line_count(text: str, width_chars: float) -> int:
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
 
 
-def row_heights(form: MofForm, widths: tuple[float, ...] = COLUMN_WIDTHS) -> list[float]:
-    """Row heights (pt) so every wrapped text fits: LibreOffice and WPS do not autofit
-    rows written by openpyxl. A cell spanning rows gets its deficit spread over them."""
-    heights = [LINE_HEIGHT_PT + ROW_PADDING_PT] * form.n_rows
-
-    def needed(cell: FormCell) -> float:
-        width = sum(widths[cell.col:cell.col + cell.colspan])
-        text = _display_text(cell)
-        return line_count(text, width) * LINE_HEIGHT_PT + ROW_PADDING_PT
-
+def fit_row_heights(form: MofForm, needed, least: float) -> list[float]:
+    """Row heights so every cell's ``needed(cell)`` height fits, at least ``least`` each: the
+    single-row cells first, then each cell spanning rows (shortest spans first, so an inner
+    span has its share before the span around it) spreads what its rows lack evenly over them.
+    Shared by the XLSX (:func:`row_heights`) and the Typst PDF's page breaking (mof_typst)."""
+    heights = [least] * form.n_rows
     for cell in form.cells:
         if cell.rowspan == 1:
             heights[cell.row] = max(heights[cell.row], needed(cell))
-    for cell in form.cells:
-        if cell.rowspan > 1:
-            rows = range(cell.row, cell.row + cell.rowspan)
-            deficit = needed(cell) - sum(heights[r] for r in rows)
-            if deficit > 0:
-                for r in rows:
-                    heights[r] += deficit / cell.rowspan
+    for cell in sorted((c for c in form.cells if c.rowspan > 1), key=lambda c: c.rowspan):
+        rows = range(cell.row, cell.row + cell.rowspan)
+        deficit = needed(cell) - sum(heights[r] for r in rows)
+        if deficit > 0:
+            for r in rows:
+                heights[r] += deficit / cell.rowspan
+    return heights
+
+
+def row_heights(form: MofForm, widths: tuple[float, ...] = COLUMN_WIDTHS) -> list[float]:
+    """Row heights (pt) so every wrapped text fits: LibreOffice and WPS do not autofit
+    rows written by openpyxl."""
+    def needed(cell: FormCell) -> float:
+        width = sum(widths[cell.col:cell.col + cell.colspan])
+        return line_count(_display_text(cell), width) * LINE_HEIGHT_PT + ROW_PADDING_PT
+
+    heights = fit_row_heights(form, needed, LINE_HEIGHT_PT + ROW_PADDING_PT)
     return [round(min(h, MAX_ROW_HEIGHT_PT), 1) for h in heights]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..core.model import Table
 from .atomic import write_bytes_atomic
-from .mof_form import COLUMN_WIDTHS, MofForm, _clean, _display_text, build_forms
+from .mof_form import COLUMN_WIDTHS, MofForm, _clean, _display_text, build_forms, fit_row_heights
 from .pdf_typst import _cell_value, _run_units, compile_pdf
 
 # The geometry of templates/mof_form.html, which mof_form.typ follows (points).
@@ -81,23 +81,11 @@ def _lines(text: str, room: float) -> int:
 
 
 def _row_heights(form: MofForm, texts: dict[tuple[int, int], str]) -> list[float]:
-    """Estimated row heights (pt), as mof_form.row_heights: single-row cells first, then a
-    cell spanning rows spreads what its rows lack over them."""
-    heights = [LINE_PT + 2 * PAD_Y_PT + STROKE_PT] * form.n_rows
-
+    """Estimated row heights (pt) in this page's geometry (mof_form.fit_row_heights)."""
     def needed(cell) -> float:
         return _lines(texts[cell.row, cell.col], _room(cell.col, cell.colspan)) * LINE_PT + 2 * PAD_Y_PT + STROKE_PT
 
-    for cell in form.cells:
-        if cell.rowspan == 1:
-            heights[cell.row] = max(heights[cell.row], needed(cell))
-    for cell in sorted((c for c in form.cells if c.rowspan > 1), key=lambda c: c.rowspan):
-        rows = range(cell.row, cell.row + cell.rowspan)
-        deficit = needed(cell) - sum(heights[r] for r in rows)
-        if deficit > 0:
-            for r in rows:
-                heights[r] += deficit / cell.rowspan
-    return heights
+    return fit_row_heights(form, needed, LINE_PT + 2 * PAD_Y_PT + STROKE_PT)
 
 
 def form_data(form: MofForm) -> dict[str, Any]:
