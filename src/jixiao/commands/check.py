@@ -14,7 +14,6 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -24,7 +23,7 @@ from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
 from ..core.model import Table
 from .settings_file import read_settings
 from ..textwidth import display_width
-from .show import FILES_HELP, JSONL_SUFFIXES, grid, iter_many, one_pretty_document, terminal_width, wrap
+from .show import FILES_HELP, grid, iter_many, many_inputs, one_pretty_document, terminal_width, wrap
 
 SEVERITY_LABEL = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 
@@ -157,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     any_error = False
     out = sys.stdout
     tables: Iterable = iter_many(args.file)
-    if len(args.file) > 1 or any(f.lower().endswith(JSONL_SUFFIXES) or Path(f).is_dir() for f in args.file):
+    if many_inputs(args.file):
         # Many tables (a province-year): show progress on stderr when it is a terminal.
         tables = tqdm(tables, unit="表", desc="check", file=sys.stderr, disable=None, dynamic_ncols=True)
     for i, (source, table) in enumerate(tables):

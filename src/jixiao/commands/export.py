@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..formats import table_json
 from ..formats.csv_table import write_many_csv
-from .show import JSONL_SUFFIXES, iter_many
+from .show import iter_many, many_inputs
 from ..formats.export import DEFAULT_PDF_ENGINE, FORMATS, LAYOUTS, PDF_ENGINES, export
 
 
@@ -41,11 +41,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _many(args: argparse.Namespace) -> bool:
-    return (len(args.table) > 1 or Path(args.table[0]).is_dir()
-            or args.table[0].lower().endswith(JSONL_SUFFIXES))
-
-
 def _run_many(args: argparse.Namespace) -> int:
     fmt = (args.fmt or Path(args.output).suffix.lstrip(".")).lower()
     if fmt != "csv" or args.layout != "disclosure" or args.pdfa or args.pdf_engine:
@@ -58,7 +53,7 @@ def _run_many(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    if _many(args):
+    if many_inputs(args.table):
         return _run_many(args)
     args.table = args.table[0]
     if args.table == "-":

@@ -16,11 +16,9 @@ import sys
 import os
 from pathlib import Path
 
-from .import_batch import report_text, run_batch
+from .import_batch import run_batch, write_import
 from .settings_file import read_settings
 from ..errors import InputError
-from ..formats import table_json
-from ..formats.atomic import write_text_atomic
 from ..formats.importer import ImportLimits, import_file
 
 
@@ -66,13 +64,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args)
     args.file = args.file[0]
     result = import_file(args.file, limits=_limits(args.limits))
-    # Validate by a round trip through table JSON before writing: what we write must load.
-    text = table_json.dumps(result.table)
-    table_json.loads(text, source=f"{args.file} (imported)")
-    write_text_atomic(args.output, text)
-    if args.report:
-        write_text_atomic(args.report, report_text(result))
-    else:
+    write_import(result, args.file, args.output, args.report)
+    if not args.report:
         for line in result.report:
             sys.stderr.write(f"jixiao import: {line}\n")
     print(f"已导入 / imported: {args.output} ({result.kind}, {len(result.table.projects)} 个项目 / projects, "

@@ -23,6 +23,7 @@ from ..errors import InputError, JixiaoError
 from ..formats import table_json
 from ..formats.atomic import write_text_atomic
 from ..formats.importer import ImportLimits, import_file
+from .show import files_below
 
 SUMMARY = "import-summary.csv"
 SUMMARY_COLUMNS = ("file", "status", "kind", "projects", "notes", "output", "message")
@@ -52,8 +53,7 @@ def inputs(paths: list[str]) -> list[tuple[Path, Path]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*")
-                            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            inside = files_below(path)
             if not inside:
                 raise InputError(f"文件夹中没有文件：{raw}", f"no file in folder: {raw}")
             found += [(p, p.relative_to(path)) for p in inside]
@@ -76,20 +76,26 @@ def report_text(result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_import(result, source: str, json_path: str | Path, report_path: str | Path | None) -> None:
+    """Write an import's table JSON and, when ``report_path`` is given, its report — both
+    atomically, the report after the table, and the table only once it loads back."""
+    text = table_json.dumps(result.table)
+    table_json.loads(text, source=f"{source} (imported)")
+    write_text_atomic(json_path, text)
+    if report_path:
+        write_text_atomic(report_path, report_text(result))
+
+
 def import_one(source: str, json_path: str, report_path: str, limits: ImportLimits) -> Outcome:
-    """Import ``source`` and write its table JSON and report (both atomically, the report after
-    the table). A bad input gives an Outcome with its message and writes nothing.
+    """Import ``source`` and write its table JSON and report (:func:`write_import`). A bad input
+    gives an Outcome with its message and writes nothing.
 
     Any other exception is recorded too: one unreadable file must not end a batch of hundreds
     (the message names the exception so it can be reported as a bug)."""
     try:
         result = import_file(source, limits=limits)
-        # Validated by a round trip before writing: what is written must load.
-        text = table_json.dumps(result.table)
-        table_json.loads(text, source=f"{source} (imported)")
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(json_path, text)
-        write_text_atomic(report_path, report_text(result))
+        write_import(result, source, json_path, report_path)
     except JixiaoError as exc:
         return Outcome(source, message=exc.describe())
     except Exception as exc:  # noqa: BLE001 - see the docstring

@@ -33,17 +33,29 @@ FILES_HELP = ("表格 JSON，可多个；文件夹中的 .json/.jsonl 全部读�
               "table JSON files; every .json/.jsonl in a folder (- = stdin; .jsonl = one table a line)")
 
 
+def files_below(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """The files below ``folder`` (recursively, sorted by path; hidden files and folders such as
+    ``.git`` skipped), only those ending in one of ``suffixes`` when given. What a folder named
+    on the command line stands for (here and in a batch ``jixiao import``)."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and (suffixes is None or p.suffix.lower() in suffixes)
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def many_inputs(paths: list[str]) -> bool:
+    """Whether FILE arguments may hold more than one table: several, a folder or JSON lines."""
+    return len(paths) > 1 or any(p.lower().endswith(JSONL_SUFFIXES) or Path(p).is_dir() for p in paths)
+
+
 def expand_inputs(paths: list[str]) -> list[str]:
     """FILE arguments as files: a folder stands for every ``.json`` / ``.jsonl`` below it
-    (recursively, sorted, hidden files and folders skipped) — e.g. the output folder of a batch
-    ``jixiao import``, whose reports and summary are not tables. A folder without one is an error."""
+    (:func:`files_below`) — e.g. the output folder of a batch ``jixiao import``, whose reports
+    and summary are not tables. A folder without one is an error."""
     out: list[str] = []
     for raw in paths:
         path = Path(raw)
         if raw != "-" and path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in (".json", *JSONL_SUFFIXES)
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = [str(p) for p in files_below(path, (".json", *JSONL_SUFFIXES))]
             if not found:
                 raise InputError("文件夹中没有表格 JSON（.json / .jsonl）",
                                  "no table JSON (.json / .jsonl) in this folder", source=raw)
