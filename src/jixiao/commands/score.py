@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import sys
+from contextlib import ExitStack
 from typing import Any
 
 from ..core.model import Table
@@ -97,12 +98,23 @@ CSV_COLUMNS = ("年度", "部门", "来源", "序号", "项目名称", "预算�
                "效益指标得分", "满意度指标得分", "总分", "评价等级", "系统建议总分", "评分调整")
 
 
+def _overridden(ps: ProjectScore) -> bool:
+    """Whether an evaluator's override replaced any score of the project (at any level)."""
+    if ps.override is not None or ps.execution.override is not None:
+        return True
+    for c in ps.categories:
+        if c.override is not None:
+            return True
+        for i in c.indicators:
+            if i.override is not None or any(it.override is not None for it in i.items):
+                return True
+    return False
+
+
 def csv_row(table: Table, source: str, ps: ProjectScore) -> list[Any]:
     """One project's scores as a CSV row (CSV_COLUMNS); the categories by key, blank if absent."""
     cats = {c.key: c.score for c in ps.categories}
-    adjusted = ps.override is not None or ps.execution.override is not None or any(
-        c.override is not None or any(i.override is not None or any(it.override is not None for it in i.items)
-                                      for i in c.indicators) for c in ps.categories)
+    adjusted = _overridden(ps)
     return [table.year, guard_text(table.department), guard_text(source), ps.seq, guard_text(ps.name),
             "" if ps.execution.rate is None else f"{ps.execution.rate}%", ps.execution.score,
             cats.get("output", ""), cats.get("outcome", ""), cats.get("satisfaction", ""),
@@ -111,25 +123,25 @@ def csv_row(table: Table, source: str, ps: ProjectScore) -> list[Any]:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    if args.csv:
-        with atomic_path(args.csv) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with ExitStack() as stack:
+        writer = None
+        if args.csv:  # written beside the printed output, atomically: complete or not at all
+            tmp = stack.enter_context(atomic_path(args.csv))
+            fh = stack.enter_context(tmp.open("w", encoding="utf-8-sig", newline=""))
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow(CSV_COLUMNS)
-            _print(args, config, lambda table, source, scores: writer.writerows(
-                csv_row(table, source, ps) for ps in scores))
-        return 0
-    _print(args, config, None)
+        _print(args, config, writer)
     return 0
 
 
-def _print(args: argparse.Namespace, config: ScoringConfig, also) -> None:
-    """Score every table; print it (human or JSON) and hand it to ``also`` (the CSV)."""
+def _print(args: argparse.Namespace, config: ScoringConfig, writer) -> None:
+    """Score every table and print it (human or JSON); its rows go to ``writer`` (the CSV) too."""
     width = terminal_width(args.width)
     out = sys.stdout
     for source, table in iter_many(args.file):
         scores = score_table(table, config)
-        if also is not None:
-            also(table, source, scores)
+        if writer is not None:
+            writer.writerows(csv_row(table, source, ps) for ps in scores)
         if args.json:
             out.write(json.dumps(report(table, scores, source), ensure_ascii=False,
                                  indent=1 if one_pretty_document(args.file, source) else None) + "\n")

@@ -94,12 +94,12 @@ def write_many_csv(tables: Iterable[tuple[str, Table]], path: str | Path,
             writer.writerow([*MANY_LEADING, *(c.label for c in columns)])
             for source, table in tables:
                 n_tables += 1
+                department, source_text = ((guard_text(table.department), guard_text(source))
+                                           if guard_formulas else (table.department, source))
+                lead = [table.year, department, table.money_unit.value, source_text]
                 for project in table.projects:
-                    department, source_text = ((guard_text(table.department), guard_text(source))
-                                               if guard_formulas else (table.department, source))
-                    writer.writerow([table.year, department, table.money_unit.value, source_text,
-                                     *project_cells(project, columns, guard_formulas)])
-                    n_projects += 1
+                    writer.writerow([*lead, *project_cells(project, columns, guard_formulas)])
+                n_projects += len(table.projects)
         if not n_projects:
             raise OutputError("表中没有项目，无法导出", "the tables have no projects; nothing to export")
     return n_tables, n_projects
