@@ -49,7 +49,11 @@ class Item:
     actual: str = ""
     deviation: str = ""
     taxon: object | None = None  # the taxonomy Kind or Category, for its name in the page's language
-    number: int = 0  # a 三级 item's place in its cell (from 1)
+
+    @property
+    def label(self) -> str:
+        """Its name in the page's language (:func:`item_name`): 预算执行率, 数量指标, 数量指标 第 2 项…"""
+        return item_name(self.key)
 
     def __post_init__(self):
         # Weights come as 10 or 16.67; shown (and bounded) in cents like every score.
@@ -92,7 +96,7 @@ def items_of(score: ProjectScore) -> list[Item]:
                     out.append(Item(item_key(ind.kind, n), "item", ind.name, it.weight,
                                     it.score if it.suggested is None else it.suggested, it.score, it.override,
                                     reasons=list(it.reasons), target=it.target, actual=it.actual,
-                                    taxon=KIND_BY_KEY.get(ind.kind), number=n))
+                                    taxon=KIND_BY_KEY.get(ind.kind)))
         out.append(Item(cat.key, "category", cat.name, cat.weight, cat.suggested, cat.score, cat.override,
                         reasons=list(cat.reasons), taxon=_CATEGORY_BY_KEY.get(cat.key)))
     total_weight = ex.weight + sum((c.weight for c in score.categories), Decimal(0))
