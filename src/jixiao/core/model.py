@@ -39,11 +39,55 @@ COLUMN_NAMES: dict[str, str] = {
 
 
 @dataclass
+class IndicatorItem:
+    """One 三级 indicator row as a form lays it out (the MoF 项目支出绩效自评表 and its
+    provincial variants): its own name, value, completion, 分值 and, for an imported form,
+    the 得分 the form printed. Texts are verbatim."""
+
+    name: str = ""  # 三级指标: 培训人数
+    target: str = ""  # 年度指标值: ≥100人 (an operator/unit column of the form is folded in)
+    actual: str = ""  # 实际完成值 / 全年实际值
+    weight: Decimal | None = None  # 分值 of this 三级 indicator, when the form gives one
+    published_score: Decimal | None = None  # 得分 as the published form printed it
+    note: str = ""  # 偏差原因分析及改进措施
+
+    @property
+    def target_text(self) -> str:
+        """Name and value as one parseable target (``培训人数≥100人``)."""
+        if self.name and self.target and not self.target.startswith(self.name):
+            return f"{self.name}{self.target}"
+        return self.target or self.name
+
+
+@dataclass
 class IndicatorCell:
-    """One indicator column of a project: 年度指标内容 (target) and 完成情况 (actual), verbatim."""
+    """One 二级 indicator of a project: 年度指标内容 (target) and 完成情况 (actual), verbatim.
+
+    A cell from the 附件2-3 table holds its 三级 items as free text (several separated by
+    ``；``). A cell from a MoF form also has ``items``, one per 三级 row, with per-item
+    分值 (``IndicatorItem.weight``); then ``target``/``actual`` are the items' texts joined
+    by ``；`` for the disclosure layout, and scoring uses the items as the form gave them.
+    ``weight`` is the 二级 cell's own 分值 when one is given.
+    """
 
     target: str = ""
     actual: str = ""
+    weight: Decimal | None = None
+    items: list[IndicatorItem] = field(default_factory=list)
+
+
+@dataclass
+class Published:
+    """Scores a published form printed (MoF 自评表): kept as data, never recomputed and
+    distinct from a reviewer's :class:`ScoreOverride`. ``None`` where the form left it out."""
+
+    execution_weight: Decimal | None = None  # 预算执行率 分值 (10 central, 20 in Hubei forms)
+    execution_score: Decimal | None = None
+    # 一级 weights printed in labels or rows ("产出指标(50分)"), by category key.
+    category_weights: dict[str, Decimal] = field(default_factory=dict)
+    total: Decimal | None = None  # 总分 (parsed from "99.55分")
+    grade: str = ""  # 评价等级 as printed (优/良/中/差, or a province's wording)
+    total_text: str = ""  # 总分 verbatim
 
 
 @dataclass
@@ -86,6 +130,9 @@ class Project:
     problems: str = ""
     rectification: str = ""
     overrides: list[ScoreOverride] = field(default_factory=list)
+    # From a MoF form: 年初预算数 (the table's ``budget`` is 全年预算数) and what it printed.
+    initial_budget: Decimal | None = None
+    published: Published | None = None
 
     @property
     def execution_rate(self) -> Decimal | None:
@@ -143,6 +190,9 @@ class Table:
     department_short: str = ""  # "区工商联" — used for the default title
     columns_note: str = ""
     layout: tuple[str, ...] = DISCLOSURE_2019  # indicator columns this table shows
+    # The scoring profile the table's forms follow ("central", "hubei", "sichuan";
+    # "" = the configured default), recorded by the importer when it recognises one.
+    profile: str = ""
 
     def default_title(self) -> str:
         short = self.department_short or self.department
@@ -169,6 +219,6 @@ class Table:
         projects = []
         for p in self.projects:
             changes = {f: money.convert(getattr(p, f), self.money_unit, unit)
-                       for f in AMOUNT_FIELDS if getattr(p, f) is not None}
+                       for f in (*AMOUNT_FIELDS, "initial_budget") if getattr(p, f) is not None}
             projects.append(replace(p, **changes))
         return replace(self, projects=projects, money_unit=unit)
