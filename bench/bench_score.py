@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu2 = time.process_time() - c0
         print(f"second pass (every cell remembered): {cpu2:.2f} s CPU ({cpu2 / cells * 1e6:.1f} µs per cell)")
     print("caches:", "parse", targets._parse_cached.cache_info(), "| segments", targets._segment_rows.cache_info(),
-          "| match", matching._match_cached.cache_info(), "| weighted cells", len(scoring._WEIGHTED))
+          "| match", matching._match_cached.cache_info(), "| weighted cells", len(scoring.cells.WEIGHTED))
     print(f"load average: {os.getloadavg()}; python {platform.python_version()}, {platform.machine()}, "
           f"cpus {os.cpu_count()}")
     return 0

@@ -216,13 +216,18 @@ def test_to_dict_is_plain_json():
 
 def test_clear_caches_empties_every_cache_of_the_core_and_changes_no_result(seed_table):
     import functools
+    import importlib
     import inspect
+
+    import pkgutil
 
     from jixiao.core import matching, memo, scoring, targets
 
+    parts = [importlib.import_module(f"jixiao.core.scoring.{m.name}") for m in pkgutil.iter_modules(scoring.__path__)]
+
     def caches():
         out = {}
-        for module in (targets, matching, scoring):
+        for module in (targets, matching, *parts):
             for name, value in vars(module).items():
                 if isinstance(value, memo.Memo):
                     out[f"{module.__name__}.{name}"] = len(value)
@@ -236,7 +241,7 @@ def test_clear_caches_empties_every_cache_of_the_core_and_changes_no_result(seed
     filled = caches()
     # The names that must be found (a cache renamed or turned into something else shows here).
     for name in ("jixiao.core.targets._parse_cached", "jixiao.core.targets._segment_rows",
-                 "jixiao.core.scoring._WEIGHTED", "jixiao.core.matching._completion_tier_of"):
+                 "jixiao.core.scoring.cells.WEIGHTED", "jixiao.core.matching._completion_tier_of"):
         assert filled[name] > 0, name
     scoring.clear_caches()
     assert {k: v for k, v in caches().items() if v} == {}

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from jixiao.core import scoring
+from jixiao.core.scoring.items import item_share
 from jixiao.core.matching import match_cell, match_items
 from jixiao.core.model import IndicatorCell, ScoreOverride
 from jixiao.core.targets import UNITS, Item
@@ -156,7 +157,7 @@ def harvest() -> dict[str, tuple[str, ...]]:
     m = match_items(odd.text, done.text, [odd], [done])
     for j in m.judgements:
         found.setdefault(j.reasons[0], quoted_items(m))
-        for r in scoring._item_share(j, scoring.shares_of(scoring.DEFAULT_CONFIG))[1]:
+        for r in item_share(j, scoring.shares_of(scoring.DEFAULT_CONFIG))[1]:
             found.setdefault(r, ())
     return found
 

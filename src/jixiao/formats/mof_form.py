@@ -295,7 +295,7 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     note = _override_note(kind_name, ind)
     if note:
         deviation.append(note)
-    for n, item in enumerate(items, 1):  # single 三级 items overridden (scoring._override_items)
+    for n, item in enumerate(items, 1):  # single 三级 items overridden (scoring.overrides.override_items)
         note = _override_note(f"{kind_name}第{n}项", item)
         if note:
             deviation.append(note)

@@ -33,7 +33,7 @@ NAMES_EN = {k.name: f"{k.name_en} indicators" for k in KINDS}
 NAMES_EN.update({c.name: f"{c.name_en} indicators" for c in CATEGORIES})
 # One indicator of a kind, as the project summary lists them: Quantity indicator “…”.
 ITEM_NAMES_EN = {k.name: f"{k.name_en} indicator" for k in KINDS}
-# Subjects of an override reason besides the indicators (scoring._override_reason's ``what``).
+# Subjects of an override reason besides the indicators (scoring.overrides.override_reason's ``what``).
 WHAT_EN = {**NAMES_EN, "预算执行率": "Budget execution rate", "总分": "Total"}
 
 TIERS_EN = {
@@ -209,7 +209,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
      "{n} level-3 indicator(s), {m} achieved: {s} of {wt} points."),
     (r"(?P<name>.+?)没有填写任何指标，该项(?P<wt>" + _NUM + r")分无法得分。",
      "{name}: none filled in, so its {wt} points cannot be scored."),
-    # one 三级 item (scoring._override_items): “数量指标第2项“…”得分经评价人调整为…”
+    # one 三级 item (scoring.overrides.override_items): “数量指标第2项“…”得分经评价人调整为…”
     (r"(?P<What>[^第“]+?)第(?P<n>\d+)项(?P<item>“.*”)得分经评价人调整为(?P<s>" + _NUM + r")分（系统建议(?P<g>" + _NUM
      + r")分）(?P<who>（[^）]*）)?，理由：(?P<why>.*)",
      "{What}, item {n} {item}: score adjusted by the evaluator to {s} points (suggested by the system: {g} "
@@ -244,7 +244,7 @@ TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(zh, re.S), en
 
 def _who(text: str) -> str:
     """（张三，2020-03-01） → " (张三, 2020-03-01)", （，2020-03-01） → " (2020-03-01)": the name
-    and the date are data (scoring._override_reason writes the comma even without a name)."""
+    and the date are data (scoring.overrides.override_reason writes the comma even without a name)."""
     return " (" + ", ".join(x for x in text[1:-1].split("，") if x) + ")"
 
 
@@ -267,7 +267,7 @@ def _sentence(text: str) -> str | None:
     return None
 
 
-# scoring._cell_core's suggested deviation analysis: the first reason of each item not met (or
+# scoring.cells._cell_core's suggested deviation analysis: the first reason of each item not met (or
 # over-achieved) without its full stop, joined by ；, then this request.
 DEVIATION_TAIL = "。请说明偏差原因并提出改进措施。"
 DEVIATION_TAIL_EN = ". Please explain the reasons for the deviations and the measures to improve."

@@ -1,0 +1,46 @@
+"""One judged 三级 item's share of its weight (0–1) under the settings, with the sentences
+saying why: met, proportional, over-achieved, late, a tier, cannot be judged or blank."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..matching import TIER_NAMES, Judgement, _pct
+from .config import Shares
+from .rules import share_text
+
+
+def item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
+    """Share of the item weight (0–1), the scoring reasons and the over-achievement flag."""
+    c = config
+    reasons: list[str] = []
+    if j.met is None:
+        if j.evidence == "blank":
+            return c.blank_share, [f"未填写完成情况，得分值的{share_text(c.blank_share)}。"], False
+        return c.unknown_share, [f"无法判断是否完成，暂按分值的{share_text(c.unknown_share)}建议，待评价人核实。"], False
+    if j.evidence in ("value", "rate", "bare") and j.ratio is not None and j.target.kind == "quantity":
+        if not j.met:
+            share = min(j.ratio, Decimal(1))
+            return share, [f"未达到目标，按完成比例{_pct(j.ratio)}计分。"], False
+        if j.ratio > c.over_factor:
+            reasons.append(f"完成比例{_pct(j.ratio)}，超过目标的{share_text(c.over_factor)}，"
+                           "目标设定偏低，建议下一年度提高目标值。")
+            if c.over_reduction:
+                cut = min(j.ratio - c.over_factor, c.over_reduction_cap)
+                reasons.append(f"按偏离度调减分值的{_pct(cut)}。")
+                return Decimal(1) - cut, reasons, True
+            return Decimal(1), reasons, True
+        return Decimal(1), reasons, False
+    if j.evidence == "bare" and j.ratio is not None:
+        share = min(j.ratio, Decimal(1))
+        return share, ([] if j.met else [f"按完成比例{_pct(j.ratio)}计分。"]), False
+    if j.evidence == "date":
+        if j.met:
+            return Decimal(1), [], False
+        return c.late_share, [f"未按时完成，得分值的{share_text(c.late_share)}。"], False
+    if j.tier is not None:
+        share = getattr(c, f"tier{j.tier}_share")
+        return share, [f"{TIER_NAMES[j.tier]}，得分值的{share_text(share)}。"], False
+    if j.met:
+        return Decimal(1), [], False
+    return Decimal(0), ["未完成。"], False

@@ -1,0 +1,67 @@
+"""An evaluator's overrides applied to single 三级 items, and the sentences for overrides that
+were applied or could not be (a changed item, a name that scores nothing)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import ScoreOverride
+from ..money import round_half_up
+from .config import ZERO
+from .results import CategoryScore, IndicatorScore
+
+
+def item_key(kind: str, n: int) -> str:
+    """The ScoreOverride.item of the ``n``-th 三级 item (from 1) of a 二级 cell: ``quantity.2``."""
+    return f"{kind}.{n}"
+
+
+def override_items(ind: IndicatorScore, kind: str, name: str, overrides: dict[str, ScoreOverride]) -> None:
+    """Apply the overrides of single 三级 items of a cell with several: the item's score is
+    replaced (the suggestion kept beside it) and the cell's score becomes the sum of its items'.
+    A cell of one item is overridden as the cell (``kind``), not as its item."""
+    changed = False
+    for n, it in enumerate(ind.items, 1):
+        ov = overrides.get(item_key(kind, n))
+        if ov is None or (ov.target and ov.target != it.target):
+            continue  # a changed item keeps its suggestion (unused_overrides says why)
+        it.override, it.suggested = ov, it.score
+        it.score = round_half_up(ov.score)
+        note = override_reason(f"{name}第{n}项“{it.target}”", ov, it.suggested)
+        it.reasons.append(note)
+        ind.reasons.append(note)
+        changed = True
+    if changed:
+        total = ZERO
+        for it in ind.items:
+            total += it.score
+        ind.score = total
+
+
+def override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:
+    who = f"（{ov.by}{'，' + ov.at if ov.at else ''}）" if ov.by or ov.at else ""
+    return f"{what}得分经评价人调整为{round_half_up(ov.score)}分（系统建议{suggested}分）{who}，理由：{ov.reason}"
+
+
+def unused_overrides(overrides: dict[str, ScoreOverride], categories: list[CategoryScore]) -> list[str]:
+    """A sentence for every override that names no score of this project (a cell left blank,
+    an item the cell does not have, a one-item cell's ``quantity.1``, a typing error in a
+    file): it changes nothing, and the reader is told so instead of losing it silently."""
+    known = {"execution", "total"}
+    items: dict[str, str] = {}  # item key → the item's target text now
+    for cat in categories:
+        known.add(cat.key)
+        for ind in cat.indicators:
+            known.add(ind.kind)
+            if len(ind.items) > 1:
+                items.update((item_key(ind.kind, n), it.target) for n, it in enumerate(ind.items, 1))
+    out = []
+    for key, ov in overrides.items():
+        if key in known:
+            continue
+        if key not in items:
+            out.append(f"评分调整“{key}”没有对应的评分项，未采用（理由：{ov.reason}）。")
+        elif ov.target and ov.target != items[key]:
+            out.append(f"评分调整“{key}”针对的三级指标“{ov.target}”已改为“{items[key]}”，未采用，"
+                       f"请重新评分（理由：{ov.reason}）。")
+    return out
