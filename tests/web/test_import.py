@@ -95,3 +95,37 @@ def test_pdf_upload(tmp_path, golden_path):
         pytest.skip("jixiao.formats.pdf_read has not landed: PDF upload answers with a clear field error")
     assert r.status_code == 302
     assert ImportRun.objects.get().project_count == 6
+
+
+@pytest.mark.django_db
+def test_upload_is_parsed_outside_the_server_process(tmp_path, golden_path, monkeypatch):
+    """The server process never runs the readers: a parse there would fail this test."""
+    from jixiao.formats import importer
+
+    def boom(*args, **kwargs):
+        raise AssertionError("parsed in the server process")
+
+    monkeypatch.setattr(importer, "import_file", boom)
+    world = World("draft")
+    client = Client()
+    client.force_login(world.users["editor"])
+    path = tmp_path / "seed.xlsx"
+    export.export(table_json.load(golden_path), path)
+    r = _upload(client, path, world.dept_a)
+    assert r.status_code == 302
+    assert ImportRun.objects.get().project_count == 6
+
+
+@pytest.mark.django_db
+def test_upload_past_the_memory_limit_is_a_422_page_naming_the_limit(tmp_path, golden_path, monkeypatch):
+    monkeypatch.setenv("JIXIAO_IMPORT_MEMORY_MB", "40")  # less than the PDF reader needs to load
+    world = World("draft")
+    client = Client()
+    client.force_login(world.users["editor"])
+    path = tmp_path / "seed.pdf"
+    export.export(table_json.load(golden_path), path)
+    r = _upload(client, path, world.dept_a)
+    assert r.status_code == 422
+    errors = " ".join(r.context["form"].errors["file"])
+    assert "内存上限" in errors and "JIXIAO_IMPORT_MEMORY_MB" in errors
+    assert not ImportRun.objects.exists()

@@ -1,8 +1,10 @@
 """``jixiao import FILE -o TABLE.json [--report REPORT.txt]``: any supported input → table JSON.
 
 The input kind is detected from the file's content (XLSX, PDF, table JSON, pdftotext-form
-text). Bad input exits 2 with a Chinese and English message and writes nothing; the table
-JSON and the report are written atomically, the report only after the table.
+text). The file is parsed in a child process bounded by the operating system
+(:mod:`jixiao.formats.sandbox`). Bad input, or a limit reached, exits 2 with a Chinese and
+English message and writes nothing; the table JSON and the report are written atomically, the
+report only after the table.
 
 ``jixiao import FILE_OR_FOLDER... -o FOLDER [--jobs N]`` imports many inputs at once
 (:mod:`.import_batch`).
@@ -19,7 +21,8 @@ from pathlib import Path
 from .import_batch import run_batch, write_import
 from .settings_file import read_settings
 from ..errors import InputError
-from ..formats.importer import ImportLimits, import_file
+from ..formats import sandbox
+from ..formats.importer import ImportLimits
 
 
 def register(subparsers) -> None:
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if _is_batch(args):
         return _run_batch(args)
     args.file = args.file[0]
-    result = import_file(args.file, limits=_limits(args.limits))
+    result = sandbox.import_file(args.file, limits=_limits(args.limits))
     write_import(result, args.file, args.output, args.report)
     if not args.report:
         for line in result.report:

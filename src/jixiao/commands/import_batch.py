@@ -1,7 +1,8 @@
 """``jixiao import`` over many inputs: a folder of published PDFs, a pile of XLSX files.
 
 Why a batch mode: a researcher's unit of work is a folder, not a file. Each input is imported
-on its own (the same :func:`~jixiao.formats.importer.import_file` as for one file), its table
+on its own (the same bounded child process, :func:`jixiao.formats.sandbox.import_file`, as for
+one file), its table
 JSON and report written atomically as ``OUT/<input's path below its folder>.json`` and
 ``….report.txt`` — the input's whole name is kept (``a.pdf`` → ``a.pdf.json``), so ``a.pdf`` and
 ``a.xlsx`` never overwrite each other. A bad input is recorded and the batch goes on; nothing
@@ -22,7 +23,8 @@ from pathlib import Path
 from ..errors import InputError, JixiaoError
 from ..formats import table_json
 from ..formats.atomic import write_text_atomic
-from ..formats.importer import ImportLimits, import_file
+from ..formats import sandbox
+from ..formats.importer import ImportLimits
 from .show import files_below
 
 SUMMARY = "import-summary.csv"
@@ -93,7 +95,7 @@ def import_one(source: str, json_path: str, report_path: str, limits: ImportLimi
     Any other exception is recorded too: one unreadable file must not end a batch of hundreds
     (the message names the exception so it can be reported as a bug)."""
     try:
-        result = import_file(source, limits=limits)
+        result = sandbox.import_file(source, limits=limits)
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         write_import(result, source, json_path, report_path)
     except JixiaoError as exc:

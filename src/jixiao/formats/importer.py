@@ -12,9 +12,10 @@ Chinese and an English message.
 from __future__ import annotations
 
 import json
+import os
 import time
 import zipfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,46 @@ from .import_result import ImportResult
 
 MB = 1024 * 1024
 
+# The operating-system limits of the child process that parses a file
+# (jixiao.formats.sandbox); environment variables set their defaults (docs/import.md).
+MEMORY_ENV = "JIXIAO_IMPORT_MEMORY_MB"
+CPU_ENV = "JIXIAO_IMPORT_CPU_SECONDS"
+WALL_ENV = "JIXIAO_IMPORT_WALL_SECONDS"
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_CPU_SECONDS = 120
+DEFAULT_WALL_SECONDS = 180.0
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise InputError(f"环境变量 {name} 应为正数：{raw!r}", f"environment variable {name} must be a positive number: {raw!r}")
+    return value
+
 
 @dataclass(frozen=True)
 class ImportLimits:
     """Limits on what an import may cost. Defaults are documented in docs/import.md."""
 
     max_file_bytes: int = 50 * MB  # larger files are refused before reading
-    max_xlsx_uncompressed_bytes: int = 500 * MB  # sum of the zip's declared entry sizes
-    max_compression_ratio: float = 100.0  # per zip entry: uncompressed / compressed
+    max_xlsx_uncompressed_bytes: int = 500 * MB  # sum of the zip's entry sizes, declared and inflated
+    max_compression_ratio: float = 100.0  # per zip entry and for the whole zip: uncompressed / compressed
     ratio_check_min_bytes: int = 1 * MB  # small entries (styles) may compress well; skip them
     max_pages: int = 2000  # PDF pages
-    max_cells: int = 2_000_000  # XLSX cells of a sheet (rows × columns)
-    time_budget_seconds: float = 300.0  # wall-clock time for one import
+    max_cells: int = 2_000_000  # XLSX cells of a sheet (rows × columns), and merged cells
+    time_budget_seconds: float = field(default_factory=lambda: _env_number(WALL_ENV, DEFAULT_WALL_SECONDS))
+    max_memory_bytes: int = field(default_factory=lambda: int(_env_number(MEMORY_ENV, DEFAULT_MEMORY_MB) * MB))
+    max_cpu_seconds: int = field(default_factory=lambda: max(1, int(_env_number(CPU_ENV, DEFAULT_CPU_SECONDS))))
+    max_result_bytes: int = 256 * MB  # the parsed table sent back by the child process
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ImportLimits":
@@ -45,7 +74,8 @@ class ImportLimits:
             raise InputError(f"未知的导入限制设置：{', '.join(unknown)}",
                              f"unknown import limit setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         for key, value in data.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+                    or value == float("inf")):
                 raise InputError(f"导入限制 {key} 应为正数", f"import limit {key} must be a positive number")
         return cls(**data)
 

@@ -2,7 +2,9 @@
 and save it on confirmation.
 
 Size and type are checked from the declared size and the first bytes, before any parser
-sees the file. Reading is the importers' job (:func:`jixiao.formats.importer.import_file`).
+sees the file. Reading is the importers' job, in a child process bounded by the operating
+system (:func:`jixiao.formats.sandbox.import_file`): the parse never runs in the server
+process, so a hostile file cannot grow the server's memory or hold it past the time limit.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from jixiao.core.model import Table
 from jixiao.errors import InputError, JixiaoError
-from jixiao.formats import importer, table_json
+from jixiao.formats import sandbox, table_json
 
 from . import analysis, convert
 from .models import DisclosureTable, ImportRun
@@ -58,9 +60,10 @@ def check_upload(name: str, size: int, head: bytes, limit: int) -> str:
     return kind
 
 
-def read_file(path: Path, kind: str) -> ReadResult:
+def read_file(path: Path, kind: str, name: str | None = None) -> ReadResult:
+    """Read the uploaded file at ``path`` (``name``: the upload's name, for messages)."""
     try:
-        result = importer.import_file(path)
+        result = sandbox.import_file(path, source=name)
     except JixiaoError:
         raise
     except Exception:

@@ -403,6 +403,7 @@ def import_upload(request):
     if not departments.exists():
         raise PermissionDenied("import")
     limit = settings.JIXIAO_UPLOAD_MAX_BYTES
+    status = 200
     if request.method == "POST":
         # Refuse an oversized body from its declared length, before Django reads the file.
         try:
@@ -421,7 +422,9 @@ def import_upload(request):
                 kind = importing.check_upload(upload.name, upload.size, _peek(upload), limit)
                 result = _read_upload(upload, kind)
             except JixiaoError as exc:
+                # A file refused by its checks or by the importer's limits: 422 with the reason.
                 form.add_error("file", language.bilingual(exc))
+                status = 422
             else:
                 run = importing.record_preview(result, department=form.cleaned_data["department"],
                                                user=request.user, filename=upload.name, size=upload.size)
@@ -429,7 +432,7 @@ def import_upload(request):
     else:
         form = ImportForm(departments=departments)
     runs = roles.visible_imports(request.user).select_related("department", "user")[:20]
-    return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs})
+    return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs}, status=status)
 
 
 def _peek(upload) -> bytes:
@@ -446,7 +449,7 @@ def _read_upload(upload, kind):
         with os.fdopen(fd, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        return importing.read_file(Path(name), kind)
+        return importing.read_file(Path(name), kind, upload.name)
     finally:
         os.unlink(name)
 

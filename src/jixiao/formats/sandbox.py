@@ -1,0 +1,287 @@
+"""Parse an untrusted file in a child process that the operating system keeps within bounds.
+
+Why: a 5 KB workbook can ask openpyxl for billions of cells and a 1 MB PDF can inflate to a
+gigabyte; checks between steps cannot stop a library in the middle of one call, and in the
+web server the memory a parse took is never given back. So every file from outside (``jixiao
+import``, one file or a batch, and the web upload) is read by :func:`import_file` here, which
+runs :func:`jixiao.formats.importer.import_file` in a fresh ``python -m
+jixiao.formats.sandbox`` process whose limits are set with ``resource.setrlimit`` before a
+byte of the file is read:
+
+- address space (``RLIMIT_AS``) = ``ImportLimits.max_memory_bytes`` (default 1 GiB,
+  ``JIXIAO_IMPORT_MEMORY_MB``): past it allocations fail (``MemoryError``) or the child dies;
+- CPU time (``RLIMIT_CPU``) = ``max_cpu_seconds`` (default 120 s, ``JIXIAO_IMPORT_CPU_SECONDS``):
+  the kernel stops the child with SIGXCPU;
+- wall clock = ``time_budget_seconds`` (default 180 s, ``JIXIAO_IMPORT_WALL_SECONDS``): the
+  parent kills the child (a parse waiting on nothing still ends);
+- no core files, no files written (``RLIMIT_CORE``, ``RLIMIT_FSIZE`` = 0).
+
+The child answers with one JSON document on its standard output — the table as table JSON,
+the report and the confidences, or the ``InputError`` it raised — read by the parent up to
+``max_result_bytes``. Any breach becomes one :class:`~jixiao.errors.InputError` in Chinese and
+English naming the limit that was reached (CLI exit 2, a 422 page on the web), and the
+caller's memory holds only the answer, never the parse.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .import_result import ImportResult
+from .importer import ImportLimits
+
+log = logging.getLogger(__name__)
+
+GRACE_SECONDS = 2.0  # the parent waits this much past the wall clock before killing
+STDERR_KEPT = 8192  # bytes of the child's standard error kept for the log
+_MEMORY_EXIT = 86  # the child's exit status after a MemoryError it could not report
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g}"
+
+
+def memory_error(limits: ImportLimits, source: str | None) -> InputError:
+    return InputError(
+        f"导入超出内存上限（{_mb(limits.max_memory_bytes)} MB，JIXIAO_IMPORT_MEMORY_MB）：文件过于庞大或复杂，"
+        "或是为耗尽内存而构造的文件",
+        f"the import went past its memory limit of {_mb(limits.max_memory_bytes)} MB "
+        "(JIXIAO_IMPORT_MEMORY_MB): the file is too large or complex, or built to exhaust memory",
+        source=source)
+
+
+def cpu_error(limits: ImportLimits, source: str | None) -> InputError:
+    return InputError(
+        f"导入超出 CPU 时间上限（{limits.max_cpu_seconds} 秒，JIXIAO_IMPORT_CPU_SECONDS）",
+        f"the import went past its CPU time limit of {limits.max_cpu_seconds} s (JIXIAO_IMPORT_CPU_SECONDS)",
+        source=source)
+
+
+def wall_error(limits: ImportLimits, source: str | None) -> InputError:
+    return InputError(
+        f"导入超时（超过 {limits.time_budget_seconds:g} 秒的时间限制，JIXIAO_IMPORT_WALL_SECONDS）",
+        f"import took longer than the time budget of {limits.time_budget_seconds:g} s "
+        "(JIXIAO_IMPORT_WALL_SECONDS)", source=source)
+
+
+def result_error(limits: ImportLimits, source: str | None) -> InputError:
+    return InputError(
+        f"导入结果过大（超过 {limits.max_result_bytes} 字节的上限 max_result_bytes）",
+        f"the imported table is too large (over the max_result_bytes limit of {limits.max_result_bytes} bytes)",
+        source=source)
+
+
+def malformed_error(detail: str, source: str | None) -> InputError:
+    """A reader failed on the file in a way it does not describe: the file's problem for the
+    user, with the failure named so that it can be reported."""
+    return InputError("文件无法读取（格式异常）；如果它在 Excel/WPS 或 PDF 阅读器中能正常打开，请报告此问题",
+                      f"the file could not be read (malformed: {detail}); if it opens in a spreadsheet "
+                      "program or PDF reader, please report this", source=source)
+
+
+def _child_command() -> list[str]:
+    return [sys.executable, "-m", "jixiao.formats.sandbox"]
+
+
+def _child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[2])  # the folder holding the jixiao package
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if src not in paths:
+        env["PYTHONPATH"] = os.pathsep.join([src, *paths])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # RLIMIT_FSIZE = 0: the child writes no file
+    return env
+
+
+def import_file(path: str | Path, limits: ImportLimits | None = None, source: str | None = None) -> ImportResult:
+    """:func:`jixiao.formats.importer.import_file` in a bounded child process.
+
+    ``source`` names the file in messages (default: ``path``; the web passes the upload's
+    name). Raises InputError for the file's problems and for every limit reached."""
+    limits = limits or ImportLimits()
+    source = source or str(path)
+    request = json.dumps({"path": str(Path(path).resolve()) if Path(path).exists() else str(path),
+                          "source": source, "limits": limits.to_dict()}).encode()
+    answer, status, stderr = _run_child(request, limits, source)
+    if status == 0 or status == _MEMORY_EXIT:
+        try:
+            doc = json.loads(answer) if answer else None
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict):
+            return _from_answer(doc, limits, source)
+        if status == _MEMORY_EXIT:
+            raise memory_error(limits, source)
+    if status == -signal.SIGXCPU:
+        raise cpu_error(limits, source)
+    if status < 0 and status in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
+        # An allocation that failed inside C code (or the kernel's OOM killer) ends the child
+        # by a signal rather than a MemoryError.
+        log.warning("import child for %s died by signal %s; stderr: %s", source, -status, stderr[-2000:])
+        raise InputError(
+            f"读取文件的进程异常终止（信号 {signal.Signals(-status).name}），可能达到了内存上限 "
+            f"{_mb(limits.max_memory_bytes)} MB（JIXIAO_IMPORT_MEMORY_MB）",
+            f"the process reading the file died ({signal.Signals(-status).name}), probably at its memory "
+            f"limit of {_mb(limits.max_memory_bytes)} MB (JIXIAO_IMPORT_MEMORY_MB)", source=source)
+    log.warning("import child for %s ended with status %s; stderr: %s", source, status, stderr[-2000:])
+    raise malformed_error(f"the reading process ended with status {status}", source)
+
+
+def _from_answer(doc: dict[str, Any], limits: ImportLimits, source: str) -> ImportResult:
+    from . import table_json
+
+    if "error" in doc:
+        e = doc["error"]
+        raise InputError(e["zh"], e["en"], source=e.get("source"), path=e.get("path"))
+    if doc.get("breach") == "memory":
+        raise memory_error(limits, source)
+    if "crash" in doc:
+        raise malformed_error(doc["crash"], source)
+    table = table_json.from_document(doc["table"], source=f"{source} (imported)")
+    return ImportResult(table=table, kind=doc["kind"], report=list(doc["report"]),
+                        confidence=dict(doc["confidence"]))
+
+
+def _run_child(request: bytes, limits: ImportLimits, source: str) -> tuple[bytes, int, str]:
+    """Run the child; (its standard output, its exit status, the end of its standard error).
+    Raises the wall-clock and result-size errors itself (it is the one that kills)."""
+    deadline = time.monotonic() + limits.time_budget_seconds + GRACE_SECONDS
+    proc = subprocess.Popen(_child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=_child_environment(), close_fds=True)
+    out: list[bytes] = []
+    size = 0
+    err = b""
+    try:
+        assert proc.stdin and proc.stdout and proc.stderr
+        proc.stdin.write(request)
+        proc.stdin.close()
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            sel.register(proc.stderr, selectors.EVENT_READ)
+            open_streams = 2
+            while open_streams:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise wall_error(limits, source)
+                for key, _ in sel.select(min(left, 1.0)):
+                    data = os.read(key.fd, 65536)
+                    if not data:
+                        sel.unregister(key.fileobj)
+                        open_streams -= 1
+                    elif key.fileobj is proc.stdout:
+                        size += len(data)
+                        if size > limits.max_result_bytes:
+                            raise result_error(limits, source)
+                        out.append(data)
+                    else:
+                        err = (err + data)[-STDERR_KEPT:]
+        try:
+            status = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise wall_error(limits, source) from None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+    return b"".join(out), status, err.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------
+# The child
+
+
+def set_limits(limits: ImportLimits) -> None:
+    """Bound this process: address space, CPU time, no core file, no file written."""
+    import resource
+
+    memory = int(limits.max_memory_bytes)
+    cpu = max(1, int(limits.max_cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # Past the soft limit the kernel sends SIGXCPU (which ends the process); the hard limit
+    # a little later is SIGKILL, in case SIGXCPU were ignored.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+def child_main() -> int:
+    """Read the request on standard input, answer one JSON document on standard output."""
+    request = json.loads(sys.stdin.buffer.read())
+    limits = ImportLimits(**request["limits"])
+    set_limits(limits)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past RLIMIT_FSIZE fails instead
+    answer_fd = os.dup(1)
+    os.dup2(2, 1)  # anything a library prints goes to standard error, not into the answer
+    try:
+        answer = _child_answer(request["path"], request["source"], limits)
+    except MemoryError:
+        answer = None
+    if answer is None:
+        try:
+            answer = json.dumps({"breach": "memory"}).encode()
+        except MemoryError:
+            os._exit(_MEMORY_EXIT)
+    try:
+        with os.fdopen(answer_fd, "wb") as fh:
+            fh.write(answer)
+    except MemoryError:
+        os._exit(_MEMORY_EXIT)
+    return 0
+
+
+def _child_answer(path: str, source: str, limits: ImportLimits) -> bytes:
+    from . import importer, table_json
+    from ..errors import JixiaoError
+
+    try:
+        result = importer.import_file(path, limits)
+        doc = {"kind": result.kind, "table": table_json.to_document(result.table), "report": result.report,
+               "confidence": result.confidence}
+    except MemoryError:
+        raise
+    except JixiaoError as exc:
+        doc = {"error": {"zh": exc.message_zh, "en": exc.message_en, "source": exc.source, "path": exc.path}}
+    except RecursionError:
+        doc = {"error": {"zh": "文件嵌套过深，无法读取", "en": "the file is nested too deeply to be read",
+                         "source": source, "path": None}}
+    except Exception as exc:  # noqa: BLE001 - a reader failing on untrusted bytes: reported, not raised
+        if _out_of_memory(exc):
+            raise MemoryError from None
+        import traceback
+
+        traceback.print_exc()
+        doc = {"crash": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    # ensure_ascii: a lone surrogate in the file's text must not break the answer.
+    return json.dumps(doc, ensure_ascii=True, default=str).encode()
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """An allocation refused outside Python's allocator: mmap/dlopen failing with ENOMEM
+    ("failed to map segment from shared object", "Cannot allocate memory")."""
+    import errno
+
+    while exc is not None:
+        if isinstance(exc, MemoryError) or getattr(exc, "errno", None) == errno.ENOMEM:
+            return True
+        text = str(exc)
+        if "failed to map segment" in text or "Cannot allocate memory" in text:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+if __name__ == "__main__":  # pragma: no cover - run as a child process
+    sys.exit(child_main())
