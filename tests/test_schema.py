@@ -44,6 +44,16 @@ ACCEPTED = [
     lambda d: d["projects"][0].__setitem__("seq", "1"),
     lambda d: d["projects"][0].__setitem__("overrides", [{"item": "quantity", "score": "8.5", "reason": "抽查不足"}]),
     lambda d: d["projects"][0]["indicators"].__setitem__("cost", {"target": "成本≤3.8万元", "actual": None}),
+    lambda d: d.__setitem__("version", 2),
+    lambda d: d.__setitem__("profile", "hubei"),
+    lambda d: d["projects"][0].__setitem__("initial_budget", "3.80"),
+    lambda d: d["projects"][0]["indicators"]["quantity"].update(weight="20", items=[
+        {"name": "电脑", "target": "3台", "actual": "3台", "weight": 10, "published_score": "10", "note": "无"},
+        {"name": "办公桌椅", "target": "1批"}]),
+    lambda d: d["projects"][0].__setitem__("published", {
+        "execution_weight": "10", "execution_score": "9.97", "category_weights": {"output": "50"},
+        "total": "99.55", "total_text": "99.55分", "grade": "优"}),
+    lambda d: d["projects"][0].__setitem__("published", None),
 ]
 
 REJECTED = [
@@ -69,6 +79,16 @@ REJECTED = [
     lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("value", "1"),
     lambda d: d["projects"][0].__setitem__("overrides", [{"item": "quantity", "score": "8.5", "reason": " "}]),
     lambda d: d["projects"][0].__setitem__("overrides", [{"item": "quantity", "score": "", "reason": "x"}]),
+    lambda d: d.__setitem__("version", 3),
+    lambda d: d.__setitem__("profile", "Hubei Province"),
+    lambda d: d["projects"][0].__setitem__("initial_budget", "三万"),
+    lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("weight", -5),
+    lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("items", {}),
+    lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("items", [{"score": "5"}]),
+    lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("items", [{"name": "电脑", "weight": "十"}]),
+    lambda d: d["projects"][0].__setitem__("published", {"total": "99.55分"}),
+    lambda d: d["projects"][0].__setitem__("published", {"category_weights": {"cost": "10"}}),
+    lambda d: d["projects"][0].__setitem__("published", {"grade": "优", "rank": 1}),
 ]
 
 

@@ -81,3 +81,61 @@ def test_overrides_round_trip_with_an_item_target_and_validate_against_the_schem
     first, second = table.projects[2].overrides
     assert (first.item, first.target, second.target) == ("quantity.2", "参加党务干部人数≧100", "")
     assert json.loads(table_json.dumps(table))["projects"][2]["overrides"] == doc["projects"][2]["overrides"]
+
+
+def _mof_project_doc(golden_path):
+    doc = _doc(golden_path)
+    doc["profile"] = "hubei"
+    p = doc["projects"][0]
+    p["initial_budget"] = "3.50"
+    p["indicators"]["quantity"] = {
+        "target": "电脑3台；办公桌椅1批", "actual": "3台；1批", "weight": "20.5",
+        "items": [{"name": "电脑", "target": "3台", "actual": "3台", "weight": "10", "published_score": "10"},
+                  {"name": "办公桌椅", "target": "1批", "actual": "1批", "weight": "10.5", "published_score": "9.5",
+                   "note": "部分延期交付"}]}
+    p["published"] = {"execution_weight": "20", "execution_score": "19.95", "category_weights": {"output": "40"},
+                      "total": "99.55", "total_text": "99.55分", "grade": "优"}
+    return doc
+
+
+def test_version_2_fields_round_trip_and_mark_the_document_version_2(golden_path):
+    doc = _mof_project_doc(golden_path)
+    table = table_json.loads(json.dumps(doc, ensure_ascii=False))
+    p = table.projects[0]
+    cell = p.indicators["quantity"]
+    assert table.profile == "hubei" and str(p.initial_budget) == "3.50" and str(cell.weight) == "20.5"
+    assert [(i.name, str(i.weight), str(i.published_score), i.note) for i in cell.items] == [
+        ("电脑", "10", "10", ""), ("办公桌椅", "10.5", "9.5", "部分延期交付")]
+    assert (str(p.published.total), p.published.total_text, p.published.grade) == ("99.55", "99.55分", "优")
+    assert str(p.published.category_weights["output"]) == "40"
+    written = json.loads(table_json.dumps(table))
+    assert written.pop("version") == 2
+    assert written == doc
+
+
+def test_a_table_without_version_2_fields_is_written_as_version_1(seed_table):
+    assert "version" not in json.loads(table_json.dumps(seed_table))
+
+
+def test_every_older_fixture_loads_unchanged():
+    from pathlib import Path
+
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    documents = [p for p in fixtures.rglob("*.json") if "expected" in p.name or p.parent.name == "text"
+                 or p.name.endswith("golden.json")]
+    assert len(documents) >= 10
+    for path in documents:
+        doc = json.loads(path.read_text("utf-8"))
+        if "projects" not in doc:
+            continue
+        table = table_json.load(path)
+        assert not table_json.uses_version_2(table), path
+        assert json.loads(table_json.dumps(table))["projects"][0]["name"] == doc["projects"][0]["name"]
+
+
+def test_a_newer_format_version_is_refused_with_a_clear_message(golden_path):
+    doc = _doc(golden_path)
+    doc["version"] = 3
+    with pytest.raises(InputError) as exc:
+        table_json.loads(json.dumps(doc, ensure_ascii=False))
+    assert exc.value.path == "$.version" and "upgrade jixiao" in exc.value.message_en

@@ -75,6 +75,13 @@ class IndicatorCell:
     weight: Decimal | None = None
     items: list[IndicatorItem] = field(default_factory=list)
 
+    @classmethod
+    def of_items(cls, items: list[IndicatorItem], weight: Decimal | None = None) -> "IndicatorCell":
+        """A cell made of 三级 rows: its texts are the items' targets (name and value) and
+        completions joined by ``；``, as the disclosure layout shows them."""
+        return cls(target="；".join(i.target_text for i in items), actual="；".join(i.actual for i in items),
+                   weight=weight, items=list(items))
+
 
 @dataclass
 class Published:

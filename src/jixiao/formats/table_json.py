@@ -4,30 +4,44 @@
 naming the file, the JSON path and the problem (in Chinese and English). ``dumps``
 writes the golden file's shape back: loading the golden file and writing it gives an
 equal document. The JSON Schema is ``schema/table.schema.json`` (see docs/table-json.md).
+
+Format version 2 adds what a MoF 项目支出绩效自评表 holds: per-cell and per-三级 分值
+(``weight``, ``items``), 年初预算数 (``initial_budget``), the scores a form printed
+(``published``) and the table's scoring ``profile``. Every version-1 document (no
+``version`` key) loads unchanged; a table that uses none of the new fields is written as
+version 1, so older readers keep reading what jixiao writes for them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..core import money
-from ..core.model import AMOUNT_FIELDS, IndicatorCell, Project, ScoreOverride, Table
+from ..core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project, Published, ScoreOverride, Table
 from ..core.money import MoneyUnit
-from ..core.taxonomy import KIND_BY_KEY, LAYOUTS
+from ..core.taxonomy import CATEGORIES, KIND_BY_KEY, LAYOUTS
 from ..errors import InputError
 
-TOP_KEYS = {"attachment", "title", "year", "department", "department_short", "money_unit",
-            "columns_note", "layout", "projects"}
+VERSION = 2  # the newest format version this module reads and writes
+TOP_KEYS = {"version", "attachment", "title", "year", "department", "department_short", "money_unit",
+            "columns_note", "layout", "profile", "projects"}
 TOP_REQUIRED = ("year", "department", "money_unit", "projects")
 PROJECT_KEYS = {"seq", "unit_name", "name", "gov_investment", *AMOUNT_FIELDS, "execution_rate",
                 "annual_goal", "overall_completion", "indicators", "problems", "rectification",
-                "overrides"}
+                "overrides", "initial_budget", "published"}
 PROJECT_REQUIRED = ("seq", "name")
 TEXT_FIELDS = ("unit_name", "annual_goal", "overall_completion", "problems", "rectification")
 OVERRIDE_KEYS = {"item", "score", "reason", "by", "at", "target"}
+CELL_KEYS = {"target", "actual", "weight", "items"}
+ITEM_KEYS = {"name", "target", "actual", "weight", "published_score", "note"}
+PUBLISHED_KEYS = {"execution_weight", "execution_score", "category_weights", "total", "grade", "total_text"}
+CATEGORY_KEYS = tuple(c.key for c in CATEGORIES)
+PROFILE_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+MAX_POINTS = Decimal(1000)  # 分值/得分: a form's total is 100; anything near 1000 is not a score
 
 # Largest input accepted by default; a table JSON of a whole province-year is ~1 GB, so
 # this guards against feeding an unrelated huge file, not against real tables.
@@ -93,6 +107,15 @@ class _Reader:
         return result
 
 
+    def points(self, value: Any, path: str) -> Decimal | None:
+        """A 分值 or 得分: a number from 0 to 1000, or missing."""
+        result = self.amount(value, path)
+        if result is not None and not 0 <= result <= MAX_POINTS:
+            raise self.fail(path, f"分值/得分应在 0 到 {MAX_POINTS} 之间：{result}",
+                            f"points must lie between 0 and {MAX_POINTS}: {result}")
+        return result
+
+
 def _type_en(v: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "true/false",
             type(None): "null", int: "a number", Decimal: "a number", float: "a number"}.get(type(v), type(v).__name__)
@@ -107,6 +130,11 @@ def from_document(doc: Any, source: str = "<table>") -> Table:
     """Build a :class:`Table` from a parsed JSON document, validating every field."""
     r = _Reader(source)
     r.obj(doc, "$", TOP_KEYS, TOP_REQUIRED)
+    if "version" in doc:
+        version = r.integer(doc["version"], "$.version")
+        if not 1 <= version <= VERSION:
+            raise r.fail("$.version", f"表格 JSON 第 {version} 版，本程序只读到第 {VERSION} 版（请升级 jixiao）",
+                         f"table JSON version {version}; this jixiao reads up to version {VERSION} (upgrade jixiao)")
     year = r.integer(doc["year"], "$.year")
     if not 1949 <= year <= 2200:
         raise r.fail("$.year", f"年度不合理：{year}", f"implausible year: {year}")
@@ -135,7 +163,16 @@ def from_document(doc: Any, source: str = "<table>") -> Table:
         department_short=r.text(doc.get("department_short"), "$.department_short"),
         columns_note=r.text(doc.get("columns_note"), "$.columns_note"),
         layout=layout,
+        profile=_profile(r, doc.get("profile")),
     )
+
+
+def _profile(r: _Reader, value: Any) -> str:
+    text = r.text(value, "$.profile").strip()
+    if text and not PROFILE_PATTERN.fullmatch(text):
+        raise r.fail("$.profile", f"评分方案名称不合规：{text!r}（小写字母、数字、- 或 _）",
+                     f"malformed scoring profile name {text!r} (lower-case letters, digits, - or _)")
+    return text
 
 
 def _layout(r: _Reader, value: Any) -> tuple[str, ...]:
@@ -171,9 +208,7 @@ def _project(r: _Reader, p: Any, path: str) -> Project:
         if key not in KIND_BY_KEY:
             raise r.fail(cpath, f"未知的指标类别：{key!r}",
                          f"unknown indicator kind {key!r}; known: {', '.join(KIND_BY_KEY)}")
-        r.obj(cell, cpath, {"target", "actual"}, ())
-        indicators[key] = IndicatorCell(target=r.text(cell.get("target"), f"{cpath}.target"),
-                                        actual=r.text(cell.get("actual"), f"{cpath}.actual"))
+        indicators[key] = _cell(r, cell, cpath)
     overrides = []
     ov_doc = p.get("overrides") or []
     if not isinstance(ov_doc, list):
@@ -191,6 +226,7 @@ def _project(r: _Reader, p: Any, path: str) -> Project:
                                        by=r.text(ov.get("by"), f"{opath}.by"), at=r.text(ov.get("at"), f"{opath}.at"),
                                        target=r.text(ov.get("target"), f"{opath}.target")))
     name = r.text(p["name"], f"{path}.name")
+    published = _published(r, p.get("published"), f"{path}.published")
     return Project(
         seq=r.integer(p["seq"], f"{path}.seq"),
         name=name,
@@ -200,7 +236,62 @@ def _project(r: _Reader, p: Any, path: str) -> Project:
         overrides=overrides,
         **{f: r.text(p.get(f), f"{path}.{f}") for f in TEXT_FIELDS},
         **{f: r.amount(p.get(f), f"{path}.{f}") for f in AMOUNT_FIELDS},
+        initial_budget=r.amount(p.get("initial_budget"), f"{path}.initial_budget"),
+        published=published,
     )
+
+
+def _cell(r: _Reader, cell: Any, path: str) -> IndicatorCell:
+    r.obj(cell, path, CELL_KEYS, ())
+    items_doc = cell.get("items")
+    items_doc = [] if items_doc is None else items_doc
+    if not isinstance(items_doc, list):
+        raise r.fail(f"{path}.items", f"应为数组，实为{_type_zh(items_doc)}", f"expected an array, got {_type_en(items_doc)}")
+    items = []
+    for i, item in enumerate(items_doc):
+        ipath = f"{path}.items[{i}]"
+        r.obj(item, ipath, ITEM_KEYS, ())
+        items.append(IndicatorItem(
+            name=r.text(item.get("name"), f"{ipath}.name"), target=r.text(item.get("target"), f"{ipath}.target"),
+            actual=r.text(item.get("actual"), f"{ipath}.actual"), weight=r.points(item.get("weight"), f"{ipath}.weight"),
+            published_score=r.points(item.get("published_score"), f"{ipath}.published_score"),
+            note=r.text(item.get("note"), f"{ipath}.note")))
+    return IndicatorCell(target=r.text(cell.get("target"), f"{path}.target"),
+                         actual=r.text(cell.get("actual"), f"{path}.actual"),
+                         weight=r.points(cell.get("weight"), f"{path}.weight"), items=items)
+
+
+def cell_from_document(doc: Any, path: str = "$", source: str = "<cell>") -> IndicatorCell:
+    """One indicator cell from its table-JSON object (the web app stores cells so)."""
+    return _cell(_Reader(source), doc, path)
+
+
+def _published(r: _Reader, value: Any, path: str) -> Published | None:
+    if value is None:
+        return None
+    r.obj(value, path, PUBLISHED_KEYS, ())
+    weights_doc = value.get("category_weights")
+    weights_doc = {} if weights_doc is None else weights_doc
+    if not isinstance(weights_doc, dict):
+        raise r.fail(f"{path}.category_weights", "应为对象", "expected an object")
+    weights = {}
+    for key, w in weights_doc.items():
+        if key not in CATEGORY_KEYS:
+            raise r.fail(f"{path}.category_weights.{key}", f"未知的一级指标：{key!r}",
+                         f"unknown indicator category {key!r}; known: {', '.join(CATEGORY_KEYS)}")
+        points = r.points(w, f"{path}.category_weights.{key}")
+        if points is not None:
+            weights[key] = points
+    return Published(
+        execution_weight=r.points(value.get("execution_weight"), f"{path}.execution_weight"),
+        execution_score=r.points(value.get("execution_score"), f"{path}.execution_score"),
+        category_weights=weights, total=r.points(value.get("total"), f"{path}.total"),
+        grade=r.text(value.get("grade"), f"{path}.grade"), total_text=r.text(value.get("total_text"), f"{path}.total_text"))
+
+
+def published_from_document(doc: Any, path: str = "$", source: str = "<published>") -> Published | None:
+    """A project's published scores from their table-JSON object (``None`` for ``null``)."""
+    return _published(_Reader(source), doc, path)
 
 
 def loads(text: str | bytes, source: str = "<table>") -> Table:
@@ -244,6 +335,8 @@ def load(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
 def to_document(table: Table) -> dict[str, Any]:
     """The table as a JSON-ready dict in the golden file's key order."""
     doc: dict[str, Any] = {}
+    if uses_version_2(table):
+        doc["version"] = VERSION
     if table.attachment:
         doc["attachment"] = table.attachment
     doc["title"] = table.display_title
@@ -257,12 +350,62 @@ def to_document(table: Table) -> dict[str, Any]:
     if table.layout != LAYOUTS["disclosure-2019"]:
         named = [n for n, keys in LAYOUTS.items() if keys == table.layout]
         doc["layout"] = named[0] if named else list(table.layout)
+    if table.profile:
+        doc["profile"] = table.profile
     doc["projects"] = [_project_doc(p) for p in table.projects]
     return doc
 
 
+def uses_version_2(table: Table) -> bool:
+    """Whether the table holds anything a version-1 reader would lose."""
+    return bool(table.profile) or any(
+        p.initial_budget is not None or p.published is not None
+        or any(c.weight is not None or c.items for c in p.indicators.values())
+        for p in table.projects)
+
+
 def _amount_text(v: Decimal | None) -> str | None:
     return None if v is None else str(v)
+
+
+def cell_document(c: IndicatorCell) -> dict[str, Any]:
+    """An indicator cell as its table-JSON object (the version-1 shape when it has no 分值 or items)."""
+    d: dict[str, Any] = {"target": c.target, "actual": c.actual}
+    if c.weight is not None:
+        d["weight"] = str(c.weight)
+    if c.items:
+        d["items"] = [_item_doc(i) for i in c.items]
+    return d
+
+
+def _item_doc(i: IndicatorItem) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": i.name, "target": i.target, "actual": i.actual}
+    if i.weight is not None:
+        d["weight"] = str(i.weight)
+    if i.published_score is not None:
+        d["published_score"] = str(i.published_score)
+    if i.note:
+        d["note"] = i.note
+    return d
+
+
+def published_document(pub: Published | None) -> dict[str, Any] | None:
+    """A project's published scores as their table-JSON object (only what was printed)."""
+    if pub is None:
+        return None
+    d: dict[str, Any] = {}
+    for f in ("execution_weight", "execution_score"):
+        if getattr(pub, f) is not None:
+            d[f] = str(getattr(pub, f))
+    if pub.category_weights:
+        d["category_weights"] = {k: str(pub.category_weights[k]) for k in CATEGORY_KEYS if k in pub.category_weights}
+    if pub.total is not None:
+        d["total"] = str(pub.total)
+    if pub.total_text:
+        d["total_text"] = pub.total_text
+    if pub.grade:
+        d["grade"] = pub.grade
+    return d
 
 
 def _project_doc(p: Project) -> dict[str, Any]:
@@ -272,12 +415,14 @@ def _project_doc(p: Project) -> dict[str, Any]:
         "name": p.name,
         "gov_investment": p.gov_investment,
     }
+    if p.initial_budget is not None:
+        d["initial_budget"] = _amount_text(p.initial_budget)  # 年初预算数, before 全年预算数
     for f in AMOUNT_FIELDS:
         d[f] = _amount_text(getattr(p, f))
     d["execution_rate"] = p.execution_rate_text or money.format_rate(p.execution_rate)
     d["annual_goal"] = p.annual_goal
     d["overall_completion"] = p.overall_completion
-    d["indicators"] = {k: {"target": c.target, "actual": c.actual} for k, c in p.sorted_indicators()}
+    d["indicators"] = {k: cell_document(c) for k, c in p.sorted_indicators()}
     d["problems"] = p.problems
     d["rectification"] = p.rectification
     if p.overrides:
@@ -286,6 +431,8 @@ def _project_doc(p: Project) -> dict[str, Any]:
              **({"at": o.at} if o.at else {}), **({"target": o.target} if o.target else {})}
             for o in p.overrides
         ]
+    if p.published is not None:
+        d["published"] = published_document(p.published)
     return d
 
 

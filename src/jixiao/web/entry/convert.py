@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project, ScoreOverride, Table
+from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project, Published, ScoreOverride, Table
 from jixiao.core.money import CENT, MoneyUnit
-from jixiao.core.taxonomy import DISCLOSURE_2019
+from jixiao.core.taxonomy import DISCLOSURE_2019, KIND_ORDER
 from jixiao.formats import table_json
 
 from . import models as m
@@ -31,16 +31,25 @@ def _amount(value: Decimal | None) -> Decimal | None:
 
 
 def indicators_to_core(doc: dict) -> dict[str, IndicatorCell]:
-    cells = {}
-    for key, cell in (doc or {}).items():
-        cell = cell or {}
-        cells[key] = IndicatorCell(target=cell.get("target", "") or "", actual=cell.get("actual", "") or "")
-    return cells
+    """Stored cells (table-JSON cell objects; older rows hold only target/actual) as core cells."""
+    return {key: table_json.cell_from_document(cell or {}, path=f"indicators.{key}")
+            for key, cell in (doc or {}).items()}
+
+
+def indicators_value(cells: dict[str, IndicatorCell]) -> dict:
+    """Core cells as stored: table-JSON cell objects in taxonomy order."""
+    ordered = sorted(cells.items(), key=lambda kv: KIND_ORDER.get(kv[0], 99))
+    return {k: table_json.cell_document(c) for k, c in ordered}
 
 
 def overrides_to_core(doc: list) -> list[ScoreOverride]:
     return [ScoreOverride(item=o["item"], score=Decimal(str(o["score"])), reason=o.get("reason", ""),
                           by=o.get("by", ""), at=o.get("at", ""), target=o.get("target", "")) for o in (doc or [])]
+
+
+def published_to_core(p: m.Project) -> Published | None:
+    """The scores an imported form printed, as stored with the project."""
+    return table_json.published_from_document(p.published, path="published")
 
 
 def project_to_core(p: m.Project) -> Project:
@@ -57,6 +66,8 @@ def project_to_core(p: m.Project) -> Project:
         rectification=p.rectification,
         overrides=overrides_to_core(p.overrides),
         **{f: _amount(getattr(p, f)) for f in AMOUNT_FIELDS},
+        initial_budget=_amount(p.initial_budget),
+        published=published_to_core(p),
     )
 
 
@@ -73,6 +84,7 @@ def table_to_core(t: m.DisclosureTable, projects=None) -> Table:
         department_short=t.department_short,
         columns_note=t.columns_note,
         layout=t.layout_keys,
+        profile=t.profile,
     )
 
 
@@ -86,12 +98,14 @@ def project_fields(p: Project) -> dict:
         "execution_rate_text": p.execution_rate_text,
         "annual_goal": p.annual_goal,
         "overall_completion": p.overall_completion,
-        "indicators": {k: {"target": c.target, "actual": c.actual} for k, c in p.sorted_indicators()},
+        "indicators": indicators_value(p.indicators),
         "problems": p.problems,
         "rectification": p.rectification,
         "overrides": [{"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at,
                        **({"target": o.target} if o.target else {})} for o in p.overrides],
         **{f: getattr(p, f) for f in AMOUNT_FIELDS},
+        "initial_budget": p.initial_budget,
+        "published": table_json.published_document(p.published),
     }
 
 
@@ -123,6 +137,7 @@ def save_table(table: Table, *, user=None, status: str = m.Status.DRAFT, departm
     t.money_unit = table.money_unit.value
     t.columns_note = table.columns_note
     t.layout = layout_value(table)
+    t.profile = table.profile
     t.save()
     for p in table.projects:
         m.Project.objects.create(table=t, updated_by=user, **project_fields(p))

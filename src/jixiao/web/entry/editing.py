@@ -62,6 +62,12 @@ def differences(mine: CoreProject, theirs: CoreProject) -> list[tuple[str, str, 
         for part, label in (("target", gettext("年度指标内容")), ("actual", gettext("完成情况"))):
             if getattr(a, part) != getattr(b, part):
                 rows.append((f"{KIND_BY_KEY[key].name}·{label}", getattr(a, part), getattr(b, part)))
+        if a.weight != b.weight:
+            rows.append((f"{KIND_BY_KEY[key].name}·{gettext('分值')}", _show(a.weight), _show(b.weight)))
+        if a.items != b.items:
+            from .forms import items_text
+
+            rows.append((f"{KIND_BY_KEY[key].name}·{gettext('三级指标')}", items_text(a.items), items_text(b.items)))
     return rows
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core import money
-from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project
+from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project
 from jixiao.core.taxonomy import KIND_BY_KEY
 
 from ..widgets import PlainSelect
@@ -21,6 +21,9 @@ TEXT_MAX = 5000
 CELL_MAX = 4000
 RATE_MAX = 30
 AMOUNT_MAX = Decimal("1e15")
+POINTS_MAX = Decimal(100)  # a 分值/得分 of one indicator never exceeds a form's total of 100
+ITEMS_MAX = 60  # 三级 rows per 二级 cell (real forms have 1–6)
+ITEM_COLUMNS = 6  # 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
 
 AMOUNT_LABELS = {
     "budget": _("项目年度预算金额"),
@@ -63,6 +66,78 @@ class AmountField(forms.CharField):
         return amount
 
 
+def _points(text: str) -> Decimal | None:
+    """A 分值/得分 from 0 to 100 with at most 2 decimals, or None when blank; ValueError otherwise."""
+    value = money.parse_amount(text)
+    if value is not None and (not 0 <= value <= POINTS_MAX or value.as_tuple().exponent < -2):
+        raise ValueError(text)
+    return value
+
+
+class PointsField(forms.CharField):
+    """An optional 分值: a number from 0 to 100 (Decimal)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "class": "points", "autocomplete": "off"})
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return _points(text)
+        except ValueError:
+            raise forms.ValidationError(_("分值应为 0 到 100 之间的数（最多两位小数）。"), code="bad_points") from None
+
+
+def items_text(items: list[IndicatorItem]) -> str:
+    """三级 rows as the form shows them: one per line, columns separated by ``|``."""
+    lines = []
+    for i in items:
+        cols = [i.name, i.target, i.actual, "" if i.weight is None else str(i.weight),
+                "" if i.published_score is None else str(i.published_score), i.note]
+        while cols and not cols[-1]:
+            cols.pop()
+        lines.append(" | ".join(cols))
+    return "\n".join(lines)
+
+
+class ItemsField(forms.CharField):
+    """A cell's 三级 rows, one per line: ``三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因``
+    (trailing columns may be left out). Cleans to a list of IndicatorItem."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", CELL_MAX)
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "class": "items"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        items = []
+        lines = [line for line in (text or "").splitlines() if line.strip()]
+        if len(lines) > ITEMS_MAX:
+            raise forms.ValidationError(_("三级指标最多 %(n)s 行。") % {"n": ITEMS_MAX}, code="too_many_items")
+        for number, line in enumerate(lines, 1):
+            cols = [c.strip() for c in line.replace("｜", "|").split("|")]
+            if len(cols) > ITEM_COLUMNS:
+                raise forms.ValidationError(_("第 %(n)s 行多于 6 栏（栏目以 | 分隔）。") % {"n": number}, code="item_columns")
+            cols += [""] * (ITEM_COLUMNS - len(cols))
+            name, target, actual, weight, score, note = cols
+            if not name and not target:
+                raise forms.ValidationError(_("第 %(n)s 行缺少三级指标名称或指标值。") % {"n": number}, code="item_name")
+            try:
+                weight_value, score_value = _points(weight), _points(score)
+            except ValueError:
+                raise forms.ValidationError(_("第 %(n)s 行的分值或得分应为 0 到 100 之间的数。") % {"n": number},
+                                            code="item_points") from None
+            items.append(IndicatorItem(name=name, target=target, actual=actual, weight=weight_value,
+                                       published_score=score_value, note=note))
+        return items
+
+
 def _text(label, max_length, rows=None, required=False):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, max_length=max_length, required=required, strip=False, widget=widget)
@@ -88,6 +163,7 @@ class ProjectForm(_Form):
     actual_general_budget = AmountField(label=AMOUNT_LABELS["actual_general_budget"])
     actual_gov_fund = AmountField(label=AMOUNT_LABELS["actual_gov_fund"])
     actual_non_fiscal = AmountField(label=AMOUNT_LABELS["actual_non_fiscal"])
+    initial_budget = AmountField(label=_("年初预算数（自评表，选填）"))
     execution_rate_text = _text(_("预算支出执行率（表上填写）"), RATE_MAX)
     annual_goal = _text(TEXT_LABELS["annual_goal"], TEXT_MAX, rows=3)
     overall_completion = _text(TEXT_LABELS["overall_completion"], TEXT_MAX, rows=3)
@@ -102,6 +178,9 @@ class ProjectForm(_Form):
             self.fields[f"ind_{key}_target"] = _text(_("年度指标内容"), CELL_MAX, rows=2)
             self.fields[f"ind_{key}_actual"] = _text(_("完成情况"), CELL_MAX, rows=2)
             self.fields[f"ind_{key}_target"].kind = kind
+            self.fields[f"ind_{key}_weight"] = PointsField(label=_("分值"))
+            self.fields[f"ind_{key}_items"] = ItemsField(
+                label=_("三级指标，每行一项：名称 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因（有此栏时，年度指标内容和完成情况由各行生成）"))
         self.fields["name"].widget.attrs["class"] = "wide"
 
     @staticmethod
@@ -110,31 +189,42 @@ class ProjectForm(_Form):
         data = {f: getattr(project, f) for f in ("seq", "unit_name", "name", "execution_rate_text", "annual_goal",
                                                  "overall_completion", "problems", "rectification", "version")}
         data["gov_investment"] = {True: "yes", False: "no"}.get(project.gov_investment, "")
-        for f in AMOUNT_FIELDS:
+        for f in (*AMOUNT_FIELDS, "initial_budget"):
             data[f] = money.format_amount(getattr(project, f)) if getattr(project, f) is not None else ""
-        for key, cell in (project.indicators or {}).items():
-            data[f"ind_{key}_target"] = cell.get("target", "")
-            data[f"ind_{key}_actual"] = cell.get("actual", "")
+        from .convert import indicators_to_core
+
+        for key, cell in indicators_to_core(project.indicators).items():
+            data[f"ind_{key}_target"] = cell.target
+            data[f"ind_{key}_actual"] = cell.actual
+            data[f"ind_{key}_weight"] = "" if cell.weight is None else str(cell.weight)
+            data[f"ind_{key}_items"] = items_text(cell.items)
         return data
 
     def indicator_rows(self):
-        """(kind, target bound field, actual bound field) per column, for the template."""
-        return [(KIND_BY_KEY[k], self[f"ind_{k}_target"], self[f"ind_{k}_actual"]) for k in self.layout]
+        """(kind, target, actual, 分值, 三级 rows) bound fields per column, for the template."""
+        return [(KIND_BY_KEY[k], self[f"ind_{k}_target"], self[f"ind_{k}_actual"], self[f"ind_{k}_weight"],
+                 self[f"ind_{k}_items"]) for k in self.layout]
 
-    def to_core(self, keep_indicators: dict | None = None, overrides=None) -> Project:
-        """The cleaned data as a core Project. Cells of kinds outside the layout are kept."""
+    def to_core(self, keep_indicators: dict | None = None, overrides=None, published=None) -> Project:
+        """The cleaned data as a core Project. Cells of kinds outside the layout are kept, and so
+        are the ``published`` scores of an imported form (the form does not edit them)."""
+        from .convert import indicators_to_core
+
         d = self.cleaned_data
-        cells = {k: IndicatorCell(**v) for k, v in (keep_indicators or {}).items() if k not in self.layout}
+        cells = {k: c for k, c in indicators_to_core(keep_indicators).items() if k not in self.layout}
         for key in self.layout:
             target, actual = d.get(f"ind_{key}_target", ""), d.get(f"ind_{key}_actual", "")
-            if target or actual:
-                cells[key] = IndicatorCell(target=target, actual=actual)
+            weight, items = d.get(f"ind_{key}_weight"), d.get(f"ind_{key}_items") or []
+            if items:
+                cells[key] = IndicatorCell.of_items(items, weight=weight)
+            elif target or actual or weight is not None:
+                cells[key] = IndicatorCell(target=target, actual=actual, weight=weight)
         return Project(
             seq=d["seq"], unit_name=d["unit_name"], name=d["name"], gov_investment=d.get("gov_investment"),
             execution_rate_text=d["execution_rate_text"].strip(), annual_goal=d["annual_goal"],
             overall_completion=d["overall_completion"], indicators=cells, problems=d["problems"],
             rectification=d["rectification"], overrides=list(overrides or []),
-            **{f: d.get(f) for f in AMOUNT_FIELDS},
+            **{f: d.get(f) for f in AMOUNT_FIELDS}, initial_budget=d.get("initial_budget"), published=published,
         )
 
 

@@ -72,6 +72,8 @@ class DisclosureTable(models.Model):
                                   choices=[(u.value, u.value) for u in MoneyUnit])
     columns_note = models.TextField(_("栏目说明"), blank=True)
     layout = models.JSONField(_("指标栏目"), default=list)
+    # The scoring profile its forms follow (central, hubei, sichuan); blank = the configured default.
+    profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -96,7 +98,9 @@ class DisclosureTable(models.Model):
 
 
 class Project(models.Model):
-    """One row of the table (项目). Indicator cells: ``{kind: {"target": …, "actual": …}}``."""
+    """One row of the table (项目). Indicator cells are stored as table JSON cells:
+    ``{kind: {"target": …, "actual": …, "weight": "20", "items": [{"name": …, "weight": …}]}}``
+    (``weight``/``items`` only when given); ``published`` is the table-JSON ``published`` object."""
 
     table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="projects",
                               verbose_name=_("自评公开表"))
@@ -104,6 +108,7 @@ class Project(models.Model):
     unit_name = models.CharField(_("单位名称"), max_length=200, blank=True)
     name = models.CharField(_("项目名称"), max_length=300)
     gov_investment = models.BooleanField(_("是否政府投资项目"), null=True, blank=True)
+    initial_budget = models.DecimalField(_("年初预算数"), **AMOUNT)
     budget = models.DecimalField(_("项目年度预算金额"), **AMOUNT)
     actual_total = models.DecimalField(_("实际支出金额合计"), **AMOUNT)
     actual_general_budget = models.DecimalField(_("一般公共预算"), **AMOUNT)
@@ -116,6 +121,7 @@ class Project(models.Model):
     problems = models.TextField(_("项目执行中存在的问题"), blank=True)
     rectification = models.TextField(_("整改情况"), blank=True)
     overrides = models.JSONField(_("评分调整"), default=list, blank=True)
+    published = models.JSONField(_("公开表所载评分"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

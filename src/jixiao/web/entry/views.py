@@ -184,7 +184,8 @@ def _project_context(request, table, form, instance=None, conflict=None):
     core_project = None
     if form.is_bound and form.is_valid():
         core_project = form.to_core(keep_indicators=(instance.indicators if instance else None),
-                                    overrides=convert.overrides_to_core(instance.overrides) if instance else None)
+                                    overrides=convert.overrides_to_core(instance.overrides) if instance else None,
+                                    published=convert.published_to_core(instance) if instance else None)
     elif instance is not None and not form.is_bound:
         core_project = convert.project_to_core(instance)
     if core_project is not None:
@@ -201,9 +202,10 @@ def _project_context(request, table, form, instance=None, conflict=None):
                     scores_by_kind[ind.kind] = ind
     categories = []
     for cat in CATEGORIES:
-        rows = [(k, t, a) for (k, t, a) in form.indicator_rows() if k.category == cat]
+        rows = [row for row in form.indicator_rows() if row[0].category == cat]
         if rows:
-            categories.append({"category": cat, "rows": rows, "score": category_scores.get(cat.key)})
+            categories.append({"category": cat, "rows": rows, "span": 2 * len(rows),
+                               "score": category_scores.get(cat.key)})
     override_items = []
     if analysis_result is not None and analysis_result.score is not None:
         override_items = [i for i in overrides.items_of(analysis_result.score) if i.override is not None]
@@ -273,7 +275,8 @@ def project_edit(request, pk):
         if form.is_valid():
             expected = form.cleaned_data.get("version")
             core = form.to_core(keep_indicators=instance.indicators,
-                                overrides=convert.overrides_to_core(instance.overrides))
+                                overrides=convert.overrides_to_core(instance.overrides),
+                                published=convert.published_to_core(instance))
             result = editing.save_project(table, core, request.user, instance=instance, expected_version=expected)
             if result.saved:
                 messages.success(request, _("已保存为草稿。"))
