@@ -57,6 +57,12 @@ def load(path: Path = CORPUS) -> tuple[list[dict], dict[str, dict]]:
     return pairs, sources
 
 
+def disclosures(sources: dict[str, dict]) -> set[tuple]:
+    """Distinct sources in the corpus's sense: one department × region × year disclosure (two
+    excerpts of one disclosure, e.g. two forms of the same department and year, count once)."""
+    return {(s["province"], s["region"], s["department"], s["year"]) for s in sources.values()}
+
+
 def fold(text: str) -> str:
     """Whitespace and table rules removed: what 'the excerpt contains the cell' compares."""
     return re.sub(r"[\s|]+", "", text)
@@ -259,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     pairs, sources = load()
     figures, rows = measure(pairs, sure_only=not args.all)
-    print(f"{len(rows)} {'' if args.all else 'sure '}pairs of {len(pairs)}, {len(sources)} sources, "
+    print(f"{len(rows)} {'' if args.all else 'sure '}pairs of {len(pairs)}, {len(disclosures(sources))} sources "
+          f"({len(sources)} excerpts), "
           f"{len({s['province'] for s in sources.values()})} provinces; parse_cell kind={_PARSE_TAKES_KIND}, "
           f"match_cell kind={_MATCH_TAKES_KIND}")
     print(report(figures))
