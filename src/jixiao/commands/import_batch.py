@@ -24,6 +24,7 @@ from ..errors import InputError, JixiaoError
 from ..formats import table_json
 from ..formats.atomic import write_text_atomic
 from ..formats import sandbox
+from ..formats.formula_guard import csv_row
 from ..formats.importer import ImportLimits
 from .show import files_below
 
@@ -145,6 +146,8 @@ def summary_csv(outcomes: list[Outcome], out: Path) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(SUMMARY_COLUMNS)
     for o in outcomes:
-        w.writerow([o.file, "ok" if o.ok else "error", o.kind, o.projects if o.ok else "",
-                    o.notes if o.ok else "", os.path.relpath(o.output, out) if o.output else "", o.message])
+        # A file name or a message quoting a file's text may start like a formula.
+        w.writerow(csv_row([o.file, "ok" if o.ok else "error", o.kind, o.projects if o.ok else "",
+                            o.notes if o.ok else "", os.path.relpath(o.output, out) if o.output else "",
+                            o.message]))
     return "\ufeff" + buf.getvalue()

@@ -22,7 +22,7 @@ from ..core.model import Table
 from ..core.scoring import ProjectScore, ScoringConfig, score_table, to_dict
 from ..errors import InputError
 from ..formats.atomic import atomic_path
-from ..formats.csv_table import guard_text
+from ..formats.formula_guard import csv_text
 from .settings_file import read_settings
 from .show import FILES_HELP, iter_many, one_pretty_document, terminal_width, wrap
 
@@ -115,7 +115,7 @@ def csv_row(table: Table, source: str, ps: ProjectScore) -> list[Any]:
     """One project's scores as a CSV row (CSV_COLUMNS); the categories by key, blank if absent."""
     cats = {c.key: c.score for c in ps.categories}
     adjusted = _overridden(ps)
-    return [table.year, guard_text(table.department), guard_text(source), ps.seq, guard_text(ps.name),
+    return [table.year, csv_text(table.department), csv_text(source), ps.seq, csv_text(ps.name),
             "" if ps.execution.rate is None else f"{ps.execution.rate}%", ps.execution.score,
             cats.get("output", ""), cats.get("outcome", ""), cats.get("satisfaction", ""),
             ps.total, ps.grade, ps.suggested, "是" if adjusted else "否"]

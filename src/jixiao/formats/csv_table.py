@@ -13,9 +13,11 @@ columns are the same from one file, year or province to the next (a kind a table
 is blank); one row per project and no 合计 rows (each table's totals are sums of its rows).
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
-("CSV injection"); with ``guard_formulas`` (default on) such a *text* cell is written with a
-leading apostrophe, which Excel, WPS and LibreOffice show as plain text. Number columns
-are never changed (``-3.00`` stays a number).
+("CSV injection"); with ``guard_formulas`` (default on) every *text* cell — the body's text
+columns, the printed rate unless it is a plain number (``-2+3`` is guarded, ``-2.00%`` is
+not), the department and the source — goes through :mod:`.formula_guard` (a leading
+apostrophe, which Excel, WPS and LibreOffice show as plain text; the character set is
+documented there). Amount columns are numbers and never changed (``-3.00`` stays a number).
 """
 
 from __future__ import annotations
@@ -31,14 +33,13 @@ from ..core.taxonomy import FULL
 from ..errors import OutputError
 from . import headers as H
 from .atomic import atomic_path, write_bytes_atomic
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .formula_guard import csv_number_text, csv_text
 
 
 def csv_rows(table: Table, guard_formulas: bool = True) -> list[list[str]]:
     """Header row, one row per project, then the 合计 row — all as text."""
     columns = H.body_columns(table)
-    rows = [[c.label for c in columns]]
+    rows = [[csv_text(c.label) for c in columns]]
     for project in table.projects:
         rows.append([_guard(H.column_text(project, c), c, guard_formulas) for c in columns])
     totals = H.totals_text(table, columns)
@@ -52,13 +53,9 @@ def project_cells(project, columns: list[H.Column], guard_formulas: bool = True)
 
 
 def _guard(text: str, column: H.Column, on: bool) -> str:
-    return guard_text(text) if on and column.kind == H.TEXT else text
-
-
-def guard_text(text: str) -> str:
-    """A text cell as a spreadsheet shows it as text: a leading apostrophe when it starts like a
-    formula (for text columns outside the body, e.g. a department name from an imported file)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if not on or column.kind in (H.AMOUNT, H.SEQ):  # numbers jixiao formats itself
+        return text
+    return csv_number_text(text) if column.kind == H.RATE else csv_text(text)
 
 
 def dumps_csv(table: Table, guard_formulas: bool = True) -> str:
@@ -94,7 +91,7 @@ def write_many_csv(tables: Iterable[tuple[str, Table]], path: str | Path,
             writer.writerow([*MANY_LEADING, *(c.label for c in columns)])
             for source, table in tables:
                 n_tables += 1
-                department, source_text = ((guard_text(table.department), guard_text(source))
+                department, source_text = ((csv_text(table.department), csv_text(source))
                                            if guard_formulas else (table.department, source))
                 lead = [table.year, department, table.money_unit.value, source_text]
                 for project in table.projects:

@@ -35,6 +35,7 @@ from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
 from ..textwidth import display_width
 from .atomic import atomic_path, write_bytes_atomic
+from .formula_guard import set_xlsx_text
 
 N_COLS = 8  # A..H: 一级 · 二级 · 三级 · 年度指标值 · 实际完成值 · 分值 · 得分 · 偏差原因
 DASH = "—"
@@ -48,10 +49,6 @@ _NOTHING = {"", "无", "无。", "/", "／", "—", "-", "－", "无问题", "�
 
 # Characters XML 1.0 (and so XLSX and the PDF's text layer) cannot hold.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-# A text cell starting with one of these would be read by Excel, WPS or LibreOffice as a
-# formula (formula injection); such cells are stored as strings explicitly.
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 # ---------------------------------------------------------------------------------------
@@ -508,7 +505,8 @@ def _write_sheet(ws: Any, form: MofForm) -> None:
     # Title rows: 项目支出绩效自评表, （{year}年度）.
     for row, text, style, height in ((1, form.title, "jx-title", 30), (2, form.subtitle, "jx-subtitle", 20)):
         _merge(ws, row, 1, row, N_COLS)
-        ws.cell(row, 1, text).style = style
+        ws.cell(row, 1).style = style
+        _set_text(ws.cell(row, 1), text)
         ws.row_dimensions[row].height = height
     top = 3  # first grid row (1-based)
 
@@ -516,13 +514,13 @@ def _write_sheet(ws: Any, form: MofForm) -> None:
         r0, c0 = top + cell.row, cell.col + 1
         if cell.rowspan > 1 or cell.colspan > 1:
             _merge(ws, r0, c0, r0 + cell.rowspan - 1, c0 + cell.colspan - 1)
-        _set_value(ws.cell(r0, c0), cell)
         style = "jx-" + cell.role
         # Every cell of a merged range gets the style (with its borders): LibreOffice and
         # WPS draw a merged range's border from its inner cells too.
         for r in range(r0, r0 + cell.rowspan):
             for c in range(c0, c0 + cell.colspan):
                 ws.cell(r, c).style = style
+        _set_value(ws.cell(r0, c0), cell)  # after the style: the formula guard adds to it
     for r, height in enumerate(row_heights(form)):
         ws.row_dimensions[top + r].height = height
 
@@ -532,8 +530,8 @@ def _write_sheet(ws: Any, form: MofForm) -> None:
         r = top + form.n_rows + i
         _merge(ws, r, 1, r, N_COLS)
         target = ws.cell(row=r, column=1)
-        _set_text(target, note)
         target.style = "jx-note"
+        _set_text(target, note)
         ws.row_dimensions[r].height = min(line_count(note, width) * 12 + 3, MAX_ROW_HEIGHT_PT)
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -566,10 +564,8 @@ def _set_value(target: Any, cell: FormCell) -> None:
 
 
 def _set_text(target: Any, value: Any) -> None:
-    text = _clean(value) if value is not None else ""
-    target.value = text
-    if text.startswith(_FORMULA_START):
-        target.data_type = "s"  # never a formula
+    # Never a formula: formula-like text is stored as a string with a quote prefix.
+    set_xlsx_text(target, _clean(value) if value is not None else "")
 
 
 # ---------------------------------------------------------------------------------------

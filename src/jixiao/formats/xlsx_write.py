@@ -36,6 +36,7 @@ from ..errors import OutputError
 from ..textwidth import display_width
 from . import headers as H
 from .atomic import atomic_path
+from .formula_guard import set_xlsx_text
 
 FIRST_HEADER_ROW = 4  # rows 1–3 hold the attachment label, the title and the stamp line
 FONT_NAME = "宋体"  # what Chinese government tables use; LibreOffice substitutes a CJK font
@@ -55,7 +56,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
-_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def first_body_row(table: Table) -> int:
@@ -166,18 +166,10 @@ def _apply(cell, font: Font, align: Alignment, fmt: str | None, cache: dict) -> 
 
 def _text(ws: Worksheet, row: int, col: int, text: str, font: Font, align: Alignment):
     """Write ``text`` as a string cell, never a formula, whatever it starts with."""
-    text = _clean(text)
     cell = ws.cell(row=row, column=col)
-    cell.value = text
-    if text.startswith(_FORMULA_STARTS):
-        # openpyxl turns "=…" into a formula; force the string type, and mark it with a
-        # quote prefix so Excel keeps it text when a user edits the cell.
-        cell.data_type = "s"
-        _apply(cell, font, align, None, _cache(ws))
-        cell.quotePrefix = True
-        return cell
     _apply(cell, font, align, None, _cache(ws))
-    return cell
+    # openpyxl turns "=…" into a formula: the guard stores it as a string with a quote prefix.
+    return set_xlsx_text(cell, _clean(text))
 
 
 def _clean(text: str) -> str:
@@ -218,19 +210,24 @@ def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, border: bool = Tru
 
 def _write_top(ws: Worksheet, table: Table, columns: list[H.Column], fonts: _Fonts) -> None:
     n = len(columns)
+    # The header lines carry imported or typed text too: every one goes through the guard.
     if table.attachment:
-        cell = ws.cell(row=1, column=1, value=_clean(f"{table.attachment}："))
+        cell = ws.cell(row=1, column=1)
         cell.font = fonts.label
-    title = ws.cell(row=2, column=1, value=_clean(table.display_title))
+        set_xlsx_text(cell, _clean(f"{table.attachment}："))
+    title = ws.cell(row=2, column=1)
     title.font, title.alignment = fonts.title, Alignment(horizontal="center", vertical="center")
+    set_xlsx_text(title, _clean(table.display_title))
     _merge(ws, 2, 1, 2, n, border=False)
     ws.row_dimensions[2].height = 36
     unit_cols = 3
-    dept = ws.cell(row=3, column=1, value=_clean(f"部门名称（盖章）：{table.department}"))
+    dept = ws.cell(row=3, column=1)
     dept.font, dept.alignment = fonts.label, Alignment(horizontal="left", vertical="center")
+    set_xlsx_text(dept, _clean(f"部门名称（盖章）：{table.department}"))
     _merge(ws, 3, 1, 3, n - unit_cols, border=False)
-    unit = ws.cell(row=3, column=n - unit_cols + 1, value=f"单位：{table.money_unit.value}")
+    unit = ws.cell(row=3, column=n - unit_cols + 1)
     unit.font, unit.alignment = fonts.label, _RIGHT
+    set_xlsx_text(unit, f"单位：{table.money_unit.value}")
     _merge(ws, 3, n - unit_cols + 1, 3, n, border=False)
     ws.row_dimensions[3].height = 22
 

@@ -29,7 +29,8 @@ from jixiao.core.model import Table
 from jixiao.core.taxonomy import FULL, KIND_BY_KEY
 from jixiao.formats import headers as H
 from jixiao.formats import table_json
-from jixiao.formats.csv_table import guard_text, project_cells
+from jixiao.formats.csv_table import project_cells
+from jixiao.formats.formula_guard import csv_text
 from jixiao.web.entry.models import Publication
 from jixiao.web.pagecache import generation as pagecache_generation
 
@@ -595,7 +596,7 @@ def _csv_stream(year: int, columns: list[H.Column]):
                                          "projects": [r[2] for r in group]}, source=f"<publication {table_id}>")
         # The amounts are each table's own (元 or 万元), so the unit goes beside them; a
         # department name that starts like a formula is shown as text, like every text cell.
-        lead = [year, guard_text(department or ""), table_id, core.money_unit.value]
+        lead = [year, csv_text(department or ""), table_id, core.money_unit.value]
         chunk = [_csv_line([*lead, *project_cells(p, columns)]) for p in core.projects]
         yield "".join(chunk)
 

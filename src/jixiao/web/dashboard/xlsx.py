@@ -1,4 +1,7 @@
-"""The dashboard's tables as one XLSX workbook (openpyxl), built in memory for the response."""
+"""The dashboard's tables as one XLSX workbook (openpyxl), built in memory for the response.
+
+Department names and every other text go through the formula guard
+(:mod:`jixiao.formats.formula_guard`): a department called ``=HYPERLINK(…)`` is a string cell."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from jixiao.core import money
+from jixiao.formats.formula_guard import guard_xlsx_cell
 
 from .aggregate import COLUMNS, Overview
 
@@ -26,6 +30,9 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], number_formats: 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
         ws.append(row)
+    for line in ws.iter_rows():
+        for cell in line:
+            guard_xlsx_cell(cell)
     for i, _h in enumerate(header, start=1):
         width = max(len(str(ws.cell(row=r, column=i).value or "")) for r in range(1, ws.max_row + 1))
         ws.column_dimensions[get_column_letter(i)].width = min(max(8, width * 1.8 + 2), 60)
@@ -58,6 +65,7 @@ def workbook(ov: Overview) -> bytes:
                          (_("实际支出（万元）"), ov.actual), (_("执行率"), money.format_rate(ov.rate))):
         summary.append([label, value])
         summary.cell(row=summary.max_row, column=1).font = BOLD
+        guard_xlsx_cell(summary.cell(row=summary.max_row, column=2))
     summary.column_dimensions["A"].width = 22
     summary.column_dimensions["B"].width = 20
     out = BytesIO()
