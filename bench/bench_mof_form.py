@@ -28,7 +28,7 @@ import uuid
 from pathlib import Path
 
 from jixiao.core import scoring
-from jixiao.formats import mof_form
+from jixiao.formats import mof_grid, mof_html, mof_xlsx
 from jixiao.generate import generate_table
 
 
@@ -64,7 +64,7 @@ def pdf_step(engine: str, projects: int, seed: int, out: Path) -> None:
     if engine == "typst":
         from jixiao.formats.mof_typst import write_mof_pdf_typst as write
     else:
-        write = mof_form.write_mof_pdf
+        write = mof_html.write_mof_pdf
     path = out / f"forms-{engine}.pdf"
     timed(f"write_mof_pdf ({engine})", lambda: write(table, path))
     # Read before pdfinfo runs: a child forked from this process counts its parent's pages.
@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         timed("score_table", lambda: scoring.score_table(table))
-        timed("build_forms (score + layout)", lambda: mof_form.build_forms(table))
-        timed("write_mof_xlsx", lambda: mof_form.write_mof_xlsx(table, out / "forms.xlsx"))
+        timed("build_forms (score + layout)", lambda: mof_grid.build_forms(table))
+        timed("write_mof_xlsx", lambda: mof_xlsx.write_mof_xlsx(table, out / "forms.xlsx"))
         print(f"XLSX {(out / 'forms.xlsx').stat().st_size / 1e6:.1f} MB", flush=True)
         for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
             subprocess.run([sys.executable, __file__, "--pdf-step", engine, "--projects", str(args.projects),

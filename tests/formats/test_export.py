@@ -137,10 +137,10 @@ def test_a_missing_writer_module_is_a_clear_error(seed_table, tmp_path, monkeypa
 
 
 def test_mof_form_dispatches_to_its_module(seed_table, tmp_path):
-    pytest.importorskip("jixiao.formats.mof_form")
+    pytest.importorskip("jixiao.formats.mof_xlsx")
     pytest.importorskip("jixiao.core.scoring")  # the form needs the scores
     path = export(seed_table, tmp_path / "m.xlsx", layout="mof-form")
-    assert openpyxl.load_workbook(path).sheetnames  # a workbook, written by mof_form
+    assert openpyxl.load_workbook(path).sheetnames  # a workbook, written by mof_xlsx
     html = export(seed_table, tmp_path / "m.html", layout="mof-form").read_text(encoding="utf-8")
     assert "办公设备购置" in html
 
@@ -167,7 +167,7 @@ def test_exported_files_get_the_usual_permissions(seed_table, tmp_path):
 
 def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
     pdf_render = pytest.importorskip("jixiao.formats.pdf_render")
-    mof_form = pytest.importorskip("jixiao.formats.mof_form")
+    mof_xlsx = pytest.importorskip("jixiao.formats.mof_xlsx")
     calls = []
 
     def record(name):
@@ -179,7 +179,7 @@ def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
     pdf_typst = pytest.importorskip("jixiao.formats.pdf_typst")
     monkeypatch.setattr(pdf_render, "write_disclosure_pdf", record("pdf"))
     monkeypatch.setattr(pdf_typst, "write_disclosure_pdf_typst", record("typst"))
-    monkeypatch.setattr(mof_form, "write_mof_xlsx", record("mof"))
+    monkeypatch.setattr(mof_xlsx, "write_mof_xlsx", record("mof"))
     export(seed_table, tmp_path / "a.pdf", pdfa=True)  # the default engine
     export(seed_table, tmp_path / "b.pdf", pdf_engine="weasyprint")
     export(seed_table, tmp_path / "c.xlsx", layout="mof-form", config={"execution_weight": 10})

@@ -16,7 +16,7 @@ import pytest
 from jixiao.core import scoring
 from jixiao.core.model import IndicatorCell, Project, ScoreOverride, Table
 from jixiao.errors import InputError, OutputError
-from jixiao.formats import mof_form
+from jixiao.formats import mof_grid, mof_html, mof_xlsx
 
 
 def _scores(table):
@@ -28,15 +28,15 @@ def _items(score):
 
 
 def test_text_width_counts_cjk_twice():
-    assert mof_form.text_width("ab") == 2
-    assert mof_form.text_width("党建") == 4
-    assert mof_form.text_width("≧1；") == 2 + 1 + 2  # ≧ is East Asian "ambiguous": wide in CJK fonts
+    assert mof_grid.text_width("ab") == 2
+    assert mof_grid.text_width("党建") == 4
+    assert mof_grid.text_width("≧1；") == 2 + 1 + 2  # ≧ is East Asian "ambiguous": wide in CJK fonts
 
 
 def test_line_count_wraps_and_honours_newlines():
-    assert mof_form.line_count("党" * 10, 21.5) == 1
-    assert mof_form.line_count("党" * 11, 21.5) == 2
-    assert mof_form.line_count("a\nb\nc", 30) == 3
+    assert mof_grid.line_count("党" * 10, 21.5) == 1
+    assert mof_grid.line_count("党" * 11, 21.5) == 2
+    assert mof_grid.line_count("a\nb\nc", 30) == 3
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -45,7 +45,7 @@ def test_line_count_wraps_and_honours_newlines():
     ("很" * 40, "3-" + "很" * 29),
 ])
 def test_sheet_name_is_legal(name, expected):
-    assert mof_form.sheet_name(Project(seq=3, unit_name="u", name=name)) == expected
+    assert mof_grid.sheet_name(Project(seq=3, unit_name="u", name=name)) == expected
 
 
 @pytest.mark.parametrize("target, expected", [
@@ -56,20 +56,20 @@ def test_sheet_name_is_legal(name, expected):
     ("", ("", "—")),
 ])
 def test_split_target_into_name_and_value(target, expected):
-    assert mof_form.split_target(target) == expected
+    assert mof_grid.split_target(target) == expected
 
 
 def test_sheet_name_unique_when_truncation_collides():
     p = Project(seq=3, unit_name="u", name="很" * 40)
-    first = mof_form.sheet_name(p)
-    second = mof_form.sheet_name(p, {first})
+    first = mof_grid.sheet_name(p)
+    second = mof_grid.sheet_name(p, {first})
     assert second != first and len(second) <= 31 and second.endswith("~2")
 
 
 def test_form_layout_of_project_3(seed_table):
     table = seed_table
     score = _scores(table)[2]
-    form = mof_form.build_form(table, table.projects[2], score)
+    form = mof_grid.build_form(table, table.projects[2], score)
     values = {(c.row, c.col): c for c in form.cells}
     assert values[(0, 2)].value == "党建事务"
     assert values[(1, 2)].value == "深圳市龙岗区工商业联合会"
@@ -90,7 +90,7 @@ def test_form_layout_of_project_3(seed_table):
     # Every grid position is covered exactly once.
     covered = [(r, c) for cell in form.cells for r in range(cell.row, cell.row + cell.rowspan)
                for c in range(cell.col, cell.col + cell.colspan)]
-    assert len(covered) == len(set(covered)) == form.n_rows * mof_form.N_COLS
+    assert len(covered) == len(set(covered)) == form.n_rows * mof_grid.N_COLS
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def seed(request):
 @pytest.fixture(scope="module")
 def seed_xlsx(seed, tmp_path_factory):
     path = tmp_path_factory.mktemp("mof") / "seed-mof.xlsx"
-    mof_form.write_mof_xlsx(seed, path)
+    mof_xlsx.write_mof_xlsx(seed, path)
     return path
 
 
@@ -193,12 +193,12 @@ def test_row_heights_fit_the_text_and_stay_within_excels_limit(seed):
     p = copy.deepcopy(seed.projects[2])
     p.overall_completion = "短"
     p.annual_goal = "党" * 100  # B:E is 12+20+17+22 = 71 widths: 100 CJK = 200 widths = 3 lines
-    form = mof_form.build_form(seed, p, _scores(seed)[2])
-    heights = mof_form.row_heights(form)
-    assert heights[8] == 3 * mof_form.LINE_HEIGHT_PT + mof_form.ROW_PADDING_PT
+    form = mof_grid.build_form(seed, p, _scores(seed)[2])
+    heights = mof_xlsx.row_heights(form)
+    assert heights[8] == 3 * mof_xlsx.LINE_HEIGHT_PT + mof_xlsx.ROW_PADDING_PT
     p.annual_goal = "党" * 10000
-    form = mof_form.build_form(seed, p, _scores(seed)[2])
-    assert mof_form.row_heights(form)[8] == mof_form.MAX_ROW_HEIGHT_PT
+    form = mof_grid.build_form(seed, p, _scores(seed)[2])
+    assert mof_xlsx.row_heights(form)[8] == mof_xlsx.MAX_ROW_HEIGHT_PT
 
 
 def test_xlsx_formula_like_text_is_text(seed, tmp_path):
@@ -208,7 +208,7 @@ def test_xlsx_formula_like_text_is_text(seed, tmp_path):
     t.projects[0].overall_completion = "@SUM(A1)"
     t.projects[0].problems = "-3"
     path = tmp_path / "f.xlsx"
-    mof_form.write_mof_xlsx(t, path)
+    mof_xlsx.write_mof_xlsx(t, path)
     with zipfile.ZipFile(path) as z:
         assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
     import openpyxl
@@ -228,13 +228,13 @@ def test_html_escapes_every_text(seed):
     p.indicators["quantity"] = IndicatorCell(evil + "≥1", evil)
     p.overrides = [ScoreOverride(item="quantity", score=Decimal("1.00"), reason=evil, by=evil, at=evil),
                    ScoreOverride(item="total", score=Decimal("50.00"), reason=evil)]
-    page = mof_form.render_mof_html(t)
+    page = mof_html.render_mof_html(t)
     assert "<script" not in page
     assert "&lt;script&gt;" in page
 
 
 def test_html_one_section_per_project_with_page_breaks(seed):
-    page = mof_form.render_mof_html(seed)
+    page = mof_html.render_mof_html(seed)
     assert page.count('<section class="mof-form"') == len(seed.projects)
     assert "section.mof-form + section.mof-form { break-before: page; }" in page
     assert 'scope="col"' in page and "<colgroup>" in page
@@ -250,7 +250,7 @@ def test_override_shows_stored_score_and_notes_suggestion(seed, tmp_path):
     score = _scores(t)[2]
     quantity = score.categories[0].indicators[0]
     assert quantity.score == Decimal("10.00") and quantity.override is not None
-    form = mof_form.build_form(t, p, score)
+    form = mof_grid.build_form(t, p, score)
     q_rows = [c for c in form.cells if c.col == 1 and c.value == "数量指标"][0]
     stored = [c for c in form.cells if c.col == 6 and c.row == q_rows.row][0]
     assert stored.value == Decimal("10.00") and stored.rowspan == q_rows.rowspan
@@ -266,7 +266,7 @@ def test_an_item_override_shows_on_its_row_and_is_noted(seed):
     quantity = score.categories[0].indicators[0]
     second = quantity.items[1]
     assert len(quantity.items) == 4 and second.score == Decimal("1.50") and second.suggested is not None
-    form = mof_form.build_form(t, p, score)
+    form = mof_grid.build_form(t, p, score)
     q_rows = [c for c in form.cells if c.col == 1 and c.value == "数量指标"][0]
     scores = [c.value for c in form.cells if c.col == 6 and q_rows.row <= c.row < q_rows.row + q_rows.rowspan]
     assert scores == [it.score for it in quantity.items] and scores[1] == Decimal("1.50")
@@ -282,7 +282,7 @@ def test_execution_category_and_total_overrides_are_noted(seed):
                    ScoreOverride(item="output", score=Decimal("45.00"), reason="佐证不足"),
                    ScoreOverride(item="total", score=Decimal("88.00"), reason="综合评定", by="李四")]
     score = _scores(t)[0]
-    form = mof_form.build_form(t, p, score)
+    form = mof_grid.build_form(t, p, score)
     cells = {(c.row, c.col): c.value for c in form.cells}
     assert cells[(3, 7)] == Decimal("9.00")  # 执行率 得分 is the stored score
     total = [c for c in form.cells if c.value == "总分"][0]
@@ -297,17 +297,17 @@ def test_execution_category_and_total_overrides_are_noted(seed):
 # --- scoring configuration -------------------------------------------------------------------
 
 def test_config_dict_changes_weights_and_unknown_keys_are_rejected(seed, tmp_path):
-    forms = mof_form.build_forms(seed, {"execution_weight": 20})
+    forms = mof_grid.build_forms(seed, {"execution_weight": 20})
     ex_weight = [c for c in forms[0].cells if c.row == 3 and c.col == 5][0]
     assert ex_weight.value == Decimal(20)
     assert any("20分" in n for n in forms[0].notes)  # the rule's formula text follows the config
     with pytest.raises(InputError):
-        mof_form.write_mof_xlsx(seed, tmp_path / "a.xlsx", config={"no_such_setting": 1})
+        mof_xlsx.write_mof_xlsx(seed, tmp_path / "a.xlsx", config={"no_such_setting": 1})
     assert list(tmp_path.iterdir()) == []
 
 
 def test_per_project_weight_shows_in_the_form_and_its_formula(seed):
-    forms = mof_form.build_forms(seed, {"projects": {"3": {"execution_weight": 20}}})
+    forms = mof_grid.build_forms(seed, {"projects": {"3": {"execution_weight": 20}}})
     for form, weight in zip(forms, (10, 10, 20, 10, 10, 10)):
         assert [c for c in form.cells if c.row == 3 and c.col == 5][0].value == Decimal(weight)
         rules = [n for n in form.notes if n.startswith("评分规则")]
@@ -315,7 +315,7 @@ def test_per_project_weight_shows_in_the_form_and_its_formula(seed):
 
 
 def test_footnote_prints_rule_formulas(seed):
-    form = mof_form.build_forms(seed)[2]
+    form = mof_grid.build_forms(seed)[2]
     score = _scores(seed)[2]
     rules = scoring.rules(scoring.ScoringConfig())
     printed = "".join(n for n in form.notes if n.startswith("评分规则"))
@@ -337,7 +337,7 @@ def test_sparse_project_in_yuan_with_control_characters(tmp_path):
     p = Project(seq=7, unit_name="单位\x01", name="空项目\x07[测试]", budget=None, actual_total=Decimal("5.00"),
                 annual_goal="第一行\r\n第二行\r第三行")
     t = Table(year=2020, department="某局", projects=[p], money_unit=MoneyUnit.YUAN)
-    form = mof_form.build_forms(t)[0]
+    form = mof_grid.build_forms(t)[0]
     cells = {(c.row, c.col): c.value for c in form.cells}
     assert cells[(2, 0)] == "项目资金（元）"
     assert cells[(8, 1)] == "第一行\n第二行\n第三行"
@@ -346,8 +346,8 @@ def test_sparse_project_in_yuan_with_control_characters(tmp_path):
     labels = [c.value for c in form.cells if c.col == 0 and c.row > form.indicator_header_row]
     assert labels[:3] == ["产出指标", "效益指标", "满意度指标"]
     assert sum(1 for c in form.cells if c.value == "（未设置指标）") == 3
-    mof_form.write_mof_xlsx(t, tmp_path / "a.xlsx")
-    mof_form.write_mof_pdf(t, tmp_path / "a.pdf")
+    mof_xlsx.write_mof_xlsx(t, tmp_path / "a.xlsx")
+    mof_html.write_mof_pdf(t, tmp_path / "a.pdf")
     import openpyxl
     ws = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
     assert ws.title == "7-空项目_测试_"
@@ -358,7 +358,7 @@ def test_sparse_project_in_yuan_with_control_characters(tmp_path):
 
 def test_zero_projects_is_an_input_error_and_writes_nothing(tmp_path):
     t = Table(year=2019, department="某部门", projects=[])
-    for writer, name in ((mof_form.write_mof_xlsx, "a.xlsx"), (mof_form.write_mof_pdf, "a.pdf")):
+    for writer, name in ((mof_xlsx.write_mof_xlsx, "a.xlsx"), (mof_html.write_mof_pdf, "a.pdf")):
         with pytest.raises(InputError) as err:
             writer(t, tmp_path / name)
         assert "没有项目" in err.value.message_zh and "no projects" in err.value.message_en
@@ -367,7 +367,7 @@ def test_zero_projects_is_an_input_error_and_writes_nothing(tmp_path):
 
 def test_unwritable_path_is_an_output_error(seed, tmp_path):
     with pytest.raises(OutputError):
-        mof_form.write_mof_xlsx(seed, tmp_path / "missing-dir" / "a.xlsx")
+        mof_xlsx.write_mof_xlsx(seed, tmp_path / "missing-dir" / "a.xlsx")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -376,7 +376,7 @@ def test_unwritable_path_is_an_output_error(seed, tmp_path):
 @pytest.fixture(scope="module")
 def seed_pdf(seed, tmp_path_factory):
     path = tmp_path_factory.mktemp("mofpdf") / "seed-mof.pdf"
-    mof_form.write_mof_pdf(seed, path)
+    mof_html.write_mof_pdf(seed, path)
     return path
 
 
@@ -435,7 +435,7 @@ def test_pdf_cell_taller_than_a_page_flows_on_without_loss(seed, tmp_path):
     sentence = "以“巩固、创新、提质、增效”为主线，扎实推进非公党建工作。"
     p.annual_goal = sentence * 100  # about two pages of text in one cell
     path = tmp_path / "tall.pdf"
-    mof_form.write_mof_pdf(dataclasses.replace(seed, projects=[p]), path)
+    mof_html.write_mof_pdf(dataclasses.replace(seed, projects=[p]), path)
     with pdfplumber.open(path) as pdf:
         header = [w for w in pdf.pages[0].extract_words() if w["text"] == "预期目标"][0]
         cells = [t for t in pdf.pages[0].find_tables()[0].cells if t[0] < header["x0"] < t[2] and t[1] < header["top"] < t[3]]
@@ -479,7 +479,7 @@ def test_libreoffice_converts_the_xlsx(seed, seed_xlsx, tmp_path):
 def test_docs_state_the_layout_defaults():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "outputs.md").read_text("utf-8")
     section = doc.split("## 财政部项目支出绩效自评表 (MoF form)")[1].split("\n## ")[0]
-    assert " · ".join(f"{w:g}" for w in mof_form.COLUMN_WIDTHS) in section
-    assert f"{mof_form.LINE_HEIGHT_PT:g} pt / {mof_form.ROW_PADDING_PT:g} pt" in section
-    assert f"{mof_form.FONT_NAME} {mof_form.FONT_SIZE} pt" in section
+    assert " · ".join(f"{w:g}" for w in mof_grid.COLUMN_WIDTHS) in section
+    assert f"{mof_xlsx.LINE_HEIGHT_PT:g} pt / {mof_xlsx.ROW_PADDING_PT:g} pt" in section
+    assert f"{mof_xlsx.FONT_NAME} {mof_xlsx.FONT_SIZE} pt" in section
     assert "reference/seed-mof-form-p3.png" in section

@@ -1,7 +1,7 @@
 """The MoF 项目支出绩效自评表 PDF laid out by Typst, checked with real clients: poppler's
 pdffonts/pdfinfo (only the CJK font, embedded, not Type 3; A4 portrait; made by Typst) and
 pdfplumber, which reads every form's grid back and compares it, cell by cell, with the grid
-``mof_form.build_forms`` laid out (the same grid the XLSX and the WeasyPrint PDF print)."""
+``mof_grid.build_forms`` laid out (the same grid the XLSX and the WeasyPrint PDF print)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 
 from jixiao.core import money, scoring
 from jixiao.errors import InputError, OutputError
-from jixiao.formats import mof_form, mof_typst, pdf_typst
+from jixiao.formats import mof_grid, mof_typst, pdf_typst
 from jixiao.formats.export import export
 from jixiao.formats.mof_typst import render_mof_typst_pdf_bytes, write_mof_pdf_typst
 from jixiao.generate import generate_table
@@ -69,7 +69,7 @@ def _pages_per_form(path: Path) -> list[list]:
         forms: list[list] = []
         for page in pdf.pages:
             first = (page.extract_text() or "").splitlines()[0]
-            if first == mof_form.FORM_TITLE:
+            if first == mof_grid.FORM_TITLE:
                 forms.append([page])
             else:
                 assert forms, "the document does not start with a form title"
@@ -91,7 +91,7 @@ def _grid(pages) -> list[list[str | None]]:
     return rows
 
 
-def _assert_form_reads_back(form: mof_form.MofForm, pages) -> None:
+def _assert_form_reads_back(form: mof_grid.MofForm, pages) -> None:
     """Every cell of the form at its place, with its text; no text in the merged area of a
     spanning cell (pdfplumber gives None there, or "" where a spanning cell continues on a
     new page)."""
@@ -99,7 +99,7 @@ def _assert_form_reads_back(form: mof_form.MofForm, pages) -> None:
     assert len(grid) == form.n_rows, (form.project.name, len(grid), form.n_rows)
     covered = set()
     for cell in form.cells:
-        expected = mof_form._clean(mof_form._display_text(cell))
+        expected = mof_grid.clean_text(mof_grid.display_text(cell))
         got = grid[cell.row][cell.col]
         assert got is not None and _same(got, expected), (form.project.name, cell, got)
         covered |= {(r, c) for r in range(cell.row, cell.row + cell.rowspan)
@@ -147,7 +147,7 @@ def test_one_form_per_project_each_starting_a_page(seed, seed_pdf):
 
 
 def test_seed_forms_read_back_cell_by_cell(seed, seed_pdf):
-    forms = mof_form.build_forms(seed)
+    forms = mof_grid.build_forms(seed)
     for form, pages in zip(forms, _pages_per_form(seed_pdf)):
         _assert_form_reads_back(form, pages)
 
@@ -170,8 +170,8 @@ def test_seed_key_figures_are_the_scores(seed, seed_pdf):
         body = [r for r in rows[head + 1:total] if r[2] not in (None, "（未设置指标）")]
         assert len(body) == len(items), project.name
         for row, item in zip(body, items):
-            name, value = mof_form.split_target(item.target)
-            assert row[2:7] == [re.sub(r"\n", "", name), value, mof_form._clean(item.actual) or "—",
+            name, value = mof_grid.split_target(item.target)
+            assert row[2:7] == [re.sub(r"\n", "", name), value, mof_grid.clean_text(item.actual) or "—",
                                 money.format_amount(item.weight), money.format_amount(item.score)]
         assert rows[total][5:7] == [money.format_amount(sum(
             (c.weight for c in score.categories), Decimal(score.execution.weight))),
@@ -180,13 +180,13 @@ def test_seed_key_figures_are_the_scores(seed, seed_pdf):
 
 
 def test_a_continued_form_repeats_the_header_and_keeps_categories_whole(seed, seed_pdf):
-    forms = mof_form.build_forms(seed)
+    forms = mof_grid.build_forms(seed)
     continued = 0
     for form, pages in zip(forms, _pages_per_form(seed_pdf)):
         for _, tables in pages[1:]:
             continued += 1
             first = tables[0][1]  # the row under the repeated header
-            labels = {mof_form._clean(c.value) for c in form.cells if c.col == 0 and c.role == "label"}
+            labels = {mof_grid.clean_text(c.value) for c in form.cells if c.col == 0 and c.role == "label"}
             assert _flat(first[0]) in labels, first  # a 一级 category (or 总分) starts here, whole
     assert continued, "the seed has a form on two pages (project 3); none was found"
 
@@ -194,7 +194,7 @@ def test_a_continued_form_repeats_the_header_and_keeps_categories_whole(seed, se
 # --- generated tables ---------------------------------------------------------------------------
 
 def test_generated_forms_read_back_cell_by_cell(generated, generated_pdf):
-    forms = mof_form.build_forms(generated)
+    forms = mof_grid.build_forms(generated)
     read = _pages_per_form(generated_pdf)
     assert len(read) == len(forms) == 40
     for form, pages in zip(forms, read):
@@ -207,7 +207,7 @@ def test_generated_table_in_yuan(tmp_path):
     table = replace(generate_table(projects=5, seed=11), money_unit=MoneyUnit.YUAN)
     path = tmp_path / "yuan.pdf"
     write_mof_pdf_typst(table, path)
-    forms = mof_form.build_forms(table)
+    forms = mof_grid.build_forms(table)
     read = _pages_per_form(path)
     for form, pages in zip(forms, read):
         _assert_form_reads_back(form, pages)
@@ -225,7 +225,7 @@ def test_overrides_print_the_stored_scores_merged_and_noted(seed, tmp_path):
     table = replace(seed, projects=[p])
     path = tmp_path / "override.pdf"
     write_mof_pdf_typst(table, path)
-    form = mof_form.build_forms(table)[0]
+    form = mof_grid.build_forms(table)[0]
     assert any(c.role == "score" and c.rowspan > 1 for c in form.cells)
     pages = _pages_per_form(path)[0]
     _assert_form_reads_back(form, pages)
@@ -249,7 +249,7 @@ def test_typst_markup_in_every_text_prints_as_itself(seed, tmp_path):
     info = _run("pdfinfo", str(path))
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert float(size.group(1)) == pytest.approx(A4_PORTRAIT[0], abs=1)  # "#set page" not run
-    forms = mof_form.build_forms(table)
+    forms = mof_grid.build_forms(table)
     for form, pages in zip(forms, _pages_per_form(path)):
         _assert_form_reads_back(form, pages)
     with pdfplumber.open(path) as pdf:
@@ -322,7 +322,7 @@ def test_a_category_taller_than_a_page_breaks_between_its_rows(seed, tmp_path):
     path = tmp_path / "tall-category.pdf"
     write_mof_pdf_typst(table, path)
     _nothing_in_the_bottom_margin(path)
-    form = mof_form.build_forms(table)[0]
+    form = mof_grid.build_forms(table)[0]
     pages = _pages_per_form(path)[0]
     _assert_form_reads_back(form, pages)
     # 产出指标 starts on the first page and goes on on the second: it was broken, not moved.
@@ -376,7 +376,7 @@ def test_weasyprint_engine_still_selectable(seed, tmp_path):
     assert "WeasyPrint" in info and "Typst" not in info
     with pdfplumber.open(path) as pdf:
         first = [(p.extract_text() or "").splitlines()[0] for p in pdf.pages]
-    assert first.count(mof_form.FORM_TITLE) == len(seed.projects)
+    assert first.count(mof_grid.FORM_TITLE) == len(seed.projects)
 
 
 def test_cli_pdf_engine_with_the_mof_form(tmp_path, golden_path):

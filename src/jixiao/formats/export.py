@@ -6,10 +6,10 @@ writes the MoF 项目支出绩效自评表 (one form per project). Formats and l
 ============  ==========================  ===============================
 format        disclosure                  mof-form
 ============  ==========================  ===============================
-``.xlsx``     :mod:`.xlsx_write`          :mod:`.mof_form`
+``.xlsx``     :mod:`.xlsx_write`          :mod:`.mof_xlsx`
 ``.pdf``      :mod:`.pdf_typst` (default) :mod:`.mof_typst` (default)
-              or :mod:`.pdf_render`       or :mod:`.mof_form`
-``.html``     :mod:`.html`                :mod:`.mof_form`
+              or :mod:`.pdf_render`       or :mod:`.mof_html`
+``.html``     :mod:`.html`                :mod:`.mof_html`
 ``.csv``      :mod:`.csv_table`           —
 ``.json``     :mod:`.table_json`          —
 ============  ==========================  ===============================
@@ -162,15 +162,13 @@ def _pdf(table, path, options):
     write(table, path, pdfa=options.get("pdfa", False))
 
 
-def _mof(name):
-    def write(table, path, options):
-        _function("mof_form", name)(table, path, config=options.get("config"))
-    return write
+def _mof_xlsx(table, path, options):
+    _function("mof_xlsx", "write_mof_xlsx")(table, path, config=options.get("config"))
 
 
 def _mof_pdf(table, path, options):
     if options.get("pdf_engine", DEFAULT_PDF_ENGINE) == "weasyprint":
-        write = _function("mof_form", "write_mof_pdf")
+        write = _function("mof_html", "write_mof_pdf")
     else:
         write = _function("mof_typst", "write_mof_pdf_typst")
     write(table, path, config=options.get("config"))
@@ -183,8 +181,8 @@ _WRITERS: dict[tuple[str, str], Callable[[Table, Path, dict], None]] = {
     ("disclosure", "pdf"): _pdf,
     ("disclosure", "html"): _text_writer(
         lambda t, o: _function("html", "render_disclosure_html")(t)),
-    ("mof-form", "xlsx"): _mof("write_mof_xlsx"),
+    ("mof-form", "xlsx"): _mof_xlsx,
     ("mof-form", "pdf"): _mof_pdf,
     ("mof-form", "html"): _text_writer(
-        lambda t, o: _function("mof_form", "render_mof_html")(t, config=o.get("config"))),
+        lambda t, o: _function("mof_html", "render_mof_html")(t, config=o.get("config"))),
 }

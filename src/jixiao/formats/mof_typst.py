@@ -1,12 +1,12 @@
 """The MoF 项目支出绩效自评表 PDF laid out by Typst (``templates/mof_form.typ``).
 
-Why: WeasyPrint (:func:`.mof_form.write_mof_pdf`) spends ≈ 0.24 s of CPU and ≈ 4 MB of
+Why: WeasyPrint (:func:`.mof_html.write_mof_pdf`) spends ≈ 0.24 s of CPU and ≈ 4 MB of
 memory per form page (docs/benchmarks/mof-form.md), so a 1,000-project department needs
 ≈ 4 GB. Typst lays the same forms out in Rust, in a child process whose memory is returned.
 
 What is shared with the WeasyPrint PDF and the XLSX, so they cannot drift apart: the grid of
-cells with their spans and roles and the footnote (:func:`.mof_form.build_forms`), the
-printed texts (:func:`.mof_form._display_text`, :func:`.mof_form._clean`) and the column
+cells with their spans and roles and the footnote (:func:`.mof_grid.build_forms`), the
+printed texts (:func:`.mof_grid.display_text`, :func:`.mof_grid.clean_text`) and the column
 proportions (:data:`.mof_form.COLUMN_WIDTHS`). The page follows ``templates/mof_form.html``:
 A4 portrait, one form per page, the 绩效指标 header repeated when a form continues on a new
 page, each 一级 category kept whole on a page when it fits.
@@ -25,7 +25,7 @@ from typing import Any
 
 from ..core.model import Table
 from .atomic import write_bytes_atomic
-from .mof_form import COLUMN_WIDTHS, MofForm, _clean, _display_text, build_forms, fit_row_heights
+from .mof_grid import COLUMN_WIDTHS, MofForm, build_forms, clean_text, display_text, fit_row_heights
 from .pdf_typst import _cell_value, _run_units, compile_pdf
 
 # The geometry of templates/mof_form.html, which mof_form.typ follows (points).
@@ -48,7 +48,7 @@ KEEP_SHARE = 0.9
 # line): a paragraph's width is divided by this share of the column to count its lines.
 FILL_SHARE = 0.88
 
-# The roles of mof_form.FormCell, as the template's styles: label/header bold on grey and
+# The roles of mof_grid.FormCell, as the template's styles: label/header bold on grey and
 # centred, money right, numbers and short codes centred, prose left (as the HTML's classes).
 _STYLE = {"label": "h", "header": "h", "money": "r", "score": "c", "rate": "c", "center": "c"}
 
@@ -81,7 +81,7 @@ def _lines(text: str, room: float) -> int:
 
 
 def _row_heights(form: MofForm, texts: dict[tuple[int, int], str]) -> list[float]:
-    """Estimated row heights (pt) in this page's geometry (mof_form.fit_row_heights)."""
+    """Estimated row heights (pt) in this page's geometry (mof_grid.fit_row_heights)."""
     def needed(cell) -> float:
         return _lines(texts[cell.row, cell.col], _room(cell.col, cell.colspan)) * LINE_PT + 2 * PAD_Y_PT + STROKE_PT
 
@@ -93,14 +93,14 @@ def form_data(form: MofForm) -> dict[str, Any]:
     value, breakable]`` (value a string, or the string cut around runs to wrap by character),
     the head block, the 绩效指标 header and the rows below it apart (rows renumbered from 0
     in each table)."""
-    texts = {(c.row, c.col): _clean(_display_text(c)) for c in form.cells}
+    texts = {(c.row, c.col): clean_text(display_text(c)) for c in form.cells}
     heights = _row_heights(form, texts)
     hr = form.indicator_header_row
     limit = KEEP_SHARE * (BODY_HEIGHT_PT - heights[hr])
     head, header, body = [], [], []
     # A cell is breakable when the rows it spans are estimated taller than the limit. The 一级
     # label spans its category, so its flag is the category's: unbreakable keeps the category
-    # on one page (mof_form.MofForm.row_groups; the 总分 group has no spanning cell and may be
+    # on one page (mof_grid.MofForm.row_groups; the 总分 group has no spanning cell and may be
     # split from its 评价等级 row).
     for cell in sorted(form.cells, key=lambda c: (c.row, c.col)):
         room = _room(cell.col, cell.colspan)
@@ -126,7 +126,7 @@ def document_data(table: Table, config: Any = None) -> dict[str, Any]:
     forms = build_forms(table, config)  # raises the InputError for a table with no projects
     total = sum(COLUMN_WIDTHS)
     return {
-        "title": f"{table.year}年度{_clean(table.department)}{forms[0].title}",
+        "title": f"{table.year}年度{clean_text(table.department)}{forms[0].title}",
         "widths": [round(w / total * 100, 4) for w in COLUMN_WIDTHS],
         "forms": [form_data(f) for f in forms],
     }

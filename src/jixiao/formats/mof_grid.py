@@ -1,17 +1,20 @@
-"""The Ministry of Finance 项目支出绩效自评表 (财预〔2020〕10号): one form per project.
+"""The Ministry of Finance 项目支出绩效自评表 (财预〔2020〕10号) as a grid: one form per project.
 
-The form is laid out once, as a grid of cells with their spans (:func:`build_form`), and
-that grid is rendered twice: to XLSX with openpyxl (one sheet per project) and to HTML
-(one ``<section>`` per project, a page break between) which WeasyPrint turns into PDF.
-Keeping one grid means the spreadsheet and the PDF cannot drift apart.
+The form is laid out once, as a grid of cells with their spans and roles (:func:`build_form`);
+:mod:`.mof_xlsx` renders that grid to XLSX (one sheet per project), :mod:`.mof_html` to HTML
+(and through WeasyPrint to PDF) and :mod:`.mof_typst` to the default PDF. Keeping one grid
+means the spreadsheet and the PDFs cannot drift apart, and :mod:`.mof_read` reads back what
+the grid prints.
 
 What goes where (see docs/outputs.md, section "财政部项目支出绩效自评表"):
 
 * 项目资金 — 全年预算数(A) is the table's 项目年度预算金额, 全年执行数(B) its 实际支出合计;
-  当年财政拨款 = 一般公共预算 + 政府性基金预算, 其他资金 = 非财政拨款资金. The disclosure
-  table has no 年初预算数, no 上年结转资金 and no budget split by source, so those cells
-  show "—" rather than a guess.
-* 绩效指标 — one row per 三级 indicator the scoring engine found in a cell
+  当年财政拨款 = 一般公共预算 + 政府性基金预算, 其他资金 = 非财政拨款资金; 年初预算数 is the
+  project's ``initial_budget`` when it has one (a table imported from a MoF form). The
+  disclosure table has no 上年结转资金 and no budget split by source, so those cells show
+  "—" rather than a guess.
+* 绩效指标 — one row per 三级 indicator: the cell's own ``items`` when it has them (a form's
+  rows with their 分值), else what the scoring engine found in the cell
   (``IndicatorScore.items``); the 一级 and 二级 cells span their rows.
 * 分值/得分 come from :mod:`jixiao.core.scoring`; an evaluator's override is shown as the
   score, with the suggestion and the reason beside it.
@@ -19,14 +22,10 @@ What goes where (see docs/outputs.md, section "财政部项目支出绩效自评
 
 from __future__ import annotations
 
-import html
 import math
 import re
-import string
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
 from typing import Any, Iterable
 
 from ..core import money, scoring, targets
@@ -34,8 +33,6 @@ from ..core.model import Project, Table
 from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
 from ..textwidth import display_width
-from .atomic import atomic_path, write_bytes_atomic
-from .formula_guard import set_xlsx_text
 
 N_COLS = 8  # A..H: 一级 · 二级 · 三级 · 年度指标值 · 实际完成值 · 分值 · 得分 · 偏差原因
 DASH = "—"
@@ -50,10 +47,6 @@ _NOTHING = {"", "无", "无。", "/", "／", "—", "-", "－", "无问题", "�
 # Characters XML 1.0 (and so XLSX and the PDF's text layer) cannot hold.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-
-# ---------------------------------------------------------------------------------------
-# The form as a grid
-# ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class FormCell:
@@ -100,7 +93,7 @@ class _Grid:
         self.cells.append(FormCell(self.row if row is None else row, col, value, role, rowspan, colspan))
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
     """Text as printed: control characters XML cannot hold dropped, CR and CRLF made LF
     (as the disclosure XLSX does), outer whitespace trimmed."""
     text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -108,7 +101,7 @@ def _clean(text: Any) -> str:
 
 
 def _meaningful(text: str) -> bool:
-    return _clean(text) not in _NOTHING
+    return clean_text(text) not in _NOTHING
 
 
 def _sum_or_none(*values: Decimal | None) -> Decimal | None:
@@ -125,7 +118,7 @@ def _num(value: Decimal | None, role: str) -> tuple[Any, str]:
 def sheet_name(project: Project, taken: set[str] | None = None) -> str:
     """``{seq}-{project name}`` made legal for Excel: no ``[]:*?/\\``, at most 31 characters,
     not starting or ending with an apostrophe, unique among ``taken`` (case-insensitive)."""
-    raw = f"{project.seq}-{_clean(project.name)}"
+    raw = f"{project.seq}-{clean_text(project.name)}"
     name = re.sub(r"[\[\]:*?/\\]", "_", raw).strip("'") or str(project.seq)
     name = name[:31]
     taken_lower = {t.lower() for t in (taken or set())}
@@ -144,10 +137,10 @@ def split_target(text: str) -> tuple[str, str]:
     When the parser finds no separate subject (a qualitative text like ``及时``), the whole
     text is the indicator and its value is shown as "—" rather than repeated.
     """
-    text = _clean(text)
+    text = clean_text(text)
     items = targets.parse_cell(text) if text else []
     if len(items) == 1:
-        subject = _clean(items[0].subject)
+        subject = clean_text(items[0].subject)
         if subject and subject != text and subject in text:
             rest = text.replace(subject, "", 1).strip(" ，,。；;：:")
             if rest:
@@ -160,12 +153,12 @@ def _override_note(name: str, obj: Any) -> str | None:
     if ov is None:
         return None
     suggested = getattr(obj, "suggested", None)
-    who = "，".join(x for x in (_clean(ov.by), _clean(ov.at)) if x)
+    who = "，".join(x for x in (clean_text(ov.by), clean_text(ov.at)) if x)
     what = name if name.endswith("分") else f"{name}得分"  # 总分, not 总分得分
     parts = [f"{what}经评价人调整为 {money.format_amount(ov.score)}"]
     if suggested is not None:
         parts[0] += f"（系统建议 {money.format_amount(suggested)}）"
-    parts.append(f"理由：{_clean(ov.reason)}")
+    parts.append(f"理由：{clean_text(ov.reason)}")
     if who:
         parts.append(f"调整人：{who}")
     return "；".join(parts) + "。"
@@ -181,12 +174,12 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
 
     # 项目名称 / 主管部门 / 实施单位
     g.put(0, "项目名称", "label", colspan=2)
-    g.put(2, _clean(project.name), "text", colspan=6)
+    g.put(2, clean_text(project.name), "text", colspan=6)
     g.row += 1
     g.put(0, "主管部门", "label", colspan=2)
-    g.put(2, _clean(table.department), "text", colspan=3)
+    g.put(2, clean_text(table.department), "text", colspan=3)
     g.put(5, "实施单位", "label", colspan=2)
-    g.put(7, _clean(project.unit_name), "text")
+    g.put(7, clean_text(project.unit_name), "text")
     g.row += 1
 
     # 项目资金
@@ -218,8 +211,8 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
     g.put(1, "预期目标", "header", colspan=4)
     g.put(5, "实际完成情况", "header", colspan=3)
     g.row += 1
-    g.put(1, _clean(project.annual_goal) or DASH, "text", colspan=4)
-    g.put(5, _clean(project.overall_completion) or DASH, "text", colspan=3)
+    g.put(1, clean_text(project.annual_goal) or DASH, "text", colspan=4)
+    g.put(5, clean_text(project.overall_completion) or DASH, "text", colspan=3)
     g.row += 1
 
     # 绩效指标
@@ -241,9 +234,9 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
             g.row += 1
         for ind in cat.indicators:
             unit_note = _indicator_rows(g, ind, unit_note)
-        g.put(0, _clean(cat.name), "label", rowspan=g.row - cat_start, row=cat_start)
+        g.put(0, clean_text(cat.name), "label", rowspan=g.row - cat_start, row=cat_start)
         form.row_groups.append((cat_start, g.row))
-        note = _override_note(_clean(cat.name), cat)
+        note = _override_note(clean_text(cat.name), cat)
         if note:
             notes.append(note)
 
@@ -256,7 +249,7 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
     g.put(7, "", "text")
     g.row += 1
     g.put(0, "评价等级", "label", colspan=5)
-    g.put(5, _clean(score.grade), "center", colspan=3)
+    g.put(5, clean_text(score.grade), "center", colspan=3)
     g.row += 1
 
     form.cells, form.n_rows = g.cells, g.row
@@ -271,21 +264,21 @@ def _unit_explanation(project: Project) -> str | None:
         return None
     parts = []
     if _meaningful(project.problems):
-        parts.append(f"存在问题：{_clean(project.problems)}")
+        parts.append(f"存在问题：{clean_text(project.problems)}")
     if _meaningful(project.rectification):
-        parts.append(f"改进措施：{_clean(project.rectification)}")
+        parts.append(f"改进措施：{clean_text(project.rectification)}")
     return "；".join(parts)
 
 
 def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     """Rows of one 二级 cell; returns the unit note if it is still to be placed."""
     kind = KIND_BY_KEY.get(ind.kind)
-    kind_name = kind.name if kind else _clean(ind.kind)
+    kind_name = kind.name if kind else clean_text(ind.kind)
     start = g.row
     items = list(ind.items)
     overridden = getattr(ind, "override", None) is not None
 
-    deviation = [_clean(ind.deviation)] if _clean(ind.deviation) else []
+    deviation = [clean_text(ind.deviation)] if clean_text(ind.deviation) else []
     if deviation and unit_note:
         deviation.append(unit_note)
         unit_note = None
@@ -301,7 +294,7 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
         name, value = split_target(ind.target_text)
         g.put(2, name or DASH)
         g.put(3, value, "center" if value == DASH else "text")
-        g.put(4, _clean(ind.actual_text) or DASH)
+        g.put(4, clean_text(ind.actual_text) or DASH)
         g.put(5, ind.weight, "score")
         g.put(6, ind.score, "score")
         g.row += 1
@@ -309,7 +302,7 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
         name, value = split_target(item.target)
         g.put(2, name or DASH)
         g.put(3, value, "center" if value == DASH else "text")
-        g.put(4, _clean(item.actual) or DASH)
+        g.put(4, clean_text(item.actual) or DASH)
         if not overridden:
             g.put(5, item.weight, "score")
             g.put(6, item.score, "score")
@@ -328,12 +321,12 @@ def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig) -
     order, and the grade rule. An indicator's formula joins the formulas of the rules its
     items used, so the rules are matched by their text inside it; a formula text no rule
     explains is printed as it is."""
-    used = [_clean(score.execution.formula)] + [
-        _clean(ind.formula) for cat in score.categories for ind in cat.indicators]
+    used = [clean_text(score.execution.formula)] + [
+        clean_text(ind.formula) for cat in score.categories for ind in cat.indicators]
     used = [u for u in used if u]
     out: list[str] = []
     for rule in scoring.rules(config).values():
-        formula = _clean(rule.formula)
+        formula = clean_text(rule.formula)
         if rule.key == "grade" or any(formula in u for u in used):
             out.append(formula)
     for u in used:
@@ -387,16 +380,7 @@ def build_forms(table: Table, config: scoring.ScoringConfig | dict | None = None
     return forms
 
 
-# ---------------------------------------------------------------------------------------
-# XLSX
-# ---------------------------------------------------------------------------------------
-
-FONT_NAME = "宋体"  # what Chinese government forms use; LibreOffice substitutes a CJK font
-FONT_SIZE = 10
-LINE_HEIGHT_PT = 13.5  # one line of 10 pt CJK text
-ROW_PADDING_PT = 5
-MAX_ROW_HEIGHT_PT = 409  # Excel's limit: a taller row makes Excel "repair" the file
-
+# Text fitting, shared by the XLSX row heights and the Typst PDF's page breaking.
 
 def text_width(text: str) -> int:
     """Display width in Latin character widths: CJK (wide, full-width and ambiguous) count 2."""
@@ -427,219 +411,10 @@ def fit_row_heights(form: MofForm, needed, least: float) -> list[float]:
     return heights
 
 
-def row_heights(form: MofForm, widths: tuple[float, ...] = COLUMN_WIDTHS) -> list[float]:
-    """Row heights (pt) so every wrapped text fits: LibreOffice and WPS do not autofit
-    rows written by openpyxl."""
-    def needed(cell: FormCell) -> float:
-        width = sum(widths[cell.col:cell.col + cell.colspan])
-        return line_count(_display_text(cell), width) * LINE_HEIGHT_PT + ROW_PADDING_PT
-
-    heights = fit_row_heights(form, needed, LINE_HEIGHT_PT + ROW_PADDING_PT)
-    return [round(min(h, MAX_ROW_HEIGHT_PT), 1) for h in heights]
-
-
-def _display_text(cell: FormCell) -> str:
+def display_text(cell: FormCell) -> str:
+    """The cell as printed: amounts and scores with 2 decimals, rates as percentages."""
     if cell.role in ("money", "score") and isinstance(cell.value, Decimal):
         return money.format_amount(cell.value)
     if cell.role == "rate" and isinstance(cell.value, Decimal):
         return money.format_rate(cell.value * 100)
     return str(cell.value)
-
-
-def write_mof_xlsx(table: Table, path: str | Path, config: Any = None) -> None:
-    """Write one 项目支出绩效自评表 sheet per project to ``path`` (atomically)."""
-    from openpyxl import Workbook
-
-    forms = build_forms(table, config)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for style in _named_styles():
-        wb.add_named_style(style)
-    for form in forms:
-        _write_sheet(wb.create_sheet(form.sheet_name), form)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-
-
-def _named_styles() -> list[Any]:
-    """One named style per cell role. Assigning a named style is cheap; assigning fonts,
-    borders and alignments cell by cell makes openpyxl hash each one (10× slower)."""
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name=FONT_NAME, size=FONT_SIZE)
-    bold = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-    fill = PatternFill("solid", fgColor="F2F2F2")
-
-    def grid(role: str, font: Any, horizontal: str, number_format: str = "General", shaded: bool = False):
-        return NamedStyle(name=f"jx-{role}", font=font, border=border, number_format=number_format,
-                          fill=fill if shaded else PatternFill(),
-                          alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True))
-
-    return [
-        grid("label", bold, "center", shaded=True),
-        grid("header", bold, "center", shaded=True),
-        grid("text", body, "left"),
-        grid("center", body, "center"),
-        grid("money", body, "right", "0.00"),
-        grid("score", body, "center", "0.00"),
-        grid("rate", body, "center", "0.00%"),
-        NamedStyle(name="jx-title", font=Font(name=FONT_NAME, size=16, bold=True),
-                   alignment=Alignment(horizontal="center", vertical="center")),
-        NamedStyle(name="jx-subtitle", font=Font(name=FONT_NAME, size=11),
-                   alignment=Alignment(horizontal="center", vertical="center")),
-        NamedStyle(name="jx-note", font=Font(name=FONT_NAME, size=9),
-                   alignment=Alignment(horizontal="left", vertical="top", wrap_text=True)),
-    ]
-
-
-def _write_sheet(ws: Any, form: MofForm) -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    last_col = get_column_letter(N_COLS)
-    for i, width in enumerate(COLUMN_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-    # Title rows: 项目支出绩效自评表, （{year}年度）.
-    for row, text, style, height in ((1, form.title, "jx-title", 30), (2, form.subtitle, "jx-subtitle", 20)):
-        _merge(ws, row, 1, row, N_COLS)
-        ws.cell(row, 1).style = style
-        _set_text(ws.cell(row, 1), text)
-        ws.row_dimensions[row].height = height
-    top = 3  # first grid row (1-based)
-
-    for cell in form.cells:
-        r0, c0 = top + cell.row, cell.col + 1
-        if cell.rowspan > 1 or cell.colspan > 1:
-            _merge(ws, r0, c0, r0 + cell.rowspan - 1, c0 + cell.colspan - 1)
-        style = "jx-" + cell.role
-        # Every cell of a merged range gets the style (with its borders): LibreOffice and
-        # WPS draw a merged range's border from its inner cells too.
-        for r in range(r0, r0 + cell.rowspan):
-            for c in range(c0, c0 + cell.colspan):
-                ws.cell(r, c).style = style
-        _set_value(ws.cell(r0, c0), cell)  # after the style: the formula guard adds to it
-    for r, height in enumerate(row_heights(form)):
-        ws.row_dimensions[top + r].height = height
-
-    # The footnote: one merged, wrapped row per note.
-    width = sum(COLUMN_WIDTHS)
-    for i, note in enumerate(["注：", *form.notes]):
-        r = top + form.n_rows + i
-        _merge(ws, r, 1, r, N_COLS)
-        target = ws.cell(row=r, column=1)
-        target.style = "jx-note"
-        _set_text(target, note)
-        ws.row_dimensions[r].height = min(line_count(note, width) * 12 + 3, MAX_ROW_HEIGHT_PT)
-
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
-    ws.oddFooter.center.text = "&P / &N"
-    ws.print_area = f"A1:{last_col}{top + form.n_rows + len(form.notes)}"
-
-
-def _merge(ws: Any, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
-    """Record a merged range. ``ws.merge_cells`` would also replace the inner cells with
-    MergedCell objects and copy edge borders onto them, which costs a third of the writing
-    time; here every inner cell is styled explicitly anyway, so the range is only recorded
-    (Excel, WPS and LibreOffice accept styled empty cells inside a merge)."""
-    from openpyxl.worksheet.cell_range import CellRange
-
-    ws.merged_cells.add(CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row))
-
-
-def _set_value(target: Any, cell: FormCell) -> None:
-    if cell.role in ("money", "score", "rate") and isinstance(cell.value, Decimal):
-        target.value = cell.value  # the number format comes with the role's named style
-    else:
-        _set_text(target, cell.value)
-
-
-def _set_text(target: Any, value: Any) -> None:
-    # Never a formula: formula-like text is stored as a string with a quote prefix.
-    set_xlsx_text(target, _clean(value) if value is not None else "")
-
-
-# ---------------------------------------------------------------------------------------
-# HTML and PDF
-# ---------------------------------------------------------------------------------------
-
-def _template() -> string.Template:
-    text = resources.files("jixiao.formats").joinpath("templates/mof_form.html").read_text("utf-8")
-    return string.Template(text)
-
-
-def render_mof_html(table: Table, config: Any = None) -> str:
-    """A standalone printable HTML page: one form per project, a page break between."""
-    forms = build_forms(table, config)
-    total = sum(COLUMN_WIDTHS)
-    colgroup = "<colgroup>" + "".join(
-        f'<col style="width:{w / total * 100:.2f}%">' for w in COLUMN_WIDTHS) + "</colgroup>"
-    sections = "\n".join(_form_html(f, colgroup) for f in forms)
-    title = f"{table.year}年度{_clean(table.department)}{FORM_TITLE}"
-    return _template().substitute(title=html.escape(title), forms=sections)
-
-
-def _form_html(form: MofForm, colgroup: str) -> str:
-    sid = f"form-{form.project.seq}"
-    hr = form.indicator_header_row
-    parts = [
-        f'<section class="mof-form" id="{sid}" aria-labelledby="{sid}-title">',
-        f'<h1 id="{sid}-title">{html.escape(form.title)}</h1>',
-        f'<p class="year">{html.escape(form.subtitle)}</p>',
-        f'<table class="form head">{colgroup}<tbody>{_rows_html(form, 0, hr)}</tbody></table>',
-        # The indicator block is its own table so its header repeats if it flows onto a new page.
-        f'<table class="form indicators">{colgroup}<thead>{_rows_html(form, hr, hr + 1)}</thead>'
-        + "".join(f"<tbody>{_rows_html(form, a, b)}</tbody>" for a, b in form.row_groups) + "</table>",
-        '<div class="notes">' + "".join(f"<p>{_html_text(n)}</p>" for n in ["注：", *form.notes]) + "</div>",
-        "</section>",
-    ]
-    return "\n".join(parts)
-
-
-def _rows_html(form: MofForm, start: int, end: int) -> str:
-    by_row: dict[int, list[FormCell]] = {}
-    for cell in form.cells:
-        if start <= cell.row < end:
-            by_row.setdefault(cell.row, []).append(cell)
-    out = []
-    for r in range(start, end):
-        cells = sorted(by_row.get(r, []), key=lambda c: c.col)
-        out.append("<tr>" + "".join(_cell_html(c) for c in cells) + "</tr>")
-    return "".join(out)
-
-
-def _cell_html(cell: FormCell) -> str:
-    span = ""
-    if cell.rowspan > 1:
-        span += f' rowspan="{cell.rowspan}"'
-    if cell.colspan > 1:
-        span += f' colspan="{cell.colspan}"'
-    text = _html_text(_display_text(cell))
-    if cell.role == "header":
-        return f'<th scope="col"{span}>{text}</th>'
-    if cell.role == "label":
-        return f'<th scope="row"{span}>{text}</th>'
-    css = {"money": "num", "score": "center", "rate": "center", "center": "center"}.get(cell.role, "text")
-    return f'<td class="{css}"{span}>{text}</td>'
-
-
-def _html_text(text: str) -> str:
-    return html.escape(_clean(text)).replace("\n", "<br>")
-
-
-def write_mof_pdf(table: Table, path: str | Path, config: Any = None) -> None:
-    """Write the forms as an A4 portrait PDF with an embedded CJK font (atomically)."""
-    # pdf_render owns the font lookup and embedding (one place for every PDF jixiao makes).
-    from .pdf_render import render_pdf_bytes
-
-    data = render_pdf_bytes(render_mof_html(table, config))
-    write_bytes_atomic(path, data)
