@@ -483,3 +483,30 @@ def test_docs_state_the_layout_defaults():
     assert f"{mof_xlsx.LINE_HEIGHT_PT:g} pt / {mof_xlsx.ROW_PADDING_PT:g} pt" in section
     assert f"{mof_xlsx.FONT_NAME} {mof_xlsx.FONT_SIZE} pt" in section
     assert "reference/seed-mof-form-p3.png" in section
+
+
+def _cells_by_row(form):
+    rows = {}
+    for c in form.cells:
+        rows.setdefault(c.row, {})[c.col] = c
+    return rows
+
+
+def test_a_cell_with_its_own_rows_prints_them_with_their_weights_and_notes(seed):
+    from jixiao.core.model import IndicatorItem
+
+    table = copy.deepcopy(seed)
+    project = table.projects[0]
+    project.initial_budget = Decimal("3.50")
+    project.indicators["quantity"] = IndicatorCell.of_items([
+        IndicatorItem("电脑", "3台", "3台", Decimal("12"), Decimal("12")),
+        IndicatorItem("办公桌椅", "=1批", "1批", Decimal("8"), None, "部分延期交付")])
+    form = mof_grid.build_forms(table)[0]
+    rows = _cells_by_row(form)
+    money_row = next(r for r in rows.values() if 1 in r and r[1].value == "年度资金总额")
+    assert money_row[2].value == Decimal("3.50") and money_row[2].role == "money"
+    first = next(r for r in rows.values() if 2 in r and r[2].value == "电脑")
+    second = next(r for r in rows.values() if 2 in r and r[2].value == "办公桌椅")
+    assert [first[c].value for c in (3, 4, 5)] == ["3台", "3台", Decimal("12")]
+    assert [second[c].value for c in (3, 4, 5, 7)] == ["=1批", "1批", Decimal("8"), "部分延期交付"]
+    assert first[7].value == "" and first[1].value == "数量指标" and first[1].rowspan == 2

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from ..core import money, scoring, targets
-from ..core.model import Project, Table
+from ..core.model import IndicatorCell, Project, Table
 from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
 from ..textwidth import display_width
@@ -192,7 +192,7 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
     fiscal = _sum_or_none(project.actual_general_budget, project.actual_gov_fund)
     rate = project.execution_rate
     rows = [
-        ("年度资金总额", [(DASH, "center"), _num(project.budget, "money"), _num(project.actual_total, "money"),
+        ("年度资金总额", [_num(project.initial_budget, "money"), _num(project.budget, "money"), _num(project.actual_total, "money"),
                      _num(ex.weight, "score"), _num(rate / 100 if rate is not None else None, "rate"),
                      _num(ex.score, "score")]),
         ("其中：当年财政拨款", [(DASH, "center"), (DASH, "center"), _num(fiscal, "money")] + [(DASH, "center")] * 3),
@@ -233,7 +233,11 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
             g.put(7, "", "text")
             g.row += 1
         for ind in cat.indicators:
-            unit_note = _indicator_rows(g, ind, unit_note)
+            cell = project.indicators.get(ind.kind)
+            if cell is not None and cell.items:
+                notes.extend(_form_item_rows(g, ind, cell))
+            else:
+                unit_note = _indicator_rows(g, ind, unit_note)
         g.put(0, clean_text(cat.name), "label", rowspan=g.row - cat_start, row=cat_start)
         form.row_groups.append((cat_start, g.row))
         note = _override_note(clean_text(cat.name), cat)
@@ -314,6 +318,51 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     g.put(1, kind_name, "label", rowspan=span, row=start)
     g.put(7, "\n".join(deviation), "text", rowspan=span, row=start)
     return unit_note
+
+
+def _form_item_rows(g: _Grid, ind: Any, cell: IndicatorCell) -> list[str]:
+    """Rows of a 二级 cell that has its form's 三级 rows (``cell.items``), printed as the form
+    gave them: name, value, completion, 分值 and 偏差原因 per row. 得分 is the suggestion per
+    row when the engine scored the same rows, else the cell's score over all its rows; 分值 is
+    per row when every row has one (its own, or the engine's share). The engine's deviation
+    and override notes go to the footnote, so each row's note stays the form's own.
+    Returns those footnote lines."""
+    kind = KIND_BY_KEY.get(ind.kind)
+    kind_name = kind.name if kind else clean_text(ind.kind)
+    items = cell.items
+    overridden = getattr(ind, "override", None) is not None
+    scored = list(ind.items) if len(ind.items) == len(items) else []
+    weights = [it.weight if it.weight is not None else (scored[n].weight if scored else None)
+               for n, it in enumerate(items)]
+    per_row_weight = all(w is not None for w in weights)
+    per_row_score = bool(scored) and not overridden
+    start = g.row
+    for n, item in enumerate(items):
+        g.put(2, clean_text(item.name) or DASH)
+        value = clean_text(item.target) or DASH
+        g.put(3, value, "center" if value == DASH else "text")
+        g.put(4, clean_text(item.actual) or DASH)
+        if per_row_weight:
+            g.put(5, weights[n], "score")
+        if per_row_score:
+            g.put(6, scored[n].score, "score")
+        g.put(7, clean_text(item.note))
+        g.row += 1
+    span = g.row - start
+    if not per_row_weight:
+        g.put(5, ind.weight, "score", rowspan=span, row=start)
+    if not per_row_score:
+        g.put(6, ind.score, "score", rowspan=span, row=start)
+    g.put(1, kind_name, "label", rowspan=span, row=start)
+    notes = [f"{kind_name}：{clean_text(ind.deviation)}"] if clean_text(ind.deviation) else []
+    note = _override_note(kind_name, ind)
+    if note:
+        notes.append(note)
+    for n, item in enumerate(scored, 1):
+        note = _override_note(f"{kind_name}第{n}项", item)
+        if note:
+            notes.append(note)
+    return notes
 
 
 def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig) -> list[str]:
