@@ -5,7 +5,7 @@ import pytest
 
 from jixiao.core import checks
 from jixiao.core.checks import CHECKS, CheckConfig, Finding, check_project, check_table, claims_full_completion
-from jixiao.core.model import IndicatorCell, Project, Table
+from jixiao.core.model import IndicatorCell, IndicatorItem, Project, Published, Table
 from jixiao.errors import InputError
 
 
@@ -64,6 +64,17 @@ def _all_100(rate_text, actual_total):
 
 
 # (code, a change that still passes, a change that fails, the column the finding names)
+def _weights(cells: dict[str, tuple[str, ...]]):
+    """Give cells a 分值 and (from the second number on) 三级 items with theirs."""
+    def mutate(p):
+        for key, (weight, *items) in cells.items():
+            cell = p.indicators[key]
+            cell.weight = D(weight)
+            cell.items = [IndicatorItem(name=f"指标{n}", target="≥1个", actual="1个", weight=D(w))
+                          for n, w in enumerate(items, 1)]
+    return mutate
+
+
 CASES = [
     ("JX101", _set(actual_general_budget=D("90.00")), _set(actual_total=D("95.10"), execution_rate_text="95.10%"),
      "actual_total"),
@@ -95,6 +106,11 @@ CASES = [
      "rectification"),
     ("JX303", _set(annual_goal="保障办公"), _set(annual_goal="—"), "annual_goal"),
     ("JX304", _set(name="办公设备"), _set(name="  "), "name"),
+    ("JX501", _weights({"quantity": ("20", "10", "10")}), _weights({"quantity": ("20", "10", "5")}),
+     "indicators.quantity"),
+    ("JX502", _weights({"quantity": ("20",), "quality": ("15",), "timeliness": ("15",)}),
+     _weights({"quantity": ("30",), "quality": ("15",), "timeliness": ("15",)}), "indicators"),
+    ("JX503", _set(published=Published(execution_weight=D(10))), _set(published=Published(execution_weight=D(20))), ""),
 ]
 
 

@@ -149,7 +149,7 @@ def test_fast_builders_make_the_same_objects_as_the_dataclasses():
 
     t, a = parse_cell("培训≥100人")[0], parse_cell("培训120人")[0]
     values = {"target": t, "actual": a, "met": True, "ratio": Decimal("1.20"), "evidence": "value",
-              "tier": 1, "restated": True, "reasons": ("x", "y")}
+              "tier": 1, "restated": True, "reasons": ("x", "y"), "claimed": True}
     assert [f.name for f in dataclasses.fields(matching.Judgement)] == list(values)
     assert matching._judgement(*values.values()) == matching.Judgement(**values)
     assert matching._judgement(t, None, None, None, "none") == matching.Judgement(t, None, None, None, "none")

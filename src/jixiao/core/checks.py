@@ -5,7 +5,8 @@ Each check is a small function registered under a stable code with a severity:
 * ``JX1xx`` amounts and rates (arithmetic that must reconcile),
 * ``JX2xx`` indicator cells (年度指标内容 / 完成情况),
 * ``JX3xx`` text columns (问题, 整改情况, goals),
-* ``JX4xx`` the table as a whole (duplicates, numbering, title).
+* ``JX4xx`` the table as a whole (duplicates, numbering, title),
+* ``JX5xx`` scoring: a form's own 分值 that do not add up, claims without a figure.
 
 A check yields ``(column, detail_zh, detail_en)``; the runner turns that into a
 :class:`Finding` that names the project and the column in Chinese and English.
@@ -24,7 +25,7 @@ from typing import Any
 from ..errors import InputError
 from . import money
 from .model import AMOUNT_FIELDS, COLUMN_NAMES, Project, Table
-from .taxonomy import DISCLOSURE_2019, KIND_BY_KEY
+from .taxonomy import CATEGORIES, DISCLOSURE_2019, KIND_BY_KEY, KINDS
 
 from .targets import parse_cell
 
@@ -517,6 +518,120 @@ def check_title_year(table: Table, config: CheckConfig):
 def check_not_empty(table: Table, config: CheckConfig):
     if not table.projects:
         yield (None, "projects", "表格没有任何项目", "the table has no projects")
+
+
+# --------------------------- JX5xx scoring weights and evidence ------------------------
+
+
+def _profile_of(ctx: _Context):
+    from .scoring.profiles import PROFILES  # the scoring package imports nothing from here
+    name = ctx.table.profile if ctx.table is not None else ""
+    return PROFILES.get(name or "central", PROFILES["central"])
+
+
+def _pts(v: Decimal) -> str:
+    return f"{v.normalize():f}"
+
+
+def _own_weight(cell) -> Decimal | None:
+    """A cell's 分值 as its form gives it: its own, else its items' when every item has one."""
+    if cell.weight is not None:
+        return cell.weight
+    if cell.items and all(i.weight is not None for i in cell.items):
+        return sum((i.weight for i in cell.items), Decimal(0))
+    return None
+
+
+def _form_weighted(p: Project) -> bool:
+    return any(c.weight is not None or c.items for c in p.indicators.values())
+
+
+@project_check("JX501", "warning", "三级指标分值合计与二级指标分值不符",
+               "level-3 weights do not add up to their level-2 cell's weight")
+def check_item_weights(p: Project, ctx: _Context):
+    for key, cell in p.indicators.items():
+        if cell.weight is None or not cell.items or any(i.weight is None for i in cell.items):
+            continue
+        total = sum((i.weight for i in cell.items), Decimal(0))
+        if total != cell.weight:
+            yield (f"indicators.{key}", f"各三级指标分值合计{_pts(total)}分，二级指标分值为{_pts(cell.weight)}分",
+                   f"its level-3 weights add up to {_pts(total)}, the cell's weight is {_pts(cell.weight)}")
+
+
+@project_check("JX502", "warning", "二级指标分值合计与一级指标分值不符",
+               "level-2 weights do not add up to their level-1 weight")
+def check_cell_weights(p: Project, ctx: _Context):
+    if not _form_weighted(p):
+        return
+    printed = p.published.category_weights if p.published is not None else {}
+    prof = _profile_of(ctx)
+    for cat in CATEGORIES:
+        if cat.key in printed:
+            expected = printed[cat.key]
+        elif not prof.form_split:
+            expected = prof.category_weights.get(cat.key, Decimal(0))
+        else:
+            continue  # the profile leaves the split to the form
+        here = [(k.key, p.indicators[k.key]) for k in KINDS
+                if k.category == cat and k.key in p.indicators and (p.indicators[k.key].target.strip()
+                                                                     or p.indicators[k.key].items)]
+        weights = [_own_weight(c) for _, c in here]
+        if not here or any(w is None for w in weights):
+            continue
+        total = sum(weights, Decimal(0))
+        if total != expected:
+            yield ("indicators", f"{cat.name}的二级指标分值合计{_pts(total)}分，一级指标分值为{_pts(expected)}分",
+                   f"the {cat.name_en} cells' weights add up to {_pts(total)}, the level's weight is {_pts(expected)}")
+
+
+@project_check("JX503", "warning", "预算执行率与各一级指标分值合计不是100分",
+               "execution and level-1 weights do not add up to 100")
+def check_total_weight(p: Project, ctx: _Context):
+    pub = p.published
+    printed = pub.category_weights if pub is not None else {}
+    if not _form_weighted(p) and not printed and (pub is None or pub.execution_weight is None):
+        return
+    prof = _profile_of(ctx)
+    execution = pub.execution_weight if pub is not None and pub.execution_weight is not None else prof.execution_weight
+    filled = {k: c for k, c in p.indicators.items() if c.target.strip() or c.items}
+    whole = bool(filled) and all(_own_weight(c) is not None for c in filled.values())
+    total = execution
+    for cat in CATEGORIES:
+        if cat.key in printed:
+            total += printed[cat.key]
+        elif whole:
+            total += sum((_own_weight(c) for k, c in filled.items()
+                          if k in KIND_BY_KEY and KIND_BY_KEY[k].category == cat), Decimal(0))
+        else:
+            total += prof.category_weights.get(cat.key, Decimal(0))
+    if total != 100:
+        yield ("", f"预算执行率{_pts(execution)}分与各一级指标分值合计为{_pts(total)}分，不是100分",
+               f"the execution weight {_pts(execution)} and the level-1 weights add up to {_pts(total)}, not 100")
+
+
+@_register("JX504", "info", "score", "完成情况只复述或声称达到目标，没有完成数值",
+           "completion copies or asserts the target without a figure")
+def claimed_items(p: Project, ps) -> Iterator[tuple]:
+    """From a project's score (``jixiao score``, the review score page), not ``jixiao check``:
+    judging a claim needs the matching that scoring does anyway."""
+    for cat in ps.categories:
+        for ind in cat.indicators:
+            for it in ind.items:
+                if it.evidence == "claimed":
+                    gap = it.score - (it.evidenced if it.evidenced is not None else it.score)
+                    yield (f"indicators.{ind.kind}",
+                           f"“{it.target}”的完成情况“{it.actual}”没有自己的完成数值，按惯例计为达成；"
+                           f"严格口径少{_pts(gap)}分",
+                           f"the completion “{it.actual}” of “{it.target}” has no figure of its own: counted as "
+                           f"met in practice, {_pts(gap)} point(s) less when evidence is required")
+
+
+def score_findings(project: Project, ps, config: CheckConfig | None = None) -> list[Finding]:
+    """The findings of the checks that read a project's score (scope "score": JX504)."""
+    config = config or CheckConfig()
+    return [_finding(code, severity, project, column, zh, en)
+            for code, severity, func in _active(config, "score")
+            for column, zh, en in func(project, ps)]
 
 
 # ---------------------------------------------------------------------------

@@ -71,6 +71,8 @@ class Judgement:
     tier: int | None = None
     restated: bool = False
     reasons: tuple[str, ...] = ()
+    # The completion copies the target or asserts it in words without a figure of its own.
+    claimed: bool = False
 
     @property
     def actual_text(self) -> str:
@@ -95,17 +97,19 @@ class CellMatch:
 # setting their slots directly (a frozen dataclass's __init__ goes through object.__setattr__ by
 # name for every field). Same objects, same field order (tests/core/test_matching.py checks).
 _new = object.__new__
-(_j_target, _j_actual, _j_met, _j_ratio, _j_evidence, _j_tier, _j_restated, _j_reasons) = (
+(_j_target, _j_actual, _j_met, _j_ratio, _j_evidence, _j_tier, _j_restated, _j_reasons, _j_claimed) = (
     Judgement.__dict__[f.name].__set__ for f in fields(Judgement))
 (_m_target_text, _m_actual_text, _m_targets, _m_actuals, _m_judgements, _m_restated, _m_bare, _m_notes) = (
     CellMatch.__dict__[f.name].__set__ for f in fields(CellMatch))
 
 
 def _judgement(target: Item, actual: Item | None, met: bool | None, ratio: Decimal | None, evidence: str,
-               tier: int | None = None, restated: bool = False, reasons: tuple[str, ...] = ()) -> Judgement:
+               tier: int | None = None, restated: bool = False, reasons: tuple[str, ...] = (),
+               claimed: bool = False) -> Judgement:
     j = _new(Judgement)
     _j_target(j, target), _j_actual(j, actual), _j_met(j, met), _j_ratio(j, ratio)
     _j_evidence(j, evidence), _j_tier(j, tier), _j_restated(j, restated), _j_reasons(j, reasons)
+    _j_claimed(j, claimed)
     return j
 
 

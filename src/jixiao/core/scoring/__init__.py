@@ -19,7 +19,8 @@ A computed score is a suggestion: an evaluator's :class:`~jixiao.core.model.Scor
 
 The modules, by what they hold: ``config`` (settings), ``results`` (the score objects and
 their plain data), ``rules`` (formula texts, grades), ``weights`` (sharing a weight out),
-``execution`` (预算执行率), ``items`` (one judged item's share), ``cells`` (one 二级 cell,
+``execution`` (预算执行率), ``profiles`` (named provincial weightings), ``items`` (one
+judged item's share), ``cells`` (one 二级 cell,
 weighted and remembered), ``overrides``, ``summary`` (project sentences) and ``engine``
 (a project, a table). This package re-exports what callers use.
 """
@@ -30,6 +31,7 @@ from .config import DEFAULT_CONFIG, GRADES, ScoringConfig, Shares, shares_of
 from .engine import clear_caches, score_project, score_table
 from .execution import score_execution
 from .overrides import item_key
+from .profiles import PROFILES, Profile, profile
 from .results import CategoryScore, ExecutionScore, IndicatorScore, ItemScore, ProjectScore, to_dict
 from .rules import Rule, grade, rules
 from .weights import split_exact
@@ -38,4 +40,5 @@ __all__ = [
     "ScoringConfig", "ProjectScore", "CategoryScore", "IndicatorScore", "ItemScore", "ExecutionScore",
     "Rule", "rules", "grade", "split_exact", "clear_caches", "score_execution", "score_cell", "score_project",
     "score_table", "to_dict", "describe_item", "item_key", "DEFAULT_CONFIG", "GRADES", "Shares", "shares_of",
+    "PROFILES", "Profile", "profile",
 ]

@@ -15,7 +15,7 @@ from ..matching import CellMatch, _match, match_cell
 from ..memo import Memo
 from ..taxonomy import KIND_BY_KEY
 from .config import CENT, DEFAULT_CONFIG, SHARES_BY_TOKEN, ZERO, ScoringConfig, Shares, shares_of, token_of
-from .items import item_share
+from .items import claim_shares, evidence_of, item_share
 from .results import IndicatorScore, ItemScore
 from .rules import cell_formula
 from .weights import split_cached
@@ -81,8 +81,9 @@ def _shared_decimal(x: Decimal) -> Decimal:
 
 def _apply_weight(core: tuple, weight: Decimal) -> tuple:
     """The cell with ``weight`` applied, as one flat tuple: (cell total, cell reasons,
-    weight, formula, deviation, project-summary facts, then 12 fields per item — exactly
-    the arguments of its :class:`ItemScore`, the reasons as a tuple).
+    weight, formula, deviation, project-summary facts, evidenced cell total, then
+    ITEM_FIELDS fields per item — exactly the first arguments of its :class:`ItemScore`,
+    the reasons as a tuple).
 
     Flat on purpose: the garbage collector untracks a tuple only once the tuples inside it
     are untracked, one level per collection, and a remembered cell must drop out of its
@@ -90,20 +91,24 @@ def _apply_weight(core: tuple, weight: Decimal) -> tuple:
     rows, notes, deviation, formula, met, facts = core
     weights = split_cached(weight, len(rows))
     fields: list[Any] = []
-    total = ZERO
+    total = evidenced = ZERO
     for r, w in zip(rows, weights):
         score = _shared_decimal((w * r[2]).quantize(CENT, rounding=ROUND_HALF_UP))
+        strict = score if r[12] is r[2] else _shared_decimal((w * r[12]).quantize(CENT, rounding=ROUND_HALF_UP))
         total += score
-        fields += (r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+        evidenced += strict
+        fields += (r[0], r[1], w, score, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], strict)
     total = _shared_decimal(total)
+    evidenced = total if evidenced == total else _shared_decimal(evidenced)
     reasons = notes
     if rows:
         line = f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。"
         reasons = _shared(("reasons", notes, line), notes + (line,))
-    return (total, reasons, weight, formula, deviation, facts, *fields)
+    return (total, reasons, weight, formula, deviation, facts, evidenced, *fields)
 
 
-ITEM_FIELDS = 12  # per item in _apply_weight's tuple, from index 6
+HEAD = 7  # the cell's fields at the start of _apply_weight's tuple
+ITEM_FIELDS = 14  # per item in _apply_weight's tuple, from index HEAD
 
 
 def kind_name(kind: str) -> str:
@@ -117,13 +122,13 @@ def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal,
     # the immutable strings, decimals and tuples inside are shared. The reasons arrive as
     # a tuple (shared) and become the item's own list.
     items = []
-    for i in range(6, len(done), ITEM_FIELDS):
+    for i in range(HEAD, len(done), ITEM_FIELDS):
         it = ItemScore(*done[i:i + ITEM_FIELDS])
         it.reasons = list(it.reasons)
         items.append(it)
     total = done[0]
     return IndicatorScore(kind, name, target, actual, weight, total, total, None, done[3], list(done[1]),
-                          done[4], items)
+                          done[4], items, done[6])
 
 
 def _cell_core(target: str, actual: str, token: int, match: CellMatch | None) -> tuple:
@@ -133,28 +138,36 @@ def _cell_core(target: str, actual: str, token: int, match: CellMatch | None) ->
     deviation: list[str] = []
     met = 0
     for j in match.judgements:
-        share, why, over = item_share(j, shares)
-        met += 1 if j.met else 0
+        if j.claimed:
+            # A claim without a figure: met in practice, cannot be judged in the strict reading.
+            share, strict, why, over = claim_shares(shares)
+            j_met = None if shares.strict else True
+        else:
+            share, why, over = item_share(j, shares)
+            strict, j_met = share, j.met
+        met += 1 if j_met else 0
         shown_actual = j.actual.text if j.actual is not None else (
             actual if j.evidence in ("words", "restated", "none") else "")
-        rows.append((j.target.text, shown_actual, share, j.met, j.ratio, tuple(j.reasons) + tuple(why),
-                     j.target.kind, j.tier, j.evidence, over, j.restated))
-        if j.met is not True or over:
+        rows.append((j.target.text, shown_actual, share, j_met, j.ratio, tuple(j.reasons) + tuple(why),
+                     j.target.kind, j.tier, j.evidence, over, j.restated, evidence_of(j), strict))
+        if j_met is not True or over:
             deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
     dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。" if deviation else ""
-    return (tuple(rows), tuple(match.notes), dev_text, cell_formula(match, token), met, _facts(rows))
+    return (tuple(rows), tuple(match.notes), dev_text, cell_formula(match, token), met, facts_of(rows))
 
 
-def _facts(rows: list[tuple]) -> tuple | None:
+def facts_of(rows: list[tuple]) -> tuple | None:
     """What the project summary needs from a cell (None when the cell adds nothing to it),
-    flat (see _apply_weight): all items bare percentages, the number of restated items,
-    the numbers of targets not met and not judged, then the texts of the targets not met,
-    not judged and over-achieved."""
-    if all(r[3] is True and not r[9] and not r[10] and r[8] != "bare" for r in rows):
+    flat (see _apply_weight): all items bare percentages, the number of restated items, the
+    number of claimed items, the numbers of targets not met and not judged, then the texts of
+    the targets not met, not judged and over-achieved. ``rows`` are _cell_core's rows or the
+    leading fields of ItemScores (the same order)."""
+    if all(r[3] is True and not r[9] and not r[10] and r[8] != "bare" and r[11] != "claimed" for r in rows):
         return None  # the common case: everything met from real values
     bare = bool(rows) and all(r[8] == "bare" for r in rows)
     restated = sum(1 for r in rows if r[10])
+    claimed = sum(1 for r in rows if r[11] == "claimed")
     not_met = [r[0] for r in rows if r[3] is False]
     unknown = [r[0] for r in rows if r[3] is None]
     over = [r[0] for r in rows if r[9]]
-    return (bare, restated, len(not_met), len(unknown), *not_met, *unknown, *over)
+    return (bare, restated, claimed, len(not_met), len(unknown), *not_met, *unknown, *over)

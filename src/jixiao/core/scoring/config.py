@@ -11,6 +11,7 @@ from typing import Any
 from ...errors import InputError
 from ..model import Project
 from ..taxonomy import CATEGORIES, KIND_BY_KEY
+from .profiles import profile as named_profile
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -58,21 +59,43 @@ class ScoringConfig:
         "优": Decimal(90), "良": Decimal(80), "中": Decimal(60)})
     # Per-project adjustments, keyed by 序号: {"3": {"category_weights": {...}}}.
     projects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A named profile (profiles.PROFILES): its weights and evidence reading are the defaults of
+    # this configuration; "" = none named (a table's own Table.profile then applies).
+    profile: str = ""
+    # "practice": a completion that only copies or asserts its target (Judgement.claimed) counts
+    # as met, as bureaus publish it; "strict": it gets unknown_share. Both totals are always
+    # computed (ProjectScore.total and .evidenced_total); this chooses the suggested one.
+    evidence: str = "practice"
+    # The keys a settings file gave explicitly (a profile applied later does not replace them).
+    given: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     PROJECT_KEYS = ("execution_weight", "category_weights", "indicator_weights")
+    PROFILE_KEYS = ("execution_weight", "category_weights", "evidence")
+    EVIDENCE = ("practice", "strict")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "ScoringConfig":
         """Build from plain data (JSON); unknown keys and out-of-range values are rejected."""
         data = dict(data or {})
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls)} - {"given"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"未知的评分设置：{', '.join(unknown)}",
                              f"unknown scoring setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         cfg = cls()
+        if "profile" in data:
+            if not isinstance(data["profile"], str):
+                raise InputError("评分设置“profile”应为口径名称", "scoring setting 'profile' must be a profile name")
+            cfg = cfg.with_profile(data["profile"])
         for key, value in data.items():
-            if key == "over_reduction":
+            if key == "profile":
+                continue
+            if key == "evidence":
+                if value not in cls.EVIDENCE:
+                    raise InputError("评分设置“evidence”应为 practice 或 strict",
+                                     f"scoring setting 'evidence' must be 'practice' or 'strict', got {value!r}")
+                cfg.evidence = value
+            elif key == "over_reduction":
                 if not isinstance(value, bool):
                     raise InputError("评分设置“over_reduction”应为 true 或 false",
                                      "scoring setting 'over_reduction' must be true or false")
@@ -88,7 +111,38 @@ class ScoringConfig:
                 cfg.projects = _projects(value)
             else:
                 setattr(cfg, key, _dec(value, key))
+        cfg.given = frozenset(data) - {"profile"}
         cfg.validate()
+        return cfg
+
+    def copy(self) -> "ScoringConfig":
+        return ScoringConfig(**{f.name: getattr(self, f.name) for f in fields(self)})
+
+    def with_profile(self, name: str) -> "ScoringConfig":
+        """This configuration under the profile ``name``: the profile's weights and evidence
+        reading, except where this configuration's settings file gave its own."""
+        p = named_profile(name)
+        cfg = self.copy()
+        cfg.profile = name
+        if "execution_weight" not in self.given:
+            cfg.execution_weight = p.execution_weight
+        if "category_weights" not in self.given:
+            cfg.category_weights = dict(p.category_weights)
+        if "evidence" not in self.given:
+            cfg.evidence = p.evidence
+        return cfg
+
+    def for_published(self, execution_weight: Decimal | None,
+                      category_weights: dict[str, Decimal]) -> "ScoringConfig":
+        """This configuration with the weights a published form printed (the form's own
+        分值 of 预算执行率 and of its 一级 levels) taking precedence."""
+        if execution_weight is None and not category_weights:
+            return self
+        cfg = self.copy()
+        if execution_weight is not None:
+            cfg.execution_weight = execution_weight
+        if category_weights:
+            cfg.category_weights = {**self.category_weights, **category_weights}
         return cfg
 
     def validate(self) -> None:
@@ -119,7 +173,7 @@ class ScoringConfig:
         adj = self.projects.get(str(project.seq))
         if not adj:
             return self
-        cfg = ScoringConfig(**{f.name: getattr(self, f.name) for f in fields(self)})
+        cfg = self.copy()
         cfg.projects = {}
         if "execution_weight" in adj:
             cfg.execution_weight = adj["execution_weight"]
@@ -182,12 +236,13 @@ class Shares:
     over_factor: Decimal
     over_reduction: bool
     over_reduction_cap: Decimal
+    strict: bool = False  # evidence == "strict": a claim without a figure gets unknown_share
 
 
 def shares_of(config: ScoringConfig) -> Shares:
     return Shares(config.tier1_share, config.tier2_share, config.tier3_share, config.late_share,
                   config.unknown_share, config.blank_share, config.over_factor, config.over_reduction,
-                  config.over_reduction_cap)
+                  config.over_reduction_cap, config.evidence == "strict")
 
 
 # Each distinct Shares gets a small number, so the cell cache hashes an int per lookup

@@ -8,24 +8,32 @@ from ..memo import Memo
 from ..model import Project, ScoreOverride, Table
 from ..money import round_half_up
 from ..taxonomy import CATEGORIES
-from . import cells, config, execution, items, rules, summary, weights
-from .cells import ITEM_FIELDS, WEIGHTED, kind_name, weighted
+from . import cells, config, execution, items, profiles, rules, summary, weights
+from .cells import HEAD, ITEM_FIELDS, WEIGHTED, facts_of, kind_name, weighted
 from .config import DEFAULT_CONFIG, HUNDRED, ZERO, ScoringConfig, config_token
 from .execution import score_execution
 from .overrides import override_items, override_reason, unused_overrides
 from .results import CategoryScore, IndicatorScore, ItemScore, ProjectScore
-from .rules import grade, grade_rule
+from .rules import grade, grade_rule, items_formula
 from .summary import summary_reasons
-from .weights import cell_weights
+from .weights import cell_weights, form_layout
 
 
-def score_project(project: Project, config: ScoringConfig | None = None) -> ProjectScore:
-    """Suggested scores for one project, with overrides applied and kept beside."""
-    return _score_project(project, config or DEFAULT_CONFIG, None)
+def score_project(project: Project, config: ScoringConfig | None = None, profile: str = "") -> ProjectScore:
+    """Suggested scores for one project, with overrides applied and kept beside. ``profile``
+    is the project's table's (Table.profile): it applies when ``config`` names none."""
+    base = config or DEFAULT_CONFIG
+    if profile and not base.profile:
+        base = base.with_profile(profile)
+    return _score_project(project, base, None)
 
 
 def score_table(table: Table, config: ScoringConfig | None = None) -> list[ProjectScore]:
+    """Every project of ``table``, under ``config`` — or, when ``config`` names no profile,
+    under the table's own (Table.profile)."""
     base = config or DEFAULT_CONFIG
+    if table.profile and not base.profile:
+        base = base.with_profile(table.profile)
     plan = _plan(base)  # the same for every project without its own adjustments
     return [_score_project(p, base, plan) for p in table.projects]
 
@@ -37,34 +45,52 @@ def _plan(cfg: ScoringConfig) -> tuple:
     """What scoring a project needs from a configuration, worked out once per table:
     the settings token, the category weights, the weight-sum note, the grade rule texts and
     (filled as projects come) the cell weights per set of filled cells."""
-    weight_sum = cfg.execution_weight + sum(cfg.category_weights.values(), ZERO)
-    note = None if weight_sum == HUNDRED else f"各项权重合计为{weight_sum.normalize():f}分，不是100分。"
+    note = _weights_note(cfg.execution_weight + sum(cfg.category_weights.values(), ZERO))
     cats = tuple((cat, cfg.category_weights.get(cat.key, ZERO)) for cat in CATEGORIES)
     grade_rules = {g: grade_rule(g, cfg) for g in ("优", "良", "中", "差")}
     return cfg, config_token(cfg), cats, note, grade_rules, {}
 
 
+def _weights_note(weight_sum) -> str | None:
+    return None if weight_sum == HUNDRED else f"各项权重合计为{weight_sum.normalize():f}分，不是100分。"
+
+
 def _layout(filled: tuple[str, ...], cfg: ScoringConfig, cats: tuple) -> tuple:
-    """Per category: (category, weight, ((二级 kind, its name, its weight, str(weight)), ...)).
+    """Per category: (category, weight, ((二级 kind, its name, its weight, str(weight), None,
+    False), ...)) — the last two are a form's item weights and "weight given" (_form_layout).
 
     Projects of a table mostly fill the same columns, so this is worked out once per set
     of filled cells (the weights are then the same Decimal objects project after project,
     which makes the remembered weighted cells an identity test away)."""
     keys = set(filled)
-    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w)) for k, w in cell_weights(keys, cat, cfg)))
+    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w), None, False)
+                                 for k, w in cell_weights(keys, cat, cfg)))
                  for cat, cw in cats)
 
 
+def _form_layout(cells: dict, filled: tuple[str, ...], cfg: ScoringConfig, printed: dict) -> tuple:
+    """_layout for a project whose form gives its own 分值 (weights.form_layout); per project."""
+    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w), iw, given) for k, w, iw, given in kinds))
+                 for cat, cw, kinds in form_layout(cells, filled, cfg, printed))
+
+
 _NO_OVERRIDES: dict[str, ScoreOverride] = {}
+_NO_WEIGHTS: dict = {}
 _SUMMARIES = Memo(1 << 16)
+_TAIL = "。请说明偏差原因并提出改进措施。"
 
 
 def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | None) -> ProjectScore:
     cfg = base.for_project(project) if base.projects else base
+    published = project.published
+    if published is not None:  # the form's own weights first
+        cfg = cfg.for_published(published.execution_weight, published.category_weights)
     plan = base_plan if base_plan is not None and cfg is base else _plan(cfg)
     _, token, cats, weights_note, grade_rules, layouts = plan
     overrides = {o.item: o for o in project.overrides} if project.overrides else _NO_OVERRIDES
     execution = score_execution(project, cfg)
+    if published is not None:
+        execution.published = published.execution_score
     if overrides:
         ov = overrides.get("execution")
         if ov is not None:
@@ -76,61 +102,81 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     facts: list[tuple[str, tuple]] = []
     cells = project.indicators
     weighted_peek = WEIGHTED.peek
-    # The filled cells (a non-blank target); isspace() tells the same as strip() without a copy.
-    filled = tuple([k for k, c in cells.items() if c.target and not c.target.isspace()])
-    layout = layouts.get(filled)
-    if layout is None:
-        if len(layouts) >= _LAYOUTS_MAX:
-            layouts.clear()
-        layout = layouts[filled] = _layout(filled, cfg, cats)
+    # The filled cells (a non-blank target, or a form's 三级 rows); isspace() tells the same
+    # as strip() without a copy. A form that gives its own 分值 is weighed per project.
+    filled = tuple([k for k, c in cells.items() if (c.target and not c.target.isspace()) or c.items])
+    form = False
+    for k in filled:
+        c = cells[k]
+        if c.weight is not None or c.items:
+            form = True
+            break
+    if form:
+        layout = _form_layout(cells, filled, cfg, published.category_weights if published else _NO_WEIGHTS)
+        weights_note = _weights_note(cfg.execution_weight + sum((cw for _, cw, _ in layout), ZERO))
+    else:
+        layout = layouts.get(filled)
+        if layout is None:
+            if len(layouts) >= _LAYOUTS_MAX:
+                layouts.clear()
+            layout = layouts[filled] = _layout(filled, cfg, cats)
+    evidenced_total = execution.score
     for cat, cw, weighted_kinds in layout:
         inds: list[IndicatorScore] = []
-        suggested = ZERO
-        for key, name, w, wkey in weighted_kinds:
+        suggested = evidenced = ZERO
+        for key, name, w, wkey, item_ws, given in weighted_kinds:
             cell = cells[key]  # a filled cell (see _layout)
-            target, actual = cell.target, cell.actual
-            # weighted()'s remembered path, inline (it runs for every cell of a province)
-            if len(target) + len(actual) <= 4000:
-                key4 = (target, actual, token, wkey)
-                done = weighted_peek(key4) or WEIGHTED.get(key4) or weighted(target, actual, w, wkey, token, None)
+            if item_ws is not None:
+                ind, fact = _items_indicator(key, name, cell, w, item_ws, given, token)
+                if fact is not None:
+                    facts.append((name, fact))
+                items = ind.items
             else:
-                done = weighted(target, actual, w, wkey, token, None)
-            # _indicator, inline (fresh result objects; see there)
-            if len(done) == 6 + ITEM_FIELDS:  # the common cell: one 三级 item
-                it = ItemScore(*done[6:])
-                it.reasons = list(it.reasons)
-                items = [it]
-            else:
-                items = []
-                for i in range(6, len(done), ITEM_FIELDS):
-                    it = ItemScore(*done[i:i + ITEM_FIELDS])
+                target, actual = cell.target, cell.actual
+                # weighted()'s remembered path, inline (it runs for every cell of a province)
+                if len(target) + len(actual) <= 4000:
+                    key4 = (target, actual, token, wkey)
+                    done = weighted_peek(key4) or WEIGHTED.get(key4) or weighted(target, actual, w, wkey, token, None)
+                else:
+                    done = weighted(target, actual, w, wkey, token, None)
+                # _indicator, inline (fresh result objects; see there)
+                if len(done) == HEAD + ITEM_FIELDS:  # the common cell: one 三级 item
+                    it = ItemScore(*done[HEAD:])
                     it.reasons = list(it.reasons)
-                    items.append(it)
-            ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], list(done[1]),
-                                 done[4], items)
-            if done[5] is not None:
-                facts.append((name, done[5]))
+                    items = [it]
+                else:
+                    items = []
+                    for i in range(HEAD, len(done), ITEM_FIELDS):
+                        it = ItemScore(*done[i:i + ITEM_FIELDS])
+                        it.reasons = list(it.reasons)
+                        items.append(it)
+                ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], list(done[1]),
+                                     done[4], items, done[6], given)
+                if done[5] is not None:
+                    facts.append((name, done[5]))
             if overrides:
                 if len(items) > 1:
                     override_items(ind, key, name, overrides)
                 iov = overrides.get(key)
                 if iov is not None:
                     ind.override = iov
-                    ind.score = round_half_up(iov.score)
+                    ind.score = ind.evidenced = round_half_up(iov.score)
                     ind.reasons.append(override_reason(name, iov, ind.suggested))
             inds.append(ind)
             suggested += ind.score
+            evidenced += ind.evidenced
         cat_reasons = []
         if not inds and cw > 0:
             cat_reasons.append(f"{cat.name}没有填写任何指标，该项{cw.normalize():f}分无法得分。")
-        cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested, None, cat_reasons)
+        cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested, None, cat_reasons, evidenced)
         if overrides:
             cov = overrides.get(cat.key)
             if cov is not None:
                 cs.override = cov
-                cs.score = round_half_up(cov.score)
+                cs.score = cs.evidenced = round_half_up(cov.score)
                 cs.reasons.append(override_reason(cat.name, cov, suggested))
         categories.append(cs)
+        evidenced_total += cs.evidenced
         if cs.reasons:
             project_reasons.extend(cs.reasons)
     categories_total = ZERO
@@ -140,7 +186,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     total = suggested_total
     tov = overrides.get("total") if overrides else None
     if tov is not None:
-        total = round_half_up(tov.score)
+        total = evidenced_total = round_half_up(tov.score)
     g = grade(total, cfg)
     if facts:
         # The same few facts recur project after project (bare percentages, one target set
@@ -158,8 +204,50 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     if overrides:
         project_reasons.extend(unused_overrides(overrides, categories))
     project_reasons.append(f"总分{total}分，评价等级为“{g}”（{grade_rules[g]}）。")
-    return ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
-                        suggested_total, tov)
+    ps = ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
+                      suggested_total, tov, evidenced_total, None, "", cfg.profile, cfg.evidence)
+    if published is not None:
+        ps.published_total, ps.published_grade = published.total, published.grade
+    return ps
+
+
+def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, token: int):
+    """A 二级 cell scored 三级 row by 三级 row (a MoF form's ``IndicatorCell.items``): each
+    row's name and value (``target_text``) against its own completion, with its own weight —
+    each a remembered one-row cell (cells.weighted). Returns the IndicatorScore and the
+    project-summary facts of the cell (or None)."""
+    items: list[ItemScore] = []
+    notes: list[str] = []
+    devs: list[str] = []
+    total = evidenced = ZERO
+    published = ZERO
+    for row, iw in zip(cell.items, item_ws):
+        done = weighted(row.target_text, row.actual, iw, str(iw), token, None)
+        first = len(items)
+        for i in range(HEAD, len(done), ITEM_FIELDS):
+            it = ItemScore(*done[i:i + ITEM_FIELDS])
+            it.reasons = list(it.reasons)
+            it.weight_given = row.weight is not None
+            items.append(it)
+        if len(items) - first == 1:
+            items[first].published = row.published_score
+        if published is not None:
+            published = None if row.published_score is None else published + row.published_score
+        total += done[0]
+        evidenced += done[6]
+        reasons = done[1]
+        notes.extend(reasons[:-1] if len(done) > HEAD else reasons)
+        if done[4]:
+            devs.append(done[4][:-len(_TAIL)])
+    met = sum(1 for it in items if it.met)
+    if items:
+        notes.append(f"共{len(items)}个三级指标，{met}个已达成，得分{total}分（分值{w}分）。")
+    deviation = "；".join(devs) + _TAIL if devs else ""
+    ind = IndicatorScore(key, name, cell.target, cell.actual, w, total, total, None, items_formula(items, token),
+                         notes, deviation, items, evidenced, given, published if cell.items else None)
+    fact = facts_of([(it.target, it.actual, None, it.met, it.ratio, None, it.kind, it.tier, it.basis, it.over,
+                      it.restated, it.evidence) for it in items])
+    return ind, fact
 
 
 def clear_caches() -> None:
@@ -170,7 +258,7 @@ def clear_caches() -> None:
     it — but a benchmark that times the first pass more than once does
     (``bench/bench_score.py --repeat``). Settings tokens are kept: remembered results refer to them.
     """
-    for module in (targets, matching, cells, config, execution, items, rules, summary, weights):
+    for module in (targets, matching, cells, config, execution, items, profiles, rules, summary, weights):
         for value in list(vars(module).values()):
             if isinstance(value, Memo):
                 value.clear()

@@ -44,3 +44,27 @@ def item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
     if j.met:
         return Decimal(1), [], False
     return Decimal(0), ["未完成。"], False
+
+
+# Judgements that rest on a figure of the completion's own (matching.Judgement.evidence).
+FIGURES = frozenset({"value", "rate", "bare", "date"})
+ONE = Decimal(1)
+
+
+def evidence_of(j: Judgement) -> str:
+    """``figure`` (a number, rate or date of the completion's own), ``claimed`` (it copies or
+    asserts the target without one: Judgement.claimed) or ``none`` (words, blank, unclear)."""
+    if j.claimed:
+        return "claimed"
+    return "figure" if j.evidence in FIGURES else "none"
+
+
+def claim_shares(c: Shares) -> tuple[Decimal, Decimal, list[str], bool]:
+    """A claimed item: (suggested share, evidenced share, reasons, over). In practice a claim
+    stands as met, as bureaus publish it; the evidenced (strict) reading gives it unknown_share."""
+    u = c.unknown_share
+    if c.strict:
+        return u, u, [f"完成情况只复述或声称达到目标，没有自己的完成数值，按严格口径得分值的{share_text(u)}，"
+                      "待评价人核实。"], False
+    return ONE, u, [f"完成情况只复述或声称达到目标，没有自己的完成数值，按惯例认定为达成"
+                    f"（严格口径得分值的{share_text(u)}）。"], False

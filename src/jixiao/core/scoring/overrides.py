@@ -26,16 +26,17 @@ def override_items(ind: IndicatorScore, kind: str, name: str, overrides: dict[st
         if ov is None or (ov.target and ov.target != it.target):
             continue  # a changed item keeps its suggestion (unused_overrides says why)
         it.override, it.suggested = ov, it.score
-        it.score = round_half_up(ov.score)
+        it.score = it.evidenced = round_half_up(ov.score)
         note = override_reason(f"{name}第{n}项“{it.target}”", ov, it.suggested)
         it.reasons.append(note)
         ind.reasons.append(note)
         changed = True
     if changed:
-        total = ZERO
+        total = evidenced = ZERO
         for it in ind.items:
             total += it.score
-        ind.score = total
+            evidenced += it.evidenced
+        ind.score, ind.evidenced = total, evidenced
 
 
 def override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:

@@ -25,13 +25,22 @@ class ItemScore:
     reasons: list[str]
     kind: str = ""  # quantity / deadline / qualitative / unknown (the parse)
     tier: int | None = None
-    evidence: str = ""
+    # What the judgement rests on (matching.Judgement.evidence): value, rate, bare, date,
+    # words, restated, blank or none.
+    basis: str = ""
     over: bool = False  # beyond over_factor: the target looks set too low
     restated: bool = False
+    # "figure" (the completion's own number, rate or date), "claimed" (it copies or asserts the
+    # target without one) or "none" (words, blank, unclear).
+    evidence: str = ""
+    # The score in the evidenced (strict) reading: a claim without a figure gets unknown_share.
+    evidenced: Decimal | None = None
     # An evaluator's override of this one item (ScoreOverride.item "<kind>.<n>", n from 1) and
     # the computed score it replaced; ``suggested`` is None while ``score`` is the suggestion.
     override: ScoreOverride | None = None
     suggested: Decimal | None = None
+    weight_given: bool = False  # the weight is the form's own 分值 (IndicatorItem.weight)
+    published: Decimal | None = None  # 得分 as the published form printed it
 
 
 @dataclass(slots=True)
@@ -50,6 +59,9 @@ class IndicatorScore:
     reasons: list[str]
     deviation: str
     items: list[ItemScore]
+    evidenced: Decimal = ZERO  # the score in the evidenced (strict) reading
+    weight_given: bool = False  # the weight is the form's own 分值 (IndicatorCell.weight)
+    published: Decimal | None = None  # the sum of its items' published 得分, when all printed one
 
 
 @dataclass(slots=True)
@@ -62,6 +74,7 @@ class CategoryScore:
     suggested: Decimal = ZERO
     override: ScoreOverride | None = None
     reasons: list[str] = field(default_factory=list)
+    evidenced: Decimal = ZERO
 
 
 @dataclass(slots=True)
@@ -73,6 +86,7 @@ class ExecutionScore:
     formula: str
     reasons: list[str]
     override: ScoreOverride | None = None
+    published: Decimal | None = None  # 得分 of the money block as the published form printed it
 
 
 @dataclass(slots=True)
@@ -86,6 +100,19 @@ class ProjectScore:
     reasons: list[str]
     suggested: Decimal = ZERO  # the computed total before a "total" override
     override: ScoreOverride | None = None
+    # The total in the evidenced (strict) reading: every claim without a figure of its own
+    # (ItemScore.evidence "claimed") at unknown_share. total − evidenced_total is the
+    # evidence gap (an override counts in both readings alike).
+    evidenced_total: Decimal = ZERO
+    # What the published form printed (Project.published), kept beside the suggestion.
+    published_total: Decimal | None = None
+    published_grade: str = ""
+    profile: str = ""  # the scoring profile used ("" = the settings' defaults)
+    evidence_mode: str = "practice"  # which reading ``total`` is: practice or strict
+
+    @property
+    def evidence_gap(self) -> Decimal:
+        return self.total - self.evidenced_total
 
 
 def _d(x: Decimal | None) -> str | None:
@@ -105,24 +132,31 @@ def to_dict(ps: ProjectScore) -> dict[str, Any]:
         "seq": ps.seq, "name": ps.name,
         "execution": {"rate": _d(ex.rate), "weight": _d(ex.weight), "score": _d(ex.score),
                       "suggested": _d(ex.suggested), "override": _ov(ex.override),
-                      "formula": ex.formula, "reasons": ex.reasons},
+                      "formula": ex.formula, "reasons": ex.reasons, "published": _d(ex.published)},
         "categories": [{
             "key": c.key, "name": c.name, "weight": _d(c.weight), "score": _d(c.score),
             "suggested": _d(c.suggested), "override": _ov(c.override), "reasons": c.reasons,
+            "evidenced": _d(c.evidenced),
             "indicators": [{
                 "kind": i.kind, "name": i.name, "target_text": i.target_text, "actual_text": i.actual_text,
                 "weight": _d(i.weight), "score": _d(i.score), "suggested": _d(i.suggested),
                 "override": _ov(i.override), "formula": i.formula, "reasons": i.reasons,
-                "deviation": i.deviation,
+                "deviation": i.deviation, "evidenced": _d(i.evidenced), "weight_given": i.weight_given,
+                "published": _d(i.published),
                 "items": [{"target": it.target, "actual": it.actual, "kind": it.kind,
                            "weight": _d(it.weight), "score": _d(it.score),
                            "suggested": _d(it.score if it.suggested is None else it.suggested),
                            "override": _ov(it.override), "met": it.met,
-                           "ratio": _d(it.ratio), "tier": it.tier, "evidence": it.evidence,
+                           "ratio": _d(it.ratio), "tier": it.tier, "basis": it.basis,
+                           "evidence": it.evidence, "evidenced": _d(it.evidenced),
+                           "weight_given": it.weight_given, "published": _d(it.published),
                            "over": it.over, "restated": it.restated, "reasons": it.reasons}
                           for it in i.items],
             } for i in c.indicators],
         } for c in ps.categories],
         "total": _d(ps.total), "suggested": _d(ps.suggested), "override": _ov(ps.override),
         "grade": ps.grade, "reasons": ps.reasons,
+        "evidenced_total": _d(ps.evidenced_total), "evidence_gap": _d(ps.evidence_gap),
+        "evidence_mode": ps.evidence_mode, "profile": ps.profile,
+        "published_total": _d(ps.published_total), "published_grade": ps.published_grade,
     }

@@ -87,6 +87,18 @@ def cell_formula(match: CellMatch, token: int) -> str:
 _RULE_OF_KIND = {"quantity": "quantity", "deadline": "deadline"}
 
 
+def items_formula(items: list, token: int) -> str:
+    """The formula of a cell scored item by item (ItemScores: their parse kind and verdict)."""
+    keys = []
+    for it in items:
+        key = _RULE_OF_KIND.get(it.kind, "qualitative")
+        if key not in keys:
+            keys.append(key)
+    if any(it.met is None for it in items):
+        keys.append("unknown")
+    return _formula_text(tuple(keys), token)
+
+
 @lru_cache(maxsize=256)
 def _formula_text(keys: tuple[str, ...], token: int) -> str:
     r = _cell_rules(SHARES_BY_TOKEN[token])

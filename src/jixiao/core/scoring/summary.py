@@ -12,18 +12,19 @@ def summary_reasons(facts: list[tuple[str, tuple]]) -> list[str]:
     not_met: list[str] = []
     unknown: list[str] = []
     over: list[str] = []
-    restated = bare = 0
+    restated = bare = claimed = 0
     for name, cell in facts:
         bare += cell[0]
         restated += cell[1]
-        n_not_met, n_unknown = cell[2], cell[3]
+        claimed += cell[2]
+        n_not_met, n_unknown = cell[3], cell[4]
         # Most cells add only a flag or one text: test before building anything.
         if n_not_met:
-            not_met.extend(f"{name}“{t}”" for t in cell[4:4 + n_not_met])
+            not_met.extend(f"{name}“{t}”" for t in cell[5:5 + n_not_met])
         if n_unknown:
-            unknown.extend(f"{name}“{t}”" for t in cell[4 + n_not_met:4 + n_not_met + n_unknown])
-        if len(cell) > 4 + n_not_met + n_unknown:
-            over.extend(f"{name}“{t}”" for t in cell[4 + n_not_met + n_unknown:])
+            unknown.extend(f"{name}“{t}”" for t in cell[5 + n_not_met:5 + n_not_met + n_unknown])
+        if len(cell) > 5 + n_not_met + n_unknown:
+            over.extend(f"{name}“{t}”" for t in cell[5 + n_not_met + n_unknown:])
     if not_met:
         out.append(f"未完全达成的指标{len(not_met)}个：" + "；".join(not_met[:5]) + ("等。" if len(not_met) > 5 else "。"))
     if unknown:
@@ -31,6 +32,9 @@ def summary_reasons(facts: list[tuple[str, tuple]]) -> list[str]:
                    + ("等" if len(unknown) > 5 else "") + "，待评价人核实。")
     if restated:
         out.append(f"有{restated}个指标的完成情况复述了目标，不是实际完成值。")
+    if claimed:
+        out.append(f"有{claimed}个指标的完成情况只复述或声称达到目标，没有自己的完成数值（按惯例计为达成，"
+                   "严格口径不计，见证据差）。")
     if bare:
         out.append(f"有{bare}个二级指标的完成情况只填写了百分比（如“100.00%”），没有写明实际完成值。")
     if over:

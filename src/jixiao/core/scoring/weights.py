@@ -38,3 +38,58 @@ def cell_weights(filled: set[str], category, config: ScoringConfig) -> list[tupl
     remaining = max(total - sum(fixed.values(), ZERO), ZERO)
     shares = dict(zip(rest, split_exact(remaining, len(rest))))
     return [(k, fixed.get(k, shares.get(k, ZERO))) for k in filled_here]
+
+
+def form_layout(cells: dict, filled: tuple[str, ...], config: ScoringConfig,
+                printed: dict[str, Decimal]) -> tuple:
+    """The weights of a project whose form gives some of its own 分值 (a 二级 cell's
+    ``IndicatorCell.weight``, its 三级 items' ``IndicatorItem.weight``): per category
+    ``(category, weight, ((kind, weight, item weights or None, weight given), ...))``.
+
+    * A cell weighs its own 分值, else the sum of its items' when every item has one.
+    * A category weighs what the form printed for it (``printed``: Published.category_weights),
+      else — when the form weighs every filled cell itself — the sum of its cells (a category
+      the form does not use then weighs 0), else the settings' weight.
+    * Cells without a 分值 share what is left of their category's weight (a settings'
+      ``indicator_weights`` first), and items without one what is left of their cell's,
+      equally in whole cents (never below 0).
+    """
+    own: dict[str, Decimal] = {}
+    for k in filled:
+        c = cells[k]
+        if c.weight is not None:
+            own[k] = c.weight
+        elif c.items and all(i.weight is not None for i in c.items):
+            own[k] = sum((i.weight for i in c.items), ZERO)
+    whole = len(own) == len(filled)
+    out = []
+    for cat in CATEGORIES:
+        here = [k for k in _KINDS_OF[cat.key] if k in filled]
+        if cat.key in printed:
+            cw = printed[cat.key]
+        elif whole:
+            cw = sum((own[k] for k in here), ZERO)
+        else:
+            cw = config.category_weights.get(cat.key, ZERO)
+        fixed = {k: own[k] for k in here if k in own}
+        for k in here:
+            if k not in fixed and k in config.indicator_weights:
+                fixed[k] = config.indicator_weights[k]
+        rest = [k for k in here if k not in fixed]
+        shares = dict(zip(rest, split_exact(max(cw - sum(fixed.values(), ZERO), ZERO), len(rest))))
+        kinds = []
+        for k in here:
+            w = fixed.get(k, shares.get(k, ZERO))
+            cell = cells[k]
+            kinds.append((k, w, item_weights(cell.items, w) if cell.items else None, k in own))
+        out.append((cat, cw, tuple(kinds)))
+    return tuple(out)
+
+
+def item_weights(items: list, cell_weight: Decimal) -> tuple[Decimal, ...]:
+    """Each 三级 item's weight: its own 分值, or an equal share of what the given ones leave of
+    the cell's weight (whole cents, never below 0)."""
+    given = [i.weight for i in items if i.weight is not None]
+    left = max(cell_weight - sum(given, ZERO), ZERO)
+    shares = iter(split_exact(left, len(items) - len(given)))
+    return tuple(i.weight if i.weight is not None else next(shares) for i in items)

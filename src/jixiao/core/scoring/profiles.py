@@ -1,0 +1,61 @@
+"""Named scoring profiles: how a province's 项目支出绩效自评表 weighs 预算执行率 against the
+indicators, each with the source it was taken from (docs/scoring.md, "Profiles").
+
+A profile is only a default. A form that prints its own weights — the 分值 of the money block
+(``Published.execution_weight``), of a 一级 level (``产出指标(50分)``, ``Published.category_weights``),
+of a 二级 cell or 三级 item (``IndicatorCell.weight``, ``IndicatorItem.weight``) — is scored by
+those; a profile fills in what the form leaves out.
+
+``form_split``: whether the split of the indicators' points among 产出/效益/满意度 is the form's
+own (Sichuan prints only 绩效指标(90分) and a 权重 per 三级 row) rather than fixed by the rules;
+then the weight checks do not compare a level's cells with the profile's split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...errors import InputError
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str  # Chinese
+    execution_weight: Decimal
+    category_weights: dict[str, Decimal] = field(hash=False)
+    form_split: bool = False
+    evidence: str = "practice"
+    source: str = ""
+
+
+def _w(output: int, outcome: int, satisfaction: int) -> dict[str, Decimal]:
+    return {"output": Decimal(output), "outcome": Decimal(outcome), "satisfaction": Decimal(satisfaction)}
+
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (
+    Profile("central", "中央（财预〔2020〕10号）", Decimal(10), _w(50, 30, 10),
+            source="财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）附件 项目支出绩效自评表: "
+                   "年度资金总额 分值10; 一级指标 产出 50、效益 30、满意度 10 as the usual split"),
+    Profile("strict", "中央，严格证据口径", Decimal(10), _w(50, 30, 10), evidence="strict",
+            source="central's weights; a completion that only copies or asserts its target counts as "
+                   "unproven (unknown_share) — for bureaus that require evidence"),
+    Profile("hubei", "湖北", Decimal(20), _w(40, 30, 10),
+            source="湖北 forms: 预算执行情况（万元）（20分）, 得分（20分*执行率）; the indicators share 80. "
+                   "The 80 is split per form (一级 labels such as 效益指标（…分）); when a form prints none, "
+                   "产出 40 / 效益 30 / 满意度 10 (central's split with the 10 points moved to execution)"),
+    Profile("sichuan", "四川", Decimal(10), _w(50, 30, 10), form_split=True,
+            source="四川 部门预算项目支出绩效自评表 (报表编号 510000_0013zp, e.g. www.scqs.gov.cn/info/13206/211004.htm): "
+                   "预算执行情况(10分), 绩效指标(90分) with a 权重 per 三级 indicator (the form's own split); "
+                   "without 权重, central's 50/30/10"),
+)}
+
+
+def profile(name: str) -> Profile:
+    """The profile called ``name``; an InputError naming the known ones otherwise."""
+    found = PROFILES.get(name)
+    if found is None:
+        known = ", ".join(PROFILES)
+        raise InputError(f"未知的评分口径“{name}”，可用：{known}", f"unknown scoring profile {name!r}; known: {known}")
+    return found
