@@ -249,6 +249,11 @@ def write_mof(sh: Sheet, form: dict, layout: str, *, weights_in_labels=False, to
     return header_first, header_last
 
 
+SICHUAN_MONEY_LABELS = {"年初预算数": "年初预算", "全年预算数": "调整后预算数", "全年执行数": "预算执行数",
+                        "分值": "权重", "执行率": "预算执行率", "得分": "得分"}
+SICHUAN_SECTIONS = {"money": "预算执行情况(10分)", "indicators": "绩效指标(90分)"}
+
+
 def write_sichuan(sh: Sheet, form: dict):
     """四川 部门预算项目支出绩效自评表 (10 columns + 原因)."""
     width = 11
@@ -264,10 +269,11 @@ def write_sichuan(sh: Sheet, form: dict):
     sh.line([(2, None, {"span": 2}), (4, form["goal"]["预期目标"], {"span": 4, "align": LEFT}),
              (8, form["goal"]["实际完成情况"], {"span": 4, "align": LEFT})], height=48)
     sh.line([(2, "2.项目实施内容及过程概述", {"span": 2}), (4, form.get("实施内容"), {"span": 8, "align": LEFT})])
-    labels = form["money_labels"]
+    labels = form.get("money_labels", SICHUAN_MONEY_LABELS)
     money = form["money"]
     sub = form.get("money_sub", {})
-    sh.put(1, form["section_labels"]["money"], down=2 + len(sub), font=HEAD)
+    sections = form.get("section_labels", SICHUAN_SECTIONS)
+    sh.put(1, sections["money"], down=2 + len(sub), font=HEAD)
     heads = ["年度预算数(万元)", labels["年初预算数"], labels["全年预算数"], labels["全年执行数"],
              labels["执行率"], labels["分值"], labels["得分"], "原因"]
     sh.line([(2, heads[0], {"font": HEAD})] + [(3 + i, h, {"font": HEAD}) for i, h in enumerate(heads[1:-1])]
@@ -275,11 +281,12 @@ def write_sichuan(sh: Sheet, form: dict):
     order = ["年初预算数", "全年预算数", "全年执行数", "执行率", "分值", "得分"]
     sh.line([(2, "总额", {})] + [(3 + i, number_or_text(money[k], k == "执行率"), {}) for i, k in enumerate(order)]
             + [(9, form.get("执行率说明"), {"span": 3, "align": LEFT})], height=64)
-    for label, values in sub.items():
-        sh.line([(2, label, {})] + [(3 + i, number_or_text(v, i == 3), {}) for i, v in enumerate(values)]
+    for label, values in sub.items():  # canonical order 年初 全年 执行 分值 执行率 得分 -> this form's columns
+        row = dict(zip(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), values))
+        sh.line([(2, label, {})] + [(3 + i, number_or_text(row[k], k == "执行率"), {}) for i, k in enumerate(order)]
                 + [(9, None, {"span": 3})])
     items = form["indicators"]
-    sh.put(1, form["section_labels"]["indicators"], down=1 + len(items), font=HEAD)
+    sh.put(1, sections["indicators"], down=1 + len(items), font=HEAD)
     heads = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"]
     sh.line([(2 + i, h, {"font": HEAD}) for i, h in enumerate(heads)], height=30)
     for level1, items1 in groups(items, "一级"):
@@ -291,7 +298,7 @@ def write_sichuan(sh: Sheet, form: dict):
                          (7, item["度量单位"], {}), (8, item["实际完成值"], {}),
                          (9, number_or_text(item["分值"], False), {}), (10, number_or_text(item["得分"], False), {}),
                          (11, item["偏差原因"], {"align": LEFT})], height=30)
-    sh.line([(1, "合计", {"span": 8, "font": HEAD}), (9, number_or_text(form["合计"], False), {}),
+    sh.line([(1, "合计", {"span": 8, "font": HEAD}), (9, number_or_text(form.get("合计") or form.get("总分_分值"), False), {}),
              (10, number_or_text(form["总分"], False), {}), (11, None, {})])
     for label in ("评价结论", "存在问题", "改进措施"):
         sh.line([(1, label, {"font": HEAD}), (2, form.get(label), {"span": 10, "align": LEFT})], height=36)
@@ -313,9 +320,9 @@ def setup(ws, widths, landscape=True):
 
 
 WIDTHS = {
-    "central": [10, 11, 22, 16, 16, 7, 7, 20],
-    "split-target": [10, 11, 20, 7, 8, 7, 12, 7, 7, 16],
-    "weights-first": [10, 11, 22, 7, 16, 16, 7, 20],
+    "central": [13, 11, 22, 16, 16, 7, 7, 20],
+    "split-target": [13, 11, 20, 7, 8, 7, 12, 7, 7, 16],
+    "weights-first": [13, 11, 22, 7, 16, 16, 7, 20],
     "sichuan": [12, 12, 12, 20, 8, 8, 8, 10, 8, 8, 18],
 }
 
@@ -386,7 +393,18 @@ def build(forms: dict[str, dict]) -> list[dict]:
                                                             "variants": ["two-pages", "repeated-header"]}]}],
               "one form with a page break inside its indicators; the PDF repeats the indicator header on page 2")
 
-    # 5. Sichuan forms in their own layout
+    # 5. forms with split targets (指标性质 · 指标值 · 度量单位) also in the 四川 layout: 权重, 完成值, 合计
+    split = [f for f in mof if "指标性质" in f["indicators"][0]]
+    for form in split:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "项目自评表"
+        setup(ws, WIDTHS["sichuan"])
+        write_sichuan(Sheet(ws, 11), form)
+        entry(wb, f"sichuan-layout-{form['id']}", [{"sheet": ws.title, "forms": [{"id": form["id"], "layout": "sichuan", "variants": ["re-laid"]}]}],
+              "a split-target form re-laid in the 四川 layout (年初预算 · 调整后预算数 · 预算执行数 · 预算执行率 · 权重 · 得分; 完成值; 合计 row with Σ权重 and 总分)")
+
+    # 6. Sichuan forms in their own layout
     for form in sichuan:
         wb = Workbook()
         ws = wb.active

@@ -187,6 +187,9 @@ def fixture_values(form: dict, layout: str, variants: list[str]) -> list[str]:
     values.append(f"{form['总分']}分" if "total-as-text" in variants else (form["总分"] or ""))
     if layout == "central" and "指标性质" in form["indicators"][0]:
         values += [i["年度指标值"] for i in form["indicators"]]
+    if layout == "sichuan" and form.get("合计") is None:  # re-laid: 合计 shows Σ权重 beside the 总分,
+        values.append(form.get("总分_分值", "100"))      # and the 四川 form has no 评价等级 cell
+        values = [v for v in values if v != form.get("评价等级")]
     if "weights-in-labels" in variants:
         values = [v for v in values if v not in {i["一级_label"] for i in form["indicators"]}]
         for level1 in dict.fromkeys(i["一级"] for i in form["indicators"]):
