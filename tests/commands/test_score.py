@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from jixiao.cli import main
 
 
@@ -99,16 +101,77 @@ def test_csv_has_a_row_of_scores_per_project(golden_path, tmp_path, capsys):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:5] == ["年度", "部门", "来源", "序号", "项目名称"] and rows[0][-4:] == ["总分", "评价等级", "系统建议总分", "评分调整"]
+    assert rows[0][:5] == ["年度", "部门", "来源", "序号", "项目名称"] and rows[0][10:] == [
+        "总分", "评价等级", "系统建议总分", "评分调整", "证据口径总分", "证据差", "公开总分"]
     assert len(rows) == 1 + 12
     by_doc = [(p["total"], p["grade"], p["execution"]["score"]) for d in printed for p in d["projects"]]
     assert [(r[10], r[11], r[6]) for r in rows[1:]] == by_doc
     assert rows[1][:6] == ["2019", "深圳市龙岗区工商业联合会", str(golden_path), "1", "办公设备购置", "99.74%"]
     assert [r[13] for r in rows[1:]] == ["否"] * 7 + ["是"] + ["否"] * 4  # the override is on project 2
     assert {r[1] for r in rows[7:]} == {"'=1+1部门"}  # a formula-like text is written as text
+    by_doc = [(p["evidenced_total"], p["evidence_gap"]) for d in printed for p in d["projects"]]
+    assert [(r[14], r[15], r[16]) for r in rows[1:]] == [(t, g, "") for t, g in by_doc]  # nothing published
 
 
 def test_csv_into_a_missing_folder_exits_2_and_writes_nothing(golden_path, tmp_path, capsys):
     assert main(["score", str(golden_path), "--csv", str(tmp_path / "no" / "s.csv")]) == 2
     assert "output folder does not exist" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
+
+
+def _form_table(tmp_path, published_item="20", published_total="98"):
+    """A table of one imported MoF form: two 三级 rows with their 分值 and printed 得分."""
+    doc = {"version": 2, "year": 2020, "department": "新洲区楚剧团", "money_unit": "万元", "profile": "central",
+           "projects": [{"seq": 1, "unit_name": "新洲区楚剧团", "name": "演出设备更新专项经费",
+                         "budget": "30", "actual_total": "30",
+                         "indicators": {"quantity": {"target": "设备≥50件", "actual": "50件", "weight": "45",
+                                                     "items": [{"name": "设备", "target": "≥50件", "actual": "50件",
+                                                                "weight": "45", "published_score": published_item}]},
+                                        "satisfaction": {"target": "满意度≥90%", "actual": "满意度95%",
+                                                         "weight": "45",
+                                                         "items": [{"name": "满意度", "target": "≥90%",
+                                                                    "actual": "95%", "weight": "45",
+                                                                    "published_score": "45"}]}},
+                         "published": {"execution_weight": "10", "execution_score": "10", "total": published_total,
+                                       "total_text": published_total + "分", "grade": "优"}}]}
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_published_scores_are_shown_beside_the_suggested_ones(tmp_path, capsys):
+    path = _form_table(tmp_path)
+    assert main(["score", str(path), "--detail"]) == 0
+    out = capsys.readouterr().out
+    assert "总分 100.00 分，等级：优；公开总分 98 分，等级：优" in out
+    assert "（公开得分 20 分）" in out and "预算执行率 100.00%：10.00 / 10 分（公开得分 10 分）" in out
+
+
+def test_diff_csv_lists_where_published_and_suggested_differ_with_the_reason(tmp_path, capsys):
+    import csv
+
+    path = _form_table(tmp_path)
+    out = tmp_path / "diff.csv"
+    assert main(["score", str(path), "--diff-csv", str(out), "--json"]) == 0
+    rows = list(csv.reader(out.read_bytes().decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["年度", "部门", "来源", "序号", "项目名称", "层级", "指标", "分值", "公开得分", "建议得分", "差额", "原因"]
+    assert [(r[5], r[6], r[8], r[9], r[10]) for r in rows[1:]] == [
+        ("三级指标", "数量指标：设备≥50件", "20", "45.00", "25.00"), ("项目", "总分", "98", "100.00", "2.00")]
+    assert "已达到目标" in rows[1][11]
+    same = _form_table(tmp_path, published_item="45", published_total="100")
+    assert main(["score", str(same), "--diff-csv", str(out)]) == 0
+    assert len(list(csv.reader(out.read_bytes().decode("utf-8-sig").splitlines()))) == 1
+
+
+def test_profile_and_evidence_options_choose_the_reading(golden_path, capsys):
+    assert main(["score", str(golden_path), "--json", "--profile", "hubei"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["execution"]["weight"] for p in data["projects"]} == {"20"}
+    assert {p["profile"] for p in data["projects"]} == {"hubei"}
+    assert main(["score", str(golden_path), "--json", "--evidence", "strict"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["evidence_mode"] for p in data["projects"]} == {"strict"}
+    assert all(p["evidence_gap"] == "0.00" for p in data["projects"])
+    with pytest.raises(SystemExit) as e:
+        main(["score", str(golden_path), "--profile", "mars"])
+    assert e.value.code == 2 and "central" in capsys.readouterr().err

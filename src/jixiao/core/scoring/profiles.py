@@ -36,19 +36,21 @@ def _w(output: int, outcome: int, satisfaction: int) -> dict[str, Decimal]:
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("central", "中央（财预〔2020〕10号）", Decimal(10), _w(50, 30, 10),
-            source="财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）附件 项目支出绩效自评表: "
-                   "年度资金总额 分值10; 一级指标 产出 50、效益 30、满意度 10 as the usual split"),
+            source="财预〔2020〕10号's 项目支出绩效自评表, footnote reprinted on published forms: "
+                   "“一级指标分值统一设置为:产出指标50分、效益指标30分、服务对象满意度指标10分、预算资金执行率10分” "
+                   "(天长市水利局 2022; chacewang.com/newsdetail/news242266.html); tests/fidelity/profiles.md"),
     Profile("strict", "中央，严格证据口径", Decimal(10), _w(50, 30, 10), evidence="strict",
             source="central's weights; a completion that only copies or asserts its target counts as "
                    "unproven (unknown_share) — for bureaus that require evidence"),
     Profile("hubei", "湖北", Decimal(20), _w(40, 30, 10),
-            source="湖北 forms: 预算执行情况（万元）（20分）, 得分（20分*执行率）; the indicators share 80. "
-                   "The 80 is split per form (一级 labels such as 效益指标（…分）); when a form prints none, "
-                   "产出 40 / 效益 30 / 满意度 10 (central's split with the 10 points moved to execution)"),
+            source="湖北 项目绩效自评表 header “预算执行情况(万元)(20分)…得分(20分*执行率)” (1wenmi.com/doc/330418.html; "
+                   "blank template m.777doc.com/doc-4336759.html); the 80 indicator points are split per form — "
+                   "when a form prints no split, 产出 40 / 效益 30 / 满意度 10 is assumed (central's split with "
+                   "10 points moved to execution; not verified on a filled form)"),
     Profile("sichuan", "四川", Decimal(10), _w(50, 30, 10), form_split=True,
-            source="四川 部门预算项目支出绩效自评表 (报表编号 510000_0013zp, e.g. www.scqs.gov.cn/info/13206/211004.htm): "
-                   "预算执行情况(10分), 绩效指标(90分) with a 权重 per 三级 indicator (the form's own split); "
-                   "without 权重, central's 50/30/10"),
+            source="四川 部门预算项目支出绩效自评表 (报表编号 510000_0013zp): “预算执行情况(10分)” and “绩效指标(90分)” with "
+                   "a 权重 per 三级 indicator and a 合计 row (www.scqs.gov.cn/info/13206/211004.htm; "
+                   "dyrmt.com/article-132779-22.html: four indicators of 22.5); without 权重, central's 50/30/10"),
 )}
 
 
