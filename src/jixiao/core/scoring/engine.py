@@ -3,6 +3,8 @@ overrides, the total, the grade and the reasons; and :func:`clear_caches`."""
 
 from __future__ import annotations
 
+import re
+
 from .. import matching, targets
 from ..memo import Memo
 from ..model import Project, ScoreOverride, Table
@@ -211,6 +213,19 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     return ps
 
 
+_TEMPLATE_LABEL = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
+
+
+def row_text(row) -> str:
+    """A 三级 row's name and value as one target (IndicatorItem.target_text) without a form
+    template's row label (``指标1:完成中型灌区节水改造项目数量`` → ``完成中型灌区节水改造项目数量``)."""
+    name = _TEMPLATE_LABEL.sub("", row.name)
+    target = row.target
+    if name and target and not target.startswith(name):
+        return f"{name}{target}"
+    return target or name
+
+
 def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, token: int):
     """A 二级 cell scored 三级 row by 三级 row (a MoF form's ``IndicatorCell.items``): each
     row's name and value (``target_text``) against its own completion, with its own weight —
@@ -222,7 +237,12 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
     total = evidenced = ZERO
     published = ZERO
     for row, iw in zip(cell.items, item_ws):
-        done = weighted(row.target_text, row.actual, iw, str(iw), token, None)
+        text = row_text(row)
+        done = weighted(text, row.actual, iw, str(iw), token, None)
+        if len(done) > HEAD + ITEM_FIELDS and row.target and row.target != text:
+            # One 三级 row is one indicator: when its name and value read as several (a name
+            # with its own number or separator), the value alone is the target.
+            done = weighted(row.target, row.actual, iw, str(iw), token, None)
         first = len(items)
         for i in range(HEAD, len(done), ITEM_FIELDS):
             it = ItemScore(*done[i:i + ITEM_FIELDS])
