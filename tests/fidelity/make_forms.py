@@ -307,6 +307,44 @@ def write_sichuan(sh: Sheet, form: dict):
     sh.row += 2
 
 
+def write_hubei(sh: Sheet, form: dict):
+    """The 20/80 form (湖北's 项目绩效自评表, also used in 云南 保山): 预算执行情况(万元)(20分) with
+    预算数(A) · 执行数(B) · 执行率(B/A) · 得分(20分*执行率); 年度绩效目标 (80分) with 年初目标值(A) ·
+    实际完成值(B) · 得分 and no per-item 分值; a 总分 row; the 偏差 and 改进 paragraphs."""
+    width = 7
+    src = form["source"]
+    sh.title(f"{src['year']}年度项目支出绩效自评表")
+    sh.line([(1, f"单位名称:{src['department']}", {"span": 4, "align": LEFT, "font": BODY}),
+             (5, None, {"span": 3})])
+    p = form["project"]
+    sh.line([(1, "项目名称", {"font": HEAD}), (2, p["name"], {"span": 6, "align": LEFT})])
+    sh.line([(1, "主管部门", {"font": HEAD}), (2, p["主管部门"], {"span": 2, "align": LEFT}),
+             (4, "项目实施单位", {"font": HEAD}), (5, p["实施单位"], {"span": 3, "align": LEFT})])
+    labels = form["money_labels"]
+    money = form["money"]
+    sh.put(1, form["section_labels"]["money"], down=2, font=HEAD)
+    sh.line([(2, None, {"span": 2}), (4, labels["全年预算数"], {"font": HEAD}), (5, labels["全年执行数"], {"font": HEAD}),
+             (6, labels["执行率"], {"font": HEAD}), (7, labels.get("得分", "得分 (20分*执行率)"), {"font": HEAD})], height=30)
+    sh.line([(2, "年度财政资金总额", {"span": 2}), (4, number_or_text(money["全年预算数"], False), {}),
+             (5, number_or_text(money["全年执行数"], False), {}), (6, money["执行率"], {}),
+             (7, number_or_text(money["得分"], False), {})])
+    items = form["indicators"]
+    sh.put(1, form["section_labels"]["indicators"], down=1 + len(items), font=HEAD)
+    sh.line([(2, "一级指标", {"font": HEAD}), (3, "二级指标", {"font": HEAD}), (4, "三级指标", {"font": HEAD}),
+             (5, "年初目标值(A)", {"font": HEAD}), (6, "实际完成值(B)", {"font": HEAD}), (7, "得分", {"font": HEAD})])
+    for level1, items1 in groups(items, "一级"):
+        sh.put(2, level1, down=len(items1))
+        for level2, items2 in groups(items1, "二级"):
+            sh.put(3, level2, down=len(items2))
+            for item in items2:
+                sh.line([(4, item["三级"], {"align": LEFT}), (5, number_or_text(item["年度指标值"], False), {}),
+                         (6, number_or_text(item["实际完成值"], False), {}),
+                         (7, number_or_text(item["得分"], False), {})], height=26)
+    sh.line([(1, "总分", {"span": 6, "font": HEAD}), (7, number_or_text(form["总分"], False), {})])
+    sh.line([(1, "偏差大或目标未完成原因分析", {"font": HEAD}), (2, form.get("偏差原因_text"), {"span": 6, "align": LEFT})], height=80)
+    sh.row += 2
+
+
 def setup(ws, widths, landscape=True):
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -324,6 +362,7 @@ WIDTHS = {
     "split-target": [13, 11, 20, 7, 8, 7, 12, 7, 7, 16],
     "weights-first": [13, 11, 22, 7, 16, 16, 7, 20],
     "sichuan": [12, 12, 12, 20, 8, 8, 8, 10, 8, 8, 18],
+    "hubei": [14, 11, 13, 26, 12, 12, 10],
 }
 
 
@@ -336,8 +375,9 @@ def build(forms: dict[str, dict]) -> list[dict]:
         wb.save(OUT / f"{name}.xlsx")
         manifest.append({"file": f"{name}.xlsx", "pdf": f"{name}.pdf", "sheets": sheets, "notes": notes})
 
-    mof = [f for f in forms.values() if f["layout"] != "sichuan"]
+    mof = [f for f in forms.values() if f["layout"] not in ("sichuan", "mof-hubei")]
     sichuan = [f for f in forms.values() if f["layout"] == "sichuan"]
+    hubei = [f for f in forms.values() if f["layout"] == "mof-hubei"]
 
     # 1. each MoF-style form alone, in its own published layout
     for form in mof:
@@ -404,7 +444,28 @@ def build(forms: dict[str, dict]) -> list[dict]:
         entry(wb, f"sichuan-layout-{form['id']}", [{"sheet": ws.title, "forms": [{"id": form["id"], "layout": "sichuan", "variants": ["re-laid"]}]}],
               "a split-target form re-laid in the 四川 layout (年初预算 · 调整后预算数 · 预算执行数 · 预算执行率 · 权重 · 得分; 完成值; 合计 row with Σ权重 and 总分)")
 
-    # 6. Sichuan forms in their own layout
+    # 6. 20/80 forms: each alone, then all of them on one sheet
+    for form in hubei:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "项目支出绩效自评表"
+        setup(ws, WIDTHS["hubei"], landscape=False)
+        write_hubei(Sheet(ws, 7), form)
+        entry(wb, f"own-{form['id']}", [{"sheet": ws.title, "forms": [{"id": form["id"], "layout": "hubei", "variants": []}]}],
+              "the 20/80 layout: 预算执行情况(万元)(20分), 年度绩效目标 (80分), 年初目标值(A) · 实际完成值(B) · 得分, no per-item 分值")
+    if len(hubei) > 1:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "自评表"
+        setup(ws, WIDTHS["hubei"], landscape=False)
+        sh = Sheet(ws, 7)
+        for form in hubei:
+            write_hubei(sh, form)
+        entry(wb, "hubei-several-on-one-sheet",
+              [{"sheet": ws.title, "forms": [{"id": f["id"], "layout": "hubei", "variants": []} for f in hubei]}],
+              "the 20/80 forms one below the other on one portrait sheet (one scored, one not)")
+
+    # 7. Sichuan forms in their own layout
     for form in sichuan:
         wb = Workbook()
         ws = wb.active

@@ -62,7 +62,8 @@ def recorded_values(form: dict) -> list[str]:
             values += [item["指标性质"], item["指标值"], item["度量单位"]]
         else:
             values.append(item["年度指标值"])
-    values += [form.get("总分_text"), form.get("评价等级"), form.get("合计")]
+    values += [form.get("总分_text"), form.get("评价等级"), form.get("合计"), form.get("偏差原因_text")]
+    values += list(form.get("section_labels", {}).values())
     return [v for v in values if v not in (None, "")]
 
 
@@ -98,7 +99,11 @@ def test_the_recorded_arithmetic_is_the_forms_own(path, form):
     """Σ 分值 (indicators + 执行率) and Σ 得分 are recomputed from the rows; ``consistent`` says
     whether they give 100 and the printed 总分, and an inconsistent form names the discrepancy."""
     arithmetic = form["arithmetic"]
-    weights = [dec(i["分值"]) for i in form["indicators"]] + [dec(form["money"]["分值"])]
+    if "section_points" in form:  # 湖北-style forms print the points per section, not per item
+        assert all(i["分值"] is None for i in form["indicators"]) and form["money"]["分值"] is None
+        weights = [dec(v) for v in form["section_points"].values()]
+    else:
+        weights = [dec(i["分值"]) for i in form["indicators"]] + [dec(form["money"]["分值"])]
     assert None not in weights
     assert sum(weights) == dec(arithmetic["Σ分值"])
     scored = [i["得分"] for i in form["indicators"]]
@@ -209,7 +214,7 @@ def test_the_manifest_lists_every_whole_form_and_every_fixture_file():
     assert on_disk == {entry["file"] for entry in MANIFEST}
     layouts = {listed["layout"] for _, _, listed in SHEETS}
     variants = {v for _, _, listed in SHEETS for v in listed["variants"]}
-    assert {"central", "weights-first"} <= layouts
+    assert {"central", "weights-first", "split-target", "sichuan", "hubei"} <= layouts
     assert {"weights-in-labels", "total-as-text", "two-pages"} <= variants
     assert any(len(sheet["forms"]) > 1 for entry in MANIFEST for sheet in entry["sheets"]), "several forms on one sheet"
     assert any(len(entry["sheets"]) > 1 for entry in MANIFEST), "one form per sheet in a workbook"
