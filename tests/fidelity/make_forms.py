@@ -328,18 +328,21 @@ def write_hubei(sh: Sheet, form: dict):
     sh.line([(2, "年度财政资金总额", {"span": 2}), (4, number_or_text(money["全年预算数"], False), {}),
              (5, number_or_text(money["全年执行数"], False), {}), (6, money["执行率"], {}),
              (7, number_or_text(money["得分"], False), {})])
-    items = form["indicators"]
-    sh.put(1, form["section_labels"]["indicators"], down=1 + len(items), font=HEAD)
-    sh.line([(2, "一级指标", {"font": HEAD}), (3, "二级指标", {"font": HEAD}), (4, "三级指标", {"font": HEAD}),
-             (5, "年初目标值(A)", {"font": HEAD}), (6, "实际完成值(B)", {"font": HEAD}), (7, "得分", {"font": HEAD})])
-    for level1, items1 in groups(items, "一级"):
-        sh.put(2, level1, down=len(items1))
-        for level2, items2 in groups(items1, "二级"):
-            sh.put(3, level2, down=len(items2))
-            for item in items2:
-                sh.line([(4, item["三级"], {"align": LEFT}), (5, number_or_text(item["年度指标值"], False), {}),
-                         (6, number_or_text(item["实际完成值"], False), {}),
-                         (7, number_or_text(item["得分"], False), {})], height=26)
+    # one block per 年度绩效目标 (most forms have one; 黄冈 has two of 40 points each)
+    blocks = groups(form["indicators"], "block") if "block" in form["indicators"][0] else \
+        [(form["section_labels"]["indicators"], form["indicators"])]
+    for block_label, items in blocks:
+        sh.put(1, block_label, down=1 + len(items), font=HEAD)
+        sh.line([(2, "一级指标", {"font": HEAD}), (3, "二级指标", {"font": HEAD}), (4, "三级指标", {"font": HEAD}),
+                 (5, "年初目标值(A)", {"font": HEAD}), (6, "实际完成值(B)", {"font": HEAD}), (7, "得分", {"font": HEAD})])
+        for _, items1 in groups(items, "一级"):
+            sh.put(2, items1[0]["一级_label"], down=len(items1))
+            for level2, items2 in groups(items1, "二级"):
+                sh.put(3, level2, down=len(items2))
+                for item in items2:
+                    sh.line([(4, item["三级"], {"align": LEFT}), (5, number_or_text(item["年度指标值"], False), {}),
+                             (6, number_or_text(item["实际完成值"], False), {}),
+                             (7, number_or_text(item["得分"], False), {})], height=26)
     sh.line([(1, "总分", {"span": 6, "font": HEAD}), (7, number_or_text(form["总分"], False), {})])
     sh.line([(1, "偏差大或目标未完成原因分析", {"font": HEAD}), (2, form.get("偏差原因_text"), {"span": 6, "align": LEFT})], height=80)
     sh.row += 2

@@ -35,10 +35,15 @@ ALL = WHOLE + PARTIAL
 IDS = [form["id"] for _, form in ALL]
 
 
+PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+TRADITIONAL = str.maketrans("產標滿數質績進", "产标满数质绩进")
+
+
 def fold(text: str) -> str:
     """The excerpt as a sequence of characters: whitespace and table separators dropped (pages
-    flatten a table into ``| a | b |`` lines and break long cells with spaces)."""
-    return re.sub(r"[\s|]+", "", text)
+    flatten a table into ``| a | b |`` lines and break long cells with spaces), and the pinyin
+    notes some reposts put after a character (``監(jiān)測``) removed."""
+    return re.sub(r"[\s|]+", "", PINYIN_NOTE.sub("", text))
 
 
 def dec(text) -> Decimal | None:
@@ -81,7 +86,7 @@ def test_each_form_is_well_formed_and_named_after_its_file(path, form):
         assert ITEM_KEYS <= set(item), item
         assert item["一级"] in ("产出指标", "效益指标", "满意度指标"), item["一级"]
         label = item["一级_label"]
-        assert label.startswith(item["一级"][:2]) or re.fullmatch(r"\(\d+分\)", label), label
+        assert label.translate(TRADITIONAL).startswith(item["一级"][:2]) or re.fullmatch(r"\(\d+分\)", label), label
     assert path.with_suffix(".txt").exists(), "the raw excerpt is kept beside the transcription"
     assert isinstance(form["arithmetic"]["consistent"], bool)
 
