@@ -2,7 +2,9 @@
 
 Detection looks at the bytes, never at the file name: ``PK`` + ``xl/workbook.xml`` in the
 zip → XLSX; ``%PDF`` → PDF; text that parses as a JSON object → table JSON; other UTF-8 (or
-GB 18030) text → the pdftotext-form text importer. Everything is bounded by
+GB 18030) text → the pdftotext-form text importer. An XLSX or PDF whose labels are those
+of the MoF 项目支出绩效自评表 (项目名称, 主管部门/实施单位, 三级指标…) goes to :mod:`.mof_read`
+instead of the 附件2-3 readers. Everything is bounded by
 :class:`ImportLimits` (file size, XLSX expansion, pages, cells, time), checked as early as
 possible — the file size before a byte is read, a zip bomb from the zip directory before
 anything is inflated. Any unusable input raises :class:`~jixiao.errors.InputError` with a
@@ -144,10 +146,18 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
         raise InputError("不支持旧版 .xls 格式，请在 Excel/WPS 中另存为 .xlsx",
                          "the old .xls format is not supported; save it as .xlsx first", source=source)
     if kind == "xlsx":
+        from . import mof_read
+
+        if mof_read.is_mof_xlsx(p):  # a MoF 项目支出绩效自评表, not the 附件2-3 table
+            return mof_read.read_mof_xlsx(p, limits, deadline, source=source)
         from .xlsx_read import read_xlsx
 
         return read_xlsx(p, limits, deadline, source=source)
     if kind == "pdf":
+        from . import mof_read
+
+        if mof_read.is_mof_pdf(p):
+            return mof_read.read_mof_pdf(p, limits, deadline, source=source)
         from .pdf_read import read_pdf
 
         return read_pdf(p, limits, deadline, source=source)

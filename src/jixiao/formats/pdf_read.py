@@ -430,3 +430,12 @@ def join_lines(text: str, spaced: Sequence[bool] = ()) -> str:
 
 def _same_columns(a: list[float], b: list[float]) -> bool:
     return len(a) == len(b) and all(abs(x - y) <= 3 * EDGE_TOLERANCE for x, y in zip(a, b))
+
+
+# The page-reading steps under public names, for the MoF form reader (mof_read), which lays
+# the same ruled tables out as rows of its own.
+open_pdf = _open
+refuse_unreadable = _refuse_unreadable
+cell_grid = _cell_grid
+fill_grid = _fill
+joined_grid = _joined
