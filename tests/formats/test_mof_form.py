@@ -510,3 +510,16 @@ def test_a_cell_with_its_own_rows_prints_them_with_their_weights_and_notes(seed)
     assert [first[c].value for c in (3, 4, 5)] == ["3台", "3台", Decimal("12")]
     assert [second[c].value for c in (3, 4, 5, 7)] == ["=1批", "1批", Decimal("8"), "部分延期交付"]
     assert first[7].value == "" and first[1].value == "数量指标" and first[1].rowspan == 2
+
+
+def test_the_notes_state_the_evidenced_total_when_claims_make_a_gap(seed):
+    import dataclasses
+
+    t = copy.deepcopy(seed)
+    score = _scores(t)[0]
+    assert not any("证据口径总分" in n for n in mof_grid.build_form(t, t.projects[0], score).notes)
+    it = score.categories[0].indicators[0].items[0]
+    it.evidence, it.evidenced = "claimed", it.score - Decimal("2.00")
+    score = dataclasses.replace(score, evidenced_total=score.total - Decimal("2.00"))
+    notes = "".join(mof_grid.build_form(t, t.projects[0], score).notes)
+    assert f"证据口径总分{score.evidenced_total}分，证据差2.00分：1个指标" in notes

@@ -68,6 +68,7 @@ def test_saving_a_project_stores_its_figures_from_the_core(world):
     core_table.projects = [core]
     score = score_project(core)
     assert stat.grade == score.grade and Decimal(stat.score_x100) / 100 == score.total
+    assert Decimal(stat.evidence_gap_x100) / 100 == score.evidence_gap
     assert stat.execution_rate == Decimal("90.00") and stat.rate_band == "90-95"
     assert stat.budget_e4 == 100 * 10000 * 10000  # 100 万元
     assert stat.year == 2019 and stat.department == world.dept_a
@@ -227,6 +228,15 @@ def test_department_table_sorts_by_every_column_on_the_server(demo):
     # Each header is a link (reachable by keyboard) that reverses the current order.
     href = re.search(r'<a class="sort active" href="([^"]+)" id="sort-budget"', body).group(1)
     assert parse_qs(urlparse(href.replace("&amp;", "&")).query)["dir"] == ["asc"]
+
+
+def test_the_department_comparison_shows_the_mean_evidence_gap(world):
+    row = world.projects["own"]
+    ProjectStat.objects.filter(project=row).update(evidence_gap_x100=1234)
+    aggregate.invalidate()
+    rows = {r["department"]: r for r in aggregate.department_rows(world.users["admin"], 2019)}
+    assert rows[row.table.department.name]["gap"] == Decimal("12.34")
+    assert "gap" in aggregate.COLUMNS
 
 
 def test_drill_down_list_filters_sorts_and_searches(demo):

@@ -274,8 +274,13 @@ def test_one_item_of_a_cell_with_several_is_overridden_on_its_own(submitted):
     page = reviewer.get(_url(project)).content.decode()
     assert "调整为 20.00 分" in page and "参训人员构成不符合要求" in page
     assert "数量指标第2项“参训人数≥100人”得分经评价人调整为20.00分" in page
-    # the cell's table of items keeps the suggestion in its 建议得分 column
-    assert page.count('<td class="num">25.00</td><td class="num">25.00</td></tr>') == 2
+    # the cell's table of items keeps the suggestion in its 建议得分 column (then the evidenced
+    # score, which an override sets alike, and the published one: none)
+    assert page.count('<td class="num">25.00</td><td class="num">25.00</td><td class="num">25.00</td>'
+                      '<td class="num">—</td></tr>') == 1
+    assert page.count('<td class="num">25.00</td><td class="num">25.00</td><td class="num">20.00</td>'
+                      '<td class="num">—</td></tr>') == 1
+    assert 'id="evidence-gap"' in page
     # the English page names the item in English
     reviewer.cookies["django_language"] = "en"
     english = reviewer.get(_url(project), HTTP_ACCEPT_LANGUAGE="en").content.decode()

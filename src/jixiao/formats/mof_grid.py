@@ -397,6 +397,11 @@ def _notes(project: Project, score: Any, category_notes: list[str], unit_note: s
     total_note = _override_note("总分", score)
     if total_note:
         notes.append(total_note)
+    gap = getattr(score, "evidence_gap", 0)
+    if gap:  # the evidenced (strict) reading beside the suggested one (docs/scoring.md)
+        claimed = sum(1 for c in score.categories for i in c.indicators for it in i.items if it.evidence == "claimed")
+        notes.append(f"证据口径总分{score.evidenced_total}分，证据差{gap}分：{claimed}个指标的完成情况只复述或声称达到目标，"
+                     "没有自己的完成数值，建议分按惯例计为达成。")
     if unit_note:
         notes.append(f"项目执行中{unit_note}。")
     notes.append("年初预算数、上年结转资金及按来源划分的预算数未列入公开表，以“—”表示。")

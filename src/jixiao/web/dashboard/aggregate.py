@@ -41,6 +41,7 @@ COLUMNS = {
     "actual": (_("实际支出（万元）"), True),
     "rate": (_("执行率"), True),
     "score": (_("平均建议得分"), True),
+    "gap": (_("平均证据差"), True),
     "excellent": (_("优"), True),
     "poor": (_("差"), True),
     "errors": (_("错误"), True),
@@ -203,7 +204,7 @@ def overview(user, year: int, today: date) -> Overview:
 # Sort expressions over the row query's columns; every one is followed by the name.
 _SORT_SQL = {
     "status": "CASE state " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in STATE_ORDER.items()) + " END",
-    "projects": "projects", "budget": "budget", "actual": "actual", "rate": "rate_sort", "score": "score_sort",
+    "projects": "projects", "budget": "budget", "actual": "actual", "rate": "rate_sort", "score": "score_sort", "gap": "gap_sort",
     "excellent": "excellent", "poor": "poor", "errors": "errors", "warnings": "warnings",
 }
 
@@ -273,6 +274,7 @@ class DepartmentRows:
             ctes.append(
                 f"agg AS (SELECT s.department_id AS dept, COUNT(*) AS projects, SUM(s.budget_e4) AS budget, "
                 f"SUM(s.actual_e4) AS actual, SUM(s.score_x100) AS score, COUNT(s.score_x100) AS scored, "
+                f"SUM(s.evidence_gap_x100) AS gap, COUNT(s.evidence_gap_x100) AS gapped, "
                 f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS excellent, "
                 f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS poor, "
                 f"SUM(s.errors) AS errors, SUM(s.warnings) AS warnings "
@@ -283,11 +285,14 @@ class DepartmentRows:
                        "COALESCE(agg.poor, 0) AS poor, COALESCE(agg.errors, 0) AS errors, "
                        "COALESCE(agg.warnings, 0) AS warnings, "
                        "CASE WHEN agg.budget <> 0 THEN agg.actual * 1.0 / agg.budget END AS rate_sort, "
-                       "CASE WHEN agg.scored > 0 THEN agg.score * 1.0 / agg.scored END AS score_sort")
+                       "CASE WHEN agg.scored > 0 THEN agg.score * 1.0 / agg.scored END AS score_sort, "
+                       "agg.gap, COALESCE(agg.gapped, 0) AS gapped, "
+                       "CASE WHEN agg.gapped > 0 THEN agg.gap * 1.0 / agg.gapped END AS gap_sort")
             join = " LEFT JOIN agg ON agg.dept = d.id"
         else:
             figures = ("0 AS projects, NULL AS budget, NULL AS actual, NULL AS score, 0 AS scored, 0 AS excellent, "
-                       "0 AS poor, 0 AS errors, 0 AS warnings, NULL AS rate_sort, NULL AS score_sort")
+                       "0 AS poor, 0 AS errors, 0 AS warnings, NULL AS rate_sort, NULL AS score_sort, NULL AS gap, 0 AS gapped, "
+                       "NULL AS gap_sort")
             join = ""
         rows_sql = (
             f"SELECT d.id AS department_id, d.name AS department, "
@@ -333,6 +338,7 @@ def _row(r: dict) -> dict:
         "status": STATE_LABELS[state], "table_id": r["table_id"],
         "projects": r["projects"], "budget": wan(r["budget"]), "actual": wan(r["actual"]),
         "rate": rate_of(r["actual"], r["budget"]), "score": mean_score(r["score"], r["scored"]),
+        "gap": mean_score(r["gap"], r["gapped"]),
         "excellent": r["excellent"], "poor": r["poor"], "errors": r["errors"], "warnings": r["warnings"],
     }
 

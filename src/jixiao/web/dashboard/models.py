@@ -31,6 +31,8 @@ class ProjectStat(models.Model):
     rate_band = models.CharField(_("执行率区间"), max_length=10)
     score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
     grade = models.CharField(_("等级"), max_length=2, blank=True)
+    # total − evidenced_total: what claims without a figure add to the suggested score
+    evidence_gap_x100 = models.IntegerField(_("证据差（×100）"), null=True)
     errors = models.PositiveIntegerField(_("错误数"), default=0)
     warnings = models.PositiveIntegerField(_("警告数"), default=0)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)

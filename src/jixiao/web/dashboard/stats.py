@@ -14,6 +14,7 @@ from django.db import transaction
 from jixiao.core import money
 from jixiao.core.checks import check_project
 from jixiao.core.money import MoneyUnit
+from jixiao.core.checks import score_findings
 from jixiao.core.scoring import score_project
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import DisclosureTable, Project
@@ -73,13 +74,15 @@ def stat_fields(row: Project, table: DisclosureTable) -> tuple[dict, list]:
     core_table.projects = [core]
     unit = MoneyUnit(table.money_unit)
     findings = check_project(core, table=core_table)
-    score = score_project(core)
+    score = score_project(core, profile=table.profile)
+    findings += score_findings(core, score)  # JX504: claims without a figure
     rate = core.execution_rate
     fields = {
         "table": table, "year": table.year.year, "department_id": table.department_id, "money_unit": unit.value,
         "budget_e4": to_e4(core.budget, unit), "actual_e4": to_e4(core.actual_total, unit),
         "execution_rate": rate, "rate_band": rate_band(rate),
         "score_x100": int(money.round_half_up(score.total) * 100), "grade": score.grade,
+        "evidence_gap_x100": int(money.round_half_up(score.evidence_gap) * 100),
         "errors": sum(1 for f in findings if f.severity == "error"),
         "warnings": sum(1 for f in findings if f.severity == "warning"),
     }

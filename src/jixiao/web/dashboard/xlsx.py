@@ -51,8 +51,8 @@ def workbook(ov: Overview) -> bytes:
     amount_fmt = "#,##0.00"
     _sheet(wb, _("部门对比"), [str(COLUMNS[k][0]) for k in COLUMNS], [
         [d["department"], str(d["status"]), d["projects"], d["budget"], d["actual"],
-         money.format_rate(d["rate"]), d["score"], d["excellent"], d["poor"], d["errors"], d["warnings"]]
-        for d in ov.departments], {4: amount_fmt, 5: amount_fmt, 7: "0.00"})
+         money.format_rate(d["rate"]), d["score"], d["gap"], d["excellent"], d["poor"], d["errors"], d["warnings"]]
+        for d in ov.departments], {4: amount_fmt, 5: amount_fmt, 7: "0.00", 8: "0.00"})
     _sheet(wb, _("执行率分布"), [_("执行率区间"), _("项目数")], [[str(label), n] for _k, label, n in ov.bands])
     _sheet(wb, _("等级分布"), [_("等级"), _("项目数")], [[g, n] for g, n in ov.grades])
     _sheet(wb, _("常见问题"), [_("检查代码"), _("严重程度"), _("检查项"), _("出现次数"), _("涉及项目数")],

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import scoring
+from jixiao.core.checks import score_findings
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
@@ -165,14 +166,16 @@ def _version(value) -> int:
         return -1  # never a stored version: answered as a conflict, nothing written
 
 
-def _score_of(instance):
-    """The core's scores for the stored project (overrides applied, suggestions kept beside)."""
-    return scoring.score_project(convert.project_to_core(instance))
+def _score_of(instance, core=None):
+    """The core's scores for the stored project (overrides applied, suggestions kept beside),
+    under its table's scoring profile."""
+    return scoring.score_project(core or convert.project_to_core(instance), profile=instance.table.profile)
 
 
 def _scores_context(request, instance, bound=None, conflict=None, form_error=""):
     table = instance.table
-    score = _score_of(instance)
+    core = convert.project_to_core(instance)
+    score = _score_of(instance, core)
     can_override = roles.can(request.user, "override", table)
     rows = []
     for item in overrides.items_of(score):
@@ -187,6 +190,7 @@ def _scores_context(request, instance, bound=None, conflict=None, form_error="")
     return {
         "project": instance, "table": table, "score": score, "rows": rows, "can_override": can_override,
         "conflict": conflict, "form_error": form_error, "mof_formats": downloads.available_formats("mof-form"),
+        "claims": score_findings(core, score),
     }
 
 
