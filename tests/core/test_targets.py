@@ -289,3 +289,174 @@ def test_a_month_does_not_take_its_year_from_the_previous_item():
     assert items[-1].kind == "deadline" and items[-1].deadline_month == 11 and items[-1].deadline_year is None
     # Where nothing before it was read, the year is still the month's own.
     assert parse_cell("2021年11月30日前完成")[0].deadline_year == 2021
+
+
+# --- real published cells (tests/fidelity/pairs.jsonl) -----------------------------------------
+# Each case below comes from indicator rows that governments published; the row id is given
+# where the text is one. Where jixiao's bench reads a MoF form's row, the 三级 name is written
+# before the cell (公猪舍(≥**平方米)22.8), as here.
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("192只", "192", "只"), ("安全事故0起", "0", "起"), ("15头", "15", "头"), ("30厘米", "30", "厘米"),
+    ("3辆", "3", "辆"), ("5粒", "5", "粒"), ("5万只", "50000", "只"), ("100平方", "100", "平方米"),
+    ("面积2平方公里", "2", "平方公里"), ("25TB", "25", "TB"), ("高4.3m", "4.3", "米"), ("12kw", "12", "kW"),
+    ("档案数字化扫描≥5万页", "50000", "页"),
+])
+def test_any_measure_word_after_a_number_is_its_unit(text, value, unit):
+    it = one(text)
+    assert (it.kind, it.value, it.unit) == ("quantity", Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text,value,unit,op", [
+    ("100人参加", "100", "人", "="),  # a known unit, then a verb
+    ("3次以上", "3", "次", ">="),  # 以 starts an operator word, not a unit
+    ("12345热线办结率≥95%", "95", "%", ">="),  # a service line's number is a name
+    ("项目资金200万", "200", "万元", "="),  # 万 then nothing: money by the subject
+    ("200万资金", "200", "万元", "="),  # 资金 follows a number without counting anything
+    ("5G基站3个", "3", "个", "="),  # 5G: a lone SI prefix is a name
+])
+def test_ordinary_words_after_a_number_are_not_units(text, value, unit, op):
+    it = one(text)
+    assert (it.kind, it.value, it.unit, it.op) == ("quantity", Decimal(value), unit, op)
+
+
+def test_a_number_followed_by_a_connector_or_date_word_stays_out_of_prose():
+    assert one("第3期培训顺利完成").kind == "qualitative"
+    assert one("推进5G基站建设").kind == "qualitative"
+    assert one("3D打印").kind == "unknown"
+
+
+def test_a_bare_wan_is_wan_yuan_in_a_money_context():
+    assert (one("受益群众5万").value, one("受益群众5万").unit) == (Decimal(50000), None)
+    cost = parse_cell("200万", kind="cost")[0]
+    assert (cost.value, cost.unit, cost.op) == (Decimal(200), "万元", "<=")
+    for subject in ("成本", "资金", "经费", "培训费", "预算", "金额"):
+        it = one(f"{subject}200万")
+        assert (it.value, it.unit) == (Decimal(200), "万元"), subject
+
+
+def test_a_cost_without_an_operator_is_a_ceiling():
+    # yn-baoshan-changning-zhujie-2023, ah-chizhou-tangxi-2022: 成本指标 rows of money.
+    assert parse_cell("15万元", kind="cost")[0].op == "<="
+    assert parse_cell("15万元", kind="quantity")[0].op == "="
+    assert parse_cell("15万元")[0].op == "="
+    assert parse_cell("≥15万元", kind="cost")[0].op == ">="  # a written operator stays
+    assert parse_cell("资金执行率100%", kind="cost")[0].op == "="  # a rate is no amount
+    assert not parse_cell("15万元", kind="cost")[0].strict_operator  # not a restatement
+    assert parse_cell("培训成本400元/人、天", kind="cost")[0].op == "<="  # money per person-day
+    # a standard is a level paid as it is (yn-baoshan-changning-zhujie-2023#2)
+    assert parse_cell("人均补助标准1000元/生.年", kind="cost")[0].op == "="
+
+
+def test_the_kind_is_part_of_the_remembered_reading():
+    for _ in range(2):
+        assert parse_cell("培训经费15万元", kind="cost")[0].op == "<="
+        assert parse_cell("培训经费15万元")[0].op == "="
+        assert parse_cell("培训经费15万元", kind="satisfaction")[0].op == "="
+
+
+def test_segments_read_alone_as_in_place_in_every_context():
+    texts = [r["text"] for r in _load_corpus()] + ["200万；资金200万", "至少全年完成2次宣传", "公猪舍(≥**平方米)22.8"]
+    for ctx in (None, targets.MONEY, targets.COST):
+        for text in texts:
+            assert targets._parse(text, ctx) == targets._parse_in_place(text, ctx), (ctx, text)
+
+
+def test_a_zero_target_reads_as_written():
+    # hn-hengyang-hengshan-liangshi-2020#13: 0起 has no operator (matching reads it as "none").
+    it = one("粮食安全事件发生数0起")
+    assert (it.op, it.value, it.unit) == ("=", Decimal(0), "起")
+
+
+def test_control_within_is_at_most_but_no_restatement():
+    it = one("年森林火灾发生率需控制在6.5次/10万公顷")  # yn-sheng-yingji-2020#2
+    assert (it.op, it.value, it.unit) == ("<=", Decimal("6.5"), "次/10万公顷")
+    assert not it.strict_operator  # 实际支出控制在9万元 reports a result
+    assert one("经费控制在10万元以内").op == "<="
+
+
+def test_an_indicators_number_in_its_name_is_no_value():
+    # sc-suining-anju-shijian-2021#1: 指标1:食品安全监管人员培训 / 已完成.
+    assert one("指标1:食品安全监管人员培训已完成").kind == "qualitative"
+
+
+@pytest.mark.parametrize("text", ["2020年", "2020年度", "2020年。"])
+def test_a_year_alone_is_that_years_end(text):
+    it = one(text)  # sc-suining-daying-minzheng-2020#2
+    assert (it.kind, it.deadline_year, it.deadline_month, it.deadline_day) == ("deadline", 2020, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["预算调整率3%", "结转结余率2%", "公用经费控制率100%", "财政供养人员控制率100%"])
+def test_a_rate_of_something_kept_down_is_a_ceiling(text):
+    # cq-kexuecheng-rongmeiti-2021#1, #4–#6 (部门整体 indicators): ≤ when no operator is written.
+    assert one(text).op == "<="
+    assert one("资金拨付率100%").op == "="
+
+
+@pytest.mark.parametrize("text", [
+    "高", "好", "合规", "是", "应保尽保", "指导城市建设", "达标", "良好", "应收尽收",
+    "管理制度健全性高",  # cq-kexuecheng-rongmeiti-2021#8: the name, then the answer
+    "种薯采购价格不高于市场价是",  # nx-guyuan-yuanzhou-nongji-2022#3
+    "美化环境", "做好经开区辖区内河道保洁服务费",  # sc-suining-daying-jingkaiqu-2020
+    "资源采购期以当年为主", "查询范围可扩展到省图",  # hb-huangshi-tushuguan-2022#3, #8
+])
+def test_short_qualitative_targets_are_qualitative(text):
+    assert one(text).kind == "qualitative"
+
+
+@pytest.mark.parametrize("text", ["无", "整理成本", "党建工作经费", "业务培训"])
+def test_a_placeholder_or_a_bare_name_stays_unknown(text):
+    assert one(text).kind == "unknown"
+
+
+def test_an_operator_word_binds_its_number_anywhere_in_the_clause():
+    it = one("至少全年完成2次宣传")  # sc-suining-daying-shuangxin-2020#1
+    assert (it.op, it.value, it.unit, it.op_text, it.subject) == (">=", Decimal(2), "次", "至少", "全年")
+    assert it.strict_operator
+    assert one("差旅费不超过预算的5万元").op == "<="
+    # not across a comma: the operator belongs to another clause
+    assert parse_cell("至少开展一次培训，参训30人")[0].op == "="
+
+
+@pytest.mark.parametrize("text,year,month,day", [
+    ("1-12月", None, 12, 31),  # sc-suining-daying-shuangxin-2020#3
+    ("1-12月完成", None, 12, 31),
+    ("2021年3-6月份", 2021, 6, 30),
+    ("1月-12月", None, 12, 31),
+    ("3月至6月底完成", None, 6, 30),
+    ("2020年全年", 2020, 12, 31),  # sc-suining-daying-jingkaiqu-2020#2
+])
+def test_month_ranges_are_months(text, year, month, day):
+    it = one(text)
+    assert it.kind == "deadline"
+    assert (it.deadline_year, it.deadline_month, it.deadline_day) == (year, month, day)
+
+
+def test_a_range_of_months_as_a_duration_stays_a_range():
+    it = one("3-6个月")
+    assert (it.op, it.value, it.upper, it.unit) == ("range", Decimal(3), Decimal(6), "月")
+
+
+@pytest.mark.parametrize("text,op,value,unit", [
+    ("公猪舍(≥**平方米)22.8", ">=", "22.8", "平方米"),  # yn-baoshan-changning-gxs-2022#1
+    ("化粪池(≥**立方米)63", ">=", "63", "立方米"),
+    ("粉碎拌合机(11kw)(≥台)1", ">=", "1", "台"),
+    ("排污沟(≥米)50", ">=", "50", "米"),
+    ("培训人数（人）100", "=", "100", "人"),
+])
+def test_a_bracket_in_the_name_gives_a_bare_number_its_operator_and_unit(text, op, value, unit):
+    it = parse_cell(text)[-1]  # (the machine's 11kw is a value of its own)
+    assert (it.op, it.value, it.unit) == (op, Decimal(value), unit)
+    assert not it.strict_operator  # the name's operator, not a restatement in the cell
+
+
+@pytest.mark.parametrize("text,unit", [
+    (">=530元/人*月", "元/人*月"),  # ah-huaibei-suixi-minzheng-2019#6
+    ("<=5300元/户", "元/户"),
+    ("1000元/生.年", "元/生.年"),  # yn-baoshan-changning-zhujie-2023#2
+    ("20元/人·次", "元/人·次"),
+    ("培训成本400元/人、天", "元/人、天"),  # sc-suining-jingkai-shichang-2021#16
+    ("100元/", "元"),
+])
+def test_a_rate_unit_keeps_its_denominator(text, unit):
+    assert one(text).unit == unit

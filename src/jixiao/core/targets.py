@@ -118,8 +118,10 @@ PREFIX_OPS: tuple[tuple[str, str], ...] = (
     ("不得高于", "<="), ("至少", ">="), ("最少", ">="), ("最多", "<="), ("最高", "<="),
     ("大于", ">"), ("高于", ">"), ("多于", ">"), ("超过", ">"), ("小于", "<"), ("低于", "<"),
     ("少于", "<"), ("等于", "="), ("达到", ">="), ("达", ">="), (">", ">"), ("<", "<"), ("=", "="), ("≈", "="),
-    ("约", "="),
+    ("约", "="), ("控制在", "<="),
 )
+# Soft operator words: a word after the unit (以上, 以内) overrides them (达到98%以上).
+SOFT_OPS = frozenset({"达到", "达", "约", "控制在"})
 # Operators whose presence marks a *target* statement; seen in a 完成情况 cell they mean the
 # target was restated instead of an achievement being reported.
 STRICT_OPS = frozenset({
@@ -151,7 +153,7 @@ UNITS: dict[str, str] = {
     "株": "株", "棵": "棵", "吨": "吨", "千克": "千克", "公斤": "千克", "kg": "千克",
     "公里": "公里", "千米": "公里", "km": "公里", "平方米": "平方米", "㎡": "平方米",
     "立方米": "立方米", "米": "米", "天": "天", "日": "天", "小时": "小时", "分钟": "分钟",
-    "周": "周", "年": "年", "床": "床", "班": "班", "部": "部", "首": "首", "幅": "幅",
+    "周岁": "岁", "周": "周", "年": "年", "床": "床", "班": "班", "部": "部", "首": "首", "幅": "幅",
     "栋": "栋", "盏": "盏", "宗": "宗", "笔": "笔", "门": "门", "课时": "课时", "学时": "学时",
     "节": "节", "支": "支", "队": "队", "点": "点", "分": "分", "岁": "岁", "万人": "万人",
 }
@@ -198,7 +200,19 @@ QUALITATIVE_WORDS = (
     "降低", "减少", "节约", "持续", "可持续", "标准化", "信息化", "得到", "取得", "成效",
     "效果", "效益", "影响", "作用", "安全", "准确", "无差错", "全面", "充分", "按规定", "规定",
     "标准", "要求", "不合格", "未完成", "未达", "较差", "基本", "部分", "有所",
+    "合规", "合法", "优秀", "高效", "指导", "支持", "支撑", "带动", "引导", "满足", "覆盖", "通过",
+    "做好", "美化", "绿化", "净化", "优化",
 )
+# A whole item this short (at most 2 characters, all Chinese: 高, 好, 是, 优, 合规) is an
+# answer to its indicator's question — a qualitative target — unless it says there is none.
+SHORT_ANSWER_MAX = 2
+PLACEHOLDERS = frozenset({"无", "暂无", "没有", "空", "略"})
+# An item ending in one of these answers its indicator's name written before it
+# (管理制度健全性高, 种薯采购价格不高于市场价是).
+ANSWER_ENDINGS = ("是", "否", "高", "好", "优", "良", "强")
+# Modal, causative and comparative words make a statement of what is to be, not a name
+# (资源采购期以当年为主, 查询范围可扩展到省图, 使读者更方便快捷查找检阅).
+STATEMENT_MARKERS = ("可", "能", "使", "让", "更", "以", "为主")
 
 _NUM_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?:\.[0-9]+)?")
 _MAX_DIGITS = 24  # longer digit runs are not indicator values (ids, garbage)
@@ -258,6 +272,8 @@ class _Anchor:
     year: int | None = None
     month: int | None = None
     day: int | None = None
+    wan: bool = False  # a bare 万 after the number, no unit: 万元 in a money context (_anchor_item)
+    op_at: int = -1  # where a loose operator word (至少 …) stands, when not right before the number
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -266,13 +282,34 @@ CACHE_SIZE = 1 << 18  # distinct cell texts remembered (a province-year repeats 
 CACHE_MAX_CHARS = 2000  # longer texts are parsed every time rather than kept in memory
 
 
-def parse_cell(text: str) -> list[Item]:
-    """Split a cell into its indicators and read each one. Blank cell → ``[]``."""
+# The reading contexts a 二级 kind gives (docs/indicators.md §3, "Context"): None (no context),
+# MONEY (a bare 万 is 万元) and COST (money, and a money value with no operator is "at most").
+MONEY = "money"
+COST = "cost"
+_CONTEXT_OF_KIND = {"cost": COST}
+
+
+def context(kind: str | None) -> str | None:
+    """The reading context of a 二级 kind key (``"cost"`` → COST); other kinds read alike
+    and share one context (None), so they share their remembered readings too."""
+    return _CONTEXT_OF_KIND.get(kind) if kind else None
+
+
+def parse_cell(text: str, kind: str | None = None) -> list[Item]:
+    """Split a cell into its indicators and read each one. Blank cell → ``[]``.
+
+    ``kind`` is the 二级 indicator's key (``"cost"``, ``"quantity"`` …) when known: a cost
+    cell reads a bare ``万`` as 万元 and a money value without an operator as "at most"."""
+    return parse_in_context(text, context(kind))
+
+
+def parse_in_context(text: str, ctx: str | None) -> list[Item]:
+    """:func:`parse_cell` with the context given directly (None, MONEY or COST)."""
     if not text or not text.strip():
         return []
     if len(text) <= CACHE_MAX_CHARS:
-        return [_item(row) for row in _parse_cached(text)]
-    return list(_parse(text))
+        return [_item(row) for row in _parse_cached(text, ctx)]
+    return list(_parse(text, ctx))
 
 
 # Remembered readings are kept as flat tuples of the items' fields (_row), not as Item
@@ -281,15 +318,15 @@ def parse_cell(text: str) -> list[Item]:
 # do, and a province keeps a few hundred thousand of them — every full collection would
 # walk them all. An Item is rebuilt on each call instead (about a microsecond).
 @lru_cache(maxsize=CACHE_SIZE)
-def _parse_cached(text: str) -> tuple[tuple, ...]:
-    return _parse_rows(text)
+def _parse_cached(text: str, ctx: str | None = None) -> tuple[tuple, ...]:
+    return _parse_rows(text, ctx)
 
 
-def _parse(text: str) -> tuple[Item, ...]:
-    return tuple(_item(row) for row in _parse_rows(text))
+def _parse(text: str, ctx: str | None = None) -> tuple[Item, ...]:
+    return tuple(_item(row) for row in _parse_rows(text, ctx))
 
 
-def _parse_rows(text: str) -> tuple[tuple, ...]:
+def _parse_rows(text: str, ctx: str | None = None) -> tuple[tuple, ...]:
     """The items' fields (:func:`_row`), segment by segment, each segment remembered by its
     own text (:func:`_segment_rows`).
 
@@ -303,14 +340,14 @@ def _parse_rows(text: str) -> tuple[tuple, ...]:
     segment read alone and moved to its offset is exactly the segment read in place
     (``tests/core/test_targets.py`` and ``test_targets_fuzz.py`` check this)."""
     if len(text) <= CACHE_MAX_CHARS and _is_one_segment(text):
-        return _segment_rows(text)
+        return _segment_rows(text, ctx)
     s = fold(text)
     rows: list[tuple] = []
     for seg_start, seg_end in _segments(s):
         if seg_end - seg_start > CACHE_MAX_CHARS:
-            rows.extend(_parse_segment(text, s, seg_start, seg_end))
+            rows.extend(_parse_segment(text, s, seg_start, seg_end, ctx))
             continue
-        seg_rows = _segment_rows(text[seg_start:seg_end])
+        seg_rows = _segment_rows(text[seg_start:seg_end], ctx)
         if seg_start:
             rows.extend([r[:-2] + (r[-2] + seg_start, r[-1] + seg_start) for r in seg_rows])
         else:
@@ -334,20 +371,20 @@ _CUTTING = {";", ",", "。"} | {c for c, folded in _FOLD_CHARS.items() if folded
 _CUTTING_RE = re.compile(r"[\s" + "".join(re.escape(c) for c in sorted(_CUTTING)) + "]")
 
 
-def _parse_in_place(text: str) -> tuple[Item, ...]:
+def _parse_in_place(text: str, ctx: str | None = None) -> tuple[Item, ...]:
     """The cell read segment by segment in place, nothing remembered (the reference for
     :func:`_parse`; used by the tests)."""
     s = fold(text)
     items: list[Item] = []
     for seg_start, seg_end in _segments(s):
-        items.extend([_item(row) for row in _parse_segment(text, s, seg_start, seg_end)])
+        items.extend([_item(row) for row in _parse_segment(text, s, seg_start, seg_end, ctx)])
     return tuple(items)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _segment_rows(segment: str) -> tuple[tuple, ...]:
+def _segment_rows(segment: str, ctx: str | None = None) -> tuple[tuple, ...]:
     """The items of one segment read on its own (spans from 0), as field tuples."""
-    return tuple(_parse_segment(segment, fold(segment), 0, len(segment)))
+    return tuple(_parse_segment(segment, fold(segment), 0, len(segment), ctx))
 
 
 def _item(row: tuple) -> Item:
@@ -438,7 +475,7 @@ def _strip_span(s: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _parse_segment(original: str, s: str, a: int, b: int) -> list[tuple]:
+def _parse_segment(original: str, s: str, a: int, b: int, ctx: str | None = None) -> list[tuple]:
     """The items of the segment ``s[a:b]`` as field tuples (:func:`_row`; :func:`_item` makes
     the Item). Tuples, not Items: most of them go straight into the memo of segments, and a
     frozen dataclass's keyword ``__init__`` costs several times a tuple."""
@@ -447,7 +484,7 @@ def _parse_segment(original: str, s: str, a: int, b: int) -> list[tuple]:
         return [_wordy_item(original, s, a, b)]
     if len(anchors) == 1:  # the common case: the item is the whole segment
         x, y = _strip_span(s, a, b)
-        return [_anchor_item(original, s, x, y, anchors[0])]
+        return [_anchor_item(original, s, x, y, anchors[0], ctx)]
     # Several values in one segment (电脑3台，办公桌椅1批): one item per value. An item ends
     # at the first comma/、 after its value (or right after the value if there is none), so
     # words that follow belong to the next value, whose subject they usually are.
@@ -461,7 +498,7 @@ def _parse_segment(original: str, s: str, a: int, b: int) -> list[tuple]:
     items = []
     for anchor, x, y in zip(anchors, bounds, bounds[1:]):
         x, y = _strip_span(s, x, y)
-        items.append(_anchor_item(original, s, x, y, anchor))
+        items.append(_anchor_item(original, s, x, y, anchor, ctx))
     return items
 
 
@@ -478,7 +515,8 @@ def _wordy_item(original: str, s: str, a: int, b: int) -> tuple:
     if any(w in t for w in DEADLINE_WORDS):
         return (text, "deadline", None, None, None, None, _clean_subject(text), "", "", False, None, None, None,
                 a, b)
-    if any(w in t for w in QUALITATIVE_WORDS):
+    if (any(w in t for w in QUALITATIVE_WORDS) or _short_answer(t) or _all_who_qualify(t)
+            or any(w in t for w in STATEMENT_MARKERS)):
         return (text, "qualitative", None, None, None, None, _clean_subject(text), "", "", False, None, None,
                 None, a, b)
     if any(c.isdigit() for c in t):
@@ -491,11 +529,32 @@ def _wordy_item(original: str, s: str, a: int, b: int) -> tuple:
             a, b)
 
 
-def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> tuple:
+def _short_answer(t: str) -> bool:
+    """高, 好, 是, 合规: a short answer (SHORT_ANSWER_MAX Chinese characters at most), alone or
+    after the indicator's name (预决算信息公开性高)."""
+    if len(t) <= SHORT_ANSWER_MAX:
+        return t not in PLACEHOLDERS and all("\u4e00" <= c <= "\u9fff" for c in t)
+    return t.endswith(ANSWER_ENDINGS)
+
+
+def _all_who_qualify(t: str) -> bool:
+    """应保尽保, 应补尽补, 应收尽收: "every one who should be X is X" (应X尽X)."""
+    i = t.find("应")
+    while 0 <= i <= len(t) - 4:
+        if t[i + 2] == "尽" and t[i + 1] == t[i + 3]:
+            return True
+        i = t.find("应", i + 1)
+    return False
+
+
+def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor, ctx: str | None = None) -> tuple:
     a = min(a, an.start)
     b = max(b, an.end)
     # The subject is read from the original text so that it keeps its full-width punctuation.
-    subject = _clean_subject(original[a:an.start])
+    if an.op_at >= a:  # 至少全年完成2次: the subject without the operator word
+        subject = _clean_subject(original[a:an.op_at] + original[an.op_at + len(an.op_text):an.start])
+    else:
+        subject = _clean_subject(original[a:an.start])
     if not subject:
         subject = _clean_subject(original[an.end:b])
     if an.kind == "deadline":
@@ -503,13 +562,36 @@ def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor) -> tuple:
         return (original[a:b], "deadline", "<=", None, None, None, subject, "", op_text, False,
                 an.year, an.month, an.day, a, b)
     unit, inferred = an.unit, False
+    value, upper, op = an.value, an.upper, an.op
+    if an.wan and (ctx is not None or _MONEY_SUBJECT_RE.search(subject) is not None):
+        # 200万 in a money context: 200 万元, not 2 000 000 of nothing.
+        value, unit = value / _TEN_THOUSAND, "万元"
+        upper = upper / _TEN_THOUSAND if upper is not None else None
     if unit is None:
         for word, u in SUBJECT_UNITS:
             if word in subject:
                 unit, inferred = u, True
                 break
-    return (original[a:b], "quantity", an.op, an.value, an.upper, unit, subject, "", an.op_text, inferred,
+    if op == "=" and not an.op_text:
+        if ctx == COST and unit is not None and unit.partition("/")[0] in MONEY_UNITS and "标准" not in subject:
+            # A cost written without an operator is a ceiling: spending less is the aim. A
+            # standard (补助标准1000元/生.年) is a level paid as it is, not a ceiling.
+            op = "<="
+        elif unit == "%" and _CEILING_RATE_RE.search(subject) is not None:
+            op = "<="  # 预算调整率3%, 公用经费控制率100%: a rate of something to keep down
+    return (original[a:b], "quantity", op, value, upper, unit, subject, "", an.op_text, inferred,
             None, None, None, a, b)
+
+
+MONEY_UNITS = frozenset({"元", "万元", "亿元"})
+# Rates that are kept down (a ceiling when no operator is written): docs/indicators.md §3.
+CEILING_RATE_WORDS = ("控制率", "调整率", "结余率", "偏差率", "差错率", "误差率", "投诉率", "发生率", "事故率",
+                      "失误率", "超支率", "流失率", "返工率", "损耗率", "不合格率", "违规率", "闲置率", "空置率")
+_CEILING_RATE_RE = re.compile("|".join(CEILING_RATE_WORDS))
+# Subjects that make a bare 万 mean 万元 (docs/indicators.md §3).
+MONEY_SUBJECT_WORDS = ("成本", "资金", "经费", "费", "预算", "金额", "投资", "支出", "补助", "补贴", "款")
+_MONEY_SUBJECT_RE = re.compile("|".join(MONEY_SUBJECT_WORDS))
+_TEN_THOUSAND = Decimal(10000)
 
 
 def _clean_subject(t: str) -> str:
@@ -570,12 +652,14 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
     prev = s[n0 - 1] if n0 > a else ""
     if prev.isascii() and prev.isalpha():
         return None  # G20, APP2, 5G-style names are not values
-    if n1 < b and s[n1].isascii() and s[n1].isalpha() and not s.startswith(("km", "kg"), n1):
+    if n1 < b and s[n1].isascii() and s[n1].isalpha() and _LATIN_UNIT_RE.match(s, n1, b) is None:
         return None
     # (prev is "" at the segment's start, and "" in " \t" is true: without the guard the
     # look-back would wrap to s[-1], the cell's last character, and read 3人第 as an ordinal.)
     if prev == "第" or (prev and prev in " \t" and s[_back_skip(s, n0 - 1, a)] == "第"):
         return None  # 第2期: an ordinal
+    if prev == "标" and n0 - 2 >= a and s[n0 - 2] == "指":
+        return None  # 指标1: the indicator's number in its name
     i = _skip_spaces(s, n1, b)
     # Dates: 2021年11月30日前, 6月底完成, 2020年底前.
     if i < b and s[i] == "年" and len(token) == 4 and token[:2] in ("19", "20"):
@@ -603,25 +687,53 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
                 upper = _decimal(m.group())
                 op, op_text = "range", sep
                 i = _skip_spaces(s, m.end(), b)
+                # 1-12月, 2021年3-6月份: months of the year, not a number range — done by the
+                # last month's end (a date, read like 12月).
+                if (i < b and s[i] == "月" and upper is not None and upper == upper.to_integral_value()
+                        and "." not in token and "," not in token and 1 <= value <= upper <= 12):
+                    year = _year_before(s, n0, max(a, floor))
+                    return _read_month(s, n0 if year is None else year[1], i + 1, b,
+                                       year[0] if year else None, int(upper))
             break
     approx = ""
     if i < b and s[i] in APPROX_OVER and not (s[i] == "多" and s.startswith("多于", i)):
         approx, i = s[i], i + 1
     unit = None
+    wan = False
     if s.startswith("亿元", i):
         value, unit, i = value * 10000, "万元", i + 2
         upper = upper * 10000 if upper is not None else None
     elif i < b and s[i] == "万" and not s.startswith("万元", i):
-        value, i = value * 10000, i + 1
+        value, i, wan = value * 10000, i + 1, True
         upper = upper * 10000 if upper is not None else None
     if unit is None:
         i = _skip_spaces(s, i, b)
         key = _word_at(s, i, b, _UNIT_WORDS)
         if key is not None:
             unit, i = UNITS[key], i + len(key)
+        elif i < b and s[i].isascii():
+            m = _LATIN_UNIT_RE.match(s, i, b)
+            if m is not None:  # 25TB, 4.3m, 12kW
+                unit, i = LATIN_UNITS.get(m.group(), m.group()), m.end()
+        else:
+            n = _measure_word(s, i, b)
+            if n:
+                if not wan and _SERVICE_NUMBER_RE.fullmatch(token):
+                    return None  # 12345热线, 96333电梯: a service line's number, not a value
+                unit, i = _MEASURE_NORMAL.get(s[i:i + n], s[i:i + n]), i + n
+        if unit is not None:
+            wan = False  # 5万只, 1万人: 万 only multiplied
+    if unit is None and op is None and not wan:
+        measure = _bracket_measure(s, n0, max(a, floor))
+        if measure is not None:  # 公猪舍(≥**平方米)22.8: the name's bracket gives op and unit
+            op, op_text, unit = measure
     if unit == "千元":
         value, unit = value * 1000, "元"
         upper = upper * 1000 if upper is not None else None
+    if unit is not None and i < b and s[i] == "/":
+        n = _per_unit(s, i + 1, b)
+        if n:  # 530元/人*月, 5300元/户, 0.8万元/台: a rate unit, kept as written after the slash
+            unit, i = unit + s[i:i + 1 + n], i + 1 + n
     if not approx and i < b and s[i] in APPROX_OVER and unit is not None and s[i] != "多":
         approx, i = s[i], i + 1  # 2000人余 (rare) — 多 after a unit is "more" only before it
     j = _skip_spaces(s, i, b)
@@ -629,19 +741,160 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
     word = _word_at(s, j, b, _SUFFIX_WORDS)
     if word is not None:
         suffix_op, suffix_text, i = _SUFFIX[word], word, j + len(word)
-    if op is None or op_text in ("达到", "达", "约"):
+    if op is None or op_text in SOFT_OPS:
         if suffix_op is not None and op != "range":
             op, op_text = suffix_op, suffix_text
         elif approx and op is None:
             op, op_text = ">", approx
+    op_at = -1
     if op is None:
-        if unit is None and not _stands_alone(s, i, b):
+        if unit is None and not wan and not _stands_alone(s, i, b):
             return None  # a stray number in prose (十九大 is not digits; 3D, 12345 ids are)
-        op, op_text = "=", ""
+        op, op_text, op_at = _loose_op(s, n0, max(a, floor))
     if op == "range" and upper is not None and value > upper:
         value, upper = upper, value
     return _Anchor(start=start, end=i, kind="quantity", op=op, op_text=op_text, value=value,
-                   upper=upper if op == "range" else None, unit=unit)
+                   upper=upper if op == "range" else None, unit=unit, wan=wan, op_at=op_at)
+
+
+# A measure word outside UNITS: a metric compound (厘米, 平方公里, 千瓦时, 毫升) or any one CJK
+# character right after the number (192只, 0起, 15头, 5粒) — except the characters and words
+# below, which follow numbers without counting anything: operators and connectors (以上, 至,
+# 和, 的), magnitudes and numerals (万, 千, 两), dates (年, 月, 号), negation and adverbs
+# (不, 已, 均), verbs of change (增, 降, 提) and nouns that name what a number is part of
+# (资金, 经费, 热线). docs/indicators.md §3 lists them.
+_METRIC_RE = re.compile("(?:平方|立方)(?:[厘毫千公]?[米里])?|[厘毫千公微纳兆]?[米克升里斤顷吨瓦]时?")
+_MEASURE_NORMAL = {"平方": "平方米", "立方": "立方米"}
+NOT_MEASURE_CHARS = frozenset(
+    "的地得了着过和与及或并且而但同跟向是为在于从自由被把将给让按以之至到达比左右内外上下前后中"
+    "约近多余来万亿千百十零〇一二三四五六七八九两半几年月日号时不未无没非需要应可能会须必已正均都"
+    "也还就才再又即每各共计合总全另其该此这那等增减降提占")
+NOT_MEASURE_WORDS = ("资金", "经费", "费用", "热线", "工程", "平台")
+_NOT_MEASURE_WORDS = _words(dict.fromkeys(NOT_MEASURE_WORDS), 0)
+# Numbers of public service lines (12345 政务热线, 12315, 96333 …) are names.
+_SERVICE_NUMBER_RE = re.compile("123[0-9]{2}|96[0-9]{3}")
+
+
+def _measure_word(s: str, i: int, b: int) -> int:
+    """Length of the measure word at ``i`` that UNITS does not know (0 if none)."""
+    if i >= b:
+        return 0
+    c = s[i]
+    if not "\u4e00" <= c <= "\u9fff" or c in NOT_MEASURE_CHARS:
+        return 0
+    m = _METRIC_RE.match(s, i, b)
+    if m:
+        return m.end() - i
+    if _word_at(s, i, b, _NOT_MEASURE_WORDS) is not None:
+        return 0
+    return 1
+
+
+# Units in Latin letters: a base unit with an optional SI prefix (25TB, 12kW, 4.3m, 100Mbps),
+# not followed by another letter; a lone prefix (5G) or other letters (3D, 4A) name things.
+_LATIN_UNIT_RE = re.compile("[kKMGTP]?(?:Wh|wh|bps|Hz|W|w|B|b|g|m[23²³]?|t|L|l)(?![A-Za-z0-9])")
+LATIN_UNITS = {"km": "公里", "kg": "千克", "m": "米", "m2": "平方米", "m²": "平方米", "m3": "立方米",
+               "m³": "立方米", "t": "吨", "g": "克", "kw": "kW", "kwh": "kWh", "KW": "kW", "KWh": "kWh"}
+_PREFIX_START = _words(_PREFIX, 0)
+BRACKET_MAX = 12  # characters inside a bracket that gives a bare number its operator and unit
+_BRACKET_FILL = frozenset("*xX? \t")  # placeholders for the value: (≥**平方米), (≥X台)
+
+
+def _bracket_measure(s: str, n0: int, floor: int) -> tuple[str | None, str, str | None] | None:
+    """``(≥**平方米)`` or ``(人)`` right before a bare number — an indicator name that names the
+    operator and the unit, its value left as ``**`` — gives them to the number: (op or None,
+    op_text as ``(≥)``, unit or None). None when the bracket holds anything else."""
+    j = n0
+    while j > floor and s[j - 1] in " \t":
+        j -= 1
+    if j <= floor or s[j - 1] != ")":
+        return None
+    k = s.rfind("(", max(floor, j - 2 - BRACKET_MAX), j - 1)
+    if k < 0:
+        return None
+    inner = "".join(c for c in s[k + 1:j - 1] if c not in _BRACKET_FILL)
+    if not inner:
+        return None
+    word = _word_at(inner, 0, len(inner), _PREFIX_START)
+    op, op_text = (_PREFIX[word], f"({word})") if word is not None else (None, "")
+    rest = inner[len(word or ""):]
+    unit = None
+    if rest:
+        if rest in UNITS:
+            unit = UNITS[rest]
+        elif _measure_word(rest, 0, len(rest)) == len(rest):
+            unit = _MEASURE_NORMAL.get(rest, rest)
+        else:
+            return None
+    if op is None and unit is None:
+        return None
+    return op, op_text, unit
+
+
+PER_UNIT_MAX = 10  # characters of a rate unit's denominator (人*月, 生.年, 户·年, 10万公顷)
+_PER_JOINERS = frozenset("*·.・×、")
+
+
+def _per_unit(s: str, i: int, b: int) -> int:
+    """Length of the denominator of a rate unit at ``i`` (after ``/``): measure words or periods
+    (年 月 日 …) joined by ``*`` ``·`` ``.`` (人, 人*月, 生.年); 0 if there is none."""
+    j = i
+    stop = min(b, i + PER_UNIT_MAX)
+    while True:
+        n = _denominator_word(s, j, stop)
+        if not n:
+            return j - i if j > i and s[j - 1] not in _PER_JOINERS else max(0, j - i - 1)
+        j += n
+        if j < stop and s[j] in _PER_JOINERS:
+            j += 1
+            continue
+        return j - i
+
+
+_PERIODS = frozenset("年月日天周季时次")
+
+
+def _denominator_word(s: str, j: int, stop: int) -> int:
+    if j >= stop:
+        return 0
+    if s[j] in _PERIODS:
+        return 1
+    if s[j].isdigit():  # 次/10万公顷: a number of units
+        k = j
+        while k < stop and s[k].isdigit():
+            k += 1
+        while k < stop and s[k] in "万千百":
+            k += 1
+        n = _denominator_word(s, k, stop)  # s[k] is no digit: one level deep at most
+        return k - j + n if n else 0
+    key = _word_at(s, j, stop, _UNIT_WORDS)
+    return len(key) if key is not None else _measure_word(s, j, stop)
+
+
+# Operator words that bind a number even when words stand between them (至少全年完成2次宣传).
+LOOSE_OPS: tuple[tuple[str, str], ...] = (
+    ("至少", ">="), ("最少", ">="), ("不少于", ">="), ("不低于", ">="), ("不小于", ">="),
+    ("不得少于", ">="), ("不得低于", ">="), ("不超过", "<="), ("不高于", "<="), ("不大于", "<="),
+    ("不多于", "<="), ("不得超过", "<="), ("不得高于", "<="), ("最多", "<="),
+)
+_LOOSE = dict(LOOSE_OPS)
+_LOOSE_RE = re.compile("|".join(sorted(map(re.escape, _LOOSE), key=len, reverse=True)))
+LOOSE_WINDOW = 16  # characters looked back from the number, not past a comma or 、
+
+
+def _loose_op(s: str, n0: int, floor: int) -> tuple[str, str, int]:
+    """A loose operator word before the number in the same clause, else ``=``: (op, word,
+    its offset or -1). The window is bounded: linear time on any cell."""
+    lo = max(floor, n0 - LOOSE_WINDOW)
+    cut = max(s.rfind(",", lo, n0), s.rfind("、", lo, n0))
+    if cut >= 0:
+        lo = cut + 1
+    last = None
+    for m in _LOOSE_RE.finditer(s, lo, n0):
+        last = m
+    if last is None:
+        return "=", "", -1
+    return _LOOSE[last.group()], last.group(), last.start()
 
 
 def _back_skip(s: str, i: int, a: int) -> int:
@@ -678,14 +931,23 @@ def _read_year(s: str, n0: int, i: int, b: int, year: int) -> _Anchor | None:
     j = _skip_spaces(s, i, b)
     if j < b and s[j].isdigit():
         return None  # the month that follows carries the date
-    for word in ("年底前", "年末前", "底前", "末前", "底", "末", "年底", "年末"):
+    for word in ("年底前", "年末前", "底前", "末前", "全年", "底", "末", "年底", "年末"):
         if s.startswith(word, j, b):
             return _Anchor(start=n0, end=_after_before_word(s, j + len(word), b), kind="deadline",
                            year=year, month=12, day=31)
     if s.startswith(("前", "以前", "之前"), j, b):
         return _Anchor(start=n0, end=_after_before_word(s, j, b), kind="deadline",
                        year=year - 1, month=12, day=31)
+    end = j + 1 if s.startswith("度", j, b) else j
+    if _skip_trimmed(s, end, b) >= b:  # 2020年, 2020年度 alone: within that year
+        return _Anchor(start=n0, end=end, kind="deadline", year=year, month=12, day=31)
     return None  # 2019年共立项97项: a year named in passing
+
+
+def _skip_trimmed(s: str, i: int, b: int) -> int:
+    while i < b and s[i] in _TRIM:
+        i += 1
+    return i
 
 
 _MONTH_PARTS: tuple[tuple[str, int | None], ...] = (
@@ -704,6 +966,17 @@ def _after_before_word(s: str, j: int, b: int) -> int:
 def _read_month(s: str, start: int, i: int, b: int, year: int | None, month: int) -> _Anchor:
     if s.startswith("份", i, b):
         i += 1
+    # 1月-12月, 3月至6月: a span of months, done by the end of the last one.
+    j = _skip_spaces(s, i, b)
+    for sep in (_RANGE_SEPS if j < b and s[j] in _RANGE_FIRST else ()):
+        if s.startswith(sep, j):
+            m = _NUM_RE.match(s, _skip_spaces(s, j + len(sep), b), b)
+            if (m and m.end() < b and s[m.end()] == "月" and m.group().isdigit()
+                    and month <= int(m.group()) <= 12):
+                month, i = int(m.group()), m.end() + 1
+                if s.startswith("份", i, b):
+                    i += 1
+            break
     j = _skip_spaces(s, i, b)
     last = _month_days(year or 2001, month)
     m = _NUM_RE.match(s, j, b)
