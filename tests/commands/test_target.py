@@ -52,3 +52,20 @@ def test_too_long_text_is_a_clean_error(capsys):
     assert main(["target", "x" * 1_000_001]) == 2
     err = capsys.readouterr().err
     assert "过长" in err and "too long" in err and "Traceback" not in err
+
+
+def test_a_copied_completion_is_a_claim_in_json(capsys):
+    doc = run_json(capsys, "90人", "--actual", "90人")
+    [item] = doc["items"]
+    assert (item["met"], item["claimed"], item["evidence"]) == (True, True, "restated")
+    doc = run_json(capsys, "培训≥100人", "--actual", "培训120人")
+    assert doc["items"][0]["claimed"] is False
+
+
+def test_kind_gives_the_reading_context(capsys):
+    doc = run_json(capsys, "15万元", "--actual", "按合同10.5万元", "--kind", "cost")
+    assert doc["items"][0]["op"] == "<=" and doc["items"][0]["met"] is True
+    doc = run_json(capsys, "15万元", "--actual", "按合同10.5万元")
+    assert doc["items"][0]["op"] == "=" and doc["items"][0]["met"] is False
+    assert main(["target", "15万元", "--kind", "cost"]) == 0
+    assert "≤15万元" in capsys.readouterr().out

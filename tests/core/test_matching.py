@@ -49,8 +49,10 @@ def test_restated_target_is_flagged_not_taken():
     assert "复述" in m.notes[0]
     m = match_cell("收、管、存、用满意度", "工作人员满意度≥99%")
     assert m.restated and m.judgements[0].evidence == "restated"
+    # A completion that copies its target whole is a claim: met (as bureaus score it), marked
+    # claimed and restated — see test_a_copied_target_is_a_claim.
     m = match_cell("培训人数≥100人", "培训人数≥100人")
-    assert m.restated and m.judgements[0].met is None
+    assert m.restated and m.judgements[0].met is True and m.judgements[0].claimed
 
 
 def test_result_words_are_not_restatements():
@@ -159,3 +161,145 @@ def test_fast_builders_make_the_same_objects_as_the_dataclasses():
     assert matching._cell_match(*cell.values()) == matching.CellMatch(**cell)
     with pytest.raises(dataclasses.FrozenInstanceError):
         matching._judgement(*values.values()).met = False
+
+
+# --- real published pairs (tests/fidelity/pairs.jsonl) -----------------------------------------
+
+@pytest.mark.parametrize("text", ["29.5亩", "及时", "2021年12月31日", "通过", "90人", "95%", "≥90%", "合规"])
+def test_a_completion_that_copies_its_target_is_met_as_a_claim(text):
+    # A third of real completion cells copy the target; bureaus score them as achieved.
+    # 95%/95% and 90人/90人 are judged alike.
+    m = match_cell(text, text)
+    assert m.restated and not m.bare
+    assert m.notes == ["完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。"]
+    for j in m.judgements:
+        assert (j.met, j.claimed, j.evidence, j.ratio) == (True, True, "restated", None)
+        assert j.reasons == ("完成情况与目标相同，为声明而无实际数值，按已完成认定。",)
+
+
+@pytest.mark.parametrize("target,actual", [
+    ("培训≥100人", "已完成"), ("有效提升服务水平", "达到"), ("合规", "达成预期指标"), ("效果明显", "完成"),
+    ("及时", "按时完成"), ("12月底前完成", "已完成"), ("电脑3台", "100.00%"),
+    ("至少全年完成2次宣传", "已完成100%"),  # sc-suining-daying-shuangxin-2020#1
+    ("按质按量完成", "已完成100%"),
+    ("补助标准260元/辆", "实际按该标准发放"), ("补助标准260元/辆", "按标准执行"),  # per the standard
+])
+def test_a_completion_that_asserts_the_target_in_words_is_met_as_a_claim(target, actual):
+    [j] = judge(target, actual)
+    assert j.met is True and j.claimed is True
+
+
+def test_the_name_written_before_both_cells_is_not_part_of_the_claim():
+    # ah-chizhou-tangxi-2022-cunji#3: a MoF row read as 三级 name + cell.
+    [j] = judge("补助资格合规性合规", "补助资格合规性达成预期指标")
+    assert j.met is True and j.claimed is True
+
+
+@pytest.mark.parametrize("target,actual", [
+    ("培训≥100人", "培训120人"), ("满意度≥90%", "满意度95%"), ("=8个", "8"),
+    ("7月前完成", "6月底完成"), ("有效提升服务水平", "服务水平明显提升，群众满意度提高"),
+    ("设备运行稳定", "设备运行稳定，全年故障0次，合格率100%"),
+    ("发放时间达标率", "100%"),  # the completion gives the rate the target names
+])
+def test_a_completion_with_its_own_figure_or_account_is_evidenced(target, actual):
+    [j] = judge(target, actual)
+    assert j.met is True and j.claimed is False
+
+
+def test_an_unmet_or_unjudged_completion_is_never_claimed():
+    for target, actual in [("培训≥100人", "未完成"), ("有效提升服务水平", "基本完成"), ("培训≥100人", "80%"),
+                           ("无", "无"), ("培训人数", "培训人数≥100人")]:
+        for j in judge(target, actual):
+            assert j.met is not True and not j.claimed, (target, actual)
+
+
+def test_a_copied_placeholder_is_no_claim():
+    [j] = judge("无", "无")
+    assert j.met is None and not j.claimed
+
+
+def test_the_same_statement_without_its_subject_is_a_copy():
+    [j] = judge("支出符合财务管理制度规定", "符合财务管理制度规定")
+    assert (j.met, j.claimed) == (True, True)
+    [j] = judge("高", "满意度高")  # a short answer the completion states
+    assert (j.met, j.claimed) == (True, True)
+    [j] = judge("完成", "未完成")  # negated: no copy
+    assert j.met is False
+    [j] = judge("未发生安全事故", "发生安全事故")
+    assert not j.claimed and j.met is not True
+
+
+def test_a_bare_wan_against_wan_yuan_is_money():
+    [j] = judge("200万", "195.5万元")  # not a cost row: at least 200万元
+    assert (j.met, j.ratio) == (False, Decimal("0.9775"))
+    [j] = judge("195.5万元", "200万")
+    assert (j.met, j.ratio) == (True, Decimal("1.0230"))
+    [j] = match_cell("200万", "195.5万元", kind="cost").judgements
+    assert (j.met, j.evidence, j.claimed) == (True, "value", False)
+
+
+def test_a_cost_row_reads_an_amount_without_operator_as_a_ceiling():
+    # ah-chizhou and yn-baoshan 成本指标 rows: spending below plan is the aim.
+    [j] = match_cell("15万元", "按合同10.5万元", kind="cost").judgements
+    assert (j.met, j.ratio) == (True, Decimal("1.4286"))
+    [j] = match_cell("15万元", "按合同10.5万元").judgements
+    assert j.met is False
+    [j] = match_cell("15万元", "按合同16万元", kind="cost").judgements
+    assert j.met is False
+
+
+@pytest.mark.parametrize("target,actual,met,tier", [
+    ("优良中低差", "优", True, 1), ("良好", "优", True, 1), ("优秀", "优", True, 1),
+    ("优秀", "良好", False, 2), ("良好", "差", False, 3), ("服务质量优良中低差", "评价等级为良", True, 1),
+    ("合格", "优秀", True, 1),
+])
+def test_a_grade_is_judged_against_the_grade_asked_for(target, actual, met, tier):
+    [j] = judge(target, actual)
+    assert (j.met, j.tier, j.evidence, j.claimed) == (met, tier, "grade", False)
+
+
+def test_a_zero_target_means_none():
+    [j] = judge("安全事故0起", "0起")
+    assert j.met is True
+    [j] = judge("安全事故0起", "发生安全事故2起")
+    assert j.met is False
+
+
+def test_a_completion_in_the_targets_own_words_is_a_claim():
+    # sc-suining-daying-minzheng-2020#1, #4: nothing said that the target did not say.
+    [j] = judge("改善养老服务基础条件改善条件", "改善养老服务基础条件明显改善")
+    assert (j.met, j.claimed) == (True, True)
+    [j] = judge("老年人日益增加的养老服务需求有所提升", "老年人日益增加的养老服务需求养老服务提升")
+    assert (j.met, j.claimed) == (True, True)
+
+
+def test_rate_units_compare_alike_and_convert_money():
+    [j] = judge("<=5300元/户", "5830元/户")  # ah-huaibei-suixi-minzheng-2019#8: over the ceiling
+    assert j.met is False
+    [j] = judge("0.8万元/台", "7000元/台")
+    assert j.ratio == Decimal("0.8750")
+    assert units_compatible("元/辆", "元") and not units_compatible("元/人", "元/户")
+
+
+def test_a_rate_kept_down_is_met_below_its_ceiling():
+    [j] = judge("预算调整率3%", "0")  # cq-kexuecheng-rongmeiti-2021#4
+    assert j.met is True
+    [j] = judge("公用经费控制率100%", "97%")
+    assert j.met is True
+
+
+def test_the_kind_is_part_of_the_remembered_match():
+    for _ in range(2):
+        assert match_cell("15万元", "16万元", kind="cost").judgements[0].met is False
+        assert match_cell("15万元", "16万元").judgements[0].met is True
+
+
+def test_public_names_for_the_scorer():
+    from jixiao.core import matching
+
+    m = matching.match_cell_uncached("培训≥100人", "培训120人")
+    assert m == match_cell("培训≥100人", "培训120人") and m is not matching.match_cell_uncached("培训≥100人", "培训120人")
+    assert matching.match_cell_uncached("15万元", "16万元", "cost").judgements[0].met is False
+    assert matching.percent_text(Decimal("1.4")) == "140.00%" and matching.percent_text(None) == "—"
+    # the former private names stay as aliases while callers move
+    assert matching._match is matching.match_cell_uncached and matching._pct is matching.percent_text

@@ -23,7 +23,7 @@ from jixiao.core import scoring
 from jixiao.core.scoring.items import item_share
 from jixiao.core.matching import match_cell, match_items
 from jixiao.core.model import IndicatorCell, ScoreOverride
-from jixiao.core.targets import UNITS, Item
+from jixiao.core.targets import _METRIC_RE, NOT_MEASURE_CHARS, UNITS, Item
 from jixiao.formats import table_json
 from jixiao.generate import generate_table
 from jixiao.web import language
@@ -47,9 +47,11 @@ CONFIGS = [
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 QUOTED = re.compile(r"“[^“”]*”")
-# A unit of the parser's vocabulary right after a number (100人次, 5—6家, 4.11万元): data.
+# A unit right after a number (100人次, 5—6家, 4.11万元, 15起, 30厘米): data. Units are the
+# parser's vocabulary, its metric compounds and any other measure word (targets._measure_word).
 UNIT_AFTER_NUMBER = re.compile(r"(?<=[\d%])(?:" + "|".join(sorted(
-    {re.escape(u) for u in UNITS.values() if CJK.search(u)}, key=len, reverse=True)) + ")")
+    {re.escape(u) for u in UNITS.values() if CJK.search(u)}, key=len, reverse=True))
+    + "|" + _METRIC_RE.pattern + "|[^" + "".join(sorted(NOT_MEASURE_CHARS)) + r"\W\d])")
 
 
 def residue(english: str, data: tuple[str, ...] = ()) -> str:
@@ -167,6 +169,7 @@ RARE_PAIRS = {
     ("投诉≤0次", "投诉2次"),  # not met with no ratio (a zero target): "未完成。"
     ("培训质量较好", "80%"),  # a bare percentage below 100% for a qualitative target
     ("培训100人", "80%"),  # … and for a quantity target
+    ("服务质量优良中低差", "优"),  # a grade against the grade asked for
 }
 
 

@@ -12,8 +12,13 @@ The rules (docs/indicators.md, "Matching"):
 * a bare ``100.00%`` as the whole completion cell means "reported fully completed": met,
   with a note that the only evidence is a bare percentage;
 * a completion item written with a target operator (``工作人员满意度≥99%``,
-  ``文书档案整理成本≤4.11万元``) or a completion cell equal to its target restates the
-  target: it is flagged and not taken as an achievement;
+  ``文书档案整理成本≤4.11万元``) restates the target: it is flagged and not taken as an
+  achievement;
+* a completion cell that copies its target (``29.5亩`` / ``29.5亩``, ``及时`` / ``及时``) or
+  asserts it in words without a figure of its own (``已完成``, ``达成预期指标``, ``按标准执行``)
+  is *claimed*: met, as bureaus score it, with ``claimed`` true so that a strict reading can
+  tell it from an evidenced result;
+* a grade (``优``) is judged against the grade the target asks for (``优良中低差``, ``良好``);
 * deadlines compare dates (``6月底完成`` meets ``7月前完成``); qualitative targets take a
   tier from the completion text (:func:`completion_tier`).
 """
@@ -26,7 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from .targets import CACHE_MAX_CHARS, STRICT_OPS, Item, deadline_key, describe_deadline, fold, parse_cell
+from .targets import (CACHE_MAX_CHARS, MONEY, MONEY_UNITS, STRICT_OPS, SUBJECT_UNITS, Item, context,
+                      deadline_key, describe_deadline, fold, parse_in_context)
 
 RATIO_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
@@ -50,6 +56,32 @@ TIER2_WORDS = ("部分", "基本", "有所", "一定", "初步", "大部分", "�
 TIER1_WORDS = ("完成", "达成", "达到", "实现", "显著", "明显", "圆满", "全部", "均已", "已", "满意",
                "充分", "取得", "得到", "合格", "到位", "提升", "提高", "增强", "改善", "按规定", "按时",
                "如期", "获得", "100%")
+# "Per the standard" (按标准执行, 实际按该标准发放, 按照规定标准): a tier-1 claim.
+PER_STANDARD_RE = re.compile("按照?[^,，。;；、]{0,4}标准|符合[^,，。;；、]{0,4}标准")
+# Words that only assert the target was reached (已完成, 达成预期指标, 按时完成, 通过): a
+# completion made of nothing else is a claim without a figure of its own.
+ASSERTION_WORDS = ("完成率", "达成率", "完成度", "已经", "已", "均", "全部", "全面", "圆满", "顺利", "按时",
+                   "按期", "如期", "及时", "按",
+                   "照", "完成", "达成", "达到", "达标", "实现", "通过", "预期", "年度", "绩效", "既定", "目标",
+                   "指标", "任务", "要求", "计划", "是", "到位", "值", "明显", "显著", "有效", "大幅", "进一步",
+                   "不断", "稳步", "持续", "切实")
+_ASSERTION_RE = re.compile("|".join(sorted(map(re.escape, ASSERTION_WORDS), key=len, reverse=True)))
+ASSERTION_MAX_CHARS = 30  # a longer completion says more than an assertion
+# Grades, best first (rank 4 … 1). A target names the grade it asks for (优良中低差: 优良;
+# 良好; 优秀); a completion that is a grade (优, 评价等级为良) is judged against it.
+GRADES: tuple[tuple[str, int], ...] = (
+    ("优秀", 4), ("优等", 4), ("优良", 3), ("优", 4), ("良好", 3), ("良", 3), ("中等", 2), ("一般", 2),
+    ("合格", 2), ("及格", 2), ("中", 2), ("不合格", 1), ("不及格", 1), ("较差", 1), ("差", 1), ("低", 1),
+)
+_GRADE = dict(GRADES)
+_GRADE_WORDS = "|".join(sorted(map(re.escape, _GRADE), key=len, reverse=True))
+# In a target only the grades that can be asked for count (中 and 低 are everywhere in prose).
+_TARGET_GRADE_RE = re.compile("|".join(sorted(map(re.escape, ("优秀", "优等", "优良", "优", "良好", "良",
+                                                              "合格")), key=len, reverse=True)))
+_COMPLETION_GRADE_RE = re.compile(r"(?:[^,，。;；]{0,8}?(?:为|是|评为|:|：))?(" + _GRADE_WORDS + ")(?:等级|等|级)?")
+NEGATIONS = frozenset("不未没无非")
+RATE_WORDS = tuple(w for w, unit in SUBJECT_UNITS if unit == "%")  # 满意度, 率, 比例 …
+PLACEHOLDERS = frozenset({"无", "暂无", "没有", "/", "-", "—", "——", "空", "略"})
 OTHERS_WORDS = ("其他", "其余", "其它", "剩余", "均", "全部")
 
 
@@ -59,8 +91,14 @@ class Judgement:
 
     ``evidence`` says what the judgement rests on: ``value`` (a matched number),
     ``rate`` (a completion percentage), ``bare`` (a bare percentage as the whole cell),
-    ``date`` (a matched date), ``words`` (completion words: ``tier``), ``restated``,
-    ``blank`` (no completion text) or ``none`` (nothing usable).
+    ``date`` (a matched date), ``words`` (completion words: ``tier``), ``grade`` (a grade
+    word against the grade asked for), ``restated`` (the completion restates or copies the
+    target), ``blank`` (no completion text) or ``none`` (nothing usable).
+
+    ``claimed`` is true for a met judgement that rests on a claim without a figure of its
+    own: the completion copies the target (``90人`` / ``90人``) or only asserts it in words
+    (``已完成``, ``达到``, ``按标准执行``). Bureaus score such items as achieved; a strict
+    reading (evidence required) does not.
     """
 
     target: Item
@@ -71,7 +109,6 @@ class Judgement:
     tier: int | None = None
     restated: bool = False
     reasons: tuple[str, ...] = ()
-    # The completion copies the target or asserts it in words without a figure of its own.
     claimed: bool = False
 
     @property
@@ -170,6 +207,11 @@ def units_compatible(a: str | None, b: str | None) -> bool:
 
 
 def _units_compatible(a: str, b: str) -> bool:
+    if "/" in a or "/" in b:
+        # Rate units (元/人*月): compatible when the amounts are and the denominators agree,
+        # or one side names none (260元/辆 against 260元).
+        (an, _, ad), (bn, _, bd) = a.partition("/"), b.partition("/")
+        return (not ad or not bd or ad == bd) and units_compatible(an, bn)
     if GENERIC_COUNT in (a, b) and "%" not in (a, b) and not ({a, b} & set(MONEY_IN_YUAN)):
         return True
     return any(a in g and b in g for g in UNIT_GROUPS)
@@ -181,6 +223,8 @@ _COMPATIBLE: dict[tuple[str, str], bool] = {}
 def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
     """Exact conversion between 元/万元/亿元 and 人/万人; other compatible units as they are."""
     if unit and to and unit != to:
+        if "/" in unit or "/" in to:
+            unit, to = unit.partition("/")[0], to.partition("/")[0]
         for table in (MONEY_IN_YUAN, PEOPLE):
             if unit in table and to in table:
                 return value * table[unit] / table[to]
@@ -224,6 +268,9 @@ def completion_tier(text: str) -> tuple[int | None, str]:
             for w in words:  # then the first of them in the list's order, as before
                 if w in text:
                     return tier, w
+    m = PER_STANDARD_RE.search(text)
+    if m is not None:
+        return 1, m.group()
     return None, ""
 
 
@@ -236,7 +283,8 @@ _TIERS = tuple((tier, re.compile("|".join(map(re.escape, words))).search, words)
 def compare(target: Item, value: Decimal, unit: str | None) -> tuple[bool | None, Decimal | None]:
     """Met and ratio of an achieved ``value`` against a quantitative target.
 
-    ``≥ > =`` targets: ratio = actual / target (a plain number is read as "at least").
+    ``≥ > =`` targets: ratio = actual / target (a plain number is read as "at least"; a
+    plain 0 as "none": met only by 0).
     ``≤ <`` targets: the mirrored ratio target / actual. Ranges ``5—6家``: met from the
     lower bound up (ratio over the upper bound above it); a ``±`` range is met inside it.
     """
@@ -245,6 +293,8 @@ def compare(target: Item, value: Decimal, unit: str | None) -> tuple[bool | None
     v = _convert(value, unit, target.unit)
     t = target.value
     op = target.op
+    if op == "=" and t == 0:  # 安全事故0起: none is the target, not "at least none"
+        return v <= 0, None
     if op in (">=", ">", "="):
         met = v > t if op == ">" else v >= t
         return met, (_q(v / t) if t > 0 else None)
@@ -301,24 +351,49 @@ def _norm(text: str) -> str:
     return _NOT_COMPARED.sub("", fold(text)).replace("_", "")
 
 
-def match_cell(target_text: str, actual_text: str) -> CellMatch:
+def match_cell(target_text: str, actual_text: str, kind: str | None = None) -> CellMatch:
     """Parse both cells, pair their items and judge every target item.
 
-    Results of short cells are remembered (a province-year repeats most pairs); the
-    returned :class:`CellMatch` is shared, so treat it and its lists as read-only.
+    ``kind`` is the 二级 indicator's key (``"cost"``, ``"quantity"`` …) when known; it gives
+    the cells their reading context (:func:`jixiao.core.targets.context`). Results of short
+    cells are remembered (a province-year repeats most pairs); the returned
+    :class:`CellMatch` is shared, so treat it and its lists as read-only.
     """
+    ctx = context(kind)
     if len(target_text) + len(actual_text) <= 2 * CACHE_MAX_CHARS:
-        return _match_cached(target_text, actual_text)
-    return _match(target_text, actual_text)
+        return _match_cached(target_text, actual_text, ctx)
+    return _match_in_context(target_text, actual_text, ctx)
+
+
+def match_cell_uncached(target_text: str, actual_text: str, kind: str | None = None) -> CellMatch:
+    """:func:`match_cell` without remembering the result (for a caller that remembers what it
+    needs of it, such as the scorer's weighted cells). A new object each call."""
+    return _match_in_context(target_text, actual_text, context(kind))
 
 
 @lru_cache(maxsize=1 << 14)
-def _match_cached(target_text: str, actual_text: str) -> CellMatch:
-    return _match(target_text, actual_text)
+def _match_cached(target_text: str, actual_text: str, ctx: str | None = None) -> CellMatch:
+    return _match_in_context(target_text, actual_text, ctx)
 
 
-def _match(target_text: str, actual_text: str) -> CellMatch:
-    return match_items(target_text, actual_text, parse_cell(target_text), parse_cell(actual_text))
+def _match_in_context(target_text: str, actual_text: str, ctx: str | None) -> CellMatch:
+    # A cost cell's completion is read as money too, but without the cost target's "at most".
+    actual_ctx = MONEY if ctx is not None else None
+    targets = parse_in_context(target_text, ctx)
+    actuals = parse_in_context(actual_text, actual_ctx)
+    # 200万 against 195.5万元: the other side in money makes a bare 万 mean 万元.
+    if ctx is None and "万" in target_text and _has_money(actuals):
+        targets = parse_in_context(target_text, MONEY)
+    if actual_ctx is None and "万" in actual_text and _has_money(targets):
+        actuals = parse_in_context(actual_text, MONEY)
+    return match_items(target_text, actual_text, targets, actuals)
+
+
+def _has_money(items: list[Item]) -> bool:
+    return any(it.unit in MONEY_UNITS for it in items)
+
+
+_match = match_cell_uncached  # the former private name (kept for callers not yet moved)
 
 
 def match_items(target_text: str, actual_text: str, targets: list[Item],
@@ -327,22 +402,57 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     if not actual_text.strip():
         js = [_judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
         return _cell_match(target_text, actual_text, targets, actuals, js, False, False, notes)
-    same_text = _same_text(target_text, actual_text, targets, actuals)
+    tier, cue = _completion_tier_of(actual_text)
+    if _copies(target_text, actual_text, targets, actuals, tier):
+        # 29.5亩 / 29.5亩, 及时 / 及时: the target reported as reached, a claim without a figure
+        # of its own — met, as bureaus score it, and marked claimed.
+        notes.append(COPY_NOTE)
+        same = len(actuals) == len(targets)
+        js = [_judgement(t, actuals[i] if same else None, True, None, "restated", restated=True,
+                         reasons=(COPY_REASON,), claimed=True) for i, t in enumerate(targets)]
+        return _cell_match(target_text, actual_text, targets, actuals, js, True, False, notes)
     restated_items = [a for a in actuals if a.kind == "quantity" and a.op_text in STRICT_OPS]
-    restated = same_text or bool(restated_items)
-    if same_text:
-        notes.append("完成情况与年度指标内容相同，是复述目标而不是实际完成情况。")
+    restated = bool(restated_items)
     for a in restated_items:
         notes.append(f"完成情况“{a.text}”使用了目标比较符号“{a.op_text}”，"
                      "是复述目标而不是实际完成值，需填写实际完成数。")
-    usable = [] if same_text else [a for a in actuals if not (a.kind == "quantity" and a.op_text in STRICT_OPS)]
+    usable = [a for a in actuals if not (a.kind == "quantity" and a.op_text in STRICT_OPS)]
     bare = is_bare_percentage(actuals)
     if bare:
         notes.append(f"完成情况仅填写了“{actuals[0].text}”，没有写明实际完成值。")
-    tier, cue = _completion_tier_of(actual_text)
     first_restated = restated_items[0] if restated_items else None
-    judgements = _judge_all(targets, usable, actuals, bare, first_restated, same_text, tier, cue)
+    claim = assertion_only(actual_text, target_text)
+    judgements = _judge_all(targets, usable, actuals, bare, first_restated, claim, tier, cue, actual_text)
     return _cell_match(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
+
+
+COPY_NOTE = "完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。"
+COPY_REASON = "完成情况与目标相同，为声明而无实际数值，按已完成认定。"
+
+
+def _copies(target_text: str, actual_text: str, targets: list[Item], actuals: list[Item],
+            tier: int | None) -> bool:
+    """The completion copies the target: the same text (up to spacing, full-width forms and
+    punctuation), or — for cells without figures — the same statement, one inside the other
+    (符合财务管理制度规定 / 支出符合财务管理制度规定; 高 / 满意度高), not negated. A
+    placeholder (无, /) copied is no claim."""
+    if _same_text(target_text, actual_text, targets, actuals):
+        return _norm(target_text) not in PLACEHOLDERS
+    return tier != 3 and _same_statement(_norm(target_text), _norm(actual_text))
+
+
+def _same_statement(t: str, a: str) -> bool:
+    if not t or not a or t in PLACEHOLDERS or a in PLACEHOLDERS:
+        return False
+    if len(t) + len(a) > 2 * CACHE_MAX_CHARS or any(c.isdigit() for c in t) or any(c.isdigit() for c in a):
+        return False
+    short, long = (a, t) if len(a) <= len(t) else (t, a)
+    k = long.find(short)
+    if k < 0 or (k > 0 and long[k - 1] in NEGATIONS):
+        return False
+    # Half of the longer text at least (及时 / 及时完成), or a short answer (高, 合规) that the
+    # completion states (满意度高).
+    return (len(short) >= 2 and 2 * len(short) >= len(long)) or (short is t and len(t) <= 2)
 
 
 def _pair_score(t: Item, a: Item, ti: int, ai: int, rank: bool = True, exact: bool = False):
@@ -416,10 +526,12 @@ def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
     return pairs
 
 
-def _judge_all(targets, usable, actuals, bare, restated_item, same_text, tier, cue) -> list[Judgement]:
+def _judge_all(targets, usable, actuals, bare, restated_item, claim, tier, cue, actual_text) -> list[Judgement]:
+    """``claim``: the completion only asserts the target was reached, in words and completion
+    rates (:func:`assertion_only`) — what it is met by is then claimed, not shown."""
     pairs = _assign(targets, usable)
     if len(pairs) == len(targets):  # every target has its completion item (the common cell)
-        return [_judge_pair(t, usable[pairs[ti]]) for ti, t in enumerate(targets)]
+        return [_judge_pair(t, usable[pairs[ti]], claim) for ti, t in enumerate(targets)]
     used = set(pairs.values())
     # 其他项目完成100%: a completion rate about "the others" covers every unmatched target.
     others = next((a for i, a in enumerate(usable) if i not in used and a.kind == "quantity"
@@ -431,22 +543,19 @@ def _judge_all(targets, usable, actuals, bare, restated_item, same_text, tier, c
     out = []
     for ti, t in enumerate(targets):
         if ti in pairs:
-            out.append(_judge_pair(t, usable[pairs[ti]]))
+            out.append(_judge_pair(t, usable[pairs[ti]], claim))
         elif bare:
             out.append(_judge_bare(t, actuals[0]))
         elif others is not None and t.kind == "quantity":
-            j = _judge_rate(t, others)
-            out.append(_judgement(t, others, j.met, j.ratio, "rate",
+            j = _judge_rate(t, others, claim)
+            out.append(_judgement(t, others, j.met, j.ratio, "rate", claimed=j.claimed,
                                  reasons=(f"按“{others.text}”计，{_label(t)}{'已完成' if j.met else '未完成'}。",)))
-        elif same_text:
-            out.append(_judgement(t, None, None, None, "restated", restated=True,
-                                 reasons=("完成情况照抄了年度指标内容，无法判断是否完成。",)))
         else:
-            out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts))
+            out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts, claim, actual_text))
     return out
 
 
-def _judge_pair(t: Item, a: Item) -> Judgement:
+def _judge_pair(t: Item, a: Item, claim: bool = False) -> Judgement:
     if t.kind == "deadline":
         met = _deadline_met(t, a)
         word = "不晚于" if met else "晚于"
@@ -454,14 +563,14 @@ def _judge_pair(t: Item, a: Item) -> Judgement:
             f"{_label(t)}要求{describe_deadline(t)}完成，实际“{a.text}”，{word}时限，"
             f"{'按时完成' if met else '未按时完成'}。",))
     if a.unit == "%" and t.unit not in ("%", None):
-        return _judge_rate(t, a)
+        return _judge_rate(t, a, claim)
     met, ratio = compare(t, a.value, a.unit)
     if met is None:
         first = f"{_label(t)}无法比较目标与实际。"
     else:
         first = (f"{_label(t)}目标{describe_item(t)}，实际{fmt_num(a.value)}{a.unit or ''}，"
                  f"{'已达到目标' if met else '未达到目标'}"
-                 + (f"（完成比例{_pct(ratio)}）。" if ratio is not None else "。"))
+                 + (f"（完成比例{percent_text(ratio)}）。" if ratio is not None else "。"))
     tu, au = t.unit, a.unit
     if tu and au and tu != au and not (
             (tu in MONEY_IN_YUAN and au in MONEY_IN_YUAN) or (tu in PEOPLE and au in PEOPLE)):
@@ -471,13 +580,14 @@ def _judge_pair(t: Item, a: Item) -> Judgement:
     return _judgement(t, a, met, ratio, "value", reasons=reasons)
 
 
-def _judge_rate(t: Item, a: Item) -> Judgement:
+def _judge_rate(t: Item, a: Item, claim: bool = False) -> Judgement:
     ratio = _q(a.value / HUNDRED)
     met = ratio >= 1
     verdict = "已完成" if met else "未完成"
-    return _judgement(t, a, met, ratio, "rate", reasons=(
+    # 已完成100% against 2次: a completion rate in place of the target's own figure.
+    return _judgement(t, a, met, ratio, "rate", claimed=met and claim, reasons=(
         f"{_label(t)}目标{describe_item(t)}，完成情况为完成率{fmt_num(a.value)}%，{verdict}"
-        f"（完成比例{_pct(ratio)}）。",))
+        f"（完成比例{percent_text(ratio)}）。",))
 
 
 def _judge_bare(t: Item, a: Item) -> Judgement:
@@ -488,10 +598,12 @@ def _judge_bare(t: Item, a: Item) -> Judgement:
         return _judgement(t, a, met, ratio, "bare", reasons=(
             f"{_label(t)}目标{describe_item(t)}，完成情况仅填写“{a.text}”，按此数值{verdict}。",))
     ratio = _q(a.value / HUNDRED)
-    if ratio >= 1:
-        return _judgement(t, a, True, ratio, "bare", tier=1, reasons=(note + "，建议补充实际完成值。",))
+    if ratio >= 1:  # reported complete, the target's own figure not given: a claim — unless
+        # the target names a rate (发放时间达标率) and the percentage is that rate's value
+        claimed = not any(w in t.text for w in RATE_WORDS)
+        return _judgement(t, a, True, ratio, "bare", tier=1, claimed=claimed, reasons=(note + "，建议补充实际完成值。",))
     return _judgement(t, a, False, ratio, "bare", tier=2, reasons=(
-        f"完成情况只填写了“{a.text}”，按完成比例{_pct(ratio)}认定{_label(t)}未全部完成。",))
+        f"完成情况只填写了“{a.text}”，按完成比例{percent_text(ratio)}认定{_label(t)}未全部完成。",))
 
 
 def _restated_reason(r: Item) -> str:
@@ -500,7 +612,7 @@ def _restated_reason(r: Item) -> str:
 
 
 def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int | None, cue: str,
-                 full: Item | None, counts: list[Item]) -> Judgement:
+                 full: Item | None, counts: list[Item], claim: bool, actual_text: str) -> Judgement:
     if restated is not None and not usable:
         return _judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative
@@ -508,17 +620,24 @@ def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int |
     if t.kind == "quantity":
         reason = f"完成情况中找不到与{_label(t)}（目标{describe_item(t)}）对应的数值"
         if tier is not None:
-            return _judgement(t, None, tier == 1, None, "words", tier=tier,
+            # Met in words only: the target's figure is claimed, not shown.
+            return _judgement(t, None, tier == 1, None, "words", tier=tier, claimed=tier == 1,
                              reasons=(reason + f"，按完成情况中的“{cue}”判断为第{tier}档。",))
         return _judgement(t, None, None, None, "none", reasons=(reason + "，无法判断是否完成。",))
+    graded = _judge_grade(t, actual_text)
+    if graded is not None:
+        return graded
     if tier == 3 or tier == 2:
         return _judgement(t, None, False, None, "words", tier=tier, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[tier]}。",))
     if full is not None:
-        return _judgement(t, full, True, None, "words", tier=1, reasons=(
+        return _judgement(t, full, True, None, "words", tier=1, claimed=claim, reasons=(
             f"完成情况“{full.text}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
     if tier == 1:
-        return _judgement(t, None, True, None, "words", tier=1, reasons=(
+        # A claim when the target has a date the completion does not show, when the cue is
+        # "per the standard", or when the completion says nothing but that it is done.
+        claimed = t.has_date or PER_STANDARD_RE.fullmatch(cue) is not None or claim
+        return _judgement(t, None, True, None, "words", tier=1, claimed=claimed, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
     if restated is not None:
         return _judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
@@ -530,13 +649,68 @@ def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int |
         f"完成情况没有说明{_label(t)}是否达成（没有数值、时间或“完成”“达成”等用语），无法判断，请评价人核实。",))
 
 
+def _judge_grade(t: Item, actual_text: str) -> Judgement | None:
+    """A completion that is a grade (优, 评价等级为良好) against the grade the target asks for
+    (the first it names: 优良中低差 → 优良, 良好, 优秀); None if either is missing."""
+    if len(actual_text) > ASSERTION_MAX_CHARS:
+        return None
+    a = _norm(actual_text)
+    m = _COMPLETION_GRADE_RE.fullmatch(a)
+    if m is None:
+        return None
+    asked = _TARGET_GRADE_RE.search(fold(t.text))
+    if asked is None:
+        return None
+    got, need = _GRADE[m.group(1)], _GRADE[asked.group()]
+    met = got >= need
+    tier = 1 if met else (3 if got == 1 else 2)
+    return _judgement(t, None, met, None, "grade", tier=tier, reasons=(
+        f"完成情况为等级“{m.group(1)}”，{_label(t)}要求“{asked.group()}”，"
+        f"{'已达到' if met else '未达到'}，判断为{TIER_NAMES[tier]}。",))
+
+
+def assertion_only(actual_text: str, target_text: str = "") -> bool:
+    """True when the completion only asserts the target was reached — it says nothing of its
+    own: once the words it shares at its start with the target (the indicator's name written
+    before both: 补助资格合规性合规 / 补助资格合规性达成预期指标), the assertion words (已完成,
+    达到, 达成预期指标, 按时完成, 通过, 明显), completion percentages and punctuation are taken
+    out, every character left is one of the target's (改善条件 / 明显改善, 需求有所提升 /
+    养老服务提升), and no digit is left."""
+    if len(actual_text) > ASSERTION_MAX_CHARS + len(target_text):
+        return False
+    a = fold(actual_text)
+    t = fold(target_text)
+    if t:
+        a = a[_common_prefix(a, t):]
+    if len(a) > ASSERTION_MAX_CHARS:
+        return False
+    rest = _norm(_PERCENT_RE.sub("", _ASSERTION_RE.sub("", a)))
+    return not rest or (not any(c.isdigit() for c in rest) and all(c in t for c in rest))
+
+
+_PERCENT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?%")
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
 TIER_NAMES = {1: "达成年度指标（第一档）", 2: "部分达成并具有一定效果（第二档）", 3: "未达成且效果较差（第三档）"}
 
 
-def _pct(ratio: Decimal | None) -> str:
+def percent_text(ratio: Decimal | None) -> str:
+    """A ratio as a percentage with 2 decimals, half-up (``Decimal("1.4")`` → ``140.00%``);
+    ``—`` for none."""
     if ratio is None:
         return "—"
     return f"{(ratio * HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)}%"
+
+
+_pct = percent_text  # the former private name (kept for callers not yet moved)
 
 
 _CENT = Decimal("0.01")

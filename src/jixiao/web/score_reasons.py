@@ -46,6 +46,7 @@ TIERS_EN = {
 WORDS_EN = {
     "已完成": "completed", "未完成": "not completed",
     "已达到目标": "the target is met", "未达到目标": "the target is not met",
+    "已达到": "reached", "未达到": "not reached",
     "不晚于": "not later than", "晚于": "later than",
     "按时完成": "completed on time", "未按时完成": "not completed on time",
     "（已封顶）": " (capped)",
@@ -135,9 +136,9 @@ _RATIO = r"(?:（完成比例(?P<ratio>[^）]*)）)?"
 _TABLE: tuple[tuple[str, str], ...] = (
     # --- jixiao.core.matching: cell notes -------------------------------------------------------
     (r"未填写完成情况。", "No completion was reported."),
-    (r"完成情况与年度指标内容相同，是复述目标而不是实际完成情况。",
-     "The completion is the same text as the annual target: it restates the target instead of "
-     "reporting what was achieved."),
+    (r"完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。",
+     "The completion is the same as the annual target: a claim without a figure of its own, "
+     "taken as achieved."),
     (r"完成情况“(?P<a>.*)”使用了目标比较符号“(?P<op>[^”]*)”，是复述目标而不是实际完成值，需填写实际完成数。",
      "The completion “{a}” uses the target's comparison sign “{op}”: it restates the target instead of "
      "giving an achieved value; the achieved figure must be entered."),
@@ -146,8 +147,11 @@ _TABLE: tuple[tuple[str, str], ...] = (
     # --- matching: judgements ---------------------------------------------------------------------
     (r"按“(?P<o>.*)”计，" + _LABEL + r"(?P<w>已完成|未完成)。",
      "Counted by “{o}”, {label} is {w}."),
-    (r"完成情况照抄了年度指标内容，无法判断是否完成。",
-     "The completion copies the annual target: whether it was achieved cannot be judged."),
+    (r"完成情况与目标相同，为声明而无实际数值，按已完成认定。",
+     "The completion is the same as the target: a claim without a figure of its own, taken as achieved."),
+    (r"完成情况为等级“(?P<g>[^”]*)”，" + _LABEL + r"要求“(?P<need>[^”]*)”，(?P<w>已达到|未达到)，判断为"
+     + _TIER.format("tier") + "。",
+     "The completion is the grade “{g}”; {label} asks for “{need}”: {w}, judged {tier}."),
     (_LABEL + r"要求(?P<deadline>.+?)完成，实际“(?P<a>.*)”，(?P<w1>不晚于|晚于)时限，(?P<w2>按时完成|未按时完成)。",
      "{label} is due {deadline}; done “{a}”, {w1} the deadline: {w2}."),
     (r"目标单位“(?P<tu>[^”]*)”与完成单位“(?P<au>[^”]*)”不同，按数值直接比较。",
