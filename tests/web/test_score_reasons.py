@@ -43,6 +43,7 @@ CONFIGS = [
     {"unknown_share": "0.5", "blank_share": "0.1", "late_share": "0.75", "tier1_share": "0.9",
      "tier3_share": "0.2", "execution_weight": "10.00", "grade_thresholds": {"优": 95, "良": 85}},
     {"over_reduction": True, "over_factor": "1", "category_weights": {"satisfaction": 0, "outcome": 25}},
+    {"evidence": "strict"},  # claims scored as unknown (matching.Judgement.claimed)
 ]
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

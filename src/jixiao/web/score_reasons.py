@@ -197,6 +197,12 @@ _TABLE: tuple[tuple[str, str], ...] = (
      "Budget execution rate {r}%: score = {r2}% × {wt} = {s} points{w}."),
     # --- scoring: items --------------------------------------------------------------------------
     (r"未填写完成情况，得分值的(?P<p>[^。]*)。", "No completion was reported: {p} of the weight."),
+    (r"完成情况只复述或声称达到目标，没有自己的完成数值，按惯例认定为达成（严格口径得分值的(?P<p>[^）]*)）。",
+     "The completion only restates or claims the target, without a figure of its own: taken as achieved, "
+     "as in practice ({p} of the weight in the strict reading)."),
+    (r"完成情况只复述或声称达到目标，没有自己的完成数值，按严格口径得分值的(?P<p>[^，]*)，待评价人核实。",
+     "The completion only restates or claims the target, without a figure of its own: {p} of the weight "
+     "in the strict reading, for the evaluator to check."),
     (r"无法判断是否完成，暂按分值的(?P<p>[^建]*)建议，待评价人核实。",
      "Whether it was achieved cannot be judged: {p} of the weight suggested for now, for the evaluator to check."),
     (r"未达到目标，按完成比例(?P<pct>[^计]*)计分。", "Target not met: scored by the completion ratio {pct}."),
@@ -232,6 +238,9 @@ _TABLE: tuple[tuple[str, str], ...] = (
      "{n} indicator(s) not fully achieved: {items}{etc}."),
     (r"无法判断是否完成的指标(?P<n>\d+)个：(?P<items>.*?)(?P<etc>等)?，待评价人核实。",
      "{n} indicator(s) whose achievement cannot be judged: {items}{etc}; for the evaluator to check."),
+    (r"有(?P<n>\d+)个指标的完成情况只复述或声称达到目标，没有自己的完成数值（按惯例计为达成，严格口径不计，见证据差）。",
+     "{n} indicator(s) only restate or claim the target without a figure of their own (achieved in practice, "
+     "not in the strict reading: see the evidence gap)."),
     (r"有(?P<n>\d+)个指标的完成情况复述了目标，不是实际完成值。",
      "{n} indicator(s) restate the target as their completion instead of an achieved value."),
     (r"有(?P<n>\d+)个二级指标的完成情况只填写了百分比（如“100.00%”），没有写明实际完成值。",
