@@ -82,9 +82,17 @@ def _clean(text: str) -> str:
     return str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+# Traditional characters of the form's labels (some forms, such as 黄冈's, are printed in them),
+# mapped to the simplified ones the labels are matched on. Only labels are compared so; every
+# value keeps its characters.
+_TRADITIONAL = "預數執況萬績標質進產項費總額計際實級經濟會態續響滿務對時單門資設監測評價稱達與報財撥結轉據"
+_SIMPLIFIED = "预数执况万绩标质进产项费总额计际实级经济会态续响满务对时单门资设监测评价称达与报财拨结转据"
+_LABEL_CHARS = str.maketrans("（）：【】" + _TRADITIONAL, "():[]" + _SIMPLIFIED)
+
+
 def _norm(text: str) -> str:
-    """A label as compared: no whitespace, half-width brackets and colons."""
-    return re.sub(r"\s+", "", text).translate(str.maketrans("（）：【】", "():[]"))
+    """A label as compared: no whitespace, half-width brackets and colons, simplified characters."""
+    return re.sub(r"\s+", "", text or "").translate(_LABEL_CHARS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,11 +120,11 @@ _MONEY_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("score", ("得分",)),
 )
 _MONEY_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("total", ("年度资金总额", "资金总额", "年度财政资金总额", "总额", "合计")),
     ("fiscal", ("财政拨款", "财政资金")),
     ("carryover", ("上年结转",)),
     ("other", ("其他资金",)),
     ("special", ("财政专户", "单位资金")),
-    ("total", ("年度资金总额", "资金总额", "总额", "合计")),
 )
 
 IND_ROLES = ("l1", "l2", "l3", "op", "value", "unit", "actual", "weight", "score", "note")
@@ -140,20 +148,28 @@ _IGNORED = ("注", "说明", "填表人", "填报人", "审核人", "项目负�
 
 # 二级 names → kind keys: the word that names the kind, wherever it stands.
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("数量", "quantity"), ("质量", "quality"), ("时效", "timeliness"), ("时间", "timeliness"),
+    ("数量", "quantity"), ("质量", "quality"), ("时效", "timeliness"), ("时间", "timeliness"), ("进度", "timeliness"),
     ("成本", "cost"), ("经济", "economic"), ("社会", "social"), ("生态", "ecological"),
     ("可持续", "sustainability"), ("满意", "satisfaction"),
 )
 _CATEGORY_WORDS = (("产出", "output"), ("效益", "outcome"), ("满意", "satisfaction"))
+# A row printed with its 一级 but no 二级 goes to its category's most common kind, with a
+# report line (the form does not say which; the row is kept rather than dropped).
+DEFAULT_KIND = {"output": "quantity", "outcome": "social", "satisfaction": "satisfaction"}
 _NOT_GIVEN = {"", "—", "-", "－", "/", "／", "——", "--", "无"}
 
 
 def _role(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """The role a header or row label names: the first whose word starts it, else the first
+    whose word (three characters or more) it contains (``得分(20分*执行率)`` is 得分, not 执行率)."""
     n = _norm(text)
     if not n or len(n) > 16:
         return None
     for role, words in table:
-        if any(n.startswith(w) or (len(w) > 2 and w in n) for w in words):
+        if any(n.startswith(w) for w in words):
+            return role
+    for role, words in table:
+        if any(len(w) > 2 and w in n for w in words):
             return role
     return None
 
@@ -223,6 +239,7 @@ class FormRead:
     goal: str = ""
     completion: str = ""
     items: list[tuple[str, str, IndicatorItem]] = field(default_factory=list)  # (kind, 一级 label, item)
+    own_l1: list[str] = field(default_factory=list)  # per item: the 一级 text its own row printed
     category_weights: dict[str, Decimal] = field(default_factory=dict)
     total_weight_text: str = ""
     total_text: str = ""
@@ -401,18 +418,24 @@ class _Parser:
         segs = [s for s in rows[i] if s.text]
         target = [s for s in segs if _norm(s.text) in _GOAL_TARGET]
         done = [s for s in segs if _norm(s.text) in _GOAL_DONE]
-        if target and done:  # a header row: the texts are in the next row, under these headers
-            cols = {c: "goal" for c in range(target[0].c0, target[0].c1)}
-            cols.update({c: "done" for c in range(done[0].c0, done[0].c1)})
-            if i + 1 < len(rows):
-                for s in rows[i + 1]:
-                    role = cols.get(s.c0)
-                    if role == "goal" and s.text and not form.goal:
-                        form.goal = s.text
-                    elif role == "done" and s.text and not form.completion:
-                        form.completion = s.text
+        if target and done:  # a header row: the texts are in the next row with text under these headers
+            self.goal_cols = {c: "goal" for c in range(target[0].c0, target[0].c1)}
+            self.goal_cols.update({c: "done" for c in range(done[0].c0, done[0].c1)})
             self.state = "goal"
-            return 2
+            return 1
+        if self.goal_cols and self.state == "goal":
+            found = False
+            for s in segs:
+                role = self.goal_cols.get(s.c0)
+                if role == "goal" and not form.goal:
+                    form.goal, found = s.text, True
+                elif role == "done" and not form.completion:
+                    form.completion, found = s.text, True
+            if found:
+                self.goal_cols = {}
+                return 1
+            if all(_norm(s.text) in ("年度总体目标", "总体目标", "年度总体", "目标") for s in segs):
+                return 1  # the block's label on a row of its own (a merged cell cut by a page break)
         for k, s in enumerate(segs):
             n = _norm(s.text)
             if n in ("年度总体目标", "总体目标", "年度目标", "绩效目标") and k + 1 < len(segs):
@@ -476,8 +499,17 @@ class _Parser:
         return ""
 
     def _item(self, form: FormRead, row: Row) -> None:
-        l1 = self._cell(row, "l1", carry=True) or self.carry.get("l1", "")
-        l2 = self._cell(row, "l2", carry=True) or self.carry.get("l2", "")
+        own_l1 = self._cell(row, "l1", carry=True)
+        if own_l1 and not category_of(own_l1) and not _POINTS_IN_LABEL.search(_norm(own_l1)) and self.carry.get("l1"):
+            # Not a 一级 name: the rest of a merged cell cut by a page break, printed where the
+            # page's shorter grid puts it ("等" of 服务对象满意度指标等).
+            form.note(f"一级指标栏的“{own_l1}”不是一级指标名称，按上一页的续行处理",
+                      f"{own_l1!r} in the 一级 column is no 一级 name; read as the rest of a cell from the page before")
+            own_l1 = ""
+        l1 = own_l1 or self.carry.get("l1", "")
+        l2 = self._cell(row, "l2", carry=True)
+        if not l2 and (not own_l1 or own_l1 == self.carry.get("l1")):
+            l2 = self.carry.get("l2", "")  # a 二级 cell left blank under the same 一级
         l3 = self._cell(row, "l3")
         parts = [self._cell(row, r) for r in ("op", "value", "unit")]
         target = "".join(p for p in parts if p)
@@ -493,8 +525,18 @@ class _Parser:
                 form.note(f"“{l2}”一行没有三级指标，未导入", f"the {l2!r} row has no 三级 indicator; skipped")
             self.carry.update(l1=l1, l2=l2)
             return
+        key = kind_of(l2)
+        if key is None and l2 and kind_of(self.carry.get("l2", "")):
+            # The rest of a merged 二级 cell cut by a page break ("等" of 服务对象满意度指标等).
+            key = kind_of(self.carry["l2"])
+            form.note(f"二级指标“{l2}”读作上一页“{self.carry['l2']}”的续行",
+                      f"二级 text {l2!r} read as the rest of {self.carry['l2']!r} from the page before")
+            l2 = self.carry["l2"]
         self.carry.update(l1=l1, l2=l2)
-        key = kind_of(l2) or ("satisfaction" if category_of(l1) == "satisfaction" else None)
+        if key is None and not l2 and category_of(l1):
+            key = DEFAULT_KIND[category_of(l1)]
+            form.note(f"“{l3}”没有二级指标，按一级“{l1}”记入{KIND_BY_KEY[key].name}",
+                      f"{l3!r} has no 二级 indicator; filed under {KIND_BY_KEY[key].name} for its 一级 {l1!r}")
         if key is None:
             form.note(f"二级指标“{l2}”无法归类，此行未导入：{' | '.join(texts)[:120]}",
                       f"二级 indicator {l2!r} is not a known kind; row not imported: {' | '.join(texts)[:120]}")
@@ -509,10 +551,7 @@ class _Parser:
         except ValueError:
             score = None
             form.note(f"“{l3}”的得分不是数字：{score_text!r}", f"the 得分 of {l3!r} is not a number: {score_text!r}")
-        m = _POINTS_IN_LABEL.search(_norm(l1))
-        category = category_of(l1) or KIND_BY_KEY[key].category.key
-        if m and category not in form.category_weights:
-            form.category_weights[category] = Decimal(m.group(1))
+        form.own_l1.append(own_l1)
         form.items.append((key, l1, IndicatorItem(name=l3, target=target, actual=actual, weight=weight,
                                                    published_score=score, note=note)))
 
@@ -559,6 +598,36 @@ class _Parser:
             self.state = "notes"
             return True
         return any(n0.startswith(w) for w in _IGNORED)
+
+
+def settle_categories(form: FormRead) -> None:
+    """Give every run of rows of one 一级 category its printed 一级 label, and read the
+    category weights from those labels (``产出指标(50分)``, ``(30分)``).
+
+    A merged 一级 cell prints its label once, in the middle of its rows; in a PDF whose merge
+    the reader sees as separate cells, or one cut by a page break, the label sits on one row
+    (or a row of its own) and carrying it down leaves the rows above with the previous
+    category's label. The 二级 kind of each row says which category it is in, so the label
+    of a run is the one its own rows print (and agrees with that category)."""
+    runs: list[list[int]] = []
+    for n, (key, _, _) in enumerate(form.items):
+        category = KIND_BY_KEY[key].category.key
+        if runs and KIND_BY_KEY[form.items[runs[-1][0]][0]].category.key == category:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    form.category_weights = {}
+    for run in runs:
+        category = KIND_BY_KEY[form.items[run[0]][0]].category.key
+        own = [form.own_l1[n] for n in run if n < len(form.own_l1) and form.own_l1[n]
+               and category_of(form.own_l1[n]) in (None, category)]
+        label = own[0] if own else form.items[run[0]][1]
+        for n in run:
+            key, _, item = form.items[n]
+            form.items[n] = (key, label, item)
+        m = _POINTS_IN_LABEL.search(_norm(label))
+        if m and category not in form.category_weights:
+            form.category_weights[category] = Decimal(m.group(1))
 
 
 def _distinct(segs: list[Seg]) -> list[str]:
@@ -773,7 +842,10 @@ def parse_forms(chunks: Iterable[tuple[str, list[Row]]]) -> list[FormRead]:
     parser = _Parser()
     for where, rows in chunks:
         parser.feed(rows, where)
-    return [f for f in parser.forms if f.started]
+    forms = [f for f in parser.forms if f.started]
+    for form in forms:
+        settle_categories(form)
+    return forms
 
 
 def read_forms_xlsx(path: str | Path, limits: "ImportLimits", deadline: "Deadline",
@@ -814,9 +886,28 @@ def read_mof_xlsx(path: str | Path, limits: "ImportLimits", deadline: "Deadline"
     return one_table(read_forms_xlsx(path, limits, deadline, source), source, "xlsx")
 
 
-def pdf_page_rows(page, chars: list[dict], offset: int) -> list[tuple[float, Row]]:
-    """A page's ruled tables (as rows with spans) and the lines of text outside them (titles,
-    the year line, footnotes), each with its top position, in reading order."""
+class _Edges:
+    """Column edges of a PDF's tables in points, shared by all its pages: a segment's columns
+    are the x positions of its edges (snapped to an edge seen before within 2 pt), so the same
+    column has the same number on every page even when a page's table lacks a column (a
+    merged cell cut by the page break) and the grid indices shift."""
+
+    def __init__(self) -> None:
+        self.known: list[float] = []
+
+    def snap(self, x: float) -> int:
+        for k in self.known:
+            if abs(k - x) <= 2.0:
+                return int(round(k))
+        self.known.append(x)
+        return int(round(x))
+
+
+def pdf_page_rows(page, chars: list[dict], offset: int, edges: _Edges | None = None) -> list[tuple[float, Row]]:
+    """A page's ruled tables (as rows with spans, columns numbered by their x position) and the
+    lines of text outside them (titles, the year line, footnotes), each with its top position,
+    in reading order."""
+    edges = edges or _Edges()
     from pdfplumber.utils import cluster_objects
 
     from .pdf_read import TABLE_SETTINGS, cell_grid, fill_grid, joined_grid
@@ -829,8 +920,9 @@ def pdf_page_rows(page, chars: list[dict], offset: int) -> list[tuple[float, Row
         xs, ys, cells = cell_grid(t)
         spaces: dict = {}
         grid = joined_grid(fill_grid(xs, ys, cells, chars, offset, spaces), spaces)
+        at = [edges.snap(x) for x in xs]
         for r, row in enumerate(grid_rows(grid, offset)):
-            out.append((ys[r], row))
+            out.append((ys[r], [Seg(s.text, at[s.c0], at[s.c1], s.first) for s in row]))
         offset += len(ys)
         boxes.append(t.bbox)
 
@@ -862,11 +954,12 @@ def read_forms_pdf(path: str | Path, limits: "ImportLimits", deadline: "Deadline
             raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {limits.max_pages}）",
                              f"too many pages ({len(pages)}, limit {limits.max_pages})", source=source)
         offset = 0
+        edges = _Edges()
         for number, page in enumerate(pages, 1):
             deadline.check(source)
             chars = dedupe_chars(page.chars)
             refuse_unreadable(page, chars, number, source)
-            rows = [row for _, row in pdf_page_rows(page, chars, offset)]
+            rows = [row for _, row in pdf_page_rows(page, chars, offset, edges)]
             offset += len(rows) + 1000
             chunks.append((f"第 {number} 页", rows))
             page.close()
