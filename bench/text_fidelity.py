@@ -34,10 +34,12 @@ def _fold(s: str) -> str:
     return "".join(s.split())
 
 
-def compare(ref, got) -> tuple[int, int, int, int, list[str]]:
-    """(text cells right, text cells, numbers right, numbers, differences)."""
+def compare(ref, got, confidence: dict[str, float]) -> tuple[int, int, int, int, int, list[str]]:
+    """(text cells right, text cells, numbers right, numbers, wrong cells the importer was sure
+    of (confidence ≥ 0.8), differences)."""
     diffs: list[str] = []
-    t_ok = t_all = n_ok = n_all = 0
+    t_ok = t_all = n_ok = n_all = sure_wrong = 0
+    index = {p.seq: i for i, p in enumerate(got.projects)}
     by_seq = {p.seq: p for p in got.projects}
     for p in ref.projects:
         q = by_seq.get(p.seq)
@@ -51,7 +53,10 @@ def compare(ref, got) -> tuple[int, int, int, int, list[str]]:
             if have is not None and _fold(want) == _fold(have):
                 t_ok += 1
             else:
-                diffs.append(f"  {p.seq} {name}: {want!r} ≠ {have!r}")
+                path = name if name in TEXT_FIELDS else f"indicators.{name}"
+                conf = confidence.get(f"projects[{index.get(p.seq)}].{path}", 0.0)
+                sure_wrong += conf >= 0.8
+                diffs.append(f"  {p.seq} {name} ({conf}): {want!r} ≠ {have!r}")
         for f in AMOUNT_FIELDS:
             n_all += 1
             want, have = getattr(p, f), getattr(q, f, None) if q else None
@@ -59,7 +64,7 @@ def compare(ref, got) -> tuple[int, int, int, int, list[str]]:
                 n_ok += 1
             else:
                 diffs.append(f"  {p.seq} {f}: {want} ≠ {have}")
-    return t_ok, t_all, n_ok, n_all, diffs
+    return t_ok, t_all, n_ok, n_all, sure_wrong, diffs
 
 
 def variants(table_path: Path, work: Path) -> dict[str, Path]:
@@ -96,29 +101,31 @@ def main(argv: list[str] | None = None) -> int:
         for path in args.tables or DEFAULT:
             ref = table_json.load(path)
             for label, txt in variants(path, work).items():
-                acc = totals.setdefault(label, [0, 0, 0, 0, 0, 0])
+                acc = totals.setdefault(label, [0, 0, 0, 0, 0, 0, 0])
                 try:
-                    got = text_read.read_text(txt.read_text(encoding="utf-8"), source=str(txt)).table
+                    result = text_read.read_text(txt.read_text(encoding="utf-8"), source=str(txt))
                 except InputError as e:
                     acc[4] += 1
                     print(f"{path.name} {label}: refused — {e.message_en}")
                     continue
-                t_ok, t_all, n_ok, n_all, diffs = compare(ref, got)
+                got = result.table
+                t_ok, t_all, n_ok, n_all, sure_wrong, diffs = compare(ref, got, result.confidence)
                 for i, v in enumerate((t_ok, t_all, n_ok, n_all)):
                     acc[i] += v
                 acc[5] += 1
+                acc[6] += sure_wrong
                 print(f"{path.name} {label}: text {t_ok}/{t_all}, numbers {n_ok}/{n_all}, "
-                      f"projects {len(got.projects)}/{len(ref.projects)}")
+                      f"projects {len(got.projects)}/{len(ref.projects)}, wrong but sure {sure_wrong}")
                 if args.verbose:
                     print("\n".join(diffs[:40]))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print("\nvariant: text cells right, numbers right, imported, refused")
-    for label, (t_ok, t_all, n_ok, n_all, refused, imported) in totals.items():
+    print("\nvariant: text cells right, numbers right, wrong cells with confidence ≥ 0.8, tables imported, refused")
+    for label, (t_ok, t_all, n_ok, n_all, refused, imported, sure_wrong) in totals.items():
         tp = 100 * t_ok / t_all if t_all else 0
         np_ = 100 * n_ok / n_all if n_all else 0
-        print(f"{label}: {t_ok}/{t_all} ({tp:.1f} %), {n_ok}/{n_all} ({np_:.1f} %), {imported}, {refused}")
+        print(f"{label}: {t_ok}/{t_all} ({tp:.1f} %), {n_ok}/{n_all} ({np_:.1f} %), {sure_wrong}, {imported}, {refused}")
     return 0
 
 

@@ -41,6 +41,7 @@ from ..core.model import IndicatorCell, Project, Table
 from ..core.money import MoneyUnit
 from ..core.taxonomy import DISCLOSURE_2019
 from ..errors import InputError
+from . import text_grid
 from .import_result import ImportResult
 from .text_layout import BLOCK, LINE, SPACE, Fragment, display_width, fragments
 
@@ -112,6 +113,8 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
                          f"text too long ({len(text)} characters, limit {max_chars})", source=source)
     if not text.strip():
         raise InputError("文本为空", "the text is empty", source=source)
+    if text_grid.is_layout_text(text):
+        return text_grid.read_layout_text(text, source)
     frags = fragments(text)
     totals: list[int] = []
     anchors = _number_rows(frags, totals)
@@ -127,6 +130,7 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
                          "this is not the text of a 预算项目绩效自评情况公开表: no project number rows found",
                          source=source)
     rows = _rows(frags, anchors, totals)
+    check_totals([_total_budget(frags, t) for t in totals], [r.amounts[0] for _, r in rows], source)
     first_seq_at = rows[0][0]
     report: list[str] = []
     if totals:
@@ -135,6 +139,13 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
     projects_rows = [r for _, r in rows]
     _choose_names(projects_rows)
     _place_all(projects_rows)
+    if not any(any(c for c in r.cells) for r in projects_rows):
+        raise InputError(
+            "找到了项目的数字行，却没有一个项目有文字单元格：文本可能是按列而不是按行抽取的；"
+            "请改为导入 PDF 文件，或用 pdftotext -layout 抽取的文本",
+            "found number rows but no project has any text cell: the text may have been extracted column by "
+            "column rather than row by row — import the PDF itself, or text extracted with pdftotext -layout",
+            source=source)
     return _result(header, projects_rows, report, source)
 
 
@@ -171,6 +182,33 @@ def _number_rows(frags: list[Fragment], totals: list[int] | None = None) -> list
         else:
             i += 1
     return out
+
+
+def _total_budget(frags: list[Fragment], at: int) -> Decimal | None:
+    """The 项目年度预算金额 of the 合计 row whose label is fragment ``at``."""
+    try:
+        return Decimal(frags[at + 1].text.replace(",", ""))
+    except (IndexError, ArithmeticError, ValueError):
+        return None
+
+
+def check_totals(printed: list[Decimal | None], budgets: list[Decimal | None], source: str) -> None:
+    """Refuse a reading whose projects do not add up to the table's own 合计 row.
+
+    The 合计 row is not imported (totals are computed), but it tells whether every project
+    was found: text extracted in an order the reader cannot follow (column by column, as
+    pdftotext does for some PDFs) yields a few rows out of many, and a table with projects
+    missing must not be taken for the whole table."""
+    if not printed or printed[-1] is None:
+        return
+    found = sum((b for b in budgets if b is not None), Decimal(0))
+    if found != printed[-1]:
+        raise InputError(
+            f"读出的项目预算合计 {found} 与表中合计行的 {printed[-1]} 不符：有项目没有读出（文本可能是按列而不是按行"
+            "抽取的）；请改为导入 PDF 文件，或用 pdftotext -layout 抽取的文本",
+            f"the projects read add up to a budget of {found}, but the table's 合计 row says {printed[-1]}: "
+            "some projects were not found (the text may have been extracted column by column); import the PDF "
+            "itself, or text extracted with pdftotext -layout", source=source)
 
 
 def _starts_row(frags: list[Fragment], i: int) -> bool:
@@ -375,6 +413,12 @@ def _clean_body(body: list[Fragment]) -> list[Fragment]:
 
 
 # ---------------------------------------------------------------- header
+
+
+def read_header(lines: list[str], report: list[str]) -> dict:
+    """The attachment label, title, year, department and money unit from the header lines
+    (before the column header), as the plain reader reads them; notes go to ``report``."""
+    return _header(fragments("\n".join(lines)), report)
 
 
 def _header(frags: list[Fragment], report: list[str]) -> dict:
