@@ -189,6 +189,17 @@ def test_a_completion_that_asserts_the_target_in_words_is_met_as_a_claim(target,
     assert j.met is True and j.claimed is True
 
 
+@pytest.mark.parametrize("target,actual,met,tier", [
+    ("合规", "好", True, 1), ("资金使用合规性合规", "资金使用合规性好", True, 1),  # js-suzhou-yuanlin-2017#1
+    ("757万平方米养护全覆盖", "好", True, 1),  # js-suzhou-yuanlin-2017#14
+    ("合规", "否", False, 3), ("有效提升", "不好", False, 3), ("合理", "差", False, 3),
+])
+def test_a_completion_that_is_only_a_verdict_is_judged_by_it(target, actual, met, tier):
+    [j] = judge(target, actual)
+    assert (j.met, j.tier, j.evidence) == (met, tier, "words")
+    assert j.claimed is met  # 好 is a claim without a figure of its own
+
+
 def test_the_name_written_before_both_cells_is_not_part_of_the_claim():
     # ah-chizhou-tangxi-2022-cunji#3: a MoF row read as 三级 name + cell.
     [j] = judge("补助资格合规性合规", "补助资格合规性达成预期指标")
@@ -263,6 +274,12 @@ def test_a_zero_target_means_none():
     assert j.met is True
     [j] = judge("安全事故0起", "发生安全事故2起")
     assert j.met is False
+    for none in ("未发生安全事故", "全年无安全事故", "零事故"):
+        [j] = judge("安全事故0起", none)
+        assert (j.met, j.evidence, j.claimed) == (True, "words", False), none
+    for unclear in ("未能统计", "无法统计", "零星发生"):  # tier 3; 无法 is "cannot"; 零星 "sporadic"
+        [j] = judge("安全事故0起", unclear)
+        assert j.met is not True, unclear
 
 
 def test_a_completion_in_the_targets_own_words_is_a_claim():

@@ -399,6 +399,7 @@ def test_a_rate_of_something_kept_down_is_a_ceiling(text):
     "种薯采购价格不高于市场价是",  # nx-guyuan-yuanzhou-nongji-2022#3
     "美化环境", "做好经开区辖区内河道保洁服务费",  # sc-suining-daying-jingkaiqu-2020
     "资源采购期以当年为主", "查询范围可扩展到省图",  # hb-huangshi-tushuguan-2022#3, #8
+    "财务制度健全性健全", "资产产权明确性资产明确", "投入结构合理性合理", "完整", "植物状况健康",  # js-suzhou-yuanlin-2017
 ])
 def test_short_qualitative_targets_are_qualitative(text):
     assert one(text).kind == "qualitative"

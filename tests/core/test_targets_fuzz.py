@@ -63,6 +63,9 @@ def test_any_text_parses_matches_and_scores(target, actual):
     check_items(actual)
     m = match_cell(target, actual)
     assert len(m.judgements) == len(m.targets)
+    cost = match_cell(target, actual, kind="cost")  # the money context reads the same cells
+    assert len(cost.judgements) == len(cost.targets)
+    assert all(j.met is True for j in m.judgements + cost.judgements if j.claimed)
     ind = score_cell("quantity", target, actual, Decimal(10))
     assert 0 <= ind.score <= 10
 
@@ -72,7 +75,8 @@ def test_any_text_parses_matches_and_scores(target, actual):
 def test_segments_read_alone_equal_segments_read_in_place(text):
     # parse_cell reads each segment on its own and remembers it (targets._parse): that must
     # give exactly what reading every segment inside the whole cell gives.
-    assert targets._parse(text) == targets._parse_in_place(text)
+    for ctx in (None, targets.MONEY, targets.COST):
+        assert targets._parse(text, ctx) == targets._parse_in_place(text, ctx)
 
 
 @settings(max_examples=60, deadline=None)

@@ -171,6 +171,7 @@ RARE_PAIRS = {
     ("培训质量较好", "80%"),  # a bare percentage below 100% for a qualitative target
     ("培训100人", "80%"),  # … and for a quantity target
     ("服务质量优良中低差", "优"),  # a grade against the grade asked for
+    ("安全事故0起", "未发生安全事故"),  # none, in words, for a zero target
 }
 
 

@@ -64,7 +64,7 @@ ASSERTION_WORDS = ("完成率", "达成率", "完成度", "已经", "已", "均"
                    "按期", "如期", "及时", "按",
                    "照", "完成", "达成", "达到", "达标", "实现", "通过", "预期", "年度", "绩效", "既定", "目标",
                    "指标", "任务", "要求", "计划", "是", "到位", "值", "明显", "显著", "有效", "大幅", "进一步",
-                   "不断", "稳步", "持续", "切实")
+                   "不断", "稳步", "持续", "切实", "好", "高", "优", "良", "强")
 _ASSERTION_RE = re.compile("|".join(sorted(map(re.escape, ASSERTION_WORDS), key=len, reverse=True)))
 ASSERTION_MAX_CHARS = 30  # a longer completion says more than an assertion
 # Grades, best first (rank 4 … 1). A target names the grade it asks for (优良中低差: 优良;
@@ -80,6 +80,13 @@ _TARGET_GRADE_RE = re.compile("|".join(sorted(map(re.escape, ("优秀", "优等"
                                                               "合格")), key=len, reverse=True)))
 _COMPLETION_GRADE_RE = re.compile(r"(?:[^,，。;；]{0,8}?(?:为|是|评为|:|：))?(" + _GRADE_WORDS + ")(?:等级|等|级)?")
 NEGATIONS = frozenset("不未没无非")
+# A completion that is only a verdict (好, 是 / 否, 差), alone or after the name both cells
+# share, when no tier word says more: tier 1 or tier 3.
+ANSWER_TIERS = {"好": 1, "是": 1, "高": 1, "强": 1, "优": 1, "良": 1, "很好": 1, "否": 3, "低": 3, "差": 3, "弱": 3}
+# Words that report none happened, for a target of 0 (安全事故0起 / 未发生安全事故).
+# 无 and 零 not in 无法 (cannot) or 零星 (sporadic).
+NONE_WORDS = ("未发生", "未出现", "没有发生", "无", "零", "杜绝")
+_NONE_RE = re.compile("未发生|未出现|没有发生|无(?!法)|零(?!星)|杜绝")
 RATE_WORDS = tuple(w for w, unit in SUBJECT_UNITS if unit == "%")  # 满意度, 率, 比例 …
 PLACEHOLDERS = frozenset({"无", "暂无", "没有", "/", "-", "—", "——", "空", "略"})
 OTHERS_WORDS = ("其他", "其余", "其它", "剩余", "均", "全部")
@@ -403,6 +410,8 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
         js = [_judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
         return _cell_match(target_text, actual_text, targets, actuals, js, False, False, notes)
     tier, cue = _completion_tier_of(actual_text)
+    if tier is None and len(actual_text) <= len(target_text) + 4:
+        tier, cue = _answer_tier(actual_text, target_text)
     if _copies(target_text, actual_text, targets, actuals, tier):
         # 29.5亩 / 29.5亩, 及时 / 及时: the target reported as reached, a claim without a figure
         # of its own — met, as bureaus score it, and marked claimed.
@@ -426,6 +435,16 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     return _cell_match(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
 
 
+def _answer_tier(actual_text: str, target_text: str) -> tuple[int | None, str]:
+    """好 / 资金使用合规性好 against 合规 / 资金使用合规性合规: a verdict (ANSWER_TIERS)."""
+    a = fold(actual_text)
+    own = _norm(a[_common_prefix(a, fold(target_text)):])
+    tier = ANSWER_TIERS.get(own)
+    if tier is None and own[:1] in NEGATIONS and ANSWER_TIERS.get(own[1:]) == 1:
+        tier = 3  # 不好, 不高
+    return (tier, own) if tier is not None else (None, "")
+
+
 COPY_NOTE = "完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。"
 COPY_REASON = "完成情况与目标相同，为声明而无实际数值，按已完成认定。"
 
@@ -438,13 +457,21 @@ def _copies(target_text: str, actual_text: str, targets: list[Item], actuals: li
     placeholder (无, /) copied is no claim."""
     if _same_text(target_text, actual_text, targets, actuals):
         return _norm(target_text) not in PLACEHOLDERS
-    return tier != 3 and _same_statement(_norm(target_text), _norm(actual_text))
+    if tier == 3 or len(target_text) + len(actual_text) > 2 * CACHE_MAX_CHARS:
+        return False
+    # Only cells of words (no value, no date) can state the same thing in part.
+    if any(it.kind in _FIGURE_KINDS for it in targets) or any(it.kind in _FIGURE_KINDS for it in actuals):
+        return False
+    return _same_statement(_norm(target_text), _norm(actual_text))
+
+
+_FIGURE_KINDS = frozenset({"quantity", "deadline"})
 
 
 def _same_statement(t: str, a: str) -> bool:
     if not t or not a or t in PLACEHOLDERS or a in PLACEHOLDERS:
         return False
-    if len(t) + len(a) > 2 * CACHE_MAX_CHARS or any(c.isdigit() for c in t) or any(c.isdigit() for c in a):
+    if any(c.isdigit() for c in t) or any(c.isdigit() for c in a):
         return False
     short, long = (a, t) if len(a) <= len(t) else (t, a)
     k = long.find(short)
@@ -618,6 +645,11 @@ def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int |
     # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative
     # target (``full``); concrete results (累计发放补贴人数达325人) are evidence too (``counts``).
     if t.kind == "quantity":
+        if t.value == 0 and t.op in ("=", "<=") and tier != 3:
+            none = _NONE_RE.search(actual_text)
+            if none is not None:  # 安全事故0起 / 未发生安全事故: none, said in words
+                return _judgement(t, None, True, None, "words", tier=1, reasons=(
+                    f"{_label(t)}目标{describe_item(t)}，完成情况“{none.group()}”，已达到目标。",))
         reason = f"完成情况中找不到与{_label(t)}（目标{describe_item(t)}）对应的数值"
         if tier is not None:
             # Met in words only: the target's figure is claimed, not shown.

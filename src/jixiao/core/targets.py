@@ -202,6 +202,8 @@ QUALITATIVE_WORDS = (
     "标准", "要求", "不合格", "未完成", "未达", "较差", "基本", "部分", "有所",
     "合规", "合法", "优秀", "高效", "指导", "支持", "支撑", "带动", "引导", "满足", "覆盖", "通过",
     "做好", "美化", "绿化", "净化", "优化",
+    # the values of the common 定性 indicators (制度健全性, 结构合理性, 产权明确性 …)
+    "健全", "合理", "明确", "完整", "健康", "整洁", "清晰", "齐全", "完备", "科学", "透明", "严格", "到位",
 )
 # A whole item this short (at most 2 characters, all Chinese: 高, 好, 是, 优, 合规) is an
 # answer to its indicator's question — a qualitative target — unless it says there is none.

@@ -160,6 +160,8 @@ _TABLE: tuple[tuple[str, str], ...] = (
      + _RATIO + "。",
      "{label}: target {measure}, achieved {v}{unit}: {w}{ratio}."),
     (_LABEL + r"无法比较目标与实际。", "{label}: the target and the achieved value cannot be compared."),
+    (_LABEL + r"目标(?P<measure>[^，]*)，完成情况“(?P<none>[^”]*)”，已达到目标。",
+     "{label}: target {measure}; the completion says “{none}”: the target is met."),
     (_LABEL + r"目标(?P<measure>[^，]*)，完成情况为完成率(?P<v>" + _NUM + r")%，(?P<w>已完成|未完成)" + _RATIO + "。",
      "{label}: target {measure}, reported as a completion rate of {v}%: {w}{ratio}."),
     (r"完成情况只填写了“(?P<a>.*)”，没有写明实际完成值，按“已全部完成”的报告认定，建议补充实际完成值。",
