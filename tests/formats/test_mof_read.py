@@ -257,3 +257,43 @@ def test_split_target_columns_are_joined_into_the_value(tmp_path):
     assert [(i.name, i.target, i.actual) for i in p.indicators["quantity"].items] == [("学生受资助人数", "≧735人次", "735")]
     assert [i.target for i in p.indicators["satisfaction"].items] == ["≧95%"]
     assert (p.published.total, p.published.grade) == (96, "优")
+
+
+def test_pdftotext_layout_text_of_our_own_forms_reads_every_head_and_money_field(tmp_path, seed):
+    import subprocess
+
+    pdf = export.export(seed, tmp_path / "forms.pdf", layout="mof-form")
+    text = tmp_path / "forms.txt"
+    subprocess.run(["pdftotext", "-layout", str(pdf), str(text)], check=True)
+    result = import_file(text)
+    assert result.kind == "text" and "check against the original" in " ".join(result.report)
+    exact = import_file(pdf).table
+    got = result.table
+    assert (got.year, got.department) == (exact.year, exact.department)
+    for a, b in zip(got.projects, exact.projects):
+        assert (a.name, a.unit_name, a.budget, a.actual_total, a.execution_rate_text, a.actual_non_fiscal) == (
+            b.name, b.unit_name, b.budget, b.actual_total, b.execution_rate_text, b.actual_non_fiscal)
+        assert (a.published.total, a.published.grade, a.published.execution_score) == (
+            b.published.total, b.published.grade, b.published.execution_score)
+    first_a, first_b = got.projects[0], exact.projects[0]  # short cells: every row exact
+    assert table_json.to_document(Table(2019, "x", [first_a]))["projects"] == \
+        table_json.to_document(Table(2019, "x", [first_b]))["projects"]
+
+
+def test_pdftotext_text_without_layout_is_refused(tmp_path, seed):
+    import subprocess
+
+    pdf = export.export(seed, tmp_path / "forms.pdf", layout="mof-form")
+    text = tmp_path / "forms.txt"
+    subprocess.run(["pdftotext", str(pdf), str(text)], check=True)
+    with pytest.raises(InputError) as exc:
+        import_file(text)
+    assert "-layout" in exc.value.message_en and "-layout" in exc.value.message_zh
+    out = tmp_path / "t.json"
+    assert main(["import", str(text), "-o", str(out)]) == 2 and not out.exists()
+
+
+def test_printed_points_that_do_not_add_up_are_reported(tmp_path):
+    rows = copy.deepcopy(TANGXI) + [["总分", None, None, None, None, "100", "99"]]
+    report = " ".join(import_file(_workbook(tmp_path, ("a", rows))).report)
+    assert "add up to 90" in report and "not to the 100" in report  # 10 + 80, printed 100

@@ -2,9 +2,9 @@
 
 Detection looks at the bytes, never at the file name: ``PK`` + ``xl/workbook.xml`` in the
 zip → XLSX; ``%PDF`` → PDF; text that parses as a JSON object → table JSON; other UTF-8 (or
-GB 18030) text → the pdftotext-form text importer. An XLSX or PDF whose labels are those
-of the MoF 项目支出绩效自评表 (项目名称, 主管部门/实施单位, 三级指标…) goes to :mod:`.mof_read`
-instead of the 附件2-3 readers. Everything is bounded by
+GB 18030) text → the pdftotext-form text importer. An XLSX, PDF or text whose labels are
+those of the MoF 项目支出绩效自评表 (项目名称, 主管部门/实施单位, 三级指标…) goes to
+:mod:`.mof_read` (text: :mod:`.mof_text`) instead of the 附件2-3 readers. Everything is bounded by
 :class:`ImportLimits` (file size, XLSX expansion, pages, cells, time), checked as early as
 possible — the file size before a byte is read, a zip bomb from the zip directory before
 anything is inflated. Any unusable input raises :class:`~jixiao.errors.InputError` with a
@@ -191,6 +191,12 @@ def _decode(data: bytes, source: str) -> str:
 
 def _read_text(data: bytes, source: str) -> ImportResult:
     text = _decode(data, source)
+    from . import mof_read
+
+    if mof_read.looks_like_mof(text):  # pdftotext of a MoF 项目支出绩效自评表
+        from .mof_text import read_mof_text
+
+        return read_mof_text(text, source=source)
     from .text_read import read_text  # imported when needed: most imports are XLSX or PDF
 
     return read_text(text, source=source)

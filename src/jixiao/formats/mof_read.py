@@ -409,6 +409,7 @@ class _Parser:
         if key in form.money:
             key = f"{key}+"
         form.money[key] = values
+        self._unit(form, segs)  # 项目资金（万元） beside the rows
         return True
 
     # -- goal -----------------------------------------------------------------------------
@@ -733,6 +734,27 @@ def _check(form: FormRead, source: str) -> None:
     ):
         if not ok:
             form.note(zh, en)
+    _check_sums(form)
+
+
+def _check_sums(form: FormRead) -> None:
+    """Report a form whose printed 分值 or 得分 do not add up to its printed 总分 (forms do
+    not always add up; a misread row does not either): kept as printed, said once."""
+    total = form.money.get("total", {})
+    for label, role, printed, per_item in (
+            ("分值", "weight", form.total_weight_text, [i.weight for _, _, i in form.items]),
+            ("得分", "score", form.total_text, [i.published_score for _, _, i in form.items])):
+        try:
+            want = points(printed)
+            execution = points(total.get(role, "")) or Decimal(0)
+        except ValueError:
+            continue
+        if want is None or all(v is None for v in per_item):
+            continue
+        got = sum((v for v in per_item if v is not None), Decimal(0)) + execution
+        if got != want:
+            form.note(f"{label}合计 {got}（含预算执行率）与总分栏的 {want} 不符（按原样保留）",
+                      f"the {label} add up to {got} (with the execution rate), not to the {want} printed as 总分 (kept as printed)")
 
 
 def _profile(forms: list[FormRead], published: list[Published]) -> str:
