@@ -34,7 +34,7 @@ class ProjectAnalysis:
 
 def analyse_project(project: Project, table: Table | None = None) -> ProjectAnalysis:
     return ProjectAnalysis(findings=list(checks.check_project(project, table=table)),
-                           score=scoring.score_project(project))
+                           score=scoring.score_project(project, profile=table.profile if table else ""))
 
 
 def table_findings(table: Table) -> list:

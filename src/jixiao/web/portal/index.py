@@ -28,7 +28,7 @@ def index_publication(pub: Publication) -> PublishedTable:
         PublishedTable.objects.filter(table_id_ref=pub.table_id, number__lt=pub.number).update(current=False)
     rows = []
     for i, p in enumerate(core.projects):
-        score = score_project(p)
+        score = score_project(p, profile=core.profile)
         rows.append(PublishedProject(
             entry=entry, position=i, seq=p.seq, name=p.name[:400], unit_name=(p.unit_name or "")[:300],
             budget_e4=to_e4(p.budget, unit), actual_e4=to_e4(p.actual_total, unit),

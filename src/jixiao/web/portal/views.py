@@ -97,7 +97,7 @@ def project(request, pk, position):
     if position >= len(core.projects):
         raise Http404("project")
     p = core.projects[position]
-    score = score_project(p)
+    score = score_project(p, profile=core.profile)
     by_kind = {ind.kind: ind for cat in score.categories for ind in cat.indicators}
     categories = []
     for cat in CATEGORIES:
