@@ -41,14 +41,14 @@ def test_items_say_whether_they_rest_on_a_figure():
 @pytest.fixture
 def claims(monkeypatch):
     """Matching that marks every restated completion as a claim (the parser's rule)."""
-    real = scoring.cells._match
+    real = scoring.cells.match_cell_uncached
 
     def marked(target, actual, *args, **kw):
         m = real(target, actual, *args, **kw)
         return dataclasses.replace(m, judgements=[dataclasses.replace(j, claimed=True) if j.evidence == "restated"
                                                   else j for j in m.judgements])
     scoring.clear_caches()
-    monkeypatch.setattr(scoring.cells, "_match", marked)
+    monkeypatch.setattr(scoring.cells, "match_cell_uncached", marked)
     yield
     scoring.clear_caches()
 

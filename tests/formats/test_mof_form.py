@@ -419,7 +419,10 @@ def test_pdf_reads_back_scores_with_pdfplumber(seed, seed_pdf):
             got = [r[6] for r in body if len(r) == 8 and r[6] and r[6] not in ("得分",)]
             assert got == [str(i.score) for i in _items(score)], (project.name, body)
             for page in pages[1:]:  # a continuation page starts a whole 一级 category under the header
-                table_rows = page.extract_tables()[0]
+                tables = page.extract_tables()
+                if not tables:  # a page of the form's notes only (说明, 评分规则)
+                    continue
+                table_rows = tables[0]
                 assert "偏差原因分析及改进措施" in (table_rows[0][-1] or "").replace("\n", "")
                 assert (table_rows[1][0] or "").replace("\n", "").endswith("指标"), table_rows[1]
             money_row = [r for r in rows if "年度资金总额" in r][0]
@@ -517,9 +520,12 @@ def test_the_notes_state_the_evidenced_total_when_claims_make_a_gap(seed):
 
     t = copy.deepcopy(seed)
     score = _scores(t)[0]
+    items = [it for c in score.categories for i in c.indicators for it in i.items]
+    for it in items:  # no claim: no note
+        it.evidence, it.evidenced = "figure", it.score
+    score = dataclasses.replace(score, evidenced_total=score.total)
     assert not any("证据口径总分" in n for n in mof_grid.build_form(t, t.projects[0], score).notes)
-    it = score.categories[0].indicators[0].items[0]
-    it.evidence, it.evidenced = "claimed", it.score - Decimal("2.00")
+    items[0].evidence, items[0].evidenced = "claimed", items[0].score - Decimal("2.00")
     score = dataclasses.replace(score, evidenced_total=score.total - Decimal("2.00"))
     notes = "".join(mof_grid.build_form(t, t.projects[0], score).notes)
     assert f"证据口径总分{score.evidenced_total}分，证据差2.00分：1个指标" in notes

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..matching import CellMatch, _match, match_cell
+from ..matching import CellMatch, match_cell, match_cell_uncached
 from ..memo import Memo
 from ..taxonomy import KIND_BY_KEY
 from .config import CENT, DEFAULT_CONFIG, SHARES_BY_TOKEN, ZERO, ScoringConfig, Shares, shares_of, token_of
@@ -29,30 +29,32 @@ def score_cell(kind: str, target: str, actual: str, weight: Decimal,
         token = config
     else:
         token = token_of(config if isinstance(config, Shares) else shares_of(config))
-    done = weighted(target, actual, weight, str(weight), token, match)
+    done = weighted(target, actual, weight, str(weight), token, match, kind)
     return _indicator(kind, kind_name(kind), target, actual, weight, done)
 
 
 def weighted(target: str, actual: str, weight: Decimal, wkey: str, token: int,
-              match: CellMatch | None) -> tuple:
+             match: CellMatch | None, kind: str | None = None) -> tuple:
     """The cell's judgement (_cell_core) with ``weight`` applied (_apply_weight).
 
     A province repeats the same cells, and a cell's weight takes only a few values (the
     category weight split among 1–5 cells), so the weighted results are remembered per
     cell and weight; a repeated cell then costs one lookup and the result objects.
     They are keyed by the weight's digits ``wkey`` (``str(weight)``): equal decimals may
-    print differently (10 and 10.00), and the reasons print the weight."""
+    print differently (10 and 10.00), and the reasons print the weight. ``kind`` is the 二级
+    kind the cell is read in (matching.match_cell's context: a cost cell reads ≤)."""
     if match is None and len(target) + len(actual) <= 4000:
-        key = (target, actual, token, wkey)
+        key = (target, actual, token, wkey, kind)
         done = WEIGHTED.get(key)
         if done is None:
             # The match itself is not remembered (match_cell would): the weighted result
             # holds everything scoring needs from it. A cell seen again under another
             # weight is matched again (rare: 851 of 169 593 cells of a province).
-            done = _apply_weight(_cell_core(target, actual, token, _match(target, actual)), weight)
+            done = _apply_weight(_cell_core(target, actual, token, match_cell_uncached(target, actual, kind)),
+                                 weight)
             WEIGHTED.put(key, done)
         return done
-    return _apply_weight(_cell_core(target, actual, token, match), weight)
+    return _apply_weight(_cell_core(target, actual, token, match, kind), weight)
 
 
 # Everything remembered holds only strings, numbers, Decimals and tuples of them, in a Memo:
@@ -131,8 +133,8 @@ def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal,
                           done[4], items, done[6])
 
 
-def _cell_core(target: str, actual: str, token: int, match: CellMatch | None) -> tuple:
-    match = match or match_cell(target, actual)
+def _cell_core(target: str, actual: str, token: int, match: CellMatch | None, kind: str | None = None) -> tuple:
+    match = match or match_cell(target, actual, kind)
     shares = SHARES_BY_TOKEN[token]
     rows = []
     deviation: list[str] = []

@@ -137,10 +137,11 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
                 target, actual = cell.target, cell.actual
                 # weighted()'s remembered path, inline (it runs for every cell of a province)
                 if len(target) + len(actual) <= 4000:
-                    key4 = (target, actual, token, wkey)
-                    done = weighted_peek(key4) or WEIGHTED.get(key4) or weighted(target, actual, w, wkey, token, None)
+                    key5 = (target, actual, token, wkey, key)
+                    done = (weighted_peek(key5) or WEIGHTED.get(key5)
+                            or weighted(target, actual, w, wkey, token, None, key))
                 else:
-                    done = weighted(target, actual, w, wkey, token, None)
+                    done = weighted(target, actual, w, wkey, token, None, key)
                 # _indicator, inline (fresh result objects; see there)
                 if len(done) == HEAD + ITEM_FIELDS:  # the common cell: one 三级 item
                     it = ItemScore(*done[HEAD:])
@@ -238,11 +239,11 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
     published = ZERO
     for row, iw in zip(cell.items, item_ws):
         text = row_text(row)
-        done = weighted(text, row.actual, iw, str(iw), token, None)
+        done = weighted(text, row.actual, iw, str(iw), token, None, key)
         if len(done) > HEAD + ITEM_FIELDS and row.target and row.target != text:
             # One 三级 row is one indicator: when its name and value read as several (a name
             # with its own number or separator), the value alone is the target.
-            done = weighted(row.target, row.actual, iw, str(iw), token, None)
+            done = weighted(row.target, row.actual, iw, str(iw), token, None, key)
         first = len(items)
         for i in range(HEAD, len(done), ITEM_FIELDS):
             it = ItemScore(*done[i:i + ITEM_FIELDS])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..matching import TIER_NAMES, Judgement, _pct
+from ..matching import TIER_NAMES, Judgement, percent_text
 from .config import Shares
 from .rules import share_text
 
@@ -21,19 +21,19 @@ def item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
     if j.evidence in ("value", "rate", "bare") and j.ratio is not None and j.target.kind == "quantity":
         if not j.met:
             share = min(j.ratio, Decimal(1))
-            return share, [f"未达到目标，按完成比例{_pct(j.ratio)}计分。"], False
+            return share, [f"未达到目标，按完成比例{percent_text(j.ratio)}计分。"], False
         if j.ratio > c.over_factor:
-            reasons.append(f"完成比例{_pct(j.ratio)}，超过目标的{share_text(c.over_factor)}，"
+            reasons.append(f"完成比例{percent_text(j.ratio)}，超过目标的{share_text(c.over_factor)}，"
                            "目标设定偏低，建议下一年度提高目标值。")
             if c.over_reduction:
                 cut = min(j.ratio - c.over_factor, c.over_reduction_cap)
-                reasons.append(f"按偏离度调减分值的{_pct(cut)}。")
+                reasons.append(f"按偏离度调减分值的{percent_text(cut)}。")
                 return Decimal(1) - cut, reasons, True
             return Decimal(1), reasons, True
         return Decimal(1), reasons, False
     if j.evidence == "bare" and j.ratio is not None:
         share = min(j.ratio, Decimal(1))
-        return share, ([] if j.met else [f"按完成比例{_pct(j.ratio)}计分。"]), False
+        return share, ([] if j.met else [f"按完成比例{percent_text(j.ratio)}计分。"]), False
     if j.evidence == "date":
         if j.met:
             return Decimal(1), [], False
