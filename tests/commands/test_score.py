@@ -147,6 +147,18 @@ def test_published_scores_are_shown_beside_the_suggested_ones(tmp_path, capsys):
     assert "（公开得分 20 分）" in out and "预算执行率 100.00%：10.00 / 10 分（公开得分 10 分）" in out
 
 
+def test_detail_lists_claims_without_a_figure_and_the_evidence_gap(tmp_path, capsys):
+    doc = {"year": 2020, "department": "部门", "money_unit": "万元", "projects": [
+        {"seq": 1, "unit_name": "单位", "name": "项目", "budget": "10", "actual_total": "10",
+         "indicators": {"quantity": {"target": "改造面积29.5亩", "actual": "改造面积29.5亩"},
+                        "social": {"target": "群众满意", "actual": "群众满意度提高"}}}]}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["score", str(path), "--detail"]) == 0
+    out = capsys.readouterr().out
+    assert "（声称达成，无完成数值）" in out and "JX504" in out and "证据差" in out
+
+
 def test_diff_csv_lists_where_published_and_suggested_differ_with_the_reason(tmp_path, capsys):
     import csv
 

@@ -92,8 +92,11 @@ def human_project(ps: ProjectScore, width: int, detail: bool) -> list[str]:
 def human(table: Table, scores: list[ProjectScore], source: str, width: int, detail: bool) -> str:
     lines = [f"评分 / score: {source}", *wrap(f"{table.display_title} — {table.department}", width),
              "（系统建议分，评价人可调整 / suggested scores; an evaluator may override them）", ""]
-    for ps in scores:
+    for project, ps in zip(table.projects, scores):
         lines.extend(human_project(ps, width, detail))
+        if detail:  # the findings read from the score (JX504: claims without a figure)
+            for f in score_findings(project, ps):
+                lines.extend(_indent(f"{f.code} {f.message_zh}", "   ", width))
         lines.append("")
     return "\n".join(lines)
 
