@@ -13,6 +13,7 @@ from typing import Any
 
 from ..matching import CellMatch, match_cell, match_cell_uncached
 from ..memo import Memo
+from ..targets import context
 from ..taxonomy import KIND_BY_KEY
 from .config import CENT, DEFAULT_CONFIG, SHARES_BY_TOKEN, ZERO, ScoringConfig, Shares, shares_of, token_of
 from .items import claim_shares, evidence_of, item_share
@@ -44,7 +45,7 @@ def weighted(target: str, actual: str, weight: Decimal, wkey: str, token: int,
     print differently (10 and 10.00), and the reasons print the weight. ``kind`` is the 二级
     kind the cell is read in (matching.match_cell's context: a cost cell reads ≤)."""
     if match is None and len(target) + len(actual) <= 4000:
-        key = (target, actual, token, wkey, kind)
+        key = (target, actual, token, wkey, context(kind))  # kinds that read alike share entries
         done = WEIGHTED.get(key)
         if done is None:
             # The match itself is not remembered (match_cell would): the weighted result

@@ -9,6 +9,7 @@ from .. import matching, targets
 from ..memo import Memo
 from ..model import Project, ScoreOverride, Table
 from ..money import round_half_up
+from ..targets import context
 from ..taxonomy import CATEGORIES
 from . import cells, config, execution, items, profiles, rules, summary, weights
 from .cells import HEAD, ITEM_FIELDS, WEIGHTED, facts_of, kind_name, weighted
@@ -59,20 +60,21 @@ def _weights_note(weight_sum) -> str | None:
 
 def _layout(filled: tuple[str, ...], cfg: ScoringConfig, cats: tuple) -> tuple:
     """Per category: (category, weight, ((二级 kind, its name, its weight, str(weight), None,
-    False), ...)) — the last two are a form's item weights and "weight given" (_form_layout).
+    False, reading context), ...)) — None and False are a form's item weights and "weight
+    given" (_form_layout); the context (targets.context: cost or None) keys the remembered cells.
 
     Projects of a table mostly fill the same columns, so this is worked out once per set
     of filled cells (the weights are then the same Decimal objects project after project,
     which makes the remembered weighted cells an identity test away)."""
     keys = set(filled)
-    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w), None, False)
+    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w), None, False, context(k))
                                  for k, w in cell_weights(keys, cat, cfg)))
                  for cat, cw in cats)
 
 
 def _form_layout(cells: dict, filled: tuple[str, ...], cfg: ScoringConfig, printed: dict) -> tuple:
     """_layout for a project whose form gives its own 分值 (weights.form_layout); per project."""
-    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w), iw, given) for k, w, iw, given in kinds))
+    return tuple((cat, cw, tuple((k, kind_name(k), w, str(w), iw, given, context(k)) for k, w, iw, given in kinds))
                  for cat, cw, kinds in form_layout(cells, filled, cfg, printed))
 
 
@@ -126,7 +128,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     for cat, cw, weighted_kinds in layout:
         inds: list[IndicatorScore] = []
         suggested = evidenced = ZERO
-        for key, name, w, wkey, item_ws, given in weighted_kinds:
+        for key, name, w, wkey, item_ws, given, ctx in weighted_kinds:
             cell = cells[key]  # a filled cell (see _layout)
             if item_ws is not None:
                 ind, fact = _items_indicator(key, name, cell, w, item_ws, given, token)
@@ -137,7 +139,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
                 target, actual = cell.target, cell.actual
                 # weighted()'s remembered path, inline (it runs for every cell of a province)
                 if len(target) + len(actual) <= 4000:
-                    key5 = (target, actual, token, wkey, key)
+                    key5 = (target, actual, token, wkey, ctx)
                     done = (weighted_peek(key5) or WEIGHTED.get(key5)
                             or weighted(target, actual, w, wkey, token, None, key))
                 else:
