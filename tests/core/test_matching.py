@@ -269,6 +269,11 @@ def test_a_grade_is_judged_against_the_grade_asked_for(target, actual, met, tier
     assert (j.met, j.tier, j.evidence, j.claimed) == (met, tier, "grade", False)
 
 
+def test_a_loose_operator_in_a_completion_is_a_result_not_a_restatement():
+    m = match_cell("至少全年完成2次宣传", "全年至少开展宣传3次")
+    assert not m.restated and m.judgements[0].met is True and m.judgements[0].actual.value == 3
+
+
 def test_a_zero_target_means_none():
     [j] = judge("安全事故0起", "0起")
     assert j.met is True

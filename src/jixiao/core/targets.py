@@ -554,7 +554,8 @@ def _anchor_item(original: str, s: str, a: int, b: int, an: _Anchor, ctx: str | 
     b = max(b, an.end)
     # The subject is read from the original text so that it keeps its full-width punctuation.
     if an.op_at >= a:  # 至少全年完成2次: the subject without the operator word
-        subject = _clean_subject(original[a:an.op_at] + original[an.op_at + len(an.op_text):an.start])
+        word = len(an.op_text) - 1  # op_text is the word and "…"
+        subject = _clean_subject(original[a:an.op_at] + original[an.op_at + word:an.start])
     else:
         subject = _clean_subject(original[a:an.start])
     if not subject:
@@ -708,6 +709,10 @@ def _read_number(s: str, n0: int, n1: int, a: int, b: int, floor: int) -> _Ancho
     elif i < b and s[i] == "万" and not s.startswith("万元", i):
         value, i, wan = value * 10000, i + 1, True
         upper = upper * 10000 if upper is not None else None
+    elif (i < b and s[i] == "千" and _word_at(s, i, b, _UNIT_WORDS) is None and _METRIC_RE.match(s, i, b) is None
+          and (_word_at(s, i + 1, b, _UNIT_WORDS) is not None or _measure_word(s, i + 1, b))):
+        value, i = value * 1000, i + 1  # 3千人, 2千只 (千元, 千米, 千克, 千瓦 are units of their own)
+        upper = upper * 1000 if upper is not None else None
     if unit is None:
         i = _skip_spaces(s, i, b)
         key = _word_at(s, i, b, _UNIT_WORDS)
@@ -782,12 +787,12 @@ def _measure_word(s: str, i: int, b: int) -> int:
     if i >= b:
         return 0
     c = s[i]
-    if not "\u4e00" <= c <= "\u9fff" or c in NOT_MEASURE_CHARS:
+    if not "\u4e00" <= c <= "\u9fff":
         return 0
     m = _METRIC_RE.match(s, i, b)
-    if m:
+    if m:  # before the stop characters: 千 starts 千瓦
         return m.end() - i
-    if _word_at(s, i, b, _NOT_MEASURE_WORDS) is not None:
+    if c in NOT_MEASURE_CHARS or _word_at(s, i, b, _NOT_MEASURE_WORDS) is not None:
         return 0
     return 1
 
@@ -885,8 +890,8 @@ LOOSE_WINDOW = 16  # characters looked back from the number, not past a comma or
 
 
 def _loose_op(s: str, n0: int, floor: int) -> tuple[str, str, int]:
-    """A loose operator word before the number in the same clause, else ``=``: (op, word,
-    its offset or -1). The window is bounded: linear time on any cell."""
+    """A loose operator word before the number in the same clause, else ``=``: (op, the word
+    and "…", its offset or -1). The window is bounded: linear time on any cell."""
     lo = max(floor, n0 - LOOSE_WINDOW)
     cut = max(s.rfind(",", lo, n0), s.rfind("、", lo, n0))
     if cut >= 0:
@@ -896,7 +901,9 @@ def _loose_op(s: str, n0: int, floor: int) -> tuple[str, str, int]:
         last = m
     if last is None:
         return "=", "", -1
-    return _LOOSE[last.group()], last.group(), last.start()
+    # op_text "至少…": the word, marked as not written at the number — not a strict operator, so a
+    # completion saying 全年至少开展宣传3次 reports a result rather than restating a target.
+    return _LOOSE[last.group()], last.group() + "…", last.start()
 
 
 def _back_skip(s: str, i: int, a: int) -> int:
