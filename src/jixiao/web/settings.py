@@ -8,6 +8,7 @@ into the data folder and exports it before Django starts; ``jixiao serve`` requi
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",  # login throttling (accounts/throttle.py)
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "jixiao.web.api_reads.AuthenticationMiddleware",
     "jixiao.web.api_reads.MessageMiddleware",
     "jixiao.web.api_reads.HistoryRequestMiddleware",
+    # Turns a login refused by the throttle into a 429 (accounts/views.py: locked_out).
+    "axes.middleware.AxesMiddleware",
     # Last: a cached page skips only the view; everything above still runs (pagecache/middleware.py).
     "jixiao.web.pagecache.middleware.PageCacheMiddleware",
 ]
@@ -121,8 +125,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Waits for a writer instead of failing at once; WAL is switched on by the demo command.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Every transaction starts with BEGIN IMMEDIATE: it takes the write lock before its first
+    # read, so a check-then-write (a transition, an edit: entry/table_lock.py) waits for another
+    # writer instead of failing with "database is locked" when its read snapshot went stale.
+    # "timeout" is the busy timeout: how long a statement waits for the lock. WAL is switched
+    # on by migrate (bootstrap.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=_env_int("JIXIAO_SQLITE_BUSY_SECONDS", 20), transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"}}
@@ -158,9 +167,29 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "entry:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (accounts.throttle): failures per username and per client address.
+# Login throttling (django-axes, accounts/throttle.py): failures per user name and client
+# address together, kept in the database; a success clears that pair's count.
 JIXIAO_LOGIN_MAX_FAILURES = _env_int("JIXIAO_LOGIN_MAX_FAILURES", 5)
 JIXIAO_LOGIN_LOCKOUT_SECONDS = _env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900)
+# The client's address: REMOTE_ADDR, or behind N trusted proxies the N-th entry from the right
+# of the header they set (X-Forwarded-For unless named otherwise).
+JIXIAO_TRUSTED_PROXIES = _env_int("JIXIAO_TRUSTED_PROXIES", 0)
+JIXIAO_CLIENT_IP_HEADER = os.environ.get("JIXIAO_CLIENT_IP_HEADER", "").strip() or "X-Forwarded-For"
+if JIXIAO_LOGIN_MAX_FAILURES < 1 or JIXIAO_LOGIN_LOCKOUT_SECONDS < 1 or JIXIAO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("JIXIAO_LOGIN_MAX_FAILURES、JIXIAO_LOGIN_LOCKOUT_SECONDS 须至少为 1，"
+                               "JIXIAO_TRUSTED_PROXIES 不能为负 / JIXIAO_LOGIN_MAX_FAILURES and "
+                               "JIXIAO_LOGIN_LOCKOUT_SECONDS must be at least 1, JIXIAO_TRUSTED_PROXIES not negative")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = JIXIAO_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=JIXIAO_LOGIN_LOCKOUT_SECONDS)
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "jixiao.web.accounts.throttle.username"
+AXES_CLIENT_IP_CALLABLE = "jixiao.web.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "jixiao.web.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures only; successful logins are not logged a second time
+AXES_VERBOSE = False
 
 # Sessions expire after this many seconds of inactivity and when the browser closes. The
 # expiry is renewed by saving the session at most once per JIXIAO_SESSION_REFRESH_SECONDS

@@ -8,6 +8,7 @@ confirms they exist), then ask :func:`can` for the action (403 when visible but 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,28 @@ def can(user, action: str, table) -> bool:
     if action == "reopen":
         return own and role in (APPROVER, ADMIN) and status == Status.PUBLISHED
     return False  # pragma: no cover - every action is handled above
+
+
+# PermissionDenied's message when the role allows the action but the table's status does not
+# (someone acted first): the 403 page says the state has changed instead of "not your role".
+STATE_REFUSAL = "state"
+
+
+def require(user, action: str, table) -> None:
+    """PermissionDenied unless :func:`can`; its message is STATE_REFUSAL when another status of
+    the table would have allowed the action."""
+    import copy
+
+    from jixiao.web.entry.models import Status
+
+    if can(user, action, table):
+        return
+    for status in Status.values:
+        other = copy.copy(table)
+        other.status = status
+        if status != table.status and can(user, action, other):
+            raise PermissionDenied(STATE_REFUSAL)
+    raise PermissionDenied(action)
 
 
 def context(request) -> dict:

@@ -4,19 +4,23 @@ Each project carries a version number. A save names the version it started from;
 database accepts it only if that is still the current version (a conditional UPDATE, atomic
 on SQLite and PostgreSQL alike). Otherwise nothing is written and the caller gets the other
 person's version to show.
+
+The table's state is checked in the same transaction, with its row locked
+(:mod:`.table_lock`): a save or deletion that reaches the database after the table was
+submitted is refused (:class:`~.table_lock.NotEditable`), however early the request passed
+its permission check.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
 from jixiao.core.model import Project as CoreProject
 
-from . import convert
+from . import convert, table_lock
 from .models import DisclosureTable, Project
 
 
@@ -26,10 +30,12 @@ class SaveResult:
     project: Project  # the saved project, or (when refused) the current stored one
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def save_project(table: DisclosureTable, core: CoreProject, user, instance: Project | None = None,
                  expected_version: int | None = None) -> SaveResult:
+    """Raises NotEditable when the table has left 草稿/退回."""
     fields = convert.project_fields(core)
+    table = table_lock.locked_editable(table.pk)
     if instance is None:
         project = Project.objects.create(table=table, updated_by=user, **fields)
         return SaveResult(True, project)
@@ -42,6 +48,29 @@ def save_project(table: DisclosureTable, core: CoreProject, user, instance: Proj
     project.updated_by = user
     project.save()  # records the history entry (who, when, what)
     return SaveResult(True, project)
+
+
+@table_lock.atomic_retrying
+def delete_project(instance: Project) -> None:
+    """Delete a project (its history keeps it); raises NotEditable when the table has left 草稿/退回."""
+    table_lock.locked_editable(instance.table_id)
+    current = Project.objects.filter(pk=instance.pk).first()
+    if current is not None:  # None: someone else deleted it first, which is the same outcome
+        current.delete()
+
+
+@table_lock.atomic_retrying
+def save_header(table: DisclosureTable, expected_version: int, values: dict) -> bool:
+    """Save the table's header lines if ``expected_version`` is still current (False if not);
+    raises NotEditable when the table has left 草稿/退回."""
+    locked = table_lock.locked_editable(table.pk)
+    if locked.version != expected_version:
+        return False
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    return True
 
 
 def differences(mine: CoreProject, theirs: CoreProject) -> list[tuple[str, str, str]]:

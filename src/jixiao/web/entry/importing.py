@@ -13,14 +13,14 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from jixiao.core.model import Table
 from jixiao.errors import InputError, JixiaoError
 from jixiao.formats import sandbox, table_json
 
-from . import analysis, convert
+from . import analysis, convert, table_lock
 from .models import DisclosureTable, ImportRun
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 SUFFIX_KINDS = {".xlsx": "xlsx", ".pdf": "pdf", ".json": "json"}
 
 
-class NotEditable(Exception):
-    """The table the import would replace has been submitted or published."""
+# The table the import would replace has been submitted or published.
+NotEditable = table_lock.NotEditable
+
+
+class AlreadyHandled(Exception):
+    """The import run was confirmed or cancelled meanwhile (a second press, another tab)."""
 
 
 @dataclass
@@ -88,16 +92,33 @@ def record_preview(result: ReadResult, *, department, user, filename: str, size:
     )
 
 
-@transaction.atomic
 def confirm(run: ImportRun, user) -> DisclosureTable:
+    """Save the run's table as the department's table of that year; raises NotEditable or
+    AlreadyHandled. The run's state and the table's status are checked in the transaction
+    that writes (the table's row locked: :mod:`.table_lock`)."""
+    try:
+        return _confirm(run, user)
+    except IntegrityError:
+        # Another import created this year's table between our look-up and our insert (on
+        # PostgreSQL): run again, now replacing (or refused by) that table like any existing one.
+        return _confirm(run, user)
+
+
+@table_lock.atomic_retrying
+def _confirm(run: ImportRun, user) -> DisclosureTable:
+    now = timezone.now()
+    if ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEW).update(
+            state=ImportRun.State.CONFIRMED, confirmed_at=now) != 1:
+        raise AlreadyHandled()
     core = convert.table_from_document(run.table_document, source=run.filename)
-    existing = (DisclosureTable.objects.select_for_update()
-                .filter(year__year=core.year, department=run.department).first())
+    found = DisclosureTable.objects.filter(year__year=core.year, department=run.department).values_list(
+        "pk", flat=True).first()
+    existing = table_lock.locked(found) if found is not None else None
     if existing is not None and not existing.editable:
-        raise NotEditable()
+        raise NotEditable(existing)
     table = convert.save_table(core, user=user, department=run.department, existing=existing)
     run.state = ImportRun.State.CONFIRMED
     run.table = table
-    run.confirmed_at = timezone.now()
+    run.confirmed_at = now
     run.save()
     return table

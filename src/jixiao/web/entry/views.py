@@ -18,13 +18,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import money
@@ -34,7 +34,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.review import overrides
 
-from . import analysis, convert, downloads, editing, importing
+from . import analysis, convert, downloads, editing, importing, table_lock
 from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
 from .models import DisclosureTable, ImportRun, Project, Year
 
@@ -48,8 +48,7 @@ def _project_for(user, pk) -> Project:
 
 
 def _require(user, action, table) -> None:
-    if not roles.can(user, action, table):
-        raise PermissionDenied(action)
+    roles.require(user, action, table)
 
 
 @login_required
@@ -150,17 +149,33 @@ def table_header(request, pk):
         messages.error(request, _("表头未保存：") + "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect("entry:table", pk=table.pk)
     d = form.cleaned_data
-    with transaction.atomic():
-        claimed = DisclosureTable.objects.filter(pk=table.pk, version=d["version"]).update(version=F("version") + 1)
-        if claimed != 1:
-            messages.error(request, _("表头未保存：此表已被他人修改，请刷新后重试。"))
-            return redirect("entry:table", pk=table.pk)
-        table.refresh_from_db()
-        for name in ("attachment", "title", "department_short", "money_unit"):
-            setattr(table, name, d[name])
-        table.save()
+    values = {name: d[name] for name in ("attachment", "title", "department_short", "money_unit")}
+    try:
+        saved = editing.save_header(table, d["version"], values)
+    except table_lock.NotEditable:
+        return _not_editable(request, table)
+    if not saved:
+        messages.error(request, _("表头未保存：此表已被他人修改，请刷新后重试。"))
+        return redirect("entry:table", pk=table.pk)
     messages.success(request, _("表头已保存。"))
     return redirect("entry:table", pk=table.pk)
+
+
+# The table left 草稿/退回 between the request's permission check and its write (table_lock).
+NOT_EDITABLE = gettext_lazy("未保存：表的状态已改变（已提交审核或已公开），不能再修改。请刷新页面。")
+
+
+def _not_editable(request, table):
+    messages.error(request, str(NOT_EDITABLE))
+    return redirect("entry:table", pk=table.pk)
+
+
+def _not_editable_form(request, table, form, instance=None):
+    """The project form again with the input kept, answered 409: nothing was saved."""
+    fresh = DisclosureTable.objects.get(pk=table.pk)
+    context = _project_context(request, fresh, form, instance=instance)
+    context["form_error"] = str(NOT_EDITABLE)
+    return render(request, "entry/project.html", context, status=409)
 
 
 def _finding_slot(column: str) -> str:
@@ -240,7 +255,7 @@ def _too_big(request, table, form, instance=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_new(request, table_pk):
     table = _table_for(request.user, table_pk)
     _require(request.user, "edit", table)
@@ -250,7 +265,10 @@ def project_new(request, table_pk):
             return _too_big(request, table, ProjectForm(layout=table.layout_keys))
         form = ProjectForm(data, layout=table.layout_keys)
         if form.is_valid():
-            result = editing.save_project(table, form.to_core(), request.user)
+            try:
+                result = editing.save_project(table, form.to_core(), request.user)
+            except table_lock.NotEditable:
+                return _not_editable_form(request, table, form)
             messages.success(request, _("已保存为草稿。"))
             return redirect("entry:project", pk=result.project.pk)
     else:
@@ -260,7 +278,7 @@ def project_new(request, table_pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_edit(request, pk):
     instance = _project_for(request.user, pk)
     table = instance.table
@@ -277,7 +295,11 @@ def project_edit(request, pk):
             core = form.to_core(keep_indicators=instance.indicators,
                                 overrides=convert.overrides_to_core(instance.overrides),
                                 published=convert.published_to_core(instance))
-            result = editing.save_project(table, core, request.user, instance=instance, expected_version=expected)
+            try:
+                result = editing.save_project(table, core, request.user, instance=instance,
+                                              expected_version=expected)
+            except table_lock.NotEditable:
+                return _not_editable_form(request, table, form, instance=instance)
             if result.saved:
                 messages.success(request, _("已保存为草稿。"))
                 return redirect("entry:project", pk=instance.pk)
@@ -326,7 +348,10 @@ def project_delete(request, pk):
     instance = _project_for(request.user, pk)
     table = instance.table
     _require(request.user, "edit", table)
-    instance.delete()
+    try:
+        editing.delete_project(instance)
+    except table_lock.NotEditable:
+        return _not_editable(request, table)
     messages.success(request, _("项目已删除。"))
     return redirect("entry:table", pk=table.pk)
 
@@ -400,7 +425,7 @@ def project_mof(request, pk, fmt):
 # --- import -----------------------------------------------------------------------------
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
     departments = roles.creatable_departments(request.user)
     if not departments.exists():
@@ -478,6 +503,9 @@ def import_confirm(request, pk):
         return redirect("entry:import_preview", pk=run.pk)
     try:
         table = importing.confirm(run, request.user)
+    except importing.AlreadyHandled:
+        messages.error(request, _("该导入已处理。"))
+        return redirect("entry:import_preview", pk=run.pk)
     except importing.NotEditable:
         messages.error(request, _("该年度的自评表已提交或公开，不能用导入覆盖。"))
         return redirect("entry:import_preview", pk=run.pk)
@@ -489,8 +517,11 @@ def import_confirm(request, pk):
 @require_POST
 def import_cancel(request, pk):
     run = get_object_or_404(roles.visible_imports(request.user), pk=pk)
-    if run.state == ImportRun.State.PREVIEW:
-        run.state = ImportRun.State.CANCELLED
-        run.save()
+    with transaction.atomic():
+        # Conditional, so a confirmation that got there first is never marked cancelled.
+        if ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEW).update(
+                state=ImportRun.State.CANCELLED) == 1:
+            run.refresh_from_db()
+            run.save()  # the history entry
     return redirect("entry:import")
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from jixiao.core.scoring import ProjectScore, item_key
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
-from jixiao.web.entry.models import DisclosureTable, Project, Status
+from jixiao.web.entry import table_lock
+from jixiao.web.entry.models import Project, Status
 
 CENT = Decimal("0.01")
 # The longest reason kept (characters); the MoF form prints it in a footnote.
@@ -133,15 +133,16 @@ def _entry(item: str, score: Decimal, reason: str, user, target: str = "") -> di
     return entry
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def _change(project: Project, expected_version: int, user, mutate) -> Project:
-    """Claim the project at ``expected_version``, check the table is still under review, apply."""
+    """Check the table is still under review (its row locked, so an approval in flight is
+    waited for, not missed; table before project as everywhere), claim the project at
+    ``expected_version``, apply."""
+    if table_lock.locked(project.table_id).status != Status.SUBMITTED:
+        raise NotUnderReview()
     claimed = Project.objects.filter(pk=project.pk, version=expected_version).update(version=F("version") + 1)
     if claimed != 1:
         raise Conflict(Project.objects.select_related("updated_by").get(pk=project.pk))
-    # Locks the table row on PostgreSQL, so an approval in flight is waited for, not missed.
-    if not DisclosureTable.objects.select_for_update().filter(pk=project.table_id, status=Status.SUBMITTED).exists():
-        raise NotUnderReview()
     fresh = Project.objects.get(pk=project.pk)
     fresh.overrides = mutate(list(fresh.overrides or []))
     fresh.updated_by = user

@@ -39,8 +39,7 @@ DONE = {
 
 def _table(request, pk, action):
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
-    if not roles.can(request.user, action, table):
-        raise PermissionDenied(action)
+    roles.require(request.user, action, table)
     return table
 
 
@@ -195,16 +194,15 @@ def _scores_context(request, instance, bound=None, conflict=None, form_error="")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_scores(request, pk):
     """The suggested scores of a project with their reasons; reviewers override them while 已提交."""
     instance = get_object_or_404(roles.visible_projects(request.user), pk=pk)
     if not roles.can(request.user, "scores", instance.table):
         raise PermissionDenied("scores")
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return render(request, "review/scores.html", _scores_context(request, instance))
-    if not roles.can(request.user, "override", instance.table):
-        raise PermissionDenied("override")
+    roles.require(request.user, "override", instance.table)
     score = _score_of(instance)
     items = {i.key: i for i in overrides.items_of(score)}
     key = request.POST.get("item", "")

@@ -1,17 +1,18 @@
 """The review workflow: 草稿 → 已提交 → 退回 / 已审核 → 已公开 (→ 草稿 for a new revision).
 
-Each transition claims the table with a conditional UPDATE on its current status, so two
-people pressing the same button at once cannot both succeed; the winner's save() then
-records the change in the history (who and when).
+Each transition locks the table's row (:mod:`jixiao.web.entry.table_lock`: ``SELECT … FOR
+UPDATE`` on PostgreSQL, an immediate transaction on SQLite), checks the status it finds there
+and changes it in the same transaction, so of two people pressing buttons at once one wins
+and the other gets TransitionError ("the state has changed"), never a database error. The
+winner's save() records the change in the history (who and when).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from jixiao.web.entry import convert
+from jixiao.web.entry import convert, table_lock
 from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status
 
 
@@ -28,39 +29,43 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _claim(table: DisclosureTable, action: str) -> None:
+def _claim(table: DisclosureTable, action: str) -> DisclosureTable:
+    """The table row, locked, moved to the action's target status (TransitionError if its
+    committed status does not allow the action). ``table`` is updated to match."""
     sources, target = TRANSITIONS[action]
-    if table.status not in sources:
+    locked = table_lock.locked(table.pk)
+    if locked.status not in sources:
+        table.status = locked.status
         raise TransitionError(action)
-    claimed = DisclosureTable.objects.filter(pk=table.pk, status=table.status).update(status=target)
-    if claimed != 1:
-        raise TransitionError(action)
-    table.status = target
-    table.save(update_fields=["status", "updated_at"])
+    locked.status = target
+    locked.save(update_fields=["status", "updated_at"])
+    table.status, table.updated_at = locked.status, locked.updated_at
+    return locked
 
 
 def current_round(table: DisclosureTable) -> ReviewRound | None:
     return table.rounds.order_by("-number").first()
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def submit(table: DisclosureTable, user) -> ReviewRound:
-    _claim(table, "submit")
+    table = _claim(table, "submit")
     number = (table.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
     return ReviewRound.objects.create(table=table, number=number, submitted_by=user, submitted_at=timezone.now())
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def comment(table: DisclosureTable, user, text: str, project=None, field: str = "") -> Comment:
-    rnd = current_round(table)
-    if table.status != Status.SUBMITTED or rnd is None or rnd.decision:
+    locked = table_lock.locked(table.pk)  # a return or approval in flight is waited for
+    rnd = current_round(locked)
+    if locked.status != Status.SUBMITTED or rnd is None or rnd.decision:
         raise TransitionError("comment")
     return Comment.objects.create(round=rnd, project=project, field=field, text=text, author=user)
 
 
 def _decide(table: DisclosureTable, user, action: str, decision: str) -> ReviewRound:
-    rnd = current_round(table)
-    _claim(table, action)
+    locked = _claim(table, action)
+    rnd = current_round(locked)
     rnd.decision = decision
     rnd.decided_by = user
     rnd.decided_at = timezone.now()
@@ -68,27 +73,27 @@ def _decide(table: DisclosureTable, user, action: str, decision: str) -> ReviewR
     return rnd
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def return_table(table: DisclosureTable, user, text: str) -> ReviewRound:
     rnd = _decide(table, user, "return", ReviewRound.Decision.RETURNED)
     Comment.objects.create(round=rnd, text=text, author=user)
     return rnd
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def approve(table: DisclosureTable, user) -> ReviewRound:
     return _decide(table, user, "approve", ReviewRound.Decision.APPROVED)
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def publish(table: DisclosureTable, user, note: str = "") -> Publication:
-    _claim(table, "publish")
+    table = _claim(table, "publish")
     number = (table.publications.aggregate(n=Max("number"))["n"] or 0) + 1
     return Publication.objects.create(table=table, number=number, snapshot=convert.snapshot_document(table),
                                       published_by=user, published_at=timezone.now(), note=note)
 
 
-@transaction.atomic
+@table_lock.atomic_retrying
 def reopen(table: DisclosureTable, user) -> None:
     """Start a new revision of a published table; the publication stays as it was."""
     _claim(table, "reopen")

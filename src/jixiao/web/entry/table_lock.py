@@ -1,0 +1,82 @@
+"""The table's row as the one lock for every decision that depends on its state.
+
+A transition (submit, return, approve, publish, reopen), a comment, and every edit of a
+table's projects or header first check the table's status and then change something. Both
+happen in one transaction that holds the table's row: on PostgreSQL ``SELECT … FOR UPDATE``
+(a second transaction on the same table waits, then reads the new status); on SQLite the
+connection opens every transaction with ``BEGIN IMMEDIATE`` (settings: ``transaction_mode``),
+which takes the database's write lock before the first read, so the same check sees the
+last committed state and waits (up to the busy timeout) instead of failing with "database is
+locked" when it would have to upgrade a read snapshot that another writer made stale.
+
+Permission checks at the start of a request stay (they decide 403 and 404); these checks
+decide whether the change is still allowed when it is written. A refusal is
+:class:`NotEditable` (an edit) or the workflow's ``TransitionError``; the views answer it
+with "the state has changed" (a 409 page or a message and a redirect).
+
+Lock order: the table before its projects, everywhere, so two transactions never wait for
+each other in a cycle on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.db import OperationalError, connection, transaction
+
+from .models import EDITABLE_STATUSES, DisclosureTable
+
+# Whole-transaction retries when SQLite still reports its lock as busy (a writer held it for
+# longer than the busy timeout); the waits between attempts, in seconds.
+BUSY_RETRY_WAITS = (0.2, 1.0)
+
+
+class NotEditable(Exception):
+    """The table is no longer 草稿 or 退回 (submitted, approved or published meanwhile)."""
+
+    def __init__(self, table: DisclosureTable | None = None):
+        super().__init__("table not editable")
+        self.table = table
+
+
+def locked(pk: int) -> DisclosureTable:
+    """The table as committed now, its row locked until the transaction ends (call inside one)."""
+    # No joins: FOR UPDATE would lock the year's and the department's rows as well.
+    return DisclosureTable.objects.select_for_update().get(pk=pk)
+
+
+def locked_editable(pk: int) -> DisclosureTable:
+    """:func:`locked`, or NotEditable when its status no longer allows editing."""
+    table = locked(pk)
+    if table.status not in EDITABLE_STATUSES:
+        raise NotEditable(table)
+    return table
+
+
+def _busy(exc: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "locked" in str(exc).lower()
+
+
+def atomic_retrying(func):
+    """``transaction.atomic`` around ``func``; on SQLite, a transaction that found the database
+    still locked after the busy timeout is rolled back and run again (twice at most).
+
+    Only the outermost call retries: inside another transaction the error goes up to it.
+    """
+    atomic = transaction.atomic(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if connection.in_atomic_block:
+            return atomic(*args, **kwargs)
+        for wait in BUSY_RETRY_WAITS:
+            try:
+                return atomic(*args, **kwargs)
+            except OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                time.sleep(wait)
+        return atomic(*args, **kwargs)
+
+    return wrapper
