@@ -41,20 +41,90 @@ def test_every_form_post_needs_the_csrf_token():
     assert r.status_code == 302
 
 
+def _login(client, username, password, address="10.0.0.1", **headers):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password},
+                       REMOTE_ADDR=address, **headers)
+
+
+def _locked(response) -> bool:
+    return response.status_code == 429 and "登录失败次数过多" in response.content.decode()
+
+
 @pytest.mark.django_db
 def test_login_is_throttled_after_repeated_failures():
+    from axes.utils import reset
+
     World("draft")
     client = Client()
-    url = reverse("accounts:login")
-    for _ in range(settings.JIXIAO_LOGIN_MAX_FAILURES):
-        r = client.post(url, {"username": "admin", "password": "wrong-password"})
+    for _ in range(settings.JIXIAO_LOGIN_MAX_FAILURES - 1):
+        r = _login(client, "admin", "wrong-password")
         assert r.status_code == 200 and "用户名或密码不正确" in r.content.decode()
-    r = client.post(url, {"username": "admin", "password": "pw-admin-123"})
-    assert "登录失败次数过多" in r.content.decode()
+    assert _locked(_login(client, "admin", "wrong-password"))  # the last allowed failure
+    assert _locked(_login(client, "admin", "pw-admin-123"))  # even with the right password
     assert "_auth_user_id" not in client.session
-    cache.clear()  # the window passes
-    r = client.post(url, {"username": "admin", "password": "pw-admin-123"})
+    reset()  # the window passes (axes' failure records are gone)
+    r = _login(client, "admin", "pw-admin-123")
     assert r.status_code == 302 and client.session["_auth_user_id"]
+
+
+@pytest.mark.django_db
+def test_failures_against_an_account_from_one_address_do_not_lock_it_out_from_another():
+    World("draft")
+    for _ in range(settings.JIXIAO_LOGIN_MAX_FAILURES + 3):
+        _login(Client(), "admin", "wrong-password", address="198.51.100.7")
+    assert _locked(_login(Client(), "admin", "pw-admin-123", address="198.51.100.7"))
+    # Another letter case is the same account, not five more attempts.
+    assert _locked(_login(Client(), " ADMIN ", "pw-admin-123", address="198.51.100.7"))
+    assert _login(Client(), "admin", "pw-admin-123", address="203.0.113.20").status_code == 302
+
+
+@pytest.mark.django_db
+def test_invented_user_names_from_one_address_lock_out_no_known_account():
+    World("draft")
+    for n in range(4 * settings.JIXIAO_LOGIN_MAX_FAILURES):
+        _login(Client(), f"nobody-{n % 4}", "guess", address="198.51.100.7")
+    for name, password in (("admin", "pw-admin-123"), ("reviewer", "pw-reviewer-123")):
+        assert _login(Client(), name, password, address="198.51.100.7").status_code == 302, name
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_is_counted_by_the_address_the_proxy_saw(settings):
+    settings.JIXIAO_TRUSTED_PROXIES = 1
+    World("draft")
+    proxy = "10.0.0.9"  # every request reaches the application from the proxy
+
+    def via_proxy(client, username, password, header):
+        return _login(client, username, password, address=proxy, HTTP_X_FORWARDED_FOR=header)
+
+    for n in range(settings.JIXIAO_LOGIN_MAX_FAILURES):
+        # The client writes its own X-Forwarded-For entries; the proxy appends the real address.
+        via_proxy(Client(), "admin", "wrong", f"192.0.2.{n}, 198.51.100.7")
+    assert _locked(via_proxy(Client(), "admin", "pw-admin-123", "198.51.100.7"))
+    # Another client behind the same proxy is not locked out (the limit is not per proxy).
+    assert via_proxy(Client(), "admin", "pw-admin-123", "203.0.113.20").status_code == 302
+
+
+def test_the_client_address_is_the_entry_the_outermost_trusted_proxy_wrote(settings):
+    from django.test import RequestFactory
+
+    from jixiao.web.accounts.throttle import client_address
+
+    def address(remote, header=None, name="HTTP_X_FORWARDED_FOR"):
+        extra = {name: header} if header is not None else {}
+        return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
+
+    settings.JIXIAO_TRUSTED_PROXIES = 0
+    assert address("10.0.0.9", "198.51.100.7") == "10.0.0.9"  # no proxy trusted: the header is ignored
+    settings.JIXIAO_TRUSTED_PROXIES = 1
+    assert address("10.0.0.9", "198.51.100.7") == "198.51.100.7"
+    assert address("10.0.0.9", "6.6.6.6, 198.51.100.7") == "198.51.100.7"
+    assert address("10.0.0.9") == "10.0.0.9"  # not through the proxy
+    assert address("10.0.0.9", "not-an-address") == "10.0.0.9"
+    settings.JIXIAO_TRUSTED_PROXIES = 2
+    assert address("10.0.0.9", "6.6.6.6, 198.51.100.7, 10.0.0.8") == "198.51.100.7"
+    assert address("10.0.0.9", "198.51.100.7") == "10.0.0.9"
+    settings.JIXIAO_TRUSTED_PROXIES, settings.JIXIAO_CLIENT_IP_HEADER = 1, "X-Real-IP"
+    assert address("10.0.0.9", "198.51.100.7", name="HTTP_X_REAL_IP") == "198.51.100.7"
 
 
 @pytest.mark.django_db

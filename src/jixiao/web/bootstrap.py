@@ -58,6 +58,24 @@ def migrate(verbosity: int = 0) -> None:
 
 
 def require_secret_key() -> None:
-    if not os.environ.get("JIXIAO_SECRET_KEY"):
+    """The environment's secret key, refused (exit 2) when missing or guessable: Django's rule
+    (its deployment check security.W009) — at least 50 characters, at least 5 distinct ones,
+    not Django's generated ``django-insecure-`` development key. The key signs sessions,
+    CSRF tokens and password-reset links, so a short one is a forged login away."""
+    from django.core.checks.security.base import (SECRET_KEY_INSECURE_PREFIX, SECRET_KEY_MIN_LENGTH,
+                                                  SECRET_KEY_MIN_UNIQUE_CHARACTERS)
+
+    key = os.environ.get("JIXIAO_SECRET_KEY", "")
+    if not key:
         raise InputError("未设置 JIXIAO_SECRET_KEY 环境变量（生产环境必须提供密钥）",
                          "JIXIAO_SECRET_KEY is not set (production needs a secret key from the environment)")
+    how = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    if (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+            or key.startswith(SECRET_KEY_INSECURE_PREFIX)):
+        raise InputError(
+            f"JIXIAO_SECRET_KEY 太弱：须至少 {SECRET_KEY_MIN_LENGTH} 个字符、至少 {SECRET_KEY_MIN_UNIQUE_CHARACTERS} "
+            f"种不同字符，且不以 {SECRET_KEY_INSECURE_PREFIX} 开头（当前 {len(key)} 个字符、{len(set(key))} 种）。"
+            f"可用以下命令生成：{how}",
+            f"JIXIAO_SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, at least "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} distinct ones, and must not start with {SECRET_KEY_INSECURE_PREFIX} "
+            f"(this one has {len(key)} characters, {len(set(key))} distinct). Generate one with: {how}")

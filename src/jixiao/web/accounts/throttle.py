@@ -1,38 +1,53 @@
-"""Login throttling: after N failed logins for a username (or from one address) within the
-lockout window, further attempts are refused until the window passes.
+"""Login throttling with django-axes: failures are counted per user name **and** client
+address together, so nobody can lock out an account they do not hold the password of.
 
-A small cache-based counter instead of a library: the rule is three lines and the cache is
-Django's (per process by default; set JIXIAO_CACHE_TABLE to share it between processes).
+Counting per user name alone let anyone lock ``admin`` out by typing wrong passwords for it;
+counting per address alone let five invented names from one address (behind a proxy: from
+everyone) lock out every user there. With the pair as the key (``AXES_LOCKOUT_PARAMETERS =
+[["username", "ip_address"]]``), failures for ``admin`` from one address refuse ``admin`` from
+that address only, and failures for invented names refuse nobody else. Axes keeps the
+failures in the database (``axes_accessattempt``), so every server process and a restart see
+the same counts, and administrators see and clear them in the Django admin.
+
+The client address is ``REMOTE_ADDR`` unless the site runs behind proxies it trusts
+(``JIXIAO_TRUSTED_PROXIES`` = their number, ``JIXIAO_CLIENT_IP_HEADER`` = the header they set):
+then it is the address the outermost trusted proxy saw — the *n*-th entry from the right of
+that header — since every entry further left was written by the client and proves nothing.
+(django-ipware's proxy count expects the proxies' own addresses in the header and answers
+nothing for the common one-entry header, so the address is resolved here.)
 """
 
 from __future__ import annotations
 
-import hashlib
+import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
+
+USERNAME_MAX = 150  # Django's User.username length: a longer name is no account
 
 
-def _keys(username: str, address: str) -> list[str]:
-    digest = lambda s: hashlib.sha256(s.encode("utf-8", "replace")).hexdigest()[:32]  # noqa: E731
-    return [f"jixiao:login:user:{digest(username.strip().lower())}", f"jixiao:login:addr:{digest(address)}"]
+def username(request, credentials: dict | None) -> str:
+    """The user name a failure counts against: as typed, without surrounding spaces, in lower
+    case (so ``Admin`` and ``ADMIN`` do not buy an attacker more attempts)."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username", "")
+    return str(value or "").strip().lower()[:USERNAME_MAX]
 
 
-def is_locked(username: str, address: str) -> bool:
-    limit = settings.JIXIAO_LOGIN_MAX_FAILURES
-    return any((cache.get(k) or 0) >= limit for k in _keys(username, address))
-
-
-def record_failure(username: str, address: str) -> None:
-    window = settings.JIXIAO_LOGIN_LOCKOUT_SECONDS
-    for key in _keys(username, address):
-        # add() starts the window on the first failure; incr() keeps its expiry.
-        if not cache.add(key, 1, window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, window)
-
-
-def reset(username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind ``JIXIAO_TRUSTED_PROXIES`` proxies the
+    entry of ``JIXIAO_CLIENT_IP_HEADER`` written by the outermost one."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.JIXIAO_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    key = "HTTP_" + settings.JIXIAO_CLIENT_IP_HEADER.upper().replace("-", "_")
+    entries = [e.strip() for e in request.META.get(key, "").split(",") if e.strip()]
+    if len(entries) < proxies:
+        return remote  # not through every proxy: the connection's own address
+    candidate = entries[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

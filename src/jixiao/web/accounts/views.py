@@ -1,18 +1,14 @@
-"""Login with throttling; logout is Django's (POST only)."""
+"""Login with throttling (django-axes, see throttle.py); logout is Django's (POST only)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
-
-
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "")
+LOCKED_STATUS = 429  # Too Many Requests
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -23,20 +19,27 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.data.get("username", "") or ""
-        address = client_address(self.request) if self.request else ""
-        if throttle.is_locked(username, address):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            throttle.record_failure(username, address)
+            # Axes' backend refused (or this failure reached the limit): say so instead of
+            # "wrong password", which would invite more attempts.
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
             raise
-        throttle.reset(username, address)
-        return cleaned
 
 
 class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Axes' answer to a refused login (AXES_LOCKOUT_CALLABLE): the page the login view rendered
+    (ours says "too many failures"; the Django admin's its own error), with status 429."""
+    if original_response is None:
+        return HttpResponse(str(ThrottledAuthenticationForm.error_messages["locked"]), status=LOCKED_STATUS,
+                            content_type="text/plain; charset=utf-8")
+    original_response.status_code = LOCKED_STATUS
+    return original_response

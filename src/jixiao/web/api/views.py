@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from jixiao.core.model import Table
@@ -164,7 +165,10 @@ def api_view(func=None, *, cache=True):
         return response
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
-    return wrapper
+    # Read-only and anonymous: no form, no session, nothing a forged request could change. Exempt
+    # from the CSRF check, which runs before the view and would answer POST/PUT/DELETE with 403;
+    # require_safe answers them 405 with "Allow: GET, HEAD", as docs/api.md says.
+    return csrf_exempt(wrapper)
 
 
 # --- query parameters -----------------------------------------------------------------

@@ -49,12 +49,17 @@ _local = 0
 _ignored: frozenset | None = None
 
 
+# The login throttle's failure counts (django-axes, accounts/throttle.py): no page shows them
+# (the admin's are never cached), and a stranger's failed logins must not retire every page.
+THROTTLE_TABLES = ("axes_accessattempt", "axes_accessattemptexpiration", "axes_accessfailurelog", "axes_accesslog")
+
+
 def ignored_tables() -> frozenset:
-    """Tables whose writes change no page: this counter itself and a database cache table
-    (the login throttle's counters). Sessions are half in it, see :func:`is_change`."""
+    """Tables whose writes change no page: this counter itself, the login throttle's and a
+    database cache table. Sessions are half in it, see :func:`is_change`."""
     global _ignored
     if _ignored is None:
-        names = {TABLE}
+        names = {TABLE, *THROTTLE_TABLES}
         for alias in settings.CACHES.values():
             if alias.get("BACKEND", "").endswith("DatabaseCache"):
                 names.add(alias["LOCATION"].lower())

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jixiao.core import money
 from jixiao.core.scoring import score_project
@@ -40,7 +40,7 @@ def _entry_row(e: PublishedTable) -> dict:
             "rate": money.format_rate(money.execution_rate(from_e4_wan(e.actual_e4), from_e4_wan(e.budget_e4)))}
 
 
-@require_GET
+@require_safe
 def index(request):
     """Published tables (newest publication of each) by year and department, and search."""
     q = (request.GET.get("q") or "").strip()[:QUERY_MAX]
@@ -73,7 +73,7 @@ def _publication(pk) -> tuple[Publication, PublishedTable]:
     return entry.publication, entry
 
 
-@require_GET
+@require_safe
 def publication(request, pk):
     pub, entry = _publication(pk)
     core = convert.table_from_document(pub.snapshot)
@@ -90,7 +90,7 @@ def publication(request, pk):
     })
 
 
-@require_GET
+@require_safe
 def project(request, pk, position):
     pub, entry = _publication(pk)
     core = convert.table_from_document(pub.snapshot)
@@ -113,7 +113,7 @@ def project(request, pk, position):
     })
 
 
-@require_GET
+@require_safe
 def download(request, pk, fmt):
     pub, entry = _publication(pk)
     if fmt not in downloads.available_formats("disclosure"):
@@ -122,7 +122,7 @@ def download(request, pk, fmt):
     return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
 
 
-@require_GET
+@require_safe
 def project_mof(request, pk, position, fmt):
     """The MoF 项目支出绩效自评表 of one published project, from the snapshot."""
     pub, entry = _publication(pk)
