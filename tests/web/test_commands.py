@@ -58,6 +58,15 @@ def test_serve_needs_a_secret_key(tmp_path):
     assert "JIXIAO_SECRET_KEY" in r.stderr and "未设置" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_serve_refuses_a_short_or_low_entropy_secret_key(tmp_path):
+    for key in ("abc", "a" * 60, "abcd" * 20, "django-insecure-" + "q1w2e3r4t5y6u7i8o9p0" * 3):
+        r = _jixiao("serve", "--data", str(tmp_path), env=_env(JIXIAO_SECRET_KEY=key), timeout=60)
+        assert r.returncode == 2, key
+        assert "JIXIAO_SECRET_KEY 太弱" in r.stderr and "too weak" in r.stderr and "Traceback" not in r.stderr
+        assert "secrets.token_urlsafe" in r.stderr  # how to make a good one
+    assert not (tmp_path / "jixiao.sqlite3").exists()  # refused before anything else
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -75,3 +75,99 @@ def test_table_header_is_saved_with_a_version_check():
     r = client.post(url, {**data, "money_unit": "万元"}, follow=True)  # stale version
     assert "此表已被他人修改" in r.content.decode()
     assert DisclosureTable.objects.get(pk=table.pk).money_unit == "元"
+
+
+# --- the table's state is checked where the write happens (table_lock) -------------------------
+# Each test loads the table as a request would (a draft, so the permission check passed), lets
+# the table be submitted through another object, then writes through the stale one: the write
+# must be refused, and nothing must change.
+
+def _submitted_behind_our_back(world):
+    from jixiao.web.entry.models import DisclosureTable
+    from jixiao.web.review import workflow
+
+    stale = DisclosureTable.objects.get(pk=world.tables["own"].pk)
+    assert stale.status == "draft"
+    workflow.submit(DisclosureTable.objects.get(pk=stale.pk), world.users["approver"])
+    return stale
+
+
+@pytest.mark.django_db
+def test_a_project_save_after_the_submission_is_refused_in_its_transaction():
+    from jixiao.web.entry import convert, editing, table_lock
+
+    world = World("draft")
+    project = world.projects["own"]
+    stale = _submitted_behind_our_back(world)
+    core = convert.project_to_core(project)
+    core.name = "提交后才保存的名称"
+    with pytest.raises(table_lock.NotEditable):
+        editing.save_project(stale, core, world.users["editor"], instance=project, expected_version=project.version)
+    with pytest.raises(table_lock.NotEditable):
+        editing.save_project(stale, core, world.users["editor"])  # a new project
+    with pytest.raises(table_lock.NotEditable):
+        editing.delete_project(project)
+    with pytest.raises(table_lock.NotEditable):
+        editing.save_header(stale, stale.version, {"title": "提交后才改的标题"})
+    project.refresh_from_db()
+    assert project.name == "项目1" and project.version == 1
+    assert Project.objects.filter(table=stale).count() == 1
+    assert stale.__class__.objects.get(pk=stale.pk).title == ""
+
+
+@pytest.mark.django_db
+def test_the_project_form_answers_409_and_keeps_the_input_when_the_table_was_submitted_meanwhile(monkeypatch):
+    from jixiao.web.accounts import roles
+
+    world = World("draft")
+    project = world.projects["own"]
+    client = Client()
+    client.force_login(world.users["editor"])
+    _submitted_behind_our_back(world)
+    # The request's permission check ran before the submission (as in a real race).
+    monkeypatch.setattr(roles, "require", lambda user, action, table: None)
+    data = {**_project_post(world, "own"), "name": "提交后才保存的名称"}
+    r = client.post(reverse("entry:project", args=[project.pk]), data)
+    assert r.status_code == 409
+    page = r.content.decode()
+    assert "表的状态已改变" in page and "提交后才保存的名称" in page
+    r = client.post(reverse("entry:project_delete", args=[project.pk]))
+    assert r.status_code == 302
+    assert "表的状态已改变" in client.get(r["Location"]).content.decode()
+    project.refresh_from_db()
+    assert project.name == "项目1"
+
+
+@pytest.mark.django_db
+def test_a_late_workflow_post_is_told_the_state_has_changed():
+    world = World("approved")
+    client = Client()
+    client.force_login(world.users["reviewer"])
+    r = client.post(reverse("review:return", args=[world.tables["own"].pk]), {"text": "请补充"})
+    assert r.status_code == 403 and "表的状态已改变" in r.content.decode()
+    # Not the reviewer's role at all: the page does not claim a change of state.
+    editor = Client()
+    editor.force_login(world.users["editor"])
+    r = editor.post(reverse("review:approve", args=[world.tables["own"].pk]))
+    assert r.status_code == 403 and "表的状态已改变" not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_comment_or_override_after_the_decision_is_refused_in_its_transaction():
+    from jixiao.web.entry.models import DisclosureTable
+    from jixiao.web.review import overrides, workflow
+
+    world = World("submitted")
+    stale = DisclosureTable.objects.get(pk=world.tables["own"].pk)
+    workflow.approve(DisclosureTable.objects.get(pk=stale.pk), world.users["reviewer"])
+    with pytest.raises(workflow.TransitionError):
+        workflow.comment(stale, world.users["reviewer"], "审核后才写的意见")
+    with pytest.raises(workflow.TransitionError):
+        workflow.return_table(stale, world.users["reviewer"], "审核后才退回")
+    project = world.projects["own"]
+    with pytest.raises(overrides.NotUnderReview):
+        overrides.set_override(project, project.version, world.users["reviewer"], "total", 50, "审核后才调整")
+    stale.refresh_from_db()
+    assert stale.status == "approved" and stale.rounds.get().comments.count() == 0
+    project.refresh_from_db()
+    assert project.overrides == [] and project.version == 1
