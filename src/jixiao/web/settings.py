@@ -179,7 +179,7 @@ if JIXIAO_LOGIN_MAX_FAILURES < 1 or JIXIAO_LOGIN_LOCKOUT_SECONDS < 1 or JIXIAO_T
     raise ImproperlyConfigured("JIXIAO_LOGIN_MAX_FAILURES、JIXIAO_LOGIN_LOCKOUT_SECONDS 须至少为 1，"
                                "JIXIAO_TRUSTED_PROXIES 不能为负 / JIXIAO_LOGIN_MAX_FAILURES and "
                                "JIXIAO_LOGIN_LOCKOUT_SECONDS must be at least 1, JIXIAO_TRUSTED_PROXIES not negative")
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["jixiao.web.accounts.throttle.ThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = JIXIAO_LOGIN_MAX_FAILURES

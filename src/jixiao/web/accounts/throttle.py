@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
 USERNAME_MAX = 150  # Django's User.username length: a longer name is no account
@@ -51,3 +52,15 @@ def client_address(request) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """Axes' backend (first in AUTHENTICATION_BACKENDS: it refuses a locked-out pair before the
+    password is checked). A call without a request — ``authenticate()`` from a script or the
+    test client's ``login()`` — is no HTTP login and has no address to count: it passes on
+    to Django's ModelBackend instead of failing as axes would."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
