@@ -88,12 +88,6 @@ CASES = [(entry, suffix) for entry in MANIFEST for suffix in ("xlsx", "pdf", "la
 # pdftotext squeezes a line's columns (an empty 年度指标值 column, a money row without 得分), a
 # cell lands in its neighbour's column. Listed exactly, so a fix — or a new misreading — fails.
 TEXT_GAPS = {
-    "one-per-sheet.xlsx": [
-        "ah-tianchang-2022-shuihan-fangyu: row 9 二级: read 'sustainability', printed 'satisfaction'",
-        "ah-tianchang-2022-shuihan-fangyu: row 9 三级: read '服务对象满意度指指标1:服务对象满意度', printed '指标1:服务对象满意度'",
-        "ah-tianchang-2022-shuihan-fangyu: row 9 一级: read '(30分)', printed '满意度指标(10分)'",
-        "yn-yongde-2022-mingzhong-yingyang: 总分: read '100', printed '96分'",
-    ],
     "hubei-several-on-one-sheet.xlsx": [
         "yn-shidian-2021-baoshanzhu: money.全年预算数: read None, printed '1500'",
         "yn-shidian-2021-baoshanzhu: money.全年执行数: read '1500', printed '0.00'",

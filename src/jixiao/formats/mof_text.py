@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from .import_result import ImportResult
 from .mof_read import (
-    _IND_HEADERS, _MONEY_HEADERS, _GOAL_DONE, _GOAL_TARGET, Row, Seg, _norm, _role, one_table, parse_forms,
+    _IND_HEADERS, _MONEY_HEADERS, _GOAL_DONE, _GOAL_TARGET, Row, Seg, _norm, _role, kind_of, one_table, parse_forms,
 )
 
 _CHUNK = re.compile(r"\S+(?: \S+)*")
@@ -81,6 +81,8 @@ class _Header:
     kind: str  # "money" | "goal" | "indicators"
     columns: list[Chunk]  # the header chunks, left to right
     roles: list[str]
+    spans: list[tuple[float, float]] | None = None  # the columns' extents, once a block was read
+    scales: dict[int, float] | None = None  # page → the factor onto the header's grid
 
 
 def _header(line_chunks: list[Chunk], around: list[list[Chunk]]) -> _Header | None:
@@ -130,12 +132,15 @@ def _assign(line_chunks: list[Chunk], header: _Header,
     m = len(header.columns)
 
     def cost(c: Chunk, k: int) -> float:
+        # A piece of a 二级 name (服务对象满意度指 — a name wrapped in its merged cell) belongs
+        # in the 二级 column wherever pdftotext squeezed it.
+        bonus = 4.0 if header.roles[k] == "l2" and _kind_piece(c.text) else 0.0
         if spans is None or spans[k] is None:
-            return abs(header.columns[k].center - c.center)
+            return abs(header.columns[k].center - c.center) - bonus
         lo, hi = spans[k]
         gap = max(0.0, lo - c.end, c.start - hi)
         overlap = max(0.0, min(c.end, hi) - max(c.start, lo))
-        return gap - overlap + 0.01 * abs(header.columns[k].center - c.center)
+        return gap - overlap + 0.01 * abs(header.columns[k].center - c.center) - bonus
 
     n = len(rest)
     if n == 0:
@@ -160,6 +165,14 @@ def _assign(line_chunks: list[Chunk], header: _Header,
             i -= 1
         k -= 1
     return out + picks[::-1]
+
+
+def _kind_piece(text: str) -> bool:
+    """Whether a chunk reads as a 二级 name or the first part of one (it names a kind and ends
+    as such names do: 指标, 指标等, or cut inside 指标)."""
+    n = _norm(text)
+    return (kind_of(n) is not None and len(n) <= 12 and not re.search(r"[\d:]", n)
+            and (n.endswith(("指标", "指标等", "指")) or n in ("数量", "质量", "时效", "成本")))
 
 
 def _spans(lines: list[list[Chunk]], header: _Header) -> list[tuple[float, float] | None]:
@@ -201,12 +214,14 @@ def _rescaled(lines: list[list[Chunk]], pages: list[int], header: _Header, heade
     if target is None:
         return lines
     out = list(lines)
+    header.scales = header.scales or {}
     for page in sorted(set(pages) - {header_page}):
         ratios = sorted(target / cs[-1].center for cs, p in zip(lines, pages)
                         if p == page and cs and _NUMBER.match(cs[-1].text) and cs[-1].center > 0)
-        if not ratios:
+        if not ratios and page not in header.scales:
             continue
-        scale = ratios[len(ratios) // 2]
+        scale = ratios[len(ratios) // 2] if ratios else header.scales[page]
+        header.scales[page] = scale
         for i, (cs, p) in enumerate(zip(lines, pages)):
             if p == page:
                 out[i] = [Chunk(round(c.start * scale), round(c.end * scale), c.text) for c in cs]
@@ -215,10 +230,12 @@ def _rescaled(lines: list[list[Chunk]], pages: list[int], header: _Header, heade
 
 def _rows_of_block(lines: list[list[Chunk]], header: _Header, pages: list[int] | None = None,
                    header_page: int = 0) -> list[Row]:
-    """The block's lines as rows: anchors and the lines that join them."""
+    """The block's lines as rows: anchors and the lines that join them (the column extents used
+    are kept on the header, for the 总分 line after the block)."""
     if pages and any(p != header_page for p in pages):
         lines = _rescaled(lines, pages, header, header_page)
     spans = _spans(lines, header) if header.kind == "indicators" else None
+    header.spans = spans
     if header.kind == "goal":  # the goal column starts where its text's first line starts
         texts = [c for cs in lines for c in cs if len(c.text) >= 8
                  and _norm(c.text) not in ("年度总体目标", "总体目标")]
@@ -364,7 +381,7 @@ def text_rows(text: str) -> list[Row]:
             flush()
             if page_of[i] != header_page:
                 cs = _rescaled([cs], [page_of[i]], header, header_page)[0]
-            placed = _assign(cs, header)
+            placed = _assign(cs, header, header.spans)
             rows.append([Seg(c.text, col, col + 1) for col, c in placed])
             if any(_norm(cs[0].text).startswith(w) for w in ("注", "说明")):
                 header = None
