@@ -171,3 +171,38 @@ def test_a_comment_or_override_after_the_decision_is_refused_in_its_transaction(
     assert stale.status == "approved" and stale.rounds.get().comments.count() == 0
     project.refresh_from_db()
     assert project.overrides == [] and project.version == 1
+
+
+@pytest.mark.django_db(transaction=True)  # outside any transaction, as in a request
+def test_a_transaction_that_finds_sqlite_still_locked_is_run_again_and_other_errors_are_not(monkeypatch):
+    from django.db import OperationalError, connection, transaction
+
+    from jixiao.web.entry import table_lock
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the retry is SQLite's")
+    monkeypatch.setattr(table_lock, "BUSY_RETRY_WAITS", (0, 0))
+    calls = []
+
+    def flaky(fail_times, message="database is locked"):
+        @table_lock.atomic_retrying
+        def write():
+            calls.append(transaction.get_connection().in_atomic_block)
+            if len(calls) <= fail_times:
+                raise OperationalError(message)
+            return "written"
+        return write
+
+    assert flaky(2)() == "written" and len(calls) == 3 and all(calls)
+    calls.clear()
+    with pytest.raises(OperationalError):
+        flaky(3)()  # two retries, then the error goes up
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(OperationalError):
+        flaky(1, "no such table: x")()  # not a busy database: no retry
+    assert len(calls) == 1
+    calls.clear()
+    with transaction.atomic(), pytest.raises(OperationalError):
+        flaky(1)()  # inside another transaction the error goes up to it
+    assert calls == [True]
