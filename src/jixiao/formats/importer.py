@@ -152,7 +152,7 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
             return mof_read.read_mof_xlsx(p, limits, deadline, source=source)
         from .xlsx_read import read_xlsx
 
-        return read_xlsx(p, limits, deadline, source=source)
+        return _checked(read_xlsx(p, limits, deadline, source=source), source)
     if kind == "pdf":
         from . import mof_read
 
@@ -160,11 +160,24 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
             return mof_read.read_mof_pdf(p, limits, deadline, source=source)
         from .pdf_read import read_pdf
 
-        return read_pdf(p, limits, deadline, source=source)
+        return _checked(read_pdf(p, limits, deadline, source=source), source)
     data = p.read_bytes()
     if kind == "json":
-        return _read_json(data, source)
-    return _read_text(data, source)
+        return _read_json(data, source)  # table_json.loads checks the bounds itself
+    return _checked(_read_text(data, source), source)
+
+
+def _checked(result: ImportResult, source: str) -> ImportResult:
+    """A reader's table within the bounds every way in shares (:mod:`jixiao.core.validation`).
+    Amounts a spreadsheet stored as binary floats (``0.30000000000000004``) are rounded to the
+    4 decimals the database keeps, each noted in the report; anything else out of bounds is
+    an InputError naming the field."""
+    from ..core import validation
+
+    for path, old, new in validation.round_amounts(result.table):
+        result.report.append(f"{path}：金额 {old} 保留 4 位小数为 {new} / amount {old} rounded to 4 decimals: {new}")
+    validation.check_table(result.table, source)
+    return result
 
 
 def _read_json(data: bytes, source: str) -> ImportResult:

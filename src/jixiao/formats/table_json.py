@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core import money
+from ..core import money, validation
 from ..core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project, Published, ScoreOverride, Table
 from ..core.money import MoneyUnit
 from ..core.taxonomy import CATEGORIES, KIND_BY_KEY, LAYOUTS
@@ -84,7 +84,7 @@ class _Reader:
             raise self.fail(path, f"应为整数，实为{_type_zh(value)}",
                             f"expected an integer, got {_type_en(value)}")
         if isinstance(value, str):
-            if not value.strip().isdigit():
+            if not value.strip().isdecimal():  # isdigit() admits "²", which int() refuses
                 raise self.fail(path, f"应为整数：{value!r}", f"expected an integer: {value!r}")
             return int(value.strip())
         return value
@@ -311,7 +311,12 @@ def loads(text: str | bytes, source: str = "<table>") -> Table:
                          source=source) from None
     except RecursionError:
         raise InputError("JSON 嵌套过深", "JSON nested too deeply", source=source) from None
-    return from_document(doc, source)
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's int limit)
+        raise InputError("JSON 中的数字过长", f"a number in the JSON is too long ({exc})", source=source) from None
+    table = from_document(doc, source)
+    # The bounds every way in shares (docs/table-json.md, "Limits"): one field-level message.
+    validation.check_table(table, source)
+    return table
 
 
 def load(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:

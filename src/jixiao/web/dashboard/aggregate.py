@@ -26,6 +26,23 @@ from jixiao.web.entry.models import Department, DisclosureTable, Year
 from .models import FindingStat, ProjectStat
 from .stats import BAND_KEYS, GRADES, from_e4_wan
 
+
+class AmountSum(Sum):
+    """``SUM`` of an amount column; on SQLite ``TOTAL``, whose float never overflows where an
+    all-integer ``SUM`` raises "integer overflow" (amounts reach 10^23 units, models)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # TOTAL of no value is 0.0 where SUM is NULL: keep NULL ("no amount") as SUM has it.
+        return super().as_sql(compiler, connection, template=_SQLITE_TOTAL % {"x": "%(expressions)s"},
+                              **extra_context)
+
+
+_SQLITE_TOTAL = "CASE WHEN COUNT(%(x)s) > 0 THEN TOTAL(%(x)s) END"
+
+
+def _amount_sum_sql(column: str) -> str:
+    return _SQLITE_TOTAL % {"x": column} if connection.vendor == "sqlite" else f"SUM({column})"
+
 BAND_LABELS = {
     "lt60": _("低于60%"), "60-80": _("60%–80%"), "80-90": _("80%–90%"), "90-95": _("90%–95%"),
     "95-100": _("95%–100%"), "gt100": _("高于100%"), "none": _("无法计算"),
@@ -169,7 +186,7 @@ def groups(user, year: int) -> list[dict]:
     """
     return _cached(("groups", _scope(user), year), lambda: list(
         visible_stats(user).filter(year=year).values("rate_band", "grade")
-        .annotate(n=Count("pk"), budget=Sum("budget_e4"), actual=Sum("actual_e4")).order_by()))
+        .annotate(n=Count("pk"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4")).order_by()))
 
 
 def overview(user, year: int, today: date) -> Overview:
@@ -272,8 +289,9 @@ class DepartmentRows:
         ctes = [f"vis(id) AS ({vis_sql})"]
         if self.figures:
             ctes.append(
-                f"agg AS (SELECT s.department_id AS dept, COUNT(*) AS projects, SUM(s.budget_e4) AS budget, "
-                f"SUM(s.actual_e4) AS actual, SUM(s.score_x100) AS score, COUNT(s.score_x100) AS scored, "
+                f"agg AS (SELECT s.department_id AS dept, COUNT(*) AS projects, "
+                f"{_amount_sum_sql('s.budget_e4')} AS budget, {_amount_sum_sql('s.actual_e4')} AS actual, "
+                f"SUM(s.score_x100) AS score, COUNT(s.score_x100) AS scored, "
                 f"SUM(s.evidence_gap_x100) AS gap, COUNT(s.evidence_gap_x100) AS gapped, "
                 f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS excellent, "
                 f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS poor, "

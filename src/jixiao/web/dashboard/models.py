@@ -5,9 +5,12 @@ question. Each project's figures are computed once, when the project (or its tab
 by :mod:`.stats` from the core's checks and scoring, and kept here beside web I's models —
 in this app's own tables, so theirs stay untouched.
 
-Amounts are integers in 0.0001 元 (``*_e4``): the stored amounts have 4 decimals in 元 or
-万元, so every value converts exactly, and SQL sums of integers are exact on SQLite (whose
-decimal sums are floating point) as well as PostgreSQL. Scores likewise in hundredths.
+Amounts are whole numbers of 0.0001 元 (``*_e4``): the stored amounts have 4 decimals in 元
+or 万元, so every value converts exactly. The columns are ``DECIMAL(30, 0)``, not 64-bit
+integers: an amount the project form admits (below 10^15 万元) is up to 10^23 such units, and
+a 64-bit integer ends at 9.2 × 10^18 (a 9.3 × 10^10 万元 budget overflowed it). PostgreSQL sums
+them exactly; SQLite sums them with ``TOTAL`` (:class:`.aggregate.AmountSum`), a float that is
+exact below 2^53 units (9 × 10^11 元) and never overflows. Scores are in hundredths.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ class ProjectStat(models.Model):
     year = models.PositiveIntegerField(_("年度"))
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
     money_unit = models.CharField(_("金额单位"), max_length=10)
-    budget_e4 = models.BigIntegerField(_("预算金额（0.0001 元）"), null=True)
-    actual_e4 = models.BigIntegerField(_("实际支出（0.0001 元）"), null=True)
-    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=12, decimal_places=2, null=True)
+    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    # Up to 10^21 %: an actual of 10^15 against a budget of 0.0001 is admitted (and flagged).
+    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=26, decimal_places=2, null=True)
     rate_band = models.CharField(_("执行率区间"), max_length=10)
     score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
     grade = models.CharField(_("等级"), max_length=2, blank=True)

@@ -6,21 +6,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core import money
+from jixiao.core import money, validation
 from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project
 from jixiao.core.taxonomy import KIND_BY_KEY
 
 from ..widgets import PlainSelect
 
-# Limits on what one cell may hold (characters). Real cells are a few hundred characters.
-NAME_MAX = 300
-UNIT_MAX = 200
-TEXT_MAX = 5000
-CELL_MAX = 4000
-RATE_MAX = 30
-AMOUNT_MAX = Decimal("1e15")
+# Limits on what one field may hold: the bounds every way in shares (jixiao.core.validation,
+# docs/table-json.md "Limits"), so the form, the imports and the database agree.
+NAME_MAX = validation.TEXT_LIMITS["name"]
+UNIT_MAX = validation.TEXT_LIMITS["unit_name"]
+TEXT_MAX = validation.TEXT_LIMITS["annual_goal"]
+CELL_MAX = validation.TEXT_LIMITS["indicator"]
+RATE_MAX = validation.TEXT_LIMITS["execution_rate"]
+AMOUNT_MAX = validation.AMOUNT_MAX
+COMMENT_MAX = 5000  # a review comment, a return reason or a publication note
 POINTS_MAX = Decimal(100)  # a 分值/得分 of one indicator never exceeds a form's total of 100
 ITEMS_MAX = 60  # 三级 rows per 二级 cell (real forms have 1–6)
 ITEM_COLUMNS = 6  # 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
@@ -61,8 +64,10 @@ class AmountField(forms.CharField):
             raise forms.ValidationError(_("金额不能为负数。"), code="negative")
         if amount >= AMOUNT_MAX:
             raise forms.ValidationError(_("金额过大。"), code="too_large")
-        if amount.as_tuple().exponent < -4:
+        if amount.as_tuple().exponent < -validation.AMOUNT_PLACES:
             raise forms.ValidationError(_("金额最多保留 4 位小数。"), code="too_precise")
+        if validation.significant_digits(amount) > validation.AMOUNT_DIGITS:
+            raise forms.ValidationError(_("金额最多 15 位有效数字。"), code="too_many_digits")
         return amount
 
 
@@ -111,6 +116,7 @@ class ItemsField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", CELL_MAX)
         kwargs.setdefault("strip", False)
+        kwargs.setdefault("validators", [printable_text("indicator")])
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "class": "items"}))
         super().__init__(**kwargs)
 
@@ -138,9 +144,20 @@ class ItemsField(forms.CharField):
         return items
 
 
-def _text(label, max_length, rows=None, required=False):
+def printable_text(field_name: str):
+    """A validator refusing what no page, file or database column can hold: control characters
+    other than tab and line breaks, and lone surrogates (jixiao.core.validation.text_problem)."""
+    def check(value):
+        problem = validation.text_problem(value, field_name=field_name, limit=len(value or ""))
+        if problem is not None:
+            raise forms.ValidationError(problem.message(get_language() or "zh"), code=problem.code)
+    return check
+
+
+def _text(label, max_length, rows=None, required=False, field_name="name"):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(label=label, max_length=max_length, required=required, strip=False, widget=widget)
+    return forms.CharField(label=label, max_length=max_length, required=required, strip=False, widget=widget,
+                           validators=[printable_text(field_name)])
 
 
 class _Form(forms.Form):
@@ -151,8 +168,8 @@ class ProjectForm(_Form):
     """Every 附件2-3 field of one project, plus one target/actual pair per indicator column."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    seq = forms.IntegerField(label=_("序号"), min_value=1, max_value=100000)
-    unit_name = _text(_("单位名称"), UNIT_MAX)
+    seq = forms.IntegerField(label=_("序号"), min_value=validation.SEQ_MIN, max_value=validation.SEQ_MAX)
+    unit_name = _text(_("单位名称"), UNIT_MAX, field_name="unit_name")
     name = _text(_("项目名称"), NAME_MAX, required=True)
     gov_investment = forms.TypedChoiceField(
         label=_("是否政府投资项目"), required=False, empty_value=None,
@@ -164,19 +181,19 @@ class ProjectForm(_Form):
     actual_gov_fund = AmountField(label=AMOUNT_LABELS["actual_gov_fund"])
     actual_non_fiscal = AmountField(label=AMOUNT_LABELS["actual_non_fiscal"])
     initial_budget = AmountField(label=_("年初预算数（自评表，选填）"))
-    execution_rate_text = _text(_("预算支出执行率（表上填写）"), RATE_MAX)
-    annual_goal = _text(TEXT_LABELS["annual_goal"], TEXT_MAX, rows=3)
-    overall_completion = _text(TEXT_LABELS["overall_completion"], TEXT_MAX, rows=3)
-    problems = _text(TEXT_LABELS["problems"], TEXT_MAX, rows=2)
-    rectification = _text(TEXT_LABELS["rectification"], TEXT_MAX, rows=2)
+    execution_rate_text = _text(_("预算支出执行率（表上填写）"), RATE_MAX, field_name="execution_rate")
+    annual_goal = _text(TEXT_LABELS["annual_goal"], TEXT_MAX, rows=3, field_name="annual_goal")
+    overall_completion = _text(TEXT_LABELS["overall_completion"], TEXT_MAX, rows=3, field_name="overall_completion")
+    problems = _text(TEXT_LABELS["problems"], TEXT_MAX, rows=2, field_name="problems")
+    rectification = _text(TEXT_LABELS["rectification"], TEXT_MAX, rows=2, field_name="rectification")
 
     def __init__(self, *args, layout: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
         self.layout = layout
         for key in layout:
             kind = KIND_BY_KEY[key]
-            self.fields[f"ind_{key}_target"] = _text(_("年度指标内容"), CELL_MAX, rows=2)
-            self.fields[f"ind_{key}_actual"] = _text(_("完成情况"), CELL_MAX, rows=2)
+            self.fields[f"ind_{key}_target"] = _text(_("年度指标内容"), CELL_MAX, rows=2, field_name="indicator")
+            self.fields[f"ind_{key}_actual"] = _text(_("完成情况"), CELL_MAX, rows=2, field_name="indicator")
             self.fields[f"ind_{key}_target"].kind = kind
             self.fields[f"ind_{key}_weight"] = PointsField(label=_("分值"))
             self.fields[f"ind_{key}_items"] = ItemsField(
@@ -238,7 +255,7 @@ class NewTableForm(_Form):
 
 
 class CommentForm(_Form):
-    text = forms.CharField(label=_("审核意见"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("审核意见"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     project = forms.ModelChoiceField(label=_("针对项目"), queryset=None, required=False, empty_label=_("整张表"),
                                      widget=PlainSelect)
 
@@ -254,11 +271,11 @@ class CommentForm(_Form):
 
 
 class ReturnForm(_Form):
-    text = forms.CharField(label=_("退回理由"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("退回理由"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PublishForm(_Form):
-    note = forms.CharField(label=_("发布说明"), max_length=TEXT_MAX, required=False,
+    note = forms.CharField(label=_("发布说明"), max_length=COMMENT_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -275,7 +292,10 @@ class TableHeaderForm(_Form):
     """The table's header lines (附件编号, 标题, 部门简称) and its money unit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    attachment = forms.CharField(label=_("附件编号"), max_length=50, required=False)
-    title = forms.CharField(label=_("标题（留空则按年度和部门简称生成）"), max_length=300, required=False)
-    department_short = forms.CharField(label=_("部门简称"), max_length=100, required=False)
+    attachment = forms.CharField(label=_("附件编号"), max_length=validation.TEXT_LIMITS["attachment"], required=False,
+                                 validators=[printable_text("attachment")])
+    title = forms.CharField(label=_("标题（留空则按年度和部门简称生成）"), max_length=validation.TEXT_LIMITS["title"],
+                            required=False, validators=[printable_text("title")])
+    department_short = forms.CharField(label=_("部门简称"), max_length=validation.TEXT_LIMITS["department_short"],
+                                       required=False, validators=[printable_text("department_short")])
     money_unit = forms.ChoiceField(label=_("金额单位"), choices=[("万元", "万元"), ("元", "元")])

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import IntegrityError
 from django.utils import timezone
 
+from jixiao.core import validation
 from jixiao.core.model import Table
 from jixiao.errors import InputError, JixiaoError
 from jixiao.formats import sandbox, table_json
@@ -92,10 +93,36 @@ def record_preview(result: ReadResult, *, department, user, filename: str, size:
     )
 
 
+class OutOfBounds(Exception):
+    """The stored document holds values outside the bounds (an import recorded before they
+    were checked at upload): nothing is saved; ``messages`` say which field and why."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def stored_table(run: ImportRun, language: str = "zh") -> tuple[Table | None, list[str]]:
+    """The run's table and the field-level messages of every value outside the bounds
+    (:mod:`jixiao.core.validation`); ``None`` when the document cannot be read at all."""
+    try:
+        core = convert.table_from_document(run.table_document, source=run.filename)
+    except JixiaoError as exc:
+        text = exc.message_en if language.startswith("en") else exc.message_zh
+        return None, [f"{exc.path}：{text}" if exc.path else text]
+    problems = validation.table_problems(core)
+    return core, [f"{p.path}：{p.message(language)}" for p in problems]
+
+
 def confirm(run: ImportRun, user) -> DisclosureTable:
     """Save the run's table as the department's table of that year; raises NotEditable or
-    AlreadyHandled. The run's state and the table's status are checked in the transaction
-    that writes (the table's row locked: :mod:`.table_lock`)."""
+    AlreadyHandled, or OutOfBounds when the stored table breaks the bounds every way in
+    shares (a run recorded before they were checked at upload). The run's state and the
+    table's status are checked in the transaction that writes (the table's row locked:
+    :mod:`.table_lock`)."""
+    core, problems = stored_table(run)
+    if problems or core is None:
+        raise OutOfBounds(problems)
     try:
         return _confirm(run, user)
     except IntegrityError:

@@ -450,8 +450,10 @@ def import_upload(request):
                 kind = importing.check_upload(upload.name, upload.size, _peek(upload), limit)
                 result = _read_upload(upload, kind)
             except JixiaoError as exc:
-                # A file refused by its checks or by the importer's limits: 422 with the reason.
-                form.add_error("file", language.bilingual(exc))
+                # A file refused by its checks or by the importer's limits: 422 with the reason,
+                # and the field it concerns ($.projects[0].name) when it is one value.
+                message = language.bilingual(exc)
+                form.add_error("file", f"{exc.path}：{message}" if exc.path else message)
                 status = 422
             else:
                 run = importing.record_preview(result, department=form.cleaned_data["department"],
@@ -485,7 +487,13 @@ def _read_upload(upload, kind):
 @login_required
 def import_preview(request, pk):
     run = get_object_or_404(roles.visible_imports(request.user).select_related("department", "table"), pk=pk)
-    core = convert.table_from_document(run.table_document)
+    core, problems = importing.stored_table(run, get_language() or "zh")
+    if problems:
+        run.report = [line.encode("utf-8", "replace").decode("utf-8") for line in run.report]  # shown, not saved
+        # Recorded before the bounds were checked at upload: say what is wrong, field by field,
+        # and show none of its text (a lone surrogate cannot even be sent as UTF-8).
+        return render(request, "entry/import_preview.html", {
+            "run": run, "core": None, "problems": problems, "findings": [], "blocked": True})
     findings = analysis.table_findings(core)
     existing = DisclosureTable.objects.filter(year__year=core.year, department=run.department).first()
     return render(request, "entry/import_preview.html", {
@@ -508,6 +516,9 @@ def import_confirm(request, pk):
         return redirect("entry:import_preview", pk=run.pk)
     except importing.NotEditable:
         messages.error(request, _("该年度的自评表已提交或公开，不能用导入覆盖。"))
+        return redirect("entry:import_preview", pk=run.pk)
+    except importing.OutOfBounds:
+        messages.error(request, _("导入的数据超出允许范围，未保存（详见下方）。"))
         return redirect("entry:import_preview", pk=run.pk)
     messages.success(request, _("导入已保存（%(n)s 个项目）。") % {"n": run.project_count})
     return redirect("entry:table", pk=table.pk)

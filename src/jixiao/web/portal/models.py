@@ -27,8 +27,9 @@ class PublishedTable(models.Model):
     published_at = models.DateTimeField(_("公开时间"))
     current = models.BooleanField(_("最新公开版本"), default=True, db_index=True)
     project_count = models.PositiveIntegerField(_("项目数"), default=0)
-    budget_e4 = models.BigIntegerField(_("预算金额（0.0001 元）"), null=True)
-    actual_e4 = models.BigIntegerField(_("实际支出（0.0001 元）"), null=True)
+    # DECIMAL(30, 0): amounts up to 10^15 万元 are 10^23 units of 0.0001 元 (dashboard.models).
+    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
 
     class Meta:
         ordering = ["-year", "department", "-number"]
@@ -43,9 +44,10 @@ class PublishedProject(models.Model):
     seq = models.PositiveIntegerField(_("序号"))
     name = models.CharField(_("项目名称"), max_length=400, db_index=True)
     unit_name = models.CharField(_("单位名称"), max_length=300, blank=True)
-    budget_e4 = models.BigIntegerField(_("预算金额（0.0001 元）"), null=True)
-    actual_e4 = models.BigIntegerField(_("实际支出（0.0001 元）"), null=True)
-    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=12, decimal_places=2, null=True)
+    # DECIMAL(30, 0): amounts up to 10^15 万元 are 10^23 units of 0.0001 元 (dashboard.models).
+    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=26, decimal_places=2, null=True)
     score = models.DecimalField(_("建议得分"), max_digits=6, decimal_places=2, null=True)
     grade = models.CharField(_("等级"), max_length=2, blank=True)
 
