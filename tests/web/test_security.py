@@ -219,7 +219,7 @@ def test_wrong_or_broken_uploads_are_field_errors(client, name, content, message
     f = io.BytesIO(content)
     f.name = name
     r = client.post(reverse("entry:import"), {"file": f, "department": world.dept_a.pk})
-    assert r.status_code == 200
+    assert r.status_code == 422  # the upload page again, with the reason on the file field
     errors = " ".join(r.context["form"].errors.get("file", []))
     assert errors and message in errors
 
