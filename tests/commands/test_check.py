@@ -91,6 +91,21 @@ BAD = [
     ("huge amount", lambda d: None, '{"year": 2019, "department": "x", "money_unit": "万元", '
      '"projects": [{"seq": 1, "name": "a", "actual_total": 1e400}]}', "$.projects[0].actual_total", "not a finite"),
     ("bad layout entry", lambda d: d.__setitem__("layout", [{}]), None, "$.layout[0]", "unknown indicator kind"),
+    # The bounds every way in shares (jixiao.core.validation, docs/table-json.md "Limits").
+    ("superscript seq", lambda d: d["projects"][0].__setitem__("seq", "²"), None, "$.projects[0].seq", "integer"),
+    ("5,000-digit seq", lambda d: None, '{"year": 2019, "department": "x", "money_unit": "万元", '
+     '"projects": [{"seq": 1' + "0" * 5000 + ', "name": "a"}]}', "$", "too long"),
+    ("negative seq", lambda d: d["projects"][0].__setitem__("seq", -5), None, "$.projects[0].seq", "from 1 to 100000"),
+    ("budget 1E-28", lambda d: None, '{"year": 2019, "department": "x", "money_unit": "万元", '
+     '"projects": [{"seq": 1, "name": "a", "budget": 1E-28}]}', "$.projects[0].budget", "at most 4 decimals"),
+    ("lone surrogate", lambda d: None, '{"year": 2019, "department": "x", "money_unit": "万元", '
+     '"projects": [{"seq": 1, "name": "a\\ud800"}]}', "$.projects[0].name", "lone surrogate"),
+    ("NUL in a name", lambda d: d["projects"][0].__setitem__("name", "a\x00"), None, "$.projects[0].name",
+     "control character"),
+    ("repeated layout key", lambda d: d.__setitem__("layout", ["quantity", "quantity"]), None, "$.layout[1]", "twice"),
+    ("override of nothing", lambda d: d["projects"][0].__setitem__(
+        "overrides", [{"item": "nonsense", "score": "1", "reason": "r"}]), None, "$.projects[0].overrides[0].item",
+     "does not exist"),
 ]
 
 
