@@ -123,6 +123,7 @@ def test_removing_an_override_restores_the_suggestion(submitted):
     ("quantity", "40", "   ", "reason", "这个字段是必填项"),
     ("quantity", "40", "长" * 2001, "reason", "2000"),
     ("quantity", "40", "含\x00空字符", "reason", "不允许是用空字符串"),  # Django's own (odd) wording
+    ("quantity", "40", "含\x1b控制字符", "reason", "控制字符"),  # jixiao.core.validation's bound
 ])
 def test_bad_input_is_a_field_error_and_nothing_is_saved(submitted, item, score, reason, field, message):
     world = submitted

@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.web.entry.forms import printable_text
+
 from .overrides import REASON_MAX
 
 
@@ -23,7 +25,8 @@ class OverrideForm(forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                                           "size": 7}))
     reason = forms.CharField(label=_("调整理由"), max_length=REASON_MAX, strip=True,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             validators=[printable_text("override_reason")])  # the bounds every way in shares
 
     def __init__(self, *args, weight: Decimal, **kwargs):
         super().__init__(*args, **kwargs)

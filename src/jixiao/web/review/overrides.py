@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from jixiao.core import validation
 from jixiao.core.scoring import ProjectScore, item_key
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
 from jixiao.web.entry import table_lock
@@ -27,7 +28,7 @@ from jixiao.web.entry.models import Project, Status
 
 CENT = Decimal("0.01")
 # The longest reason kept (characters); the MoF form prints it in a footnote.
-REASON_MAX = 2000
+REASON_MAX = validation.TEXT_LIMITS["override_reason"]
 
 
 @dataclass
