@@ -83,6 +83,8 @@ NEGATIONS = frozenset("不未没无非")
 # A completion that is only a verdict (好, 是 / 否, 差), alone or after the name both cells
 # share, when no tier word says more: tier 1 or tier 3.
 ANSWER_TIERS = {"好": 1, "是": 1, "高": 1, "强": 1, "优": 1, "良": 1, "很好": 1, "否": 3, "低": 3, "差": 3, "弱": 3}
+_ANSWER_LAST = frozenset(w[-1] for w in ANSWER_TIERS)  # a verdict ends the completion: one test first
+_ANSWER_TRIM = " \t\r\n\u3000。.；;，,！!"
 # Words that report none happened, for a target of 0 (安全事故0起 / 未发生安全事故).
 # 无 and 零 not in 无法 (cannot) or 零星 (sporadic).
 NONE_WORDS = ("未发生", "未出现", "没有发生", "无", "零", "杜绝")
@@ -410,7 +412,7 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
         js = [_judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
         return _cell_match(target_text, actual_text, targets, actuals, js, False, False, notes)
     tier, cue = _completion_tier_of(actual_text)
-    if tier is None and len(actual_text) <= len(target_text) + 4:
+    if tier is None and actual_text.rstrip(_ANSWER_TRIM)[-1:] in _ANSWER_LAST and len(actual_text) <= len(target_text) + 4:
         tier, cue = _answer_tier(actual_text, target_text)
     if _copies(target_text, actual_text, targets, actuals, tier):
         # 29.5亩 / 29.5亩, 及时 / 及时: the target reported as reached, a claim without a figure
@@ -430,8 +432,8 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     if bare:
         notes.append(f"完成情况仅填写了“{actuals[0].text}”，没有写明实际完成值。")
     first_restated = restated_items[0] if restated_items else None
-    claim = assertion_only(actual_text, target_text)
-    judgements = _judge_all(targets, usable, actuals, bare, first_restated, claim, tier, cue, actual_text)
+    texts = (actual_text, target_text)  # what assertion_only reads, where a judgement needs it
+    judgements = _judge_all(targets, usable, actuals, bare, first_restated, texts, tier, cue)
     return _cell_match(target_text, actual_text, targets, actuals, judgements, restated, bare, notes)
 
 
@@ -457,15 +459,14 @@ def _copies(target_text: str, actual_text: str, targets: list[Item], actuals: li
     placeholder (无, /) copied is no claim."""
     if _same_text(target_text, actual_text, targets, actuals):
         return _norm(target_text) not in PLACEHOLDERS
-    if tier == 3 or len(target_text) + len(actual_text) > 2 * CACHE_MAX_CHARS:
-        return False
-    # Only cells of words (no value, no date) can state the same thing in part.
-    if any(it.kind in _FIGURE_KINDS for it in targets) or any(it.kind in _FIGURE_KINDS for it in actuals):
+    # Only cells of words (no digit: no value, no date) can state the same thing in part.
+    if (tier == 3 or len(target_text) + len(actual_text) > 2 * CACHE_MAX_CHARS
+            or _HAS_DIGIT(target_text) is not None or _HAS_DIGIT(actual_text) is not None):
         return False
     return _same_statement(_norm(target_text), _norm(actual_text))
 
 
-_FIGURE_KINDS = frozenset({"quantity", "deadline"})
+_HAS_DIGIT = re.compile("[0-9０-９]").search
 
 
 def _same_statement(t: str, a: str) -> bool:
@@ -553,12 +554,13 @@ def _assign(targets: list[Item], usable: list[Item]) -> dict[int, int]:
     return pairs
 
 
-def _judge_all(targets, usable, actuals, bare, restated_item, claim, tier, cue, actual_text) -> list[Judgement]:
-    """``claim``: the completion only asserts the target was reached, in words and completion
-    rates (:func:`assertion_only`) — what it is met by is then claimed, not shown."""
+def _judge_all(targets, usable, actuals, bare, restated_item, texts, tier, cue) -> list[Judgement]:
+    """``texts``: (completion, target) — whether the completion only asserts the target was
+    reached (:func:`assertion_only`) is read from them where a judgement needs it: what a
+    rate, a 100% or a tier word meets is then claimed, not shown."""
     pairs = _assign(targets, usable)
     if len(pairs) == len(targets):  # every target has its completion item (the common cell)
-        return [_judge_pair(t, usable[pairs[ti]], claim) for ti, t in enumerate(targets)]
+        return [_judge_pair(t, usable[pairs[ti]], texts) for ti, t in enumerate(targets)]
     used = set(pairs.values())
     # 其他项目完成100%: a completion rate about "the others" covers every unmatched target.
     others = next((a for i, a in enumerate(usable) if i not in used and a.kind == "quantity"
@@ -570,19 +572,19 @@ def _judge_all(targets, usable, actuals, bare, restated_item, claim, tier, cue, 
     out = []
     for ti, t in enumerate(targets):
         if ti in pairs:
-            out.append(_judge_pair(t, usable[pairs[ti]], claim))
+            out.append(_judge_pair(t, usable[pairs[ti]], texts))
         elif bare:
             out.append(_judge_bare(t, actuals[0]))
         elif others is not None and t.kind == "quantity":
-            j = _judge_rate(t, others, claim)
+            j = _judge_rate(t, others, texts)
             out.append(_judgement(t, others, j.met, j.ratio, "rate", claimed=j.claimed,
                                  reasons=(f"按“{others.text}”计，{_label(t)}{'已完成' if j.met else '未完成'}。",)))
         else:
-            out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts, claim, actual_text))
+            out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts, texts))
     return out
 
 
-def _judge_pair(t: Item, a: Item, claim: bool = False) -> Judgement:
+def _judge_pair(t: Item, a: Item, texts: tuple[str, str] = ("", "")) -> Judgement:
     if t.kind == "deadline":
         met = _deadline_met(t, a)
         word = "不晚于" if met else "晚于"
@@ -590,7 +592,7 @@ def _judge_pair(t: Item, a: Item, claim: bool = False) -> Judgement:
             f"{_label(t)}要求{describe_deadline(t)}完成，实际“{a.text}”，{word}时限，"
             f"{'按时完成' if met else '未按时完成'}。",))
     if a.unit == "%" and t.unit not in ("%", None):
-        return _judge_rate(t, a, claim)
+        return _judge_rate(t, a, texts)
     met, ratio = compare(t, a.value, a.unit)
     if met is None:
         first = f"{_label(t)}无法比较目标与实际。"
@@ -607,12 +609,12 @@ def _judge_pair(t: Item, a: Item, claim: bool = False) -> Judgement:
     return _judgement(t, a, met, ratio, "value", reasons=reasons)
 
 
-def _judge_rate(t: Item, a: Item, claim: bool = False) -> Judgement:
+def _judge_rate(t: Item, a: Item, texts: tuple[str, str] = ("", "")) -> Judgement:
     ratio = _q(a.value / HUNDRED)
     met = ratio >= 1
     verdict = "已完成" if met else "未完成"
     # 已完成100% against 2次: a completion rate in place of the target's own figure.
-    return _judgement(t, a, met, ratio, "rate", claimed=met and claim, reasons=(
+    return _judgement(t, a, met, ratio, "rate", claimed=met and assertion_only(*texts), reasons=(
         f"{_label(t)}目标{describe_item(t)}，完成情况为完成率{fmt_num(a.value)}%，{verdict}"
         f"（完成比例{percent_text(ratio)}）。",))
 
@@ -639,7 +641,8 @@ def _restated_reason(r: Item) -> str:
 
 
 def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int | None, cue: str,
-                 full: Item | None, counts: list[Item], claim: bool, actual_text: str) -> Judgement:
+                 full: Item | None, counts: list[Item], texts: tuple[str, str]) -> Judgement:
+    actual_text = texts[0]
     if restated is not None and not usable:
         return _judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     # A 100% completion/pass/satisfaction rate in the text supports tier 1 for a qualitative
@@ -663,12 +666,12 @@ def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int |
         return _judgement(t, None, False, None, "words", tier=tier, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[tier]}。",))
     if full is not None:
-        return _judgement(t, full, True, None, "words", tier=1, claimed=claim, reasons=(
+        return _judgement(t, full, True, None, "words", tier=1, claimed=assertion_only(*texts), reasons=(
             f"完成情况“{full.text}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
     if tier == 1:
         # A claim when the target has a date the completion does not show, when the cue is
         # "per the standard", or when the completion says nothing but that it is done.
-        claimed = t.has_date or PER_STANDARD_RE.fullmatch(cue) is not None or claim
+        claimed = t.has_date or PER_STANDARD_RE.fullmatch(cue) is not None or assertion_only(*texts)
         return _judgement(t, None, True, None, "words", tier=1, claimed=claimed, reasons=(
             f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
     if restated is not None:
@@ -701,6 +704,7 @@ def _judge_grade(t: Item, actual_text: str) -> Judgement | None:
         f"{'已达到' if met else '未达到'}，判断为{TIER_NAMES[tier]}。",))
 
 
+@lru_cache(maxsize=1 << 14)
 def assertion_only(actual_text: str, target_text: str = "") -> bool:
     """True when the completion only asserts the target was reached — it says nothing of its
     own: once the words it shares at its start with the target (the indicator's name written
