@@ -2,19 +2,26 @@
 
 Each module in :mod:`jixiao.commands` exposes ``register(subparsers)`` which adds its
 parser and sets ``func``; ``func(args)`` returns the exit code. Exit codes: 0 success,
-1 the input has errors (``check``), 2 unusable input or arguments. A
+1 the input has errors (``check``), 2 unusable input or arguments, 3 an internal error. A
 :class:`~jixiao.errors.JixiaoError` is printed as one line in Chinese and English —
-never a traceback.
+never a traceback. Anything else that escapes a command is a bug (or the machine ran out of
+memory): it is printed as one bilingual "internal error" line naming the exception and the
+exit code is 3 — never 1, which ``check`` uses for "the table has errors", so a script can
+tell a crash from a finding.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 
 from . import __version__
 from .errors import JixiaoError
+
+INTERNAL_ERROR = 3  # a bug or exhausted memory; 1 is check's "the table has errors"
 
 # Order = order in ``jixiao --help``. Add a module name here to add a sub-command.
 COMMANDS = [
@@ -46,7 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_stderr() -> None:
+    """``JIXIAO_LOG_LEVEL=INFO`` shows the CLI's log lines on standard error too (e.g. each
+    import's peak memory and time, docs/import.md); unset, nothing is logged."""
+    level = os.environ.get("JIXIAO_LOG_LEVEL", "").strip().upper()
+    if level and isinstance(logging.getLevelName(level), int):
+        logging.basicConfig(stream=sys.stderr, level=level, format="jixiao: %(name)s: %(message)s")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _log_to_stderr()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -62,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        sys.stderr.write("jixiao: 内部错误：内存不足 / internal error: out of memory\n")
+        return INTERNAL_ERROR
+    except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 3, never a traceback
+        detail = f"{type(exc).__name__}: {str(exc)[:500]}"
+        sys.stderr.write(f"jixiao: 内部错误，请报告此问题 / internal error, please report it: {detail}\n")
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

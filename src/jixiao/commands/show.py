@@ -81,6 +81,9 @@ def iter_tables(path: str) -> Iterator[tuple[str, Table]]:
     """Yield ``(source, table)``: one for a table JSON file or stdin, one per line for JSON lines."""
     if path == "-":
         data = sys.stdin.buffer.read()
+        problem = not_table_json(data[:64], "<stdin>")
+        if problem is not None:
+            raise problem
         text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else None
         if text is None:
             raise InputError("标准输入不是 UTF-8 文本", "standard input is not UTF-8 text", source="<stdin>")
@@ -106,7 +109,45 @@ def iter_tables(path: str) -> Iterator[tuple[str, Table]]:
             except UnicodeDecodeError:
                 raise InputError("文件不是 UTF-8 编码的文本", "file is not UTF-8 text", source=path) from None
         return
+    _refuse_other_formats(path)
     yield path, table_json.load(path)
+
+
+def not_table_json(head: bytes, source: str) -> InputError | None:
+    """What a file given where table JSON is expected really is, when its first bytes tell:
+    a workbook, a PDF or a text to import first, or JSON in the wrong encoding."""
+    from ..formats.importer import detect_kind, wide_encoding
+
+    name = source if source != "<stdin>" else "FILE"
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PK"):
+        what_zh, what_en = "XLSX 工作簿（或 ZIP 文件）", "an XLSX workbook (or a zip file)"
+    elif first.startswith(b"%PDF"):
+        what_zh, what_en = "PDF 文件", "a PDF file"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what_zh, what_en = "旧版 .xls 工作簿（请先另存为 .xlsx）", "an old .xls workbook (save it as .xlsx first)"
+    elif detect_kind(Path(name), head) == "json-wide":
+        encoding = wide_encoding(head).upper()
+        return InputError(f"表格 JSON 应为 UTF-8 编码；此文件为 {encoding} 编码，请另存为 UTF-8",
+                          f"table JSON must be UTF-8; this file is {encoding}: save it as UTF-8", source=source)
+    elif first and not first.startswith((b"{", b"[")) and b"\x00" not in head:
+        what_zh, what_en = "文本", "text"
+    else:
+        return None
+    return InputError(f"这是{what_zh}，不是表格 JSON；请先导入：jixiao import {name} -o 表.json",
+                      f"this is {what_en}, not table JSON; import it first: jixiao import {name} -o TABLE.json",
+                      source=source)
+
+
+def _refuse_other_formats(path: str) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return  # table_json.load says what is wrong (missing, a folder, no permission)
+    problem = not_table_json(head, path)
+    if problem is not None:
+        raise problem
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -169,11 +169,14 @@ def _body_start(grid: Grid, header: int, seq_col: int) -> int:
 
 def column_paths(grid: Grid, header: int, body: int) -> list[str]:
     paths = []
+    # Each row tested once, not once per column (a sheet with no body row makes every row a
+    # header row: rows × columns² otherwise).
+    index_rows = {r for r in range(header, body) if _is_index_row(grid[r])}
     for c in range(len(grid[header])):
         parts: list[str] = []
         for r in range(header, body):
             t = norm(grid[r][c].text)
-            if t and (not parts or parts[-1] != t) and not _is_index_row(grid[r]):
+            if t and (not parts or parts[-1] != t) and r not in index_rows:
                 parts.append(t)
         paths.append("›".join(parts))
     return paths

@@ -13,7 +13,7 @@ Chinese and an English message.
 
 from __future__ import annotations
 
-import json
+import codecs
 import os
 import time
 import zipfile
@@ -57,8 +57,14 @@ class ImportLimits:
     max_xlsx_uncompressed_bytes: int = 500 * MB  # sum of the zip's entry sizes, declared and inflated
     max_compression_ratio: float = 100.0  # per zip entry and for the whole zip: uncompressed / compressed
     ratio_check_min_bytes: int = 1 * MB  # small entries (styles) may compress well; skip them
+    max_sheets: int = 100  # XLSX worksheets
+    max_merged_ranges: int = 10_000  # merged ranges of one XLSX sheet
     max_pages: int = 2000  # PDF pages
-    max_cells: int = 2_000_000  # XLSX cells of a sheet (rows × columns), and merged cells
+    max_pdf_stream_bytes: int = 128 * MB  # one PDF stream, inflated
+    max_pdf_inflated_bytes: int = 512 * MB  # all PDF streams together, inflated
+    max_page_glyphs: int = 50_000  # bytes of text one PDF page shows (≥ its glyphs)
+    max_pdf_glyphs: int = 400_000  # bytes of text all pages show together (pages × characters)
+    max_cells: int = 1_000_000  # XLSX cells of the workbook's sheets (rows × columns), and merged cells
     time_budget_seconds: float = field(default_factory=lambda: _env_number(WALL_ENV, DEFAULT_WALL_SECONDS))
     max_memory_bytes: int = field(default_factory=lambda: int(_env_number(MEMORY_ENV, DEFAULT_MEMORY_MB) * MB))
     max_cpu_seconds: int = field(default_factory=lambda: max(1, int(_env_number(CPU_ENV, DEFAULT_CPU_SECONDS))))
@@ -95,10 +101,37 @@ class Deadline:
                              f"import took longer than the time budget of {self.seconds:g} s", source=source)
 
 
+# Byte-order marks of the wide encodings (UTF-32 first: its little-endian mark starts with
+# UTF-16's).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """"utf-16" / "utf-32" (or their -le/-be forms without a mark) when the bytes are text in a
+    wide encoding — a JSON file saved as "Unicode" by Notepad — else None."""
+    for bom, name in _WIDE_BOMS:
+        if head.startswith(bom):
+            return name
+    if len(head) >= 4 and head[0] and not head[1] and not head[2] and not head[3]:
+        return "utf-32-le"
+    if len(head) >= 4 and not head[0] and not head[1] and not head[2] and head[3]:
+        return "utf-32-be"
+    if len(head) >= 2 and head[0] and not head[1] and head[0] < 0x80:
+        return "utf-16-le"
+    if len(head) >= 2 and not head[0] and head[1] and head[1] < 0x80:
+        return "utf-16-be"
+    return None
+
+
 def detect_kind(path: Path, head: bytes) -> str:
-    """"xlsx" | "pdf" | "json" | "text" | "xls" | "zip" | "empty" from the first bytes."""
+    """"xlsx" | "pdf" | "json" | "json-wide" | "text" | "xls" | "zip" | "empty" from the first bytes."""
     if not head:
         return "empty"
+    wide = wide_encoding(head)
+    if wide:
+        text = head.decode(wide, errors="ignore").lstrip("\ufeff \t\r\n")
+        return "json-wide" if text.startswith(("{", "[")) else "text"
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -142,6 +175,10 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
     if kind == "zip":
         raise InputError("这是 ZIP 文件，但不是 XLSX 工作簿", "this is a zip file but not an XLSX workbook",
                          source=source)
+    if kind == "json-wide":
+        encoding = wide_encoding(head).split("-")[0].upper() + "-" + wide_encoding(head).split("-")[1]
+        raise InputError(f"表格 JSON 应为 UTF-8 编码；此文件为 {encoding} 编码，请另存为 UTF-8",
+                         f"table JSON must be UTF-8; this file is {encoding}: save it as UTF-8", source=source)
     if kind == "xls":
         raise InputError("不支持旧版 .xls 格式，请在 Excel/WPS 中另存为 .xlsx",
                          "the old .xls format is not supported; save it as .xlsx first", source=source)
@@ -181,16 +218,32 @@ def _checked(result: ImportResult, source: str) -> ImportResult:
 
 
 def _read_json(data: bytes, source: str) -> ImportResult:
+    """A file starting with ``{`` or ``[`` is table JSON: malformed JSON (truncated, trailing
+    garbage, nested too deeply, not UTF-8) is reported as such, never read as text."""
     from . import table_json
 
     try:
-        json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return _read_text(data, source)  # looked like JSON but is not: maybe text after all
-    return ImportResult(table=table_json.loads(data, source=source), kind="json")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError(f"表格 JSON 不是 UTF-8 编码（第 {exc.start} 字节无效）",
+                             f"table JSON is not UTF-8 (invalid byte at {exc.start})", source=source) from None
+        raise InputError("表格 JSON 应为 UTF-8 编码；此文件像是 GBK/GB 18030 编码，请另存为 UTF-8",
+                         "table JSON must be UTF-8; this file looks like GBK/GB 18030: save it as UTF-8",
+                         source=source) from None
+    return ImportResult(table=table_json.loads(text, source=source), kind="json")
 
 
 def _decode(data: bytes, source: str) -> str:
+    wide = wide_encoding(data[:4])
+    if wide in ("utf-16", "utf-32"):  # text saved as "Unicode", with its byte-order mark
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError:
+            raise InputError(f"文本不是有效的 {wide.upper()} 编码", f"text is not valid {wide.upper()}",
+                             source=source) from None
     if b"\x00" in data:
         raise InputError("不是可识别的文件格式（不是 XLSX、PDF、表格 JSON 或文本）",
                          "not a recognised format (not XLSX, PDF, table JSON or text)", source=source)

@@ -30,6 +30,7 @@ from pdfplumber.utils.text import WordExtractor
 from ..errors import InputError
 from .disclosure_grid import Grid, GridCell, find_header, read_grid
 from .import_result import ImportResult
+from .pdf_scan import check_glyphs, check_streams
 
 if TYPE_CHECKING:  # pragma: no cover
     from .importer import Deadline, ImportLimits
@@ -79,6 +80,7 @@ def _open(path: Path, source: str):
     try:
         return pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many kinds on damaged files; pdfplumber wraps them
+        _reraise_memory(exc)
         inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise InputError("PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password protected)",
@@ -91,11 +93,14 @@ def read_pdf(path: str | Path, limits: "ImportLimits", deadline: "Deadline", sou
     path = Path(path)
     source = source or str(path)
     check_trailer(path, source)
+    check_streams(path.read_bytes(), limits, source)  # the file is at most max_file_bytes
+    deadline.check(source)
     pdf = _open(path, source)
     try:
         try:
             pages = pdf.pages
         except Exception as exc:
+            _reraise_memory(exc)
             if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
                 raise InputError("PDF 已加密（需要密码），无法读取", "the PDF is encrypted (password protected)",
                                  source=source) from None
@@ -106,6 +111,15 @@ def read_pdf(path: str | Path, limits: "ImportLimits", deadline: "Deadline", sou
         if len(pages) > limits.max_pages:
             raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {limits.max_pages}）",
                              f"too many pages ({len(pages)}, limit {limits.max_pages})", source=source)
+        try:
+            check_glyphs(pages, limits, source)
+        except InputError:
+            raise
+        except Exception as exc:
+            _reraise_memory(exc)
+            raise InputError("PDF 文件已损坏，无法解析",
+                             f"the PDF is damaged and cannot be parsed ({type(exc).__name__})", source=source) from None
+        deadline.check(source)
         return _read_pages(pages, deadline, source)
     finally:
         pdf.close()
@@ -127,6 +141,7 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
         except InputError:
             raise
         except Exception as exc:
+            _reraise_memory(exc)
             raise InputError(f"第 {number} 页无法解析（PDF 损坏）",
                              f"page {number} cannot be parsed (damaged PDF: {type(exc).__name__})",
                              source=source) from None
@@ -164,6 +179,15 @@ def _read_pages(pages, deadline: "Deadline", source: str) -> ImportResult:
                          f"page {others[0]} holds another table (not the 附件2-3 table); import one table at a time",
                          source=source)
     return read_grid(grid, preamble, kind="pdf", source=source, joiner="", report=report)
+
+
+def _reraise_memory(exc: Exception) -> None:
+    """An allocation refused at the memory limit is not a damaged file: let it reach the
+    sandbox, which names the limit."""
+    from .sandbox import out_of_memory
+
+    if out_of_memory(exc):
+        raise MemoryError from exc
 
 
 def _refuse_unreadable(page, chars, number: int, source: str) -> None:

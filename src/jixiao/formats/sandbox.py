@@ -155,12 +155,14 @@ def _from_answer(doc: dict[str, Any], limits: ImportLimits, source: str) -> Impo
 def _run_child(request: bytes, limits: ImportLimits, source: str) -> tuple[bytes, int, str]:
     """Run the child; (its standard output, its exit status, the end of its standard error).
     Raises the wall-clock and result-size errors itself (it is the one that kills)."""
-    deadline = time.monotonic() + limits.time_budget_seconds + GRACE_SECONDS
+    started = time.monotonic()
+    deadline = started + limits.time_budget_seconds + GRACE_SECONDS
     proc = subprocess.Popen(_child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=_child_environment(), close_fds=True)
     out: list[bytes] = []
     size = 0
     err = b""
+    peak = 0  # kB: the child's high-water mark of resident memory, as last seen
     try:
         assert proc.stdin and proc.stdout and proc.stderr
         proc.stdin.write(request)
@@ -173,7 +175,8 @@ def _run_child(request: bytes, limits: ImportLimits, source: str) -> tuple[bytes
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise wall_error(limits, source)
-                for key, _ in sel.select(min(left, 1.0)):
+                peak = max(peak, _high_water_kb(proc.pid))
+                for key, _ in sel.select(min(left, 0.25)):
                     data = os.read(key.fd, 65536)
                     if not data:
                         sel.unregister(key.fileobj)
@@ -185,18 +188,68 @@ def _run_child(request: bytes, limits: ImportLimits, source: str) -> tuple[bytes
                         out.append(data)
                     else:
                         err = (err + data)[-STDERR_KEPT:]
-        try:
-            status = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            raise wall_error(limits, source) from None
+        peak = max(peak, _high_water_kb(proc.pid), _reported_peak_kb(out))
+        status = _reap(proc, deadline)
+        if status is None:
+            raise wall_error(limits, source)
     finally:
-        if proc.poll() is None:
+        if proc.returncode is None:
             proc.kill()
-            proc.wait()
+            _reap(proc, None)
         for stream in (proc.stdout, proc.stderr):
             if stream:
                 stream.close()
+        _log_run(proc, source, started, peak)
     return b"".join(out), status, err.decode("utf-8", "replace")
+
+
+def _reap(proc: subprocess.Popen, deadline: float | None) -> int | None:
+    """Wait for the child (until ``deadline``; None: for as long as it takes) with ``wait4``,
+    keeping its resource usage (peak memory, CPU) on ``proc.rusage``; its exit status as
+    ``Popen.returncode`` has it (negative: the signal), or None if still running at the
+    deadline."""
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline is not None else 0)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            proc.rusage = usage  # type: ignore[attr-defined]
+            return proc.returncode
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+
+
+def _high_water_kb(pid: int) -> int:
+    """The child's peak resident memory so far (``VmHWM``; 0 when /proc cannot say). Not the
+    ``ru_maxrss`` of ``wait4``: on Linux that also counts the parent's memory at the fork."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _reported_peak_kb(out: list[bytes]) -> int:
+    """The peak the child measured itself just before answering (``"peak_kb"`` last in its
+    answer)."""
+    tail = b"".join(out[-2:])[-64:]
+    i = tail.rfind(b'"peak_kb": ')
+    try:
+        return int(tail[i + 11:].rstrip(b"}").strip()) if i >= 0 else 0
+    except ValueError:
+        return 0
+
+
+def _log_run(proc: subprocess.Popen, source: str, started: float, peak_kb: int) -> None:
+    """One log line per parse: how it ended, its peak memory, CPU and wall time (the hostile
+    corpus bench reads these from the web server's log)."""
+    usage = getattr(proc, "rusage", None)
+    cpu = usage.ru_utime + usage.ru_stime if usage is not None else float("nan")
+    log.info("import child for %s: status %s, peak %.1f MB, CPU %.2f s, wall %.2f s", source, proc.returncode,
+             peak_kb / 1024, cpu, time.monotonic() - started)
 
 
 # ---------------------------------------------------------------------------
@@ -231,7 +284,7 @@ def child_main() -> int:
         answer = None
     if answer is None:
         try:
-            answer = json.dumps({"breach": "memory"}).encode()
+            answer = json.dumps({"breach": "memory", "peak_kb": _high_water_kb(os.getpid())}).encode()
         except MemoryError:
             os._exit(_MEMORY_EXIT)
     try:
@@ -258,19 +311,22 @@ def _child_answer(path: str, source: str, limits: ImportLimits) -> bytes:
         doc = {"error": {"zh": "文件嵌套过深，无法读取", "en": "the file is nested too deeply to be read",
                          "source": source, "path": None}}
     except Exception as exc:  # noqa: BLE001 - a reader failing on untrusted bytes: reported, not raised
-        if _out_of_memory(exc):
+        if out_of_memory(exc):
             raise MemoryError from None
         import traceback
 
         traceback.print_exc()
         doc = {"crash": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    doc["peak_kb"] = _high_water_kb(os.getpid())  # last: the parent reads it from the end
     # ensure_ascii: a lone surrogate in the file's text must not break the answer.
     return json.dumps(doc, ensure_ascii=True, default=str).encode()
 
 
-def _out_of_memory(exc: BaseException) -> bool:
-    """An allocation refused outside Python's allocator: mmap/dlopen failing with ENOMEM
-    ("failed to map segment from shared object", "Cannot allocate memory")."""
+def out_of_memory(exc: BaseException | None) -> bool:
+    """Did ``exc`` (or what caused it) come from an allocation refused at the memory limit?
+    A MemoryError, or mmap/dlopen failing with ENOMEM ("failed to map segment from shared
+    object", "Cannot allocate memory") — also when a library wrapped it in its own exception.
+    Readers that turn any exception into "damaged file" ask this first and re-raise."""
     import errno
 
     while exc is not None:
