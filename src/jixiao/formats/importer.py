@@ -184,20 +184,25 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
                          "the old .xls format is not supported; save it as .xlsx first", source=source)
     if kind == "xlsx":
         from . import mof_read
+        from .xlsx_read import check_zip
 
+        check_zip(p, limits, source, deadline)  # before anything reads a sheet: bombs refused cheaply
         if mof_read.is_mof_xlsx(p):  # a MoF 项目支出绩效自评表, not the 附件2-3 table
             return mof_read.read_mof_xlsx(p, limits, deadline, source=source)
         from .xlsx_read import read_xlsx
 
-        return _checked(read_xlsx(p, limits, deadline, source=source), source)
+        return _checked(read_xlsx(p, limits, deadline, source=source, checked=True), source)
     if kind == "pdf":
         from . import mof_read
+        from .pdf_scan import check_pdf
 
+        check_pdf(p, limits, source)  # before any page is laid out: bombs refused cheaply
+        deadline.check(source)
         if mof_read.is_mof_pdf(p):
             return mof_read.read_mof_pdf(p, limits, deadline, source=source)
         from .pdf_read import read_pdf
 
-        return _checked(read_pdf(p, limits, deadline, source=source), source)
+        return _checked(read_pdf(p, limits, deadline, source=source, checked=True), source)
     data = p.read_bytes()
     if kind == "json":
         return _read_json(data, source)  # table_json.loads checks the bounds itself

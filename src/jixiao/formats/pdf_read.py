@@ -89,11 +89,15 @@ def _open(path: Path, source: str):
                          source=source) from None
 
 
-def read_pdf(path: str | Path, limits: "ImportLimits", deadline: "Deadline", source: str | None = None) -> ImportResult:
+def read_pdf(path: str | Path, limits: "ImportLimits", deadline: "Deadline", source: str | None = None,
+             checked: bool = False) -> ImportResult:
+    """``checked``: :func:`jixiao.formats.pdf_scan.check_pdf` has passed already (the importer
+    runs it first)."""
     path = Path(path)
     source = source or str(path)
     check_trailer(path, source)
-    check_streams(path.read_bytes(), limits, source)  # the file is at most max_file_bytes
+    if not checked:
+        check_streams(path.read_bytes(), limits, source)  # the file is at most max_file_bytes
     deadline.check(source)
     pdf = _open(path, source)
     try:
@@ -111,14 +115,16 @@ def read_pdf(path: str | Path, limits: "ImportLimits", deadline: "Deadline", sou
         if len(pages) > limits.max_pages:
             raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {limits.max_pages}）",
                              f"too many pages ({len(pages)}, limit {limits.max_pages})", source=source)
-        try:
-            check_glyphs(pages, limits, source)
-        except InputError:
-            raise
-        except Exception as exc:
-            _reraise_memory(exc)
-            raise InputError("PDF 文件已损坏，无法解析",
-                             f"the PDF is damaged and cannot be parsed ({type(exc).__name__})", source=source) from None
+        if not checked:
+            try:
+                check_glyphs(pages, limits, source)
+            except InputError:
+                raise
+            except Exception as exc:
+                _reraise_memory(exc)
+                raise InputError("PDF 文件已损坏，无法解析",
+                                 f"the PDF is damaged and cannot be parsed ({type(exc).__name__})",
+                                 source=source) from None
         deadline.check(source)
         return _read_pages(pages, deadline, source)
     finally:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -88,6 +89,36 @@ def text_bytes(content: bytes) -> int:
     n = sum(len(m.group()) - 2 for m in _LITERAL.finditer(content))
     n += sum(len(_SPACE.sub(b"", m.group(1))) // 2 for m in _HEX.finditer(content))
     return n
+
+
+def check_pdf(path: Path, limits: "ImportLimits", source: str) -> None:
+    """:func:`check_streams`, then the page count and :func:`check_glyphs` — everything a
+    reader (the 附件2-3 table's or the MoF form's) may do to a PDF comes after this. A file
+    pdfplumber cannot open is left for the reader to describe."""
+    from .sandbox import out_of_memory
+
+    check_streams(path.read_bytes(), limits, source)  # the file is at most max_file_bytes
+    try:
+        import pdfplumber
+
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # noqa: BLE001 - damaged or encrypted: the reader says which
+        if out_of_memory(exc):
+            raise MemoryError from exc
+        return
+    try:
+        pages = pdf.pages
+        if len(pages) > limits.max_pages:
+            raise InputError(f"PDF 页数过多（{len(pages)} 页，上限 {limits.max_pages}）",
+                             f"too many pages ({len(pages)}, limit {limits.max_pages})", source=source)
+        check_glyphs(pages, limits, source)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged: the reader says so
+        if out_of_memory(exc):
+            raise MemoryError from exc
+    finally:
+        pdf.close()
 
 
 def check_glyphs(pages, limits: "ImportLimits", source: str) -> None:

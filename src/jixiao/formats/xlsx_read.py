@@ -239,12 +239,15 @@ class _SheetScan:
                                       self.limits.max_cells, "max_cells")
 
 
-def read_xlsx(path: str | Path, limits: "ImportLimits", deadline: "Deadline", source: str | None = None) -> ImportResult:
+def read_xlsx(path: str | Path, limits: "ImportLimits", deadline: "Deadline", source: str | None = None,
+              checked: bool = False) -> ImportResult:
+    """``checked``: :func:`check_zip` has passed already (the importer runs it first)."""
     import openpyxl
 
     path = Path(path)
     source = source or str(path)
-    check_zip(path, limits, source, deadline)
+    if not checked:
+        check_zip(path, limits, source, deadline)
     try:
         # A file object, not the path: openpyxl refuses paths not ending in .xlsx, and
         # detection is by content (an upload may be named anything).
