@@ -61,7 +61,17 @@ def make(corpus: Path) -> list[Path]:
     subprocess.run([PY, str(ROOT / "tests" / "hostile" / "make_corpus.py"), str(corpus)], check=True)
     import make_corpus
 
-    return [corpus / name for name, _ in make_corpus.corpus()]
+    # Families interleaved (bombs, JSON, truncations, … one of each in turn), so that a run cut
+    # short by the machine's time still covers every family.
+    families: dict[str, list[str]] = {}
+    for name, _ in make_corpus.corpus():
+        families.setdefault(name.split("-")[0], []).append(name)
+    order = []
+    while any(families.values()):
+        for names in families.values():
+            if names:
+                order.append(names.pop(0))
+    return [corpus / name for name in order]
 
 
 def run_cli(path: Path, args: list[str], work: Path) -> dict:
@@ -91,9 +101,9 @@ def phase_cli(files: list[Path], results: Path) -> None:
         rows.append(run_cli(path, ["import", str(path), "-o", str(out), "--report", str(work / "r.txt")], work))
         if path.suffix == ".json":
             rows.append(run_cli(path, ["check", str(path)], work))
-        if i % 50 == 0:
+        if i % 10 == 0 or i == len(files):  # kept as it goes: an interrupted run still reports
+            results.write_text(json.dumps(rows, ensure_ascii=False, indent=0), "utf-8")
             print(f"cli: {i}/{len(files)}", file=sys.stderr, flush=True)
-    results.write_text(json.dumps(rows, ensure_ascii=False, indent=0), "utf-8")
 
 
 # --- web ---------------------------------------------------------------------------------
@@ -169,10 +179,10 @@ def phase_web(files: list[Path], results: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
-            urllib.request.urlopen(base + "/accounts/login/", timeout=5)
+            urllib.request.urlopen(base + "/accounts/login/", timeout=120)
             break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
     browser = Browser(base)
     browser.login("gsl_editor", password)
     status, page = browser.get("/import/")
@@ -194,16 +204,16 @@ def phase_web(files: list[Path], results: Path) -> None:
         rows.append({"file": path.name, "status": status, "seconds": round(elapsed, 2),
                      "child_peak_mb": max(peaks) if peaks else None, "server_rss_mb": round(_rss_mb(server.pid), 1),
                      "traceback": "Traceback" in new or status >= 500})
-        if i % 50 == 0:
+        if i % 10 == 0 or i == len(files):  # kept as it goes: an interrupted run still reports
+            status_after = browser.get("/import/")[0]  # the server still answers
+            results.write_text(json.dumps({
+                "rows": rows, "rss_start_mb": round(rss_start, 1), "rss_end_mb": round(_rss_mb(server.pid), 1),
+                "rss_max_mb": max(r["server_rss_mb"] for r in rows), "answers_after": status_after},
+                ensure_ascii=False, indent=0), "utf-8")
             print(f"web: {i}/{len(files)} rss {rows[-1]['server_rss_mb']} MB", file=sys.stderr, flush=True)
-    rss_end = _rss_mb(server.pid)
-    answers = browser.get("/import/")[0]
     server.terminate()
     server.wait(timeout=30)
     log.close()
-    results.write_text(json.dumps({"rows": rows, "rss_start_mb": round(rss_start, 1), "rss_end_mb": round(rss_end, 1),
-                                   "rss_max_mb": max(r["server_rss_mb"] for r in rows),
-                                   "answers_after": answers}, ensure_ascii=False, indent=0), "utf-8")
 
 
 # --- report ------------------------------------------------------------------------------
