@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from jixiao.cli import main
+from jixiao.formats import pdf_render
 
 
 def _files(folder):
@@ -84,7 +85,6 @@ def test_bad_table_json(tmp_path, capsys):
 
 
 def test_missing_cjk_font_for_pdf(golden_path, tmp_path, capsys, monkeypatch):
-    pdf_render = pytest.importorskip("jixiao.formats.pdf_render")
     monkeypatch.setenv(pdf_render.FONT_ENV, str(tmp_path / "no-such-font.ttf"))
     pdf_render.clear_font_cache()
     try:

@@ -7,7 +7,7 @@ import pytest
 
 from jixiao.errors import InputError, OutputError
 from jixiao.formats import export as export_mod
-from jixiao.formats import table_json
+from jixiao.formats import mof_xlsx, pdf_render, pdf_typst, table_json
 from jixiao.formats.export import detect_format, export
 
 
@@ -32,7 +32,6 @@ def test_suffix_picks_the_writer(seed_table, tmp_path, name):
 
 
 def test_pdf_goes_through_the_pdf_writer(seed_table, tmp_path):
-    pytest.importorskip("jixiao.formats.pdf_render")
     path = export(seed_table, tmp_path / "t.pdf")
     assert path.read_bytes().startswith(b"%PDF-")
     assert _files(tmp_path) == ["t.pdf"]
@@ -137,8 +136,6 @@ def test_a_missing_writer_module_is_a_clear_error(seed_table, tmp_path, monkeypa
 
 
 def test_mof_form_dispatches_to_its_module(seed_table, tmp_path):
-    pytest.importorskip("jixiao.formats.mof_xlsx")
-    pytest.importorskip("jixiao.core.scoring")  # the form needs the scores
     path = export(seed_table, tmp_path / "m.xlsx", layout="mof-form")
     assert openpyxl.load_workbook(path).sheetnames  # a workbook, written by mof_xlsx
     html = export(seed_table, tmp_path / "m.html", layout="mof-form").read_text(encoding="utf-8")
@@ -166,8 +163,6 @@ def test_exported_files_get_the_usual_permissions(seed_table, tmp_path):
 
 
 def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
-    pdf_render = pytest.importorskip("jixiao.formats.pdf_render")
-    mof_xlsx = pytest.importorskip("jixiao.formats.mof_xlsx")
     calls = []
 
     def record(name):
@@ -176,7 +171,6 @@ def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
             Path(path).write_bytes(b"ok")
         return write
 
-    pdf_typst = pytest.importorskip("jixiao.formats.pdf_typst")
     monkeypatch.setattr(pdf_render, "write_disclosure_pdf", record("pdf"))
     monkeypatch.setattr(pdf_typst, "write_disclosure_pdf_typst", record("typst"))
     monkeypatch.setattr(mof_xlsx, "write_mof_xlsx", record("mof"))

@@ -14,6 +14,7 @@ from jixiao.core.model import IndicatorCell, Project, Table
 from jixiao.core.taxonomy import FULL
 from jixiao.errors import OutputError
 from jixiao.formats import headers as H
+from jixiao.formats import importer
 from jixiao.formats import table_json
 from jixiao.formats.xlsx_write import (
     FIRST_HEADER_ROW, estimate_lines, first_body_row, row_height, text_width, write_disclosure_xlsx,
@@ -294,7 +295,6 @@ def _lf(text: str) -> str:
 
 
 def test_the_importer_reads_the_workbook_back_to_the_same_table(seed_table, seed_xlsx):
-    importer = pytest.importorskip("jixiao.formats.importer")
     result = importer.import_file(seed_xlsx)
     assert result.kind == "xlsx"
     got, want = table_json.to_document(result.table), table_json.to_document(seed_table)
