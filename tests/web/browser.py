@@ -5,7 +5,8 @@ flags keep it from reaching for the network (this machine has none) and from nee
 sandbox when run as root. Screenshots go to ``$JIXIAO_SCREENSHOT_DIR`` when set (that is how
 docs/screenshots is made), otherwise to the test's temporary folder.
 
-Import the fixtures into a test module: ``from .browser import browser, shots  # noqa: F401``.
+conftest.py makes the fixtures (``browser``, ``shots``, and ``site``: the golden table with every
+role's account) available to every web test module; ``login`` is imported where needed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 CHROMIUM = shutil.which("chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -44,3 +46,39 @@ def shots(tmp_path):
     def take(page, name):
         page.screenshot(path=str(target / f"{name}.png"), full_page=True)
     return take
+
+
+PASSWORDS = {"editor": "pw-editor-a-123", "approver": "pw-approver-a-123", "reviewer": "pw-reviewer-123",
+             "admin": "pw-admin-123"}
+USERNAMES = {"editor": "editor_a", "approver": "approver_a", "reviewer": "reviewer", "admin": "admin"}
+
+
+@pytest.fixture
+def site(transactional_db, live_server, golden_path):
+    from jixiao.formats import table_json
+    from jixiao.web.entry import convert
+
+    from .conftest import World
+
+    world = World("draft")
+    seed = table_json.load(golden_path)
+    # Real names, so the screenshots in docs/ look like the product in use.
+    world.dept_a.name, world.dept_a.short_name = seed.department, "区工商联"
+    world.dept_a.save()
+    world.dept_b.name, world.dept_b.short_name = "深圳市龙岗区示范街道办事处", "示范街道办"
+    world.dept_b.save()
+    convert.save_table(seed, user=world.users["editor"], existing=world.tables["own"])
+    world.tables["own"].refresh_from_db()
+    return world, live_server.url
+
+
+def login(browser, base, role):
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + reverse("accounts:login"))
+    page.fill("#id_username", USERNAMES[role])
+    page.fill("#id_password", PASSWORDS[role])
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    return page

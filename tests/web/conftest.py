@@ -17,6 +17,8 @@ from decimal import Decimal
 
 import pytest
 
+from .browser import browser, shots, site  # noqa: F401 - the browser tests' fixtures
+
 
 def pytest_configure(config):
     os.environ.setdefault("JIXIAO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)

@@ -16,17 +16,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jixiao.formats import csv_table, table_json
-from jixiao.generate import generate_table
 from jixiao.web.api import openapi
 from jixiao.web.api import views as api_views
 from jixiao.web.api.index import index_publication
 from jixiao.web.api.models import PublishedProject, PublishedTable
-from jixiao.web.api.views import MAX_PAGE_SIZE, clear_caches
+from jixiao.web.api.limits import MAX_PAGE_SIZE
+from jixiao.web.api.views import clear_caches
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Department, Publication, Status
 from jixiao.web.review import workflow
 
 from .conftest import World, bring_to, make_project
+from .helpers import api_get as get
+from .helpers import publish_generated
 
 pytestmark = pytest.mark.django_db
 
@@ -40,24 +42,10 @@ def check(data, schema_name: str):
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
 
 
-def get(client, url, status=200, **params):
-    response = client.get(url, params)
-    assert response.status_code == status, response.content[:500]
-    assert response["Content-Type"].startswith("application/json")
-    return response.json()
-
-
 def publish(world, table):
     bring_to(table, "published", world.users["approver"] if table.department == world.dept_a
              else world.users["approver_b"], world.users["reviewer"])
     return table.publications.order_by("-number").first()
-
-
-def publish_generated(world, projects, seed, year=2019, department=None):
-    core = generate_table(projects=projects, seed=seed, year=year, department=department)
-    t = convert.save_table(core, status=Status.DRAFT)
-    bring_to(t, "published", world.users["admin"], world.users["reviewer"])
-    return t.publications.get()
 
 
 @pytest.fixture

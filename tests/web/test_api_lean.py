@@ -14,8 +14,9 @@ from jixiao.web.api import views as api_views
 from jixiao.web.api.rows import RowTexts
 from jixiao.web.api.views import clear_caches
 
-from .test_api import get, publish_generated
 from .conftest import World
+from .helpers import api_get as get
+from .helpers import publish_generated
 
 pytestmark = pytest.mark.django_db
 

@@ -13,44 +13,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from .browser import browser, shots  # noqa: F401 - shared fixtures
-from .conftest import World
+from .browser import USERNAMES, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PASSWORDS = {"editor": "pw-editor-a-123", "approver": "pw-approver-a-123", "reviewer": "pw-reviewer-123",
-             "admin": "pw-admin-123"}
-USERNAMES = {"editor": "editor_a", "approver": "approver_a", "reviewer": "reviewer", "admin": "admin"}
-
-
-@pytest.fixture
-def site(transactional_db, live_server, golden_path):
-    from jixiao.formats import table_json
-    from jixiao.web.entry import convert
-
-    world = World("draft")
-    seed = table_json.load(golden_path)
-    # Real names, so the screenshots in docs/ look like the product in use.
-    world.dept_a.name, world.dept_a.short_name = seed.department, "区工商联"
-    world.dept_a.save()
-    world.dept_b.name, world.dept_b.short_name = "深圳市龙岗区示范街道办事处", "示范街道办"
-    world.dept_b.save()
-    convert.save_table(seed, user=world.users["editor"], existing=world.tables["own"])
-    world.tables["own"].refresh_from_db()
-    return world, live_server.url
-
-
-def login(browser, base, role):
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(base + reverse("accounts:login"))
-    page.fill("#id_username", USERNAMES[role])
-    page.fill("#id_password", PASSWORDS[role])
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-    return page
-
 
 def test_every_role_logs_in_and_sees_its_tables(browser, site, shots):
     world, base = site

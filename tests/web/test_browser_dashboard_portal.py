@@ -16,7 +16,6 @@ import subprocess
 
 import pytest
 from django.urls import reverse
-from .browser import browser, shots  # noqa: F401 - shared fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

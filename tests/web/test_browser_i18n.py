@@ -12,7 +12,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from .browser import browser, shots  # noqa: F401 - shared fixtures
 from .conftest import World, bring_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

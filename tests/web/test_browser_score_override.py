@@ -13,13 +13,12 @@ from django.urls import reverse
 from jixiao.web.entry.models import Project
 
 from .conftest import bring_to
-from .browser import browser, shots  # noqa: F401 - shared fixtures
-from .test_browser import login, site  # noqa: F401 - the main walk's site and login
+from .browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_reviewer_overrides_a_score_and_the_department_sees_it(browser, site, shots):  # noqa: F811
+def test_reviewer_overrides_a_score_and_the_department_sees_it(browser, site, shots):
     world, base = site
     table = world.tables["own"]
     bring_to(table, "submitted", world.users["approver"], world.users["reviewer"])

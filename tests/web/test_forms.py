@@ -10,7 +10,7 @@ from jixiao.web.entry.forms import CELL_MAX, ProjectForm
 from jixiao.web.entry.models import Project
 
 from .conftest import World
-from .test_roles import _project_post
+from .helpers import project_post
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;'
 TEXT_FIELDS = ("unit_name", "name", "execution_rate_text", "annual_goal", "overall_completion", "problems",
@@ -40,7 +40,7 @@ def editor(db):
 def test_bad_values_are_field_errors(editor, field, value, message):
     world, client = editor
     project = world.projects["own"]
-    r = client.post(reverse("entry:project", args=[project.pk]), {**_project_post(world, "own"), field: value})
+    r = client.post(reverse("entry:project", args=[project.pk]), {**project_post(world, "own"), field: value})
     assert r.status_code == 200
     form = r.context["form"]
     assert field in form.errors and message in " ".join(form.errors[field])
@@ -53,7 +53,7 @@ def test_ten_megabytes_in_a_cell_is_a_field_error(editor):
     project = world.projects["own"]
     huge = "很" * (10 * 1024 * 1024 // 3)  # 10 MB of UTF-8 text (the form posts multipart)
     r = client.post(reverse("entry:project", args=[project.pk]),
-                    {**_project_post(world, "own"), "ind_quantity_target": huge})
+                    {**project_post(world, "own"), "ind_quantity_target": huge})
     assert r.status_code == 200
     assert "ind_quantity_target" in r.context["form"].errors
     assert str(CELL_MAX) in " ".join(r.context["form"].errors["ind_quantity_target"])
@@ -65,7 +65,7 @@ def test_a_body_over_the_form_limit_is_refused_with_a_message(editor, settings):
     world, client = editor
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     r = client.post(reverse("entry:project", args=[world.projects["own"].pk]),
-                    {**_project_post(world, "own"), "annual_goal": "x" * (2 * 1024 * 1024)})
+                    {**project_post(world, "own"), "annual_goal": "x" * (2 * 1024 * 1024)})
     assert r.status_code == 413
     assert "提交的内容过大" in r.content.decode()
 
@@ -73,14 +73,14 @@ def test_a_body_over_the_form_limit_is_refused_with_a_message(editor, settings):
 def test_nul_characters_are_a_field_error(editor):
     world, client = editor
     r = client.post(reverse("entry:project", args=[world.projects["own"].pk]),
-                    {**_project_post(world, "own"), "name": "a\x00b"})
+                    {**project_post(world, "own"), "name": "a\x00b"})
     assert r.status_code == 200 and "name" in r.context["form"].errors
 
 
 def test_markup_in_every_text_field_is_stored_verbatim_and_shown_escaped(editor):
     world, client = editor
     project = world.projects["own"]
-    data = {**_project_post(world, "own"), **{f: f"{f}{SCRIPT}" for f in TEXT_FIELDS}}
+    data = {**project_post(world, "own"), **{f: f"{f}{SCRIPT}" for f in TEXT_FIELDS}}
     data["execution_rate_text"] = "<b>9</b>"  # short field
     r = client.post(reverse("entry:project", args=[project.pk]), data)
     assert r.status_code == 302
@@ -106,7 +106,7 @@ def test_markup_in_every_text_field_is_stored_verbatim_and_shown_escaped(editor)
 def test_markup_is_escaped_on_the_public_page_and_in_the_live_check(editor):
     world, client = editor
     project = world.projects["own"]
-    data = {**_project_post(world, "own"), "name": SCRIPT, "ind_quantity_target": SCRIPT}
+    data = {**project_post(world, "own"), "name": SCRIPT, "ind_quantity_target": SCRIPT}
     r = client.post(reverse("entry:project_check", args=[world.tables["own"].pk]), data)
     assert r.status_code == 200 and r["Content-Type"] == "application/json"
     assert client.post(reverse("entry:project", args=[project.pk]), data).status_code == 302
@@ -121,7 +121,7 @@ def test_markup_is_escaped_on_the_public_page_and_in_the_live_check(editor):
 def test_new_project_with_bad_input_keeps_what_was_typed(editor):
     world, client = editor
     table = world.tables["own"]
-    data = {**_project_post(world, "own"), "version": "", "seq": 5, "name": "新项目", "budget": "abc"}
+    data = {**project_post(world, "own"), "version": "", "seq": 5, "name": "新项目", "budget": "abc"}
     r = client.post(reverse("entry:project_new", args=[table.pk]), data)
     assert r.status_code == 200 and "budget" in r.context["form"].errors
     assert 'value="新项目"' in r.content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from jixiao.web.entry.models import Project
 
 from .conftest import World
-from .test_roles import _project_post
+from .helpers import project_post as _project_post
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from jixiao.web.entry import convert
 from jixiao.web.entry.forms import ProjectForm, items_text
 
 from .conftest import World
-from .test_roles import _project_post
+from .helpers import project_post
 
 
 def _mof_table(golden_path):
@@ -51,7 +51,7 @@ def test_the_project_form_edits_weights_and_items_and_keeps_printed_scores(golde
     project = world.projects["own"]
     project.published = {"total": "95", "total_text": "95分", "grade": "优"}
     project.save()
-    data = {**_project_post(world, "own"), "initial_budget": "90", "ind_quantity_weight": "20",
+    data = {**project_post(world, "own"), "initial_budget": "90", "ind_quantity_weight": "20",
             "ind_quantity_items": "培训次数 | ≥4次 | 5次 | 10 | 10\n培训人数 | ≥100人 | 120人 | 10 |  | 无偏差"}
     r = client.post(reverse("entry:project", args=[project.pk]), data)
     assert r.status_code == 302, r.context["form"].errors

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from jixiao.web.entry import convert, editing
@@ -20,6 +20,7 @@ from jixiao.web.pagecache.store import PageStore
 from jixiao.web.review import workflow
 
 from .conftest import bring_to
+from .pagecache_clients import EARLY, FAST, get
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -31,25 +32,17 @@ def empty_store():
     clear()
 
 
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
+@pytest.fixture(params=[EARLY, FAST], ids=lambda via: via.name)
+def via(request, monkeypatch):
+    """Each test that makes clients runs twice: through the early path and through the fast path
+    in front of it (whose answers must keep every guarantee of the early path)."""
+    if request.param is FAST:
+        # The fast path answers nothing on a connection due to be closed (CONN_MAX_AGE); a
+        # server renews it through the request signals the test client switches off.
+        from django.db import connections
 
-
-def get(client, url):
-    r = client.get(url)
-    assert r.status_code == 200, (url, r.status_code)
-    return r, r.content.decode()
-
-
-def cached_twice(client, url):
-    """Request ``url`` twice and check the second answer came from the cache."""
-    first, _ = get(client, url)
-    assert first[HEADER] == "miss"
-    second, body = get(client, url)
-    assert second[HEADER] == "hit"
-    return body
+        monkeypatch.setattr(connections["default"], "close_at", None)
+    return request.param
 
 
 # --- what counts as a change ----------------------------------------------------------------
@@ -89,21 +82,21 @@ def test_a_database_cache_table_is_ignored_like_sessions():
 
 
 @pytest.mark.django_db
-def test_the_dashboard_reads_without_renewing_the_generation(make_world):
+def test_the_dashboard_reads_without_renewing_the_generation(make_world, via):
     world = make_world("submitted")
-    reviewer = client_for(world.users["reviewer"])
+    reviewer = via.client_for(world.users["reviewer"])
     before = generation.current()
-    cached_twice(reviewer, reverse("dashboard:index") + "?year=2019")
+    via.cached_twice(reviewer, reverse("dashboard:index") + "?year=2019")
     assert generation.current() == before
 
 
 @pytest.mark.django_db
-def test_a_login_keeps_the_cached_pages(make_world):
+def test_a_login_keeps_the_cached_pages(make_world, via):
     make_world("published")
-    visitor = Client()
-    cached_twice(visitor, reverse("portal:index"))
+    visitor = via.Client()
+    via.cached_twice(visitor, reverse("portal:index"))
     # A login through the login page writes last_login and a new session, nothing else.
-    r = Client().post(reverse("accounts:login"), {"username": "editor_a", "password": "pw-editor-a-123"})
+    r = via.Client().post(reverse("accounts:login"), {"username": "editor_a", "password": "pw-editor-a-123"})
     assert r.status_code == 302
     assert visitor.get(reverse("portal:index"))[HEADER] == "hit"
 
@@ -141,12 +134,12 @@ def test_a_committed_transaction_renews_the_database_counter_once():
 
 
 @pytest.mark.django_db
-def test_a_write_by_another_process_retires_the_cached_pages(world):
+def test_a_write_by_another_process_retires_the_cached_pages(world, via):
     """Another process (a second worker, `jixiao import`) only moves the database counter."""
     bring_to(world.tables["own"], "published", world.users["approver"], world.users["reviewer"])
-    visitor = Client()
+    visitor = via.Client()
     url = reverse("portal:index")
-    cached_twice(visitor, url)
+    via.cached_twice(visitor, url)
     with connection.cursor() as cursor:  # what the other process's commit does
         cursor.execute(f"UPDATE {generation.TABLE} SET value = value + 1 WHERE id = 1")
     assert visitor.get(url)[HEADER] == "miss"
@@ -155,33 +148,33 @@ def test_a_write_by_another_process_retires_the_cached_pages(world):
 # --- changes are visible at once ------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_a_publication_is_on_the_portal_at_once(make_world):
+def test_a_publication_is_on_the_portal_at_once(make_world, via):
     world = make_world("approved")
-    visitor = Client()
+    visitor = via.Client()
     url = reverse("portal:index")
-    body = cached_twice(visitor, url)
+    body = via.cached_twice(visitor, url)
     assert "甲部门" not in body
-    r = client_for(world.users["reviewer"]).post(reverse("review:publish", args=[world.tables["own"].pk]))
+    r = via.client_for(world.users["reviewer"]).post(reverse("review:publish", args=[world.tables["own"].pk]))
     assert r.status_code == 302
     r, body = get(visitor, url)
     assert r[HEADER] == "miss" and "甲部门" in body
 
 
 @pytest.mark.django_db
-def test_an_edit_is_on_the_table_page_at_once_and_drafts_never_reach_the_portal(make_world):
+def test_an_edit_is_on_the_table_page_at_once_and_drafts_never_reach_the_portal(make_world, via):
     world = make_world("published")
     table = world.tables["own"]
-    editor = client_for(world.users["editor"])
-    visitor = Client()
+    editor = via.client_for(world.users["editor"])
+    visitor = via.Client()
     pub = Publication.objects.filter(table=table).latest("number")
     portal_url = reverse("portal:publication", args=[pub.portal_entry.pk])
-    assert "项目1" in cached_twice(visitor, portal_url)
+    assert "项目1" in via.cached_twice(visitor, portal_url)
     # A new revision: the department edits its live table through the editing module (a
     # conditional UPDATE without signals, then a save) and the table page shows it at once;
     # the portal keeps showing the publication.
     workflow.reopen(DisclosureTable.objects.get(pk=table.pk), world.users["reviewer"])
     table_url = reverse("entry:table", args=[table.pk])
-    assert "项目1" in cached_twice(editor, table_url)
+    assert "项目1" in via.cached_twice(editor, table_url)
     row = Project.objects.get(pk=world.projects["own"].pk)
     core = replace(convert.project_to_core(row), name="草稿中的新名称")
     assert editing.save_project(row.table, core, world.users["editor"], row, row.version).saved
@@ -192,14 +185,14 @@ def test_an_edit_is_on_the_table_page_at_once_and_drafts_never_reach_the_portal(
 
 
 @pytest.mark.django_db
-def test_a_review_step_is_visible_at_once(make_world):
+def test_a_review_step_is_visible_at_once(make_world, via):
     world = make_world("submitted")
     table = world.tables["own"]
     url = reverse("entry:table", args=[table.pk])
-    approver, reviewer = client_for(world.users["approver"]), client_for(world.users["reviewer"])
-    body = cached_twice(approver, url)
+    approver, reviewer = via.client_for(world.users["approver"]), via.client_for(world.users["reviewer"])
+    body = via.cached_twice(approver, url)
     assert 'id="table-status"' in body and "btn-approve" not in body
-    assert "btn-approve" in cached_twice(reviewer, url)
+    assert "btn-approve" in via.cached_twice(reviewer, url)
     r = reviewer.post(reverse("review:approve", args=[table.pk]), follow=True)  # shows its message
     assert r.status_code == 200
     for client in (approver, reviewer):
@@ -209,11 +202,11 @@ def test_a_review_step_is_visible_at_once(make_world):
 
 
 @pytest.mark.django_db
-def test_a_language_switch_is_visible_at_once(make_world):
+def test_a_language_switch_is_visible_at_once(make_world, via):
     make_world("published")
-    visitor = Client()
+    visitor = via.Client()
     url = reverse("portal:index")
-    body = cached_twice(visitor, url)
+    body = via.cached_twice(visitor, url)
     assert '<html lang="zh-hans">' in body
     r = visitor.post(reverse("set_language"), {"language": "en", "next": url})
     assert r.status_code == 302
@@ -229,38 +222,38 @@ def test_a_language_switch_is_visible_at_once(make_world):
 # --- one user's page is never another's -------------------------------------------------------
 
 @pytest.mark.django_db
-def test_a_users_cached_page_is_never_shown_to_another_user_or_an_anonymous_visitor(make_world):
+def test_a_users_cached_page_is_never_shown_to_another_user_or_an_anonymous_visitor(make_world, via):
     world = make_world("submitted")
     own = reverse("entry:table", args=[world.tables["own"].pk])
-    editor_a = client_for(world.users["editor"])
-    body = cached_twice(editor_a, own)
+    editor_a = via.client_for(world.users["editor"])
+    body = via.cached_twice(editor_a, own)
     assert "editor_a" in body
     # Another department's editor: the table is not theirs (404), cached or not.
-    assert client_for(world.users["editor_b"]).get(own).status_code == 404
+    assert via.client_for(world.users["editor_b"]).get(own).status_code == 404
     # The finance bureau's reviewer sees the table, with their own name and actions.
-    r, body = get(client_for(world.users["reviewer"]), own)
+    r, body = get(via.client_for(world.users["reviewer"]), own)
     assert r[HEADER] == "miss" and "editor_a" not in body and "btn-approve" in body
     # Anonymous: the login page, not the cached table.
-    r = Client().get(own)
+    r = via.Client().get(own)
     assert r.status_code == 302 and reverse("accounts:login") in r["Location"]
     # A public page cached for a signed-in user does not carry their name to anyone else.
     workflow.approve(world.tables["own"], world.users["reviewer"])
     workflow.publish(DisclosureTable.objects.get(pk=world.tables["own"].pk), world.users["reviewer"])
     portal = reverse("portal:index")
-    assert "editor_a" in cached_twice(editor_a, portal)
-    r, body = get(Client(), portal)
+    assert "editor_a" in via.cached_twice(editor_a, portal)
+    r, body = get(via.Client(), portal)
     assert r[HEADER] == "miss" and "editor_a" not in body
-    r, body = get(client_for(world.users["editor_b"]), portal)
+    r, body = get(via.client_for(world.users["editor_b"]), portal)
     assert r[HEADER] == "miss" and "editor_b" in body and "editor_a" not in body
 
 
 @pytest.mark.django_db
-def test_cached_pages_carry_the_requesters_own_csrf_token(make_world):
+def test_cached_pages_carry_the_requesters_own_csrf_token(make_world, via):
     world = make_world("submitted")
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    first = Client(enforce_csrf_checks=True)
+    first = via.Client(enforce_csrf_checks=True)
     first.force_login(world.users["reviewer"])
-    second = Client(enforce_csrf_checks=True)
+    second = via.Client(enforce_csrf_checks=True)
     second.force_login(world.users["reviewer"])  # same user, another browser: same cache entry
     r1, body1 = get(first, url)
     r2, body2 = get(second, url)
@@ -277,11 +270,11 @@ def test_cached_pages_carry_the_requesters_own_csrf_token(make_world):
 
 
 @pytest.mark.django_db
-def test_pages_with_messages_are_neither_served_from_nor_kept_in_the_cache(make_world):
+def test_pages_with_messages_are_neither_served_from_nor_kept_in_the_cache(make_world, via):
     world = make_world("submitted")
-    reviewer = client_for(world.users["reviewer"])
+    reviewer = via.client_for(world.users["reviewer"])
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    cached_twice(reviewer, url)
+    via.cached_twice(reviewer, url)
     r = reviewer.post(reverse("review:approve", args=[world.tables["own"].pk]), follow=True)
     shown = [m for m in r.context["messages"]] if r.context else []
     assert shown, "the approve view reports its result as a message"
@@ -295,10 +288,10 @@ def test_pages_with_messages_are_neither_served_from_nor_kept_in_the_cache(make_
 # --- settings and the store -----------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_the_cache_can_be_turned_off(make_world):
+def test_the_cache_can_be_turned_off(make_world, via):
     make_world("published")
     with override_settings(JIXIAO_PAGE_CACHE=False):
-        visitor = Client()  # a new client builds its middleware chain under the setting
+        visitor = via.Client()  # a new client builds its middleware chain under the setting
         for _ in range(2):
             r, _body = get(visitor, reverse("portal:index"))
             assert HEADER not in r
@@ -306,9 +299,9 @@ def test_the_cache_can_be_turned_off(make_world):
 
 
 @pytest.mark.django_db
-def test_downloads_and_other_pages_are_not_cached(make_world):
+def test_downloads_and_other_pages_are_not_cached(make_world, via):
     world = make_world("submitted")
-    reviewer = client_for(world.users["reviewer"])
+    reviewer = via.client_for(world.users["reviewer"])
     r = reviewer.get(reverse("entry:table_download", args=[world.tables["own"].pk, "csv"]))
     assert r.status_code == 200 and HEADER not in r
     r = reviewer.get(reverse("dashboard:index") + "?year=2019&format=xlsx")
@@ -344,44 +337,44 @@ def _queries(client, url):
 
 
 @pytest.mark.django_db
-def test_a_known_session_is_served_without_loading_the_session_or_the_user(make_world):
+def test_a_known_session_is_served_without_loading_the_session_or_the_user(make_world, via):
     world = make_world("submitted")
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    reviewer = client_for(world.users["reviewer"])
-    cached_twice(reviewer, url)  # the second answer, from the cache, also notes whose session it is
+    reviewer = via.client_for(world.users["reviewer"])
+    via.cached_twice(reviewer, url)  # the second answer, from the cache, also notes whose session it is
     r, sql = _queries(reviewer, url)
     assert r[HEADER] == "hit" and len(sql) == 1 and generation.TABLE in sql[0]
     # Anonymous visitors without a session cookie: the same single query.
     workflow.approve(world.tables["own"], world.users["reviewer"])
     workflow.publish(DisclosureTable.objects.get(pk=world.tables["own"].pk), world.users["reviewer"])
-    visitor = Client()
-    cached_twice(visitor, reverse("portal:index"))
+    visitor = via.Client()
+    via.cached_twice(visitor, reverse("portal:index"))
     r, sql = _queries(visitor, reverse("portal:index"))
     assert r[HEADER] == "hit" and len(sql) == 1
 
 
 @pytest.mark.django_db
-def test_a_logged_out_session_is_never_served_a_cached_page(make_world):
+def test_a_logged_out_session_is_never_served_a_cached_page(make_world, via):
     world = make_world("submitted")
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    reviewer = client_for(world.users["reviewer"])
-    cached_twice(reviewer, url)
+    reviewer = via.client_for(world.users["reviewer"])
+    via.cached_twice(reviewer, url)
     assert reviewer.get(url)[HEADER] == "hit"
     old_key = reviewer.cookies["sessionid"].value
     assert reviewer.post(reverse("accounts:logout")).status_code == 302
     # Someone replays the old cookie: the session is gone, so is the page.
-    replay = Client()
+    replay = via.Client()
     replay.cookies["sessionid"] = old_key
     r = replay.get(url)
     assert r.status_code == 302 and reverse("accounts:login") in r["Location"]
 
 
 @pytest.mark.django_db
-def test_a_password_change_elsewhere_ends_the_early_path_for_old_sessions(make_world):
+def test_a_password_change_elsewhere_ends_the_early_path_for_old_sessions(make_world, via):
     world = make_world("submitted")
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    reviewer = client_for(world.users["reviewer"])
-    cached_twice(reviewer, url)
+    reviewer = via.client_for(world.users["reviewer"])
+    via.cached_twice(reviewer, url)
     assert reviewer.get(url)[HEADER] == "hit"
     user = world.users["reviewer"]
     user.set_password("a-new-password-456")
@@ -391,18 +384,18 @@ def test_a_password_change_elsewhere_ends_the_early_path_for_old_sessions(make_w
 
 
 @pytest.mark.django_db
-def test_a_session_due_for_renewal_takes_the_full_path(make_world):
+def test_a_session_due_for_renewal_takes_the_full_path(make_world, via):
     from jixiao.web.session_refresh import RENEWED_KEY
 
     world = make_world("submitted")
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    reviewer = client_for(world.users["reviewer"])
-    cached_twice(reviewer, url)
+    reviewer = via.client_for(world.users["reviewer"])
+    via.cached_twice(reviewer, url)
     session = reviewer.session
     session[RENEWED_KEY] -= 3600
     session.save()
     clear()  # as after a restart: the process knows neither pages nor sessions
-    cached_twice(reviewer, url)
+    via.cached_twice(reviewer, url)
     r, sql = _queries(reviewer, url)  # renewed by the first of these requests: early path again
     assert r[HEADER] == "hit" and len(sql) == 1
     assert reviewer.session[RENEWED_KEY] > session[RENEWED_KEY] + 3000
@@ -428,12 +421,12 @@ def test_requests_for_a_page_being_rendered_wait_for_that_render():
 
 
 @pytest.mark.django_db
-def test_a_failed_render_releases_the_page(make_world, monkeypatch):
+def test_a_failed_render_releases_the_page(make_world, monkeypatch, via):
     from jixiao.web.pagecache import middleware
 
     world = make_world("submitted")
     url = reverse("entry:table", args=[world.tables["own"].pk])
-    reviewer = client_for(world.users["reviewer"])
+    reviewer = via.client_for(world.users["reviewer"])
     reviewer.raise_request_exception = False
 
     def boom(*args, **kwargs):
@@ -447,20 +440,20 @@ def test_a_failed_render_releases_the_page(make_world, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_counter_row_comes_back_after_a_flush(world):
+def test_the_counter_row_comes_back_after_a_flush(world, via):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {generation.TABLE}")
     gen = generation.current()
     assert gen is not None and gen[0] > 1_600_000_000_000  # restarted above any old count
-    visitor = Client()
+    visitor = via.Client()
     assert visitor.get(reverse("api:root"))[HEADER] == "miss"
     assert visitor.get(reverse("api:root"))[HEADER] == "hit"
 
 
 @pytest.mark.django_db
-def test_api_answers_with_a_query_string_are_kept_from_their_second_request(make_world):
+def test_api_answers_with_a_query_string_are_kept_from_their_second_request(make_world, via):
     world = make_world("submitted")
-    visitor = Client()
+    visitor = via.Client()
     url = reverse("api:projects") + "?page_size=7"
     # The first request for the URL: the API answers (and keeps its own answer); the page cache
     # neither looks it up nor keeps it. From the second on, as any cached page.

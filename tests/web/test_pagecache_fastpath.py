@@ -1,7 +1,7 @@
 """The page cache's WSGI fast path (jixiao.web.pagecache.fastpath): it only repeats answers the
 early path gave to requests that looked the same, so every guarantee of the page cache holds
-through it too — test_pagecache.py's tests run again here with a client that goes through
-the fast path first — and its answers are the early path's, byte for byte apart from what
+through it too — test_pagecache.py's tests run a second time with a client that goes through
+the fast path first (its ``via`` fixture) — and its answers are the early path's, byte for byte apart from what
 Django makes afresh per request (the CSRF token and cookie)."""
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.core import signals
-from django.core.handlers.wsgi import WSGIRequest
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
-from django.test import Client, override_settings
-from django.test.client import ClientHandler
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -28,66 +26,13 @@ from jixiao.web.pagecache.middleware import HEADER, PLACEHOLDER, clear
 from jixiao.web.pagecache.store import PageStore
 from jixiao.web.review import workflow
 
-from . import test_pagecache
-from .test_pagecache import *  # noqa: F401,F403  (every page-cache test, run again below through the fast path)
+from .pagecache_clients import FAST, FastPathClient
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def _response(answer, environ) -> HttpResponse:
-    status, headers, body = answer
-    response = HttpResponse(body, status=int(status[:3]))
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            response.cookies.load(value)
-        else:
-            response[name] = value
-    response.wsgi_request = WSGIRequest(environ)
-    response.fast_path = True
-    return response
-
-
-class FastPathHandler(ClientHandler):
-    """The test client's handler with the WSGI application's fast path in front (as
-    jixiao.web.wsgi.application), learning from Django's answers as it does."""
-
-    def __call__(self, environ):
-        answer = fastpath.FAST.answer(environ)
-        if answer is not None:
-            return _response(answer, environ)
-        response = super().__call__(environ)
-        headers = [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
-        fastpath.FAST.learn(environ, f"{response.status_code} {response.reason_phrase}", headers)
-        response.fast_path = False
-        return response
-
-
-class FastPathClient(Client):
-    def __init__(self, *args, enforce_csrf_checks=False, **kwargs):
-        super().__init__(*args, enforce_csrf_checks=enforce_csrf_checks, **kwargs)
-        self.handler = FastPathHandler(enforce_csrf_checks)
-
-
-def cached_until_fast(client, url):
-    """test_pagecache's ``cached_twice``, then until the fast path answers (the next request,
-    or the one after when the session was renewed meanwhile and took the full path), so what
-    the test checks next (a write, a logout, another user…) is checked against the fast path."""
-    first, _ = test_pagecache.get(client, url)
-    second, body = test_pagecache.get(client, url)
-    assert (first[HEADER], second[HEADER]) == ("miss", "hit")
-    for _ in range(2):
-        answer, body = test_pagecache.get(client, url)
-        assert answer[HEADER] == "hit"
-        if answer.fast_path:
-            return body
-    raise AssertionError(f"{url} not answered by the fast path")
-
-
 @pytest.fixture(autouse=True)
-def through_the_fast_path(monkeypatch):
-    """test_pagecache's tests (imported above) make their clients with this one."""
-    monkeypatch.setattr(test_pagecache, "Client", FastPathClient)
-    monkeypatch.setattr(test_pagecache, "cached_twice", cached_until_fast)
+def empty_store(monkeypatch):
     # The fast path answers nothing on a connection due to be closed (CONN_MAX_AGE, 60 s). A
     # server renews it through Django's request signals, which the test client switches off,
     # so a test process keeps its first connection: without this, every test here failed when
@@ -100,10 +45,8 @@ def through_the_fast_path(monkeypatch):
     clear()
 
 
-def client_for(user) -> FastPathClient:
-    c = FastPathClient()
-    c.force_login(user)
-    return c
+def client_for(user):
+    return FAST.client_for(user)
 
 
 def _three_times(client, url):

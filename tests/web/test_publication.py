@@ -11,7 +11,7 @@ from jixiao.web.entry.models import FrozenError, Publication
 from jixiao.web.review import workflow
 
 from .conftest import World
-from .test_roles import _project_post
+from .helpers import project_post
 
 
 @pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_public_view_changes_only_through_a_new_publication():
     approver.force_login(world.users["approver"])
     assert approver.post(reverse("review:reopen", args=[table.pk])).status_code == 302
     project = world.projects["own"]
-    data = {**_project_post(world, "own"), "name": "修订后的项目"}
+    data = {**project_post(world, "own"), "name": "修订后的项目"}
     assert approver.post(reverse("entry:project", args=[project.pk]), data).status_code == 302
     page = public.get(url).content.decode()
     assert "项目1" in page and "修订后的项目" not in page

@@ -16,6 +16,7 @@ from django.urls import reverse
 from jixiao.web.entry import downloads
 
 from .conftest import World
+from .helpers import project_post
 
 STATUSES = ("draft", "submitted", "returned", "approved", "published")
 USERS = ("editor", "approver", "reviewer", "admin", "nobody", "anonymous")
@@ -49,15 +50,6 @@ ALLOWED = {
 }
 
 
-def _project_post(world, key):
-    p = world.projects[key]
-    return {"version": p.version, "seq": p.seq, "unit_name": "甲单位", "name": "改过的名称", "gov_investment": "no",
-            "budget": "100.00", "actual_total": "95.00", "actual_general_budget": "95.00", "actual_gov_fund": "0",
-            "actual_non_fiscal": "0", "execution_rate_text": "95.00%", "annual_goal": "目标",
-            "overall_completion": "完成", "problems": "无", "rectification": "无",
-            "ind_quantity_target": "培训≥4次", "ind_quantity_actual": "培训5次"}
-
-
 ENDPOINTS = {
     # name: (method, url(world, key), data(world, key) or None, success status)
     "table": ("GET", lambda w, k: reverse("entry:table", args=[w.tables[k].pk]), None, 200),
@@ -68,9 +60,9 @@ ENDPOINTS = {
                                    "department_short": "甲", "money_unit": "元"}, 302),
     "project_new": ("GET", lambda w, k: reverse("entry:project_new", args=[w.tables[k].pk]), None, 200),
     "project_create": ("POST", lambda w, k: reverse("entry:project_new", args=[w.tables[k].pk]),
-                       lambda w, k: {**_project_post(w, k), "seq": 9, "version": ""}, 302),
-    "project_save": ("POST", lambda w, k: reverse("entry:project", args=[w.projects[k].pk]), _project_post, 302),
-    "project_check": ("POST", lambda w, k: reverse("entry:project_check", args=[w.tables[k].pk]), _project_post, 200),
+                       lambda w, k: {**project_post(w, k), "seq": 9, "version": ""}, 302),
+    "project_save": ("POST", lambda w, k: reverse("entry:project", args=[w.projects[k].pk]), project_post, 302),
+    "project_check": ("POST", lambda w, k: reverse("entry:project_check", args=[w.tables[k].pk]), project_post, 200),
     "project_delete": ("POST", lambda w, k: reverse("entry:project_delete", args=[w.projects[k].pk]), None, 302),
     "submit": ("POST", lambda w, k: reverse("review:submit", args=[w.tables[k].pk]), None, 302),
     "comment": ("POST", lambda w, k: reverse("review:comment", args=[w.tables[k].pk]),

@@ -1,0 +1,36 @@
+"""Helpers shared by several web test modules (test modules never import one another, so a
+helper lives here or in conftest.py rather than in the test module that first needed it)."""
+
+from __future__ import annotations
+
+from jixiao.generate import generate_table
+from jixiao.web.entry import convert
+from jixiao.web.entry.models import Status
+
+from .conftest import bring_to
+
+
+def project_post(world, key):
+    """A valid project form post for world.projects[key], renaming the project."""
+    p = world.projects[key]
+    return {"version": p.version, "seq": p.seq, "unit_name": "甲单位", "name": "改过的名称", "gov_investment": "no",
+            "budget": "100.00", "actual_total": "95.00", "actual_general_budget": "95.00", "actual_gov_fund": "0",
+            "actual_non_fiscal": "0", "execution_rate_text": "95.00%", "annual_goal": "目标",
+            "overall_completion": "完成", "problems": "无", "rectification": "无",
+            "ind_quantity_target": "培训≥4次", "ind_quantity_actual": "培训5次"}
+
+
+def api_get(client, url, status=200, **params):
+    """GET an API URL, asserting the status and a JSON answer; the decoded JSON."""
+    response = client.get(url, params)
+    assert response.status_code == status, response.content[:500]
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def publish_generated(world, projects, seed, year=2019, department=None):
+    """A generated table of `projects` projects, published; its publication."""
+    core = generate_table(projects=projects, seed=seed, year=year, department=department)
+    t = convert.save_table(core, status=Status.DRAFT)
+    bring_to(t, "published", world.users["admin"], world.users["reviewer"])
+    return t.publications.get()
