@@ -22,8 +22,7 @@ from jixiao.formats.export import export
 from jixiao.formats.mof_typst import render_mof_typst_pdf_bytes, write_mof_pdf_typst
 from jixiao.generate import generate_table
 
-from .test_pdf_render import _run, _same
-from .test_pdf_typst import HOSTILE, LONG_LATIN
+from .pdf_checks import HOSTILE, LONG_LATIN, run, same
 
 A4_PORTRAIT = (595.28, 841.89)
 INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
@@ -101,7 +100,7 @@ def _assert_form_reads_back(form: mof_grid.MofForm, pages) -> None:
     for cell in form.cells:
         expected = mof_grid.clean_text(mof_grid.display_text(cell))
         got = grid[cell.row][cell.col]
-        assert got is not None and _same(got, expected), (form.project.name, cell, got)
+        assert got is not None and same(got, expected), (form.project.name, cell, got)
         covered |= {(r, c) for r in range(cell.row, cell.row + cell.rowspan)
                     for c in range(cell.col, cell.col + cell.colspan)} - {(cell.row, cell.col)}
     for r, c in covered:
@@ -115,7 +114,7 @@ def _assert_form_reads_back(form: mof_grid.MofForm, pages) -> None:
 # --- fonts and pages --------------------------------------------------------------------------
 
 def test_only_the_cjk_font_embedded_none_type3(seed_pdf):
-    lines = _run("pdffonts", str(seed_pdf)).splitlines()[2:]
+    lines = run("pdffonts", str(seed_pdf)).splitlines()[2:]
     assert lines
     for line in lines:
         assert "Type 3" not in line, line
@@ -127,7 +126,7 @@ def test_only_the_cjk_font_embedded_none_type3(seed_pdf):
 
 
 def test_a4_portrait_made_by_typst_with_page_numbers(seed_pdf):
-    info = _run("pdfinfo", str(seed_pdf))
+    info = run("pdfinfo", str(seed_pdf))
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert (float(size.group(1)), float(size.group(2))) == pytest.approx(A4_PORTRAIT, abs=1)
     assert "Typst" in info
@@ -246,7 +245,7 @@ def test_typst_markup_in_every_text_prints_as_itself(seed, tmp_path):
     table = replace(seed, department="#strong[部门] $1$ \\ // <a> @b", projects=projects)
     path = tmp_path / "hostile.pdf"
     write_mof_pdf_typst(table, path)
-    info = _run("pdfinfo", str(path))
+    info = run("pdfinfo", str(path))
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert float(size.group(1)) == pytest.approx(A4_PORTRAIT[0], abs=1)  # "#set page" not run
     forms = mof_grid.build_forms(table)
@@ -279,7 +278,7 @@ def test_a_long_latin_run_wraps_inside_its_column(seed, tmp_path):
     assert len({round(c["top"]) for c in chars}) > 2  # several lines
     assert all(c["x1"] <= right for c in chars)
     rows = _grid(_pages_per_form(path)[0])
-    assert _same(rows[8][5], LONG_LATIN)
+    assert same(rows[8][5], LONG_LATIN)
 
 
 # --- forms taller than a page -------------------------------------------------------------------
@@ -367,12 +366,12 @@ def test_config_reaches_the_scores(seed):
 
 def test_typst_is_the_default_engine_of_the_mof_form(seed, tmp_path):
     path = export(seed, tmp_path / "m.pdf", layout="mof-form")
-    assert "Typst" in _run("pdfinfo", str(path))
+    assert "Typst" in run("pdfinfo", str(path))
 
 
 def test_weasyprint_engine_still_selectable(seed, tmp_path):
     path = export(seed, tmp_path / "w.pdf", layout="mof-form", pdf_engine="weasyprint")
-    info = _run("pdfinfo", str(path))
+    info = run("pdfinfo", str(path))
     assert "WeasyPrint" in info and "Typst" not in info
     with pdfplumber.open(path) as pdf:
         first = [(p.extract_text() or "").splitlines()[0] for p in pdf.pages]
@@ -386,10 +385,10 @@ def test_cli_pdf_engine_with_the_mof_form(tmp_path, golden_path):
 
     done = run("-o", str(tmp_path / "t.pdf"))
     assert done.returncode == 0, done.stderr
-    assert "Typst" in _run("pdfinfo", str(tmp_path / "t.pdf"))
+    assert "Typst" in run("pdfinfo", str(tmp_path / "t.pdf"))
     done = run("-o", str(tmp_path / "w.pdf"), "--pdf-engine", "weasyprint")
     assert done.returncode == 0, done.stderr
-    assert "WeasyPrint" in _run("pdfinfo", str(tmp_path / "w.pdf"))
+    assert "WeasyPrint" in run("pdfinfo", str(tmp_path / "w.pdf"))
     bad = run("-o", str(tmp_path / "x.pdf"), "--pdf-engine", "latex")
     assert bad.returncode != 0 and "unknown PDF engine" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.pdf").exists()

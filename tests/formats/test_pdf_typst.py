@@ -1,7 +1,7 @@
-"""The disclosure PDF laid out by Typst, checked with the same real clients as the WeasyPrint
-one (tests/formats/test_pdf_render.py): poppler's pdffonts/pdfinfo (CJK font embedded, not
-Type 3; A3 landscape; PDF/A), pdfplumber (the table read back cell by cell, the header on
-every page, page ``x / y``) and jixiao's own PDF importer (an equal table)."""
+"""The disclosure PDF laid out by Typst (what every engine must do is in test_pdf_engines.py),
+checked with real clients: poppler's pdffonts/pdfinfo (the CJK font embedded, not Type 3),
+pdfplumber (Typst markup in cells prints as itself, long runs wrap inside their column, rows
+that fit are never split) and jixiao's own PDF importer (an equal table)."""
 
 from __future__ import annotations
 
@@ -22,48 +22,27 @@ from jixiao.formats.pdf_typst import render_typst_pdf_bytes, write_disclosure_pd
 from jixiao.generate import generate_table
 
 from .cells import compare
-from .test_pdf_render import A3_LANDSCAPE, _assert_rows_equal, _body_rows, _run, _same
+from .pdf_checks import HOSTILE, LONG_CJK, LONG_LATIN, assert_rows_equal, body_rows, run
 
-# Every character that means something in Typst markup or code, the formula prefixes a
-# spreadsheet would run, and Typst code that would change the page if it were evaluated.
-HOSTILE = [
-    "#set page(width: 10mm) *粗体* _斜体_ $x^2$ @引用 <标签> [方括号] \\反斜杠 `代码` // 注释",
-    "=SUM(A1:A9)",
-    "+86-755-1234",
-    "-5%以内",
-    "@所有人",
-    "/* 不是注释 */ \"引号\" 'x' ~ & % { } ( ) ; :",
-    "#{\"a\" + \"b\"} #(1 + 2) #let x = 1",
-]
-LONG_CJK = "党建工作持续推进组织建设不断加强" * 40  # 640 characters without a break opportunity
-LONG_LATIN = "https://www.example.gov.cn/" + "abcdefghij" * 12  # one unbroken Latin run
+
+@pytest.fixture
+def seed_pdf(engine_pdf) -> Path:
+    return engine_pdf("typst", "seed")
+
+
+@pytest.fixture
+def big_table(big_tables):
+    return big_tables["typst"]
+
+
+@pytest.fixture
+def big_pdf(engine_pdf) -> Path:
+    return engine_pdf("typst", "big")
 
 
 def _fonts(pdf: Path) -> list[str]:
     """pdffonts' rows (the whole line: the type column holds spaces, e.g. "CID Type 0C")."""
-    return _run("pdffonts", str(pdf)).splitlines()[2:]
-
-
-@pytest.fixture(scope="module")
-def seed_pdf(tmp_path_factory) -> Path:
-    from jixiao.formats import table_json
-    from tests.conftest import GOLDEN
-
-    path = tmp_path_factory.mktemp("typst") / "seed.pdf"
-    write_disclosure_pdf_typst(table_json.load(GOLDEN), path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def big_table():
-    return generate_table(projects=300, seed=3)
-
-
-@pytest.fixture(scope="module")
-def big_pdf(tmp_path_factory, big_table) -> Path:
-    path = tmp_path_factory.mktemp("typst") / "big.pdf"
-    write_disclosure_pdf_typst(big_table, path)
-    return path
+    return run("pdffonts", str(pdf)).splitlines()[2:]
 
 
 @pytest.fixture(scope="module")
@@ -91,60 +70,12 @@ def test_cjk_font_is_embedded_and_nothing_else(seed_pdf):
     assert any("Regular" in n for n in names) and any("Bold" in n for n in names), names
 
 
-def test_a3_landscape_one_page_with_page_number(seed_pdf):
-    info = _run("pdfinfo", str(seed_pdf))
-    assert re.search(r"Pages:\s+1\b", info)
-    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
-    assert (float(size.group(1)), float(size.group(2))) == pytest.approx(A3_LANDSCAPE, abs=1)
-    assert "Typst" in info  # this engine made it
-    with pdfplumber.open(seed_pdf) as doc:
-        text = doc.pages[0].extract_text()
-    assert text.splitlines()[-1].strip() == "1 / 1"
-
-
-def test_heading_lines_are_printed(seed_pdf):
-    with pdfplumber.open(seed_pdf) as doc:
-        lines = doc.pages[0].extract_text().splitlines()
-    assert lines[0] == "附件2-3："
-    assert lines[1] == "2019年度区工商联部门预算项目绩效自评情况公开表"
-    assert re.fullmatch(r"部门名称（盖章）：\s*深圳市龙岗区工商业联合会\s*单位：万元", lines[2])
-
-
-def test_seed_reads_back_cell_by_cell(seed_pdf, seed_table):
-    rows, pages = _body_rows(seed_pdf)
-    _assert_rows_equal(rows, seed_table)
-    totals = next(r for r in pages[0] if r[0] == "合计")
-    text = headers.totals_text(seed_table)
-    columns = headers.body_columns(seed_table)
-    assert totals[4:10] == [text[c.key] for c in columns[4:10]]
-
-
-def test_header_cells_are_printed_as_in_the_seed(seed_pdf, seed_table):
-    _, pages = _body_rows(seed_pdf)
-    header_rows = pages[0][:next(i for i, r in enumerate(pages[0]) if r[0].strip().isdigit())]
-    printed = {"".join(c.split("\n")) for row in header_rows for c in row if c}
-    for h in headers.header_cells(seed_table):
-        assert h.text in printed, h.text
-
-
-def test_hundreds_of_projects_span_pages_with_the_header_on_each(big_pdf, big_table):
-    rows, pages = _body_rows(big_pdf)
-    assert len(pages) >= 10
-    for number, page_rows in enumerate(pages, start=1):
-        flat = {"".join(c.split("\n")) for row in page_rows for c in row}
-        assert {"实际支出金额", "其中：财政拨款", "数量指标", "年度指标内容", "整改情况"} <= flat, number
-    with pdfplumber.open(big_pdf) as doc:
-        footers = [p.extract_text().splitlines()[-1].strip() for p in doc.pages]
-    assert footers == [f"{i} / {len(pages)}" for i in range(1, len(pages) + 1)]
-    _assert_rows_equal(rows, big_table)  # every project once, in order, every cell equal
-
-
 def test_hostile_text_prints_as_itself(tmp_path, hostile_table):
     path = tmp_path / "hostile.pdf"
     write_disclosure_pdf_typst(hostile_table, path)
-    assert re.search(r"Page size:\s+1190", _run("pdfinfo", str(path)))  # "#set page" not run
-    rows, _ = _body_rows(path)
-    _assert_rows_equal(rows, hostile_table)
+    assert re.search(r"Page size:\s+1190", run("pdfinfo", str(path)))  # "#set page" not run
+    rows, _ = body_rows(path)
+    assert_rows_equal(rows, hostile_table)
     with pdfplumber.open(path) as doc:
         assert "#strong[部门] $1$" in doc.pages[0].extract_text()
         for page in doc.pages:  # the unbroken runs wrapped inside their columns
@@ -216,7 +147,7 @@ def test_newlines_in_a_cell_are_line_breaks(tmp_path, seed_table):
     project = replace(seed_table.projects[0], problems="第一行\n第二行\n第三行")
     path = tmp_path / "lines.pdf"
     write_disclosure_pdf_typst(replace(seed_table, projects=[project]), path)
-    rows, _ = _body_rows(path)
+    rows, _ = body_rows(path)
     assert rows[0][-2].split("\n")[:3] == ["第一行", "第二行", "第三行"]
 
 
@@ -224,50 +155,23 @@ def test_control_characters_print_nothing_and_nothing_unmapped(tmp_path, seed_ta
     project = replace(seed_table.projects[0], name="办公\x00设备\x1b购置\x7f", problems="无\t问题")
     path = tmp_path / "control.pdf"
     write_disclosure_pdf_typst(replace(seed_table, projects=[project]), path)
-    rows, _ = _body_rows(path)
+    rows, _ = body_rows(path)
     assert rows[0][2].replace("\n", "") == "办公设备购置"
     with pdfplumber.open(path) as doc:
         assert not any(c["text"].startswith("(cid:") for c in doc.pages[0].chars)
     assert import_file(path).table.projects[0].name == "办公设备购置"
 
 
-def test_a_row_taller_than_a_page_splits_and_stays_on_the_paper(tmp_path, seed_table):
-    end = "（目标结束）"
-    huge = replace(seed_table.projects[1], annual_goal="年初绩效目标很长的一句话，" * 350 + end)
-    table = replace(seed_table, projects=[seed_table.projects[0], huge, seed_table.projects[2]])
-    path = tmp_path / "tall.pdf"
-    write_disclosure_pdf_typst(table, path)
-    with pdfplumber.open(path) as doc:
-        assert len(doc.pages) >= 2
-        for page in doc.pages:  # nothing runs off the page (a kept-whole row would)
-            assert all(0 <= ch["top"] and ch["bottom"] <= page.height for ch in page.chars)
-    rows, pages = _body_rows(path)
-    goal = next(i for i, c in enumerate(headers.body_columns(table)) if c.key == "annual_goal")
-    parts = [row[goal] for page in pages for row in page if "很长的一句话" in row[goal]]
-    assert len(parts) >= 2
-    assert _same("".join(parts), huge.annual_goal)
-    assert [r[2].replace("\n", "") for r in rows] == ["办公设备购置", huge.name, "党建事务"]
-
-
 def test_rows_that_fit_are_not_split(big_pdf, big_table):
     # Every project's 序号 cell is on the page with its whole row: the import sees each
     # project exactly once and no row continued on the next page.
-    _, pages = _body_rows(big_pdf)
+    _, pages = body_rows(big_pdf)
     seqs = [r[0] for page in pages for r in page if r[0].strip().isdigit()]
     assert seqs == [str(p.seq) for p in big_table.projects]
     for page in pages:
         first = next(i for i, r in enumerate(page) if r[0].strip().isdigit())  # below the header
         continued = [r for r in page[first:] if not r[0].strip().isdigit() and r[0] != "合计"]
         assert continued == []
-
-
-def test_pdfa_2b(tmp_path, seed_table):
-    path = tmp_path / "a.pdf"
-    write_disclosure_pdf_typst(seed_table, path, pdfa=True)
-    meta = _run("pdfinfo", "-meta", str(path))
-    assert re.search(r"pdfaid:part(>|=\")2", meta) and re.search(r"pdfaid:conformance(>|=\")B", meta)
-    assert seed_table.display_title in meta
-    assert all(" yes " in line for line in _fonts(path))
 
 
 # --- jixiao import of the Typst PDF -----------------------------------------------------------
@@ -330,26 +234,12 @@ def test_import_joins_a_row_split_across_pages(tmp_path):
     table.projects[1] = replace(table.projects[1], annual_goal=long, overall_completion=long[:1500])
     path = tmp_path / "split.pdf"
     write_disclosure_pdf_typst(table, path)
-    assert int(_run("pdfinfo", str(path)).split("Pages:")[1].split()[0]) >= 2
+    assert int(run("pdfinfo", str(path)).split("Pages:")[1].split()[0]) >= 2
     share, bad = compare(import_file(path).table, table)
     assert bad == []
 
 
 # --- bad input ------------------------------------------------------------------------------------
-
-def test_zero_projects_writes_nothing(tmp_path, seed_table):
-    path = tmp_path / "empty.pdf"
-    with pytest.raises(InputError) as err:
-        write_disclosure_pdf_typst(replace(seed_table, projects=[]), path)
-    assert err.value.message_zh and err.value.message_en
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_unwritable_path_is_an_output_error(tmp_path, seed_table):
-    with pytest.raises(OutputError) as err:
-        write_disclosure_pdf_typst(seed_table, tmp_path / "no" / "such" / "dir" / "x.pdf")
-    assert err.value.message_zh and err.value.message_en
-
 
 def test_a_font_typst_cannot_find_is_an_error_not_a_fallback(monkeypatch, tmp_path, seed_table):
     real = pdf_typst._font_setup
@@ -415,8 +305,8 @@ class TestFonts:
         write_disclosure_pdf_typst(seed_table, path)
         fonts = _fonts(path)
         assert fonts and all("WenQuanYi" in line and " yes " in line for line in fonts), fonts
-        rows, _ = _body_rows(path)
-        _assert_rows_equal(rows, seed_table)
+        rows, _ = body_rows(path)
+        assert_rows_equal(rows, seed_table)
 
     def test_font_folder_holds_only_the_cjk_files(self):
         fonts = pdf_typst._font_setup()
@@ -437,7 +327,7 @@ class TestFonts:
 # --- the engine choice in export and the CLI ---------------------------------------------------
 
 def _creator(path: Path) -> str:
-    return _run("pdfinfo", str(path))
+    return run("pdfinfo", str(path))
 
 
 def test_typst_is_the_default_engine(tmp_path, seed_table):
@@ -450,7 +340,7 @@ def test_weasyprint_engine_on_request(tmp_path, seed_table):
     path = export(seed_table, tmp_path / "w.pdf", pdf_engine="weasyprint", pdfa=True)
     info = _creator(path)
     assert "WeasyPrint" in info and "Typst" not in info
-    assert 'pdfaid:part="2"' in _run("pdfinfo", "-meta", str(path))
+    assert 'pdfaid:part="2"' in run("pdfinfo", "-meta", str(path))
 
 
 def test_unknown_engine_and_misplaced_engine_are_refused(tmp_path, seed_table):
