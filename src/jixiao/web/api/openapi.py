@@ -13,6 +13,8 @@ import copy
 
 from jixiao.core.taxonomy import CATEGORIES, KINDS
 
+from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
+
 VERSION = "1.0"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -33,8 +35,6 @@ def _ref(name: str) -> dict:
 
 
 def _schemas() -> dict:
-    from .views import MAX_PAGE_SIZE
-
     kind_keys = [k.key for k in KINDS]
     department = _obj({"id": {"type": "integer"}, "name": {"type": "string"}})
     return {
@@ -150,8 +150,6 @@ def _page_of(item: str) -> dict:
 
 
 def _parameters() -> dict:
-    from .views import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
-
     def query(name, description, schema, required=False):
         return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 

@@ -36,15 +36,11 @@ from jixiao.web.entry.models import Publication
 from jixiao.web.pagecache import generation as pagecache_generation
 
 from . import openapi, records
+from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
 from .listings import Listings
 from .rows import RowTexts
 from .models import PublishedProject, PublishedTable
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
-MAX_ID = 10**12 - 1  # ids and other integers have at most 12 digits
-MAX_PAGE = 10**9
-YEAR_RANGE = (1949, 2200)
 
 
 class BadParameter(Exception):

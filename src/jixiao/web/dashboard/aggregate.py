@@ -10,10 +10,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department, DisclosureTable, Year
 
+from .generation import CACHE_SECONDS, generation
 from .models import FindingStat, ProjectStat
 from .stats import BAND_KEYS, GRADES, from_e4_wan
 
@@ -68,36 +68,6 @@ STATE_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "approve
 STATE_LABELS = {"missing": _("未报送"), "draft": _("未报送"), "returned": _("退回修改中"),
                 "submitted": _("已提交"), "approved": _("已审核"), "published": _("已公开")}
 OUTSTANDING = ("missing", "draft", "returned")
-
-
-# The year's figures scan every project of the province (200 000 rows, 0.1–0.3 s of SQL per
-# query); the answers are kept in Django's cache under a generation token that every save of
-# a project, table, review round, publication, department or year replaces (signals.py), so
-# a page view after a change computes afresh. CACHE_SECONDS bounds how old an answer can be
-# where a change cannot replace the token everywhere (several server processes with the
-# per-process cache, or rows written without signals, e.g. a bulk load).
-CACHE_SECONDS = 60
-_GENERATION_KEY = "jixiao:dashboard:generation"
-
-
-def generation() -> str:
-    token = cache.get(_GENERATION_KEY)
-    if token is None:
-        # A fresh random token (not a counter): an evicted token can never bring back old answers.
-        token = uuid4().hex
-        if not cache.add(_GENERATION_KEY, token, timeout=None):
-            token = cache.get(_GENERATION_KEY) or token
-    return token
-
-
-def invalidate() -> None:
-    """Forget every cached figure: now, and again once the current transaction commits (so
-    a page computed meanwhile from the old rows is not kept under the new token)."""
-    def renew():
-        cache.set(_GENERATION_KEY, uuid4().hex, timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
 
 
 def _cached(parts: tuple, compute):

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication, ReviewRound, Year
 
-from . import aggregate, stats
+from . import generation, stats
 from .models import ProjectStat
 
 
@@ -39,11 +39,11 @@ def backfill(sender, app_config=None, **kwargs):
 
 def _changed(sender, raw=False, **kwargs):
     if not raw:
-        aggregate.invalidate()
+        generation.invalidate()
 
 
 # Whatever the dashboard shows depends on these rows (figures, status, who sees a table,
-# departments, deadlines): any change renews the cache's generation token (aggregate.py).
+# departments, deadlines): any change renews the cache's generation token (generation.py).
 for _model in (Project, DisclosureTable, ReviewRound, Publication, Department, Year):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"dashboard_cache_{_model.__name__}_saved")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"dashboard_cache_{_model.__name__}_deleted")

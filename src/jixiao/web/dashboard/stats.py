@@ -19,6 +19,7 @@ from jixiao.core.scoring import score_project
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import DisclosureTable, Project
 
+from .generation import invalidate
 from .models import FindingStat, ProjectStat
 
 E4 = Decimal(10000)
@@ -126,9 +127,7 @@ def refresh_missing(batch: int = 2000) -> int:
                     .select_related("table__year", "table__department").order_by("pk")[:batch])
         if not rows:
             if n:
-                from .aggregate import invalidate  # bulk inserts send no signals
-
-                invalidate()
+                invalidate()  # bulk inserts send no signals
             return n
         with transaction.atomic():
             FindingStat.objects.filter(project__in=[r.pk for r in rows]).delete()

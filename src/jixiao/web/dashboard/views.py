@@ -23,7 +23,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department
 
-from . import aggregate, xlsx
+from . import aggregate, generation, xlsx
 from .stats import BAND_KEYS, GRADES
 
 PAGE_SIZE = 50
@@ -118,11 +118,11 @@ def index(request):
     # The rendered department table and outstanding list are cached with the figures they show
     # (same generation token, so any change renders them afresh): rendering 100 rows was most
     # of a page view's time once the figures came from the cache.
-    fragment_key = hashlib.sha256(repr((aggregate.generation(), aggregate.visibility_key(request.user), year, key,
+    fragment_key = hashlib.sha256(repr((generation.generation(), aggregate.visibility_key(request.user), year, key,
                                         descending, dept_page.number, get_language())).encode()).hexdigest()
     return render(request, "dashboard/index.html", {
         "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep), "fragment_key": fragment_key,
-        "fragment_seconds": aggregate.CACHE_SECONDS,
+        "fragment_seconds": generation.CACHE_SECONDS,
         "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
         "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
