@@ -3,6 +3,7 @@ and its projects (web/entry/analysis.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -34,6 +35,20 @@ def test_table_analysis_is_kept_until_the_table_or_a_project_changes():
     assert changed[1][0].total != first[1][0].total
     assert changed == (analysis.table_findings(convert.table_to_core(table, list(table.projects.all()))),
                        analysis.table_scores(convert.table_to_core(table, list(table.projects.all()))))
+
+
+@pytest.mark.django_db
+def test_a_kept_analysis_cannot_be_changed_by_the_request_it_is_handed_to():
+    world = World("draft")
+    findings, scores = _analyse(world.tables["own"])
+    assert isinstance(findings, tuple) and isinstance(scores, tuple)
+    with pytest.raises(AttributeError):
+        scores.append(None)  # a request's change would reach every other request of the version
+    project = analysis.analyse_project(convert.project_to_core(world.projects["own"]))
+    assert isinstance(project.findings, tuple)
+    assert all(isinstance(found, tuple) for found in project.by_column().values())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        project.findings = ()
 
 
 @pytest.mark.django_db

@@ -1,27 +1,31 @@
-"""Findings and suggested scores for the pages, from the core (checks, scoring)."""
+"""Findings and suggested scores for the pages, from the core (checks, scoring).
+
+The results are immutable once computed (tuples, a frozen dataclass): the table page's
+analysis is kept per process and handed to every request that asks for the same version,
+possibly on several threads at once, so no request may change what another one reads."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jixiao.core import checks, scoring
 from jixiao.core.model import Project, Table
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProjectAnalysis:
-    findings: list = field(default_factory=list)
+    findings: tuple = ()
     score: object | None = None
 
-    def by_column(self) -> dict[str, list]:
+    def by_column(self) -> dict[str, tuple]:
         """Findings grouped by the field they concern (``indicators.quantity.target`` → that cell)."""
         grouped: dict[str, list] = {}
         for f in self.findings:
             grouped.setdefault(f.column or "", []).append(f)
-        return grouped
+        return {column: tuple(found) for column, found in grouped.items()}
 
     @property
     def errors(self) -> int:
@@ -33,16 +37,16 @@ class ProjectAnalysis:
 
 
 def analyse_project(project: Project, table: Table | None = None) -> ProjectAnalysis:
-    return ProjectAnalysis(findings=list(checks.check_project(project, table=table)),
+    return ProjectAnalysis(findings=tuple(checks.check_project(project, table=table)),
                            score=scoring.score_project(project, profile=table.profile if table else ""))
 
 
-def table_findings(table: Table) -> list:
-    return list(checks.check_table(table))
+def table_findings(table: Table) -> tuple:
+    return tuple(checks.check_table(table))
 
 
-def table_scores(table: Table) -> list:
-    return list(scoring.score_table(table))
+def table_scores(table: Table) -> tuple:
+    return tuple(scoring.score_table(table))
 
 
 # --- the table page's analysis, kept per version ------------------------------------------
@@ -71,7 +75,7 @@ def version_key(table_row, rows, *extra) -> str:
     return hashlib.sha256(repr((_stamp(table_row, rows), *extra)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def table_analysis(table_row, rows, core: Table) -> tuple[list, list]:
+def table_analysis(table_row, rows, core: Table) -> tuple[tuple, tuple]:
     """``(findings, scores)`` of ``core`` (built from ``table_row`` and
     its project ``rows``), computed once per version of the table and its projects."""
     global _analysis_size
