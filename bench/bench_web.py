@@ -329,7 +329,7 @@ def pages(year: int, rng: random.Random) -> dict[str, dict]:
     if large:
         out["department table page (100–200 projects)"] = {
             "urls": [reverse("entry:table", args=[pk]) for pk in large], "login": True}
-    # Web I's /public/ pages are permanent redirects to the portal now (measured below).
+    # The old /public/ pages are permanent redirects to the portal now (measured below).
     if _has_app("portal"):
         try:
             out["published table page /portal/"] = {

@@ -1,4 +1,4 @@
-"""CPU per uncached API page, in-process (not a test; figures in docs/benchmarks/web.md, round 4).
+"""CPU per uncached API page, in-process (not a test; figures in docs/benchmarks/web.md, run of 2026-11-28 03:27 UTC).
 
 Against a database kept by ``bench_web.py --keep``: requests ``/api/projects/`` pages with a
 random page and page size (every URL different, so no answer cache helps), through Django's

@@ -1,5 +1,5 @@
 """CPU per answer of the benchmark's pages, in-process through the WSGI application (not a test;
-figures in docs/benchmarks/web.md, round 5).
+figures in docs/benchmarks/web.md, run of 2026-11-28 05:37 UTC).
 
 Against a database kept by ``bench_web.py --keep``: calls ``jixiao.web.wsgi.application``
 directly with a WSGI environ per request (no HTTP server, no test client), as waitress would,

@@ -22,7 +22,7 @@ def test_public_view_changes_only_through_a_new_publication():
     public = Client()
     url = reverse("portal:publication", args=[first.pk])
     assert "项目1" in public.get(url).content.decode()
-    # Web I's old public addresses lead there for good (same publication id).
+    # The old public addresses lead there for good (same publication id).
     old = public.get(reverse("review:publication", args=[first.pk]))
     assert old.status_code == 301 and old["Location"] == url
     old_index = public.get(reverse("review:public_index"))

@@ -6,7 +6,7 @@ and answer in the language of the ``django_language`` cookie, which LanguageMidd
 without the session). For a GET or HEAD under ``/api/`` *without a session cookie* the
 session, authentication, messages and simple-history middlewares therefore only cost CPU:
 building a session store, a lazy user, a message storage and the history's context per request
-(~7 % of an uncached API answer; docs/benchmarks/web.md, round 6). The classes here are those
+(~7 % of an uncached API answer; docs/benchmarks/web.md, run of 2026-11-28 06:24 UTC). The classes here are those
 middlewares, passing such a request straight on; every other request goes through them as
 before. With a session cookie (a signed-in browser reading the API) nothing is skipped, so the
 session is still renewed as on any page.

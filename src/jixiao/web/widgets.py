@@ -3,7 +3,7 @@
 :class:`PlainSelect` is Django's ``Select`` drawn in Python rather than through the widget
 templates. Why: the comment form on a table page lists every project of the table, and Django
 renders each ``<option>`` through two template includes — for a department of 100–200 projects
-that was about half of the page's render time (docs/benchmarks/web.md, round 8). The HTML is
+that was about half of the page's render time (docs/benchmarks/web.md, run of 2026-11-28 08:12 UTC). The HTML is
 the one Django's templates write, character for character (tests/web/test_widgets.py
 compares the two for choices, groups, selections, attributes and text that needs escaping).
 """

@@ -11,7 +11,7 @@ A record has two kinds of fields:
 
 A page of 50 projects is then 50 string joins instead of decoding 50 JSON documents into
 dicts and encoding them again: the uncached ``/api/projects/`` page cost ~11 ms of CPU, most
-of it there and in the ORM (docs/benchmarks/web.md, round 4). The text is exactly what
+of it there and in the ORM (docs/benchmarks/web.md, run of 2026-11-28 03:27 UTC). The text is exactly what
 ``json.dumps`` of :func:`project_record`'s dict gives (same key order, same separators as
 Django's ``JsonResponse``); ``tests/web/test_api.py`` compares the two.
 

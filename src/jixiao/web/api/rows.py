@@ -4,7 +4,7 @@ A client asking for a different page each time (random page and page size: crawl
 researchers' scripts) misses every answer cache, yet its pages are made of the same rows again
 and again: a province-year has some 20,000 published projects. Reading a page's 50 rows by id
 and writing their JSON was half of such an answer's CPU in the server and most of PostgreSQL's
-(docs/benchmarks/web.md, round 6). A row's JSON only changes with a publication (the index is
+(docs/benchmarks/web.md, run of 2026-11-28 06:24 UTC). A row's JSON only changes with a publication (the index is
 written only then: :mod:`.index`), and its links with the host the request was made for, so the
 bytes of each record are kept under the API's publication generation (views._generation) and
 the page's two link templates; a page reads from the database only the rows not kept yet.

@@ -105,7 +105,7 @@ def _generation(request) -> str:
     committed write by any process, and at once by a write of this one) has moved since the
     last read: a publication or its deletion is such a write. Counting the index on every
     request was ~10 % of PostgreSQL's and the server's CPU for a page that misses every cache
-    (docs/benchmarks/web.md, round 6). A request the page cache has looked up already read
+    (docs/benchmarks/web.md, run of 2026-11-28 06:24 UTC). A request the page cache has looked up already read
     that generation: then no query at all."""
     global _memo
     if not hasattr(request, "_jixiao_api_generation"):

@@ -2,7 +2,7 @@
 
 A province has some 200 000 projects a year; scoring them on every page view is out of the
 question. Each project's figures are computed once, when the project (or its table) is saved,
-by :mod:`.stats` from the core's checks and scoring, and kept here beside web I's models —
+by :mod:`.stats` from the core's checks and scoring, and kept here beside the entry and review apps' models —
 in this app's own tables, so theirs stay untouched.
 
 Amounts are whole numbers of 0.0001 元 (``*_e4``): the stored amounts have 4 decimals in 元

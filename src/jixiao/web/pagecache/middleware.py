@@ -69,7 +69,7 @@ CACHEABLE = frozenset({
 # ask for) are kept from the second request for the same URL on: the API keeps its own answers
 # anyway, and a URL asked once (a crawler walking pages of random sizes) would only cost the
 # page cache's lookup, compression and store (~0.5 ms of a ~3 ms answer; benchmarks/web.md,
-# round 5). URLs seen are remembered by path until this process writes (the local part of
+# run of 2026-11-28 05:37 UTC). URLs seen are remembered by path until this process writes (the local part of
 # the generation moves) or MAX_SEEN of them are, then forgotten all at once.
 SECOND_SIGHT = "api:"
 MAX_SEEN = 100_000
