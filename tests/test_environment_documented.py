@@ -34,7 +34,7 @@ def test_environment_variables_are_documented():
 # A variable's default is documented in a table row of docs/ (`NAME` | default | meaning) and
 # read from where the code defines it: the second argument of os.environ.get / os.getenv /
 # the settings' _env_int and _env_bool / the importer's _env_number, or what follows
-# ``os.environ.get(NAME) or``; names and defaults may be module constants.
+# ``os.environ.get(NAME) or`` (also after ``.strip()``); names and defaults may be module constants.
 
 READERS = {"get", "getenv", "_env_int", "_env_bool", "_env_number"}
 # Documented defaults the code computes rather than states.
@@ -73,14 +73,16 @@ def code_defaults() -> dict[str, list]:
                 continue
             if not (isinstance(variable, str) and ENV_RE.fullmatch(variable)):
                 continue
-            parent = parents.get(call)
-            if len(call.args) > 1:
-                default = _constant(call.args[1], constants)
-            elif (isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or)
-                  and parent.values[-1] is not call):
-                default = _constant(parent.values[parent.values.index(call) + 1], constants)
-            else:
-                default = None
+            default = _constant(call.args[1], constants) if len(call.args) > 1 else None
+            # os.environ.get(NAME, "").strip() or DEFAULT: through method calls on the value
+            node = call
+            while (isinstance(parents.get(node), ast.Attribute) and isinstance(parents.get(parents[node]), ast.Call)
+                   and parents[parents[node]].func is parents[node]):
+                node = parents[parents[node]]
+            parent = parents.get(node)
+            if (default in (None, "") and isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or)
+                    and parent.values[-1] is not node):
+                default = _constant(parent.values[parent.values.index(node) + 1], constants)
             found.setdefault(variable, []).append(default)
     return found
 
