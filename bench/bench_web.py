@@ -224,7 +224,7 @@ def dashboard_sampled(tables, table_ids, dept_ids, year, rng) -> None:
 
     everything = [(core, p) for core in tables for p in core.projects]
     scored = []
-    for core, p in rng.sample(everything, min(SAMPLE_SCORED, len(everything))):
+    for _core, p in rng.sample(everything, min(SAMPLE_SCORED, len(everything))):
         score = score_project(p)
         scored.append((int(money.round_half_up(score.total) * 100), score.grade))
     ids = {}
@@ -458,7 +458,7 @@ def serve(env: dict, port: int, threads: int, log: Path, workers: int = 1) -> su
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit("jixiao serve exited: " + log.read_text(errors="replace")[-2000:])
+                raise SystemExit("jixiao serve exited: " + log.read_text(errors="replace")[-2000:]) from None
             time.sleep(0.5)
     proc.terminate()
     raise SystemExit("jixiao serve did not answer within 60 s")

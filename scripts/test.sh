@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up (system packages, .venv, dev dependencies) and run the whole test suite.
+# Set up (system packages, .venv, dev dependencies), lint with ruff and run the whole test suite.
 # PostgreSQL: when a server answers on 127.0.0.1:5432 the web tests also run against it
 # (JIXIAO_TEST_DATABASE_URL), unless that variable is already set.
 set -euo pipefail
@@ -18,5 +18,8 @@ PY
     echo "jixiao tests: PostgreSQL found, also testing against $JIXIAO_TEST_DATABASE_URL"
   fi
 fi
+
+# Lint first (rules in pyproject.toml, [tool.ruff.lint]): a finding fails the run before the tests.
+.venv/bin/ruff check src tests bench
 
 exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"

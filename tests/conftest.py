@@ -3,9 +3,11 @@ is copied into tests/fixtures so the suite does not depend on ../shared being pr
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hyp_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_TEXT = FIXTURES / "000_68657388ac173f3b.txt"
@@ -27,9 +29,6 @@ def seed_table():
 # Property tests: in CI (CI=true) Hypothesis runs derandomized, so a CI run is reproducible and
 # a failure there is the same failure on a developer's machine. Locally examples stay random,
 # which is where new counterexamples get found.
-import os
-
-from hypothesis import settings as _hyp_settings
 
 _hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

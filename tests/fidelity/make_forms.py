@@ -256,7 +256,6 @@ SICHUAN_SECTIONS = {"money": "预算执行情况(10分)", "indicators": "绩效�
 
 def write_sichuan(sh: Sheet, form: dict):
     """四川 部门预算项目支出绩效自评表 (10 columns + 原因)."""
-    width = 11
     year = form["source"]["year"]
     sh.title(f"部门预算项目支出绩效自评表({year}年度)")
     p = form["project"]
@@ -311,7 +310,6 @@ def write_hubei(sh: Sheet, form: dict):
     """The 20/80 form (湖北's 项目绩效自评表, also used in 云南 保山): 预算执行情况(万元)(20分) with
     预算数(A) · 执行数(B) · 执行率(B/A) · 得分(20分*执行率); 年度绩效目标 (80分) with 年初目标值(A) ·
     实际完成值(B) · 得分 and no per-item 分值; a 总分 row; the 偏差 and 改进 paragraphs."""
-    width = 7
     src = form["source"]
     sh.title(f"{src['year']}年度项目支出绩效自评表")
     sh.line([(1, f"单位名称:{src['department']}", {"span": 4, "align": LEFT, "font": BODY}),

@@ -225,7 +225,7 @@ def test_the_manifest_lists_every_whole_form_and_every_fixture_file():
     assert any(len(entry["sheets"]) > 1 for entry in MANIFEST), "one form per sheet in a workbook"
 
 
-@pytest.mark.parametrize("file,sheet,listed", SHEETS, ids=[f"{f}:{s}:{l['id']}" for f, s, l in SHEETS])
+@pytest.mark.parametrize("file,sheet,listed", SHEETS, ids=[f"{f}:{s}:{form['id']}" for f, s, form in SHEETS])
 def test_each_fixture_sheet_holds_every_value_of_its_forms(file, sheet, listed):
     ws = load_workbook(MOF / file)[sheet]
     texts, numbers, percents = cell_strings(ws)

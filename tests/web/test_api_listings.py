@@ -49,7 +49,7 @@ def test_pages_are_those_of_count_and_offset_and_read_once(published):
     (count, ids), first = queries(lambda: kept.page("g1", ("projects",), listing, 0, 5))
     assert (count, ids, first) == (14, every[:5], 2)  # COUNT, then the ids
     for offset, size in ((5, 5), (10, 5), (13, 50), (14, 3), (3, 1)):
-        (count, ids), n = queries(lambda: kept.page("g1", ("projects",), listing, offset, size))
+        (count, ids), n = queries(lambda offset=offset, size=size: kept.page("g1", ("projects",), listing, offset, size))
         assert (count, ids, n) == (14, every[offset:offset + size], 0)
 
 

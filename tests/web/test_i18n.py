@@ -265,7 +265,7 @@ def test_logged_in_pages_in_english(world, csrf_client):
         reverse("entry:project_history", args=[bad.pk]): ("History", "修改历史"),
         reverse("entry:import"): ("Upload and preview", "上传并预览"),
     }
-    for url, (english, chinese) in pages.items():
+    for url, (_english, chinese) in pages.items():
         body = c.get(url).content.decode()
         assert lang_of(body) == "zh-hans" and chinese in body, url
     switch(c, "en", reverse("entry:home"))

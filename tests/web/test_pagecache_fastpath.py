@@ -203,7 +203,7 @@ def test_the_wsgi_application_answers_through_the_fast_path(make_world, monkeypa
                    "HTTP_HOST": "testserver", "HTTP_COOKIE": "csrftoken=" + "c" * 32, "wsgi.url_scheme": "http",
                    "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr}
         seen = {}
-        body = b"".join(wsgi.application(environ, lambda status, headers, exc_info=None: seen.update(
+        body = b"".join(wsgi.application(environ, lambda status, headers, exc_info=None, seen=seen: seen.update(
             status=status, headers=headers)))
         results.append((seen["status"], dict(seen["headers"]), body))
     assert len(calls) == 2  # the third answer did not reach Django
@@ -267,7 +267,7 @@ def test_the_csrf_cookie_is_written_as_django_writes_it():
     for _ in range(5):  # Django's cookie and ours made within the same second
         second = int(clock.time())
         response = HttpResponse()
-        CsrfViewMiddleware(lambda r: response)._set_csrf_cookie(SimpleNamespace(META={"CSRF_COOKIE": secret}), response)
+        CsrfViewMiddleware(lambda r, response=response: response)._set_csrf_cookie(SimpleNamespace(META={"CSRF_COOKIE": secret}), response)
         ours, kept = fastpath.csrf_cookie_header(secret), fastpath._csrf_cookie_header(secret, fastpath.FAST.conf)
         if int(clock.time()) == second:
             break

@@ -5,7 +5,6 @@ statistic that shows it still answers (on SQLite, and on PostgreSQL in test_post
 
 from __future__ import annotations
 
-import copy
 import json
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from django.urls import reverse
 
 from jixiao.core.money import MoneyUnit
 from jixiao.formats import export, table_json
-from jixiao.web.entry.models import DisclosureTable, ImportRun, Project
+from jixiao.web.entry.models import ImportRun
 
 from .conftest import World, make_project
 

@@ -83,7 +83,7 @@ def _reuseport_sockets(host: str, port: int, count: int) -> list:
     except OSError as exc:
         for sock in sockets:
             sock.close()
-        raise InputError(f"无法监听 {host}:{port}：{exc.strerror}", f"cannot listen on {host}:{port}: {exc.strerror}")
+        raise InputError(f"无法监听 {host}:{port}：{exc.strerror}", f"cannot listen on {host}:{port}: {exc.strerror}") from None
     return sockets
 
 
@@ -108,7 +108,7 @@ def serve_workers(host: str, port: int, threads: int, workers: int) -> int:
     sockets = _reuseport_sockets(host, port, workers)
     connections.close_all()  # no database connection may be shared across fork
     children = []
-    for i, sock in enumerate(sockets):
+    for sock in sockets:
         pid = os.fork()
         if pid == 0:
             for other in sockets:

@@ -435,7 +435,7 @@ def check_restated(p: Project, ctx: _Context):
 
 @project_check("JX205", "info", "版式之外的指标列有内容", "indicator outside the table's layout")
 def check_outside_layout(p: Project, ctx: _Context):
-    for key, cell, target_blank, actual_blank in ctx.cells:
+    for key, _cell, target_blank, actual_blank in ctx.cells:
         if key not in ctx.layout and not (target_blank and actual_blank):
             yield (f"indicators.{key}", "该指标列不在本表版式中，公开表不会显示",
                    "this indicator column is not in the table's layout and will not be shown in the disclosure")

@@ -362,7 +362,7 @@ def formula_to_english(formula: str) -> str:
     out: list[str] = []
     pos = 0
     while True:
-        for pattern, english in FORMULAS:
+        for pattern, english in FORMULAS:  # noqa: B007 - the matching pattern's english, after the break
             m = pattern.match(formula, pos)
             if m is not None:
                 break
