@@ -40,6 +40,8 @@ READERS = {"get", "getenv", "_env_int", "_env_bool", "_env_number"}
 # Documented defaults the code computes rather than states.
 COMPUTED = {"DATABASE_URL": "the SQLite file in the data folder (dj-database-url's default=)"}
 NO_VALUE = {"", "—", "-", "empty"}
+# Reads whose default is documented elsewhere than in the table (file, variable → where).
+ELSEWHERE = {("src/jixiao/cli.py", "JIXIAO_LOG_LEVEL"): "docs/cli.md: unset, the CLI logs nothing"}
 
 
 def _constant(node, constants):
@@ -72,6 +74,8 @@ def code_defaults() -> dict[str, list]:
             except ValueError:
                 continue
             if not (isinstance(variable, str) and ENV_RE.fullmatch(variable)):
+                continue
+            if (str(path.relative_to(ROOT)), variable) in ELSEWHERE:
                 continue
             default = _constant(call.args[1], constants) if len(call.args) > 1 else None
             # os.environ.get(NAME, "").strip() or DEFAULT: through method calls on the value
