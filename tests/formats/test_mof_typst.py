@@ -379,16 +379,16 @@ def test_weasyprint_engine_still_selectable(seed, tmp_path):
 
 
 def test_cli_pdf_engine_with_the_mof_form(tmp_path, golden_path):
-    def run(*args):
+    def export(*args):
         return subprocess.run([sys.executable, "-m", "jixiao.cli", "export", str(golden_path),
                                "--layout", "mof-form", *args], capture_output=True, text=True, timeout=300)
 
-    done = run("-o", str(tmp_path / "t.pdf"))
+    done = export("-o", str(tmp_path / "t.pdf"))
     assert done.returncode == 0, done.stderr
     assert "Typst" in run("pdfinfo", str(tmp_path / "t.pdf"))
-    done = run("-o", str(tmp_path / "w.pdf"), "--pdf-engine", "weasyprint")
+    done = export("-o", str(tmp_path / "w.pdf"), "--pdf-engine", "weasyprint")
     assert done.returncode == 0, done.stderr
     assert "WeasyPrint" in run("pdfinfo", str(tmp_path / "w.pdf"))
-    bad = run("-o", str(tmp_path / "x.pdf"), "--pdf-engine", "latex")
+    bad = export("-o", str(tmp_path / "x.pdf"), "--pdf-engine", "latex")
     assert bad.returncode != 0 and "unknown PDF engine" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.pdf").exists()
