@@ -258,6 +258,8 @@ def report(cli_path: Path, web_path: Path, out: Path, command: str) -> None:
         peaks = [r["child_peak_mb"] for r in rows if r["child_peak_mb"] is not None]
         secs = sorted(r["seconds"] for r in rows)
         lines += [f"### Web: {len(rows)} uploads to a live `jixiao demo` (waitress, SQLite)", "",
+                  "HTTP 200 is an accepted file: the 302 to its preview, followed. 422 is a refusal with its "
+                  "reason on the file field (a wrong suffix or content, a malformed file, a limit).", "",
                   "| measure | value |", "|---|---|",
                   "| HTTP status | " + ", ".join(f"{c}: {n}" for c, n in sorted(codes.items())) + " |",
                   f"| 5xx or traceback in the server log | {sum(r['traceback'] for r in rows)} |",

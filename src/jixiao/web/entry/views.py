@@ -461,7 +461,10 @@ def import_upload(request):
                 return redirect("entry:import_preview", pk=run.pk)
     else:
         form = ImportForm(departments=departments)
-    runs = roles.visible_imports(request.user).select_related("department", "user")[:20]
+    # The list shows counts and names only: the stored table and report (megabytes for a large
+    # import) are not loaded, or every page view would inflate and fragment the server's memory.
+    runs = (roles.visible_imports(request.user).select_related("department", "user")
+            .defer("table_document", "report")[:20])
     return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs}, status=status)
 
 
