@@ -48,6 +48,7 @@ from ..core.money import MoneyUnit
 from ..core.taxonomy import DISCLOSURE_2019
 from ..errors import InputError
 from .import_result import ImportResult
+from .text_header import check_totals, read_header
 
 # Header words, exactly as pdftotext leaves them (a word may be cut where the cell wrapped).
 _LEFT_WORDS = {"序号": "seq", "单位名称": "unit", "项目名称": "name"}
@@ -270,8 +271,6 @@ def _assign(entries: list[tuple[int, str]], rows: list[_NumberRow], key) -> None
 
 def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
     """Read ``pdftotext -layout`` text of a 附件2-3 table; raises only InputError."""
-    from .text_read import check_totals, read_header  # shared with the plain reader
-
     lines = _strip_page_headers(text.split("\n"))
     toks = _tokens(lines)
     rows: list[_NumberRow] = []
