@@ -81,6 +81,8 @@ def _grid(pages) -> list[list[str | None]]:
     continuation page left out (and checked to be there)."""
     rows: list[list[str | None]] = []
     for number, (_, tables) in enumerate(pages):
+        if not tables and number and number == len(pages) - 1:
+            continue  # the form's last page may hold only its notes (说明, 评分规则)
         assert len(tables) == 1, f"page {number + 1} of the form: {len(tables)} tables"
         page_rows = tables[0]
         if number:
