@@ -14,7 +14,10 @@ over every pair and prints, over the *sure* pairs, the share where jixiao agrees
 - claimed   the completion copies the target or asserts it in words (only when ``Judgement`` has
             a ``claimed`` field).
 
-    PYTHONPATH=src .venv/bin/python bench/fidelity.py [--all] [--disagreements FILE] [--markdown]
+    PYTHONPATH=src .venv/bin/python bench/fidelity.py [--all] [--disagreements FILE] [--markdown] [--corpus DIR]
+
+``--corpus DIR`` reads DIR/pairs.jsonl and DIR/sources.jsonl instead of tests/fidelity (e.g. the
+held-out set tests/fidelity/holdout, gathered after the parser was tuned); the comparison is the same.
 
 How a row is given to jixiao: a MoF form's 三级指标 name is the subject its 年度指标值 and 实际完成值
 lack (`合格率` / `≥95%` / `98%`), so both cells are read as ``name + cell`` unless the cell already
@@ -262,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--all", action="store_true", help="count unsure pairs too")
     ap.add_argument("--disagreements", type=Path, help="write every disagreement as JSON lines here")
     ap.add_argument("--markdown", action="store_true", help="print the disagreements as a Markdown table")
+    ap.add_argument("--corpus", type=Path, default=CORPUS,
+                    help="directory holding pairs.jsonl and sources.jsonl (default tests/fidelity)")
     args = ap.parse_args(argv)
-    pairs, sources = load()
+    pairs, sources = load(args.corpus)
     figures, rows = measure(pairs, sure_only=not args.all)
     print(f"{len(rows)} {'' if args.all else 'sure '}pairs of {len(pairs)}, {len(disclosures(sources))} sources "
           f"({len(sources)} excerpts), "
