@@ -1,4 +1,4 @@
-"""Workflow actions (POST only), the reviewer's score page with its overrides, and web I's old
+"""Workflow actions (POST only), the reviewer's score page with its overrides, and the old
 public addresses (``/public/…``), which now lead to the portal.
 
 Reviewers' comments belong to a review round and are kept apart from the department's text.
@@ -134,7 +134,7 @@ def reopen(request, pk):
 # --- public ------------------------------------------------------------------------------
 
 def public_index(request):
-    """Web I's ``/public/``: the portal (``/portal/``) is the one public site now (it lists the
+    """The old ``/public/``: the portal (``/portal/``) is the one public site now (it lists the
     latest publication per table in SQL, searches and pages), so old links land there."""
     return redirect("portal:index", permanent=True)
 
