@@ -247,3 +247,10 @@ def test_clear_caches_empties_every_cache_of_the_core_and_changes_no_result(seed
     scoring.clear_caches()
     assert {k: v for k, v in caches().items() if v} == {}
     assert [scoring.to_dict(ps) for ps in scoring.score_table(seed_table)] == first
+
+
+@pytest.mark.parametrize("target", ["≥1", "1", "≥90%", "100%", "5个"])
+def test_a_negative_completion_scores_nothing_never_less(target):
+    cell = score_cell("quantity", target, "±1、", Decimal(10))
+    assert cell.score == Decimal("0.00")
+    assert all(item.score >= 0 for item in cell.items)

@@ -20,8 +20,7 @@ def item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
         return c.unknown_share, [f"无法判断是否完成，暂按分值的{share_text(c.unknown_share)}建议，待评价人核实。"], False
     if j.evidence in ("value", "rate", "bare") and j.ratio is not None and j.target.kind == "quantity":
         if not j.met:
-            share = min(j.ratio, Decimal(1))
-            return share, [f"未达到目标，按完成比例{percent_text(j.ratio)}计分。"], False
+            return _ratio_share(j.ratio), [f"未达到目标，按完成比例{percent_text(j.ratio)}计分。"], False
         if j.ratio > c.over_factor:
             reasons.append(f"完成比例{percent_text(j.ratio)}，超过目标的{share_text(c.over_factor)}，"
                            "目标设定偏低，建议下一年度提高目标值。")
@@ -32,8 +31,7 @@ def item_share(j: Judgement, config: Shares) -> tuple[Decimal, list[str], bool]:
             return Decimal(1), reasons, True
         return Decimal(1), reasons, False
     if j.evidence == "bare" and j.ratio is not None:
-        share = min(j.ratio, Decimal(1))
-        return share, ([] if j.met else [f"按完成比例{percent_text(j.ratio)}计分。"]), False
+        return _ratio_share(j.ratio), ([] if j.met else [f"按完成比例{percent_text(j.ratio)}计分。"]), False
     if j.evidence == "date":
         if j.met:
             return Decimal(1), [], False
@@ -68,3 +66,10 @@ def claim_shares(c: Shares) -> tuple[Decimal, Decimal, list[str], bool]:
                       "待评价人核实。"], False
     return ONE, u, [f"完成情况只复述或声称达到目标，没有自己的完成数值，按惯例认定为达成"
                     f"（严格口径得分值的{share_text(u)}）。"], False
+
+
+def _ratio_share(ratio: Decimal) -> Decimal:
+    """The share of an item's weight a completion ratio earns: the ratio, between 0 and 1. A
+    negative completion (``±1``, a fall of −5 % against a growth target) earns nothing, never
+    less than nothing."""
+    return max(Decimal(0), min(ratio, Decimal(1)))
