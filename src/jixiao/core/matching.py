@@ -32,7 +32,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from .targets import (CACHE_MAX_CHARS, MONEY, MONEY_UNITS, STRICT_OPS, SUBJECT_UNITS, Item, context,
-                      deadline_key, describe_deadline, fold, parse_in_context)
+                      deadline_key, describe_deadline, fold, has_digit, parse_in_context)
 
 RATIO_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
@@ -472,7 +472,7 @@ _HAS_DIGIT = re.compile("[0-9０-９]").search
 def _same_statement(t: str, a: str) -> bool:
     if not t or not a or t in PLACEHOLDERS or a in PLACEHOLDERS:
         return False
-    if any(c.isdigit() for c in t) or any(c.isdigit() for c in a):
+    if has_digit(t) or has_digit(a):
         return False
     short, long = (a, t) if len(a) <= len(t) else (t, a)
     k = long.find(short)
@@ -721,7 +721,7 @@ def assertion_only(actual_text: str, target_text: str = "") -> bool:
     if len(a) > ASSERTION_MAX_CHARS:
         return False
     rest = _norm(_PERCENT_RE.sub("", _ASSERTION_RE.sub("", a)))
-    return not rest or (not any(c.isdigit() for c in rest) and all(c in t for c in rest))
+    return not rest or (not has_digit(rest) and all(c in t for c in rest))
 
 
 _PERCENT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?%")

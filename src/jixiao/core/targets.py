@@ -33,6 +33,17 @@ KINDS = ("quantity", "deadline", "qualitative", "unknown")
 OPS = (">=", "<=", "=", ">", "<", "range")
 
 
+# The characters str.isdigit() accepts: decimal digits (\d) and the other digits (², ①, ⑴ …).
+# One regular-expression search instead of a Python loop over the characters: a long cell is
+# scanned in C, so the parser's work stays linear in the text (tests/core/test_targets_fuzz.py).
+_DIGIT = re.compile("[\\d\U000000b2-\U000000b3\U000000b9\U00001369-\U00001371\U000019da\U00002070\U00002074-\U00002079\U00002080-\U00002089\U00002460-\U00002468\U00002474-\U0000247c\U00002488-\U00002490\U000024ea\U000024f5-\U000024fd\U000024ff\U00002776-\U0000277e\U00002780-\U00002788\U0000278a-\U00002792\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a]")
+
+
+def has_digit(text: str) -> bool:
+    """Whether any character of ``text`` is a digit in the sense of ``str.isdigit``."""
+    return _DIGIT.search(text) is not None
+
+
 class Item(NamedTuple):
     """One 三级 indicator read from a cell.
 
@@ -521,7 +532,7 @@ def _wordy_item(original: str, s: str, a: int, b: int) -> tuple:
             or any(w in t for w in STATEMENT_MARKERS)):
         return (text, "qualitative", None, None, None, None, _clean_subject(text), "", "", False, None, None,
                 None, a, b)
-    if any(c.isdigit() for c in t):
+    if has_digit(t):
         reason = "含有数字，但不是可识别的指标值（缺少单位或比较符号）"
     elif len(t) <= 12:
         reason = "只写了指标名称，没有指标值、时限或定性要求"
