@@ -6,22 +6,16 @@ measured on it with ``bench/fidelity.py --corpus tests/fidelity/holdout`` (docs/
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from jixiao.core.taxonomy import KIND_BY_KEY
+
+from .corpus_checks import check_ids, check_label, check_verbatim, fidelity
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDOUT = ROOT / "tests" / "fidelity" / "holdout"
 
-_spec = importlib.util.spec_from_file_location("bench_fidelity", ROOT / "bench" / "fidelity.py")
-fidelity = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("bench_fidelity", fidelity)
-_spec.loader.exec_module(fidelity)
 
 PAIRS, SOURCES = fidelity.load(HOLDOUT)
 MAIN_PAIRS, MAIN_SOURCES = fidelity.load(fidelity.CORPUS)
@@ -62,38 +56,17 @@ def test_every_held_out_source_names_where_it_was_published():
 
 
 def test_every_held_out_pair_belongs_to_a_source_and_has_a_unique_id():
-    ids = [p["id"] for p in PAIRS]
-    assert len(ids) == len(set(ids))
-    for p in PAIRS:
-        assert p["source"] in SOURCES, p["id"]
-        assert p["id"].startswith(p["source"] + "#"), p["id"]
+    check_ids(PAIRS, SOURCES)
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p["id"] for p in PAIRS])
 def test_the_held_out_pair_is_verbatim_in_its_source_excerpt(pair):
-    excerpt = fidelity.fold(SOURCES[pair["source"]]["excerpt"])
-    for key in ("target", "actual", "name"):
-        assert fidelity.fold(pair[key]) in excerpt, (pair["id"], key, pair[key])
-    assert pair["target"].strip() and pair["actual"].strip(), pair["id"]
+    check_verbatim(pair, SOURCES)
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p["id"] for p in PAIRS])
 def test_the_held_out_label_is_well_formed(pair):
-    lab = pair["label"]
-    assert pair["kind"] is None or pair["kind"] in KIND_BY_KEY, pair["id"]
-    assert isinstance(pair["sure"], bool) and isinstance(pair["note"], str)
-    assert lab["kind"] in ("quantity", "deadline", "qualitative")
-    assert lab["met"] in (True, False, None) and lab["claimed"] in (True, False)
-    if lab["kind"] == "quantity":
-        assert lab["op"] in (">=", "<=", "=", ">", "<", "range")
-        Decimal(lab["value"])
-        assert (lab["upper"] is None) == (lab["op"] != "range")
-    elif lab["kind"] == "deadline":
-        assert lab["op"] == "<=" and lab["value"] is None and lab["unit"] is None
-    else:
-        assert lab["op"] is None and lab["value"] is None and lab["unit"] is None
-    if not pair["sure"]:
-        assert pair["note"].strip(), f"{pair['id']}: an unsure label says why"
+    check_label(pair)
 
 
 def test_jixiao_agrees_with_the_held_out_labels_at_least_as_often_as_the_measured_floors():
