@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .conftest import World, bring_to
+from .conftest import bring_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,24 +21,16 @@ VIEWPORT = {"width": 1360, "height": 900}
 
 
 @pytest.fixture
-def site(transactional_db, live_server, golden_path):
-    """The seed table (区工商联 2019) published, a second department's table under review."""
-    from jixiao.formats import table_json
-    from jixiao.web.entry import convert
+def site(site):
+    """The browser tests' site (tests/web/browser.py: the seed table as 区工商联's draft), with the
+    seed table published and a second department's table under review."""
     from jixiao.web.entry.models import Publication
 
-    world = World("draft")
-    seed = table_json.load(golden_path)
-    world.dept_a.name, world.dept_a.short_name = seed.department, "区工商联"
-    world.dept_a.save()
-    world.dept_b.name, world.dept_b.short_name = "深圳市龙岗区示范街道办事处", "示范街道办"
-    world.dept_b.save()
-    convert.save_table(seed, user=world.users["editor"], existing=world.tables["own"])
-    world.tables["own"].refresh_from_db()
+    world, url = site
     bring_to(world.tables["own"], "published", world.users["approver"], world.users["reviewer"])
     bring_to(world.tables["other"], "submitted", world.users["approver_b"], world.users["reviewer"])
     world.publication = Publication.objects.get(table=world.tables["own"])
-    return world, live_server.url
+    return world, url
 
 
 PASSWORDS = {"editor_a": "pw-editor-a-123", "reviewer": "pw-reviewer-123"}
