@@ -12,6 +12,7 @@ and only then given the language's separators, so localisation never changes a d
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -116,3 +117,31 @@ def indicator_name(item) -> str:
     if is_english() and getattr(item, "name_en", ""):
         return f"{item.name_en} indicators"  # the core's English name (jixiao.core.taxonomy)
     return item.name
+
+
+_ATTACHMENT = re.compile(r"附件\s*([0-9A-Za-z][0-9A-Za-z.\-—–]*)")
+
+
+def attachment_label(text: str | None) -> str:
+    """A table's attachment line (附件2-3, as the bureau numbers the tables it publishes) in the
+    page's language: ``Attachment 2-3`` in English. Any other wording is the table's own text
+    and is shown as entered."""
+    if not text:
+        return ""
+    if is_english():
+        m = _ATTACHMENT.fullmatch(text.strip())
+        if m:
+            return translation.gettext("附件 %(number)s") % {"number": m.group(1)}
+    return text
+
+
+# A finding's severity (the core's error / warning / info) as the UI and the exports name it.
+SEVERITY_LABELS = {
+    "error": translation.gettext_lazy("错误"),
+    "warning": translation.gettext_lazy("警告"),
+    "info": translation.gettext_lazy("提示"),
+}
+
+
+def severity_label(severity: str | None) -> str:
+    return str(SEVERITY_LABELS.get(severity or "", severity or ""))

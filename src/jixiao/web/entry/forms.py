@@ -13,6 +13,8 @@ from jixiao.core import money, validation
 from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project
 from jixiao.core.taxonomy import KIND_BY_KEY
 
+from .. import language
+from ..form_messages import OwnMessages
 from ..widgets import PlainSelect
 
 # Limits on what one field may hold: the bounds every way in shares (jixiao.core.validation,
@@ -160,7 +162,7 @@ def _text(label, max_length, rows=None, required=False, field_name="name"):
                            validators=[printable_text(field_name)])
 
 
-class _Form(forms.Form):
+class _Form(OwnMessages, forms.Form):
     label_suffix = ""  # Chinese labels take no trailing colon
 
 
@@ -298,4 +300,4 @@ class TableHeaderForm(_Form):
                             required=False, validators=[printable_text("title")])
     department_short = forms.CharField(label=_("部门简称"), max_length=validation.TEXT_LIMITS["department_short"],
                                        required=False, validators=[printable_text("department_short")])
-    money_unit = forms.ChoiceField(label=_("金额单位"), choices=[("万元", "万元"), ("元", "元")])
+    money_unit = forms.ChoiceField(label=_("金额单位"), choices=[(u, language.UNIT_LABELS[u]) for u in ("万元", "元")])

@@ -373,12 +373,19 @@ def project_history(request, pk):
 
 
 def _history_value(value) -> str:
+    # Labels and separators in the page's language; the values (targets, reasons) are data.
     if isinstance(value, list):  # score overrides
-        return "；".join(f"{overrides.item_name(o.get('item', ''))} = {o.get('score', '')}（{o.get('reason', '')}；"
-                        f"{o.get('by', '')} {o.get('at', '')}）" for o in value if isinstance(o, dict))
+        return _("；").join(
+            _("%(item)s = %(score)s（%(reason)s；%(by)s %(at)s）") % {
+                "item": overrides.item_name(o.get("item", "")), "score": o.get("score", ""),
+                "reason": o.get("reason", ""), "by": o.get("by", ""), "at": o.get("at", "")}
+            for o in value if isinstance(o, dict))
     if isinstance(value, dict):  # indicator cells
-        return "；".join(f"{KIND_BY_KEY[k].name if k in KIND_BY_KEY else k}：{v.get('target', '')} → "
-                        f"{v.get('actual', '')}" for k, v in value.items())
+        return _("；").join(
+            _("%(name)s：%(target)s → %(actual)s") % {
+                "name": language.indicator_name(KIND_BY_KEY[k]) if k in KIND_BY_KEY else k,
+                "target": v.get("target", ""), "actual": v.get("actual", "")}
+            for k, v in value.items())
     if value is None:
         return ""
     if isinstance(value, Decimal):

@@ -12,11 +12,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web.entry.forms import printable_text
+from jixiao.web.form_messages import OwnMessages
 
 from .overrides import REASON_MAX
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(OwnMessages, forms.Form):
     """One item's override; ``prefix`` is the item key, so every item's form has its own ids."""
 
     label_suffix = ""
