@@ -285,6 +285,30 @@ def test_dashboard_tables_export_as_xlsx(demo):
         len(seed.projects) + len(demo_data.second_table().projects)
 
 
+@pytest.mark.parametrize("code, severities, grades", [
+    ("zh-hans", {"错误", "警告"}, {"优", "良", "中", "差"}),
+    ("en", {"Error", "Warning"}, {"Excellent", "Good", "Fair", "Poor"}),
+])
+def test_xlsx_rates_are_percent_numbers_and_words_follow_the_language(demo, code, severities, grades):
+    client = client_for(demo["czj_reviewer"])
+    client.cookies["django_language"] = code
+    page = client.get(DASH + "?year=2019").content.decode()
+    wb = load_workbook(BytesIO(client.get(DASH + "?year=2019&format=xlsx").content))
+    summary, departments, findings, by_grade = wb.worksheets[0], wb.worksheets[1], wb.worksheets[4], wb.worksheets[3]
+    rate = summary["B5"]
+    assert isinstance(rate.value, (int, float)) and rate.number_format == "0.00%"
+    assert f"{Decimal(str(rate.value)) * 100:.2f}%" in page  # the page's rate, as a number
+    assert summary["B3"].number_format == summary["B4"].number_format == "#,##0.00"
+    header = [c.value for c in departments[1]]
+    col = header.index("执行率" if code == "zh-hans" else "Execution rate") + 1
+    cells = [departments.cell(row=r, column=col) for r in range(2, departments.max_row + 1)]
+    assert cells and all(isinstance(c.value, (int, float)) and 0 < c.value < 2 and c.number_format == "0.00%"
+                         for c in cells)
+    found = {row[1] for row in findings.iter_rows(min_row=2, values_only=True)}
+    assert found and found <= severities | ({"提示"} if code == "zh-hans" else {"Note"})
+    assert {row[0] for row in by_grade.iter_rows(min_row=2, values_only=True)} <= grades
+
+
 def test_page_markup_is_accessible_and_printable(demo):
     body = client_for(demo["admin"]).get(DASH).content.decode()
     assert "<th scope=\"col\"" in body and "<th scope=\"row\"" in body
