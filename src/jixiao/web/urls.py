@@ -2,7 +2,9 @@
 publications), Django admin. Further apps (dashboard, portal, API) add their own include here."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 urlpatterns = [
     # First: the API is asked most often by scripts, and resolving walks the patterns in order
@@ -15,5 +17,7 @@ urlpatterns = [
     path("portal/", include("jixiao.web.portal.urls")),
     path("", include("jixiao.web.review.urls")),
     path("admin/", admin.site.urls),
+    # Browsers (and the admin's pages, which do not link an icon) ask for /favicon.ico.
+    path("favicon.ico", RedirectView.as_view(url=static("jixiao/favicon.ico"), permanent=True)),
     path("", include("jixiao.web.entry.urls")),
 ]
