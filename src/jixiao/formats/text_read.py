@@ -49,6 +49,8 @@ from .text_layout import BLOCK, LINE, SPACE, Fragment, display_width, fragments
 
 # Longest text accepted (characters). A province's worth of tables is a few MB of text;
 # this only guards against feeding something unrelated and huge. See docs/import-text.md.
+COLUMN_RUN = 3  # this many 是/否 lines in a row, each on its own line: the text runs column by column
+MAX_LOW_SHARE = 0.05  # more than this share of text cells below confidence 0.5: the reading is refused
 DEFAULT_MAX_CHARS = 50_000_000
 
 # The 18 text cells after the number row, in column order.
@@ -140,7 +142,47 @@ def read_text(text: str, source: str = "<text>", max_chars: int = DEFAULT_MAX_CH
             "found number rows but no project has any text cell: the text may have been extracted column by "
             "column rather than row by row — import the PDF itself, or text extracted with pdftotext -layout",
             source=source)
+    _refuse_unreadable(frags, anchors, projects_rows, source)
     return _result(header, projects_rows, report, source)
+
+
+def _refuse_unreadable(frags: list[Fragment], anchors: list[tuple[int, int]], rows: list[_Row], source: str) -> None:
+    """Refuse a reading that the text itself shows to be wrong, rather than return it.
+
+    Three signs, all absent from row-by-row text (the seed, every fixture in its form):
+    the 是否政府投资项目 column read top to bottom (``COLUMN_RUN`` or more 是/否 lines in a row,
+    each a line of its own: pdftotext took the page column by column); a 是/否 line followed by an
+    amount outside every number row (a project whose number row is not in one piece: it would
+    be missed); more than
+    ``MAX_LOW_SHARE`` of the text cells placed with low confidence (< 0.5: the pieces between
+    the number rows do not make up the rows' cells, so the cells that did come out are shuffled too).
+    """
+    run = longest = 0
+    for f in frags:
+        run = run + 1 if f.text in ("是", "否") and f.ncols == 1 else 0
+        longest = max(longest, run)
+    used = {i for a, b in anchors for i in range(a, b)}
+    orphans = sum(1 for i, f in enumerate(frags[:-1]) if f.text in ("是", "否") and f.ncols == 1 and i not in used
+                  and _AMOUNT.match(frags[i + 1].text))
+    if orphans:
+        raise InputError(
+            f"文本不是逐行抽取的：有 {orphans} 个“是/否”之后的金额不在完整的数字行中，会漏掉项目，因此不予导入；"
+            "请改为导入 PDF 文件，或用 pdftotext -layout 抽取的文本",
+            f"the text was not extracted row by row: {orphans} 是/否 followed by amounts are not part of a whole "
+            "number row, so projects would be missed; it is refused — import the PDF itself, or text extracted "
+            "with pdftotext -layout", source=source)
+    cells = [c for r in rows for c in r.confidence]
+    low = sum(c < 0.5 for c in cells)
+    if longest >= COLUMN_RUN or (cells and low > MAX_LOW_SHARE * len(cells)):
+        why_zh = (f"“是否政府投资项目”一列连续 {longest} 行单独成行" if longest >= COLUMN_RUN
+                  else f"{low}/{len(cells)} 个文字单元格无法可靠归属")
+        why_en = (f"{longest} 是/否 lines in a row, each on its own" if longest >= COLUMN_RUN
+                  else f"{low} of {len(cells)} text cells could not be placed reliably")
+        raise InputError(
+            f"文本不是逐行抽取的（{why_zh}）：按此读取会得到错位的单元格，因此不予导入；"
+            "请改为导入 PDF 文件，或用 pdftotext -layout 抽取的文本",
+            f"the text was not extracted row by row ({why_en}): reading it would give misplaced cells, so it "
+            "is refused — import the PDF itself, or text extracted with pdftotext -layout", source=source)
 
 
 # ---------------------------------------------------------------- number rows
