@@ -14,6 +14,10 @@ Read by position, it is a grid:
    a piece of text that starts after header word *c − 1* and no later than header word *c*
    belongs to column *c*. Positions are compared with a tolerance of one character: pdftotext
    rounds positions, and a piece that follows an overlong one on its line is pushed right.
+   A piece only one space after the previous piece of its line was merged with it (cells
+   sharing a baseline become one line): pdftotext then sets it right after that piece, left of
+   its own column, so it goes to the column after the previous piece's when its position says
+   the same column (two pieces of one line are two cells).
 3. **Rows**: between two number rows, a column's lines belong to the upper project down to
    the widest vertical gap among them (see ``_assign``); whatever the cells' vertical
    alignment, cells of two rows are further apart than the lines of one cell.
@@ -29,7 +33,7 @@ has another number of columns is refused with a message saying what was found. A
 projects' budgets do not add up to the table's own 合计 row is refused too (a project was missed).
 
 Confidence is calibrated on what it achieves, not hoped for: on the -layout text of 24 PDFs
-(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 70–88 % of
+(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 73–92 % of
 text cells come out right and every amount; so a cell placed by position has confidence 0.7,
 and 0.4 when it took a piece starting within two characters of a column's edge or its lines were
 split between two projects without a clear gap (those cells are listed in the report). Every
@@ -122,18 +126,22 @@ _GLUED = re.compile(r"(-?\d+(?:\.\d+)?%)(\D.*)")
 
 
 def _tokens(lines: list[str]) -> list[list[_Tok]]:
-    """The pieces of each line; a percentage glued to the text after it (``99.88%（协）会``, where
-    the next cell's text came too close) is two pieces."""
+    """The pieces of each line. A percentage glued to the text after it (``99.88%（协）会``, where
+    the next cell's text came too close to the rate) is two pieces — but only where that cut
+    completes a number row: in a text cell, ``90%，成本控制在`` is one piece of one cell."""
     out: list[list[_Tok]] = []
     for i, ln in enumerate(lines):
-        toks: list[_Tok] = []
-        for m in _TOKEN.finditer(ln):
-            g = _GLUED.fullmatch(m.group())
-            if g:
-                toks.append(_Tok(i, m.start(), g.group(1)))
-                toks.append(_Tok(i, m.start() + len(g.group(1)), g.group(2)))
-            else:
-                toks.append(_Tok(i, m.start(), m.group()))
+        toks = [_Tok(i, m.start(), m.group()) for m in _TOKEN.finditer(ln)]
+        if _number_row(toks) is None:
+            for k, t in enumerate(toks):
+                g = _GLUED.fullmatch(t.text)
+                if g is None:
+                    continue
+                cut = [*toks[:k], _Tok(i, t.start, g.group(1)),
+                       _Tok(i, t.start + len(g.group(1)), g.group(2)), *toks[k + 1:]]
+                if _number_row(cut) is not None:
+                    toks = cut
+                    break
         out.append(toks)
     return out
 
@@ -299,11 +307,17 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
     for line_toks in toks[body_start:]:
         if _is_totals(line_toks):
             continue
+        prev_col, prev_end = -1, -2
         for t in line_toks:
+            squeezed = t.start - prev_end < 2
+            prev_end = t.start + len(t.text)
             if t.line in number_lines and t.start < rate_end:
                 continue
             if t.start >= rate_end - TOLERANCE:
                 c, near = _column_of(t.start, bounds)
+                if squeezed and prev_col >= c:  # merged with its left neighbour's line: the next column
+                    c, near = min(prev_col + 1, len(bounds) - 1), True  # inferred, so unsure
+                prev_col = c
                 per_col.setdefault(c, []).append((t.line, t.text))
                 if near:
                     unsure.append((t.line, c))
