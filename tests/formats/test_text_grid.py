@@ -27,10 +27,11 @@ LAYOUT = FIXTURES / "text" / "layout"
 GOLDEN = table_json.load(FIXTURES / "selfeval-2019-longgang-gsl.golden.json")
 MERGES = table_json.load(FIXTURES / "text" / "lo-merges.json")
 # Text cells right (单位名称, 项目名称 and the 18 text cells), measured with bench/text_fidelity.py
-# on these files: the seed's LibreOffice PDF 112/120, its jixiao PDF 110/120; lo-merges'
-# LibreOffice PDF 215/240, its jixiao PDF 203/240. The goal is 95 %.
-FLOORS = {"seed-libreoffice.layout.txt": (GOLDEN, 112), "seed-jixiao.layout.txt": (GOLDEN, 110),
-          "lo-merges-libreoffice.layout.txt": (MERGES, 215), "lo-merges-jixiao.layout.txt": (MERGES, 203)}
+# on these files: the seed's LibreOffice PDF 118/120, its jixiao PDF 114/120; lo-merges'
+# LibreOffice PDF 238/240, its jixiao PDF 221/240 (before one cell per column and row was
+# enforced: 112, 110, 215, 203). The goal is 95 %.
+FLOORS = {"seed-libreoffice.layout.txt": (GOLDEN, 118), "seed-jixiao.layout.txt": (GOLDEN, 114),
+          "lo-merges-libreoffice.layout.txt": (MERGES, 238), "lo-merges-jixiao.layout.txt": (MERGES, 221)}
 
 
 def _fold(s: str) -> str:

@@ -21,6 +21,10 @@ Read by position, it is a grid:
 3. **Rows**: between two number rows, a column's lines belong to the upper project down to
    the widest vertical gap among them (see ``_assign``); whatever the cells' vertical
    alignment, cells of two rows are further apart than the lines of one cell.
+   Then one cell per column and row (``_separate``): pdftotext places text per text block,
+   so a cell may start left or right of its header word and land in a neighbour's column;
+   two stacks of lines side by side in one column are two cells, and the cells up to the
+   nearest empty column of the row move one column over to make room.
 4. A cell's lines are joined without spaces (CJK text wraps anywhere), a space kept only
    between two Latin letters or digits.
 
@@ -33,7 +37,7 @@ has another number of columns is refused with a message saying what was found. A
 projects' budgets do not add up to the table's own 合计 row is refused too (a project was missed).
 
 Confidence is calibrated on what it achieves, not hoped for: on the -layout text of 24 PDFs
-(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 73–92 % of
+(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 84–98 % of
 text cells come out right and every amount; so a cell placed by position has confidence 0.7,
 and 0.4 when it took a piece starting within two characters of a column's edge or its lines were
 split between two projects without a clear gap (those cells are listed in the report). Every
@@ -277,6 +281,47 @@ def _assign(entries: list[tuple[int, str]], rows: list[_NumberRow], key) -> None
             rows[k + 1].cut.add(key)
 
 
+STACK_GAP = 3  # pieces of one cell start within this many characters of each other
+
+
+def _separate(row: _NumberRow, n: int) -> None:
+    """One cell per column and row: where a column of this row holds two stacks of lines side by
+    side (starts ``STACK_GAP`` or more apart, line ranges overlapping) and a neighbouring column
+    of the row is empty, the stack on that side moves there (a cell that pdftotext set left or
+    right of its column's header word); the moved cell is marked unsure."""
+    for c in range(n):
+        entries = row.cells.get(c)
+        if not entries:
+            continue
+        starts = sorted({e[2] for e in entries})
+        if len(starts) < 2:
+            continue
+        jumps = [(b - a, i) for i, (a, b) in enumerate(zip(starts, starts[1:]))]
+        gap, i = max(jumps)
+        if gap < STACK_GAP:
+            continue
+        left = [e for e in entries if e[2] <= starts[i]]
+        right = [e for e in entries if e[2] > starts[i]]
+        lo_l, hi_l = min(e[0] for e in left), max(e[0] for e in left)
+        lo_r, hi_r = min(e[0] for e in right), max(e[0] for e in right)
+        if hi_l < lo_r or hi_r < lo_l:
+            continue
+        empty_right = next((k for k in range(c + 1, n) if not row.cells.get(k)), None)
+        empty_left = next((k for k in range(c - 1, -1, -1) if not row.cells.get(k)), None)
+        if empty_right is not None and (empty_left is None or empty_right - c <= c - empty_left):
+            for k in range(empty_right, c + 1, -1):  # the cells in between move one column right
+                row.cells[k] = row.cells.pop(k - 1)
+                row.near.add(k)
+            row.cells[c], row.cells[c + 1] = left, right
+            row.near.add(c + 1)
+        elif empty_left is not None:
+            for k in range(empty_left, c - 1):
+                row.cells[k] = row.cells.pop(k + 1)
+                row.near.add(k)
+            row.cells[c - 1], row.cells[c] = left, right
+            row.near.add(c - 1)
+
+
 def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
     """Read ``pdftotext -layout`` text of a 附件2-3 table; raises only InputError."""
     lines = _strip_page_headers(text.split("\n"))
@@ -318,13 +363,15 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
                 if squeezed and prev_col >= c:  # merged with its left neighbour's line: the next column
                     c, near = min(prev_col + 1, len(bounds) - 1), True  # inferred, so unsure
                 prev_col = c
-                per_col.setdefault(c, []).append((t.line, t.text))
+                per_col.setdefault(c, []).append((t.line, t.text, t.start))
                 if near:
                     unsure.append((t.line, c))
             elif t.start < gov_start - TOLERANCE and name_at is not None:
                 lefts["name" if t.start >= name_at - 2 - TOLERANCE else "unit"].append((t.line, t.text))
     for c, entries in per_col.items():
         _assign(entries, rows, c)
+    for r in rows:
+        _separate(r, len(bounds))
     for line, c in unsure:  # the cell that received a piece placed near a column's edge
         for r in rows:
             if any(e[0] == line for e in r.cells.get(c, ())):
@@ -346,7 +393,7 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
 
 def _cell(row: _NumberRow, key) -> str:
     entries = sorted(row.cells.get(key, []), key=lambda e: e[0])
-    return _join([t for _, t in entries])
+    return _join([e[1] for e in entries])
 
 
 def _result(header: dict, rows: list[_NumberRow], report: list[str], source: str) -> ImportResult:
