@@ -365,6 +365,75 @@ def bombs_pdf() -> Iterator[tuple[str, Maker]]:
                                                             b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"], 1)
     yield "bomb-pdf-lying-length.pdf", lambda: _pdf_with_stream(
         b"<< /Length 999999999 >>\nstream\nBT /F1 9 Tf (x) Tj ET\nendstream")
+    yield "bomb-pdf-lzw-300mb.pdf", lambda: _pdf_with_stream(_stream_object(lzw_zero_bomb(300 * 1024 ** 2), b"/LZWDecode"))
+    yield "bomb-pdf-runlength-300mb.pdf", lambda: _pdf_with_stream(
+        _stream_object(bytes((129, 32)) * (300 * 1024 ** 2 // 128) + bytes((128,)), b"/RunLengthDecode"))
+    yield "bomb-pdf-hex-then-flate-300mb.pdf", lambda: _pdf_with_stream(_hex_flate_object(300 * 1024 ** 2))
+    yield "bomb-pdf-form-drawn-2000-times.pdf", lambda: _form_drawn(2000)
+
+
+def _stream_object(data: bytes, filters: bytes) -> bytes:
+    return b"<< /Length %d /Filter %s >>\nstream\n" % (len(data), filters) + data + b"\nendstream"
+
+
+def lzw_zero_bomb(size: int) -> bytes:
+    """LZW codes (PDF's, early change) that decode to at least ``size`` spaces: after each clear,
+    every code names the entry being defined, one byte longer than the last (≈ 7 MB per 3,838
+    codes of 9–12 bits)."""
+    codes: list[tuple[int, int]] = []
+    written = 0
+    width = 9
+    while written < size:
+        codes.append((256, width))  # a clear, in the width the decoder reads at this point
+        width = 9
+        codes.append((32, width))
+        length, table = 1, 258
+        written += 1
+        while table < 4095 and written < size:
+            codes.append((table, width))
+            length += 1
+            written += length
+            table += 1
+            if table in (511, 1023, 2047):
+                width += 1
+    codes.append((257, width))
+    acc = n = 0
+    out = bytearray()
+    for code, width in codes:
+        acc = (acc << width) | code
+        n += width
+        while n >= 8:
+            n -= 8
+            out.append((acc >> n) & 255)
+            acc &= (1 << n) - 1
+    if n:
+        out.append((acc << (8 - n)) & 255)
+    return bytes(out)
+
+
+def _hex_flate_object(size: int) -> bytes:
+    """A stream in ASCIIHex whose bytes are a Flate stream of ``size`` spaces: the hex layer
+    hides the zlib header from a check that only tries to inflate the raw bytes."""
+    inner = _deflated_stream_object(size)
+    deflated = inner[inner.index(b"stream\n") + 7:inner.rindex(b"\nendstream")]
+    return _stream_object(deflated.hex().encode() + b">", b"[/ASCIIHexDecode /FlateDecode]")
+
+
+def _form_drawn(times: int) -> bytes:
+    """One page drawing a form XObject of 1,000 glyphs ``times`` times (the page's own content
+    shows no text at all)."""
+    form = b"BT /F1 2 Tf 5 5 Td (" + b"x" * 1000 + b") Tj ET"
+    form_obj = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 842 595] /Resources << /Font << /F1 5 0 R >> >> "
+                b"/Length %d >>\nstream\n" % len(form) + form + b"\nendstream")
+    content = b"\n".join(b"q 1 0 0 1 0 %d cm /X1 Do Q" % (i % 500) for i in range(times))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               form_obj]
+    return _assemble(objects, 1)
 
 
 def _xref_loop() -> bytes:

@@ -29,6 +29,11 @@ PROBE_BOMBS = [
     "bomb-pdf-stream-1gib.pdf",
     "bomb-pdf-200000-glyphs.pdf",
     "bomb-pdf-seed-page-150-times.pdf",
+    # Streams in other filters than Flate, and text drawn through a form XObject.
+    "bomb-pdf-lzw-300mb.pdf",
+    "bomb-pdf-runlength-300mb.pdf",
+    "bomb-pdf-hex-then-flate-300mb.pdf",
+    "bomb-pdf-form-drawn-2000-times.pdf",
 ]
 KNOWN_CRASHERS = [
     "json-seq-superscript.json",
