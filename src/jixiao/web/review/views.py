@@ -37,98 +37,73 @@ DONE = {
 }
 
 
-def _table(request, pk, action):
+def _act(request, pk, action, change, form=None, invalid=None):
+    """Every workflow POST has this one shape, so every action answers alike.
+
+    The table (404 unless visible to the user) and the role (403; its message says the state
+    has changed when only the table's status stands in the way); then, for an action that
+    takes a form (``form(data, table)``), the form — when invalid, ``invalid(form)`` is shown
+    and nothing changes; then ``change(table, user, **cleaned_data)``, one of :mod:`.workflow`'s
+    transitions, which locks the table's row, checks its status and records the change in one
+    transaction. The answer is a redirect to the table page with a message: the action's done
+    message, or "the state has changed" when someone else acted first (TransitionError).
+    """
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
     roles.require(request.user, action, table)
-    return table
-
-
-def _done(request, table, action):
-    messages.success(request, str(DONE[action]))
-    return redirect("entry:table", pk=table.pk)
-
-
-def _stale(request, table):
-    messages.error(request, _("操作未执行：表的状态已被他人改变，请刷新后重试。"))
+    fields = {}
+    if form is not None:
+        bound = form(request.POST, table)
+        if not bound.is_valid():
+            messages.error(request, invalid(bound))
+            return redirect("entry:table", pk=table.pk)
+        fields = bound.cleaned_data
+    try:
+        change(table, request.user, **fields)
+    except workflow.TransitionError:
+        messages.error(request, _("操作未执行：表的状态已被他人改变，请刷新后重试。"))
+    else:
+        messages.success(request, str(DONE[action]))
     return redirect("entry:table", pk=table.pk)
 
 
 @login_required
 @require_POST
 def submit(request, pk):
-    table = _table(request, pk, "submit")
-    try:
-        workflow.submit(table, request.user)
-    except workflow.TransitionError:
-        return _stale(request, table)
-    return _done(request, table, "submit")
+    return _act(request, pk, "submit", workflow.submit)
 
 
 @login_required
 @require_POST
 def comment(request, pk):
-    table = _table(request, pk, "comment")
-    form = CommentForm(request.POST, projects=table.projects.all())
-    if not form.is_valid():
-        messages.error(request, _("审核意见无效：") + "; ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("entry:table", pk=table.pk)
-    try:
-        workflow.comment(table, request.user, form.cleaned_data["text"], project=form.cleaned_data["project"])
-    except workflow.TransitionError:
-        return _stale(request, table)
-    return _done(request, table, "comment")
+    return _act(request, pk, "comment", workflow.comment,
+                form=lambda data, table: CommentForm(data, projects=table.projects.all()),
+                invalid=lambda form: _("审核意见无效：") + "; ".join(e for errs in form.errors.values() for e in errs))
 
 
 @login_required
 @require_POST
 def return_table(request, pk):
-    table = _table(request, pk, "return")
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("退回时必须填写理由。"))
-        return redirect("entry:table", pk=table.pk)
-    try:
-        workflow.return_table(table, request.user, form.cleaned_data["text"])
-    except workflow.TransitionError:
-        return _stale(request, table)
-    return _done(request, table, "return")
+    return _act(request, pk, "return", workflow.return_table,
+                form=lambda data, table: ReturnForm(data), invalid=lambda form: _("退回时必须填写理由。"))
 
 
 @login_required
 @require_POST
 def approve(request, pk):
-    table = _table(request, pk, "approve")
-    try:
-        workflow.approve(table, request.user)
-    except workflow.TransitionError:
-        return _stale(request, table)
-    return _done(request, table, "approve")
+    return _act(request, pk, "approve", workflow.approve)
 
 
 @login_required
 @require_POST
 def publish(request, pk):
-    table = _table(request, pk, "publish")
-    form = PublishForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("发布说明过长。"))
-        return redirect("entry:table", pk=table.pk)
-    try:
-        workflow.publish(table, request.user, form.cleaned_data["note"])
-    except workflow.TransitionError:
-        return _stale(request, table)
-    return _done(request, table, "publish")
+    return _act(request, pk, "publish", workflow.publish,
+                form=lambda data, table: PublishForm(data), invalid=lambda form: _("发布说明过长。"))
 
 
 @login_required
 @require_POST
 def reopen(request, pk):
-    table = _table(request, pk, "reopen")
-    try:
-        workflow.reopen(table, request.user)
-    except workflow.TransitionError:
-        return _stale(request, table)
-    return _done(request, table, "reopen")
+    return _act(request, pk, "reopen", workflow.reopen)
 
 
 # --- public ------------------------------------------------------------------------------
