@@ -8,6 +8,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV_RE = re.compile(r"\b(JIXIAO_[A-Z0-9_]+|DATABASE_URL)\b")
 
@@ -117,6 +119,7 @@ def _same_default(cell: str, value) -> bool:
     return text.removeprefix("./") == str(value)
 
 
+@pytest.mark.slow
 def test_documented_defaults_are_the_codes_defaults():
     code, docs = code_defaults(), documented_defaults()
     assert code["JIXIAO_PAGE_CACHE_MB"] == [64] and code["JIXIAO_IMPORT_WALL_SECONDS"] == [180.0]  # the scan works

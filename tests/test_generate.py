@@ -39,6 +39,7 @@ def test_each_inconsistency_is_caught():
     assert set(INCONSISTENCIES.values()) <= set(CHECKS)
 
 
+@pytest.mark.slow
 def test_share_of_inconsistent_rows():
     table = generate_table(1000, seed=3, inconsistent_share=0.1)
     rows = {f.project_seq for f in check_table(table) if f.code not in ALLOWED_IN_CONSISTENT}
@@ -77,6 +78,7 @@ def test_bad_arguments():
         generate_table(-1)
 
 
+@pytest.mark.slow
 def test_province():
     tables = list(generate_province(3000, seed=9))
     assert sum(len(t.projects) for t in tables) == 3000

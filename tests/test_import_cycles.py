@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import jixiao
 
 SRC = Path(jixiao.__file__).parent.parent
@@ -103,6 +105,7 @@ def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_graph_sees_deferred_and_relative_imports():
     graph = import_graph()
     assert "jixiao.web.api.limits" in graph["jixiao.web.api.openapi"]
@@ -111,6 +114,7 @@ def test_the_graph_sees_deferred_and_relative_imports():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
 
 
+@pytest.mark.slow
 def test_no_import_cycles_among_jixiao_modules():
     new = [sorted(c) for c in cycles(import_graph()) if not any(c <= known for known in KNOWN)]
     assert new == [], "import cycles (move the shared names into a module of their own)"

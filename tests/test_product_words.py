@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BUILD_WORDS = re.compile(
@@ -46,6 +48,7 @@ def test_the_pattern_finds_build_process_words_and_allows_the_products():
     assert not findings("the session cookie; this session's cookie; a Django session; web i18n")
 
 
+@pytest.mark.slow
 def test_docs_source_and_benchmarks_speak_of_the_product():
     found = []
     for name in _files():

@@ -22,6 +22,7 @@ def test_golden_is_valid(validator, golden_path):
     validator.validate(json.loads(golden_path.read_text("utf-8")))
 
 
+@pytest.mark.slow
 def test_generated_tables_are_valid(validator):
     for table in [generate_table(60, seed=1, inconsistent_share=0.5), *generate_province(300, seed=2)]:
         validator.validate(json.loads(table_json.dumps(table)))

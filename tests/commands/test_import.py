@@ -15,7 +15,8 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.mark.parametrize("source", [
-    "xlsx/yuan-cost.xlsx", "pdf/seed-wan.pdf", "000_68657388ac173f3b.txt", "selfeval-2019-longgang-gsl.golden.json",
+    "xlsx/yuan-cost.xlsx", pytest.param("pdf/seed-wan.pdf", marks=pytest.mark.slow), "000_68657388ac173f3b.txt",
+    "selfeval-2019-longgang-gsl.golden.json",
 ])
 def test_import_writes_table_json_and_report(tmp_path, capsys, source):
     out, report = tmp_path / "t.json", tmp_path / "r.txt"
@@ -31,6 +32,7 @@ def test_report_goes_to_stderr_without_report_option(tmp_path, capsys):
     assert "合计" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_imported_table_passes_to_check(tmp_path):
     out = tmp_path / "t.json"
     assert main(["import", str(FIXTURES / "pdf" / "multipage.pdf"), "-o", str(out)]) == 0

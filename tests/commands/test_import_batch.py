@@ -35,6 +35,7 @@ def _summary(out: Path) -> list[dict]:
     return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
 
 
+@pytest.mark.slow
 def test_a_folder_is_imported_file_by_file_and_a_bad_file_does_not_stop_it(tmp_path, folder, capsys):
     out = tmp_path / "out"
     assert main(["import", str(folder), "-o", str(out)]) == 2  # one input failed
@@ -57,6 +58,7 @@ def test_a_folder_is_imported_file_by_file_and_a_bad_file_does_not_stop_it(tmp_p
     assert rows[0]["output"] == "2019/公开表.pdf.json"
 
 
+@pytest.mark.slow
 def test_several_files_in_parallel_give_the_same_files(tmp_path, folder, capsys):
     files = [str(folder / "2019" / "公开表.pdf"), str(folder / "pdftotext.txt")]
     one, two = tmp_path / "one", tmp_path / "two"

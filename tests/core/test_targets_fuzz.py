@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,7 @@ def test_any_text_parses_matches_and_scores(target, actual):
     assert 0 <= ind.score <= 10
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cells)
 def test_segments_read_alone_equal_segments_read_in_place(text):
@@ -95,6 +97,7 @@ def test_100k_character_cells(chunk):
     assert len(m.judgements) == len(m.targets)
 
 
+@pytest.mark.slow
 def test_adversarial_shapes():
     for text in ["1,000月", "完成2,212月底前", "１，０００月", "1" * 100_000, "1," * 50_000, "1" + " " * 99_998 + "人", "共" * 100_000, "第 " * 50_000,
                  "(" * 50_000 + ")" * 50_000, "12月" * 33_333, "≥1人，" * 25_000, "\x00" * 100_000]:

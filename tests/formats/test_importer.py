@@ -21,7 +21,7 @@ def _copy(src: Path, dst: Path) -> Path:
 
 @pytest.mark.parametrize(("source", "kind"), [
     ("xlsx/seed-wan.xlsx", "xlsx"),
-    ("pdf/seed-wan.pdf", "pdf"),
+    pytest.param("pdf/seed-wan.pdf", "pdf", marks=pytest.mark.slow),
     ("selfeval-2019-longgang-gsl.golden.json", "json"),
     ("000_68657388ac173f3b.txt", "text"),
 ])

@@ -332,6 +332,7 @@ def test_footnote_prints_rule_formulas(seed):
     assert any("评价等级" in n and "优" in n for n in form.notes)
 
 
+@pytest.mark.slow
 def test_sparse_project_in_yuan_with_control_characters(tmp_path):
     from jixiao.core.money import MoneyUnit
     p = Project(seq=7, unit_name="单位\x01", name="空项目\x07[测试]", budget=None, actual_total=Decimal("5.00"),
@@ -380,6 +381,7 @@ def seed_pdf(seed, tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_pdf_embeds_a_cjk_font(seed_pdf):
     out = subprocess.run(["pdffonts", str(seed_pdf)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in out.splitlines()[2:] if "CJK" in line or "WenQuanYi" in line or "wqy" in line.lower()]
@@ -398,6 +400,7 @@ def _forms_by_page(pdf):
     return groups
 
 
+@pytest.mark.slow
 def test_pdf_reads_back_scores_with_pdfplumber(seed, seed_pdf):
     import pdfplumber
     with pdfplumber.open(seed_pdf) as pdf:
@@ -430,6 +433,7 @@ def test_pdf_reads_back_scores_with_pdfplumber(seed, seed_pdf):
             assert str(score.execution.score) in money_row
 
 
+@pytest.mark.slow
 def test_pdf_cell_taller_than_a_page_flows_on_without_loss(seed, tmp_path):
     import dataclasses
 

@@ -62,7 +62,8 @@ def seed() -> Table:
     return table_json.load(Path(__file__).parents[1] / "fixtures" / "selfeval-2019-longgang-gsl.golden.json")
 
 
-@pytest.mark.parametrize("suffix, engine", [("xlsx", None), ("pdf", "typst"), ("pdf", "weasyprint")])
+@pytest.mark.parametrize("suffix, engine", [("xlsx", None), pytest.param("pdf", "typst", marks=pytest.mark.slow),
+                                            pytest.param("pdf", "weasyprint", marks=pytest.mark.slow)])
 def test_our_own_mof_export_imports_with_the_same_texts_and_numbers(tmp_path, seed, suffix, engine):
     options = {"pdf_engine": engine} if engine else {}
     path = export.export(seed, tmp_path / f"forms.{suffix}", layout="mof-form", **options)
@@ -84,6 +85,7 @@ def _without_scores(table: Table) -> str:
     return str(doc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", ["xlsx", "pdf"])
 def test_an_imported_form_exports_and_imports_again_unchanged(tmp_path, seed, suffix):
     first = import_file(export.export(seed, tmp_path / f"a.{suffix}", layout="mof-form")).table
@@ -259,6 +261,7 @@ def test_split_target_columns_are_joined_into_the_value(tmp_path):
     assert (p.published.total, p.published.grade) == (96, "优")
 
 
+@pytest.mark.slow
 def test_pdftotext_layout_text_of_our_own_forms_reads_every_head_and_money_field(tmp_path, seed):
     import subprocess
 

@@ -127,6 +127,7 @@ def test_only_the_cjk_font_embedded_none_type3(seed_pdf):
     assert "Regular" in names and "Bold" in names  # labels and headers are bold
 
 
+@pytest.mark.slow
 def test_a4_portrait_made_by_typst_with_page_numbers(seed_pdf):
     info = run("pdfinfo", str(seed_pdf))
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
@@ -140,6 +141,7 @@ def test_a4_portrait_made_by_typst_with_page_numbers(seed_pdf):
 
 # --- the seed, form by form -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_one_form_per_project_each_starting_a_page(seed, seed_pdf):
     forms = _pages_per_form(seed_pdf)
     assert len(forms) == len(seed.projects)
@@ -147,12 +149,14 @@ def test_one_form_per_project_each_starting_a_page(seed, seed_pdf):
         assert project.name in _flat(pages[0][0])
 
 
+@pytest.mark.slow
 def test_seed_forms_read_back_cell_by_cell(seed, seed_pdf):
     forms = mof_grid.build_forms(seed)
     for form, pages in zip(forms, _pages_per_form(seed_pdf)):
         _assert_form_reads_back(form, pages)
 
 
+@pytest.mark.slow
 def test_seed_key_figures_are_the_scores(seed, seed_pdf):
     """The figures a reader looks for, from the table and the scoring engine (not from the
     grid the other test compares with): 项目资金, 执行率, every 三级 target, actual and score,
@@ -180,6 +184,7 @@ def test_seed_key_figures_are_the_scores(seed, seed_pdf):
         assert rows[total + 1][0] == "评价等级" and rows[total + 1][5] == score.grade
 
 
+@pytest.mark.slow
 def test_a_continued_form_repeats_the_header_and_keeps_categories_whole(seed, seed_pdf):
     forms = mof_grid.build_forms(seed)
     continued = 0
@@ -194,6 +199,7 @@ def test_a_continued_form_repeats_the_header_and_keeps_categories_whole(seed, se
 
 # --- generated tables ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_generated_forms_read_back_cell_by_cell(generated, generated_pdf):
     forms = mof_grid.build_forms(generated)
     read = _pages_per_form(generated_pdf)
@@ -202,6 +208,7 @@ def test_generated_forms_read_back_cell_by_cell(generated, generated_pdf):
         _assert_form_reads_back(form, pages)
 
 
+@pytest.mark.slow
 def test_generated_table_in_yuan(tmp_path):
     from jixiao.core.money import MoneyUnit
 
@@ -215,6 +222,7 @@ def test_generated_table_in_yuan(tmp_path):
         assert _flat(_grid(pages)[2][0]) == "项目资金（元）"
 
 
+@pytest.mark.slow
 def test_overrides_print_the_stored_scores_merged_and_noted(seed, tmp_path):
     """An indicator override merges its 分值/得分 over the 二级 cell's rows (a spanning number
     cell) and an override of 总分 goes to the footnote; both read back in place."""
@@ -237,6 +245,7 @@ def test_overrides_print_the_stored_scores_merged_and_noted(seed, tmp_path):
 
 # --- text that means something to Typst -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_typst_markup_in_every_text_prints_as_itself(seed, tmp_path):
     projects = []
     for i, p in enumerate(seed.projects):
@@ -258,6 +267,7 @@ def test_typst_markup_in_every_text_prints_as_itself(seed, tmp_path):
             assert all(0 <= c["x0"] and c["x1"] <= page.width for c in page.chars)
 
 
+@pytest.mark.slow
 def test_every_special_character_alone(seed, tmp_path):
     special = "# * $ [ ] // _ @ < > \\ ` ~ = + -"
     project = replace(seed.projects[0], name=special, unit_name="\\", overall_completion="*粗*_斜_")
@@ -269,6 +279,7 @@ def test_every_special_character_alone(seed, tmp_path):
     assert _flat(rows[8][5]) == "*粗*_斜_"
 
 
+@pytest.mark.slow
 def test_a_long_latin_run_wraps_inside_its_column(seed, tmp_path):
     project = replace(seed.projects[0], overall_completion=LONG_LATIN)
     path = tmp_path / "latin.pdf"
@@ -292,6 +303,7 @@ def _nothing_in_the_bottom_margin(path: Path) -> None:
             assert set(low) <= set("0123456789/ "), low  # only the page number
 
 
+@pytest.mark.slow
 def test_a_cell_taller_than_a_page_flows_on_without_loss(seed, tmp_path):
     p = seed.projects[2]
     sentence = "以“巩固、创新、提质、增效”为主线，扎实推进非公党建工作。"
@@ -312,6 +324,7 @@ def test_a_cell_taller_than_a_page_flows_on_without_loss(seed, tmp_path):
     assert text.count(sentence) == 100
 
 
+@pytest.mark.slow
 def test_a_category_taller_than_a_page_breaks_between_its_rows(seed, tmp_path):
     """A 一级 category is kept whole on a page when it fits; one taller than a page cannot be,
     and must break between rows rather than run off the paper."""
@@ -371,6 +384,7 @@ def test_typst_is_the_default_engine_of_the_mof_form(seed, tmp_path):
     assert "Typst" in run("pdfinfo", str(path))
 
 
+@pytest.mark.slow
 def test_weasyprint_engine_still_selectable(seed, tmp_path):
     path = export(seed, tmp_path / "w.pdf", layout="mof-form", pdf_engine="weasyprint")
     info = run("pdfinfo", str(path))
@@ -380,6 +394,7 @@ def test_weasyprint_engine_still_selectable(seed, tmp_path):
     assert first.count(mof_grid.FORM_TITLE) == len(seed.projects)
 
 
+@pytest.mark.slow
 def test_cli_pdf_engine_with_the_mof_form(tmp_path, golden_path):
     def export(*args):
         return subprocess.run([sys.executable, "-m", "jixiao.cli", "export", str(golden_path),

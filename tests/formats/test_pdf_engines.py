@@ -17,6 +17,9 @@ from jixiao.formats import headers
 
 from .pdf_checks import A3_LANDSCAPE, WRITERS, assert_rows_equal, body_rows, run, same
 
+# Every test renders with a real engine and reads the PDF back: 2–100 s each on 2 cores.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(params=sorted(WRITERS))
 def engine(request):
@@ -68,7 +71,6 @@ def test_header_cells_are_printed_as_in_the_seed(seed_pdf, seed_table):
         assert h.text in printed, h.text
 
 
-@pytest.mark.slow
 def test_many_projects_span_pages_with_the_header_on_each(engine, engine_pdf, big_tables):
     big_pdf, big_table = engine_pdf(engine, "big"), big_tables[engine]
     rows, pages = body_rows(big_pdf)

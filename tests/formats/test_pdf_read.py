@@ -18,6 +18,7 @@ from .cells import compare
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["seed-wan", "yuan-cost", "multipage", "latin-wrap"])
 def test_libreoffice_pdfs_import_every_cell_exactly(name):
     expected = table_json.load(FIXTURES / "xlsx" / f"{name}.expected.json")
@@ -28,6 +29,7 @@ def test_libreoffice_pdfs_import_every_cell_exactly(name):
     assert result.kind == "pdf"
 
 
+@pytest.mark.slow
 def test_multipage_table_is_stitched_and_repeated_headers_dropped():
     path = FIXTURES / "pdf" / "multipage.pdf"
     pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -37,6 +39,7 @@ def test_multipage_table_is_stitched_and_repeated_headers_dropped():
     assert [p.seq for p in table.projects] == list(range(1, 41))
 
 
+@pytest.mark.slow
 def test_title_year_department_and_unit_come_from_the_page_text():
     t = import_file(FIXTURES / "pdf" / "seed-wan.pdf").table
     assert (t.attachment, t.title, t.year, t.department, t.money_unit.value) == (
@@ -180,12 +183,14 @@ def _export_pdf(table, path):
     return path
 
 
+@pytest.mark.slow
 def test_round_trip_seed_through_jixiao_pdf(seed_table, tmp_path):
     share, bad = compare(import_file(_export_pdf(seed_table, tmp_path / "seed.pdf")).table, seed_table)
     print(f"seed PDF round trip: {share:.2%} of cells exact")
     assert bad == []
 
 
+@pytest.mark.slow
 def test_round_trip_generated_through_jixiao_pdf(tmp_path):
     from jixiao.core.money import MoneyUnit
     from jixiao.generate import generate_table
@@ -196,6 +201,7 @@ def test_round_trip_generated_through_jixiao_pdf(tmp_path):
     assert bad == []
 
 
+@pytest.mark.slow
 def test_row_split_across_pages_is_joined(tmp_path):
     """A cell too long for one page: the export splits the row; the import joins it again."""
     from dataclasses import replace
@@ -225,6 +231,7 @@ LATIN_TEXTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["typst", "weasyprint"])
 def test_latin_text_wrapped_in_cells_reads_back_equal(engine, tmp_path):
     from dataclasses import replace
@@ -299,6 +306,7 @@ def test_image_only_pdf_needs_ocr(tmp_path):
     assert "OCR" in err.message_zh and "OCR" in err.message_en
 
 
+@pytest.mark.slow
 def test_text_without_unicode_mapping_needs_ocr(tmp_path):
     """A PDF whose fonts lost their ToUnicode maps: pdfminer can only say (cid:…)."""
     from pypdf import PdfReader, PdfWriter
@@ -330,6 +338,7 @@ def test_prose_pdf_is_refused(tmp_path):
     assert "no ruled table" in err.message_en
 
 
+@pytest.mark.slow
 def test_pdf_with_two_unrelated_tables_is_refused(tmp_path):
     from jixiao.formats.html import render_disclosure_html
     from jixiao.generate import generate_table
@@ -343,6 +352,7 @@ def test_pdf_with_two_unrelated_tables_is_refused(tmp_path):
     assert "另一张" in err.message_zh and "another table" in err.message_en
 
 
+@pytest.mark.slow
 def test_pdf_with_another_table_before_ours_is_refused(tmp_path):
     from jixiao.formats.html import render_disclosure_html
     from jixiao.generate import generate_table

@@ -38,6 +38,7 @@ def _fonts(pdf: Path) -> list[dict[str, str]]:
     return rows
 
 
+@pytest.mark.slow
 def test_cjk_font_is_embedded(seed_pdf):
     fonts = _fonts(seed_pdf)
     assert fonts, "no fonts in the PDF"
@@ -95,6 +96,7 @@ class TestFontLookup:
         with pytest.raises(OutputError):
             render_pdf_bytes("<p>中文</p>")
 
+    @pytest.mark.slow
     def test_environment_variable_chooses_the_font(self, monkeypatch, tmp_path, seed_table):
         wqy = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
         if not wqy.is_file():
@@ -116,6 +118,7 @@ class TestFontLookup:
         assert pdf_render.FONT_ENV in err.value.message_en
 
 
+@pytest.mark.slow
 def test_a_run_leaves_no_font_copies_behind(tmp_path):
     # WeasyPrint copies the 20 MB CJK font into a temporary folder per font configuration;
     # the process must remove it on exit (TMPDIR isolates this run's folder).

@@ -70,6 +70,7 @@ def test_cjk_font_is_embedded_and_nothing_else(seed_pdf):
     assert any("Regular" in n for n in names) and any("Bold" in n for n in names), names
 
 
+@pytest.mark.slow
 def test_hostile_text_prints_as_itself(tmp_path, hostile_table):
     path = tmp_path / "hostile.pdf"
     write_disclosure_pdf_typst(hostile_table, path)
@@ -151,6 +152,7 @@ def test_newlines_in_a_cell_are_line_breaks(tmp_path, seed_table):
     assert rows[0][-2].split("\n")[:3] == ["第一行", "第二行", "第三行"]
 
 
+@pytest.mark.slow
 def test_control_characters_print_nothing_and_nothing_unmapped(tmp_path, seed_table):
     project = replace(seed_table.projects[0], name="办公\x00设备\x1b购置\x7f", problems="无\t问题")
     path = tmp_path / "control.pdf"
@@ -162,6 +164,7 @@ def test_control_characters_print_nothing_and_nothing_unmapped(tmp_path, seed_ta
     assert import_file(path).table.projects[0].name == "办公设备购置"
 
 
+@pytest.mark.slow
 def test_rows_that_fit_are_not_split(big_pdf, big_table):
     # Every project's 序号 cell is on the page with its whole row: the import sees each
     # project exactly once and no row continued on the next page.
@@ -176,11 +179,13 @@ def test_rows_that_fit_are_not_split(big_pdf, big_table):
 
 # --- jixiao import of the Typst PDF -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_import_reads_the_seed_back_equal(seed_pdf, seed_table):
     share, bad = compare(import_file(seed_pdf).table, seed_table)
     assert bad == [] and share == 1.0
 
 
+@pytest.mark.slow
 def test_import_reads_a_generated_table_back_equal(tmp_path):
     from jixiao.core.money import MoneyUnit
 
@@ -191,6 +196,7 @@ def test_import_reads_a_generated_table_back_equal(tmp_path):
     assert bad == []
 
 
+@pytest.mark.slow
 def test_import_of_many_pages_is_equal(big_pdf, big_table):
     share, bad = compare(import_file(big_pdf).table, big_table)
     assert bad == []
@@ -212,6 +218,7 @@ HOSTILE_UNSPACED = [
 ]
 
 
+@pytest.mark.slow
 def test_import_of_hostile_text_is_equal(tmp_path):
     table = generate_table(projects=8, seed=5)
     projects = []
@@ -228,6 +235,7 @@ def test_import_of_hostile_text_is_equal(tmp_path):
     assert bad == []
 
 
+@pytest.mark.slow
 def test_import_joins_a_row_split_across_pages(tmp_path):
     table = generate_table(projects=3, seed=2)
     long = "".join(f"第{i}项工作按计划推进，完成情况良好；" for i in range(1, 260))
@@ -259,6 +267,7 @@ def test_a_typst_error_is_a_clear_error_and_no_file(monkeypatch, tmp_path, seed_
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_compiling_does_not_grow_this_process():
     # Typst's memo cache is process-wide and never emptied by the wheel: compiled here, each
     # 100-project table would keep ~40 MB. The compile runs in a child process instead.
@@ -296,6 +305,7 @@ class TestFonts:
         assert "fonts-noto-cjk" in err.value.message_zh and "fonts-noto-cjk" in err.value.message_en
         assert list(out.iterdir()) == []
 
+    @pytest.mark.slow
     def test_environment_variable_chooses_the_font(self, monkeypatch, tmp_path, seed_table):
         wqy = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
         if not wqy.is_file():
@@ -336,6 +346,7 @@ def test_typst_is_the_default_engine(tmp_path, seed_table):
     assert "Typst" in _creator(path)
 
 
+@pytest.mark.slow
 def test_weasyprint_engine_on_request(tmp_path, seed_table):
     path = export(seed_table, tmp_path / "w.pdf", pdf_engine="weasyprint", pdfa=True)
     info = _creator(path)
@@ -354,6 +365,7 @@ def test_unknown_engine_and_misplaced_engine_are_refused(tmp_path, seed_table):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_cli_pdf_engine(tmp_path, golden_path):
     def run(*args):
         return subprocess.run([sys.executable, "-m", "jixiao.cli", "export", str(golden_path), *args],

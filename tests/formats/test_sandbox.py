@@ -19,8 +19,9 @@ from jixiao.formats.importer import MB, ImportLimits
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
-@pytest.mark.parametrize("name", ["xlsx/seed-wan.xlsx", "pdf/seed-wan.pdf", "000_68657388ac173f3b.txt",
-                                  "selfeval-2019-longgang-gsl.golden.json"])
+@pytest.mark.parametrize("name", [pytest.param("xlsx/seed-wan.xlsx", marks=pytest.mark.slow),
+                                  pytest.param("pdf/seed-wan.pdf", marks=pytest.mark.slow),
+                                  "000_68657388ac173f3b.txt", "selfeval-2019-longgang-gsl.golden.json"])
 def test_the_child_gives_the_same_table_report_and_confidence_as_the_reader(name):
     inside = importer.import_file(FIXTURES / name)
     child = sandbox.import_file(FIXTURES / name)
@@ -53,6 +54,7 @@ def test_past_the_memory_limit_the_message_names_the_limit():
     assert "memory limit of 40 MB" in err.value.message_en and "内存上限（40 MB" in err.value.message_zh
 
 
+@pytest.mark.slow
 def test_past_the_cpu_limit_the_kernel_ends_the_child_and_the_message_names_it():
     # The 3-page PDF needs several CPU seconds.
     started = time.monotonic()
@@ -62,6 +64,7 @@ def test_past_the_cpu_limit_the_kernel_ends_the_child_and_the_message_names_it()
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.slow
 def test_a_child_past_the_wall_clock_is_killed(monkeypatch):
     monkeypatch.setattr(sandbox, "_child_command",
                         lambda: [sys.executable, "-c", "import time; time.sleep(60)"])

@@ -148,6 +148,7 @@ def test_lost_blank_lines_are_recovered_by_column_widths():
     assert mean >= 0.98
 
 
+@pytest.mark.slow
 def test_split_cells_are_joined_again():
     """Insert a blank line inside a cell: 19 pieces; the program joins the right two."""
     lines = _seed_lines()
@@ -246,6 +247,7 @@ def test_any_text_gives_a_table_or_an_input_error(text):
         assert len(p.indicators) == 7
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(st.integers(min_value=0, max_value=10_000))
 def test_damaged_seed_never_crashes(seed):

@@ -278,6 +278,7 @@ _xml_text = st.text(
     max_size=60)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_xml_text, target=_xml_text, actual=_xml_text)
 def test_any_text_reads_back(seed_table, tmp_path, name, target, actual):

@@ -17,6 +17,9 @@ from jixiao.formats.importer import ImportLimits
 
 from . import make_corpus
 
+# Writing the corpus sample (bombs of tens of MB among them) takes about a minute on 2 cores.
+pytestmark = pytest.mark.slow
+
 NAMES = [name for name, _ in make_corpus.corpus()]
 # The bombs the probe found (docs/reliability.md), each by its own file.
 PROBE_BOMBS = [

@@ -34,6 +34,7 @@ def published(transactional_db):
     return world
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=lambda m: m.value)
 def test_api_conforms_to_its_openapi_document(live_server, published, mode):
     schema = schemathesis.openapi.from_url(live_server.url + "/api/openapi.json")

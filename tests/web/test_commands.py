@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,6 +30,7 @@ def _jixiao(*args, env=None, timeout=180):
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_demo_sets_up_once_and_reuses_its_data(tmp_path):
     data = tmp_path / "data"
     first = _jixiao("demo", "--no-serve", "--data", str(data))
@@ -58,6 +61,7 @@ def test_serve_needs_a_secret_key(tmp_path):
     assert "JIXIAO_SECRET_KEY" in r.stderr and "未设置" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_short_or_low_entropy_secret_key(tmp_path):
     for key in ("abc", "a" * 60, "abcd" * 20, "django-insecure-" + "q1w2e3r4t5y6u7i8o9p0" * 3):
         r = _jixiao("serve", "--data", str(tmp_path), env=_env(JIXIAO_SECRET_KEY=key), timeout=60)
@@ -73,6 +77,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_runs_waitress_with_headers_and_static_files(tmp_path):
     port = _free_port()
     env = _env(JIXIAO_SECRET_KEY="serve-test-" + "k" * 40)
@@ -104,6 +109,7 @@ def test_serve_runs_waitress_with_headers_and_static_files(tmp_path):
         proc.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_serve_with_workers_answers_from_several_processes_and_stops_cleanly(tmp_path):
     import signal
 

@@ -26,6 +26,7 @@ def _pages(world):
     return signed_in, anonymous
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_head_is_answered_wherever_get_is():
     world = World("published")

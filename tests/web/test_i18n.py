@@ -249,6 +249,7 @@ def test_the_switch_never_redirects_to_another_site(world, client):
     assert r.status_code == 302 and "evil.example" not in r["Location"]
 
 
+@pytest.mark.slow
 def test_logged_in_pages_in_english(world, csrf_client):
     from jixiao.web.review import workflow
 

@@ -79,6 +79,7 @@ def test_xlsx_upload_of_an_exported_table(tmp_path, golden_path):
     assert convert.table_to_core(run.table).totals() == table_json.load(golden_path).totals()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_pdf_upload(tmp_path, golden_path):
     """A PDF is read by the importers' PDF reader when it exists; otherwise a clear field error."""
@@ -97,6 +98,7 @@ def test_pdf_upload(tmp_path, golden_path):
     assert ImportRun.objects.get().project_count == 6
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_upload_is_parsed_outside_the_server_process(tmp_path, golden_path, monkeypatch):
     """The server process never runs the readers: a parse there would fail this test."""

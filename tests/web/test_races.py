@@ -29,6 +29,9 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each database gets a live server (jixiao serve in a child process, migrated and seeded) and
+# dozens of racing requests: about 45 s per database on 2 cores.
+pytestmark = pytest.mark.slow
 PAIRS = 20
 EDIT_TABLES = 8
 BATCH = 5  # pairs (or edit tables) raced at once; the server has 8 threads

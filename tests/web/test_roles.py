@@ -134,6 +134,7 @@ def test_role_matrix(client, status, user):
     assert actual == wanted
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", USERS)
 def test_download_matrix(client, user):
