@@ -9,6 +9,7 @@ import pytest
 from jixiao.core.matching import (compare, completion_tier, describe_item, match_cell,
                                   subject_overlap, units_compatible)
 from jixiao.core.targets import parse_cell
+from jixiao.core.reasons import texts, zh
 
 
 def judge(target: str, actual: str):
@@ -18,7 +19,7 @@ def judge(target: str, actual: str):
 def test_done_when_example():
     [j] = judge("参加党务干部人数≧100", "参加的党务干部140人次")
     assert j.met is True and j.ratio == Decimal("1.4000") and j.evidence == "value"
-    assert "已达到目标" in j.reasons[0]
+    assert "已达到目标" in zh(j.reasons[0])
 
 
 def test_seed_project3_pairs_by_subject_and_order():
@@ -38,7 +39,7 @@ def test_pairing_follows_words_not_only_order():
 def test_bare_percentage_is_reported_complete_with_a_note():
     m = match_cell("电脑3台，办公桌椅1批", "100.00%")
     assert m.bare and all(j.met and j.evidence == "bare" for j in m.judgements)
-    assert "没有写明实际完成值" in m.notes[0]
+    assert "没有写明实际完成值" in zh(m.notes[0])
     [j] = judge("设备运行稳定", "80%")
     assert j.met is False and j.ratio == Decimal("0.8000")
 
@@ -46,7 +47,7 @@ def test_bare_percentage_is_reported_complete_with_a_note():
 def test_restated_target_is_flagged_not_taken():
     m = match_cell("整理成本", "文书档案整理成本≤4.11万元。")
     assert m.restated and m.judgements[0].met is None and m.judgements[0].restated
-    assert "复述" in m.notes[0]
+    assert "复述" in zh(m.notes[0])
     m = match_cell("收、管、存、用满意度", "工作人员满意度≥99%")
     assert m.restated and m.judgements[0].evidence == "restated"
     # A completion that copies its target whole is a claim: met (as bureaus score it), marked
@@ -89,7 +90,7 @@ def test_deadlines_compare_dates():
     m = match_cell("7月前完成电教片选材拍摄任务；12月前完成辖属党组织党员教育",
                    "6月底完成电教片选材拍摄；12月中旬完成辖属党组织党员教育报账")
     assert [j.met for j in m.judgements] == [True, False]
-    assert "晚于时限" in m.judgements[1].reasons[0]
+    assert "晚于时限" in zh(m.judgements[1].reasons[0])
     [j] = judge("2021年11月30日前完成验收", "2021年11月20日完成验收")
     assert j.met is True
 
@@ -106,12 +107,12 @@ def test_qualitative_tiers_from_completion_words(actual, tier, met):
 
 def test_unclear_completion_is_unknown_with_reason():
     [j] = judge("培育新的党建品牌", "依托园区党建组织员采购项目，培育大运软件小镇党建品牌项目")
-    assert j.met is None and "核实" in j.reasons[0]
+    assert j.met is None and "核实" in zh(j.reasons[0])
 
 
 def test_blank_completion():
     [j] = judge("培训人数≥100人", "")
-    assert j.met is None and j.evidence == "blank" and j.reasons == ("未填写完成情况。",)
+    assert j.met is None and j.evidence == "blank" and texts(j.reasons) == ["未填写完成情况。"]
 
 
 def test_helpers():
@@ -171,10 +172,10 @@ def test_a_completion_that_copies_its_target_is_met_as_a_claim(text):
     # 95%/95% and 90人/90人 are judged alike.
     m = match_cell(text, text)
     assert m.restated and not m.bare
-    assert m.notes == ["完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。"]
+    assert texts(m.notes) == ["完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。"]
     for j in m.judgements:
         assert (j.met, j.claimed, j.evidence, j.ratio) == (True, True, "restated", None)
-        assert j.reasons == ("完成情况与目标相同，为声明而无实际数值，按已完成认定。",)
+        assert texts(j.reasons) == ["完成情况与目标相同，为声明而无实际数值，按已完成认定。"]
 
 
 @pytest.mark.parametrize("target,actual", [

@@ -10,6 +10,7 @@ from jixiao.core.model import IndicatorCell, Project, ScoreOverride
 from jixiao.core.scoring import (ScoringConfig, grade, rules, score_cell, score_project,
                                  score_table, split_exact, to_dict)
 from jixiao.errors import InputError
+from jixiao.core.reasons import texts, zh
 
 D = Decimal
 
@@ -34,7 +35,7 @@ def test_all_met_at_86_19_scores_98_62():
     assert ps.execution.score == D("8.62")
     assert [c.score for c in ps.categories] == [D("50.00"), D("30.00"), D("10.00")]
     assert ps.total == D("98.62") and ps.grade == "优"
-    assert "98.62" in ps.reasons[-1] and "优" in ps.reasons[-1]
+    assert "98.62" in zh(ps.reasons[-1]) and "优" in zh(ps.reasons[-1])
 
 
 def test_execution_rate_is_linear_and_capped():
@@ -42,7 +43,7 @@ def test_execution_rate_is_linear_and_capped():
     assert score_project(project(ALL_MET, actual="120.00")).execution.score == D("10.00")
     assert score_project(project(ALL_MET, actual="50.00")).execution.score == D("5.00")
     ps = score_project(project(ALL_MET, budget="0"))
-    assert ps.execution.score == D("0.00") and "无法计算" in ps.execution.reasons[0]
+    assert ps.execution.score == D("0.00") and "无法计算" in zh(ps.execution.reasons[0])
 
 
 def test_weights_split_in_exact_cents():
@@ -57,7 +58,7 @@ def test_weights_split_in_exact_cents():
 def test_quantitative_not_met_is_proportional_and_mirrored():
     ind = score_cell("quantity", "培训人数≥100人", "培训人数80人", D(20))
     assert ind.score == D("16.00") and ind.items[0].met is False
-    assert "请说明偏差原因" in ind.deviation
+    assert "请说明偏差原因" in zh(ind.deviation)
     ind = score_cell("quantity", "办结时间≤90天", "办结时间120天", D(20))
     assert ind.score == D("15.00")
 
@@ -65,7 +66,7 @@ def test_quantitative_not_met_is_proportional_and_mirrored():
 def test_over_achievement_warns_and_optionally_reduces():
     ind = score_cell("quantity", "新建党组织个数≧10", "新建党组织26个", D(10))
     assert ind.score == D("10.00") and ind.items[0].over
-    assert any("目标设定偏低" in r for r in ind.items[0].reasons)
+    assert any("目标设定偏低" in r for r in texts(ind.items[0].reasons))
     cfg = ScoringConfig.from_dict({"over_reduction": True})
     ind = score_cell("quantity", "新建党组织个数≧10", "新建党组织26个", D(10), cfg)
     assert ind.score == D("8.00")  # capped at 20%
@@ -96,8 +97,8 @@ def test_restated_and_bare_and_not_met_seed_facts(seed_table):
     assert econ.score == D("6.00")  # unknown_share 60% of 10
     qty = ps.categories[0].indicators[0]
     assert qty.items[0].met is False and qty.items[0].ratio == D("0.1200")
-    assert any("复述" in r for r in ps.reasons)
-    assert any("100.00%" in r for r in ps.reasons)
+    assert any("复述" in r for r in texts(ps.reasons))
+    assert any("100.00%" in r for r in texts(ps.reasons))
 
 
 def test_seed_totals_and_grades(seed_table):
@@ -117,7 +118,7 @@ def test_overrides_replace_and_keep_the_suggestion():
     assert ps.execution.override.by == "张三"
     q = ps.categories[0].indicators[0]
     assert q.score == D("15.00") and q.suggested == D("16.67") and q.override is not None
-    assert any("培训质量一般" in r for r in q.reasons)
+    assert any("培训质量一般" in r for r in texts(q.reasons))
     assert ps.total == D("9.00") + D("48.33") + D("30.00") + D("10.00")
     ps = score_project(project(ALL_MET, overrides=[ScoreOverride("total", D(79), "抽查发现问题")]))
     assert ps.total == D("79.00") and ps.suggested == D("98.62") and ps.grade == "中"
@@ -132,7 +133,7 @@ def test_a_single_item_override_changes_its_cell_and_keeps_the_suggestion():
     assert first.override is None and first.suggested is None and first.score == D("8.34")
     assert second.score == D("5.00") and second.suggested == D("8.33") and second.override.by == "李四"
     note = "数量指标第2项“举办讲座≥4场”得分经评价人调整为5.00分（系统建议8.33分）（李四，2020-03-02），理由：讲座内容与目标不符"
-    assert second.reasons[-1] == note and q.reasons[-1] == note
+    assert zh(second.reasons[-1]) == note and zh(q.reasons[-1]) == note
     # the cell is the sum of its items; its suggestion stays the computed one
     assert q.score == D("13.34") and q.suggested == D("16.67") and q.override is None
     assert ps.categories[0].score == D("46.67") and ps.total == D("95.29")
@@ -151,7 +152,7 @@ def test_an_item_override_applies_only_while_its_item_reads_as_when_it_was_made(
     q = ps.categories[0].indicators[0]
     assert all(it.override is None for it in q.items) and q.score == q.suggested
     assert ("评分调整“quantity.2”针对的三级指标“举办讲座≥4场”已改为“培训满意度≥90%”，未采用，请重新评分"
-            "（理由：讲座未按计划举办）。") in ps.reasons
+            "（理由：讲座未按计划举办）。") in texts(ps.reasons)
 
 
 def test_a_cell_override_wins_over_its_items_and_one_item_cells_take_none():
@@ -164,10 +165,10 @@ def test_a_cell_override_wins_over_its_items_and_one_item_cells_take_none():
     assert quality.score == quality.suggested and quality.items[0].override is None
     assert all(it.override is None for it in quality.items)
     # the overrides that name no score are said, not lost
-    unused = [r for r in ps.reasons if r.startswith("评分调整“")]
+    unused = [r for r in texts(ps.reasons) if r.startswith("评分调整“")]
     assert unused == ["评分调整“quality.1”没有对应的评分项，未采用（理由：单项指标按二级指标调整）。",
                       "评分调整“quantity.9”没有对应的评分项，未采用（理由：没有这一项）。"]
-    assert ps.reasons[-1].startswith("总分")
+    assert zh(ps.reasons[-1]).startswith("总分")
 
 
 def test_grades():
@@ -197,15 +198,15 @@ def test_per_project_and_per_indicator_weights():
     ps = score_project(project(ALL_MET), cfg)
     out = ps.categories[0]
     assert out.weight == D(40) and [i.weight for i in out.indicators] == [D(30), D("5.00"), D("5.00")]
-    assert any("不是100分" in r for r in ps.reasons) is False  # 10 + 40 + 40 + 10
+    assert any("不是100分" in r for r in texts(ps.reasons)) is False  # 10 + 40 + 40 + 10
 
 
 def test_formulas_are_chinese_text():
     r = rules()
-    assert "预算执行率 × 分值" in r["execution"].formula
-    assert "80%–100%" in r["qualitative"].formula
+    assert "预算执行率 × 分值" in r["execution"].text
+    assert "80%–100%" in r["qualitative"].text
     ind = score_cell("quantity", "培训人数≥100人", "培训人数120人", D(10))
-    assert "实际值 ÷ 目标值" in ind.formula
+    assert "实际值 ÷ 目标值" in zh(ind.formula)
 
 
 def test_to_dict_is_plain_json():
@@ -222,19 +223,19 @@ def test_clear_caches_empties_every_cache_of_the_core_and_changes_no_result(seed
 
     import pkgutil
 
-    from jixiao.core import matching, memo, scoring, targets
+    from jixiao.core import matching, memo, reasons, scoring, targets
 
     parts = [importlib.import_module(f"jixiao.core.scoring.{m.name}") for m in pkgutil.iter_modules(scoring.__path__)]
 
     def caches():
         out = {}
-        for module in (targets, matching, *parts):
+        for module in (targets, matching, reasons, *parts):
             for name, value in vars(module).items():
                 if isinstance(value, memo.Memo):
                     out[f"{module.__name__}.{name}"] = len(value)
                 elif isinstance(value, functools._lru_cache_wrapper) and inspect.getmodule(value) is module:
                     out[f"{module.__name__}.{name}"] = value.cache_info().currsize
-        out["matching._COMPATIBLE"] = len(matching._COMPATIBLE)
+        out["matching.units_compatible"] = matching.units_cache_size()
         return out
 
     first = [scoring.to_dict(ps) for ps in scoring.score_table(seed_table)]
@@ -242,7 +243,8 @@ def test_clear_caches_empties_every_cache_of_the_core_and_changes_no_result(seed
     filled = caches()
     # The names that must be found (a cache renamed or turned into something else shows here).
     for name in ("jixiao.core.targets._parse_cached", "jixiao.core.targets._segment_rows",
-                 "jixiao.core.scoring.cells.WEIGHTED", "jixiao.core.matching._completion_tier_of"):
+                 "jixiao.core.scoring.cells.WEIGHTED", "jixiao.core.matching._completion_tier_of",
+                 "jixiao.core.reasons.zh"):
         assert filled[name] > 0, name
     scoring.clear_caches()
     assert {k: v for k, v in caches().items() if v} == {}

@@ -12,6 +12,7 @@ import pytest
 from jixiao.core import matching, scoring
 from jixiao.core.model import IndicatorCell, Project, ScoreOverride
 from jixiao.core.scoring import ScoringConfig, score_cell, score_project, to_dict
+from jixiao.core.reasons import texts
 
 D = Decimal
 
@@ -27,7 +28,7 @@ def test_a_claim_counts_as_met_in_practice_and_as_unknown_when_strict():
     it = ind.items[0]
     assert it.evidence == "claimed" and it.met is True
     assert ind.score == D("10.00") and ind.evidenced == D("6.00") and it.evidenced == D("6.00")
-    assert any("按惯例认定为达成" in r for r in it.reasons)
+    assert any("按惯例认定为达成" in r for r in texts(it.reasons))
     strict = score_cell("quantity", "29.5亩", "29.5亩", D(10), ScoringConfig.from_dict({"evidence": "strict"}), match=m)
     assert strict.score == D("6.00") and strict.evidenced == D("6.00") and strict.items[0].met is None
 
@@ -66,7 +67,7 @@ def test_every_project_carries_both_totals_and_the_gap(claims):
     # 产出 50 over two cells: 25 + 25; the copied 合格率 is 25 in practice, 15 when strict.
     assert ps.total == D("100.00") and ps.evidenced_total == D("90.00") and ps.evidence_gap == D("10.00")
     assert ps.evidence_mode == "practice"
-    assert any("只复述或声称达到目标" in r for r in ps.reasons)
+    assert any("只复述或声称达到目标" in r for r in texts(ps.reasons))
     data = to_dict(ps)
     assert (data["total"], data["evidenced_total"], data["evidence_gap"]) == ("100.00", "90.00", "10.00")
     strict = score_project(project(), ScoringConfig.from_dict({"profile": "strict"}))

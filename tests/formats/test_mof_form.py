@@ -17,6 +17,7 @@ from jixiao.core import scoring
 from jixiao.core.model import IndicatorCell, Project, ScoreOverride, Table
 from jixiao.errors import InputError, OutputError
 from jixiao.formats import mof_grid, mof_html, mof_xlsx
+from jixiao.core.reasons import zh
 
 
 def _scores(table):
@@ -321,14 +322,14 @@ def test_footnote_prints_rule_formulas(seed):
     printed = "".join(n for n in form.notes if n.startswith("评分规则"))
     # Every formula used by an indicator is made of printed rule formulas, each printed once.
     for ind in (i for c in score.categories for i in c.indicators):
-        rest = ind.formula
+        rest = zh(ind.formula)
         for rule in rules.values():
-            if rule.formula in printed:
-                rest = rest.replace(rule.formula, "")
+            if rule.text in printed:
+                rest = rest.replace(rule.text, "")
         assert rest.strip("；") == "", rest
     for rule in rules.values():
-        assert printed.count(rule.formula) <= 1
-    assert rules["execution"].formula in printed
+        assert printed.count(rule.text) <= 1
+    assert rules["execution"].text in printed
     assert any("评价等级" in n and "优" in n for n in form.notes)
 
 

@@ -23,6 +23,7 @@ from jixiao.web.entry import downloads
 from jixiao.web.entry.models import DisclosureTable, Project, Publication
 from jixiao.web.portal.models import PublishedProject, PublishedTable
 from jixiao.web.review import workflow
+from jixiao.core.reasons import render
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,11 +197,11 @@ def test_project_page_shows_indicators_and_the_reasons_behind_the_score(demo):
             assert cell.target.split("\n")[0] in body
         assert f"建议总分 <strong>{score.total}</strong>" in body and score.grade in body
         for reason in score.reasons + score.execution.reasons:
-            assert reason.split("\n")[0] in body
+            assert render(reason).split("\n")[0] in body
         for cat in score.categories:
             for ind in cat.indicators:
                 for reason in ind.reasons:
-                    assert reason.split("\n")[0] in body
+                    assert render(reason).split("\n")[0] in body
     stored = PublishedProject.objects.get(entry=entry, position=0)
     assert stored.grade == score_project(seed.projects[0]).grade
     assert visitor.get(reverse("portal:project", args=[entry.pk, 99])).status_code == 404

@@ -26,6 +26,8 @@ from typing import Any
 from ..core.checks import score_findings
 from ..core.model import Table
 from ..core.scoring import PROFILES, ProjectScore, ScoringConfig, score_table, to_dict
+from ..core.reasons import code_of, zh
+from ..core.scoring.summary import CODES as SUMMARY_CODES
 from ..errors import InputError
 from ..formats.atomic import atomic_path
 from ..formats.formula_guard import csv_text
@@ -82,10 +84,10 @@ def human_project(ps: ProjectScore, width: int, detail: bool) -> list[str]:
                     lines.extend(_indent(f"· {it.target} → {verdict}{claim}，{it.score} / {it.weight} 分"
                                          + _published(it.published), "       ", width))
                     for r in it.reasons:
-                        lines.extend(_indent(r, "         ", width))
+                        lines.extend(_indent(zh(r), "         ", width))
     lines.append("   理由：")
     for r in ps.reasons:
-        lines.extend(_indent("- " + r, "     ", width))
+        lines.extend(_indent("- " + zh(r), "     ", width))
     return lines
 
 
@@ -168,7 +170,7 @@ def diff_rows(table: Table, source: str, ps: ProjectScore) -> list[list[Any]]:
 
     def row(level, name, weight, published, score, reasons):
         rows.append([*head, level, csv_text(name), weight, published, score, score - published,
-                     csv_text("".join(reasons))])
+                     csv_text("".join(zh(r) for r in reasons))])
 
     ex = ps.execution
     if ex.published is not None and ex.published != ex.score:
@@ -180,7 +182,7 @@ def diff_rows(table: Table, source: str, ps: ProjectScore) -> list[list[Any]]:
                     row("三级指标", f"{ind.name}：{it.target}", it.weight, it.published, it.score, it.reasons)
     if ps.published_total is not None and ps.published_total != ps.total:
         row("项目", "总分", ps.execution.weight + sum((c.weight for c in ps.categories), 0),
-            ps.published_total, ps.total, [r for r in ps.reasons if r.startswith(("未完全", "无法判断", "有"))])
+            ps.published_total, ps.total, [r for r in ps.reasons if code_of(r) in SUMMARY_CODES])
     return rows
 
 

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from ..core.matching import Judgement, describe_item, fmt_num, match_cell
+from ..core.reasons import to_data, zh
 from ..core.targets import Item, parse_cell
 from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
@@ -46,7 +47,8 @@ def judged_dict(j: Judgement) -> dict[str, Any]:
         "actual_value": _d(a.value) if a is not None and a.kind == "quantity" else None,
         "actual_unit": a.unit if a is not None and a.kind == "quantity" else None,
         "met": j.met, "ratio": _d(j.ratio), "evidence": j.evidence, "tier": j.tier,
-        "restated": j.restated, "claimed": j.claimed, "reasons": list(j.reasons),
+        "restated": j.restated, "claimed": j.claimed, "reasons": [zh(r) for r in j.reasons],
+        "reason_codes": [to_data(r) for r in j.reasons],
     })
     return d
 
@@ -57,7 +59,7 @@ def report(target: str, actual: str | None, kind: str | None = None) -> dict[str
     m = match_cell(target, actual, kind)
     return {"target": target, "actual": actual, "items": [judged_dict(j) for j in m.judgements],
             "actual_items": [item_dict(i) for i in m.actuals], "restated": m.restated, "bare": m.bare,
-            "notes": m.notes}
+            "notes": [zh(r) for r in m.notes], "note_codes": [to_data(r) for r in m.notes]}
 
 
 def _measure(item: Item) -> str:
@@ -86,14 +88,14 @@ def human(target: str, actual: str | None, width: int, kind: str | None = None) 
     m = match_cell(target, actual, kind)
     lines.append(f"完成情况 / actual: {actual}")
     for note in m.notes:
-        lines.extend(wrap("注意：" + note, width))
+        lines.extend(wrap("注意：" + zh(note), width))
     for n, j in enumerate(m.judgements, 1):
         verdict = {True: "达成 met", False: "未达成 not met", None: "无法判断 unknown"}[j.met]
         ratio = f"，完成比例 {fmt_num(j.ratio * 100)}%" if j.ratio is not None else ""
         claim = "（声明，无实际数值 / claimed）" if j.claimed else ""
         lines.append(f"{n}. [{KIND_ZH[j.target.kind]}] {j.target.text} → {verdict}{ratio}{claim}")
         for r in j.reasons:
-            lines.extend("   " + part for part in wrap(r, max(20, width - 3)))
+            lines.extend("   " + part for part in wrap(zh(r), max(20, width - 3)))
     return "\n".join(lines) + "\n"
 
 

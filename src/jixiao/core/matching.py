@@ -1,7 +1,8 @@
 """Pair the target items of an indicator cell with its completion items and judge each one.
 
 A judgement is *met*, *not met* or *unknown* (``met`` True / False / None) with the
-completion ratio where a number allows one, and reasons in Chinese a reviewer can read.
+completion ratio where a number allows one, and the reasons a reviewer reads — as data, a code
+and its parameters (jixiao.core.reasons), rendered in Chinese or English where they are shown.
 The rules (docs/indicators.md, "Matching"):
 
 * items pair by unit, by shared words of their subjects and by position — the best pair
@@ -31,8 +32,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+from .reasons import END_OF_MONTH, Reason, deadline, within
 from .targets import (CACHE_MAX_CHARS, MONEY, MONEY_UNITS, STRICT_OPS, SUBJECT_UNITS, Item, context,
-                      deadline_key, describe_deadline, fold, has_digit, parse_in_context)
+                      deadline_key, deadline_parts, describe_deadline, fold, has_digit, parse_in_context)
 
 RATIO_PLACES = Decimal("0.0001")
 HUNDRED = Decimal(100)
@@ -117,7 +119,7 @@ class Judgement:
     evidence: str
     tier: int | None = None
     restated: bool = False
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     claimed: bool = False
 
     @property
@@ -136,7 +138,7 @@ class CellMatch:
     judgements: list[Judgement]
     restated: bool  # the completion cell (or part of it) restates a target
     bare: bool  # the completion cell is only a percentage such as 100.00%
-    notes: list[str] = field(default_factory=list)
+    notes: list[Reason] = field(default_factory=list)
 
 
 # Judgements and cell matches are made a few hundred thousand times per province-year: built by
@@ -150,7 +152,7 @@ _new = object.__new__
 
 
 def _judgement(target: Item, actual: Item | None, met: bool | None, ratio: Decimal | None, evidence: str,
-               tier: int | None = None, restated: bool = False, reasons: tuple[str, ...] = (),
+               tier: int | None = None, restated: bool = False, reasons: tuple[Reason, ...] = (),
                claimed: bool = False) -> Judgement:
     j = _new(Judgement)
     _j_target(j, target), _j_actual(j, actual), _j_met(j, met), _j_ratio(j, ratio)
@@ -160,7 +162,7 @@ def _judgement(target: Item, actual: Item | None, met: bool | None, ratio: Decim
 
 
 def _cell_match(target_text: str, actual_text: str, targets: list[Item], actuals: list[Item],
-                judgements: list[Judgement], restated: bool, bare: bool, notes: list[str]) -> CellMatch:
+                judgements: list[Judgement], restated: bool, bare: bool, notes: list[Reason]) -> CellMatch:
     m = _new(CellMatch)
     _m_target_text(m, target_text), _m_actual_text(m, actual_text), _m_targets(m, targets)
     _m_actuals(m, actuals), _m_judgements(m, judgements), _m_restated(m, restated), _m_bare(m, bare)
@@ -198,13 +200,32 @@ def describe_item(item: Item) -> str:
 _OP_SYMBOLS = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
 
 
+def measure_of(item: Item) -> str | tuple:
+    """:func:`describe_item` as a reason's parameter: the text where it is data (``≥100人``,
+    ``5—6家``, a qualitative target's own words), a value where it holds the system's words
+    (a deadline, a ± range: jixiao.core.reasons.deadline / within)."""
+    if item.kind == "deadline":
+        return deadline_of(item)
+    if item.kind == "quantity" and item.op == "range" and item.value is not None and item.upper is not None \
+            and item.value == -item.upper:
+        return within(f"±{fmt_num(item.upper)}{item.unit or ''}")
+    return describe_item(item)
+
+
+def deadline_of(item: Item) -> tuple:
+    """A deadline item's date as a reason's parameter (jixiao.core.reasons.deadline)."""
+    y, m, d, end = deadline_parts(item)
+    return deadline(y, m, END_OF_MONTH if end else d)
+
+
 def _label(item: Item) -> str:
-    return f"“{item.subject}”" if item.subject else f"“{item.text}”"
+    return item.subject or item.text
 
 
 # --- units and words -------------------------------------------------------------------------
 
 def units_compatible(a: str | None, b: str | None) -> bool:
+    """Whether values in units ``a`` and ``b`` compare (remembered: see :func:`clear_units_cache`)."""
     if a is None or b is None or a == b:
         return True
     known = _COMPATIBLE.get((a, b))
@@ -227,6 +248,16 @@ def _units_compatible(a: str, b: str) -> bool:
 
 
 _COMPATIBLE: dict[tuple[str, str], bool] = {}
+
+
+def clear_units_cache() -> None:
+    """Forget the remembered unit pairs of :func:`units_compatible` (scoring.clear_caches)."""
+    _COMPATIBLE.clear()
+
+
+def units_cache_size() -> int:
+    """How many unit pairs :func:`units_compatible` remembers."""
+    return len(_COMPATIBLE)
 
 
 def _convert(value: Decimal, unit: str | None, to: str | None) -> Decimal:
@@ -407,9 +438,9 @@ _match = match_cell_uncached  # the former private name (kept for callers not ye
 
 def match_items(target_text: str, actual_text: str, targets: list[Item],
                 actuals: list[Item]) -> CellMatch:
-    notes: list[str] = []
+    notes: list[Reason] = []
     if not actual_text.strip():
-        js = [_judgement(t, None, None, None, "blank", reasons=("未填写完成情况。",)) for t in targets]
+        js = [_judgement(t, None, None, None, "blank", reasons=BLANK_REASONS) for t in targets]
         return _cell_match(target_text, actual_text, targets, actuals, js, False, False, notes)
     tier, cue = _completion_tier_of(actual_text)
     if tier is None and actual_text.rstrip(_ANSWER_TRIM)[-1:] in _ANSWER_LAST and len(actual_text) <= len(target_text) + 4:
@@ -425,12 +456,11 @@ def match_items(target_text: str, actual_text: str, targets: list[Item],
     restated_items = [a for a in actuals if a.kind == "quantity" and a.op_text in STRICT_OPS]
     restated = bool(restated_items)
     for a in restated_items:
-        notes.append(f"完成情况“{a.text}”使用了目标比较符号“{a.op_text}”，"
-                     "是复述目标而不是实际完成值，需填写实际完成数。")
+        notes.append(("cell.restated", a.text, a.op_text))
     usable = [a for a in actuals if not (a.kind == "quantity" and a.op_text in STRICT_OPS)]
     bare = is_bare_percentage(actuals)
     if bare:
-        notes.append(f"完成情况仅填写了“{actuals[0].text}”，没有写明实际完成值。")
+        notes.append(("cell.bare", actuals[0].text))
     first_restated = restated_items[0] if restated_items else None
     texts = (actual_text, target_text)  # what assertion_only reads, where a judgement needs it
     judgements = _judge_all(targets, usable, actuals, bare, first_restated, texts, tier, cue)
@@ -447,8 +477,9 @@ def _answer_tier(actual_text: str, target_text: str) -> tuple[int | None, str]:
     return (tier, own) if tier is not None else (None, "")
 
 
-COPY_NOTE = "完成情况与年度指标内容相同，为声明而无实际数值，按已完成认定。"
-COPY_REASON = "完成情况与目标相同，为声明而无实际数值，按已完成认定。"
+COPY_NOTE: Reason = ("cell.copied",)
+COPY_REASON: Reason = ("match.copied",)
+BLANK_REASONS: tuple[Reason, ...] = (("match.blank",),)
 
 
 def _copies(target_text: str, actual_text: str, targets: list[Item], actuals: list[Item],
@@ -578,7 +609,7 @@ def _judge_all(targets, usable, actuals, bare, restated_item, texts, tier, cue) 
         elif others is not None and t.kind == "quantity":
             j = _judge_rate(t, others, texts)
             out.append(_judgement(t, others, j.met, j.ratio, "rate", claimed=j.claimed,
-                                 reasons=(f"按“{others.text}”计，{_label(t)}{'已完成' if j.met else '未完成'}。",)))
+                                 reasons=(("match.others", others.text, _label(t), j.met),)))
         else:
             out.append(_judge_words(t, usable, restated_item, tier, cue, full, counts, texts))
     return out
@@ -587,23 +618,20 @@ def _judge_all(targets, usable, actuals, bare, restated_item, texts, tier, cue) 
 def _judge_pair(t: Item, a: Item, texts: tuple[str, str] = ("", "")) -> Judgement:
     if t.kind == "deadline":
         met = _deadline_met(t, a)
-        word = "不晚于" if met else "晚于"
         return _judgement(t, a, met, None, "date", reasons=(
-            f"{_label(t)}要求{describe_deadline(t)}完成，实际“{a.text}”，{word}时限，"
-            f"{'按时完成' if met else '未按时完成'}。",))
+            ("match.deadline", _label(t), deadline_of(t), a.text, met),))
     if a.unit == "%" and t.unit not in ("%", None):
         return _judge_rate(t, a, texts)
     met, ratio = compare(t, a.value, a.unit)
     if met is None:
-        first = f"{_label(t)}无法比较目标与实际。"
+        first: Reason = ("match.incomparable", _label(t))
     else:
-        first = (f"{_label(t)}目标{describe_item(t)}，实际{fmt_num(a.value)}{a.unit or ''}，"
-                 f"{'已达到目标' if met else '未达到目标'}"
-                 + (f"（完成比例{percent_text(ratio)}）。" if ratio is not None else "。"))
+        first = ("match.value", _label(t), measure_of(t), fmt_num(a.value), a.unit or "", met,
+                 percent_text(ratio) if ratio is not None else None)
     tu, au = t.unit, a.unit
     if tu and au and tu != au and not (
             (tu in MONEY_IN_YUAN and au in MONEY_IN_YUAN) or (tu in PEOPLE and au in PEOPLE)):
-        reasons: tuple[str, ...] = (first, f"目标单位“{tu}”与完成单位“{au}”不同，按数值直接比较。")
+        reasons: tuple[Reason, ...] = (first, ("match.units", tu, au))
     else:
         reasons = (first,)
     return _judgement(t, a, met, ratio, "value", reasons=reasons)
@@ -612,32 +640,27 @@ def _judge_pair(t: Item, a: Item, texts: tuple[str, str] = ("", "")) -> Judgemen
 def _judge_rate(t: Item, a: Item, texts: tuple[str, str] = ("", "")) -> Judgement:
     ratio = _q(a.value / HUNDRED)
     met = ratio >= 1
-    verdict = "已完成" if met else "未完成"
     # 已完成100% against 2次: a completion rate in place of the target's own figure.
     return _judgement(t, a, met, ratio, "rate", claimed=met and assertion_only(*texts), reasons=(
-        f"{_label(t)}目标{describe_item(t)}，完成情况为完成率{fmt_num(a.value)}%，{verdict}"
-        f"（完成比例{percent_text(ratio)}）。",))
+        ("match.rate", _label(t), measure_of(t), fmt_num(a.value), met, percent_text(ratio)),))
 
 
 def _judge_bare(t: Item, a: Item) -> Judgement:
-    note = f"完成情况只填写了“{a.text}”，没有写明实际完成值，按“已全部完成”的报告认定"
     if t.kind == "quantity" and t.unit == "%":
         met, ratio = compare(t, a.value, "%")
-        verdict = "已达到目标" if met else "未达到目标"
         return _judgement(t, a, met, ratio, "bare", reasons=(
-            f"{_label(t)}目标{describe_item(t)}，完成情况仅填写“{a.text}”，按此数值{verdict}。",))
+            ("match.bare_value", _label(t), measure_of(t), a.text, met),))
     ratio = _q(a.value / HUNDRED)
     if ratio >= 1:  # reported complete, the target's own figure not given: a claim — unless
         # the target names a rate (发放时间达标率) and the percentage is that rate's value
         claimed = not any(w in t.text for w in RATE_WORDS)
-        return _judgement(t, a, True, ratio, "bare", tier=1, claimed=claimed, reasons=(note + "，建议补充实际完成值。",))
+        return _judgement(t, a, True, ratio, "bare", tier=1, claimed=claimed, reasons=(("match.bare_full", a.text),))
     return _judgement(t, a, False, ratio, "bare", tier=2, reasons=(
-        f"完成情况只填写了“{a.text}”，按完成比例{percent_text(ratio)}认定{_label(t)}未全部完成。",))
+        ("match.bare_part", a.text, percent_text(ratio), _label(t)),))
 
 
-def _restated_reason(r: Item) -> str:
-    return (f"完成情况“{r.text}”使用了目标比较符号“{r.op_text}”，是复述目标而不是实际完成值，"
-            "无法判断是否完成，请填写实际完成数。")
+def _restated_reason(r: Item) -> Reason:
+    return ("match.restated", r.text, r.op_text)
 
 
 def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int | None, cue: str,
@@ -652,36 +675,32 @@ def _judge_words(t: Item, usable: list[Item], restated: Item | None, tier: int |
             none = _NONE_RE.search(actual_text)
             if none is not None:  # 安全事故0起 / 未发生安全事故: none, said in words
                 return _judgement(t, None, True, None, "words", tier=1, reasons=(
-                    f"{_label(t)}目标{describe_item(t)}，完成情况“{none.group()}”，已达到目标。",))
-        reason = f"完成情况中找不到与{_label(t)}（目标{describe_item(t)}）对应的数值"
+                    ("match.none_happened", _label(t), measure_of(t), none.group()),))
         if tier is not None:
             # Met in words only: the target's figure is claimed, not shown.
             return _judgement(t, None, tier == 1, None, "words", tier=tier, claimed=tier == 1,
-                             reasons=(reason + f"，按完成情况中的“{cue}”判断为第{tier}档。",))
-        return _judgement(t, None, None, None, "none", reasons=(reason + "，无法判断是否完成。",))
+                             reasons=(("match.no_value_words", _label(t), measure_of(t), cue, tier),))
+        return _judgement(t, None, None, None, "none", reasons=(("match.no_value", _label(t), measure_of(t)),))
     graded = _judge_grade(t, actual_text)
     if graded is not None:
         return graded
     if tier == 3 or tier == 2:
-        return _judgement(t, None, False, None, "words", tier=tier, reasons=(
-            f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[tier]}。",))
+        return _judgement(t, None, False, None, "words", tier=tier, reasons=(("match.words", cue, _label(t), tier),))
     if full is not None:
         return _judgement(t, full, True, None, "words", tier=1, claimed=assertion_only(*texts), reasons=(
-            f"完成情况“{full.text}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
+            ("match.full_rate", full.text, _label(t), 1),))
     if tier == 1:
         # A claim when the target has a date the completion does not show, when the cue is
         # "per the standard", or when the completion says nothing but that it is done.
         claimed = t.has_date or PER_STANDARD_RE.fullmatch(cue) is not None or assertion_only(*texts)
         return _judgement(t, None, True, None, "words", tier=1, claimed=claimed, reasons=(
-            f"完成情况含“{cue}”，{_label(t)}判断为{TIER_NAMES[1]}。",))
+            ("match.words", cue, _label(t), 1),))
     if restated is not None:
         return _judgement(t, restated, None, None, "restated", restated=True, reasons=(_restated_reason(restated),))
     if counts:
-        shown = "、".join(f"“{a.text}”" for a in counts[:2]) + ("等" if len(counts) > 2 else "")
         return _judgement(t, counts[0], True, None, "words", tier=1, reasons=(
-            f"完成情况列出了实际完成数{shown}，{_label(t)}判断为{TIER_NAMES[1]}。",))
-    return _judgement(t, None, None, None, "none", reasons=(
-        f"完成情况没有说明{_label(t)}是否达成（没有数值、时间或“完成”“达成”等用语），无法判断，请评价人核实。",))
+            ("match.counts", tuple(a.text for a in counts[:2]), len(counts) > 2, _label(t), 1),))
+    return _judgement(t, None, None, None, "none", reasons=(("match.unclear", _label(t)),))
 
 
 def _judge_grade(t: Item, actual_text: str) -> Judgement | None:
@@ -700,8 +719,7 @@ def _judge_grade(t: Item, actual_text: str) -> Judgement | None:
     met = got >= need
     tier = 1 if met else (3 if got == 1 else 2)
     return _judgement(t, None, met, None, "grade", tier=tier, reasons=(
-        f"完成情况为等级“{m.group(1)}”，{_label(t)}要求“{asked.group()}”，"
-        f"{'已达到' if met else '未达到'}，判断为{TIER_NAMES[tier]}。",))
+        ("match.grade", m.group(1), _label(t), asked.group(), met, tier),))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -733,9 +751,6 @@ def _common_prefix(a: str, b: str) -> int:
     while i < n and a[i] == b[i]:
         i += 1
     return i
-
-
-TIER_NAMES = {1: "达成年度指标（第一档）", 2: "部分达成并具有一定效果（第二档）", 3: "未达成且效果较差（第三档）"}
 
 
 def percent_text(ratio: Decimal | None) -> str:

@@ -429,15 +429,30 @@ def _month_days(year: int, month: int) -> int:
 
 def describe_deadline(item: Item) -> str:
     """``12月底前`` style Chinese text for a deadline item."""
-    if item.deadline_month is None:
+    year, month, day, end = deadline_parts(item)
+    if month is None:
         return "及时"
-    year = f"{item.deadline_year}年" if item.deadline_year else ""
-    if item.deadline_day == 0:
-        return f"{year}{item.deadline_month}月前"
-    last = _month_days(item.deadline_year or 2001, item.deadline_month)
-    if item.deadline_day is None or item.deadline_day >= last:
-        return f"{year}{item.deadline_month}月底前"
-    return f"{year}{item.deadline_month}月{item.deadline_day}日前"
+    y = f"{year}年" if year else ""
+    if end:
+        return f"{y}{month}月底前"
+    if day == 0:
+        return f"{y}{month}月前"
+    return f"{y}{month}月{day}日前"
+
+
+def deadline_parts(item: Item) -> tuple[int | None, int | None, int | None, bool]:
+    """(year, month, day, end of month) of a deadline item: day 0 is "before the month begins"
+    (6月前), ``end`` true "by the month's last day" (6月底前, or a day on or after it); month
+    None is "in time" (及时)."""
+    month = item.deadline_month
+    if month is None:
+        return item.deadline_year, None, None, False
+    day = item.deadline_day
+    if day == 0:
+        return item.deadline_year, month, 0, False
+    if day is None or day >= _month_days(item.deadline_year or 2001, month):
+        return item.deadline_year, month, None, True
+    return item.deadline_year, month, day, False
 
 
 # --- segmentation ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any, Iterable
 
 from ..core import money, scoring, targets
 from ..core.model import IndicatorCell, Project, Table
+from ..core.reasons import render
 from ..core.taxonomy import KIND_BY_KEY
 from ..errors import InputError
 from ..textwidth import display_width
@@ -282,7 +283,8 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     items = list(ind.items)
     overridden = getattr(ind, "override", None) is not None
 
-    deviation = [clean_text(ind.deviation)] if clean_text(ind.deviation) else []
+    dev = clean_text(render(ind.deviation))
+    deviation = [dev] if dev else []
     if deviation and unit_note:
         deviation.append(unit_note)
         unit_note = None
@@ -354,7 +356,8 @@ def _form_item_rows(g: _Grid, ind: Any, cell: IndicatorCell) -> list[str]:
     if not per_row_score:
         g.put(6, ind.score, "score", rowspan=span, row=start)
     g.put(1, kind_name, "label", rowspan=span, row=start)
-    notes = [f"{kind_name}：{clean_text(ind.deviation)}"] if clean_text(ind.deviation) else []
+    dev = clean_text(render(ind.deviation))
+    notes = [f"{kind_name}：{dev}"] if dev else []
     note = _override_note(kind_name, ind)
     if note:
         notes.append(note)
@@ -370,12 +373,12 @@ def _rule_formulas(score: scoring.ProjectScore, config: scoring.ScoringConfig) -
     order, and the grade rule. An indicator's formula joins the formulas of the rules its
     items used, so the rules are matched by their text inside it; a formula text no rule
     explains is printed as it is."""
-    used = [clean_text(score.execution.formula)] + [
-        clean_text(ind.formula) for cat in score.categories for ind in cat.indicators]
+    used = [clean_text(render(score.execution.formula))] + [
+        clean_text(render(ind.formula)) for cat in score.categories for ind in cat.indicators]
     used = [u for u in used if u]
     out: list[str] = []
     for rule in scoring.rules(config).values():
-        formula = clean_text(rule.formula)
+        formula = clean_text(rule.text)
         if rule.key == "grade" or any(formula in u for u in used):
             out.append(formula)
     for u in used:

@@ -105,7 +105,7 @@ def _apply_weight(core: tuple, weight: Decimal) -> tuple:
     evidenced = total if evidenced == total else _shared_decimal(evidenced)
     reasons = notes
     if rows:
-        line = f"共{len(rows)}个三级指标，{met}个已达成，得分{total}分（分值{weight}分）。"
+        line = ("cell.items", len(rows), met, str(total), str(weight))
         reasons = _shared(("reasons", notes, line), notes + (line,))
     return (total, reasons, weight, formula, deviation, facts, evidenced, *fields)
 
@@ -122,15 +122,10 @@ def kind_name(kind: str) -> str:
 def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal,
                done: tuple) -> IndicatorScore:
     # Fresh result objects every time (callers may change them, e.g. an override); only
-    # the immutable strings, decimals and tuples inside are shared. The reasons arrive as
-    # a tuple (shared) and become the item's own list.
-    items = []
-    for i in range(HEAD, len(done), ITEM_FIELDS):
-        it = ItemScore(*done[i:i + ITEM_FIELDS])
-        it.reasons = list(it.reasons)
-        items.append(it)
+    # the immutable strings, decimals and tuples inside are shared, the reasons among them.
+    items = [ItemScore(*done[i:i + ITEM_FIELDS]) for i in range(HEAD, len(done), ITEM_FIELDS)]
     total = done[0]
-    return IndicatorScore(kind, name, target, actual, weight, total, total, None, done[3], list(done[1]),
+    return IndicatorScore(kind, name, target, actual, weight, total, total, None, done[3], done[1],
                           done[4], items, done[6])
 
 
@@ -154,9 +149,9 @@ def _cell_core(target: str, actual: str, token: int, match: CellMatch | None, ki
         rows.append((j.target.text, shown_actual, share, j_met, j.ratio, tuple(j.reasons) + tuple(why),
                      j.target.kind, j.tier, j.evidence, over, j.restated, evidence_of(j), strict))
         if j_met is not True or over:
-            deviation.append(j.reasons[0].rstrip("。") if j.reasons else j.target.text)
-    dev_text = "；".join(deviation) + "。请说明偏差原因并提出改进措施。" if deviation else ""
-    return (tuple(rows), tuple(match.notes), dev_text, cell_formula(match, token), met, facts_of(rows))
+            deviation.append(j.reasons[0] if j.reasons else j.target.text)
+    dev = ("cell.deviation", tuple(deviation)) if deviation else None
+    return (tuple(rows), tuple(match.notes), dev, cell_formula(match, token), met, facts_of(rows))
 
 
 def facts_of(rows: list[tuple]) -> tuple | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from .. import matching, targets
+from .. import matching, reasons, targets
 from ..memo import Memo
 from ..model import Project, ScoreOverride, Table
 from ..money import round_half_up
+from ..reasons import Reason
 from ..targets import context
 from ..taxonomy import CATEGORIES
 from . import cells, config, execution, items, profiles, rules, summary, weights
@@ -50,12 +51,12 @@ def _plan(cfg: ScoringConfig) -> tuple:
     (filled as projects come) the cell weights per set of filled cells."""
     note = _weights_note(cfg.execution_weight + sum(cfg.category_weights.values(), ZERO))
     cats = tuple((cat, cfg.category_weights.get(cat.key, ZERO)) for cat in CATEGORIES)
-    grade_rules = {g: grade_rule(g, cfg) for g in ("优", "良", "中", "差")}
+    grade_rules = {g: grade_rule(g, cfg) for g in ("优", "良", "中", "差")}  # (low, high) per grade
     return cfg, config_token(cfg), cats, note, grade_rules, {}
 
 
-def _weights_note(weight_sum) -> str | None:
-    return None if weight_sum == HUNDRED else f"各项权重合计为{weight_sum.normalize():f}分，不是100分。"
+def _weights_note(weight_sum) -> Reason | None:
+    return None if weight_sum == HUNDRED else ("weights.sum", f"{weight_sum.normalize():f}")
 
 
 def _layout(filled: tuple[str, ...], cfg: ScoringConfig, cats: tuple) -> tuple:
@@ -81,7 +82,6 @@ def _form_layout(cells: dict, filled: tuple[str, ...], cfg: ScoringConfig, print
 _NO_OVERRIDES: dict[str, ScoreOverride] = {}
 _NO_WEIGHTS: dict = {}
 _SUMMARIES = Memo(1 << 16)
-_TAIL = "。请说明偏差原因并提出改进措施。"
 
 
 def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | None) -> ProjectScore:
@@ -100,9 +100,9 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         if ov is not None:
             execution.override = ov
             execution.score = round_half_up(ov.score)
-            execution.reasons.append(override_reason("预算执行率", ov, execution.suggested))
+            execution.reasons += (override_reason("execution", ov, execution.suggested),)
     categories: list[CategoryScore] = []
-    project_reasons: list[str] = [execution.reasons[0]]
+    project_reasons: list[Reason] = [execution.reasons[0]]
     facts: list[tuple[str, tuple]] = []
     cells = project.indicators
     weighted_peek = WEIGHTED.peek
@@ -133,7 +133,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             if item_ws is not None:
                 ind, fact = _items_indicator(key, name, cell, w, item_ws, given, token)
                 if fact is not None:
-                    facts.append((name, fact))
+                    facts.append((key, fact))
                 items = ind.items
             else:
                 target, actual = cell.target, cell.actual
@@ -146,19 +146,13 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
                     done = weighted(target, actual, w, wkey, token, None, key)
                 # _indicator, inline (fresh result objects; see there)
                 if len(done) == HEAD + ITEM_FIELDS:  # the common cell: one 三级 item
-                    it = ItemScore(*done[HEAD:])
-                    it.reasons = list(it.reasons)
-                    items = [it]
+                    items = [ItemScore(*done[HEAD:])]
                 else:
-                    items = []
-                    for i in range(HEAD, len(done), ITEM_FIELDS):
-                        it = ItemScore(*done[i:i + ITEM_FIELDS])
-                        it.reasons = list(it.reasons)
-                        items.append(it)
-                ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], list(done[1]),
+                    items = [ItemScore(*done[i:i + ITEM_FIELDS]) for i in range(HEAD, len(done), ITEM_FIELDS)]
+                ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], done[1],
                                      done[4], items, done[6], given)
                 if done[5] is not None:
-                    facts.append((name, done[5]))
+                    facts.append((key, done[5]))
             if overrides:
                 if len(items) > 1:
                     override_items(ind, key, name, overrides)
@@ -166,20 +160,20 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
                 if iov is not None:
                     ind.override = iov
                     ind.score = ind.evidenced = round_half_up(iov.score)
-                    ind.reasons.append(override_reason(name, iov, ind.suggested))
+                    ind.reasons += (override_reason(key, iov, ind.suggested),)
             inds.append(ind)
             suggested += ind.score
             evidenced += ind.evidenced
-        cat_reasons = []
+        cat_reasons: tuple[Reason, ...] = ()
         if not inds and cw > 0:
-            cat_reasons.append(f"{cat.name}没有填写任何指标，该项{cw.normalize():f}分无法得分。")
+            cat_reasons = (("category.empty", cat.key, f"{cw.normalize():f}"),)
         cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested, None, cat_reasons, evidenced)
         if overrides:
             cov = overrides.get(cat.key)
             if cov is not None:
                 cs.override = cov
                 cs.score = cs.evidenced = round_half_up(cov.score)
-                cs.reasons.append(override_reason(cat.name, cov, suggested))
+                cs.reasons += (override_reason(cat.key, cov, suggested, "override.category"),)
         categories.append(cs)
         evidenced_total += cs.evidenced
         if cs.reasons:
@@ -205,11 +199,11 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     if weights_note is not None:
         project_reasons.append(weights_note)
     if tov is not None:
-        project_reasons.append(override_reason("总分", tov, suggested_total))
+        project_reasons.append(override_reason("total", tov, suggested_total))
     if overrides:
         project_reasons.extend(unused_overrides(overrides, categories))
-    project_reasons.append(f"总分{total}分，评价等级为“{g}”（{grade_rules[g]}）。")
-    ps = ProjectScore(project.seq, project.name, execution, categories, total, g, project_reasons,
+    project_reasons.append(("project.grade", str(total), g, *grade_rules[g]))
+    ps = ProjectScore(project.seq, project.name, execution, categories, total, g, tuple(project_reasons),
                       suggested_total, tov, evidenced_total, None, "", cfg.profile, cfg.evidence)
     if published is not None:
         ps.published_total, ps.published_grade = published.total, published.grade
@@ -235,8 +229,8 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
     each a remembered one-row cell (cells.weighted). Returns the IndicatorScore and the
     project-summary facts of the cell (or None)."""
     items: list[ItemScore] = []
-    notes: list[str] = []
-    devs: list[str] = []
+    notes: list[Reason] = []
+    devs: list = []
     total = evidenced = ZERO
     published = ZERO
     for row, iw in zip(cell.items, item_ws):
@@ -249,7 +243,6 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
         first = len(items)
         for i in range(HEAD, len(done), ITEM_FIELDS):
             it = ItemScore(*done[i:i + ITEM_FIELDS])
-            it.reasons = list(it.reasons)
             it.weight_given = row.weight is not None
             items.append(it)
         if len(items) - first == 1:
@@ -260,14 +253,14 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
         evidenced += done[6]
         reasons = done[1]
         notes.extend(reasons[:-1] if len(done) > HEAD else reasons)
-        if done[4]:
-            devs.append(done[4][:-len(_TAIL)])
+        if done[4] is not None:
+            devs.extend(done[4][1])  # the row's deviation parts (code cell.deviation)
     met = sum(1 for it in items if it.met)
     if items:
-        notes.append(f"共{len(items)}个三级指标，{met}个已达成，得分{total}分（分值{w}分）。")
-    deviation = "；".join(devs) + _TAIL if devs else ""
+        notes.append(("cell.items", len(items), met, str(total), str(w)))
+    deviation = ("cell.deviation", tuple(devs)) if devs else None
     ind = IndicatorScore(key, name, cell.target, cell.actual, w, total, total, None, items_formula(items, token),
-                         notes, deviation, items, evidenced, given, published if cell.items else None)
+                         tuple(notes), deviation, items, evidenced, given, published if cell.items else None)
     fact = facts_of([(it.target, it.actual, None, it.met, it.ratio, None, it.kind, it.tier, it.basis, it.over,
                       it.restated, it.evidence) for it in items])
     return ind, fact
@@ -275,17 +268,18 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
 
 def clear_caches() -> None:
     """Forget everything the core remembers between calls (parsed texts and segments, matched
-    and weighted cells, shared sentences and numbers): scoring then starts as in a fresh process.
+    and weighted cells, shared reasons, rendered sentences and numbers): scoring then starts as in a
+    fresh process.
 
     Nothing needs it for correctness — every cache is bounded, and results never depend on
     it — but a benchmark that times the first pass more than once does
     (``bench/bench_score.py --repeat``). Settings tokens are kept: remembered results refer to them.
     """
-    for module in (targets, matching, cells, config, execution, items, profiles, rules, summary, weights):
+    for module in (targets, matching, reasons, cells, config, execution, items, profiles, rules, summary, weights):
         for value in list(vars(module).values()):
             if isinstance(value, Memo):
                 value.clear()
             elif callable(getattr(value, "cache_clear", None)):  # an lru_cache
                 value.cache_clear()
     _SUMMARIES.clear()
-    matching._COMPATIBLE.clear()
+    matching.clear_units_cache()

@@ -1,4 +1,5 @@
-"""预算执行率得分: the recomputed execution rate × the weight, capped at the weight."""
+"""预算执行率得分: the recomputed execution rate × the weight, capped at the weight, with its
+reasons (jixiao.core.reasons codes ``execution.*``)."""
 
 from __future__ import annotations
 
@@ -17,16 +18,19 @@ def score_execution(project: Project, config: ScoringConfig = DEFAULT_CONFIG) ->
     rate = project.execution_rate
     formula = execution_formula(w)
     if rate is None:
-        reasons = ["没有预算金额或预算为0，无法计算预算执行率，执行率得0分。"]
+        reasons: tuple = NO_BUDGET
         score = ZERO
     else:
         score, reason = _execution_reason(rate, w)
-        reasons = [reason]
+        reasons = (reason,)
         text = project.execution_rate_text
         reported = _reported_rate(text) if type(text) is str else project.reported_execution_rate
         if reported is not None and reported != rate:
-            reasons.append(f"表中填报的执行率为{project.execution_rate_text}，按实际支出与预算重新计算为{rate}%。")
+            reasons = (reason, ("execution.reported", f"{project.execution_rate_text}", str(rate)))
     return ExecutionScore(rate, w, score, score, formula, reasons)
+
+
+NO_BUDGET = (("execution.no_budget",),)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -39,10 +43,9 @@ def _reported_rate(text: str) -> Decimal | None:
 
 
 @lru_cache(maxsize=1 << 14)
-def _execution_reason(rate: Decimal, w: Decimal) -> tuple[Decimal, str]:
+def _execution_reason(rate: Decimal, w: Decimal) -> tuple[Decimal, tuple]:
     # Rates repeat (two decimals) and are always quantized to 0.01, so equal rates print
     # alike; the weight is printed normalized. Safe to remember by value.
     raw = rate / HUNDRED * w
     score = round_half_up(min(raw, w))
-    return score, (f"预算执行率{rate}%，得分 = {rate}% × {w.normalize():f} = {score}分"
-                   + ("（已封顶）。" if raw > w else "。"))
+    return score, ("execution.score", str(rate), f"{w.normalize():f}", str(score), raw > w)

@@ -1,5 +1,6 @@
-"""An evaluator's overrides applied to single 三级 items, and the sentences for overrides that
-were applied or could not be (a changed item, a name that scores nothing)."""
+"""An evaluator's overrides applied to single 三级 items, and the reasons for overrides that
+were applied or could not be (a changed item, a name that scores nothing; jixiao.core.reasons
+codes ``override*``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 from ..model import ScoreOverride
 from ..money import round_half_up
+from ..reasons import Reason
 from .config import ZERO
 from .results import CategoryScore, IndicatorScore
 
@@ -27,9 +29,9 @@ def override_items(ind: IndicatorScore, kind: str, name: str, overrides: dict[st
             continue  # a changed item keeps its suggestion (unused_overrides says why)
         it.override, it.suggested = ov, it.score
         it.score = it.evidenced = round_half_up(ov.score)
-        note = override_reason(f"{name}第{n}项“{it.target}”", ov, it.suggested)
-        it.reasons.append(note)
-        ind.reasons.append(note)
+        note = ("override.item", kind, n, it.target, str(it.score), str(it.suggested), ov.by, ov.at, ov.reason)
+        it.reasons += (note,)
+        ind.reasons += (note,)
         changed = True
     if changed:
         total = evidenced = ZERO
@@ -39,12 +41,13 @@ def override_items(ind: IndicatorScore, kind: str, name: str, overrides: dict[st
         ind.score, ind.evidenced = total, evidenced
 
 
-def override_reason(what: str, ov: ScoreOverride, suggested: Decimal) -> str:
-    who = f"（{ov.by}{'，' + ov.at if ov.at else ''}）" if ov.by or ov.at else ""
-    return f"{what}得分经评价人调整为{round_half_up(ov.score)}分（系统建议{suggested}分）{who}，理由：{ov.reason}"
+def override_reason(what: str, ov: ScoreOverride, suggested: Decimal, code: str = "override") -> Reason:
+    """``what`` is the key of what was overridden: ``execution``, ``total`` or a 二级 kind — or,
+    with ``code`` ``override.category``, a category."""
+    return (code, what, str(round_half_up(ov.score)), str(suggested), ov.by, ov.at, ov.reason)
 
 
-def unused_overrides(overrides: dict[str, ScoreOverride], categories: list[CategoryScore]) -> list[str]:
+def unused_overrides(overrides: dict[str, ScoreOverride], categories: list[CategoryScore]) -> list[Reason]:
     """A sentence for every override that names no score of this project (a cell left blank,
     an item the cell does not have, a one-item cell's ``quantity.1``, a typing error in a
     file): it changes nothing, and the reader is told so instead of losing it silently."""
@@ -61,8 +64,7 @@ def unused_overrides(overrides: dict[str, ScoreOverride], categories: list[Categ
         if key in known:
             continue
         if key not in items:
-            out.append(f"评分调整“{key}”没有对应的评分项，未采用（理由：{ov.reason}）。")
+            out.append(("override.unused", key, ov.reason))
         elif ov.target and ov.target != items[key]:
-            out.append(f"评分调整“{key}”针对的三级指标“{ov.target}”已改为“{items[key]}”，未采用，"
-                       f"请重新评分（理由：{ov.reason}）。")
+            out.append(("override.changed", key, ov.target, items[key], ov.reason))
     return out

@@ -1,14 +1,20 @@
 """What scoring returns — a project's, category's, 二级 cell's and 三级 item's score with
 its weight, the suggestion an override replaced and the reasons — and the same as plain
-JSON-ready data (:func:`to_dict`, shape in docs/cli-json.md)."""
+JSON-ready data (:func:`to_dict`, shape in docs/cli-json.md).
+
+Reasons, formulas and deviation analyses are held as data (jixiao.core.reasons: a code and its
+parameters), in tuples; :func:`to_dict` gives them both as the Chinese sentences (``reasons``,
+``formula``, ``deviation``, as always) and as data (``reason_codes``, ``formula_code``,
+``deviation_code``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ..model import ScoreOverride
+from ..reasons import Reason, to_data, zh
 from .config import ZERO
 
 
@@ -22,7 +28,7 @@ class ItemScore:
     score: Decimal
     met: bool | None
     ratio: Decimal | None
-    reasons: list[str]
+    reasons: tuple[Reason, ...]
     kind: str = ""  # quantity / deadline / qualitative / unknown (the parse)
     tier: int | None = None
     # What the judgement rests on (matching.Judgement.evidence): value, rate, bare, date,
@@ -55,9 +61,10 @@ class IndicatorScore:
     score: Decimal
     suggested: Decimal
     override: ScoreOverride | None
-    formula: str
-    reasons: list[str]
-    deviation: str
+    formula: Reason
+    reasons: tuple[Reason, ...]
+    # The suggested deviation analysis (code ``cell.deviation``): None when every item was met.
+    deviation: Reason | None
     items: list[ItemScore]
     evidenced: Decimal = ZERO  # the score in the evidenced (strict) reading
     weight_given: bool = False  # the weight is the form's own 分值 (IndicatorCell.weight)
@@ -73,7 +80,7 @@ class CategoryScore:
     indicators: list[IndicatorScore]
     suggested: Decimal = ZERO
     override: ScoreOverride | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: tuple[Reason, ...] = ()
     evidenced: Decimal = ZERO
 
 
@@ -83,8 +90,8 @@ class ExecutionScore:
     weight: Decimal
     score: Decimal
     suggested: Decimal
-    formula: str
-    reasons: list[str]
+    formula: Reason
+    reasons: tuple[Reason, ...]
     override: ScoreOverride | None = None
     published: Decimal | None = None  # 得分 of the money block as the published form printed it
 
@@ -97,7 +104,7 @@ class ProjectScore:
     categories: list[CategoryScore]
     total: Decimal
     grade: str
-    reasons: list[str]
+    reasons: tuple[Reason, ...]
     suggested: Decimal = ZERO  # the computed total before a "total" override
     override: ScoreOverride | None = None
     # The total in the evidenced (strict) reading: every claim without a figure of its own
@@ -125,6 +132,14 @@ def _ov(o: ScoreOverride | None) -> dict[str, Any] | None:
     return {"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at}
 
 
+def _zh(reasons) -> list[str]:
+    return [zh(r) for r in reasons]
+
+
+def _codes(reasons) -> list:
+    return [to_data(r) for r in reasons]
+
+
 def to_dict(ps: ProjectScore) -> dict[str, Any]:
     """A ProjectScore as JSON-ready data (decimals as strings); shape in docs/cli-json.md."""
     ex = ps.execution
@@ -132,16 +147,21 @@ def to_dict(ps: ProjectScore) -> dict[str, Any]:
         "seq": ps.seq, "name": ps.name,
         "execution": {"rate": _d(ex.rate), "weight": _d(ex.weight), "score": _d(ex.score),
                       "suggested": _d(ex.suggested), "override": _ov(ex.override),
-                      "formula": ex.formula, "reasons": ex.reasons, "published": _d(ex.published)},
+                      "formula": zh(ex.formula), "formula_code": to_data(ex.formula),
+                      "reasons": _zh(ex.reasons), "reason_codes": _codes(ex.reasons),
+                      "published": _d(ex.published)},
         "categories": [{
             "key": c.key, "name": c.name, "weight": _d(c.weight), "score": _d(c.score),
-            "suggested": _d(c.suggested), "override": _ov(c.override), "reasons": c.reasons,
+            "suggested": _d(c.suggested), "override": _ov(c.override),
+            "reasons": _zh(c.reasons), "reason_codes": _codes(c.reasons),
             "evidenced": _d(c.evidenced),
             "indicators": [{
                 "kind": i.kind, "name": i.name, "target_text": i.target_text, "actual_text": i.actual_text,
                 "weight": _d(i.weight), "score": _d(i.score), "suggested": _d(i.suggested),
-                "override": _ov(i.override), "formula": i.formula, "reasons": i.reasons,
-                "deviation": i.deviation, "evidenced": _d(i.evidenced), "weight_given": i.weight_given,
+                "override": _ov(i.override), "formula": zh(i.formula), "formula_code": to_data(i.formula),
+                "reasons": _zh(i.reasons), "reason_codes": _codes(i.reasons),
+                "deviation": "" if i.deviation is None else zh(i.deviation),
+                "deviation_code": to_data(i.deviation), "evidenced": _d(i.evidenced), "weight_given": i.weight_given,
                 "published": _d(i.published),
                 "items": [{"target": it.target, "actual": it.actual, "kind": it.kind,
                            "weight": _d(it.weight), "score": _d(it.score),
@@ -150,12 +170,13 @@ def to_dict(ps: ProjectScore) -> dict[str, Any]:
                            "ratio": _d(it.ratio), "tier": it.tier, "basis": it.basis,
                            "evidence": it.evidence, "evidenced": _d(it.evidenced),
                            "weight_given": it.weight_given, "published": _d(it.published),
-                           "over": it.over, "restated": it.restated, "reasons": it.reasons}
+                           "over": it.over, "restated": it.restated,
+                           "reasons": _zh(it.reasons), "reason_codes": _codes(it.reasons)}
                           for it in i.items],
             } for i in c.indicators],
         } for c in ps.categories],
         "total": _d(ps.total), "suggested": _d(ps.suggested), "override": _ov(ps.override),
-        "grade": ps.grade, "reasons": ps.reasons,
+        "grade": ps.grade, "reasons": _zh(ps.reasons), "reason_codes": _codes(ps.reasons),
         "evidenced_total": _d(ps.evidenced_total), "evidence_gap": _d(ps.evidence_gap),
         "evidence_mode": ps.evidence_mode, "profile": ps.profile,
         "published_total": _d(ps.published_total), "published_grade": ps.published_grade,

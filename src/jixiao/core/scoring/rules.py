@@ -1,6 +1,8 @@
-"""The scoring rules as the MoF form prints them: each rule's formula text under the current
+"""The scoring rules as the MoF form prints them: each rule's formula under the current
 settings (:func:`rules`), the formula of a scored cell (the rules its items used) and the
-grade bands (:func:`grade`)."""
+grade bands (:func:`grade`). A formula is a reason (jixiao.core.reasons codes ``rule.*``; a
+cell's formula ``rules``, the rules it used), rendered in Chinese on the MoF form and in English
+on the English pages."""
 
 from __future__ import annotations
 
@@ -9,16 +11,22 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..matching import CellMatch
+from ..reasons import Reason, zh
 from .config import DEFAULT_CONFIG, HUNDRED, SHARES_BY_TOKEN, ScoringConfig, Shares, shares_of
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A scoring rule: its key, Chinese name and the formula printed on the MoF form."""
+    """A scoring rule: its key, Chinese name and its formula (a reason: :attr:`text` is the
+    Chinese the MoF form prints)."""
 
     key: str
     name: str
-    formula: str
+    formula: Reason
+
+    @property
+    def text(self) -> str:
+        return zh(self.formula)
 
 
 def share_text(x: Decimal) -> str:
@@ -27,22 +35,14 @@ def share_text(x: Decimal) -> str:
 
 @lru_cache(maxsize=64)
 def _cell_rules(c: Shares) -> dict[str, Rule]:
-    over = (f"完成比例超过目标的{share_text(c.over_factor)}时提示“目标设定偏低”"
-            + (f"，并按偏离度调减：得分 = 分值 ×（1 − min(完成比例 − {share_text(c.over_factor)}，"
-               f"{share_text(c.over_reduction_cap)})）" if c.over_reduction else "（不调减分值）"))
     return {
-        "quantity": Rule("quantity", "定量指标",
-                         "定量指标：达到目标值得满分；未达到按“实际值 ÷ 目标值 × 分值”计分"
-                         "（“≤”类指标按“目标值 ÷ 实际值 × 分值”）；" + over),
-        "qualitative": Rule("qualitative", "定性指标",
-                            f"定性指标：达成年度指标得分值的80%–100%（取{share_text(c.tier1_share)}），"
-                            f"部分达成并具有一定效果得60%–80%（取{share_text(c.tier2_share)}），"
-                            f"未达成且效果较差得0–60%（取{share_text(c.tier3_share)}）"),
-        "deadline": Rule("deadline", "时效指标",
-                         f"时效指标：按时完成得满分；未按时完成得分值的{share_text(c.late_share)}"),
-        "unknown": Rule("unknown", "无法判断",
-                        f"完成情况无法判断（复述目标、无对应数值）得分值的{share_text(c.unknown_share)}，"
-                        f"未填写完成情况得{share_text(c.blank_share)}，待评价人核实"),
+        "quantity": Rule("quantity", "定量指标", ("rule.quantity", share_text(c.over_factor), c.over_reduction,
+                                                  share_text(c.over_reduction_cap))),
+        "qualitative": Rule("qualitative", "定性指标", ("rule.qualitative", share_text(c.tier1_share),
+                                                        share_text(c.tier2_share), share_text(c.tier3_share))),
+        "deadline": Rule("deadline", "时效指标", ("rule.deadline", share_text(c.late_share))),
+        "unknown": Rule("unknown", "无法判断", ("rule.unknown", share_text(c.unknown_share),
+                                                share_text(c.blank_share))),
     }
 
 
@@ -51,11 +51,9 @@ def rules(config: ScoringConfig = DEFAULT_CONFIG) -> dict[str, Rule]:
     c = config
     th = c.grade_thresholds
     return {
-        "execution": Rule("execution", "预算执行率",
-                          f"预算执行率得分 = 预算执行率 × 分值（{c.execution_weight.normalize():f}分），最高不超过分值"),
+        "execution": Rule("execution", "预算执行率", execution_formula(c.execution_weight)),
         **_cell_rules(shares_of(c)),
-        "grade": Rule("grade", "评价等级",
-                      f"评价等级：总分≥{th['优']:f}为优，≥{th['良']:f}为良，≥{th['中']:f}为中，其余为差"),
+        "grade": Rule("grade", "评价等级", ("rule.grade", f"{th['优']:f}", f"{th['良']:f}", f"{th['中']:f}")),
     }
 
 
@@ -69,11 +67,11 @@ def grade(total: Decimal, config: ScoringConfig | None = None) -> str:
 
 
 @lru_cache(maxsize=64)
-def execution_formula(w: Decimal) -> str:
-    return f"预算执行率得分 = 预算执行率 × 分值（{w.normalize():f}分），最高不超过分值"
+def execution_formula(w: Decimal) -> Reason:
+    return ("rule.execution", f"{w.normalize():f}")
 
 
-def cell_formula(match: CellMatch, token: int) -> str:
+def cell_formula(match: CellMatch, token: int) -> Reason:
     keys = []
     for t in match.targets:
         key = _RULE_OF_KIND.get(t.kind, "qualitative")
@@ -87,7 +85,7 @@ def cell_formula(match: CellMatch, token: int) -> str:
 _RULE_OF_KIND = {"quantity": "quantity", "deadline": "deadline"}
 
 
-def items_formula(items: list, token: int) -> str:
+def items_formula(items: list, token: int) -> Reason:
     """The formula of a cell scored item by item (ItemScores: their parse kind and verdict)."""
     keys = []
     for it in items:
@@ -100,12 +98,14 @@ def items_formula(items: list, token: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def _formula_text(keys: tuple[str, ...], token: int) -> str:
+def _formula_text(keys: tuple[str, ...], token: int) -> Reason:
     r = _cell_rules(SHARES_BY_TOKEN[token])
-    return "；".join(r[k].formula for k in keys)
+    return ("rules", tuple(r[k].formula for k in keys))
 
 
-def grade_rule(g: str, cfg: ScoringConfig) -> str:
+def grade_rule(g: str, cfg: ScoringConfig) -> tuple[str, str]:
+    """The band of totals of grade ``g``: (lowest, highest) as printed, "" for none
+    (project.grade's ``low`` and ``high``: ≥90分, 80–90分, 低于60分)."""
     th = cfg.grade_thresholds
-    return {"优": f"≥{th['优']:f}分", "良": f"{th['良']:f}–{th['优']:f}分",
-            "中": f"{th['中']:f}–{th['良']:f}分", "差": f"低于{th['中']:f}分"}[g]
+    return {"优": (f"{th['优']:f}", ""), "良": (f"{th['良']:f}", f"{th['优']:f}"),
+            "中": (f"{th['中']:f}", f"{th['良']:f}"), "差": ("", f"{th['中']:f}")}[g]

@@ -43,12 +43,12 @@ class Item:
     suggested: Decimal
     score: Decimal
     override: object | None  # the core ScoreOverride, if any
-    reasons: list[str] = field(default_factory=list)
-    formula: str = ""
+    reasons: list = field(default_factory=list)  # reasons (jixiao.core.reasons), rendered by the page
+    formula: object = None  # a rule formula (a reason as well)
     parts: list = field(default_factory=list)  # 三级 items (ItemScore) of a 二级 cell
     target: str = ""
     actual: str = ""
-    deviation: str = ""
+    deviation: object = None  # the cell's deviation analysis (a reason), None for none
     taxon: object | None = None  # the taxonomy Kind or Category, for its name in the page's language
 
     @property

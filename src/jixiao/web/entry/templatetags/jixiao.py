@@ -4,7 +4,8 @@ from django import template
 
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.web import language, score_reasons
+from jixiao.core.reasons import render
+from jixiao.web import language
 
 register = template.Library()
 
@@ -31,9 +32,8 @@ def bilingual(obj, name="message"):
 
 @register.filter
 def reason(value):
-    # The core's score reasons are Chinese sentences built from data: English by template
-    # (jixiao.web.score_reasons), Chinese as the core wrote them.
-    return score_reasons.to_english(value) if language.is_english() else value
+    # A score reason (a code and its parameters: jixiao.core.reasons) in the page's language.
+    return render(value, "en" if language.is_english() else "zh")
 
 
 @register.filter
@@ -61,6 +61,5 @@ SEVERITY = {"error": _("错误"), "warning": _("警告"), "info": _("提示")}
 
 @register.filter
 def formula(value):
-    # A scoring rule's formula: Chinese as printed on the MoF form, English by template
-    # (jixiao.web.score_reasons.formula_to_english) on the English UI.
-    return score_reasons.formula_to_english(value) if language.is_english() else value
+    # A scoring rule's formula (a reason too): Chinese as printed on the MoF form, or English.
+    return render(value, "en" if language.is_english() else "zh")
