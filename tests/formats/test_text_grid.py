@@ -127,3 +127,16 @@ def test_projects_that_do_not_add_up_to_the_totals_row_are_refused():
 def test_page_numbers_are_not_cell_text():
     result = read_layout_text((LAYOUT / "seed-jixiao.layout.txt").read_text(encoding="utf-8"))
     assert all("1/1" not in p.indicator("quality").target for p in result.table.projects)
+
+
+def test_each_page_is_read_by_the_columns_of_its_own_header():
+    """pdftotext positions every page on its own: a second page set 6 characters further right
+    (its repeated header too) reads as it did in place."""
+    text = (LAYOUT / "lo-merges-jixiao.layout.txt").read_text(encoding="utf-8")
+    first, second = text.split("\f", 1)
+    assert "序号" in second and "整改" in second
+    shifted = first + "\f" + "\n".join(" " * 6 + ln if ln.strip() else ln for ln in second.split("\n"))
+    want, got = read_layout_text(text).table, read_layout_text(shifted).table
+    assert len(got.projects) == len(want.projects) == 12
+    assert got.projects == want.projects
+

@@ -17,7 +17,8 @@ Read by position, it is a grid:
    A piece only one space after the previous piece of its line was merged with it (cells
    sharing a baseline become one line): pdftotext then sets it right after that piece, left of
    its own column, so it goes to the column after the previous piece's when its position says
-   the same column (two pieces of one line are two cells).
+   the same column (two pieces of one line are two cells). pdftotext positions every page on
+   its own, so each page is read by the columns of the header repeated at its top.
 3. **Rows**: between two number rows, a column's lines belong to the upper project down to
    the widest vertical gap among them (see ``_assign``); whatever the cells' vertical
    alignment, cells of two rows are further apart than the lines of one cell.
@@ -37,7 +38,7 @@ has another number of columns is refused with a message saying what was found. A
 projects' budgets do not add up to the table's own 合计 row is refused too (a project was missed).
 
 Confidence is calibrated on what it achieves, not hoped for: on the -layout text of 24 PDFs
-(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 84–98 % of
+(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 86–98 % of
 text cells come out right and every amount; so a cell placed by position has confidence 0.7,
 and 0.4 when it took a piece starting within two characters of a column's edge or its lines were
 split between two projects without a clear gap (those cells are listed in the report). Every
@@ -110,6 +111,7 @@ class _NumberRow:
     amounts: list[Decimal]
     rate_text: str
     gov_start: int
+    rate_start: int
     rate_end: int
     cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # column → (line, text)
     cut: set = field(default_factory=set)  # columns whose lines were split between two rows unsurely
@@ -168,7 +170,7 @@ def _number_row(toks: list[_Tok]) -> _NumberRow | None:
         seq = int(left[0].text) if left and _SEQ.fullmatch(left[0].text) else None
         return _NumberRow(line=t.line, seq=seq, left=left[1:] if seq is not None else left, gov=t.text == "是",
                           amounts=[Decimal(x.text.replace(",", "")) for x in run[:5]], rate_text=run[5].text,
-                          gov_start=t.start, rate_end=run[5].start + len(run[5].text))
+                          gov_start=t.start, rate_start=run[5].start, rate_end=run[5].start + len(run[5].text))
     return None
 
 
@@ -219,14 +221,24 @@ def _column_of(start: int, bounds: list[int]) -> tuple[int, bool]:
 _PAGE_NUMBER = re.compile(r"[-－—]\s*\d+\s*[-－—]|第\s*\d+\s*页(?:\s*[/／，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+")
 
 
-def _strip_page_headers(lines: list[str]) -> list[str]:
-    """Blank out the column header repeated at the top of each page and page-number lines."""
+def _strip_page_headers(lines: list[str]) -> tuple[list[str], list[int], dict[int, list[int]]]:
+    """Blank out the column header repeated at the top of each page and page-number lines.
+
+    Also returns each line's page (a form feed starts a page) and, per page, the lines of the
+    header blanked at its top: pdftotext positions each page on its own, so every page's
+    columns are read from its own header."""
     out: list[str] = []
+    pages: list[int] = []
+    headers: dict[int, list[int]] = {}
+    page = 0
     at_page_top = True
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if "\f" in ln:
+            if out and ln.startswith("\f"):
+                page += 1
             at_page_top = True
             ln = ln.replace("\f", "")
+        pages.append(page)
         if _PAGE_NUMBER.fullmatch(ln.strip()):
             out.append("")
             continue
@@ -234,10 +246,20 @@ def _strip_page_headers(lines: list[str]) -> list[str]:
             toks = [t.group() for t in _TOKEN.finditer(ln)]
             if all(re.sub(r"\d{4}", "", t) in _HEADER_CHARS for t in toks):
                 out.append("")
+                headers.setdefault(page, []).append(i)
                 continue
             at_page_top = False
         out.append(ln)
-    return out
+    return out, pages, headers
+
+
+@dataclass
+class _Page:
+    """Where a page's columns are: pdftotext sets every page's positions on its own."""
+    left: dict[str, int]
+    bounds: list[int]
+    text_from: int = 0
+    gov_start: int = 0
 
 
 def _join(parts: list[str]) -> str:
@@ -322,9 +344,38 @@ def _separate(row: _NumberRow, n: int) -> None:
             row.near.add(c - 1)
 
 
+def _pages(first_header: list[list[_Tok]], raw: list[str], page_of: list[int],
+           page_headers: dict[int, list[int]], rows: list[_NumberRow], body_start: int,
+           source: str) -> list[_Page]:
+    """Each page's columns: from its own repeated header where it has one that names the 18 text
+    columns, else the previous page's (the first page's header must name them)."""
+    left, bounds = _columns(first_header, source)
+    first = page_of[body_start] if body_start < len(page_of) else 0
+    out: list[_Page] = []
+    for p in range(page_of[-1] + 1 if page_of else 1):
+        if p > first and p in page_headers:
+            try:
+                left, bounds = _columns(_tokens([raw[i].replace("\f", "") for i in page_headers[p]]), source)
+            except InputError:
+                pass  # keep the previous page's columns
+        page = _Page(dict(left), list(bounds))
+        on_page = [r for r in rows if page_of[r.line] == p]
+        if on_page:
+            page.text_from = min(r.rate_start for r in on_page)
+            page.gov_start = min(r.gov_start for r in on_page)
+        elif out:
+            page.text_from, page.gov_start = out[-1].text_from, out[-1].gov_start
+        out.append(page)
+    for k in range(len(out) - 2, -1, -1):  # pages before the first number row: the next page's
+        if not any(page_of[r.line] <= k for r in rows):
+            out[k].text_from, out[k].gov_start = out[k + 1].text_from, out[k + 1].gov_start
+    return out
+
+
 def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
     """Read ``pdftotext -layout`` text of a 附件2-3 table; raises only InputError."""
-    lines = _strip_page_headers(text.split("\n"))
+    raw = text.split("\n")
+    lines, page_of, page_headers = _strip_page_headers(raw)
     toks = _tokens(lines)
     rows: list[_NumberRow] = []
     for line_toks in toks:
@@ -338,27 +389,29 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
     # the header: lines before the first number row that are header words only
     head_end = rows[0].line
     header_lines = [t for t in toks[:head_end] if _is_header_line(t)]
-    left, bounds = _columns(header_lines, source)
-    rate_end = max(r.rate_end for r in rows)
-    gov_start = min(r.gov_start for r in rows)
     body_start = max((i for i, t in enumerate(toks[:head_end]) if _is_header_line(t)), default=-1) + 1
+    pages = _pages(header_lines, raw, page_of, page_headers, rows, body_start, source)
 
     # right part: every piece after the rate column, by column, then runs of lines
     per_col: dict[int, list[tuple[int, str]]] = {}
     lefts: dict[str, list[tuple[int, str]]] = {"unit": [], "name": []}
-    name_at = left.get("name")
-    number_lines = {r.line for r in rows}
+    number_lines = {r.line: r for r in rows}
     unsure: list[tuple[int, int]] = []
     for line_toks in toks[body_start:]:
-        if _is_totals(line_toks):
+        if not line_toks or _is_totals(line_toks):
             continue
+        page = pages[page_of[line_toks[0].line]]
+        bounds, name_at = page.bounds, page.left.get("name")
         prev_col, prev_end = -1, -2
         for t in line_toks:
             squeezed = t.start - prev_end < 2
             prev_end = t.start + len(t.text)
-            if t.line in number_lines and t.start < rate_end:
+            if t.line in number_lines and t.start < number_lines[t.line].rate_end:
                 continue
-            if t.start >= rate_end - TOLERANCE:
+            # text columns: on a number row, what follows its rate; on other lines, what starts
+            # past the rate column's left end (no other text lies right of 是/否 there, and
+            # pdftotext may set a merged number line further right than the cells around it)
+            if t.start >= (number_lines[t.line].rate_end if t.line in number_lines else page.text_from):
                 c, near = _column_of(t.start, bounds)
                 if squeezed and prev_col >= c:  # merged with its left neighbour's line: the next column
                     c, near = min(prev_col + 1, len(bounds) - 1), True  # inferred, so unsure
@@ -366,17 +419,19 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
                 per_col.setdefault(c, []).append((t.line, t.text, t.start))
                 if near:
                     unsure.append((t.line, c))
-            elif t.start < gov_start - TOLERANCE and name_at is not None:
+            elif t.start < page.gov_start - TOLERANCE and name_at is not None:
                 lefts["name" if t.start >= name_at - 2 - TOLERANCE else "unit"].append((t.line, t.text))
+    n = len(pages[0].bounds)
     for c, entries in per_col.items():
         _assign(entries, rows, c)
     for r in rows:
-        _separate(r, len(bounds))
+        _separate(r, n)
     for line, c in unsure:  # the cell that received a piece placed near a column's edge
         for r in rows:
             if any(e[0] == line for e in r.cells.get(c, ())):
                 r.near.add(c)
     for r in rows:  # the pieces of the number row itself, left of 是/否
+        name_at = pages[page_of[r.line]].left.get("name")
         for t in r.left:
             (lefts["name"] if name_at is not None and t.start >= name_at - 2 - TOLERANCE else lefts["unit"]).append(
                 (t.line, t.text))
