@@ -79,16 +79,13 @@ SCORED = [f for f in _forms() if f.get("whole") and f.get("scores_published", Tr
 CONSISTENT = [f for f in SCORED if f["arithmetic"]["consistent"]]
 # Consistent forms the suggestion cannot follow, with the reason (docs/scoring.md, "Real forms").
 DISAGREEMENTS = {
-    "ah-tianchang-2022-shuihan-fangyu": "six 三级 rows print only a name (the target inside it) and no completion at "
-                                       "all; the bureau gave each full 得分, jixiao gives a blank completion "
-                                       "blank_share (0): suggested 40.00 against 100",
-    "yn-shidian-2019-xinxing-zhuti": "20/80 form without per-item 分值: the bureau scored 20 × B/A per item without "
-                                     "a cap (产值 12767.36/8000 → 31.9 of an implied 20; 满意度 100/90 → 11.1 of 10); "
-                                     "jixiao splits the 80 as 40/30/10 and caps a met item at its weight: 58.17 "
-                                     "against 71.7",
-    "hb-huanggang-2020-shuitu-jiance": "20/80 form of two goal blocks of 40 with no per-item 分值 and no 效益 row: "
-                                       "jixiao's 40/30/10 split leaves 效益's 30 unscored (the form put its 40 "
-                                       "points of goal 1 on 产出 and 满意度): 70.00 against 99.6",
+    "yn-shidian-2019-xinxing-zhuti": "20/80 form without per-item 分值: the bureau scored weight × B/A per item without "
+                                     "a cap (产值 12767.36/8000 → 31.9 of an implied 20; 满意度 100/90 → 11.1 of 10), "
+                                     "more than the 80 allows once the 产出 items take their 20 + 20; jixiao caps a "
+                                     "met item at its weight: 58.17 against 71.7",
+    "yn-yongde-2022-mingzhong-yingyang": "the bureau took 3 of 10 points from a met row (资金到位及时率 ≧100% / 100% → 7) "
+                                         "and gave 9 for 98 % of ═100 %, with no reason on the form; jixiao scores the "
+                                         "met row 10 and 98 % as 9.80: 99.80 against 96",
 }
 
 

@@ -169,3 +169,76 @@ def test_claimed_items_are_a_finding_the_reviewer_sees():
     ps.categories[0].indicators = [ind]
     found = score_findings(p, ps)
     assert [f.code for f in found] == ["JX504"] and "4" in found[0].message_zh
+
+
+# --- rows written as a statement, and completions that repeat the row's value ------------------
+
+
+def test_a_row_with_only_a_name_is_a_claim_met_in_practice_and_unproven_when_strict():
+    cell = joined(item("工程质量合格", "", "", "10"))
+    practice = score_project(form_project({"quality": cell})).categories[0].indicators[0].items[0]
+    assert (practice.score, practice.evidenced, practice.evidence) == (D("10.00"), D("6.00"), "claimed")
+    assert practice.reasons[0] == ("match.name_only", "工程质量合格") and practice.actual == ""
+    strict = score_project(form_project({"quality": cell}), ScoringConfig.from_dict({"evidence": "strict"}))
+    assert strict.categories[0].indicators[0].items[0].score == D("6.00")
+
+
+def test_a_row_with_a_target_value_and_no_completion_is_still_blank():
+    cell = joined(item("工程质量", "合格", "", "10"))
+    it = score_project(form_project({"quality": cell})).categories[0].indicators[0].items[0]
+    assert it.score == D("0.00") and it.evidence != "claimed"
+
+
+def test_a_completion_repeating_the_rows_value_is_a_copy_of_the_target():
+    cell = joined(item("减轻贫困学生家庭经济负担", "有效", "有效", "10"))
+    outcome = next(c for c in score_project(form_project({"social": cell})).categories if c.key == "outcome")
+    it = outcome.indicators[0].items[0]
+    assert (it.score, it.evidence, it.actual) == (D("10.00"), "claimed", "有效")
+
+
+# --- levels with no indicator (absent_levels) ----------------------------------------------------
+
+
+def test_share_out_gives_whole_cents_in_proportion_that_add_up_exactly():
+    from jixiao.core.scoring.weights import share_out
+
+    assert share_out(D(30), [D(40), D(10)]) == [D("24.00"), D("6.00")]
+    parts = share_out(D(10), [D(1), D(1), D(1)])
+    assert parts == [D("3.34"), D("3.33"), D("3.33")] and sum(parts) == D(10)
+    assert share_out(D(5), [D(0), D(0)]) == [D("2.50"), D("2.50")]
+
+
+def test_under_hubei_a_level_without_indicators_shares_its_points_with_the_others():
+    cells = {"quality": joined(item("监测数据合格", "100%", "100%")),
+             "satisfaction": joined(item("满意度", "≥90%", "95%"))}
+    ps = score_project(form_project(cells), profile="hubei")
+    weights = {c.key: c.weight for c in ps.categories}
+    assert weights == {"output": D("64.00"), "outcome": D("0.00"), "satisfaction": D("16.00")}
+    assert ps.total == D("100.00")
+    outcome = next(c for c in ps.categories if c.key == "outcome")
+    assert outcome.reasons == (("category.shared", "outcome", "30"),)
+
+
+def test_under_central_a_level_without_indicators_is_lost_and_says_so():
+    cells = {"quality": joined(item("监测数据合格", "100%", "100%")),
+             "satisfaction": joined(item("满意度", "≥90%", "95%"))}
+    ps = score_project(form_project(cells))
+    outcome = next(c for c in ps.categories if c.key == "outcome")
+    assert outcome.weight == D(30) and outcome.score == D(0)
+    assert outcome.reasons[0][0] == "category.empty" and ps.total == D("70.00")
+
+
+def test_a_level_weight_the_form_printed_is_never_shared():
+    cells = {"quality": joined(item("监测数据合格", "100%", "100%"))}
+    published = Published(category_weights={"outcome": D(30)})
+    ps = score_project(form_project(cells, published=published), profile="hubei")
+    weights = {c.key: c.weight for c in ps.categories}
+    assert weights["outcome"] == D(30) and weights["output"] == D("50.00") and weights["satisfaction"] == D(0)
+
+
+def test_absent_levels_is_a_setting_that_rejects_unknown_values():
+    assert ScoringConfig.from_dict({"absent_levels": "shared"}).absent_levels == "shared"
+    assert ScoringConfig.from_dict({"profile": "hubei"}).absent_levels == "shared"
+    assert ScoringConfig.from_dict({"profile": "hubei", "absent_levels": "lost"}).absent_levels == "lost"
+    with pytest.raises(InputError, match="absent_levels"):
+        ScoringConfig.from_dict({"absent_levels": "spread"})

@@ -22,7 +22,7 @@ from django.utils import translation
 from jixiao.core import scoring
 from jixiao.core.scoring.items import item_share
 from jixiao.core.matching import match_cell, match_items
-from jixiao.core.model import IndicatorCell, ScoreOverride
+from jixiao.core.model import IndicatorCell, IndicatorItem, Project, ScoreOverride, Table
 from jixiao.core.targets import _METRIC_RE, NOT_MEASURE_CHARS, UNITS, Item
 from jixiao.formats import table_json
 from jixiao.generate import generate_table
@@ -96,6 +96,12 @@ def _tables():
     edited.overrides = [ScoreOverride(item="quantity.2", score=Decimal("3"), reason="讲座未按计划举办",
                                       target="发放资料≥500份")]
     tables[0].projects.append(edited)
+    # A MoF form under the 湖北 profile: a row with only a name (a claim), no 效益 row (its points
+    # shared among the other levels).
+    row = IndicatorItem(name="工程质量合格", target="", actual="")
+    form = Project(seq=1, unit_name="水利局", name="水毁修复", budget=Decimal(10), actual_total=Decimal(10),
+                   indicators={"quality": IndicatorCell(target=row.target_text, actual="", items=[row])})
+    tables.append(Table(year=2022, department="水利局", projects=[form], profile="hubei"))
     return tables
 
 

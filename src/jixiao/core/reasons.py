@@ -200,6 +200,10 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "The completion gives only “{actual}”, not the value actually achieved."),
     # matching: the judgement of one target item
     "match.blank": ((), "未填写完成情况。", "No completion was reported."),
+    "match.name_only": (
+        ("name",), "该行只填写了指标名称“{name}”，年度指标值和实际完成值均为空，按声明认定为达成。",
+        "The row gives only the indicator's name “{name}”, with no annual target value and no completion: "
+        "taken as a claim that it was achieved."),
     "match.copied": (
         (), "完成情况与目标相同，为声明而无实际数值，按已完成认定。",
         "The completion is the same as the target: a claim without a figure of its own, taken as achieved."),
@@ -322,6 +326,9 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "category.empty": (
         ("category", "weight"), "{category}没有填写任何指标，该项{weight}分无法得分。",
         "{category}: none filled in, so its {weight} points cannot be scored."),
+    "category.shared": (
+        ("category", "weight"), "{category}没有填写任何指标，该项{weight}分按比例计入有指标的其他一级指标。",
+        "{category}: none filled in, so its {weight} points are shared in proportion among the other levels."),
     "weights.sum": (("total",), "各项权重合计为{total}分，不是100分。", "The weights add up to {total} points, not 100."),
     "project.grade": (
         ("total", "grade", "low", "high"), "总分{total}分，评价等级为“{grade}”（{band}）。",

@@ -66,12 +66,19 @@ class ScoringConfig:
     # as met, as bureaus publish it; "strict": it gets unknown_share. Both totals are always
     # computed (ProjectScore.total and .evidenced_total); this chooses the suggested one.
     evidence: str = "practice"
+    # A 一级 level with no indicator at all (e.g. no 效益 row): "lost" — its weight cannot be
+    # scored (a finding says so); "shared" — its weight goes to the levels that have indicators,
+    # in proportion to their weights, for forms that print one sum for all indicators (湖北's
+    # 年度绩效目标(80分); docs/scoring.md, "Levels with no indicator"). A level whose weight the
+    # form printed keeps it either way.
+    absent_levels: str = "lost"
     # The keys a settings file gave explicitly (a profile applied later does not replace them).
     given: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     PROJECT_KEYS = ("execution_weight", "category_weights", "indicator_weights")
-    PROFILE_KEYS = ("execution_weight", "category_weights", "evidence")
+    PROFILE_KEYS = ("execution_weight", "category_weights", "evidence", "absent_levels")
     EVIDENCE = ("practice", "strict")
+    ABSENT_LEVELS = ("lost", "shared")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "ScoringConfig":
@@ -95,6 +102,11 @@ class ScoringConfig:
                     raise InputError("评分设置“evidence”应为 practice 或 strict",
                                      f"scoring setting 'evidence' must be 'practice' or 'strict', got {value!r}")
                 cfg.evidence = value
+            elif key == "absent_levels":
+                if value not in cls.ABSENT_LEVELS:
+                    raise InputError("评分设置“absent_levels”应为 lost 或 shared",
+                                     f"scoring setting 'absent_levels' must be 'lost' or 'shared', got {value!r}")
+                cfg.absent_levels = value
             elif key == "over_reduction":
                 if not isinstance(value, bool):
                     raise InputError("评分设置“over_reduction”应为 true 或 false",
@@ -130,6 +142,8 @@ class ScoringConfig:
             cfg.category_weights = dict(p.category_weights)
         if "evidence" not in self.given:
             cfg.evidence = p.evidence
+        if "absent_levels" not in self.given:
+            cfg.absent_levels = p.absent_levels
         return cfg
 
     def for_published(self, execution_weight: Decimal | None,

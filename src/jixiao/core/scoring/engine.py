@@ -4,6 +4,7 @@ overrides, the total, the grade and the reasons; and :func:`clear_caches`."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .. import matching, reasons, targets
 from ..memo import Memo
@@ -11,7 +12,7 @@ from ..model import Project, ScoreOverride, Table
 from ..money import round_half_up
 from ..reasons import Reason
 from ..targets import context
-from ..taxonomy import CATEGORIES
+from ..taxonomy import CATEGORIES, KIND_BY_KEY
 from . import cells, config, execution, items, profiles, rules, summary, weights
 from .cells import HEAD, ITEM_FIELDS, WEIGHTED, facts_of, kind_name, weighted
 from .config import DEFAULT_CONFIG, HUNDRED, ZERO, ScoringConfig, config_token
@@ -89,6 +90,9 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     published = project.published
     if published is not None:  # the form's own weights first
         cfg = cfg.for_published(published.execution_weight, published.category_weights)
+    shared: dict[str, Decimal] = {}
+    if cfg.absent_levels == "shared":
+        cfg, shared = _share_absent(project, cfg)
     plan = base_plan if base_plan is not None and cfg is base else _plan(cfg)
     _, token, cats, weights_note, grade_rules, layouts = plan
     overrides = {o.item: o for o in project.overrides} if project.overrides else _NO_OVERRIDES
@@ -167,6 +171,8 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         cat_reasons: tuple[Reason, ...] = ()
         if not inds and cw > 0:
             cat_reasons = (("category.empty", cat.key, f"{cw.normalize():f}"),)
+        elif cat.key in shared:
+            cat_reasons = (("category.shared", cat.key, f"{shared[cat.key].normalize():f}"),)
         cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested, None, cat_reasons, evidenced)
         if overrides:
             cov = overrides.get(cat.key)
@@ -210,6 +216,22 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     return ps
 
 
+def _share_absent(project: Project, cfg: ScoringConfig) -> tuple[ScoringConfig, dict[str, Decimal]]:
+    """``cfg`` with the weight of 一级 levels that have no indicator in ``project`` shared among
+    those that have (weights.shared_absent; ``absent_levels: shared``), and the weight each
+    such level gave away."""
+    present = {KIND_BY_KEY[k].category.key for k, c in project.indicators.items()
+               if k in KIND_BY_KEY and ((c.target and not c.target.isspace()) or c.items)}
+    printed = set(project.published.category_weights) if project.published is not None else set()
+    moved = weights.shared_absent(cfg.category_weights, present, printed)
+    if not moved:
+        return cfg, {}
+    given = {k: cfg.category_weights[k] for k, w in moved.items() if w == ZERO}
+    out = cfg.copy()
+    out.category_weights = {**cfg.category_weights, **moved}
+    return out, given
+
+
 _TEMPLATE_LABEL = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 
 
@@ -221,6 +243,10 @@ def row_text(row) -> str:
     if name and target and not target.startswith(name):
         return f"{name}{target}"
     return target or name
+
+
+def _blank(text: str) -> bool:
+    return not text or text.isspace()
 
 
 def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, token: int):
@@ -235,7 +261,14 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
     published = ZERO
     for row, iw in zip(cell.items, item_ws):
         text = row_text(row)
-        done = weighted(text, row.actual, iw, str(iw), token, None, key)
+        # A row written as a statement — only its name (``工程质量合格``), no 年度指标值 and no
+        # 实际完成值 — reads as a claim that the statement holds, as bureaus score such rows
+        # (docs/scoring.md, "Rows with only a name"): met in practice, unknown_share when evidenced.
+        name_only = bool(text) and _blank(row.target) and _blank(row.actual)
+        # A completion that repeats the row's 年度指标值 (``有效`` / ``有效``, ``≥95%`` / ``≥95%``)
+        # copies the target the row states with its name: a copy, read as such (a claim).
+        copied = not name_only and not _blank(row.actual) and row.actual.strip() == row.target.strip()
+        done = weighted(text, text if name_only or copied else row.actual, iw, str(iw), token, None, key)
         if len(done) > HEAD + ITEM_FIELDS and row.target and row.target != text:
             # One 三级 row is one indicator: when its name and value read as several (a name
             # with its own number or separator), the value alone is the target.
@@ -244,6 +277,11 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
         for i in range(HEAD, len(done), ITEM_FIELDS):
             it = ItemScore(*done[i:i + ITEM_FIELDS])
             it.weight_given = row.weight is not None
+            if copied:
+                it.actual = row.actual
+            if name_only:
+                it.actual = ""
+                it.reasons = (("match.name_only", text),) + tuple(r for r in it.reasons if r[0] != "match.copied")
             items.append(it)
         if len(items) - first == 1:
             items[first].published = row.published_score
@@ -252,6 +290,8 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
         total += done[0]
         evidenced += done[6]
         reasons = done[1]
+        if name_only:
+            reasons = tuple(r for r in reasons if r[0] != "cell.copied")
         notes.extend(reasons[:-1] if len(done) > HEAD else reasons)
         if done[4] is not None:
             devs.extend(done[4][1])  # the row's deviation parts (code cell.deviation)

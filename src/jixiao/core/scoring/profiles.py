@@ -27,6 +27,7 @@ class Profile:
     category_weights: dict[str, Decimal] = field(hash=False)
     form_split: bool = False
     evidence: str = "practice"
+    absent_levels: str = "lost"  # ScoringConfig.absent_levels
     source: str = ""
 
 
@@ -42,11 +43,12 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("strict", "中央，严格证据口径", Decimal(10), _w(50, 30, 10), evidence="strict",
             source="central's weights; a completion that only copies or asserts its target counts as "
                    "unproven (unknown_share) — for bureaus that require evidence"),
-    Profile("hubei", "湖北", Decimal(20), _w(40, 30, 10),
+    Profile("hubei", "湖北", Decimal(20), _w(40, 30, 10), absent_levels="shared",
             source="湖北 项目绩效自评表 header “预算执行情况(万元)(20分)…得分(20分*执行率)” (1wenmi.com/doc/330418.html; "
-                   "blank template m.777doc.com/doc-4336759.html); the 80 indicator points are split per form — "
-                   "when a form prints no split, 产出 40 / 效益 30 / 满意度 10 is assumed (central's split with "
-                   "10 points moved to execution; not verified on a filled form)"),
+                   "blank template m.777doc.com/doc-4336759.html); the 80 indicator points “年度绩效目标(80分)” are "
+                   "split 产出 40 / 效益 30 / 满意度 10 (黄石市图书馆 2022, hsslib.org.cn/info/72903.jspx; 施甸 2019's item "
+                   "scores fit 20+20 / 20+10 / 10) and cover the indicators the form has: a level with no row "
+                   "shares its points among the others (黄冈 2020: no 效益 row, 80 points over 产出 and 满意度)"),
     Profile("sichuan", "四川", Decimal(10), _w(50, 30, 10), form_split=True,
             source="四川 部门预算项目支出绩效自评表 (报表编号 510000_0013zp): “预算执行情况(10分)” and “绩效指标(90分)” with "
                    "a 权重 per 三级 indicator and a 合计 row (www.scqs.gov.cn/info/13206/211004.htm; "

@@ -93,3 +93,38 @@ def item_weights(items: list, cell_weight: Decimal) -> tuple[Decimal, ...]:
     left = max(cell_weight - sum(given, ZERO), ZERO)
     shares = iter(split_exact(left, len(items) - len(given)))
     return tuple(i.weight if i.weight is not None else next(shares) for i in items)
+
+
+def share_out(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``amount`` in whole cents in proportion to ``weights``, adding up exactly (the largest
+    remainders get the spare cents, earlier ones first on a tie); equal shares when every
+    weight is 0."""
+    if not weights:
+        return []
+    total = sum(weights, ZERO)
+    cents = int((amount / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    if total <= 0:
+        return split_exact(amount, len(weights))
+    exact = [Decimal(cents) * w / total for w in weights]
+    floors = [int(x) for x in exact]
+    spare = cents - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:spare]:
+        floors[i] += 1
+    return [Decimal(c) * CENT for c in floors]
+
+
+def shared_absent(weights: dict[str, Decimal], present: set[str], printed: set[str]) -> dict[str, Decimal]:
+    """The 一级 levels' weights with those of levels without any indicator (not in ``present``)
+    shared among the levels that have one, in proportion to their weights (``absent_levels:
+    shared``); a level whose weight the form printed (``printed``) neither gives nor takes.
+    The changed levels only; empty when nothing moves."""
+    donors = [k for k, w in weights.items() if k not in present and k not in printed and w > 0]
+    takers = [k for k in weights if k in present and k not in printed]
+    if not donors or not takers:
+        return {}
+    moved = sum((weights[k] for k in donors), ZERO)
+    out = {k: ZERO for k in donors}
+    for k, extra in zip(takers, share_out(moved, [weights[k] for k in takers])):
+        out[k] = weights[k] + extra
+    return out
