@@ -81,3 +81,15 @@ def test_an_override_counts_alike_in_both_readings(claims):
     tov = ScoreOverride(item="total", score=D("88"), reason="核实")
     ps = score_project(project(overrides=[tov]))
     assert ps.total == ps.evidenced_total == D("88.00")
+
+
+def test_a_score_once_returned_holds_only_tuples_so_requests_sharing_it_cannot_change_it():
+    from jixiao.generate import generate_table
+
+    for ps in scoring.score_table(generate_table(6, seed=3)):
+        assert isinstance(ps.categories, tuple) and isinstance(ps.reasons, tuple)
+        for cs in ps.categories:
+            assert isinstance(cs.indicators, tuple) and isinstance(cs.reasons, tuple)
+            for ind in cs.indicators:
+                assert isinstance(ind.items, tuple) and isinstance(ind.reasons, tuple)
+                assert all(isinstance(it.reasons, tuple) for it in ind.items)

@@ -123,7 +123,7 @@ def _indicator(kind: str, name: str, target: str, actual: str, weight: Decimal,
                done: tuple) -> IndicatorScore:
     # Fresh result objects every time (callers may change them, e.g. an override); only
     # the immutable strings, decimals and tuples inside are shared, the reasons among them.
-    items = [ItemScore(*done[i:i + ITEM_FIELDS]) for i in range(HEAD, len(done), ITEM_FIELDS)]
+    items = tuple([ItemScore(*done[i:i + ITEM_FIELDS]) for i in range(HEAD, len(done), ITEM_FIELDS)])
     total = done[0]
     return IndicatorScore(kind, name, target, actual, weight, total, total, None, done[3], done[1],
                           done[4], items, done[6])

@@ -150,9 +150,9 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
                     done = weighted(target, actual, w, wkey, token, None, key)
                 # _indicator, inline (fresh result objects; see there)
                 if len(done) == HEAD + ITEM_FIELDS:  # the common cell: one 三级 item
-                    items = [ItemScore(*done[HEAD:])]
+                    items = (ItemScore(*done[HEAD:]),)
                 else:
-                    items = [ItemScore(*done[i:i + ITEM_FIELDS]) for i in range(HEAD, len(done), ITEM_FIELDS)]
+                    items = tuple([ItemScore(*done[i:i + ITEM_FIELDS]) for i in range(HEAD, len(done), ITEM_FIELDS)])
                 ind = IndicatorScore(key, name, target, actual, w, done[0], done[0], None, done[3], done[1],
                                      done[4], items, done[6], given)
                 if done[5] is not None:
@@ -173,7 +173,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
             cat_reasons = (("category.empty", cat.key, f"{cw.normalize():f}"),)
         elif cat.key in shared:
             cat_reasons = (("category.shared", cat.key, f"{shared[cat.key].normalize():f}"),)
-        cs = CategoryScore(cat.key, cat.name, cw, suggested, inds, suggested, None, cat_reasons, evidenced)
+        cs = CategoryScore(cat.key, cat.name, cw, suggested, tuple(inds), suggested, None, cat_reasons, evidenced)
         if overrides:
             cov = overrides.get(cat.key)
             if cov is not None:
@@ -209,7 +209,7 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     if overrides:
         project_reasons.extend(unused_overrides(overrides, categories))
     project_reasons.append(("project.grade", str(total), g, *grade_rules[g]))
-    ps = ProjectScore(project.seq, project.name, execution, categories, total, g, tuple(project_reasons),
+    ps = ProjectScore(project.seq, project.name, execution, tuple(categories), total, g, tuple(project_reasons),
                       suggested_total, tov, evidenced_total, None, "", cfg.profile, cfg.evidence)
     if published is not None:
         ps.published_total, ps.published_grade = published.total, published.grade
@@ -300,7 +300,7 @@ def _items_indicator(key: str, name: str, cell, w, item_ws: tuple, given: bool, 
         notes.append(("cell.items", len(items), met, str(total), str(w)))
     deviation = ("cell.deviation", tuple(devs)) if devs else None
     ind = IndicatorScore(key, name, cell.target, cell.actual, w, total, total, None, items_formula(items, token),
-                         tuple(notes), deviation, items, evidenced, given, published if cell.items else None)
+                         tuple(notes), deviation, tuple(items), evidenced, given, published if cell.items else None)
     fact = facts_of([(it.target, it.actual, None, it.met, it.ratio, None, it.kind, it.tier, it.basis, it.over,
                       it.restated, it.evidence) for it in items])
     return ind, fact
