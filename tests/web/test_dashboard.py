@@ -139,8 +139,10 @@ def test_reviewer_sees_submitted_tables_only_and_a_draft_as_not_yet_submitted(ma
     # The drill-down list does not reveal the draft's projects either.
     body = client_for(reviewer).get(reverse("dashboard:projects") + "?year=2019").content.decode()
     assert body.count('class="drill-project"') == 1
+    # Administrators may open the draft, but a draft is nobody's figures: not submitted, no figures.
     admin_rows = {r["department"]: r for r in aggregate.department_rows(world.users["admin"], 2019)}
-    assert admin_rows["乙部门"]["projects"] == 1
+    assert admin_rows["乙部门"]["table_id"] == world.tables["other"].pk
+    assert admin_rows["乙部门"]["projects"] == 0 and admin_rows["乙部门"]["status"] == "未报送"
 
 
 # --- the figures -------------------------------------------------------------------------
@@ -230,7 +232,8 @@ def test_department_table_sorts_by_every_column_on_the_server(demo):
     assert parse_qs(urlparse(href.replace("&amp;", "&")).query)["dir"] == ["asc"]
 
 
-def test_the_department_comparison_shows_the_mean_evidence_gap(world):
+def test_the_department_comparison_shows_the_mean_evidence_gap(make_world):
+    world = make_world("submitted")
     row = world.projects["own"]
     ProjectStat.objects.filter(project=row).update(evidence_gap_x100=1234)
     generation.invalidate()

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core import money
@@ -23,8 +28,9 @@ from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department, DisclosureTable, Year
 
 from .generation import CACHE_SECONDS, generation
-from .models import FindingStat, ProjectStat
+from .models import FindingStat, ProjectStat, ShownFindingStat, ShownProjectStat, ShownVersion
 from .stats import BAND_KEYS, GRADES, from_e4_wan
+from .versions import LIVE_STATUSES, REVISING_STATUSES
 
 
 class AmountSum(Sum):
@@ -64,9 +70,11 @@ COLUMNS = {
     "errors": (_("错误"), True),
     "warnings": (_("警告"), True),
 }
-STATE_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "approved": 4, "published": 5}
+STATE_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "approved": 4, "published": 5, "revision": 6}
+# "revision": a published table whose new revision is being edited (草稿 or 退回); its figures
+# are the publication's (versions.py).
 STATE_LABELS = {"missing": _("未报送"), "draft": _("未报送"), "returned": _("退回修改中"),
-                "submitted": _("已提交"), "approved": _("已审核"), "published": _("已公开")}
+                "submitted": _("已提交"), "approved": _("已审核"), "published": _("已公开"), "revision": _("修订中")}
 OUTSTANDING = ("missing", "draft", "returned")
 
 
@@ -92,7 +100,16 @@ def _scope(user) -> tuple:
 
 
 def visible_stats(user):
-    return ProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"))
+    """The stored rows' figures of the visible tables whose stored rows are the figures
+    (已提交, 已审核, 已公开)."""
+    return ProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"),
+                                      table__status__in=LIVE_STATUSES)
+
+
+def visible_shown_stats(user):
+    """The frozen figures of the visible tables being revised (草稿 or 退回 after a submission)."""
+    return ShownProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"),
+                                           table__status__in=REVISING_STATUSES)
 
 
 def years(user) -> list[int]:
@@ -154,9 +171,13 @@ def groups(user, year: int) -> list[dict]:
     The summary figures, the bands and the grades derive from these few dozen rows, so the
     200 000 projects of a province are scanned once for them, not once per figure.
     """
+    def query(qs):
+        return (qs.filter(year=year).values("rate_band", "grade")
+                .annotate(n=Count("pk"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4")).order_by())
+
+    # One query: the stored rows' figures and the frozen versions', a (band, grade) twice at most.
     return _cached(("groups", _scope(user), year), lambda: list(
-        visible_stats(user).filter(year=year).values("rate_band", "grade")
-        .annotate(n=Count("pk"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4")).order_by()))
+        query(visible_stats(user)).union(query(visible_shown_stats(user)), all=True)))
 
 
 def overview(user, year: int, today: date) -> Overview:
@@ -173,10 +194,7 @@ def overview(user, year: int, today: date) -> Overview:
                   rate=rate_of(actual, budget))
     ov.bands = [(k, BAND_LABELS[k], bands[k]) for k in BAND_KEYS]
     ov.grades = [(g, grades[g]) for g in GRADES]
-    found = _cached(("findings", _scope(user), year), lambda: list(
-        FindingStat.objects.filter(year=year, table__in=roles.visible_tables(user).values("pk"))
-        .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True))
-        .order_by("-n", "code")[:TOP_FINDINGS]))
+    found = _cached(("findings", _scope(user), year), lambda: _top_findings(user, year))
     ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
     y = Year.objects.filter(year=year).first()
@@ -186,6 +204,23 @@ def overview(user, year: int, today: date) -> Overview:
     ov.departments = DepartmentRows(user, year)
     ov.outstanding = DepartmentRows(user, year, states=OUTSTANDING, figures=False)
     return ov
+
+
+def _top_findings(user, year: int) -> list[dict]:
+    """The most frequent findings of the shown versions, in one query (a project is either in a
+    stored table's figures or in a frozen version's, never both, so the counts add up)."""
+    visible = roles.visible_tables(user).values("pk")
+    live = (FindingStat.objects.filter(year=year, table__in=visible, table__status__in=LIVE_STATUSES)
+            .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True)).order_by())
+    shown = (ShownFindingStat.objects.filter(year=year, table__in=visible, table__status__in=REVISING_STATUSES)
+             .values("code", "severity").annotate(n=Count("pk"), projects=Count("stat", distinct=True)).order_by())
+    merged: dict[tuple, dict] = {}
+    for f in live.union(shown, all=True):
+        row = merged.setdefault((f["code"], f["severity"]), {"code": f["code"], "severity": f["severity"],
+                                                              "n": 0, "projects": 0})
+        row["n"] += f["n"]
+        row["projects"] += f["projects"]
+    return sorted(merged.values(), key=lambda f: (-f["n"], f["code"]))[:TOP_FINDINGS]
 
 
 # Sort expressions over the row query's columns; every one is followed by the name.
@@ -252,12 +287,25 @@ class DepartmentRows:
 
     def _query(self, scope: tuple, limit: int | None, offset: int, count_only: bool) -> list[dict]:
         vis_sql, vis_params = scope
-        dept, table, stat = (Department._meta.db_table, DisclosureTable._meta.db_table,
-                             ProjectStat._meta.db_table)
+        dept, table, stat, shown, version = (Department._meta.db_table, DisclosureTable._meta.db_table,
+                                             ProjectStat._meta.db_table, ShownProjectStat._meta.db_table,
+                                             ShownVersion._meta.db_table)
         year_table = Year._meta.db_table
         params: list = [*vis_params]
         ctes = [f"vis(id) AS ({vis_sql})"]
+        live_in = ", ".join(["%s"] * len(LIVE_STATUSES))
+        revising_in = ", ".join(["%s"] * len(REVISING_STATUSES))
         if self.figures:
+            # Each visible table's shown version: its stored rows while 已提交/已审核/已公开,
+            # its frozen version while being revised (versions.py).
+            columns = ", ".join(f"s.{c}" for c in ("department_id", "budget_e4", "actual_e4", "score_x100",
+                                                    "evidence_gap_x100", "grade", "errors", "warnings"))
+            scoped = ("{0} s JOIN {1} st ON st.id = s.table_id WHERE s.year = %s AND st.status IN ({2}) "
+                      "AND s.table_id IN (SELECT id FROM vis)")
+            ctes.append(
+                f"shown_stats AS (SELECT {columns} FROM {scoped.format(stat, table, live_in)} "
+                f"UNION ALL SELECT {columns} FROM {scoped.format(shown, table, revising_in)})")
+            params += [self.year, *LIVE_STATUSES, self.year, *REVISING_STATUSES]
             ctes.append(
                 f"agg AS (SELECT s.department_id AS dept, COUNT(*) AS projects, "
                 f"{_amount_sum_sql('s.budget_e4')} AS budget, {_amount_sum_sql('s.actual_e4')} AS actual, "
@@ -266,8 +314,8 @@ class DepartmentRows:
                 f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS excellent, "
                 f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS poor, "
                 f"SUM(s.errors) AS errors, SUM(s.warnings) AS warnings "
-                f"FROM {stat} s WHERE s.year = %s AND s.table_id IN (SELECT id FROM vis) GROUP BY s.department_id)")
-            params += ["优", "差", self.year]
+                f"FROM shown_stats s GROUP BY s.department_id)")
+            params += ["优", "差"]
             figures = ("COALESCE(agg.projects, 0) AS projects, agg.budget, agg.actual, agg.score, "
                        "COALESCE(agg.scored, 0) AS scored, COALESCE(agg.excellent, 0) AS excellent, "
                        "COALESCE(agg.poor, 0) AS poor, COALESCE(agg.errors, 0) AS errors, "
@@ -282,14 +330,24 @@ class DepartmentRows:
                        "0 AS poor, 0 AS errors, 0 AS warnings, NULL AS rate_sort, NULL AS score_sort, NULL AS gap, 0 AS gapped, "
                        "NULL AS gap_sort")
             join = ""
+        # A frozen version is the one shown while the table is being revised; a published one
+        # makes the department's state 修订中 ("revision"), a submitted one leaves it 退回.
+        in_use = f"t.id IN (SELECT id FROM vis) AND t.status IN ({revising_in})"
         rows_sql = (
             f"SELECT d.id AS department_id, d.name AS department, "
             f"CASE WHEN t.id IN (SELECT id FROM vis) THEN t.id END AS table_id, "
             f"CASE WHEN t.id IS NULL THEN 'missing' WHEN t.id NOT IN (SELECT id FROM vis) THEN 'draft' "
-            f"ELSE t.status END AS state, {figures} "
+            f"WHEN {in_use} AND v.kind = %s THEN 'revision' "
+            f"ELSE t.status END AS state, "
+            f"CASE WHEN {in_use} THEN v.number END AS version_number, "
+            f"CASE WHEN {in_use} THEN v.kind END AS version_kind, "
+            f"CASE WHEN {in_use} THEN v.at END AS version_at, "
+            f"CASE WHEN {in_use} THEN v.publication_id END AS version_publication, {figures} "
             f"FROM {dept} d LEFT JOIN {table} t ON t.department_id = d.id "
-            f"AND t.year_id = (SELECT y.id FROM {year_table} y WHERE y.year = %s){join}")
-        params.append(self.year)
+            f"AND t.year_id = (SELECT y.id FROM {year_table} y WHERE y.year = %s) "
+            f"LEFT JOIN {version} v ON v.table_id = t.id{join}")
+        params += [*REVISING_STATUSES, ShownVersion.Kind.PUBLISHED.value, *REVISING_STATUSES, *REVISING_STATUSES,
+                   *REVISING_STATUSES, *REVISING_STATUSES, self.year]
         sql = f"WITH {', '.join(ctes)} SELECT * FROM ({rows_sql}) r"
         if self.states is not None:
             sql += " WHERE state IN (" + ", ".join(["%s"] * len(self.states)) + ")"
@@ -319,11 +377,36 @@ class DepartmentRows:
             return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
+def _moment(value) -> datetime | None:
+    """A timestamp read by raw SQL: aware on PostgreSQL, naive UTC (or text) on SQLite."""
+    if value is None or isinstance(value, datetime):
+        moment = value
+    else:
+        moment = parse_datetime(str(value))
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt_timezone.utc)
+    return moment
+
+
+def version_note(kind: str | None, number: int | None, at) -> str:
+    """Where a department's figures come from while its table is being revised."""
+    if not kind:
+        return ""
+    day = date_format(timezone.localdate(at), "DATE_FORMAT") if at else ""
+    if kind == ShownVersion.Kind.PUBLISHED:
+        return gettext("数据取自第 %(number)s 版（%(date)s 公开）") % {"number": number, "date": day}
+    return gettext("数据取自第 %(number)s 版（%(date)s 报送）") % {"number": number, "date": day}
+
+
 def _row(r: dict) -> dict:
     state = r["state"]
+    at = _moment(r["version_at"])
     return {
         "department": r["department"], "department_id": r["department_id"], "state": state,
         "status": STATE_LABELS[state], "table_id": r["table_id"],
+        "version_number": r["version_number"], "version_kind": r["version_kind"], "version_at": at,
+        "version_publication": r["version_publication"],
+        "version": version_note(r["version_kind"], r["version_number"], at),
         "projects": r["projects"], "budget": wan(r["budget"]), "actual": wan(r["actual"]),
         "rate": rate_of(r["actual"], r["budget"]), "score": mean_score(r["score"], r["scored"]),
         "gap": mean_score(r["gap"], r["gapped"]),
@@ -350,32 +433,50 @@ def sort_rows(rows: list[dict], key: str, descending: bool) -> list[dict]:
     return present + absent
 
 
+# The drill-down's columns, the same on both sides of its UNION (stored rows, frozen versions).
+DRILL_COLUMNS = ("d_name", "p_seq", "p_name", "p_id", "t_id", "v_pub", "v_pos", "budget", "actual", "rate",
+                 "score", "grade_", "errors_", "warnings_", "key")
+
+
 def project_rows(user, filters: dict):
-    """The drill-down: the projects behind a figure, as a queryset of ProjectStat."""
-    qs = visible_stats(user).select_related("project", "department", "table")
+    """The drill-down: the projects behind a figure — those of each table's shown version —
+    as one UNION of the stored rows' figures and the frozen versions' (dicts of DRILL_COLUMNS)."""
+    live = visible_stats(user).annotate(
+        d_name=F("department__name"), p_seq=F("project__seq"), p_name=F("project__name"), p_id=F("project_id"),
+        t_id=F("table_id"), v_pub=Value(None, output_field=IntegerField()), v_pos=Value(0),
+        budget=F("budget_e4"), actual=F("actual_e4"), rate=F("execution_rate"), score=F("score_x100"),
+        grade_=F("grade"), errors_=F("errors"), warnings_=F("warnings"), key=F("project_id"))
+    shown = visible_shown_stats(user).annotate(
+        d_name=F("department__name"), p_seq=F("seq"), p_name=F("name"), p_id=Value(None, output_field=IntegerField()),
+        t_id=F("table_id"), v_pub=F("version__publication_id"), v_pos=F("position"),
+        budget=F("budget_e4"), actual=F("actual_e4"), rate=F("execution_rate"), score=F("score_x100"),
+        grade_=F("grade"), errors_=F("errors"), warnings_=F("warnings"), key=-F("id"))
     if filters.get("year"):
-        qs = qs.filter(year=filters["year"])
+        live, shown = live.filter(year=filters["year"]), shown.filter(year=filters["year"])
     if filters.get("department"):
-        qs = qs.filter(department_id=filters["department"])
+        live = live.filter(department_id=filters["department"])
+        shown = shown.filter(department_id=filters["department"])
     if filters.get("band"):
-        qs = qs.filter(rate_band=filters["band"])
+        live, shown = live.filter(rate_band=filters["band"]), shown.filter(rate_band=filters["band"])
     if filters.get("grade"):
-        qs = qs.filter(grade=filters["grade"])
+        live, shown = live.filter(grade=filters["grade"]), shown.filter(grade=filters["grade"])
     if filters.get("finding"):
-        qs = qs.filter(project__in=FindingStat.objects.filter(code=filters["finding"]).values("project"))
+        live = live.filter(project__in=FindingStat.objects.filter(code=filters["finding"]).values("project"))
+        shown = shown.filter(pk__in=ShownFindingStat.objects.filter(code=filters["finding"]).values("stat"))
     if filters.get("q"):
-        qs = qs.filter(Q(project__name__icontains=filters["q"]) | Q(department__name__icontains=filters["q"]))
-    return qs
+        live = live.filter(Q(project__name__icontains=filters["q"]) | Q(department__name__icontains=filters["q"]))
+        shown = shown.filter(Q(name__icontains=filters["q"]) | Q(department__name__icontains=filters["q"]))
+    return live.values(*DRILL_COLUMNS).union(shown.values(*DRILL_COLUMNS), all=True)
 
 
 PROJECT_SORTS = {
-    "department": ("department__name", "project__seq"), "seq": ("project__seq",), "name": ("project__name",),
-    "budget": ("budget_e4",), "actual": ("actual_e4",), "rate": ("execution_rate",), "score": ("score_x100",),
-    "grade": ("grade",), "errors": ("errors",), "warnings": ("warnings",),
+    "department": ("d_name", "p_seq"), "seq": ("p_seq",), "name": ("p_name",),
+    "budget": ("budget",), "actual": ("actual",), "rate": ("rate",), "score": ("score",),
+    "grade": ("grade_",), "errors": ("errors_",), "warnings": ("warnings_",),
 }
 
 
 def order_projects(qs, key: str, descending: bool):
     fields = PROJECT_SORTS.get(key) or PROJECT_SORTS["department"]
     first = F(fields[0]).desc(nulls_last=True) if descending else F(fields[0]).asc(nulls_last=True)
-    return qs.order_by(first, *fields[1:], "department__name", "project__seq", "pk")
+    return qs.order_by(first, *fields[1:], "d_name", "p_seq", "key")

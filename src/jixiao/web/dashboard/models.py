@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.web.entry.models import Department, DisclosureTable, Project
+from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication
 
 
 class ProjectStat(models.Model):
@@ -62,3 +62,74 @@ class FindingStat(models.Model):
         indexes = [models.Index(fields=["year", "code"], name="dash_finding_year_code")]
         verbose_name = _("检查结果统计")
         verbose_name_plural = _("检查结果统计")
+
+
+class ShownVersion(models.Model):
+    """The version a table's figures come from while the table is being revised.
+
+    While a table is 草稿 or 退回 its rows are being edited and are nobody's figures: the
+    dashboard keeps showing the version last submitted (退回 of a first submission) or last
+    published (a new revision of a published table), frozen here when the table left it
+    (:mod:`.versions`). ``number`` is the submission's number (each 报送 is a version).
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        PUBLISHED = "published", _("已公开")
+
+    table = models.OneToOneField(DisclosureTable, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="shown_version", verbose_name=_("自评公开表"))
+    number = models.PositiveIntegerField(_("版本"))
+    kind = models.CharField(_("版本状态"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"))
+    publication = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("公开发布"))
+
+    class Meta:
+        verbose_name = _("看板所示版本")
+        verbose_name_plural = _("看板所示版本")
+
+
+class ShownProjectStat(models.Model):
+    """One project's figures in a :class:`ShownVersion` (the columns of :class:`ProjectStat`,
+    with the project's 序号 and name: the project may since have been removed or renamed)."""
+
+    version = models.ForeignKey(ShownVersion, on_delete=models.CASCADE, related_name="stats",
+                                verbose_name=_("看板所示版本"))
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
+    seq = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("项目名称"), max_length=300)
+    position = models.PositiveIntegerField(_("在表中的位置"), default=0)  # 0-based, as the portal's project pages
+    money_unit = models.CharField(_("金额单位"), max_length=10)
+    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=26, decimal_places=2, null=True)
+    rate_band = models.CharField(_("执行率区间"), max_length=10)
+    score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
+    grade = models.CharField(_("等级"), max_length=2, blank=True)
+    evidence_gap_x100 = models.IntegerField(_("证据差（×100）"), null=True)
+    errors = models.PositiveIntegerField(_("错误数"), default=0)
+    warnings = models.PositiveIntegerField(_("警告数"), default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "department"], name="dash_shown_year_dept")]
+        verbose_name = _("看板所示项目统计")
+        verbose_name_plural = _("看板所示项目统计")
+
+
+class ShownFindingStat(models.Model):
+    """One finding of a project in a :class:`ShownVersion`."""
+
+    stat = models.ForeignKey(ShownProjectStat, on_delete=models.CASCADE, related_name="findings",
+                             verbose_name=_("项目统计"))
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    code = models.CharField(_("检查代码"), max_length=12)
+    severity = models.CharField(_("严重程度"), max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "code"], name="dash_shown_finding_year_code")]
+        verbose_name = _("看板所示检查结果统计")
+        verbose_name_plural = _("看板所示检查结果统计")

@@ -8,7 +8,9 @@ from django.dispatch import receiver
 
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication, ReviewRound, Year
 
-from . import generation, stats
+from jixiao.web.review.workflow import transitioned
+
+from . import generation, stats, versions
 from .models import ProjectStat
 
 
@@ -35,6 +37,14 @@ def backfill(sender, app_config=None, **kwargs):
         return
     if Project.objects.filter(dashboard_stat__isnull=True).exists():
         stats.refresh_missing()
+    if versions.backfill():
+        generation.invalidate()
+
+
+@receiver(transitioned, dispatch_uid="dashboard_table_transitioned")
+def table_transitioned(sender, table, action, **kwargs):
+    # Inside the transition's transaction: the version shown changes with the status.
+    versions.on_transition(table, action)
 
 
 def _changed(sender, raw=False, **kwargs):

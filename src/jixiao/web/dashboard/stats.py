@@ -7,6 +7,7 @@ belong to the table page.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.db import transaction
@@ -70,12 +71,17 @@ def from_e4_wan(value: int | None) -> Decimal | None:
 
 def stat_fields(row: Project, table: DisclosureTable) -> tuple[dict, list]:
     """(ProjectStat fields, [(code, severity)]) for one stored project."""
-    core_table = convert.table_to_core(table, [])
-    core = convert.project_to_core(row)
+    return core_fields(convert.project_to_core(row), convert.table_to_core(table, []), table)
+
+
+def core_fields(core, core_table, table: DisclosureTable) -> tuple[dict, list]:
+    """(ProjectStat fields, [(code, severity)]) for one core project of ``core_table`` (the
+    stored table's, or a publication's), checked in a table of its own as when stored."""
+    core_table = copy.copy(core_table)
     core_table.projects = [core]
-    unit = MoneyUnit(table.money_unit)
+    unit = core_table.money_unit
     findings = check_project(core, table=core_table)
-    score = score_project(core, profile=table.profile)
+    score = score_project(core, profile=core_table.profile)
     findings += score_findings(core, score)  # JX504: claims without a figure
     rate = core.execution_rate
     fields = {

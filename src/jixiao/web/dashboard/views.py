@@ -141,6 +141,16 @@ PROJECT_COLUMNS = {  # lazy: translated per request, not once at import
 }
 
 
+def _project_url(s: dict) -> str:
+    """A stored project's page; a project of a frozen publication, its page on the portal (what
+    the figures are); a project of a frozen submission, its table's page."""
+    if s["p_id"] is not None:
+        return reverse("entry:project", args=[s["p_id"]])
+    if s["v_pub"] is not None:
+        return reverse("portal:project", args=[s["v_pub"], s["v_pos"]])
+    return reverse("entry:table", args=[s["t_id"]])
+
+
 @login_required
 def projects(request):
     """The projects behind a figure, filterable (year, department, band, grade, finding, text)."""
@@ -159,10 +169,11 @@ def projects(request):
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
     rows = []
     for s in page.object_list:
-        rows.append({"stat": s, "budget": aggregate.wan(s.budget_e4), "actual": aggregate.wan(s.actual_e4),
-                     "rate": money.format_rate(s.execution_rate),
-                     "score": money.round_half_up(Decimal(s.score_x100) / 100)
-                     if s.score_x100 is not None else None})
+        rows.append({"department": s["d_name"], "seq": s["p_seq"], "name": s["p_name"], "url": _project_url(s),
+                     "budget": aggregate.wan(s["budget"]), "actual": aggregate.wan(s["actual"]),
+                     "rate": money.format_rate(None if s["rate"] is None else Decimal(s["rate"])),
+                     "score": money.round_half_up(Decimal(s["score"]) / 100) if s["score"] is not None else None,
+                     "grade": s["grade_"], "errors": s["errors_"], "warnings": s["warnings_"]})
     kept = {k: v for k, v in filters.items() if v}
     return render(request, "dashboard/projects.html", {
         "page": page, "rows": rows, "filters": filters, "kept": urlencode({**kept, "sort": key,

@@ -10,10 +10,16 @@ winner's save() records the change in the history (who and when).
 from __future__ import annotations
 
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from jixiao.web.entry import convert, table_lock
 from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status
+
+
+# Sent inside the transition's transaction, after the status changed: ``table`` (the locked
+# row, new status) and ``action``. The dashboard keeps the version it shows from it.
+transitioned = Signal()
 
 
 class TransitionError(Exception):
@@ -40,6 +46,7 @@ def _claim(table: DisclosureTable, action: str) -> DisclosureTable:
     locked.status = target
     locked.save(update_fields=["status", "updated_at"])
     table.status, table.updated_at = locked.status, locked.updated_at
+    transitioned.send(sender=DisclosureTable, table=locked, action=action)
     return locked
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from jixiao.web.dashboard import stats
+from jixiao.web.dashboard import generation, stats, versions
 from jixiao.web.entry.models import DisclosureTable
 
 
@@ -17,4 +17,7 @@ class Command(BaseCommand):
             n = stats.refresh_missing()
         else:
             n = sum(stats.refresh_table(t) for t in DisclosureTable.objects.select_related("year", "department"))
+            frozen = versions.refresh()
+            generation.invalidate()
+            self.stdout.write(f"{frozen} published versions shown while revised")
         self.stdout.write(f"{n} projects")
