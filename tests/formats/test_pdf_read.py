@@ -98,6 +98,16 @@ def test_a_long_run_broken_at_the_edge_stays_joined():
     assert spaced_breaks([a, b], 0, 100) == [False]
 
 
+def test_a_filled_line_before_a_long_word_is_a_space_when_its_last_run_did_not_begin_it():
+    """"#set page(width:" + "100000mm)" is wider than the line and filled it to within a glyph,
+    yet it is no long run broken at the edge: such a run begins a line of its own (CSS
+    overflow-wrap, LibreOffice, jixiao's Typst templates), and this line begins with "#set"."""
+    a = _line("#set page(width:")  # "page(width:" is 11 glyphs, 55 pt; the line 77.5 pt
+    a.x1 = 2 + 94  # as set in a narrower font: 2 pt left, less than the next glyph
+    b = _line("100000mm) *粗体*")  # "100000mm)" 45 pt: 55 + 45 > 96
+    assert spaced_breaks([a, b], 0, 100) == [True]
+
+
 def test_a_word_that_would_have_fitted_means_a_line_break_in_the_source():
     a = _line("first line")  # 45 + 2.5 = 47.5 pt: 48.5 pt left, "next" needs 22.5
     assert spaced_breaks([a, _line("next line")], 0, 100) == [False]

@@ -384,3 +384,19 @@ def test_cli_pdf_engine(tmp_path, golden_path):
 
 def test_render_bytes_is_a_pdf(seed_table):
     assert render_typst_pdf_bytes(seed_table).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("before", ["see ", "网址"])
+def test_a_long_run_after_other_text_starts_its_own_line_and_imports_as_itself(tmp_path, seed_table, before):
+    """A run wider than its column begins a line of its own, as in CSS: the PDF reader then
+    tells the run broken at the edge (no space) from a line filled by words (a space)."""
+    text = before + LONG_LATIN + " and more"
+    project = replace(seed_table.projects[0], rectification=text)
+    table = replace(seed_table, projects=[project])
+    path = tmp_path / "run.pdf"
+    write_disclosure_pdf_typst(table, path)
+    chars, _ = _last_column_chars(path, before + "h")
+    h = min((c for c in chars if c["text"] == "h"), key=lambda c: (c["top"], c["x0"]))  # https' h
+    assert h["x0"] == pytest.approx(min(c["x0"] for c in chars), abs=0.1)  # it begins a line
+    assert h["top"] > min(c["top"] for c in chars)  # below the text before it
+    assert import_file(path).table.projects[0].rectification == text

@@ -414,7 +414,8 @@ def spaced_breaks(lines: Sequence[CellLine], left: float, right: float) -> list[
     * the next line's first word would not have fitted in the room left on this line (plus
       a space) — the line ended early because of it, not at a line break of the source;
     * it was not a long word broken at the edge: that happens only to a run longer than the
-      line, and fills the line so that not even the next glyph would fit.
+      line, which begins a line of its own (CSS ``overflow-wrap: anywhere``, LibreOffice, and
+      jixiao's Typst templates alike) and fills it so that not even the next glyph would fit.
 
     The room is the text width minus the line's width. The text width is the cell's width
     less twice its padding. In a left-aligned cell (all lines start together) the padding is
@@ -440,7 +441,8 @@ def spaced_breaks(lines: Sequence[CellLine], left: float, right: float) -> list[
         space = min(gaps) if gaps else SPACE_EM * em
         latin = _latin(a.text[-1]) and _latin(b.text[0]) and not direct_break(a.text[-1], b.text[0])
         pushed = room < space + b.lead_run + slack  # the next word did not fit here
-        forced = a.tail_run + b.lead_run > width - slack and room < b.first_glyph + slack
+        began = a.tail_run >= a.x1 - a.x0 - slack  # the run across the break began the line
+        forced = began and a.tail_run + b.lead_run > width - slack and room < b.first_glyph + slack
         out.append(latin and pushed and not forced)
     return out
 
