@@ -400,3 +400,22 @@ def test_a_long_run_after_other_text_starts_its_own_line_and_imports_as_itself(t
     assert h["x0"] == pytest.approx(min(c["x0"] for c in chars), abs=0.1)  # it begins a line
     assert h["top"] > min(c["top"] for c in chars)  # below the text before it
     assert import_file(path).table.projects[0].rectification == text
+
+
+def test_text_cells_are_padded_wider_only_while_their_widest_run_still_fits(seed_table):
+    """Text columns are padded up to ``TEXT_INSET_MM`` (pdftotext -layout keeps neighbouring
+    cells' lines apart), never so far that a percentage or a short name would wrap; number
+    cells keep 0.6 mm."""
+    data = pdf_typst.document_data(seed_table)
+    columns = headers.body_columns(seed_table)
+    insets = dict(zip((c.key for c in columns), data["insets"]))
+    assert insets["budget"] == insets["execution_rate"] == 0.6
+    text_insets = [i for c, i in zip(columns, data["insets"]) if c.kind not in pdf_typst._ALIGN]
+    assert max(text_insets) == pdf_typst.TEXT_INSET_MM
+    assert all(0.6 <= i <= pdf_typst.TEXT_INSET_MM for i in text_insets)
+    for c, w, inset in zip(columns, data["widths"], data["insets"]):
+        room = (pdf_typst._PRINT_TABLE_WIDTH_MM * w / 100 - 2 * inset) / pdf_typst._LATIN_WIDTH_MM
+        for p in seed_table.projects:
+            for piece in pdf_typst._UNBROKEN_RUN.findall(headers.column_text(p, c)):
+                if inset > 0.6:
+                    assert pdf_typst._run_units(piece) <= room, (c.key, piece)

@@ -68,6 +68,26 @@ PDF_TAGS = False
 # Horizontal alignment per column kind, as the HTML's classes: numbers right, codes centred.
 _ALIGN = {SEQ: "c", BOOL: "c", AMOUNT: "n", RATE: "n"}
 
+# Horizontal padding of the body's text cells (left-aligned columns), on each side, at most;
+# number and code cells and the header keep print.css's 0.6 mm. Researchers read published
+# PDFs with ``pdftotext -layout``, which sets the lines of neighbouring cells that share a
+# baseline one space apart, left of their column, and shifts narrow columns' cells by whole
+# columns: more room between two text cells' lines keeps them apart (docs/import-text.md,
+# "Measured"). A column is padded so only while its line keeps room for its widest unbroken
+# run (``100.00%`` is never cut) and for ``TEXT_MIN_CHARS`` CJK characters; a narrower one
+# keeps the 0.6 mm.
+TEXT_INSET_MM = 2.0
+TEXT_MIN_CHARS = 5
+_BASE_INSET_MM = _CELL_PADDING_MM / 2
+
+
+def _text_inset(width_percent: float, texts: list[str]) -> float:
+    """The horizontal padding of one text column's cells, in mm (see ``TEXT_INSET_MM``)."""
+    runs = [_run_units(m.group()) for t in texts for m in _UNBROKEN_RUN.finditer(t)]
+    need = max([2.0 * TEXT_MIN_CHARS, *runs]) + _RUN_MARGIN  # half-ems
+    spare = (_PRINT_TABLE_WIDTH_MM * width_percent / 100 - need * _LATIN_WIDTH_MM) / 2
+    return round(min(TEXT_INSET_MM, max(_BASE_INSET_MM, spare)), 2)
+
 # A run of characters with no line-break opportunity in it: no space, no CJK (wide)
 # character, between which lines may always break, and no en or em dash, around which
 # Unicode line breaking breaks too ("1000—1003" breaks after the dash, not inside 1003).
@@ -220,13 +240,17 @@ def document_data(table: Table) -> dict:
         raise InputError("表中没有项目，无法导出公开表", "the table has no projects; nothing to export")
     columns = headers.body_columns(table)
     widths = column_widths(table, columns)
-    capacities = [_capacity(w) for w in widths]
+    texts_by_row = [[headers.column_text(p, c) for c in columns] for p in table.projects]
+    insets = [_BASE_INSET_MM if c.kind in _ALIGN else _text_inset(w, [row[i] for row in texts_by_row])
+              for i, (c, w) in enumerate(zip(columns, widths))]
+    # the text columns' lines are narrower by their wider padding (html's estimates count 0.6 mm)
+    widths_in = [w - 2 * (inset - _BASE_INSET_MM) / _PRINT_TABLE_WIDTH_MM * 100 for w, inset in zip(widths, insets)]
+    capacities = [_capacity(w) for w in widths_in]
     rows, tall = [], []
-    for project in table.projects:
-        texts = [headers.column_text(project, c) for c in columns]
-        rows.append([_cell_value(t, _room(w)) for t, w in zip(texts, widths)])
+    for texts in texts_by_row:
+        rows.append([_cell_value(t, _room(w)) for t, w in zip(texts, widths_in)])
         tall.append(any(_may_be_tall(t, cap) and estimated_lines(t, w) > MAX_UNSPLIT_LINES
-                        for t, w, cap in zip(texts, widths, capacities)))
+                        for t, w, cap in zip(texts, widths_in, capacities)))
     totals = headers.totals_text(table, columns)
     label_span = next((i for i, c in enumerate(columns) if c.kind == AMOUNT), 1) or 1
     return {
@@ -236,6 +260,7 @@ def document_data(table: Table) -> dict:
         "unit": f"{UNIT_LABEL}{table.money_unit.value}",
         "widths": [round(w, 4) for w in widths],
         "aligns": [_ALIGN.get(c.kind, "t") for c in columns],
+        "insets": insets,
         "header": [[h.row, h.col, h.rowspan, h.colspan, h.text] for h in headers.header_cells(table)],
         "rows": rows,
         "tall": tall,

@@ -38,7 +38,7 @@ has another number of columns is refused with a message saying what was found. A
 projects' budgets do not add up to the table's own 合计 row is refused too (a project was missed).
 
 Confidence is calibrated on what it achieves, not hoped for: on the -layout text of 24 PDFs
-(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 86–98 % of
+(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 91–98 % of
 text cells come out right and every amount; so a cell placed by position has confidence 0.7,
 and 0.4 when it took a piece starting within two characters of a column's edge or its lines were
 split between two projects without a clear gap (those cells are listed in the report). Every
