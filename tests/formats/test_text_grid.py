@@ -28,10 +28,11 @@ GOLDEN = table_json.load(FIXTURES / "selfeval-2019-longgang-gsl.golden.json")
 MERGES = table_json.load(FIXTURES / "text" / "lo-merges.json")
 # Text cells right (单位名称, 项目名称 and the 18 text cells), measured with bench/text_fidelity.py
 # on these files: the seed's LibreOffice PDF 118/120, its jixiao PDF 114/120; lo-merges'
-# LibreOffice PDF 238/240, its jixiao PDF 221/240 (before one cell per column and row was
-# enforced: 112, 110, 215, 203). The goal is 95 %.
+# LibreOffice PDF 238/240, its jixiao PDF 228/240 (221 before jixiao's PDF padded its text
+# cells wider; before one cell per column and row was enforced: 112, 110, 215, 203). The
+# jixiao texts are of the padded PDF (bench/text_fidelity.py --keep). The goal is 95 %.
 FLOORS = {"seed-libreoffice.layout.txt": (GOLDEN, 118), "seed-jixiao.layout.txt": (GOLDEN, 114),
-          "lo-merges-libreoffice.layout.txt": (MERGES, 238), "lo-merges-jixiao.layout.txt": (MERGES, 221)}
+          "lo-merges-libreoffice.layout.txt": (MERGES, 238), "lo-merges-jixiao.layout.txt": (MERGES, 228)}
 
 
 def _fold(s: str) -> str:
@@ -73,12 +74,12 @@ def test_layout_text_of_published_pdfs_gives_every_amount_and_most_text(name):
 
 
 @pytest.mark.parametrize(("name", "floor"), [("lo-merges-libreoffice.layout.txt", 30),
-                                             ("lo-merges-jixiao.layout.txt", 33)])
+                                             ("lo-merges-jixiao.layout.txt", 32)])
 def test_a_text_cell_line_that_begins_with_a_percentage_is_not_cut_after_it(name, floor):
     """``90%，成本控制在`` on a line of a text cell is one piece of that cell (a rate glued to the
     next cell's text is cut only where the cut completes a number row): of the 35 indicator
-    cells of lo-merges holding a percentage followed by text, 30 / 33 are read whole (27 / 29
-    when every such piece was cut)."""
+    cells of lo-merges holding a percentage followed by text, 30 / 32 are read whole (27 / 29
+    when every such piece was cut; 33 in jixiao's PDF before its text cells were padded wider)."""
     result = read_text((LAYOUT / name).read_text(encoding="utf-8"), source=name)
     got = {p.seq: p for p in result.table.projects}
     cells = [(getattr(p.indicator(k), s), getattr(got[p.seq].indicator(k), s))
