@@ -43,6 +43,10 @@ def register(subparsers) -> None:
     parser.add_argument("--limits", metavar="LIMITS.json",
                         help="导入限制设置（JSON 对象，见 docs/import.md） / import limits as a JSON object "
                              "(see docs/import.md)")
+    parser.add_argument("--year", type=int, metavar="YEAR",
+                        help="写出为该年度的表（年度及标题、栏目说明中的年度），不论文件中写的年度 / write the "
+                             "table as this year's (its year, and the year in its title and column note), "
+                             "whatever year the file names")
     parser.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="批量导入时同时处理的文件数（默认 1） / files imported at the same time in a batch "
                              "(default 1)")
@@ -67,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args)
     args.file = args.file[0]
     result = sandbox.import_file(args.file, limits=_limits(args.limits))
+    if args.year is not None and args.year != result.table.year:
+        result.report.append(f"文件中的年度为 {result.table.year}，已按 --year 写为 {args.year} 年度 / the file says "
+                             f"{result.table.year}; written as {args.year} (--year)")
+        result.table = result.table.moved_to_year(args.year)
     write_import(result, args.file, args.output, args.report)
     if not args.report:
         for line in result.report:
@@ -77,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
+    if args.year is not None:
+        raise InputError("--year 只用于导入单个文件", "--year is for a single file's import")
     if args.report:
         raise InputError("批量导入时每个文件的报告写在输出文件夹中，不能使用 --report",
                          "in a batch each file's report is written in the output folder; --report is for one file")

@@ -209,6 +209,17 @@ class Table:
     def display_title(self) -> str:
         return self.title or self.default_title()
 
+    def moved_to_year(self, year: int) -> "Table":
+        """The same table as the given year's (importing last year's file as this year's draft):
+        its year, and the year in its title and column note where they name it
+        (「2019年度…公开表」 → 「2025年度…」, 「含2019年政府专项债券资金」 → 2025). A new object;
+        the projects are shared."""
+        if year == self.year:
+            return self
+        old, new = f"{self.year}年", f"{year}年"
+        return replace(self, year=year, title=self.title.replace(old, new),
+                       columns_note=self.columns_note.replace(old, new))
+
     def totals(self) -> Totals:
         """Sum each amount column over all projects (missing amounts count as 0)."""
         sums = {f: Decimal("0.00") for f in AMOUNT_FIELDS}

@@ -282,12 +282,17 @@ class PublishForm(_Form):
 
 
 class ImportForm(_Form):
+    """An upload, the department it is for and the year it goes into: the department's table of
+    that year (its draft) — whatever year the file itself names; blank = the file's year."""
+
     file = forms.FileField(label=_("文件（XLSX、PDF 或表 JSON）"))
     department = forms.ModelChoiceField(label=_("保存到部门"), queryset=None, empty_label=None)
+    year = forms.TypedChoiceField(label=_("导入到年度"), coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args, departments, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+        self.fields["year"].choices = [("", _("按文件中的年度")), *((y, str(y)) for y in years)]
 
 
 class TableHeaderForm(_Form):

@@ -79,17 +79,23 @@ def read_file(path: Path, kind: str, name: str | None = None) -> ReadResult:
     return ReadResult(result.table, result.kind, list(result.report))
 
 
-def record_preview(result: ReadResult, *, department, user, filename: str, size: int) -> ImportRun:
-    findings = analysis.table_findings(result.table)
+def record_preview(result: ReadResult, *, department, user, filename: str, size: int,
+                   year: int | None = None) -> ImportRun:
+    """Keep the reading as a preview run for ``department``'s table of ``year`` (default: the
+    year the file names)."""
+    file_year = result.table.year
+    table = result.table.moved_to_year(year) if year is not None else result.table
+    findings = analysis.table_findings(table)
     report = list(result.report)
-    if result.table.department != department.name:
-        report.append(f"文件中的部门为「{result.table.department}」，将保存到「{department.name}」。")
+    if table.department != department.name:
+        report.append(f"文件中的部门为「{table.department}」，将保存到「{department.name}」。")
     return ImportRun.objects.create(
-        department=department, year=result.table.year, user=user, filename=filename[:255], kind=result.kind,
+        department=department, year=table.year, file_year=file_year if file_year != table.year else None,
+        user=user, filename=filename[:255], kind=result.kind,
         size=size, project_count=len(result.table.projects),
         error_count=sum(1 for f in findings if f.severity == "error"),
         warning_count=sum(1 for f in findings if f.severity == "warning"),
-        report=report, table_document=convert.jsonable(table_json.to_document(result.table)),
+        report=report, table_document=convert.jsonable(table_json.to_document(table)),
     )
 
 
@@ -149,3 +155,36 @@ def _confirm(run: ImportRun, user) -> DisclosureTable:
     run.confirmed_at = now
     run.save()
     return table
+
+
+@dataclass
+class Replacement:
+    """What confirming an import does to the draft it replaces: projects (序号, name) removed,
+    added and updated, and how many stay as they are."""
+
+    removed: list[tuple[int, str]] = field(default_factory=list)
+    added: list[tuple[int, str]] = field(default_factory=list)
+    updated: list[tuple[int, str]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def replacement(existing: DisclosureTable, table: Table) -> Replacement:
+    """Compare the draft's stored projects with the imported ones. A project is the same one
+    when its name is (the first stored project of that name not yet paired, in 序号 order);
+    it is updated when any of its values differs, 序号 included."""
+    stored: dict[str, list] = {}
+    for row in existing.projects.order_by("seq", "pk"):
+        stored.setdefault(row.name.strip(), []).append(row)
+    result = Replacement()
+    for project in table.projects:
+        same = stored.get(project.name.strip())
+        if not same:
+            result.added.append((project.seq, project.name))
+            continue
+        row = same.pop(0)
+        if convert.project_to_core(row) == project:
+            result.unchanged += 1
+        else:
+            result.updated.append((project.seq, project.name))
+    result.removed = sorted(((row.seq, row.name) for rows in stored.values() for row in rows))
+    return result

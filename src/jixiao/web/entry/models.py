@@ -152,6 +152,8 @@ class ImportRun(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="import_runs",
                                    verbose_name=_("部门"))
     year = models.PositiveIntegerField(_("年度"))
+    # The year the file itself names, when the upload chose another one (year is where it goes).
+    file_year = models.PositiveIntegerField(_("文件中的年度"), null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("上传人"))
     filename = models.CharField(_("文件名"), max_length=255)

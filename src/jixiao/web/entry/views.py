@@ -431,6 +431,13 @@ def project_mof(request, pk, fmt):
 
 # --- import -----------------------------------------------------------------------------
 
+def import_years() -> list[int]:
+    """The years an import may go into: every year in the database, this year and last year
+    (a round evaluates the year just ended), latest first."""
+    this_year = timezone.localdate().year
+    return sorted({*Year.objects.values_list("year", flat=True), this_year, this_year - 1}, reverse=True)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
@@ -446,11 +453,11 @@ def import_upload(request):
         except ValueError:
             length = 0
         if length > limit + 64 * 1024:
-            form = ImportForm(departments=departments)
+            form = ImportForm(departments=departments, years=import_years())
             too_large = _("文件过大（上限 %(mb)s MB）。") % {"mb": limit // (1024 * 1024)}
             return render(request, "entry/import.html", {"form": form, "limit": limit, "too_large": too_large},
                           status=413)
-        form = ImportForm(request.POST, request.FILES, departments=departments)
+        form = ImportForm(request.POST, request.FILES, departments=departments, years=import_years())
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -464,10 +471,11 @@ def import_upload(request):
                 status = 422
             else:
                 run = importing.record_preview(result, department=form.cleaned_data["department"],
-                                               user=request.user, filename=upload.name, size=upload.size)
+                                               user=request.user, filename=upload.name, size=upload.size,
+                                               year=form.cleaned_data["year"])
                 return redirect("entry:import_preview", pk=run.pk)
     else:
-        form = ImportForm(departments=departments)
+        form = ImportForm(departments=departments, years=import_years())
     # The list shows counts and names only: the stored table and report (megabytes for a large
     # import) are not loaded, or every page view would inflate and fragment the server's memory.
     runs = (roles.visible_imports(request.user).select_related("department", "user")
@@ -505,10 +513,19 @@ def import_preview(request, pk):
         return render(request, "entry/import_preview.html", {
             "run": run, "core": None, "problems": problems, "findings": [], "blocked": True})
     findings = analysis.table_findings(core)
+    by_seq = defaultdict(list)
+    for f in findings:
+        by_seq[f.project_seq].append(f)
+    # Every column of the layout, as the published table has them, with each project's findings.
+    rows = [{"core": p, "rate": money.format_rate(p.execution_rate), "findings": by_seq.get(p.seq, []),
+             "cells": [(KIND_BY_KEY[k], p.indicator(k)) for k in core.layout]} for p in core.projects]
     existing = DisclosureTable.objects.filter(year__year=core.year, department=run.department).first()
+    blocked = existing is not None and not existing.editable
+    changes = importing.replacement(existing, core) if existing is not None and not blocked else None
     return render(request, "entry/import_preview.html", {
-        "run": run, "core": core, "findings": findings, "existing": existing,
-        "totals": core.totals(), "blocked": existing is not None and not existing.editable,
+        "run": run, "core": core, "findings": by_seq.get(None, []), "existing": existing, "rows": rows,
+        "kinds": [KIND_BY_KEY[k] for k in core.layout], "changes": changes,
+        "totals": core.totals(), "total_rate": money.format_rate(core.totals().execution_rate), "blocked": blocked,
     })
 
 
