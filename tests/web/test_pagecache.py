@@ -65,6 +65,10 @@ def via(request, monkeypatch):
     ("WITH x AS (DELETE FROM entry_comment RETURNING id) SELECT count(*) FROM x", True),
     ('WITH u AS (UPDATE "entry_project" SET "seq" = 1 RETURNING id) SELECT 1', True),
     ('WITH vis(id) AS (SELECT DISTINCT "t"."id" FROM "entry_disclosuretable" "t") SELECT count(*) FROM vis', False),
+    # A UNION as Django writes it on PostgreSQL (the dashboard's figures): each part in brackets.
+    ('(SELECT "s"."grade" FROM "dashboard_projectstat" "s") UNION ALL (SELECT "f"."grade" FROM "x" "f")', False),
+    ("( (SELECT 1) UNION ALL (SELECT 2))", False),
+    ('(INSERT INTO "entry_project" ("seq") VALUES (%s))', True),
 ])
 def test_which_statements_count_as_changes(sql, change):
     assert generation.is_change(sql) is change

@@ -69,7 +69,8 @@ def ignored_tables() -> frozenset:
 
 def is_change(sql: str) -> bool:
     """Whether this SQL statement may change what a page shows."""
-    words = sql.lstrip()[:16].split(None, 1)
+    # A compound query starts with its first part in brackets on PostgreSQL ("(SELECT …) UNION …").
+    words = sql.lstrip(" \t\r\n(")[:16].split(None, 1)
     if not words or words[0].upper() in _READS:
         return False
     if words[0].upper() == "WITH":
