@@ -79,13 +79,15 @@ OVERFLOW = """() => {
 }"""
 
 
-def test_every_main_page_fits_a_390_px_phone(browser, layout_site):
+def overflowing(browser, layout_site, viewport) -> tuple[dict, dict]:
+    """Every main page at ``viewport`` (one signed-in tab per role, kept open): the pages wider
+    than the window, and the tabs by role. Saves the screenshots of SHOT_PAGES."""
     world, pages, base = layout_site
     offenders = {}
     by_role: dict = {}
     for page in pages.values():
         if page.role not in by_role:
-            by_role[page.role] = open_as(browser, base, world, page.role, PHONE)
+            by_role[page.role] = open_as(browser, base, world, page.role, viewport)
         tab = by_role[page.role]
         tab.goto(base + page.url)
         tab.wait_for_load_state("load")
@@ -93,7 +95,13 @@ def test_every_main_page_fits_a_390_px_phone(browser, layout_site):
         if got["scroll"] > got["inner"]:
             offenders[page.name] = got
         if page.name in SHOT_PAGES:
-            snap(tab, f"layout-390-{page.name}")
+            snap(tab, f"layout-{viewport['width']}-{page.name}")
+    return offenders, by_role
+
+
+def test_every_main_page_fits_a_390_px_phone(browser, layout_site):
+    world, pages, base = layout_site
+    offenders, by_role = overflowing(browser, layout_site, PHONE)
     assert not offenders, offenders
     # The header's links are in a menu that opens and closes.
     tab = by_role["editor"]
@@ -162,20 +170,7 @@ def test_public_table_shows_every_column_at_1920_px(browser, layout_site):
 
 @pytest.mark.parametrize("viewport", [LAPTOP, WIDE], ids=["1366", "1920"])
 def test_main_pages_at_desktop_widths_do_not_overflow(browser, layout_site, viewport):
-    world, pages, base = layout_site
-    offenders = {}
-    by_role: dict = {}
-    for page in pages.values():
-        if page.role not in by_role:
-            by_role[page.role] = open_as(browser, base, world, page.role, viewport)
-        tab = by_role[page.role]
-        tab.goto(base + page.url)
-        tab.wait_for_load_state("load")
-        got = tab.evaluate(OVERFLOW)
-        if got["scroll"] > got["inner"]:
-            offenders[page.name] = got
-        if page.name in SHOT_PAGES:
-            snap(tab, f"layout-{viewport['width']}-{page.name}")
+    offenders, by_role = overflowing(browser, layout_site, viewport)
     assert not offenders, offenders
     for tab in by_role.values():
         tab.context.close()

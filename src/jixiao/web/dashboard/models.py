@@ -21,12 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication
 
 
-class ProjectStat(models.Model):
-    project = models.OneToOneField(Project, primary_key=True, on_delete=models.CASCADE, related_name="dashboard_stat",
-                                   verbose_name=_("项目"))
-    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
-    year = models.PositiveIntegerField(_("年度"))
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
+class Figures(models.Model):
+    """A project's figures as the dashboard counts them: the columns :class:`ProjectStat`
+    (the current version) and :class:`ShownProjectStat` (a frozen version) share."""
+
     money_unit = models.CharField(_("金额单位"), max_length=10)
     budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
     actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
@@ -39,6 +37,17 @@ class ProjectStat(models.Model):
     evidence_gap_x100 = models.IntegerField(_("证据差（×100）"), null=True)
     errors = models.PositiveIntegerField(_("错误数"), default=0)
     warnings = models.PositiveIntegerField(_("警告数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProjectStat(Figures):
+    project = models.OneToOneField(Project, primary_key=True, on_delete=models.CASCADE, related_name="dashboard_stat",
+                                   verbose_name=_("项目"))
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
@@ -90,7 +99,7 @@ class ShownVersion(models.Model):
         verbose_name_plural = _("看板所示版本")
 
 
-class ShownProjectStat(models.Model):
+class ShownProjectStat(Figures):
     """One project's figures in a :class:`ShownVersion` (the columns of :class:`ProjectStat`,
     with the project's 序号 and name: the project may since have been removed or renamed)."""
 
@@ -102,16 +111,6 @@ class ShownProjectStat(models.Model):
     seq = models.PositiveIntegerField(_("序号"))
     name = models.CharField(_("项目名称"), max_length=300)
     position = models.PositiveIntegerField(_("在表中的位置"), default=0)  # 0-based, as the portal's project pages
-    money_unit = models.CharField(_("金额单位"), max_length=10)
-    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
-    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
-    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=26, decimal_places=2, null=True)
-    rate_band = models.CharField(_("执行率区间"), max_length=10)
-    score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
-    grade = models.CharField(_("等级"), max_length=2, blank=True)
-    evidence_gap_x100 = models.IntegerField(_("证据差（×100）"), null=True)
-    errors = models.PositiveIntegerField(_("错误数"), default=0)
-    warnings = models.PositiveIntegerField(_("警告数"), default=0)
 
     class Meta:
         indexes = [models.Index(fields=["year", "department"], name="dash_shown_year_dept")]
