@@ -34,3 +34,13 @@ def publish_generated(world, projects, seed, year=2019, department=None):
     t = convert.save_table(core, status=Status.DRAFT)
     bring_to(t, "published", world.users["admin"], world.users["reviewer"])
     return t.publications.get()
+
+
+def queries_of_get(client, url) -> int:
+    """How many SQL queries one GET of ``url`` makes (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)

@@ -23,6 +23,7 @@ from jixiao.web.entry import convert
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
 
 from .conftest import bring_to, make_project
+from .helpers import queries_of_get
 
 DASH = "/dashboard/"
 
@@ -337,15 +338,10 @@ def test_a_stored_table_with_a_new_project_appears_in_the_figures(demo):
 
 
 def test_dashboard_queries_do_not_grow_with_projects_or_departments(demo):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     c = client_for(demo["czj_reviewer"])
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert c.get(DASH + "?year=2019").status_code == 200
-        return len(ctx.captured_queries)
+        return queries_of_get(c, DASH + "?year=2019")
 
     before = count()
     table = DisclosureTable.objects.filter(status="submitted").first()

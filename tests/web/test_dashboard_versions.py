@@ -9,9 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -21,6 +19,7 @@ from jixiao.web.entry.models import DisclosureTable, Publication
 from jixiao.web.review import workflow
 
 from .conftest import make_project
+from .helpers import queries_of_get
 
 DASH = "/dashboard/"
 
@@ -203,9 +202,7 @@ def test_dashboard_queries_stay_the_same_with_a_table_in_revision(demo):
     c = client_for(demo["czj_reviewer"])
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert c.get(DASH + "?year=2019").status_code == 200
-        return len(ctx.captured_queries)
+        return queries_of_get(c, DASH + "?year=2019")
 
     before = count()
     table = start_revision(demo)
