@@ -46,6 +46,9 @@ ACCEPTED = [
     lambda d: d["projects"][0].__setitem__("overrides", [{"item": "quantity", "score": "8.5", "reason": "抽查不足"}]),
     lambda d: d["projects"][0]["indicators"].__setitem__("cost", {"target": "成本≤3.8万元", "actual": None}),
     lambda d: d.__setitem__("version", 2),
+    lambda d: d.__setitem__("version", 3),
+    lambda d: d["projects"][0]["indicators"].__setitem__(
+        "ecological", {"target": "", "actual": "", "not_applicable": True, "na_reason": "本项目不涉及生态效益"}),
     lambda d: d.__setitem__("profile", "hubei"),
     lambda d: d["projects"][0].__setitem__("initial_budget", "3.80"),
     lambda d: d["projects"][0]["indicators"]["quantity"].update(weight="20", items=[
@@ -80,7 +83,8 @@ REJECTED = [
     lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("value", "1"),
     lambda d: d["projects"][0].__setitem__("overrides", [{"item": "quantity", "score": "8.5", "reason": " "}]),
     lambda d: d["projects"][0].__setitem__("overrides", [{"item": "quantity", "score": "", "reason": "x"}]),
-    lambda d: d.__setitem__("version", 3),
+    lambda d: d.__setitem__("version", 4),
+    lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("not_applicable", "是"),
     lambda d: d.__setitem__("profile", "Hubei Province"),
     lambda d: d["projects"][0].__setitem__("initial_budget", "三万"),
     lambda d: d["projects"][0]["indicators"]["quantity"].__setitem__("weight", -5),

@@ -38,10 +38,11 @@ def test_clean_project_has_no_findings():
     assert check_project(clean_project()) == []
 
 
-def _cell(key, target=None, actual=None):
+def _cell(key, target=None, actual=None, **marks):
     def mutate(p):
         c = p.indicators[key]
-        p.indicators[key] = IndicatorCell(c.target if target is None else target, c.actual if actual is None else actual)
+        p.indicators[key] = IndicatorCell(c.target if target is None else target, c.actual if actual is None else actual,
+                                          **marks)
     return mutate
 
 
@@ -99,6 +100,10 @@ CASES = [
     ("JX205", _set(indicators={**clean_project().indicators, "cost": IndicatorCell("/", "—")}),
      _set(indicators={**clean_project().indicators, "cost": IndicatorCell("采购成本≤100万元", "95万元")}),
      "indicators.cost"),
+    ("JX206", _cell("ecological", not_applicable=True, na_reason="本项目不涉及生态效益"),
+     _cell("ecological", not_applicable=True, na_reason=" "), "indicators.ecological"),
+    ("JX207", _cell("ecological", target="无污染事件发生"), _cell("ecological", target="无（本项目不涉及生态效益）"),
+     "indicators.ecological.target"),
     ("JX301", _set(actual_total=D("89.00"), actual_general_budget=D("84.00"), execution_rate_text="89.00%",
                    problems="采购流标", rectification="重新采购"),
      _set(actual_total=D("89.00"), actual_general_budget=D("84.00"), execution_rate_text="89.00%"), "problems"),
@@ -249,9 +254,9 @@ def test_disable_and_severity_override():
 
 def test_custom_placeholders():
     p = clean_project()
-    p.indicators["ecological"] = IndicatorCell("不涉及", "不涉及")
+    p.indicators["ecological"] = IndicatorCell("未设定", "未设定")
     assert "JX201" not in codes(check_project(p))
-    assert "JX201" in codes(check_project(p, config=CheckConfig.from_dict({"placeholders": ["不涉及"]})))
+    assert "JX201" in codes(check_project(p, config=CheckConfig.from_dict({"placeholders": ["未设定"]})))
 
 
 @pytest.mark.parametrize("data, path", [
@@ -292,3 +297,27 @@ def test_unmeasurable_items_reads_the_cell_with_the_parser(monkeypatch):
     monkeypatch.setattr(checks, "_measurable_cache", {})
     assert checks.unmeasurable_items("采购电脑≥3台；12月底前完成") == ()
     assert checks.unmeasurable_items("采购电脑≥3台；保障正常运行") == ("保障正常运行",)
+
+
+def test_a_cell_marked_not_applicable_raises_no_blank_or_placeholder_warning():
+    p = clean_project()
+    p.indicators["ecological"] = IndicatorCell("", "", not_applicable=True, na_reason="本项目不涉及生态效益")
+    found = [f for f in check_project(p) if f.column.startswith("indicators.ecological")]
+    assert found == []
+
+
+def test_a_target_that_says_the_indicator_does_not_apply_is_offered_as_not_applicable_instead_of_blank():
+    for text in ("无", "不涉及", "不适用", "无（本项目不涉及生态效益）", "本项目不涉及生态效益。"):
+        p = clean_project()
+        p.indicators["ecological"] = IndicatorCell(text, "")
+        found = {f.code for f in check_project(p) if f.column.startswith("indicators.ecological")}
+        assert found == {"JX207"}, text
+
+
+def test_targets_that_merely_start_with_wu_are_not_read_as_not_applicable():
+    from jixiao.core.checks import not_applicable_reason, reads_not_applicable
+    assert not reads_not_applicable("无污染")
+    assert not reads_not_applicable("无安全事故发生")
+    assert not reads_not_applicable("不涉及拆迁户≥5户")
+    assert not_applicable_reason("无（本项目不涉及生态效益）") == "本项目不涉及生态效益"
+    assert not_applicable_reason("无") == ""

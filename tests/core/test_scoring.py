@@ -256,3 +256,72 @@ def test_a_negative_completion_scores_nothing_never_less(target):
     cell = score_cell("quantity", target, "±1、", Decimal(10))
     assert cell.score == Decimal("0.00")
     assert all(item.score >= 0 for item in cell.items)
+
+
+# --- Not applicable indicators (docs/scoring.md, "Not applicable indicators") ---
+
+def _na_project(ecological, satisfaction=None):
+    from jixiao.core.model import IndicatorCell as Cell
+    return Project(1, "区工商联", "会员服务", budget=Decimal("100"), actual_total=Decimal("100"),
+                   actual_general_budget=Decimal("100"), indicators={
+                       "quantity": Cell("培训会员≥100人次", "培训会员120人次"),
+                       "social": Cell("会员覆盖率≥90%", "会员覆盖率95%"),
+                       "ecological": ecological,
+                       "satisfaction": satisfaction or Cell("会员满意度≥90%", "会员满意度95%")})
+
+
+def _outcome(ps):
+    return next(c for c in ps.categories if c.key == "outcome")
+
+
+def test_ecological_marked_not_applicable_scores_outcome_30_of_30_as_when_blank():
+    from jixiao.core.model import IndicatorCell as Cell
+    from jixiao.core.scoring import score_project as score
+    marked = score(_na_project(Cell(not_applicable=True, na_reason="本项目不涉及生态效益")))
+    blank = score(_na_project(Cell()))
+    written = score(_na_project(Cell("无（本项目不涉及生态效益）", "")))
+    assert _outcome(marked).score == _outcome(blank).score == Decimal("30.00")
+    assert _outcome(written).score < Decimal("30.00")
+    assert [i.kind for i in _outcome(marked).indicators] == ["social"]
+    assert _outcome(marked).indicators[0].weight == Decimal("30")
+
+
+def test_a_not_applicable_cell_is_never_scored_whatever_its_texts_say():
+    from jixiao.core.model import IndicatorCell as Cell
+    from jixiao.core.scoring import score_project as score
+    ps = score(_na_project(Cell("生态修复≥10亩", "0亩", not_applicable=True, na_reason="本项目不涉及生态效益")))
+    assert _outcome(ps).score == Decimal("30.00")
+    assert "ecological" not in [i.kind for i in _outcome(ps).indicators]
+
+
+def test_the_reason_says_the_cell_was_left_out_as_not_applicable_in_both_languages():
+    from jixiao.core.model import IndicatorCell as Cell
+    from jixiao.core.reasons import render
+    from jixiao.core.scoring import score_project as score
+    ps = score(_na_project(Cell(not_applicable=True, na_reason="本项目不涉及生态效益")))
+    [reason] = [r for r in _outcome(ps).reasons if r[0] == "cell.not_applicable"]
+    assert render(reason, "zh") == "生态效益指标标记为不适用（本项目不涉及生态效益），不考核该指标，按适用指标得分计分。"
+    assert render(reason, "en").startswith("Ecological benefit indicators: marked not applicable (本项目不涉及生态效益)")
+    assert reason in ps.reasons
+
+
+def test_a_whole_level_not_applicable_shares_its_weight_even_under_a_profile_that_loses_absent_levels():
+    from jixiao.core.model import IndicatorCell as Cell
+    from jixiao.core.scoring import score_project as score
+    na = Cell(not_applicable=True, na_reason="本项目为内部管理事项，无服务对象")
+    project = _na_project(Cell(not_applicable=True, na_reason="本项目不涉及生态效益"), satisfaction=na)
+    ps = score(project)  # central: absent levels are lost
+    sat = next(c for c in ps.categories if c.key == "satisfaction")
+    assert sat.weight == 0 and sat.reasons[0] == ("category.not_applicable", "satisfaction", "10")
+    out = next(c for c in ps.categories if c.key == "output")
+    assert out.weight + _outcome(ps).weight == Decimal("90")  # 50 / 30 share 10 as 56.25 / 33.75
+    assert ps.total == Decimal("100.00")
+
+
+def test_a_level_left_blank_without_the_mark_is_still_lost_under_central():
+    from jixiao.core.model import IndicatorCell as Cell
+    from jixiao.core.scoring import score_project as score
+    ps = score(_na_project(Cell(not_applicable=True, na_reason="本项目不涉及生态效益"), satisfaction=Cell()))
+    sat = next(c for c in ps.categories if c.key == "satisfaction")
+    assert sat.weight == Decimal("10") and sat.score == 0
+    assert sat.reasons[0][0] == "category.empty"

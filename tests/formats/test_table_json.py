@@ -135,7 +135,57 @@ def test_every_older_fixture_loads_unchanged():
 
 def test_a_newer_format_version_is_refused_with_a_clear_message(golden_path):
     doc = _doc(golden_path)
-    doc["version"] = 3
+    doc["version"] = table_json.VERSION + 1
     with pytest.raises(InputError) as exc:
         table_json.loads(json.dumps(doc, ensure_ascii=False))
     assert exc.value.path == "$.version" and "upgrade jixiao" in exc.value.message_en
+
+
+def _with_ecological(golden_path, cell):
+    doc = json.loads(golden_path.read_text("utf-8"))
+    doc["projects"][0]["indicators"]["ecological"] = cell
+    return doc
+
+
+def test_a_not_applicable_cell_round_trips_with_its_reason_as_version_3(golden_path):
+    doc = _with_ecological(golden_path, {"target": "", "actual": "", "not_applicable": True,
+                                         "na_reason": "本项目不涉及生态效益"})
+    table = table_json.loads(json.dumps(doc, ensure_ascii=False))
+    cell = table.projects[0].indicators["ecological"]
+    assert (cell.not_applicable, cell.na_reason) == (True, "本项目不涉及生态效益")
+    written = json.loads(table_json.dumps(table))
+    assert written.pop("version") == 3
+    assert written["projects"][0]["indicators"]["ecological"] == doc["projects"][0]["indicators"]["ecological"]
+
+
+def test_a_version_2_document_still_loads_and_a_table_without_the_mark_is_not_written_as_version_3(golden_path):
+    doc = _mof_project_doc(golden_path)
+    doc["version"] = 2
+    table = table_json.loads(json.dumps(doc, ensure_ascii=False))
+    assert not any(c.not_applicable for c in table.projects[0].indicators.values())
+    assert json.loads(table_json.dumps(table))["version"] == 2
+
+
+@pytest.mark.parametrize("target, actual, reason", [
+    ("不适用", "", ""),
+    ("不适用（本项目不涉及生态效益）", "", "本项目不涉及生态效益"),
+    ("不适用", "本项目不涉及生态效益", "本项目不涉及生态效益"),
+    ("", "不适用：本项目不涉及生态效益", "本项目不涉及生态效益"),
+])
+def test_a_cell_that_reads_bushiyong_loads_as_not_applicable(golden_path, target, actual, reason):
+    doc = _with_ecological(golden_path, {"target": target, "actual": actual})
+    cell = table_json.loads(json.dumps(doc, ensure_ascii=False)).projects[0].indicators["ecological"]
+    assert (cell.not_applicable, cell.na_reason, cell.target, cell.actual) == (True, reason, "", "")
+
+
+def test_a_sentence_that_starts_with_bushiyong_is_not_the_mark(golden_path):
+    doc = _with_ecological(golden_path, {"target": "不适用于农村地区的设施≤2处", "actual": "1处"})
+    cell = table_json.loads(json.dumps(doc, ensure_ascii=False)).projects[0].indicators["ecological"]
+    assert not cell.not_applicable and cell.target == "不适用于农村地区的设施≤2处"
+
+
+def test_not_applicable_must_be_true_or_false(golden_path):
+    doc = _with_ecological(golden_path, {"target": "", "actual": "", "not_applicable": "是"})
+    with pytest.raises(InputError) as e:
+        table_json.loads(json.dumps(doc, ensure_ascii=False))
+    assert e.value.path.endswith(".not_applicable")

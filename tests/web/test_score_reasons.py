@@ -90,6 +90,11 @@ def _tables():
                                              reason="评价人核实，抽查发现问题" if which % 2 else "checked",
                                              by="张三" if which % 2 else "",
                                              at="2026-11-28" if which < 2 else "")]
+    # Indicators marked not applicable, one cell and a whole level: "…标记为不适用…".
+    marked = copy.deepcopy(tables[1].projects[2])
+    marked.indicators["ecological"] = IndicatorCell(not_applicable=True, na_reason="本项目不涉及生态效益")
+    marked.indicators["satisfaction"] = IndicatorCell(not_applicable=True, na_reason="")
+    tables[-1].projects.append(marked)
     # An item override made before its cell was edited: "…针对的三级指标“…”已改为“…”，未采用…".
     edited = copy.deepcopy(tables[0].projects[1])
     edited.indicators["quantity"] = IndicatorCell("培训人数≥100人；举办讲座≥4场", "培训人数120人；举办讲座4场")
@@ -113,7 +118,8 @@ def quoted_items(m) -> tuple[str, ...]:
 
 def cell_texts(p) -> tuple[str, ...]:
     return tuple(x for c in p.indicators.values() if c.target and not c.target.isspace()
-                 for x in quoted_items(match_cell(c.target, c.actual)))
+                 for x in quoted_items(match_cell(c.target, c.actual))) + tuple(
+        c.na_reason for c in p.indicators.values() if c.na_reason)
 
 
 def _project_reasons(ps):

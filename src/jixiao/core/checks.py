@@ -197,7 +197,7 @@ class _Context:
     """What the project checks share: config, layout, and values computed once per project
     (the checks run over a province's 200 000 projects, so nothing is computed twice)."""
 
-    __slots__ = ("config", "table", "layout", "is_blank", "rate", "parts", "reported", "cells")
+    __slots__ = ("config", "table", "layout", "is_blank", "rate", "parts", "reported", "cells", "na")
 
     def __init__(self, table: Table | None, config: CheckConfig):
         self.config = config
@@ -207,15 +207,19 @@ class _Context:
         self.rate: Decimal | None = None
         self.parts: Decimal | None = None
         self.reported: Decimal | None = None
-        # (key, cell, target is blank, actual is blank) for each indicator cell of the project
+        # (key, cell, target is blank, actual is blank) for each applicable indicator cell of the
+        # project; the keys of the cells marked not applicable (never blank, never scored)
         self.cells: list[tuple[str, Any, bool, bool]] = []
+        self.na: frozenset[str] = frozenset()
 
     def load(self, p: Project) -> None:
         self.rate = p.execution_rate
         self.parts = p.actual_parts_sum
         self.reported = p.reported_execution_rate
         blank = self.is_blank
-        self.cells = [(k, c, blank(c.target), blank(c.actual)) for k, c in p.indicators.items()]
+        self.cells = [(k, c, blank(c.target), blank(c.actual)) for k, c in p.indicators.items()
+                      if not c.not_applicable]
+        self.na = frozenset(k for k, c in p.indicators.items() if c.not_applicable)
 
 
 def _blank_test(placeholders: frozenset[str]) -> Callable[[str], bool]:
@@ -324,7 +328,11 @@ def _kind_label(key: str) -> tuple[str, str]:
 def check_blank_indicators(p: Project, ctx: _Context):
     state = {key: (cell, tb, ab) for key, cell, tb, ab in ctx.cells}
     for key in ctx.layout:
+        if key in ctx.na:
+            continue  # declared not applicable: nothing is missing
         cell, target_blank, actual_blank = state.get(key, (None, True, True))
+        if cell is not None and reads_not_applicable(cell.target):
+            continue  # JX207 offers 不适用 instead
         if target_blank and actual_blank:
             yield (f"indicators.{key}", "年度指标内容与完成情况均为空或占位（无、/、—）",
                    "both the annual target and the completion are blank or a placeholder (无, /, —)")
@@ -334,6 +342,50 @@ def check_blank_indicators(p: Project, ctx: _Context):
         elif actual_blank:
             yield (f"indicators.{key}.actual", f"完成情况为空或占位「{cell.actual.strip()}」",
                    f"completion is blank or a placeholder {cell.actual.strip()!r}")
+
+
+# A target that says the indicator does not apply: 「无」「不涉及」「不适用」「无（本项目不涉及生态效益）」
+# (not 「无污染」: a bare 无 only on its own or before a bracketed 不涉及/不适用).
+_NA_CORE = r"(?:本项目|该项目)?(?:不涉及|不适用)[^\d%％；;，,（()）]{0,20}"
+_NA_TEXT_RE = re.compile(rf"(?:无|暂无|不适用)\s*(?:[（(]\s*{_NA_CORE}\s*[）)])?|[（(]?\s*{_NA_CORE}\s*[）)]?")
+
+
+def reads_not_applicable(text: str) -> bool:
+    """Whether a 年度指标内容 only says the indicator does not apply (JX207)."""
+    if len(text) > 40:
+        return False
+    t = text.strip().rstrip("。.").strip()
+    return bool(t) and _NA_TEXT_RE.fullmatch(t) is not None
+
+
+def not_applicable_reason(text: str) -> str:
+    """The reason a target such as 「无（本项目不涉及生态效益）」 gives (the bracketed words, or the
+    text itself when it is more than 无/不适用): what marking the cell 不适用 records."""
+    t = text.strip().rstrip("。.").strip()
+    m = re.search(r"[（(]\s*([^（()）]+?)\s*[）)]", t)
+    if m:
+        return m.group(1)
+    return "" if t in ("无", "暂无", "不适用", "不涉及") else t
+
+
+@project_check("JX206", "error", "指标标记为不适用但未说明理由", "indicator marked not applicable without a reason")
+def check_not_applicable_reason(p: Project, ctx: _Context):
+    for key in sorted(ctx.na):
+        if not p.indicators[key].na_reason.strip():
+            yield (f"indicators.{key}", "标记为不适用，但未说明理由（如「本项目不涉及生态效益」）",
+                   "marked not applicable without a reason (such as 本项目不涉及生态效益, the project has no "
+                   "ecological effect)")
+
+
+@project_check("JX207", "warning", "年度指标内容写明不涉及，应标记为不适用",
+               "annual target says the indicator does not apply: mark it not applicable")
+def check_not_applicable_text(p: Project, ctx: _Context):
+    for key, cell, _, _ in ctx.cells:
+        if reads_not_applicable(cell.target):
+            yield (f"indicators.{key}.target",
+                   f"年度指标内容「{cell.target.strip()}」表示该指标不适用，会按未完成计分；建议标记为不适用并说明理由",
+                   f"the annual target {cell.target.strip()!r} says the indicator does not apply and is scored "
+                   f"as not achieved; mark it not applicable, with the reason")
 
 
 # A measurable value: a number (Arabic or Chinese numerals, as in 「电脑3台」「两次」) or a deadline.
@@ -573,8 +625,7 @@ def check_cell_weights(p: Project, ctx: _Context):
         else:
             continue  # the profile leaves the split to the form
         here = [(k.key, p.indicators[k.key]) for k in KINDS
-                if k.category == cat and k.key in p.indicators and (p.indicators[k.key].target.strip()
-                                                                     or p.indicators[k.key].items)]
+                if k.category == cat and k.key in p.indicators and p.indicators[k.key].filled]
         weights = [_own_weight(c) for _, c in here]
         if not here or any(w is None for w in weights):
             continue
@@ -593,7 +644,7 @@ def check_total_weight(p: Project, ctx: _Context):
         return
     prof = _profile_of(ctx)
     execution = pub.execution_weight if pub is not None and pub.execution_weight is not None else prof.execution_weight
-    filled = {k: c for k, c in p.indicators.items() if c.target.strip() or c.items}
+    filled = {k: c for k, c in p.indicators.items() if c.filled}
     whole = bool(filled) and all(_own_weight(c) is not None for c in filled.values())
     total = execution
     for cat in CATEGORIES:

@@ -68,12 +68,24 @@ class IndicatorCell:
     分值 (``IndicatorItem.weight``); then ``target``/``actual`` are the items' texts joined
     by ``；`` for the disclosure layout, and scoring uses the items as the form gave them.
     ``weight`` is the 二级 cell's own 分值 when one is given.
+
+    ``not_applicable`` records that the department declared the indicator does not apply to
+    the project (不适用, with ``na_reason``: 本项目不涉及生态效益). Such a cell is not scored:
+    its weight goes to the applicable cells of its 一级 level (docs/scoring.md, "Not
+    applicable indicators"); its target and completion, if any, are ignored.
     """
 
     target: str = ""
     actual: str = ""
     weight: Decimal | None = None
     items: list[IndicatorItem] = field(default_factory=list)
+    not_applicable: bool = False
+    na_reason: str = ""
+
+    @property
+    def filled(self) -> bool:
+        """Scored: applicable, with a non-blank target or a form's 三级 rows."""
+        return not self.not_applicable and (bool(self.target and not self.target.isspace()) or bool(self.items))
 
     @classmethod
     def of_items(cls, items: list[IndicatorItem], weight: Decimal | None = None) -> "IndicatorCell":
@@ -81,6 +93,42 @@ class IndicatorCell:
         completions joined by ``；``, as the disclosure layout shows them."""
         return cls(target="；".join(i.target_text for i in items), actual="；".join(i.actual for i in items),
                    weight=weight, items=list(items))
+
+
+_NOT_APPLICABLE = "不适用"
+_NA_BRACKETS = "（(【[：:，, "
+_NO_REASON = ("", "无", "/", "／", "-", "—", "——", "不涉及")
+
+
+def not_applicable_marker(text: str) -> str | None:
+    """The reason when a cell's text marks it 不适用 — 「不适用」, 「不适用（本项目不涉及生态效益）」,
+    「不适用：…」 — else ``None`` (what importers read as ``IndicatorCell.not_applicable``)."""
+    t = text.strip().rstrip("。.").strip()
+    if not t.startswith(_NOT_APPLICABLE):
+        return None
+    rest = t[len(_NOT_APPLICABLE):].strip()
+    if not rest:
+        return ""
+    if rest[0] not in _NA_BRACKETS:
+        return None  # 「不适用于…」 is a sentence, not the mark
+    return rest.strip(_NA_BRACKETS + "）)】]").strip()
+
+
+def read_not_applicable(cell: IndicatorCell) -> IndicatorCell:
+    """``cell`` marked not applicable when its target (or, with a blank target, its completion)
+    reads 「不适用」 (:func:`not_applicable_marker`); the cell itself otherwise."""
+    if cell.not_applicable or cell.items:
+        return cell
+    reason = not_applicable_marker(cell.target)
+    if reason is None and not cell.target.strip():
+        reason = not_applicable_marker(cell.actual)
+    if reason is None:
+        return cell
+    if not reason:  # the completion may say why: 「不适用」 / 「本项目不涉及生态效益」
+        said = not_applicable_marker(cell.actual)
+        actual = cell.actual.strip().rstrip("。.")
+        reason = said if said is not None else ("" if actual in _NO_REASON else actual)
+    return IndicatorCell(weight=cell.weight, not_applicable=True, na_reason=reason)
 
 
 @dataclass

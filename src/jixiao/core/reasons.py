@@ -329,6 +329,13 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "category.shared": (
         ("category", "weight"), "{category}没有填写任何指标，该项{weight}分按比例计入有指标的其他一级指标。",
         "{category}: none filled in, so its {weight} points are shared in proportion among the other levels."),
+    "category.not_applicable": (
+        ("category", "weight"), "{category}的指标均标记为不适用，不考核该项，其{weight}分按比例计入适用的其他一级指标。",
+        "{category}: every indicator marked not applicable, so the level is not assessed and its {weight} points "
+        "are shared in proportion among the applicable levels."),
+    "cell.not_applicable": (
+        ("kind", "reason"), "{kind}标记为不适用{reason?（{}）|}，不考核该指标，按适用指标得分计分。",
+        "{kind}: marked not applicable{reason? ({})|}; not assessed, scored on the applicable indicators."),
     "weights.sum": (("total",), "各项权重合计为{total}分，不是100分。", "The weights add up to {total} points, not 100."),
     "project.grade": (
         ("total", "grade", "low", "high"), "总分{total}分，评价等级为“{grade}”（{band}）。",

@@ -10,6 +10,10 @@ Format version 2 adds what a MoF 项目支出绩效自评表 holds: per-cell and
 (``published``) and the table's scoring ``profile``. Every version-1 document (no
 ``version`` key) loads unchanged; a table that uses none of the new fields is written as
 version 1, so older readers keep reading what jixiao writes for them.
+
+Format version 3 adds a cell's ``not_applicable`` and ``na_reason`` (不适用 and why); it is
+written only when a cell is marked. A cell whose target reads 「不适用」 (「不适用（理由）」) in a
+file of any version loads as marked (core.model.read_not_applicable).
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core import money, validation
-from ..core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project, Published, ScoreOverride, Table
+from ..core.model import (AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project, Published, ScoreOverride, Table,
+                          read_not_applicable)
 from ..core.money import MoneyUnit
 from ..core.taxonomy import CATEGORIES, KIND_BY_KEY, LAYOUTS
 from ..errors import InputError
 
-VERSION = 2  # the newest format version this module reads and writes
+VERSION = 3  # the newest format version this module reads and writes
 TOP_KEYS = {"version", "attachment", "title", "year", "department", "department_short", "money_unit",
             "columns_note", "layout", "profile", "projects"}
 TOP_REQUIRED = ("year", "department", "money_unit", "projects")
@@ -36,7 +41,7 @@ PROJECT_KEYS = {"seq", "unit_name", "name", "gov_investment", *AMOUNT_FIELDS, "e
 PROJECT_REQUIRED = ("seq", "name")
 TEXT_FIELDS = ("unit_name", "annual_goal", "overall_completion", "problems", "rectification")
 OVERRIDE_KEYS = {"item", "score", "reason", "by", "at", "target"}
-CELL_KEYS = {"target", "actual", "weight", "items"}
+CELL_KEYS = {"target", "actual", "weight", "items", "not_applicable", "na_reason"}
 ITEM_KEYS = {"name", "target", "actual", "weight", "published_score", "note"}
 PUBLISHED_KEYS = {"execution_weight", "execution_score", "category_weights", "total", "grade", "total_text"}
 CATEGORY_KEYS = tuple(c.key for c in CATEGORIES)
@@ -256,9 +261,13 @@ def _cell(r: _Reader, cell: Any, path: str) -> IndicatorCell:
             actual=r.text(item.get("actual"), f"{ipath}.actual"), weight=r.points(item.get("weight"), f"{ipath}.weight"),
             published_score=r.points(item.get("published_score"), f"{ipath}.published_score"),
             note=r.text(item.get("note"), f"{ipath}.note")))
-    return IndicatorCell(target=r.text(cell.get("target"), f"{path}.target"),
-                         actual=r.text(cell.get("actual"), f"{path}.actual"),
-                         weight=r.points(cell.get("weight"), f"{path}.weight"), items=items)
+    na = cell.get("not_applicable")
+    if na is not None and not isinstance(na, bool):
+        raise r.fail(f"{path}.not_applicable", "应为 true/false", "expected true or false")
+    return read_not_applicable(IndicatorCell(
+        target=r.text(cell.get("target"), f"{path}.target"), actual=r.text(cell.get("actual"), f"{path}.actual"),
+        weight=r.points(cell.get("weight"), f"{path}.weight"), items=items, not_applicable=bool(na),
+        na_reason=r.text(cell.get("na_reason"), f"{path}.na_reason")))
 
 
 def cell_from_document(doc: Any, path: str = "$", source: str = "<cell>") -> IndicatorCell:
@@ -340,8 +349,9 @@ def load(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
 def to_document(table: Table) -> dict[str, Any]:
     """The table as a JSON-ready dict in the golden file's key order."""
     doc: dict[str, Any] = {}
-    if uses_version_2(table):
-        doc["version"] = VERSION
+    version = version_of(table)
+    if version > 1:
+        doc["version"] = version
     if table.attachment:
         doc["attachment"] = table.attachment
     doc["title"] = table.display_title
@@ -359,6 +369,13 @@ def to_document(table: Table) -> dict[str, Any]:
         doc["profile"] = table.profile
     doc["projects"] = [_project_doc(p) for p in table.projects]
     return doc
+
+
+def version_of(table: Table) -> int:
+    """The oldest format version that holds everything in ``table`` (1, 2 or 3)."""
+    if any(c.not_applicable for p in table.projects for c in p.indicators.values()):
+        return 3
+    return 2 if uses_version_2(table) else 1
 
 
 def uses_version_2(table: Table) -> bool:
@@ -380,6 +397,9 @@ def cell_document(c: IndicatorCell) -> dict[str, Any]:
         d["weight"] = str(c.weight)
     if c.items:
         d["items"] = [_item_doc(i) for i in c.items]
+    if c.not_applicable:
+        d["not_applicable"] = True
+        d["na_reason"] = c.na_reason
     return d
 
 

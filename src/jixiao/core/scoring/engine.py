@@ -91,8 +91,11 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     if published is not None:  # the form's own weights first
         cfg = cfg.for_published(published.execution_weight, published.category_weights)
     shared: dict[str, Decimal] = {}
-    if cfg.absent_levels == "shared":
-        cfg, shared = _share_absent(project, cfg)
+    na_levels = _not_applicable_levels(project)
+    if cfg.absent_levels == "shared" or na_levels:
+        # A level the department declared not applicable shares its weight under every
+        # profile (docs/scoring.md, "Not applicable indicators").
+        cfg, shared = _share_absent(project, cfg, None if cfg.absent_levels == "shared" else na_levels)
     plan = base_plan if base_plan is not None and cfg is base else _plan(cfg)
     _, token, cats, weights_note, grade_rules, layouts = plan
     overrides = {o.item: o for o in project.overrides} if project.overrides else _NO_OVERRIDES
@@ -112,7 +115,9 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     weighted_peek = WEIGHTED.peek
     # The filled cells (a non-blank target, or a form's 三级 rows); isspace() tells the same
     # as strip() without a copy. A form that gives its own 分值 is weighed per project.
-    filled = tuple([k for k, c in cells.items() if (c.target and not c.target.isspace()) or c.items])
+    # A cell declared not applicable is never filled (IndicatorCell.filled).
+    filled = tuple([k for k, c in cells.items()
+                    if ((c.target and not c.target.isspace()) or c.items) and not c.not_applicable])
     form = False
     for k in filled:
         c = cells[k]
@@ -172,7 +177,11 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
         if not inds and cw > 0:
             cat_reasons = (("category.empty", cat.key, f"{cw.normalize():f}"),)
         elif cat.key in shared:
-            cat_reasons = (("category.shared", cat.key, f"{shared[cat.key].normalize():f}"),)
+            code = "category.not_applicable" if cat.key in na_levels else "category.shared"
+            cat_reasons = ((code, cat.key, f"{shared[cat.key].normalize():f}"),)
+        if na_levels is not _NO_LEVELS:
+            cat_reasons += tuple(("cell.not_applicable", k, cells[k].na_reason) for k in _KINDS_OF[cat.key]
+                                 if k in cells and cells[k].not_applicable)
         cs = CategoryScore(cat.key, cat.name, cw, suggested, tuple(inds), suggested, None, cat_reasons, evidenced)
         if overrides:
             cov = overrides.get(cat.key)
@@ -216,13 +225,33 @@ def _score_project(project: Project, base: ScoringConfig, base_plan: tuple | Non
     return ps
 
 
-def _share_absent(project: Project, cfg: ScoringConfig) -> tuple[ScoringConfig, dict[str, Decimal]]:
+_NO_LEVELS: frozenset[str] = frozenset()
+_KINDS_OF = {c.key: tuple(k.key for k in KIND_BY_KEY.values() if k.category == c) for c in CATEGORIES}
+
+
+def _not_applicable_levels(project: Project) -> frozenset[str]:
+    """The 一级 levels of ``project`` declared not applicable: at least one cell marked 不适用
+    and no cell scored. ``_NO_LEVELS`` (the same object) when no cell is marked at all."""
+    marked = [k for k, c in project.indicators.items() if c.not_applicable and k in KIND_BY_KEY]
+    if not marked:
+        return _NO_LEVELS
+    scored = {KIND_BY_KEY[k].category.key for k, c in project.indicators.items() if k in KIND_BY_KEY and c.filled}
+    levels = frozenset(KIND_BY_KEY[k].category.key for k in marked) - scored
+    return levels or frozenset({""})  # not empty: some cell is marked (its reason is listed)
+
+
+def _share_absent(project: Project, cfg: ScoringConfig,
+                  only: frozenset[str] | None = None) -> tuple[ScoringConfig, dict[str, Decimal]]:
     """``cfg`` with the weight of 一级 levels that have no indicator in ``project`` shared among
     those that have (weights.shared_absent; ``absent_levels: shared``), and the weight each
-    such level gave away."""
+    such level gave away. ``only``: share only these levels (those declared not applicable,
+    under a profile whose absent levels are lost)."""
     present = {KIND_BY_KEY[k].category.key for k, c in project.indicators.items()
-               if k in KIND_BY_KEY and ((c.target and not c.target.isspace()) or c.items)}
+               if k in KIND_BY_KEY and c.filled}
     printed = set(project.published.category_weights) if project.published is not None else set()
+    if only is not None:
+        # Levels neither scored nor declared not applicable keep their weight (it is lost).
+        printed |= {c.key for c in CATEGORIES if c.key not in present and c.key not in only}
     moved = weights.shared_absent(cfg.category_weights, present, printed)
     if not moved:
         return cfg, {}
