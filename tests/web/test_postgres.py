@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test_publication.py",
+         "tests/web/test_merge.py",  # the merge reads the stored project with its row locked
          "tests/web/test_score_override.py",
          "tests/web/test_pagecache.py",  # the write watcher and the counter row see real SQL
          "tests/web/test_pagecache_fastpath.py",

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
-from django.utils.translation import gettext
 
 from jixiao.core.model import Project as CoreProject
 
@@ -50,6 +49,36 @@ def save_project(table: DisclosureTable, core: CoreProject, user, instance: Proj
     return SaveResult(True, project)
 
 
+@dataclass
+class MergedSave:
+    saved: bool
+    project: Project  # the saved project, or (on a conflict) the current stored one
+    outcome: object  # what the merge function answered (jixiao.web.entry.merging.Merge)
+
+
+@table_lock.atomic_retrying
+def save_merged(table: DisclosureTable, instance: Project, user, merge) -> MergedSave:
+    """Save an edit merged with the stored project, in one transaction.
+
+    ``merge(current)`` gets the stored project as committed now (the table's row and the
+    project's row locked, so nobody saves in between) and answers ``(outcome, core)``: the core
+    project to write, or ``core=None`` when the edit conflicts and nothing is written.
+    Raises NotEditable when the table has left 草稿/退回, Project.DoesNotExist when the project
+    was deleted meanwhile.
+    """
+    table_lock.locked_editable(table.pk)
+    current = Project.objects.select_for_update().get(pk=instance.pk)
+    outcome, core = merge(current)
+    if core is None:
+        return MergedSave(False, current, outcome)
+    for name, value in convert.project_fields(core).items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by = user
+    current.save()  # records the history entry (who, when, what)
+    return MergedSave(True, current, outcome)
+
+
 @table_lock.atomic_retrying
 def delete_project(instance: Project) -> None:
     """Delete a project (its history keeps it); raises NotEditable when the table has left 草稿/退回."""
@@ -71,40 +100,3 @@ def save_header(table: DisclosureTable, expected_version: int, values: dict) -> 
     locked.version += 1
     locked.save()
     return True
-
-
-def differences(mine: CoreProject, theirs: CoreProject) -> list[tuple[str, str, str]]:
-    """(field, my value, their value) for every field that differs, for the conflict message."""
-    from jixiao.core.model import COLUMN_NAMES
-    from jixiao.core.taxonomy import KIND_BY_KEY
-
-    rows = []
-    for name, label in COLUMN_NAMES.items():
-        if name == "execution_rate":
-            a, b = mine.execution_rate_text, theirs.execution_rate_text
-        else:
-            a, b = getattr(mine, name), getattr(theirs, name)
-        if a != b:
-            rows.append((label, _show(a), _show(b)))
-    for key in sorted(set(mine.indicators) | set(theirs.indicators)):
-        a, b = mine.indicator(key), theirs.indicator(key)
-        for part, label in (("target", gettext("年度指标内容")), ("actual", gettext("完成情况"))):
-            if getattr(a, part) != getattr(b, part):
-                rows.append((f"{KIND_BY_KEY[key].name}·{label}", getattr(a, part), getattr(b, part)))
-        if a.weight != b.weight:
-            rows.append((f"{KIND_BY_KEY[key].name}·{gettext('分值')}", _show(a.weight), _show(b.weight)))
-        if a.items != b.items:
-            from .forms import items_text
-
-            rows.append((f"{KIND_BY_KEY[key].name}·{gettext('三级指标')}", items_text(a.items), items_text(b.items)))
-    return rows
-
-
-def _show(value) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return gettext("是")
-    if value is False:
-        return gettext("否")
-    return str(value)

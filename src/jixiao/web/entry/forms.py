@@ -170,6 +170,9 @@ class ProjectForm(_Form):
     """Every 附件2-3 field of one project, plus one target/actual pair per indicator column."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The values the form started from, signed (jixiao.web.entry.merging): a save writes only
+    # the fields changed since then, and merges with what others saved meanwhile.
+    base = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     seq = forms.IntegerField(label=_("序号"), min_value=validation.SEQ_MIN, max_value=validation.SEQ_MAX)
     unit_name = _text(_("单位名称"), UNIT_MAX, field_name="unit_name")
     name = _text(_("项目名称"), NAME_MAX, required=True)

@@ -34,7 +34,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.review import overrides
 
-from . import analysis, convert, downloads, editing, importing, table_lock
+from . import analysis, convert, downloads, editing, importing, merging, table_lock
 from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
 from .models import DisclosureTable, ImportRun, Project, Year
 
@@ -277,6 +277,51 @@ def project_new(request, table_pk):
     return render(request, "entry/project.html", _project_context(request, table, form))
 
 
+def _edit_initial(project) -> dict:
+    """The form's values for a stored project, with the signed snapshot it starts from."""
+    initial = ProjectForm.initial_from(project)
+    initial["base"] = merging.snapshot(initial)
+    return initial
+
+
+def _merge_edit(form, instance, base, mine, expected):
+    """The merge function for :func:`editing.save_merged`: the edit merged with the project as
+    stored now, and the core project to write (None on a conflict)."""
+    def merge(current):
+        current_values = ProjectForm.initial_from(current)
+        started = base
+        if started is None and current.version == expected:
+            started = current_values  # no snapshot, nothing saved meanwhile: the form started here
+        outcome = merging.merge(form.fields, started, mine, current_values)
+        outcome.current_values = current_values
+        if outcome.conflicts:
+            return outcome, None
+        merged = ProjectForm(outcome.values, layout=form.layout)
+        if not merged.is_valid():  # cannot happen field by field; never write half a merge
+            outcome.conflicts = [n for n in form.fields if n not in merging.NOT_MERGED
+                                 and str(mine.get(n, "")) != str(current_values.get(n, ""))]
+            return outcome, None
+        core = merged.to_core(keep_indicators=current.indicators,
+                              overrides=convert.overrides_to_core(current.overrides),
+                              published=convert.published_to_core(current))
+        return outcome, core
+    return merge
+
+
+def _conflict_page(request, table, form, result):
+    """409: the form based on the stored version (its version and snapshot), holding the merged
+    values, with the fields both sides changed listed for the editor to choose."""
+    other, outcome = result.project, result.outcome
+    data = {**outcome.values, "version": other.version, "base": merging.snapshot(outcome.current_values)}
+    based = ProjectForm(data, layout=table.layout_keys)
+    rows = [{"name": n, "label": merging.label(form, n), "mine": merging.shown(form, n, outcome.values.get(n)),
+             "theirs": merging.shown(form, n, outcome.current_values.get(n))} for n in outcome.conflicts]
+    conflict = {"other": other, "rows": rows,
+                "theirs_kept": [merging.label(form, n) for n in outcome.theirs_kept]}
+    return render(request, "entry/project.html",
+                  _project_context(request, table, based, instance=other, conflict=conflict), status=409)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_edit(request, pk):
@@ -287,31 +332,30 @@ def project_edit(request, pk):
         _require(request.user, "edit", table)
         data = _posted(request)
         if data is None:
-            form = ProjectForm(layout=table.layout_keys, initial=ProjectForm.initial_from(instance))
+            form = ProjectForm(layout=table.layout_keys, initial=_edit_initial(instance))
             return _too_big(request, table, form, instance)
-        form = ProjectForm(data, layout=table.layout_keys)
+        base = merging.read_snapshot(data.get("base"))
+        form = ProjectForm(merging.apply_choices(data.dict(), base, data), layout=table.layout_keys)
         if form.is_valid():
-            expected = form.cleaned_data.get("version")
-            core = form.to_core(keep_indicators=instance.indicators,
-                                overrides=convert.overrides_to_core(instance.overrides),
-                                published=convert.published_to_core(instance))
+            mine = {name: form[name].value() for name in form.fields}
             try:
-                result = editing.save_project(table, core, request.user, instance=instance,
-                                              expected_version=expected)
+                result = editing.save_merged(table, instance, request.user,
+                                             _merge_edit(form, instance, base, mine, form.cleaned_data.get("version")))
             except table_lock.NotEditable:
                 return _not_editable_form(request, table, form, instance=instance)
-            if result.saved:
+            except Project.DoesNotExist:
+                raise Http404("project") from None
+            if not result.saved:
+                return _conflict_page(request, table, form, result)
+            kept = result.outcome.theirs_kept
+            if kept:
+                messages.info(request, _("已保存为草稿。另一位编辑同时修改了以下栏目，其修改已保留：%(fields)s") % {
+                    "fields": _("、").join(merging.label(form, n) for n in kept)})
+            else:
                 messages.success(request, _("已保存为草稿。"))
-                return redirect("entry:project", pk=instance.pk)
-            other = result.project
-            conflict = {
-                "other": other,
-                "differences": editing.differences(core, convert.project_to_core(other)),
-            }
-            return render(request, "entry/project.html",
-                          _project_context(request, table, form, instance=other, conflict=conflict), status=409)
+            return redirect("entry:project", pk=instance.pk)
     else:
-        form = ProjectForm(layout=table.layout_keys, initial=ProjectForm.initial_from(instance))
+        form = ProjectForm(layout=table.layout_keys, initial=_edit_initial(instance))
         if not can_edit:
             for field in form.fields.values():
                 field.disabled = True
