@@ -141,3 +141,25 @@ def test_a_forged_snapshot_counts_as_none():
 
     assert merging.read_snapshot("x" * 40) is None and merging.read_snapshot("") is None
     assert merging.read_snapshot(merging.snapshot({"name": "甲", "version": 3})) == {"name": "甲"}
+
+
+@pytest.mark.django_db
+def test_the_conflict_page_and_the_merge_message_are_in_english_with_the_english_labels():
+    world = World("draft")
+    project, url, alice, bob, alice_form, bob_form = _two_editors(world)
+    bob.cookies["django_language"] = "en"
+    assert alice.post(url, {**alice_form, "ind_quantity_target": "培训≥6次", "problems": "经费到位晚"}).status_code == 302
+    r = bob.post(url, {**bob_form, "ind_quantity_target": "培训≥8次"})
+    assert r.status_code == 409
+    page = r.content.decode()
+    conflict = page[page.index('id="conflict"'):page.index('id="project-form"')]
+    for text in ("Keep mine", "Take theirs", "Save with these choices", "Quantity indicators"):
+        assert text in conflict
+    for chinese in ("保留我的", "采用对方的", "数量指标", "年度指标内容", "项目执行中存在的问题"):
+        assert chinese not in conflict
+    assert "Fields they changed and you did not now hold their values: Problems in implementation" in conflict
+    # From a form loaded before alice's save, bob's save keeps her change and says so.
+    stale = _form_values(bob.get(url).content.decode())
+    assert alice.post(url, {**_form_values(alice.get(url).content.decode()), "name": "爱丽丝的名称"}).status_code == 302
+    r = bob.post(url, {**stale, "rectification": "已整改"}, follow=True)
+    assert "Another editor changed these fields meanwhile; their changes were kept: Project<" in r.content.decode()
