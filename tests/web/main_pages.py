@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .conftest import World, bring_to
+from .conftest import World, bring_to, explain_all
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def build(golden_path, client_factory) -> tuple[World, list[MainPage]]:
     workflow.reopen(own, world.users["approver"])
     own.refresh_from_db()
     bring_to(other, "returned", world.users["approver_b"], world.users["reviewer"])
-    workflow.submit(other, world.users["approver_b"])
+    workflow.submit(other, world.users["approver_b"], explanations=explain_all(other))
     workflow.comment(other, world.users["reviewer"], "请补充项目2的问题与整改情况",
                      project=other.projects.order_by("seq").first())
 
@@ -79,6 +79,8 @@ def build(golden_path, client_factory) -> tuple[World, list[MainPage]]:
         MainPage("history", "editor", reverse("entry:project_history", args=[edited.pk])),
         MainPage("import", "approver", reverse("entry:import")),
         MainPage("import-preview", "approver", reverse("entry:import_preview", args=[run.pk])),
+        MainPage("submit-page", "approver", reverse("review:submit", args=[own.pk])),
+        MainPage("approve-page", "reviewer", reverse("review:approve", args=[other.pk])),
         MainPage("review-scores", "reviewer", reverse("review:project_scores", args=[reviewed.pk])),
         MainPage("dashboard", "reviewer", reverse("dashboard:index") + "?year=2019"),
         MainPage("dashboard-projects", "reviewer", reverse("dashboard:projects") + "?year=2019"),

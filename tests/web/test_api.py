@@ -26,7 +26,7 @@ from jixiao.web.entry import convert
 from jixiao.web.entry.models import Department, Publication, Status
 from jixiao.web.review import workflow
 
-from .conftest import World, bring_to, make_project
+from .conftest import World, bring_to, explain_all, make_project
 from .helpers import api_get as get
 from .helpers import publish_generated
 
@@ -73,7 +73,7 @@ def test_openapi_is_served_and_valid(client):
 def test_only_published_snapshots_appear_never_drafts_or_later_changes(client):
     world = World("draft")
     own, other = world.tables["own"], world.tables["other"]
-    workflow.submit(other, world.users["approver_b"])  # under review: not public either
+    workflow.submit(other, world.users["approver_b"], explanations=explain_all(other))  # under review: not public either
     make_project(other, seq=2, name="乙部门草稿项目")
     assert get(client, "/api/tables/")["count"] == 0
     assert get(client, "/api/projects/")["count"] == 0

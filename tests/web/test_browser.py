@@ -17,6 +17,14 @@ from .browser import USERNAMES, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+
+def explain_and_submit(page, text="已核实，按实际情况填报。"):
+    """On the submit page: an explanation for every open warning, then submit."""
+    for box in page.query_selector_all("#submit-form textarea"):
+        box.fill(text)
+    page.click("#confirm-submit")
+
+
 def test_every_role_logs_in_and_sees_its_tables(browser, site, shots):
     world, base = site
     page = browser.new_page(viewport={"width": 1360, "height": 900})
@@ -83,6 +91,7 @@ def test_enter_submit_return_resubmit_approve_publish_download(browser, site, sh
     approver = login(browser, base, "approver")
     approver.goto(table_url)
     approver.click("#btn-submit")
+    explain_and_submit(approver)
     assert approver.inner_text("#table-status") == "已提交"
     approver.context.close()
 
@@ -101,6 +110,7 @@ def test_enter_submit_return_resubmit_approve_publish_download(browser, site, sh
     approver.goto(table_url)
     assert "请补充项目2的问题与整改情况" in approver.inner_text("main")
     approver.click("#btn-submit")
+    explain_and_submit(approver)
     assert approver.inner_text("#table-status") == "已提交"
     approver.context.close()
 
@@ -110,9 +120,11 @@ def test_enter_submit_return_resubmit_approve_publish_download(browser, site, sh
     reviewer.goto(table_url)
     shots(reviewer, "06-table-review")
     reviewer.click("#btn-approve")
+    reviewer.click("#confirm-approve")
     assert reviewer.inner_text("#table-status") == "已审核"
-    reviewer.fill("#id_note", "2019年度自评结果公开")
     reviewer.click("#btn-publish")
+    reviewer.fill("#id_note", "2019年度自评结果公开")
+    reviewer.click("#confirm-publish")
     assert reviewer.inner_text("#table-status") == "已公开"
     shots(reviewer, "07-table-published")
     for fmt, magic in (("pdf", b"%PDF-"), ("xlsx", b"PK\x03\x04")):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jixiao.web.entry.models import Project
 
-from .conftest import World
+from .conftest import World, explain_all
 from .helpers import project_post as _project_post
 
 
@@ -88,7 +88,8 @@ def _submitted_behind_our_back(world):
 
     stale = DisclosureTable.objects.get(pk=world.tables["own"].pk)
     assert stale.status == "draft"
-    workflow.submit(DisclosureTable.objects.get(pk=stale.pk), world.users["approver"])
+    fresh = DisclosureTable.objects.get(pk=stale.pk)
+    workflow.submit(fresh, world.users["approver"], explanations=explain_all(fresh))
     return stale
 
 

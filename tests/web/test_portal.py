@@ -23,6 +23,8 @@ from jixiao.web.entry import downloads
 from jixiao.web.entry.models import DisclosureTable, Project, Publication
 from jixiao.web.portal.models import PublishedProject, PublishedTable
 from jixiao.web.review import workflow
+
+from .conftest import explain_all
 from jixiao.core.reasons import render
 
 
@@ -168,7 +170,7 @@ def test_unpublished_changes_stay_invisible_until_published_again(demo):
     assert "修订中的秘密项目名称" not in r.content.decode()
     assert "修订中的秘密项目名称" not in visitor.get(reverse("portal:project", args=[first.pk, 0])).content.decode()
 
-    workflow.submit(table, users["gsl_approver"])
+    workflow.submit(table, users["gsl_approver"], explanations=explain_all(table))
     workflow.approve(table, users["czj_reviewer"])
     workflow.publish(table, users["czj_reviewer"])
     second = PublishedTable.objects.get(table_id_ref=table.pk, number=2)

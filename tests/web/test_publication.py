@@ -10,7 +10,7 @@ from django.urls import reverse
 from jixiao.web.entry.models import FrozenError, Publication
 from jixiao.web.review import workflow
 
-from .conftest import World
+from .conftest import World, explain_all, explanation_post
 from .helpers import project_post
 
 
@@ -43,7 +43,7 @@ def test_public_view_changes_only_through_a_new_publication():
 
     # Only a new publication changes what the public sees; the old one stays and points on.
     table.refresh_from_db()
-    workflow.submit(table, world.users["approver"])
+    workflow.submit(table, world.users["approver"], explanations=explain_all(table))
     workflow.approve(table, world.users["reviewer"])
     reviewer = Client()
     reviewer.force_login(world.users["reviewer"])
@@ -87,7 +87,7 @@ def test_workflow_records_rounds_and_comments_apart_from_the_departments_text():
     # Returning needs a reason; a second submission opens round 2.
     approver = Client()
     approver.force_login(world.users["approver"])
-    assert approver.post(reverse("review:submit", args=[table.pk])).status_code == 302
+    assert approver.post(reverse("review:submit", args=[table.pk]), explanation_post(table)).status_code == 302
     assert table.rounds.count() == 2
     r = reviewer.post(reverse("review:return", args=[table.pk]), {"text": ""})
     table.refresh_from_db()

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from jixiao.web.entry import downloads
 
-from .conftest import World
+from .conftest import World, explanation_post
 from .helpers import project_post
 
 STATUSES = ("draft", "submitted", "returned", "approved", "published")
@@ -39,6 +39,9 @@ ALLOWED = {
     "project_check": {"draft": EDIT, "returned": EDIT},
     "project_delete": {"draft": EDIT, "returned": EDIT},
     "submit": {"draft": SUBMIT, "returned": SUBMIT},
+    "submit_page": {"draft": SUBMIT, "returned": SUBMIT},
+    "approve_page": {"submitted": FINANCE},
+    "publish_page": {"approved": FINANCE},
     "comment": {"submitted": FINANCE},
     "return": {"submitted": FINANCE},
     "approve": {"submitted": FINANCE},
@@ -64,7 +67,11 @@ ENDPOINTS = {
     "project_save": ("POST", lambda w, k: reverse("entry:project", args=[w.projects[k].pk]), project_post, 302),
     "project_check": ("POST", lambda w, k: reverse("entry:project_check", args=[w.tables[k].pk]), project_post, 200),
     "project_delete": ("POST", lambda w, k: reverse("entry:project_delete", args=[w.projects[k].pk]), None, 302),
-    "submit": ("POST", lambda w, k: reverse("review:submit", args=[w.tables[k].pk]), None, 302),
+    "submit": ("POST", lambda w, k: reverse("review:submit", args=[w.tables[k].pk]),
+               lambda w, k: explanation_post(w.tables[k]), 302),
+    "submit_page": ("GET", lambda w, k: reverse("review:submit", args=[w.tables[k].pk]), None, 200),
+    "approve_page": ("GET", lambda w, k: reverse("review:approve", args=[w.tables[k].pk]), None, 200),
+    "publish_page": ("GET", lambda w, k: reverse("review:publish", args=[w.tables[k].pk]), None, 200),
     "comment": ("POST", lambda w, k: reverse("review:comment", args=[w.tables[k].pk]),
                 lambda w, k: {"text": "请核对金额", "project": w.projects[k].pk}, 302),
     "return": ("POST", lambda w, k: reverse("review:return", args=[w.tables[k].pk]),

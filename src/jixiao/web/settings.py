@@ -226,6 +226,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("JIXIAO_FORM_MAX_BYTES", 24 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# Submission gates (review/gates.py, docs/web.md "Submission gates"): the findings that stop a
+# table from being submitted — "error" (every finding of severity error), or check codes, or
+# both, comma-separated (e.g. "error,JX301"). Every other warning needs the department's written
+# explanation. A table without projects is never submitted, whatever this says.
+JIXIAO_SUBMIT_BLOCKING = tuple(t.strip() for t in os.environ.get("JIXIAO_SUBMIT_BLOCKING", "error").split(",")
+                               if t.strip())
+
+
+def _check_blocking(tokens) -> None:
+    from jixiao.core.checks import CHECKS, SEVERITIES
+
+    bad = [t for t in tokens if t not in SEVERITIES and t not in CHECKS]
+    if bad:
+        raise ImproperlyConfigured(f"JIXIAO_SUBMIT_BLOCKING：未知的级别或检查代码 / unknown severity or check code: {bad}")
+
+
+_check_blocking(JIXIAO_SUBMIT_BLOCKING)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]

@@ -195,6 +195,9 @@ class ReviewRound(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # The open warnings at submission, each with the department's explanation
+    # (review/gates.py: the finding's fields, its key and "explanation").
+    explanations = models.JSONField(_("警告说明"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,8 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web.entry.forms import printable_text
-from jixiao.web.form_messages import OwnMessages
+from jixiao.web.form_messages import OwnMessages, _own
 
+from .gates import EXPLANATION_MAX
 from .overrides import REASON_MAX
 
 
@@ -47,3 +48,25 @@ class OverrideForm(OwnMessages, forms.Form):
         if value.as_tuple().exponent < -2:
             raise forms.ValidationError(_("得分最多保留 2 位小数。"), code="too_precise")
         return value.quantize(Decimal("0.01"))
+
+
+class ExplanationForm(OwnMessages, forms.Form):
+    """The department's written explanation of each open warning (review/gates.py), one
+    required text per warning; the field names come from the warnings' keys."""
+
+    label_suffix = ""
+
+    def __init__(self, *args, gate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gate = gate
+        for w in gate.warnings:
+            self.fields[w.field_name] = forms.CharField(
+                label=_("说明"), max_length=EXPLANATION_MAX, strip=True,
+                widget=forms.Textarea(attrs={"rows": 2}), validators=[printable_text("explanation")],
+                error_messages={"required": _("请说明这条警告（为什么如此填报，或为何无需修改）。")})
+            field = self.fields[w.field_name]
+            field.validators = [_own(v) for v in field.validators]  # the app's wording, as OwnMessages
+
+    def explanations(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return {w.key: data.get(w.field_name, "") for w in self.gate.warnings}

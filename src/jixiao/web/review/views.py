@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +24,8 @@ from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
 from jixiao.web.entry.models import Publication
 from jixiao.web.entry.views import _download
 
-from . import overrides, workflow
-from .forms import OverrideForm
+from . import gates, overrides, workflow
+from .forms import ExplanationForm, OverrideForm
 
 DONE = {
     "submit": gettext_lazy("已提交财政局审核。"),
@@ -37,16 +37,18 @@ DONE = {
 }
 
 
-def _act(request, pk, action, change, form=None, invalid=None):
+def _act(request, pk, action, change, form=None, invalid=None, refused=None):
     """Every workflow POST has this one shape, so every action answers alike.
 
     The table (404 unless visible to the user) and the role (403; its message says the state
     has changed when only the table's status stands in the way); then, for an action that
     takes a form (``form(data, table)``), the form — when invalid, ``invalid(form)`` is shown
-    and nothing changes; then ``change(table, user, **cleaned_data)``, one of :mod:`.workflow`'s
-    transitions, which locks the table's row, checks its status and records the change in one
-    transaction. The answer is a redirect to the table page with a message: the action's done
-    message, or "the state has changed" when someone else acted first (TransitionError).
+    (a message, or a page of its own) and nothing changes; then ``change(table, user,
+    **cleaned_data)``, one of :mod:`.workflow`'s transitions, which locks the table's row,
+    checks its status (and for a submission its gates: ``refused(exc)`` answers a refusal)
+    and records the change in one transaction. The answer is a redirect to the table page with
+    a message: the action's done message, or "the state has changed" when someone else acted
+    first (TransitionError).
     """
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
     roles.require(request.user, action, table)
@@ -54,22 +56,69 @@ def _act(request, pk, action, change, form=None, invalid=None):
     if form is not None:
         bound = form(request.POST, table)
         if not bound.is_valid():
-            messages.error(request, invalid(bound))
+            answer = invalid(bound)
+            if isinstance(answer, HttpResponse):
+                return answer
+            messages.error(request, answer)
             return redirect("entry:table", pk=table.pk)
         fields = bound.cleaned_data
     try:
         change(table, request.user, **fields)
     except workflow.TransitionError:
         messages.error(request, _("操作未执行：表的状态已被他人改变，请刷新后重试。"))
+    except gates.Refused as exc:
+        if refused is None:
+            raise
+        return refused(exc)
     else:
         messages.success(request, str(DONE[action]))
     return redirect("entry:table", pk=table.pk)
 
 
+def _confirmation(request, pk, action, template, context=None, status=200):
+    """The GET side of a confirmed action: what will happen, with the form that does it."""
+    table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
+    roles.require(request.user, action, table)
+    extra = context(table) if context is not None else {}
+    return render(request, template, {"table": table, "action": action, **extra}, status=status)
+
+
+def _submit_context(request, table, gate=None, form=None, missing=()):
+    gate = gate if gate is not None else gates.assess(table)
+    form = form if form is not None else ExplanationForm(gate=gate)
+    missing_keys = {m.key for m in missing}
+    return {"table": table, "gate": gate, "form": form,
+            "warnings": [{"open": w, "field": form[w.field_name], "missing": w.key in missing_keys}
+                         for w in gate.warnings],
+            "project_count": table.projects.count()}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request, pk):
-    return _act(request, pk, "submit", workflow.submit)
+    """GET: the submit page (blocking findings, or a written explanation per open warning);
+    POST: submit, unless the gates refuse (the page again, status 400)."""
+    if request.method != "POST":
+        return _confirmation(request, pk, "submit", "review/submit.html",
+                             lambda table: _submit_context(request, table))
+
+    def page(table, gate, form, missing=()):
+        return render(request, "review/submit.html",
+                      {"action": "submit", **_submit_context(request, table, gate, form, missing)}, status=400)
+
+    state = {}
+
+    def make_form(data, table):
+        state["gate"] = gates.assess(table)
+        state["table"] = table
+        state["form"] = ExplanationForm(data, gate=state["gate"])
+        return state["form"]
+
+    return _act(request, pk, "submit",
+                lambda table, user, **fields: workflow.submit(table, user, state["form"].explanations()),
+                form=make_form, invalid=lambda form: page(state["table"], state["gate"], form),
+                refused=lambda exc: page(state["table"], exc.gate, ExplanationForm(request.POST, gate=exc.gate),
+                                         exc.missing))
 
 
 @login_required
@@ -87,15 +136,32 @@ def return_table(request, pk):
                 form=lambda data, table: ReturnForm(data), invalid=lambda form: _("退回时必须填写理由。"))
 
 
+def _approve_context(table):
+    gate = gates.assess(table)
+    rnd = workflow.current_round(table)
+    explained = {e.get("key"): e.get("explanation", "") for e in (rnd.explanations if rnd else [])}
+    return {"gate": gate, "round": rnd,
+            "warnings": [{"open": w, "explanation": explained.get(w.key, "")} for w in gate.warnings],
+            "project_count": table.projects.count()}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def approve(request, pk):
+    """GET: the open findings and the department's explanations, and the button that approves."""
+    if request.method != "POST":
+        return _confirmation(request, pk, "approve", "review/approve.html", _approve_context)
     return _act(request, pk, "approve", workflow.approve)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def publish(request, pk):
+    """GET: what will be published (department, year, table, projects) with the note's form."""
+    if request.method != "POST":
+        return _confirmation(request, pk, "publish", "review/publish.html",
+                             lambda table: {"form": PublishForm(), "project_count": table.projects.count(),
+                                            "earlier": table.publications.order_by("-number").first()})
     return _act(request, pk, "publish", workflow.publish,
                 form=lambda data, table: PublishForm(data), invalid=lambda form: _("发布说明过长。"))
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from jixiao.web.entry import convert, table_lock
 from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status
 
+from . import gates
+
 
 # Sent inside the transition's transaction, after the status changed: ``table`` (the locked
 # row, new status) and ``action``. The dashboard keeps the version it shows from it.
@@ -55,10 +57,27 @@ def current_round(table: DisclosureTable) -> ReviewRound | None:
 
 
 @table_lock.atomic_retrying
-def submit(table: DisclosureTable, user) -> ReviewRound:
+def submit(table: DisclosureTable, user, explanations: dict[str, str] | None = None,
+           blocking: tuple[str, ...] | None = None) -> ReviewRound:
+    """Submit for review; :class:`.gates.Refused` (nothing changed) while the table has no
+    projects or blocking findings, or while an open finding has no explanation. The gates are
+    judged on the locked row, as the table is committed; ``blocking`` replaces the setting
+    (the demo loads published originals as they are)."""
+    locked = table_lock.locked(table.pk)
+    if locked.status in TRANSITIONS["submit"][0]:
+        gate = gates.assess(locked, blocking=blocking)
+        explanations = explanations or {}
+        if not gate.allowed:
+            raise gates.Refused(gate)
+        missing = gate.missing(explanations)
+        if missing:
+            raise gates.Refused(gate, missing)
+    else:
+        gate = None
     table = _claim(table, "submit")
     number = (table.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
-    return ReviewRound.objects.create(table=table, number=number, submitted_by=user, submitted_at=timezone.now())
+    return ReviewRound.objects.create(table=table, number=number, submitted_by=user, submitted_at=timezone.now(),
+                                      explanations=gate.record(explanations) if gate else [])
 
 
 @table_lock.atomic_retrying
