@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core import money, validation
+from jixiao.core import checks, money, validation
 from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project
 from jixiao.core.taxonomy import KIND_BY_KEY
 
@@ -201,6 +201,8 @@ class ProjectForm(_Form):
             self.fields[f"ind_{key}_actual"] = _text(_("完成情况"), CELL_MAX, rows=2, field_name="indicator")
             self.fields[f"ind_{key}_target"].kind = kind
             self.fields[f"ind_{key}_weight"] = PointsField(label=_("分值"))
+            self.fields[f"ind_{key}_na"] = forms.BooleanField(label=_("不适用"), required=False)
+            self.fields[f"ind_{key}_na_reason"] = _text(_("不适用理由"), CELL_MAX, field_name="indicator")
             self.fields[f"ind_{key}_items"] = ItemsField(
                 label=_("三级指标，每行一项：名称 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因（有此栏时，年度指标内容和完成情况由各行生成）"))
         self.fields["name"].widget.attrs["class"] = "wide"
@@ -215,17 +217,42 @@ class ProjectForm(_Form):
             data[f] = money.format_amount(getattr(project, f)) if getattr(project, f) is not None else ""
         from .convert import indicators_to_core
 
+        # Every indicator column has its values, a column with no stored cell empty ones: a
+        # three-way merge then sees filling an empty column as a change of the editor's own,
+        # not as a field the stored project lacks.
+        for key in KIND_BY_KEY:
+            data.update({f"ind_{key}_{f}": "" for f in ("target", "actual", "weight", "items", "na_reason")})
+            data[f"ind_{key}_na"] = False
         for key, cell in indicators_to_core(project.indicators).items():
             data[f"ind_{key}_target"] = cell.target
             data[f"ind_{key}_actual"] = cell.actual
             data[f"ind_{key}_weight"] = "" if cell.weight is None else str(cell.weight)
             data[f"ind_{key}_items"] = items_text(cell.items)
+            data[f"ind_{key}_na"] = cell.not_applicable
+            data[f"ind_{key}_na_reason"] = cell.na_reason
         return data
 
+    def clean(self):
+        """A cell marked 不适用 needs its reason; marked from a target that says why
+        (「无（本项目不涉及生态效益）」, the 「标记为不适用」 button), the reason is taken from it."""
+        d = super().clean()
+        for key in self.layout:
+            if not d.get(f"ind_{key}_na"):
+                continue
+            reason = (d.get(f"ind_{key}_na_reason") or "").strip()
+            target = d.get(f"ind_{key}_target") or ""
+            if not reason and checks.reads_not_applicable(target):
+                reason = checks.not_applicable_reason(target)
+            if reason:
+                d[f"ind_{key}_na_reason"] = reason
+            else:
+                self.add_error(f"ind_{key}_na_reason", _("标记为不适用时请说明理由，如“本项目不涉及生态效益”。"))
+        return d
+
     def indicator_rows(self):
-        """(kind, target, actual, 分值, 三级 rows) bound fields per column, for the template."""
+        """(kind, target, actual, 分值, 三级 rows, 不适用, its reason) bound fields per column, for the template."""
         return [(KIND_BY_KEY[k], self[f"ind_{k}_target"], self[f"ind_{k}_actual"], self[f"ind_{k}_weight"],
-                 self[f"ind_{k}_items"]) for k in self.layout]
+                 self[f"ind_{k}_items"], self[f"ind_{k}_na"], self[f"ind_{k}_na_reason"]) for k in self.layout]
 
     def to_core(self, keep_indicators: dict | None = None, overrides=None, published=None) -> Project:
         """The cleaned data as a core Project. Cells of kinds outside the layout are kept, and so
@@ -237,7 +264,10 @@ class ProjectForm(_Form):
         for key in self.layout:
             target, actual = d.get(f"ind_{key}_target", ""), d.get(f"ind_{key}_actual", "")
             weight, items = d.get(f"ind_{key}_weight"), d.get(f"ind_{key}_items") or []
-            if items:
+            if d.get(f"ind_{key}_na"):  # not applicable: its texts are ignored (docs/web.md)
+                cells[key] = IndicatorCell(weight=weight, not_applicable=True,
+                                           na_reason=(d.get(f"ind_{key}_na_reason") or "").strip())
+            elif items:
                 cells[key] = IndicatorCell.of_items(items, weight=weight)
             elif target or actual or weight is not None:
                 cells[key] = IndicatorCell(target=target, actual=actual, weight=weight)
