@@ -114,6 +114,25 @@ def not_applicable_marker(text: str) -> str | None:
     return rest.strip(_NA_BRACKETS + "）)】]").strip()
 
 
+NOT_APPLICABLE_TEXT = {"zh": _NOT_APPLICABLE, "en": "Not applicable"}
+
+
+def printed_texts(cell: IndicatorCell | None, lang: str = "zh") -> tuple[str, str]:
+    """A cell's (年度指标内容, 完成情况) as every output prints them: the texts themselves, or for
+    a cell marked not applicable 「不适用（本项目不涉及生态效益）」 and 「不适用」 (English:
+    "Not applicable (…)" and "Not applicable"), which the importers read back as the mark
+    (:func:`read_not_applicable`)."""
+    if cell is None:
+        return "", ""
+    if not cell.not_applicable:
+        return cell.target, cell.actual
+    word = NOT_APPLICABLE_TEXT.get(lang, NOT_APPLICABLE_TEXT["zh"])
+    reason = cell.na_reason.strip()
+    if not reason:
+        return word, word
+    return (f"{word}（{reason}）" if lang == "zh" else f"{word} ({reason})"), word
+
+
 def read_not_applicable(cell: IndicatorCell) -> IndicatorCell:
     """``cell`` marked not applicable when its target (or, with a blank target, its completion)
     reads 「不适用」 (:func:`not_applicable_marker`); the cell itself otherwise."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..core import money
-from ..core.model import AMOUNT_FIELDS, COLUMN_NAMES, IndicatorCell, Project, Table
+from ..core.model import AMOUNT_FIELDS, COLUMN_NAMES, IndicatorCell, Project, Table, read_not_applicable
 from ..core.money import MoneyUnit
 from ..core.taxonomy import DISCLOSURE_2019, FULL, KINDS
 from ..errors import InputError
@@ -449,7 +449,8 @@ def _project(i: int, row: _Row, rows: list[_Row], report: list[str], confidence:
         target = v.get(f"indicators.{k.key}.target", "")
         actual = v.get(f"indicators.{k.key}.actual", "")
         if target or actual:
-            p.indicators[k.key] = IndicatorCell(target=target, actual=actual)
+            # 「不适用（理由）」 as the writers print it is the mark (core.model.printed_texts)
+            p.indicators[k.key] = read_not_applicable(IndicatorCell(target=target, actual=actual))
             confidence[f"{base}.indicators.{k.key}.target"] = 1.0
             confidence[f"{base}.indicators.{k.key}.actual"] = 1.0
     return p

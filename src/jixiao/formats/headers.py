@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..core import money
-from ..core.model import COLUMN_NAMES, Project, Table, Totals
+from ..core.model import COLUMN_NAMES, Project, Table, Totals, printed_texts
 from ..core.taxonomy import CATEGORIES, kind, kinds_of
 
 TOTAL_LABEL = "合计"  # first cell of the computed totals row
@@ -194,7 +194,8 @@ def column_value(project: Project, column: Column):
     key = column.key
     if key.startswith("indicators."):
         _, kind_key, side = key.split(".")
-        return getattr(project.indicator(kind_key), side)
+        target, actual = printed_texts(project.indicators.get(kind_key))  # 不适用 printed as such
+        return target if side == "target" else actual
     if column.kind == RATE:
         return reported_or_computed_rate(project)
     if column.kind == BOOL:

@@ -29,9 +29,9 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from ..core import money, scoring, targets
-from ..core.model import IndicatorCell, Project, Table
+from ..core.model import IndicatorCell, Project, Table, printed_texts
 from ..core.reasons import render
-from ..core.taxonomy import KIND_BY_KEY
+from ..core.taxonomy import FULL, KIND_BY_KEY
 from ..errors import InputError
 from ..textwidth import display_width
 
@@ -227,7 +227,9 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
     notes: list[str] = []
     for cat in score.categories:
         cat_start = g.row
-        if not cat.indicators:
+        marked = [KIND_BY_KEY[k] for k in FULL if KIND_BY_KEY[k].category.key == cat.key
+                  and (c := project.indicators.get(k)) is not None and c.not_applicable]
+        if not cat.indicators and not marked:
             g.put(1, "（未设置指标）", "center", colspan=4)
             g.put(5, cat.weight, "score")
             g.put(6, cat.score, "score")
@@ -239,6 +241,11 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
                 notes.extend(_form_item_rows(g, ind, cell))
             else:
                 unit_note = _indicator_rows(g, ind, unit_note)
+        for kind in marked:
+            _not_applicable_row(g, kind.name, project.indicators[kind.key])
+        if marked and not cat.indicators:  # the level gave its weight to the applicable ones
+            g.put(5, cat.weight, "score", rowspan=g.row - cat_start, row=cat_start)
+            g.put(6, cat.score, "score", rowspan=g.row - cat_start, row=cat_start)
         g.put(0, clean_text(cat.name), "label", rowspan=g.row - cat_start, row=cat_start)
         form.row_groups.append((cat_start, g.row))
         note = _override_note(clean_text(cat.name), cat)
@@ -320,6 +327,18 @@ def _indicator_rows(g: _Grid, ind: Any, unit_note: str | None) -> str | None:
     g.put(1, kind_name, "label", rowspan=span, row=start)
     g.put(7, "\n".join(deviation), "text", rowspan=span, row=start)
     return unit_note
+
+
+def _not_applicable_row(g: _Grid, kind_name: str, cell: IndicatorCell) -> None:
+    """The row of a 二级 cell marked not applicable: 「不适用（理由）」 and 「不适用」, no 分值 or
+    得分 of its own (its weight went to the applicable cells, docs/scoring.md)."""
+    target, actual = printed_texts(cell)
+    g.put(1, kind_name, "label")
+    g.put(2, DASH, "center")
+    g.put(3, clean_text(target))
+    g.put(4, clean_text(actual))
+    g.put(7, "", "text")
+    g.row += 1
 
 
 def _form_item_rows(g: _Grid, ind: Any, cell: IndicatorCell) -> list[str]:

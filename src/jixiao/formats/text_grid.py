@@ -52,7 +52,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..core.model import IndicatorCell, Project, Table
+from ..core.model import IndicatorCell, Project, Table, read_not_applicable
 from ..core.money import MoneyUnit
 from ..core.taxonomy import DISCLOSURE_2019
 from ..errors import InputError
@@ -469,7 +469,8 @@ def _result(header: dict, rows: list[_NumberRow], report: list[str], source: str
             budget=budget, actual_total=total, actual_general_budget=general, actual_gov_fund=fund,
             actual_non_fiscal=nonfiscal, execution_rate_text=r.rate_text,
             annual_goal=cells["annual_goal"], overall_completion=cells["overall_completion"],
-            indicators={k: IndicatorCell(target=cells[f"indicators.{k}.target"], actual=cells[f"indicators.{k}.actual"])
+            indicators={k: read_not_applicable(IndicatorCell(target=cells[f"indicators.{k}.target"],
+                                                             actual=cells[f"indicators.{k}.actual"]))
                         for k in DISCLOSURE_2019},
             problems=cells["problems"], rectification=cells["rectification"]))
         p = f"projects[{i}]"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..core import money
-from ..core.model import IndicatorCell, Project, Table
+from ..core.model import IndicatorCell, Project, Table, read_not_applicable
 from ..core.money import MoneyUnit
 from ..core.taxonomy import DISCLOSURE_2019
 from ..errors import InputError
@@ -796,7 +796,8 @@ def _result(header: dict, rows: list[_Row], report: list[str], source: str) -> I
         p = f"projects[{i}]"
         budget, total, general, fund, nonfiscal = r.amounts
         cells = dict(zip(CELL_FIELDS, r.cells))
-        indicators = {k: IndicatorCell(target=cells[f"indicators.{k}.target"], actual=cells[f"indicators.{k}.actual"])
+        indicators = {k: read_not_applicable(IndicatorCell(target=cells[f"indicators.{k}.target"],
+                                                           actual=cells[f"indicators.{k}.actual"]))
                       for k in DISCLOSURE_2019}
         projects.append(Project(
             seq=r.seq, unit_name=r.unit_name, name=r.name, gov_investment=r.gov,
