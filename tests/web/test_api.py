@@ -136,8 +136,8 @@ def test_table_document_is_the_frozen_snapshot(client, seed_doc):
         assert record["name"] == project.name and record["seq"] == project.seq
         assert record["budget"] == (None if project.budget is None else str(project.budget))
         assert record["execution_rate"] == (project.execution_rate_text or record["execution_rate"])
-        assert record["indicators"] == {k: {"target": c.target, "actual": c.actual}
-                                        for k, c in project.indicators.items()}
+        assert record["indicators"] == {k: {"target": c.target, "actual": c.actual, "not_applicable": c.not_applicable,
+                                            "na_reason": c.na_reason} for k, c in project.indicators.items()}
         one = get(client, record["url"])
         check(one, "Project")
         assert one == record

@@ -88,3 +88,57 @@ def test_the_english_form_labels_the_mark_not_applicable(editor):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("entry:project", args=[world.projects["own"].pk]), HTTP_ACCEPT_LANGUAGE="en").content
     assert b"Not applicable" in page and b"Reason it does not apply" in page
+
+
+@pytest.fixture
+def published_marked(db):
+    """A published table whose first project has 生态效益 marked not applicable."""
+    from dataclasses import replace
+
+    from jixiao.core.model import IndicatorCell
+    from jixiao.generate import generate_table
+    from jixiao.web.entry.models import Status
+    from jixiao.web.portal.models import PublishedTable
+
+    from .conftest import bring_to
+
+    world = World("draft")
+    core = generate_table(projects=2, seed=5)
+    first = core.projects[0]
+    cells = {**first.indicators, "ecological": IndicatorCell(not_applicable=True, na_reason="本项目不涉及生态效益")}
+    core = replace(core, projects=[replace(first, indicators=cells), *core.projects[1:]])
+    table = convert.save_table(core, status=Status.DRAFT)
+    bring_to(table, "published", world.users["admin"], world.users["reviewer"])
+    entry = PublishedTable.objects.get(table_id_ref=table.pk)
+    entry.publication_pk = table.publications.get().pk  # the API's id of the table
+    return entry
+
+
+def test_the_portal_pages_print_not_applicable_with_the_reason(published_marked):
+    visitor = Client()
+    project = visitor.get(reverse("portal:project", args=[published_marked.pk, 0])).content.decode()
+    assert "不适用（本项目不涉及生态效益）" in project
+    table = visitor.get(reverse("portal:publication", args=[published_marked.pk])).content.decode()
+    assert '<div>不适用（本项目不涉及生态效益）</div><div class="actual">不适用</div>' in table
+
+
+def test_the_english_portal_says_not_applicable(published_marked):
+    visitor = Client()
+    visitor.cookies["django_language"] = "en"
+    page = visitor.get(reverse("portal:project", args=[published_marked.pk, 0]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Not applicable (本项目不涉及生态效益)" in page.content.decode()
+
+
+def test_the_api_says_which_indicators_are_not_applicable_and_why(published_marked):
+    from .helpers import api_get
+
+    client = Client()
+    detail = api_get(client, f"/api/tables/{published_marked.publication_pk}/")
+    first = next(p for p in api_get(client, detail["projects_url"])["results"] if p["position"] == 1)
+    assert first["indicators"]["ecological"] == {"target": "", "actual": "", "not_applicable": True,
+                                                 "na_reason": "本项目不涉及生态效益"}
+    one = api_get(client, first["url"])
+    assert one["indicators"]["ecological"]["not_applicable"] is True
+    marked = api_get(client, "/api/indicators/", kind="ecological")["results"]
+    assert [(r["not_applicable"], r["na_reason"]) for r in marked if r["project"] == first["id"]] == [
+        (True, "本项目不涉及生态效益")]

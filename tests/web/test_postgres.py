@@ -22,6 +22,7 @@ FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test
          "tests/web/test_pagecache_fastpath.py",
          "tests/web/test_validation_paths.py",  # the bounds against the real column types
          "tests/web/test_import_year.py",  # a new year's table and the replaced draft's projects
+         "tests/web/test_not_applicable.py",  # marked cells through the form, the portal and the API
          "tests/web/test_postgres.py::test_running_on_postgresql"]
 
 

@@ -25,6 +25,12 @@ _AMOUNT = {"type": ["string", "null"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$",
            "description": "Exact decimal as text, in the table's money unit (元 or 万元); null when not filled."}
 
 
+_NOT_APPLICABLE = {
+    "not_applicable": {"type": "boolean", "description": "不适用: the department declared the indicator does not apply."},
+    "na_reason": {"type": "string", "description": "Why it does not apply (empty unless not_applicable)."},
+}
+
+
 def _obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
     return {"type": "object", "additionalProperties": False, "properties": properties,
             "required": list(properties) if required is None else required, **extra}
@@ -44,8 +50,9 @@ def _schemas() -> dict:
             "parameter": {"type": "string", "description": "The query parameter at fault (400 only)."},
         }, required=["code", "message"])}),
         "Department": department,
-        "Cell": _obj({"target": {"type": "string", "description": "年度指标内容, verbatim."},
-                      "actual": {"type": "string", "description": "完成情况, verbatim."}}),
+        "Cell": _obj({"target": {"type": "string", "description": "年度指标内容, verbatim (empty when not applicable)."},
+                      "actual": {"type": "string", "description": "完成情况, verbatim (empty when not applicable)."},
+                      **_NOT_APPLICABLE}),
         "Root": _obj({
             "name": {"type": "string"}, "version": {"type": "string"}, "openapi": _URL,
             "documentation": {"type": "string"}, "years": _URL, "departments": _URL, "tables": _URL,
@@ -72,7 +79,7 @@ def _schemas() -> dict:
             "kind_name": {"type": "string", "enum": [k.name for k in KINDS]},
             "category": {"type": "string", "enum": [c.key for c in CATEGORIES]},
             "category_name": {"type": "string", "enum": [c.name for c in CATEGORIES]},
-            "target": {"type": "string"}, "actual": {"type": "string"},
+            "target": {"type": "string"}, "actual": {"type": "string"}, **_NOT_APPLICABLE,
         }),
         "DepartmentPage": _page_of("DepartmentSummary"),
         "TablePage": _page_of("TableSummary"),

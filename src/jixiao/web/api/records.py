@@ -30,6 +30,13 @@ AMOUNT_KEYS = ("budget", "actual_total", "actual_general_budget", "actual_gov_fu
 TEXT_KEYS = ("unit_name", "name", "annual_goal", "overall_completion", "problems", "rectification")
 
 
+def indicator_fields(cell: dict) -> dict:
+    """A cell's texts as stored and whether it is marked not applicable (不适用) and why; a
+    marked cell's target and completion are empty (core.model.IndicatorCell)."""
+    return {"target": cell.get("target") or "", "actual": cell.get("actual") or "",
+            "not_applicable": bool(cell.get("not_applicable")), "na_reason": cell.get("na_reason") or ""}
+
+
 def fixed_fields(doc: dict, money_unit: str, position: int, seq: int) -> dict:
     """The fields fixed by the publication, in the record's order: from the project's table
     JSON ``doc``, the table's money unit, the row number and the printed 序号."""
@@ -43,8 +50,7 @@ def fixed_fields(doc: dict, money_unit: str, position: int, seq: int) -> dict:
         # In the taxonomy's order, not the document's: PostgreSQL's jsonb gives an object's
         # keys back in an order of its own, and the text is written from the snapshot in
         # memory (index) or from the database (migration) — the same record either way.
-        "indicators": {k: {"target": cells[k].get("target") or "", "actual": cells[k].get("actual") or ""}
-                       for k in FULL if k in cells},
+        "indicators": {k: indicator_fields(cells[k]) for k in FULL if k in cells},
     }
     for key in TEXT_KEYS:
         fields[key] = doc.get(key) or ""

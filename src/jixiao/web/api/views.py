@@ -416,8 +416,7 @@ def indicator_record(kind_key: str):
             "kind_name": kind.name,
             "category": kind.category.key,
             "category_name": kind.category.name,
-            "target": cell.get("target") or "",
-            "actual": cell.get("actual") or "",
+            **records.indicator_fields(cell),
         }
     return serialize
 

@@ -4,6 +4,7 @@ from django import template
 
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.model import printed_texts
 from jixiao.core.reasons import render
 from jixiao.web import language
 
@@ -63,3 +64,15 @@ SEVERITY = {"error": _("错误"), "warning": _("警告"), "info": _("提示")}
 def formula(value):
     # A scoring rule's formula (a reason too): Chinese as printed on the MoF form, or English.
     return render(value, "en" if language.is_english() else "zh")
+
+
+@register.filter
+def cell_target(cell):
+    # 年度指标内容 as every output prints it: 「不适用（理由）」 for a cell marked not applicable.
+    return printed_texts(cell, "en" if language.is_english() else "zh")[0]
+
+
+@register.filter
+def cell_actual(cell):
+    # 完成情况 as every output prints it: 「不适用」 for a cell marked not applicable.
+    return printed_texts(cell, "en" if language.is_english() else "zh")[1]
