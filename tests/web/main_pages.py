@@ -81,6 +81,7 @@ def build(golden_path, client_factory) -> tuple[World, list[MainPage]]:
         MainPage("import-preview", "approver", reverse("entry:import_preview", args=[run.pk])),
         MainPage("submit-page", "approver", reverse("review:submit", args=[own.pk])),
         MainPage("approve-page", "reviewer", reverse("review:approve", args=[other.pk])),
+        MainPage("project-delete", "editor", reverse("entry:project_delete", args=[edited.pk])),
         MainPage("review-scores", "reviewer", reverse("review:project_scores", args=[reviewed.pk])),
         MainPage("dashboard", "reviewer", reverse("dashboard:index") + "?year=2019"),
         MainPage("dashboard-projects", "reviewer", reverse("dashboard:projects") + "?year=2019"),

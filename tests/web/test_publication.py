@@ -47,7 +47,9 @@ def test_public_view_changes_only_through_a_new_publication():
     workflow.approve(table, world.users["reviewer"])
     reviewer = Client()
     reviewer.force_login(world.users["reviewer"])
-    assert reviewer.post(reverse("review:publish", args=[table.pk]), {"note": "第二版"}).status_code == 302
+    assert reviewer.post(reverse("review:publish", args=[table.pk]), {"note": "第二版"}).status_code == 400  # a correction needs its reason
+    assert reviewer.post(reverse("review:publish", args=[table.pk]),
+                         {"note": "第二版", "reason": "修订项目名称"}).status_code == 302
     second = table.publications.get(number=2)
     assert second.published_by == world.users["reviewer"]
     assert "修订后的项目" in public.get(reverse("portal:publication", args=[second.pk])).content.decode()

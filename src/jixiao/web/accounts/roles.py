@@ -29,7 +29,7 @@ DEPARTMENT_ROLES = (EDITOR, APPROVER)
 
 # Actions on a table; the statuses each is allowed in are enforced here, not in the views.
 ACTIONS = ("view", "edit", "submit", "comment", "return", "approve", "publish", "reopen", "download",
-           "scores", "override")
+           "scores", "override", "delete", "withdraw")
 
 
 def role_of(user) -> str | None:
@@ -134,6 +134,11 @@ def can(user, action: str, table) -> bool:
     if action == "override":
         # A score is adjusted while the bureau reviews, never on a draft or a published table.
         return finance and status == Status.SUBMITTED
+    if action == "delete":
+        # A draft never submitted (no review round): the department's approver or an administrator.
+        return own and role in (APPROVER, ADMIN) and status == Status.DRAFT and not table.rounds.exists()
+    if action == "withdraw":
+        return finance and status == Status.PUBLISHED
     if action == "reopen":
         return own and role in (APPROVER, ADMIN) and status == Status.PUBLISHED
     return False  # pragma: no cover - every action is handled above

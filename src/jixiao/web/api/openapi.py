@@ -98,6 +98,13 @@ def _summary_properties(department: dict) -> dict:
         "publication_number": {"type": "integer", "minimum": 1,
                                "description": "1 for the first publication of the table, 2 for its next, …"},
         "is_current": {"type": "boolean", "description": "False when the table has been published again since."},
+        "status": {"type": "string", "enum": ["published", "withdrawn", "superseded"],
+                   "description": "withdrawn (撤回, with a public reason) or superseded by a correction (更正); "
+                                  "the snapshot itself never changes."},
+        "withdrawal": {"oneOf": [{"type": "null"}, _obj({"withdrawn_at": {"type": "string", "format": "date-time"},
+                                                          "reason": {"type": "string"}})]},
+        "corrected_by": {"oneOf": [{"type": "null"}, _URL],
+                         "description": "The publication that corrects this one, once there is one."},
         "published_at": {"type": "string", "format": "date-time"},
         "money_unit": {"type": "string", "enum": ["元", "万元"]},
         "layout": {"type": "array", "items": {"type": "string", "enum": [k.key for k in KINDS]}},

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
@@ -32,7 +32,7 @@ from jixiao.formats import headers as H
 from jixiao.formats import table_json
 from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
-from jixiao.web.entry.models import Publication
+from jixiao.web.entry.models import Publication, Withdrawal
 from jixiao.web.pagecache import generation as pagecache_generation
 
 from . import openapi, records
@@ -87,9 +87,11 @@ def clear_caches() -> None:
     _memo = (None, None)
 
 
-_GENERATION_SQL = "SELECT MAX({pk}), COUNT(*) FROM {table}".format(
+# Withdrawals count too: a withdrawal changes a publication's status, not the index's rows.
+_GENERATION_SQL = "SELECT (SELECT COUNT(*) FROM {withdrawals}), MAX({pk}), COUNT(*) FROM {table}".format(
     pk=connection.ops.quote_name(PublishedTable._meta.pk.column),
-    table=connection.ops.quote_name(PublishedTable._meta.db_table))
+    table=connection.ops.quote_name(PublishedTable._meta.db_table),
+    withdrawals=connection.ops.quote_name(Withdrawal._meta.db_table))
 
 
 # (page cache generation, API generation) of the last MAX/COUNT read.
@@ -116,8 +118,8 @@ def _generation(request) -> str:
         else:
             with connection.cursor() as cursor:
                 cursor.execute(_GENERATION_SQL)
-                newest, count = cursor.fetchone()
-            request._jixiao_api_generation = f"{newest or 0}.{count}"
+                withdrawn, newest, count = cursor.fetchone()
+            request._jixiao_api_generation = f"{newest or 0}.{count}.{withdrawn}"
             if data is not None:
                 _memo = (data, request._jixiao_api_generation)
     return request._jixiao_api_generation
@@ -360,6 +362,31 @@ def _department(row) -> dict:
     return {"id": row.department_id_live, "name": row.department}
 
 
+def with_status(queryset):
+    """The index rows with their publication's status (a withdrawal; the first correction)."""
+    corrections = Publication.objects.filter(corrects_id=OuterRef("pk")).order_by("number").values("pk")[:1]
+    return queryset.annotate(withdrawn_at=F("publication__withdrawal__withdrawn_at"),
+                             withdrawal_reason=F("publication__withdrawal__reason"),
+                             correction_id=Subquery(corrections))
+
+
+def status_fields(request, t) -> dict:
+    """``status`` (published, withdrawn, superseded), the withdrawal and the correction."""
+    withdrawn_at, correction_id = getattr(t, "withdrawn_at", None), getattr(t, "correction_id", None)
+    if not hasattr(t, "correction_id"):  # a row read without with_status()
+        row = with_status(PublishedTable.objects.filter(pk=t.pk)).values("withdrawn_at", "withdrawal_reason",
+                                                                         "correction_id").first() or {}
+        withdrawn_at, correction_id = row.get("withdrawn_at"), row.get("correction_id")
+        t.withdrawal_reason = row.get("withdrawal_reason")
+    status = "withdrawn" if withdrawn_at else "superseded" if correction_id else "published"
+    return {
+        "status": status,
+        "withdrawal": {"withdrawn_at": withdrawn_at.isoformat(), "reason": t.withdrawal_reason}
+        if withdrawn_at else None,
+        "corrected_by": _url(request, "table", correction_id) if correction_id else None,
+    }
+
+
 def table_summary(request, t: PublishedTable) -> dict:
     return {
         "id": t.pk,
@@ -369,6 +396,7 @@ def table_summary(request, t: PublishedTable) -> dict:
         "title": t.title,
         "publication_number": t.number,
         "is_current": t.is_current,
+        **status_fields(request, t),
         "published_at": t.published_at.isoformat(),
         "money_unit": t.money_unit,
         "layout": list(t.layout),
@@ -487,14 +515,14 @@ def departments(request):
 @api_view
 def tables(request):
     """The current publication of each published table."""
-    queryset = _current_tables().filter(**_filters(request)).order_by("-year", "department", "pk")
+    queryset = with_status(_current_tables()).filter(**_filters(request)).order_by("-year", "department", "pk")
     return _page(request, queryset, table_summary)
 
 
 @api_view
 def table(request, pk):
     """One publication (current or older) with its frozen table JSON document."""
-    row = PublishedTable.objects.filter(pk=pk).first() if pk <= MAX_ID else None
+    row = with_status(PublishedTable.objects.filter(pk=pk)).first() if pk <= MAX_ID else None
     if row is None:
         raise Http404(_("没有这张公开表"))
     newest = None
@@ -574,7 +602,7 @@ def _year_columns(queryset) -> list[H.Column]:
     return H.body_columns(Table(year=0, department="", layout=layout))
 
 
-YEAR_CSV_LEADING = ("年度", "部门", "公开表编号", "金额单位")
+YEAR_CSV_LEADING = ("年度", "部门", "公开表编号", "金额单位", "公开状态")
 
 
 def _csv_line(values) -> str:
@@ -587,15 +615,18 @@ def _csv_stream(year: int, columns: list[H.Column]):
     yield "\ufeff" + _csv_line([*YEAR_CSV_LEADING, *(c.label for c in columns)])
     rows = (PublishedProject.objects.filter(is_current=True, year=year)
             .order_by("department", "table_id", "position")
-            .values_list("table_id", "department", "document", "table__money_unit").iterator(chunk_size=2000))
+            .values_list("table_id", "department", "document", "table__money_unit",
+                         "table__publication__withdrawal__withdrawn_at").iterator(chunk_size=2000))
     for table_id, group in itertools.groupby(rows, key=lambda r: r[0]):
         group = list(group)
         department, money_unit = group[0][1], group[0][3]
+        # A current publication is never superseded (its correction would be current instead).
+        status = "withdrawn" if group[0][4] else "published"
         core = table_json.from_document({"year": year, "department": department or "-", "money_unit": money_unit,
                                          "projects": [r[2] for r in group]}, source=f"<publication {table_id}>")
         # The amounts are each table's own (元 or 万元), so the unit goes beside them; a
         # department name that starts like a formula is shown as text, like every text cell.
-        lead = [year, csv_text(department or ""), table_id, core.money_unit.value]
+        lead = [year, csv_text(department or ""), table_id, core.money_unit.value, status]
         chunk = [_csv_line([*lead, *project_cells(p, columns)]) for p in core.projects]
         yield "".join(chunk)
 

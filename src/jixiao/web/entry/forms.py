@@ -312,6 +312,19 @@ class ReturnForm(_Form):
 class PublishForm(_Form):
     note = forms.CharField(label=_("发布说明"), max_length=COMMENT_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("更正理由（公开）"), max_length=COMMENT_MAX, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, correction=False, table=None, **kwargs):
+        """``correction``: the table was published before, so this publication corrects the
+        latest one and the reason is required."""
+        super().__init__(*args, **kwargs)
+        self.table_row = table
+        if correction:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = _("更正须填写理由（公开页面显示）。")
+        else:
+            del self.fields["reason"]
 
 
 class ImportForm(_Form):

@@ -238,6 +238,11 @@ class Publication(models.Model):
                                      related_name="+", verbose_name=_("发布人"))
     published_at = models.DateTimeField(_("公开时间"))
     note = models.TextField(_("发布说明"), blank=True)
+    # A correction (更正) names the publication it supersedes and why; the older one stays as it
+    # was, reachable and marked superseded.
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+                                 verbose_name=_("更正的公开"))
+    correction_reason = models.TextField(_("更正理由"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -251,3 +256,31 @@ class Publication(models.Model):
         if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
             raise FrozenError("a publication cannot be changed; publish again")
         super().save(*args, **kwargs)
+
+
+class Withdrawal(models.Model):
+    """A publication withdrawn (撤回) with a public reason: the snapshot itself is never touched
+    and stays reachable on the portal, marked withdrawn with the date and the reason."""
+
+    publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="withdrawal",
+                                       verbose_name=_("公开发布"))
+    reason = models.TextField(_("撤回理由"))
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("撤回人"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+        verbose_name = _("撤回")
+        verbose_name_plural = _("撤回")
+
+
+def publication_status(pub: Publication) -> dict:
+    """A publication's public status: ``published``, ``withdrawn`` (with when and why) or
+    ``superseded`` (by a correction: which, when, why); a withdrawn one also names its
+    correction once there is one."""
+    withdrawal = Withdrawal.objects.filter(publication=pub).first()
+    correction = pub.corrections.order_by("number").first()
+    status = "withdrawn" if withdrawal else "superseded" if correction else "published"
+    return {"status": status, "withdrawal": withdrawal, "correction": correction}

@@ -387,11 +387,14 @@ def project_check(request, table_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_delete(request, pk):
+    """GET: the project that will be deleted (序号, name, table) and the button; POST: delete it."""
     instance = _project_for(request.user, pk)
     table = instance.table
     _require(request.user, "edit", table)
+    if request.method != "POST":
+        return render(request, "entry/project_delete.html", {"project": instance, "table": table})
     try:
         editing.delete_project(instance)
     except table_lock.NotEditable:

@@ -22,7 +22,7 @@ from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
 from jixiao.web.dashboard.stats import from_e4_wan
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.downloads import project_table
-from jixiao.web.entry.models import Publication
+from jixiao.web.entry.models import Publication, publication_status
 from jixiao.web.entry.views import _download
 
 from .models import PublishedProject, PublishedTable
@@ -45,7 +45,8 @@ def index(request):
     """Published tables (newest publication of each) by year and department, and search."""
     q = (request.GET.get("q") or "").strip()[:QUERY_MAX]
     year = _int(request.GET.get("year"))
-    current = PublishedTable.objects.filter(current=True)
+    # A withdrawn publication stays listed, marked withdrawn with its reason (publication_status).
+    current = PublishedTable.objects.filter(current=True).select_related("publication__withdrawal")
     years = list(current.order_by("-year").values_list("year", flat=True).distinct())
     if year:
         current = current.filter(year=year)
@@ -87,6 +88,8 @@ def publication(request, pk):
         "entry": entry, "pub": pub, "core": core, "rows": rows, "totals": totals,
         "total_rate": money.format_rate(totals.execution_rate), "kinds": [KIND_BY_KEY[k] for k in core.layout],
         "formats": downloads.available_formats("disclosure"), "newer": newer, "older": older,
+        "state": publication_status(pub),
+        "corrected": pub.corrects,
     })
 
 

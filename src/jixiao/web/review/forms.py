@@ -70,3 +70,15 @@ class ExplanationForm(OwnMessages, forms.Form):
     def explanations(self) -> dict[str, str]:
         data = getattr(self, "cleaned_data", {}) or {}
         return {w.key: data.get(w.field_name, "") for w in self.gate.warnings}
+
+
+class WithdrawForm(OwnMessages, forms.Form):
+    """The public reason of a withdrawal, and the publication it is meant for (refused when
+    another was published meanwhile)."""
+
+    label_suffix = ""
+
+    reason = forms.CharField(label=_("撤回理由（公开）"), max_length=EXPLANATION_MAX, strip=True,
+                             widget=forms.Textarea(attrs={"rows": 3}), validators=[printable_text("reason")],
+                             error_messages={"required": _("撤回须填写理由（公开页面显示）。")})
+    publication = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -21,11 +21,11 @@ from jixiao.core.checks import score_findings
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
-from jixiao.web.entry.models import Publication
+from jixiao.web.entry.models import Publication, publication_status
 from jixiao.web.entry.views import _download
 
 from . import gates, overrides, workflow
-from .forms import ExplanationForm, OverrideForm
+from .forms import ExplanationForm, OverrideForm, WithdrawForm
 
 DONE = {
     "submit": gettext_lazy("已提交财政局审核。"),
@@ -34,10 +34,12 @@ DONE = {
     "publish": gettext_lazy("已公开。"),
     "reopen": gettext_lazy("已开始新的修订（公开内容保持不变，直到再次公开）。"),
     "comment": gettext_lazy("审核意见已保存。"),
+    "withdraw": gettext_lazy("已撤回公开：公开页面标明撤回及理由；表已回到草稿，可修改后作为更正重新公开。"),
+    "delete": gettext_lazy("自评表已删除。"),
 }
 
 
-def _act(request, pk, action, change, form=None, invalid=None, refused=None):
+def _act(request, pk, action, change, form=None, invalid=None, refused=None, done="entry:table"):
     """Every workflow POST has this one shape, so every action answers alike.
 
     The table (404 unless visible to the user) and the role (403; its message says the state
@@ -48,7 +50,7 @@ def _act(request, pk, action, change, form=None, invalid=None, refused=None):
     checks its status (and for a submission its gates: ``refused(exc)`` answers a refusal)
     and records the change in one transaction. The answer is a redirect to the table page with
     a message: the action's done message, or "the state has changed" when someone else acted
-    first (TransitionError).
+    first (TransitionError). ``done``: where a done action leads (the home page after a deletion).
     """
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
     roles.require(request.user, action, table)
@@ -72,6 +74,8 @@ def _act(request, pk, action, change, form=None, invalid=None, refused=None):
         return refused(exc)
     else:
         messages.success(request, str(DONE[action]))
+        if done != "entry:table":
+            return redirect(done)
     return redirect("entry:table", pk=table.pk)
 
 
@@ -154,16 +158,58 @@ def approve(request, pk):
     return _act(request, pk, "approve", workflow.approve)
 
 
+def _publish_context(table, form=None):
+    earlier = table.publications.order_by("-number").first()
+    return {"form": form or PublishForm(correction=earlier is not None), "project_count": table.projects.count(),
+            "earlier": earlier, "earlier_status": publication_status(earlier) if earlier else None}
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def publish(request, pk):
-    """GET: what will be published (department, year, table, projects) with the note's form."""
+    """GET: what will be published (department, year, table, projects) with the note's form;
+    when the table was published before, the publication it corrects and the reason's field."""
     if request.method != "POST":
-        return _confirmation(request, pk, "publish", "review/publish.html",
-                             lambda table: {"form": PublishForm(), "project_count": table.projects.count(),
-                                            "earlier": table.publications.order_by("-number").first()})
+        return _confirmation(request, pk, "publish", "review/publish.html", _publish_context)
     return _act(request, pk, "publish", workflow.publish,
-                form=lambda data, table: PublishForm(data), invalid=lambda form: _("发布说明过长。"))
+                form=lambda data, table: PublishForm(data, correction=table.publications.exists(), table=table),
+                invalid=lambda form: render(request, "review/publish.html",
+                                            {"table": form.table_row, "action": "publish",
+                                             **_publish_context(form.table_row, form)}, status=400)
+                if form.table_row is not None else _("发布说明过长。"))
+
+
+def _withdraw_context(table, form=None):
+    latest = table.publications.order_by("-number").first()
+    return {"form": form or WithdrawForm(initial={"publication": latest.pk if latest else ""}), "publication": latest}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, pk):
+    """GET: the publication that will be withdrawn and the reason's field; POST: withdraw it."""
+    if request.method != "POST":
+        return _confirmation(request, pk, "withdraw", "review/withdraw.html", _withdraw_context)
+    state = {}
+
+    def make_form(data, table):
+        state["table"] = table
+        return WithdrawForm(data)
+
+    return _act(request, pk, "withdraw", workflow.withdraw, form=make_form,
+                invalid=lambda form: render(request, "review/withdraw.html",
+                                            {"table": state["table"], "action": "withdraw",
+                                             **_withdraw_context(state["table"], form)}, status=400))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_table(request, pk):
+    """GET: the draft that will be deleted (year, department, projects); POST: delete it."""
+    if request.method != "POST":
+        return _confirmation(request, pk, "delete", "review/delete_table.html",
+                             lambda table: {"project_count": table.projects.count()})
+    return _act(request, pk, "delete", workflow.delete_table, done="entry:home")
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""The review workflow: 草稿 → 已提交 → 退回 / 已审核 → 已公开 (→ 草稿 for a new revision).
+"""The review workflow: 草稿 → 已提交 → 退回 / 已审核 → 已公开 (→ 草稿 for a new revision, or
+after a withdrawal; a later publication is a correction of the earlier one). A draft never
+submitted can be deleted.
 
 Each transition locks the table's row (:mod:`jixiao.web.entry.table_lock`: ``SELECT … FOR
 UPDATE`` on PostgreSQL, an immediate transaction on SQLite), checks the status it finds there
@@ -14,7 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from jixiao.web.entry import convert, table_lock
-from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status
+from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status, Withdrawal
 
 from . import gates
 
@@ -34,6 +36,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": ((Status.SUBMITTED,), Status.APPROVED),
     "publish": ((Status.APPROVED,), Status.PUBLISHED),
     "reopen": ((Status.PUBLISHED,), Status.DRAFT),
+    "withdraw": ((Status.PUBLISHED,), Status.DRAFT),
 }
 
 
@@ -112,11 +115,40 @@ def approve(table: DisclosureTable, user) -> ReviewRound:
 
 
 @table_lock.atomic_retrying
-def publish(table: DisclosureTable, user, note: str = "") -> Publication:
+def publish(table: DisclosureTable, user, note: str = "", reason: str = "") -> Publication:
+    """Publish the approved table. When it was published before, the new publication is a
+    correction (更正) of the latest one: it names it (``corrects``) and ``reason`` says why;
+    the older snapshot stays as it was, marked superseded."""
     table = _claim(table, "publish")
-    number = (table.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+    earlier = table.publications.order_by("-number").first()
+    number = (earlier.number if earlier else 0) + 1
     return Publication.objects.create(table=table, number=number, snapshot=convert.snapshot_document(table),
-                                      published_by=user, published_at=timezone.now(), note=note)
+                                      published_by=user, published_at=timezone.now(), note=note,
+                                      corrects=earlier, correction_reason=reason if earlier else "")
+
+
+@table_lock.atomic_retrying
+def withdraw(table: DisclosureTable, user, reason: str, publication: int | None = None) -> Withdrawal:
+    """Withdraw (撤回) the table's latest publication with a public reason; the table goes back
+    to 草稿 so the department can prepare a correction. ``publication`` (its id), when given,
+    must still be the latest one: TransitionError if another was published meanwhile."""
+    table = _claim(table, "withdraw")
+    latest = table.publications.order_by("-number").first()
+    if latest is None or (publication is not None and latest.pk != publication) or \
+            Withdrawal.objects.filter(publication=latest).exists():
+        raise TransitionError("withdraw")
+    return Withdrawal.objects.create(publication=latest, reason=reason, withdrawn_by=user,
+                                     withdrawn_at=timezone.now())
+
+
+@table_lock.atomic_retrying
+def delete_table(table: DisclosureTable, user) -> None:
+    """Delete a draft that was never submitted (no review round, no publication), with its
+    projects; the history keeps the deleted rows (who and when: the request's user)."""
+    locked = table_lock.locked(table.pk)
+    if locked.status != Status.DRAFT or locked.rounds.exists() or locked.publications.exists():
+        raise TransitionError("delete")
+    locked.delete()
 
 
 @table_lock.atomic_retrying
