@@ -58,14 +58,23 @@ class ProjectStat(Figures):
         verbose_name_plural = _("项目统计")
 
 
-class FindingStat(models.Model):
-    """One finding of the core's project checks, for counting the most frequent ones."""
+class Finding(models.Model):
+    """A finding as the dashboard counts it: the columns :class:`FindingStat` (the current
+    version) and :class:`ShownFindingStat` (a frozen version) share."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("项目"))
     table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
     year = models.PositiveIntegerField(_("年度"))
     code = models.CharField(_("检查代码"), max_length=12)
     severity = models.CharField(_("严重程度"), max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class FindingStat(Finding):
+    """One finding of the core's project checks, for counting the most frequent ones."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("项目"))
 
     class Meta:
         indexes = [models.Index(fields=["year", "code"], name="dash_finding_year_code")]
@@ -118,15 +127,11 @@ class ShownProjectStat(Figures):
         verbose_name_plural = _("看板所示项目统计")
 
 
-class ShownFindingStat(models.Model):
+class ShownFindingStat(Finding):
     """One finding of a project in a :class:`ShownVersion`."""
 
     stat = models.ForeignKey(ShownProjectStat, on_delete=models.CASCADE, related_name="findings",
                              verbose_name=_("项目统计"))
-    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
-    year = models.PositiveIntegerField(_("年度"))
-    code = models.CharField(_("检查代码"), max_length=12)
-    severity = models.CharField(_("严重程度"), max_length=10)
 
     class Meta:
         indexes = [models.Index(fields=["year", "code"], name="dash_shown_finding_year_code")]
