@@ -248,11 +248,12 @@ def _share_absent(project: Project, cfg: ScoringConfig,
     under a profile whose absent levels are lost)."""
     present = {KIND_BY_KEY[k].category.key for k, c in project.indicators.items()
                if k in KIND_BY_KEY and c.filled}
-    printed = set(project.published.category_weights) if project.published is not None else set()
+    # Levels whose weight the form printed keep it; so do, when ``only`` is given, levels
+    # neither scored nor declared not applicable (their weight is lost).
+    fixed = set(project.published.category_weights) if project.published is not None else set()
     if only is not None:
-        # Levels neither scored nor declared not applicable keep their weight (it is lost).
-        printed |= {c.key for c in CATEGORIES if c.key not in present and c.key not in only}
-    moved = weights.shared_absent(cfg.category_weights, present, printed)
+        fixed |= {c.key for c in CATEGORIES if c.key not in present and c.key not in only}
+    moved = weights.shared_absent(cfg.category_weights, present, fixed)
     if not moved:
         return cfg, {}
     given = {k: cfg.category_weights[k] for k, w in moved.items() if w == ZERO}

@@ -114,13 +114,13 @@ def share_out(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return [Decimal(c) * CENT for c in floors]
 
 
-def shared_absent(weights: dict[str, Decimal], present: set[str], printed: set[str]) -> dict[str, Decimal]:
+def shared_absent(weights: dict[str, Decimal], present: set[str], fixed: set[str]) -> dict[str, Decimal]:
     """The 一级 levels' weights with those of levels without any indicator (not in ``present``)
     shared among the levels that have one, in proportion to their weights (``absent_levels:
-    shared``); a level whose weight the form printed (``printed``) neither gives nor takes.
-    The changed levels only; empty when nothing moves."""
-    donors = [k for k, w in weights.items() if k not in present and k not in printed and w > 0]
-    takers = [k for k in weights if k in present and k not in printed]
+    shared``); a ``fixed`` level — its weight printed by the form, or lost by the profile —
+    neither gives nor takes. The changed levels only; empty when nothing moves."""
+    donors = [k for k, w in weights.items() if k not in present and k not in fixed and w > 0]
+    takers = [k for k in weights if k in present and k not in fixed]
     if not donors or not takers:
         return {}
     moved = sum((weights[k] for k in donors), ZERO)
