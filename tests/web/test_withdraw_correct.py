@@ -215,3 +215,89 @@ def test_withdraw_and_publish_never_both_apply():
     with pytest.raises(workflow.TransitionError):
         workflow.publish(stale, world.users["reviewer"])  # its approval was used up
     assert table.publications.count() == 1 and Withdrawal.objects.count() == 1
+
+
+def _reopened(status):
+    """A published table reopened for a new revision, brought to ``status`` (its project edited)."""
+    world = World("published")
+    table = world.tables["own"]
+    workflow.reopen(table, world.users["approver"])
+    project = world.projects["own"]
+    project.name = "修订中的项目名称"
+    project.save()
+    bring_to(table, status, world.users["approver"], world.users["reviewer"])
+    return world, table
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["draft", "returned", "submitted", "approved"])
+def test_a_publication_stays_withdrawable_while_a_new_revision_is_edited_and_the_revision_keeps_its_status(
+        client, status):
+    world, table = _reopened(status)
+    pub = table.publications.get()
+    reviewer = _client(world.users["reviewer"])
+    page = reviewer.get(reverse("entry:table", args=[table.pk])).content.decode()
+    assert f'href="{reverse("review:withdraw", args=[table.pk])}" id="btn-withdraw"' in page
+    confirm = reviewer.get(reverse("review:withdraw", args=[table.pk])).content.decode()
+    summary = confirm[confirm.index('id="withdraw-summary"'):]
+    assert "第 1 次公开" in summary[:400] and "表回到草稿" not in summary[:400]
+    assert 'id="withdraw-revision"' in confirm
+    r = reviewer.post(reverse("review:withdraw", args=[table.pk]), {"reason": "原公开数据有误", "publication": pub.pk},
+                      follow=True)
+    assert "正在进行的修订不受影响" in r.content.decode()
+    table.refresh_from_db()
+    assert table.status == status  # the revision goes on as it was
+    assert Project.objects.get(pk=world.projects["own"].pk).name == "修订中的项目名称"
+    assert Withdrawal.objects.get(publication=pub).reason == "原公开数据有误"
+    assert Publication.objects.get(pk=pub.pk).snapshot == pub.snapshot
+    notice = client.get(reverse("portal:publication", args=[pub.pk])).content.decode()
+    assert "原公开数据有误" in notice[notice.index('id="publication-withdrawn"'):][:600]
+    assert api_get(client, f"/api/tables/{pub.pk}/")["status"] == "withdrawn"
+    # Once withdrawn, no second withdrawal: the page and the action answer 403, the button is gone.
+    assert reviewer.get(reverse("review:withdraw", args=[table.pk])).status_code == 403
+    assert 'id="btn-withdraw"' not in reviewer.get(reverse("entry:table", args=[table.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_revision_published_after_its_publication_was_withdrawn_is_the_correction_of_it():
+    world, table = _reopened("approved")
+    first = table.publications.get()
+    workflow.withdraw(table, world.users["reviewer"], "原公开数据有误")
+    second = workflow.publish(table, world.users["reviewer"], reason="修订后的数据")
+    assert second.corrects == first and second.correction_reason == "修订后的数据"
+    table.refresh_from_db()
+    assert table.status == "published" and "修订中的项目名称" in str(second.snapshot)
+
+
+@pytest.mark.django_db
+def test_only_the_finance_bureau_withdraws_a_publication_under_revision():
+    world, table = _reopened("draft")
+    for user in ("editor", "approver"):
+        assert _client(world.users[user]).post(reverse("review:withdraw", args=[table.pk]),
+                                               {"reason": "部门撤回"}).status_code == 403
+    assert _client(world.users["approver_b"]).get(reverse("review:withdraw", args=[table.pk])).status_code == 404
+    assert not Withdrawal.objects.exists()
+    # Withdrawn during its revision, a table has nothing left to withdraw, even for an administrator.
+    draft = world.tables["other"]
+    workflow.reopen(draft, world.users["approver_b"])
+    workflow.withdraw(draft, world.users["reviewer"], "撤回")
+    assert _client(world.users["admin"]).get(reverse("review:withdraw", args=[draft.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_dashboard_drops_a_withdrawn_publication_a_revision_showed():
+    from jixiao.web.dashboard import versions
+    from jixiao.web.dashboard.models import ShownVersion
+
+    world, table = _reopened("returned")
+    assert ShownVersion.objects.get(table=table).kind == ShownVersion.Kind.PUBLISHED
+    workflow.withdraw(table, world.users["reviewer"], "原公开数据有误")
+    # The returned revision now shows its submission as submitted; a draft would show none.
+    assert ShownVersion.objects.get(table=table).kind == ShownVersion.Kind.SUBMITTED
+    draft = world.tables["other"]
+    workflow.reopen(draft, world.users["approver_b"])
+    assert ShownVersion.objects.filter(table=draft).exists()
+    workflow.withdraw(draft, world.users["reviewer"], "撤回")
+    assert not ShownVersion.objects.filter(table=draft).exists()
+    # Nor does the next migrate's backfill freeze the withdrawn publication again.
+    assert versions.backfill() == 0 and not ShownVersion.objects.filter(table=draft).exists()

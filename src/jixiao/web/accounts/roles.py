@@ -138,10 +138,22 @@ def can(user, action: str, table) -> bool:
         # A draft never submitted (no review round): the department's approver or an administrator.
         return own and role in (APPROVER, ADMIN) and status == Status.DRAFT and not table.rounds.exists()
     if action == "withdraw":
-        return finance and status == Status.PUBLISHED
+        # The latest publication while it stands: right after publishing, and also while a new
+        # revision of the table is edited, submitted or reviewed (the portal shows it meanwhile).
+        return finance and standing_publication(table) is not None
     if action == "reopen":
         return own and role in (APPROVER, ADMIN) and status == Status.PUBLISHED
     return False  # pragma: no cover - every action is handled above
+
+
+def standing_publication(table):
+    """The table's latest publication unless it was withdrawn (None if never published)."""
+    from jixiao.web.entry.models import Withdrawal
+
+    latest = table.publications.order_by("-number").first()
+    if latest is None or Withdrawal.objects.filter(publication=latest).exists():
+        return None
+    return latest
 
 
 # PermissionDenied's message when the role allows the action but the table's status does not

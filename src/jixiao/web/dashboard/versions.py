@@ -10,7 +10,9 @@ before, frozen in :class:`.models.ShownVersion` when the table left it:
   snapshot (what the portal shows);
 - returning a submission (已提交 → 退回) freezes the submission as submitted, unless a
   publication is already frozen (a returned revision leaves the published figures in place);
-- publishing drops the frozen version (the stored rows are the published ones again).
+- publishing drops the frozen version (the stored rows are the published ones again);
+- withdrawing the publication a revision froze drops it (a withdrawn publication is nobody's
+  figures either): a returned revision then shows its submission as submitted, a draft none.
 
 A table that was never submitted has no version: it counts as not submitted (未报送).
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 from django.db.models import Max
 
 from jixiao.web.entry import convert
-from jixiao.web.entry.models import DisclosureTable, ReviewRound, Status
+from jixiao.web.entry.models import DisclosureTable, ReviewRound, Status, Withdrawal
 
 from . import stats
 from .models import ShownFindingStat, ShownProjectStat, ShownVersion
@@ -53,9 +55,10 @@ def _approved_number(table: DisclosureTable) -> int:
 
 
 def freeze_publication(table: DisclosureTable) -> ShownVersion | None:
-    """Freeze the table's latest publication (from its snapshot, as the portal shows it)."""
+    """Freeze the table's latest publication (from its snapshot, as the portal shows it), unless
+    it was withdrawn."""
     publication = table.publications.order_by("-number").first()
-    if publication is None:
+    if publication is None or Withdrawal.objects.filter(publication=publication).exists():
         return None
     core_table = convert.table_from_document(publication.snapshot)
     return freeze(table, core_table, _approved_number(table), ShownVersion.Kind.PUBLISHED,
@@ -79,6 +82,10 @@ def on_transition(table: DisclosureTable, action: str) -> None:
             freeze_submission(table)
     elif action == "publish":
         ShownVersion.objects.filter(table=table).delete()
+    elif action == "withdraw":
+        ShownVersion.objects.filter(table=table, kind=ShownVersion.Kind.PUBLISHED).delete()
+        if table.status == Status.RETURNED:
+            freeze_submission(table)
 
 
 def backfill() -> int:

@@ -21,7 +21,7 @@ from jixiao.core.checks import score_findings
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
-from jixiao.web.entry.models import Publication, publication_status
+from jixiao.web.entry.models import Publication, Status, publication_status
 from jixiao.web.entry.views import _download
 
 from . import gates, overrides, workflow
@@ -35,11 +35,12 @@ DONE = {
     "reopen": gettext_lazy("已开始新的修订（公开内容保持不变，直到再次公开）。"),
     "comment": gettext_lazy("审核意见已保存。"),
     "withdraw": gettext_lazy("已撤回公开：公开页面标明撤回及理由；表已回到草稿，可修改后作为更正重新公开。"),
+    "withdraw_revision": gettext_lazy("已撤回公开：公开页面标明撤回及理由；正在进行的修订不受影响，再次公开时即为更正。"),
     "delete": gettext_lazy("自评表已删除。"),
 }
 
 
-def _act(request, pk, action, change, form=None, invalid=None, refused=None, done="entry:table"):
+def _act(request, pk, action, change, form=None, invalid=None, refused=None, done="entry:table", said=None):
     """Every workflow POST has this one shape, so every action answers alike.
 
     The table (404 unless visible to the user) and the role (403; its message says the state
@@ -50,10 +51,12 @@ def _act(request, pk, action, change, form=None, invalid=None, refused=None, don
     checks its status (and for a submission its gates: ``refused(exc)`` answers a refusal)
     and records the change in one transaction. The answer is a redirect to the table page with
     a message: the action's done message, or "the state has changed" when someone else acted
-    first (TransitionError). ``done``: where a done action leads (the home page after a deletion).
+    first (TransitionError). ``done``: where a done action leads (the home page after a deletion);
+    ``said(table)``, when given, names the done message's key (the table as it was before).
     """
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
     roles.require(request.user, action, table)
+    message = DONE[said(table) if said is not None else action]
     fields = {}
     if form is not None:
         bound = form(request.POST, table)
@@ -73,7 +76,7 @@ def _act(request, pk, action, change, form=None, invalid=None, refused=None, don
             raise
         return refused(exc)
     else:
-        messages.success(request, str(DONE[action]))
+        messages.success(request, str(message))
         if done != "entry:table":
             return redirect(done)
     return redirect("entry:table", pk=table.pk)
@@ -181,7 +184,8 @@ def publish(request, pk):
 
 def _withdraw_context(table, form=None):
     latest = table.publications.order_by("-number").first()
-    return {"form": form or WithdrawForm(initial={"publication": latest.pk if latest else ""}), "publication": latest}
+    return {"form": form or WithdrawForm(initial={"publication": latest.pk if latest else ""}), "publication": latest,
+            "revising": table.status != Status.PUBLISHED}
 
 
 @login_required
@@ -197,6 +201,7 @@ def withdraw(request, pk):
         return WithdrawForm(data)
 
     return _act(request, pk, "withdraw", workflow.withdraw, form=make_form,
+                said=lambda table: "withdraw" if table.status == Status.PUBLISHED else "withdraw_revision",
                 invalid=lambda form: render(request, "review/withdraw.html",
                                             {"table": state["table"], "action": "withdraw",
                                              **_withdraw_context(state["table"], form)}, status=400))

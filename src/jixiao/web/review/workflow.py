@@ -36,6 +36,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": ((Status.SUBMITTED,), Status.APPROVED),
     "publish": ((Status.APPROVED,), Status.PUBLISHED),
     "reopen": ((Status.PUBLISHED,), Status.DRAFT),
+    # A table being revised keeps its status when its publication is withdrawn (see withdraw).
     "withdraw": ((Status.PUBLISHED,), Status.DRAFT),
 }
 
@@ -129,14 +130,25 @@ def publish(table: DisclosureTable, user, note: str = "", reason: str = "") -> P
 
 @table_lock.atomic_retrying
 def withdraw(table: DisclosureTable, user, reason: str, publication: int | None = None) -> Withdrawal:
-    """Withdraw (撤回) the table's latest publication with a public reason; the table goes back
-    to 草稿 so the department can prepare a correction. ``publication`` (its id), when given,
-    must still be the latest one: TransitionError if another was published meanwhile."""
-    table = _claim(table, "withdraw")
-    latest = table.publications.order_by("-number").first()
+    """Withdraw (撤回) the table's latest publication with a public reason. A published table goes
+    back to 草稿 so the department can prepare a correction; a table already being revised
+    (reopened: 草稿, 退回, 已提交 or 已审核) keeps its status and its revision, which will be
+    published as the correction. ``publication`` (its id), when given, must still be the latest
+    one: TransitionError if another was published meanwhile, or it was withdrawn already."""
+    locked = table_lock.locked(table.pk)
+    latest = locked.publications.order_by("-number").first()
     if latest is None or (publication is not None and latest.pk != publication) or \
             Withdrawal.objects.filter(publication=latest).exists():
+        table.status = locked.status
         raise TransitionError("withdraw")
+    if locked.status == Status.PUBLISHED:
+        _claim(table, "withdraw")
+    else:
+        # The status stays; the save records the withdrawal in the table's history (and renews
+        # whatever is keyed on the table's rows), and listeners learn the shown version changed.
+        locked.save(update_fields=["updated_at"])
+        table.status, table.updated_at = locked.status, locked.updated_at
+        transitioned.send(sender=DisclosureTable, table=locked, action="withdraw")
     return Withdrawal.objects.create(publication=latest, reason=reason, withdrawn_by=user,
                                      withdrawn_at=timezone.now())
 
