@@ -11,9 +11,10 @@ DEV=0
 # Why each package: fonts for CJK text in PDFs (Noto CJK has real bold; WenQuanYi Micro Hei is
 # the small fallback); libharfbuzz-subset0 lets WeasyPrint subset fonts fast (without it WeasyPrint
 # falls back to a path ~20x slower); pango for WeasyPrint; poppler-utils (pdffonts, pdftoppm,
-# pdftotext) and LibreOffice Calc verify outputs in the tests; chromium for browser tests.
+# pdftotext) and LibreOffice Calc verify outputs in the tests; chromium for browser tests; nginx
+# (and openssl for its test certificate) to check and run deploy/nginx.conf in the tests.
 APT_RUNTIME="python3 python3-venv fonts-noto-cjk fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
-APT_DEV="libreoffice-calc-nogui chromium gettext"
+APT_DEV="libreoffice-calc-nogui chromium gettext nginx-light openssl"
 want="$APT_RUNTIME"
 [ "$DEV" = 1 ] && want="$want $APT_DEV"
 
