@@ -9,7 +9,7 @@
    is built the normal way), a share is submitted, the rest stay drafts. The dashboard's
    per-project figures are computed with its own ``dashboard_refresh --missing`` when that app exists.
 3. Counts the SQL queries of each measured page in-process (Django test client +
-   ``CaptureQueriesContext``), rendered afresh ("miss") and from the page cache ("hit").
+   ``CaptureQueriesContext``), of different URLs ("miss") and of one URL again ("hit").
 4. Starts ``jixiao serve`` (waitress) on a loopback port, requests every URL of the page once
    and once more per session (the warm-up: the state of a server that has been answering
    these pages; ``--cold`` skips it, and the "uncached" API page never has one), then runs
@@ -17,11 +17,9 @@
    from a list per request (different tables, API pages across the whole range) and logs in
    through session cookies (one session per connection slot, each with its CSRF cookie).
    Prints p50/p95/p99/max latency, requests/s, errors, the server's CPU per answer and peak
-   memory. ``--page-cache off`` runs the server with ``JIXIAO_PAGE_CACHE=0``. ``--after-write``
-   warms up as usual, then saves one project of a table no measured URL shows (a committed
-   write, as a department's editor saving elsewhere) before wrk starts: every cached page is
-   retired, the per-table parts the pages keep by version are not — the state of a server
-   right after a write, which ``--cold`` (a fresh server) overstates.
+   memory. ``--after-write`` warms up as usual, then saves one project of a table no measured
+   URL shows (a committed write, as a department's editor saving elsewhere) before wrk starts:
+   the state of a server right after a write, which ``--cold`` (a fresh server) overstates.
 
 Only 127.0.0.1 is contacted. Example::
 
@@ -351,11 +349,10 @@ def pages(year: int, rng: random.Random) -> dict[str, dict]:
 
 
 def count_queries(page_list: dict[str, dict], user, samples: int = 10) -> tuple[dict, dict]:
-    """For each page: SQL queries of its first 3 URLs rendered afresh ("miss": the page cache
-    emptied first) and of the first URL again ("hit", from the page cache when it is on); the
+    """For each page: SQL queries of its first 3 URLs ("miss") and of the first URL again
+    ("hit"); the
     median in-process time of ``samples`` requests made one after another (the service time,
     without any queueing), of different URLs (misses) and of one URL again (hits)."""
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -378,10 +375,6 @@ def count_queries(page_list: dict[str, dict], user, samples: int = 10) -> tuple[
         return round(sorted(times)[len(times) // 2] * 1000, 1)
 
     for name, page in page_list.items():
-        if getattr(settings, "JIXIAO_PAGE_CACHE", False):
-            from jixiao.web.pagecache.middleware import clear
-
-            clear()
         miss_counts, miss_times = [], []
         for i, url in enumerate((page["urls"] * samples)[:samples]):
             elapsed, n = get(page, url)
@@ -414,29 +407,16 @@ def warm(port: int, page: dict, cookies: list[str]) -> float:
 
 def write_elsewhere(page: dict) -> None:
     """One committed write that no measured page shows: a project of another table saved
-    (its version bumped). Checks that the page cache's data generation moved, i.e. that the
-    server will render every page afresh."""
-    from django.db import connection, transaction
+    (its version bumped)."""
+    from django.db import transaction
     from django.db.models import F
 
     from jixiao.web.entry import models as m
-    from jixiao.web.pagecache import generation
-
-    def db_generation():
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {generation.TABLE} WHERE id = 1")
-            row = cursor.fetchone()
-        return row[0] if row else None
-
     shown = set("".join(page["urls"]).replace("?", "/").split("/"))
     project = next(p for p in m.Project.objects.order_by("pk").only("pk", "table_id")[:5000]
                    if str(p.table_id) not in shown)
-    before = db_generation()
     with transaction.atomic():
         m.Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
-    after = db_generation()
-    if after == before:
-        raise SystemExit("--after-write: the write did not move the page cache's generation")
 
 
 def free_port() -> int:
@@ -566,8 +546,6 @@ def main() -> int:
     parser.add_argument("--after-write", action="store_true",
                         help="warm up, then save a project of a table no measured URL shows, then measure "
                              "(the state right after a write)")
-    parser.add_argument("--page-cache", choices=("on", "off"), default="on",
-                        help="the server's whole-page cache (JIXIAO_PAGE_CACHE; docs/web.md)")
     args = parser.parse_args()
     if args.db in ("test", "postgres"):
         raise SystemExit("refusing to use that database")
@@ -577,9 +555,7 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="jixiao-bench-web-")
     if not args.reuse:
         recreate_database(args.db)
-    os.environ["JIXIAO_PAGE_CACHE"] = "1" if args.page_cache == "on" else "0"
     env = setup_django(args.db, workdir)
-    env["JIXIAO_PAGE_CACHE"] = os.environ["JIXIAO_PAGE_CACHE"]
     from django.core.management import call_command
 
     results: dict = {"machine": machine(), "args": vars(args)}

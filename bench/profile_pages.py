@@ -6,7 +6,7 @@ directly with a WSGI environ per request (no HTTP server, no test client), as wa
 for each page of ``bench_web.pages()``: first every URL once with every session (the
 benchmark's warm-up), then ``--requests`` requests drawing URL and session at random, and
 prints the process CPU per answer (``time.process_time``: other jobs on the machine do not
-count), the answer's size and the page-cache header. ``--profile`` adds a cProfile of as many
+count) and the answer's size. ``--profile`` adds a cProfile of as many
 more requests (drawn the same way) on a CPU clock. Example::
 
     .venv/bin/python bench/bench_web.py --db jixiao_bench_perf --keep --skip-measure
@@ -90,16 +90,14 @@ def main() -> int:
                     if not status.startswith("200"):
                         raise SystemExit(f"{url}: {status}")
         draws = [(rng.choice(page["urls"]), rng.choice(sessions)) for _ in range(args.requests)]
-        states, sizes = {}, []
+        sizes = []
         cpu, wall = time.process_time(), time.perf_counter()
         for url, cookie in draws:
-            status, headers, size = call(application, url, cookie)
-            state = headers.get("X-Jixiao-Page-Cache", "none")
-            states[state] = states.get(state, 0) + 1
+            status, _headers, size = call(application, url, cookie)
             sizes.append(size)
         per = (time.process_time() - cpu) / len(draws) * 1000
         print(f"{name:60s} CPU {per:.3f} ms per answer, wall {(time.perf_counter() - wall) / len(draws) * 1000:.3f} ms, "
-              f"median size {sorted(sizes)[len(sizes) // 2]:,} B, page cache {states}", flush=True)
+              f"median size {sorted(sizes)[len(sizes) // 2]:,} B", flush=True)
         if args.profile:
             draws = [(rng.choice(page["urls"]), rng.choice(sessions)) for _ in range(args.requests)]
             profile = cProfile.Profile(time.process_time)

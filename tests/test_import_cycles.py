@@ -23,8 +23,6 @@ KNOWN = [
     {"jixiao.formats.importer", "jixiao.formats.mof_read", "jixiao.formats.mof_text",
      "jixiao.formats.pdf_read", "jixiao.formats.pdf_scan", "jixiao.formats.sandbox",
      "jixiao.formats.xlsx_read"},
-    # The page cache's middleware feeds its WSGI fast path, which reads the middleware's store.
-    {"jixiao.web.pagecache.fastpath", "jixiao.web.pagecache.middleware"},
 ]
 
 

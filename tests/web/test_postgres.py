@@ -18,8 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test_publication.py",
          "tests/web/test_merge.py",  # the merge reads the stored project with its row locked
          "tests/web/test_score_override.py",
-         "tests/web/test_pagecache.py",  # the write watcher and the counter row see real SQL
-         "tests/web/test_pagecache_fastpath.py",
          "tests/web/test_validation_paths.py",  # the bounds against the real column types
          "tests/web/test_import_year.py",  # a new year's table and the replaced draft's projects
          "tests/web/test_not_applicable.py",  # marked cells through the form, the portal and the API

@@ -5,7 +5,7 @@ web application under waitress, a production WSGI server (never Django's develop
 thread at a time per process, so one process uses about one core however many threads it
 has. Each worker listens on its own ``SO_REUSEPORT`` socket and the kernel spreads new
 connections across them (waitress has no pre-fork mode of its own). Workers share nothing in
-memory: with more than one, set JIXIAO_CACHE_TABLE so the login throttle is shared (docs/web.md).
+memory: with more than one, set JIXIAO_CACHE_URL (Redis) so the cache is shared (docs/web.md).
 
 Settings come from the environment (docs/web.md): JIXIAO_SECRET_KEY (required),
 DATABASE_URL (default: SQLite in JIXIAO_DATA_DIR), JIXIAO_ALLOWED_HOSTS, JIXIAO_HTTPS…

@@ -12,7 +12,7 @@ before. With a session cookie (a signed-in browser reading the API) nothing is s
 session is still renewed as on any page.
 
 ``request.session``, ``request.user`` and ``request._messages`` are then not set: code that may
-see an API request (the page cache, pagecache/middleware.py) asks with ``getattr``.
+see an API request asks with ``getattr``.
 ``JIXIAO_API_LEAN=0`` turns this off (docs/web.md).
 """
 

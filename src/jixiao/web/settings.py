@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "jixiao.web.api",
     "jixiao.web.dashboard",
     "jixiao.web.portal",
-    "jixiao.web.pagecache",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,18 +80,13 @@ MIDDLEWARE = [
     "jixiao.web.language.LanguageMiddleware",  # Django's LocaleMiddleware; see language.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Above the cached-page middleware so that pages served by it carry the header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Serves cached pages without loading the session or the user (pagecache/middleware.py).
-    "jixiao.web.pagecache.middleware.CachedPageMiddleware",
     "jixiao.web.session_refresh.SessionRefreshMiddleware",  # instead of SESSION_SAVE_EVERY_REQUEST
     "jixiao.web.api_reads.AuthenticationMiddleware",
     "jixiao.web.api_reads.MessageMiddleware",
     "jixiao.web.api_reads.HistoryRequestMiddleware",
     # Turns a login refused by the throttle into a 429 (accounts/views.py: locked_out).
     "axes.middleware.AxesMiddleware",
-    # Last: a cached page skips only the view; everything above still runs (pagecache/middleware.py).
-    "jixiao.web.pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.web.urls"
@@ -110,7 +104,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jixiao.web.accounts.roles.context",
-                "jixiao.web.pagecache.middleware.record_csrf_token",  # after Django's csrf: overrides it
             ],
         },
     },
@@ -134,20 +127,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         timeout=_env_int("JIXIAO_SQLITE_BUSY_SECONDS", 20), transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"}}
-if os.environ.get("JIXIAO_CACHE_TABLE"):
-    # Several server processes share the login throttle only through a shared cache.
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                         "LOCATION": os.environ["JIXIAO_CACHE_TABLE"]}
-
-# Whole-page cache of read-only pages (pagecache/): on unless JIXIAO_PAGE_CACHE=0; entries live
-# at most JIXIAO_PAGE_CACHE_SECONDS and take at most JIXIAO_PAGE_CACHE_MB (compressed) per process.
-JIXIAO_PAGE_CACHE = _env_bool("JIXIAO_PAGE_CACHE", True)
-JIXIAO_PAGE_CACHE_SECONDS = _env_int("JIXIAO_PAGE_CACHE_SECONDS", 60)
-JIXIAO_PAGE_CACHE_MB = _env_int("JIXIAO_PAGE_CACHE_MB", 64)
-if JIXIAO_PAGE_CACHE_SECONDS < 1 or JIXIAO_PAGE_CACHE_MB < 1:
-    raise ImproperlyConfigured("JIXIAO_PAGE_CACHE_SECONDS 与 JIXIAO_PAGE_CACHE_MB 须至少为 1 / "
-                               "JIXIAO_PAGE_CACHE_SECONDS and JIXIAO_PAGE_CACHE_MB must be at least 1")
+# Django's cache framework (the dashboard's figures, and whatever else asks ``django.core.cache``):
+# JIXIAO_CACHE_URL=redis://host:port/db puts it on Redis, shared by every server process and
+# host; unset, each process keeps its own in memory (``jixiao demo``, the tests, one process).
+JIXIAO_CACHE_URL = os.environ.get("JIXIAO_CACHE_URL", "").strip()
+if not JIXIAO_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"}}
+elif JIXIAO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": JIXIAO_CACHE_URL,
+                          "KEY_PREFIX": "jixiao"}}
+else:
+    raise ImproperlyConfigured("JIXIAO_CACHE_URL 须以 redis:// 开头 / JIXIAO_CACHE_URL must be a redis:// URL, "
+                               f"got {JIXIAO_CACHE_URL!r}")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

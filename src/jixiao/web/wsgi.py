@@ -1,17 +1,10 @@
-"""WSGI entry point (``jixiao serve`` runs it under waitress).
-
-Django's handler behind the page cache's fast path, which answers requests for cached pages
-as the page cache's early path answered the same request before, without building a Django
-request (pagecache/fastpath.py; off with JIXIAO_PAGE_CACHE=0).
-"""
+"""WSGI entry point (``jixiao serve`` runs it under waitress; any WSGI server can): Django's
+own WSGI application, nothing in front of it. Pages are cached, where they may be, by a
+reverse proxy in front of the processes following the pages' own ``Cache-Control`` (docs/web.md)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
-django_application = get_wsgi_application()
-
-from jixiao.web.pagecache.fastpath import FastPathApplication  # noqa: E402  (after django.setup())
-
-application = FastPathApplication(django_application)
+application = get_wsgi_application()

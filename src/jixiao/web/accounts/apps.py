@@ -7,3 +7,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("用户与角色")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from jixiao.web import session_refresh
+
+        # The session refresh middleware's companion (it has no app of its own): a login saves
+        # the session anyway, so it counts as a renewal.
+        user_logged_in.connect(session_refresh.mark_renewed, dispatch_uid="session_refresh_login")

@@ -33,7 +33,6 @@ from jixiao.formats import table_json
 from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
 from jixiao.web.entry.models import Publication, Withdrawal
-from jixiao.web.pagecache import generation as pagecache_generation
 
 from . import openapi, records
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
@@ -80,11 +79,9 @@ ROWS = RowTexts(settings.JIXIAO_API_ROWS_MB * 1024 * 1024)
 
 def clear_caches() -> None:
     """Forget every kept answer and listing (tests: ids are reused after a rollback)."""
-    global _memo
     RESPONSE_CACHE.clear()
     LISTINGS.clear()
     ROWS.clear()
-    _memo = (None, None)
 
 
 # Withdrawals count too: a withdrawal changes a publication's status, not the index's rows.
@@ -94,34 +91,15 @@ _GENERATION_SQL = "SELECT (SELECT COUNT(*) FROM {withdrawals}), MAX({pk}), COUNT
     withdrawals=connection.ops.quote_name(Withdrawal._meta.db_table))
 
 
-# (page cache generation, API generation) of the last MAX/COUNT read.
-_memo: tuple = (None, None)
-
-
 def _generation(request) -> str:
-    """Changes with every publication (and deletion of one); read once per request.
-
-    The newest publication's id and the number of publications (plain SQL: the ORM's
-    aggregate() cost more CPU than the query itself), read again only when the page cache's
-    data generation (pagecache/generation.py: one row read by key, renewed after every
-    committed write by any process, and at once by a write of this one) has moved since the
-    last read: a publication or its deletion is such a write. Counting the index on every
-    request was ~10 % of PostgreSQL's and the server's CPU for a page that misses every cache
-    (docs/benchmarks/web.md, run of 2026-11-28 06:24 UTC). A request the page cache has looked up already read
-    that generation: then no query at all."""
-    global _memo
+    """Changes with every publication, withdrawal (and deletion of one); read once per request:
+    the newest publication's id and the number of publications (plain SQL: the ORM's
+    aggregate() cost more CPU than the query itself)."""
     if not hasattr(request, "_jixiao_api_generation"):
-        data = request.__dict__.get("_jixiao_generation") or pagecache_generation.current()
-        memo = _memo
-        if data is not None and memo[0] == data:
-            request._jixiao_api_generation = memo[1]
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(_GENERATION_SQL)
-                withdrawn, newest, count = cursor.fetchone()
-            request._jixiao_api_generation = f"{newest or 0}.{count}.{withdrawn}"
-            if data is not None:
-                _memo = (data, request._jixiao_api_generation)
+        with connection.cursor() as cursor:
+            cursor.execute(_GENERATION_SQL)
+            withdrawn, newest, count = cursor.fetchone()
+        request._jixiao_api_generation = f"{newest or 0}.{count}.{withdrawn}"
     return request._jixiao_api_generation
 
 
