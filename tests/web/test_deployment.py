@@ -1,0 +1,233 @@
+"""The production layout of docs/deploy.md, end to end: two ``jixiao serve`` processes (two
+ports, each with its own data folder, as on two hosts) on one PostgreSQL database and one Redis,
+the migrations applied once (``jixiao serve --migrate`` on the first, the second started after
+it). A user signed in through one process is signed in on the other; a project saved through
+one is read through the other at once; a public page is the same answer, with the same ETag,
+from either.
+
+Needs the PostgreSQL server of JIXIAO_TEST_DATABASE_URL (this test creates and drops its own
+database there) and Redis on 127.0.0.1:6379 (database 6 for the cache, 7 for the broker, both
+emptied first; JIXIAO_TEST_REDIS_URL names another server or database number); skipped only
+when either does not answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from .html_form import form_fields
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # two servers and a PostgreSQL database: ~15 s on 2 cores
+HOST = "jixiao.test"  # the public host name the proxy forwards to every server
+REDIS_URL = os.environ.get("JIXIAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_urls() -> tuple[str, str]:
+    """The cache's URL and the broker's (the next database number), both emptied; skips when
+    Redis does not answer."""
+    import redis
+
+    parts = urlsplit(REDIS_URL)
+    number = int(parts.path.strip("/") or 0)
+    broker = urlunsplit(parts._replace(path=f"/{number + 1}"))
+    try:
+        for url in (REDIS_URL, broker):
+            client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+            client.flushdb()
+            client.close()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis does not answer at {REDIS_URL}: {exc}")
+    return REDIS_URL, broker
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    """A fresh database on the server of JIXIAO_TEST_DATABASE_URL; its URL; dropped afterwards."""
+    import psycopg
+
+    base = os.environ.get("JIXIAO_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("JIXIAO_TEST_DATABASE_URL not set (a PostgreSQL server)")
+    parts = urlsplit(base)
+    name = f"{(parts.path.strip('/') or 'jixiao')}_deployment_{os.getpid()}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL does not answer at {admin_url}: {exc}")
+    try:
+        yield urlunsplit(parts._replace(path="/" + name))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Process:
+    """A ``jixiao`` command in a child process, its log in a file."""
+
+    def __init__(self, env: dict, args: list[str], log: Path):
+        self.log = log
+        self.proc = subprocess.Popen([sys.executable, "-m", "jixiao", *args], cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.text()
+
+
+class Server(Process):
+    def __init__(self, env: dict, log: Path, migrate: bool = False):
+        port = _free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        super().__init__(env, ["serve", "--port", str(port), "--threads", "4"] + (["--migrate"] if migrate else []),
+                         log)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                requests.get(self.base + "/accounts/login/", timeout=5)
+                return
+            except requests.ConnectionError:
+                assert self.proc.poll() is None, self.text()[-3000:]
+                assert time.monotonic() < deadline, "server did not start: " + self.text()[-3000:]
+                time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def deployment(database_url, tmp_path_factory):
+    cache_url, broker_url = _redis_urls()
+    shared = {k: v for k, v in os.environ.items()
+              if not k.startswith("JIXIAO_") and k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    # What every process of the deployment shares (docs/deploy.md, "Settings").
+    shared.update(JIXIAO_SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=database_url,
+                  JIXIAO_CACHE_URL=cache_url, JIXIAO_BROKER_URL=broker_url,
+                  JIXIAO_ALLOWED_HOSTS=f"127.0.0.1,localhost,{HOST}",
+                  PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]))
+
+    def host(name):  # each "host" has its own data folder
+        data = tmp_path_factory.mktemp(f"host-{name}")
+        return {**shared, "JIXIAO_DATA_DIR": str(data)}, data
+
+    env_a, data_a = host("a")
+    env_b, _ = host("b")
+    processes = []
+    try:
+        a = Server(env_a, data_a / "serve.log", migrate=True)  # the migrations, once
+        processes.append(a)
+        world = subprocess.run([sys.executable, "-m", "tests.web.deployment_world", str(data_a)], cwd=ROOT,
+                               env={**env_a, "DJANGO_SETTINGS_MODULE": "jixiao.web.settings"},
+                               capture_output=True, text=True, timeout=300)
+        assert world.returncode == 0, world.stderr[-3000:]
+        b = Server(env_b, Path(env_b["JIXIAO_DATA_DIR"]) / "serve.log")
+        processes.append(b)
+        yield {"a": a, "b": b, "world": json.loads(world.stdout.strip().splitlines()[-1]), "env": shared}
+    finally:
+        logs = [p.stop() for p in processes]
+    for log in logs:  # Django logs every 5xx as "Internal Server Error: <path>"
+        assert "Internal Server Error" not in log and "Traceback" not in log, log[-3000:]
+
+
+def _login(server: Server, username: str, password: str) -> requests.Session:
+    s = requests.Session()
+    page = s.get(server.base + "/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    r = s.post(server.base + "/accounts/login/", data={"username": username, "password": password,
+                                                       "csrfmiddlewaretoken": token},
+               allow_redirects=False, timeout=30)
+    assert r.status_code == 302, (username, r.status_code)
+    return s
+
+
+def _saved_fields(html: str) -> dict:
+    fields = form_fields(html, "project-form")
+    fields.pop("csrfmiddlewaretoken")  # a new mask on every page
+    return fields
+
+
+def _without_csrf_tokens(body: bytes) -> bytes:
+    """The page without its CSRF tokens (masked anew on every answer), as long as public
+    pages still carry the language switch's."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+
+
+def test_the_second_server_needs_no_migration_of_its_own(deployment):
+    """Started without --migrate after the first applied them: it serves the pages."""
+    assert requests.get(deployment["b"].base + "/portal/", timeout=60).status_code == 200
+
+
+def test_a_session_from_one_server_is_signed_in_on_the_other(deployment):
+    world, a, b = deployment["world"], deployment["a"], deployment["b"]
+    s = _login(a, world["editor"], world["password"])
+    r = s.get(f"{b.base}/tables/{world['draft_table']}/", allow_redirects=False, timeout=60)
+    assert r.status_code == 200
+    assert world["editor"] in r.text
+
+
+def test_a_project_saved_through_one_server_is_read_through_the_other_at_once(deployment):
+    world, a, b = deployment["world"], deployment["a"], deployment["b"]
+    s = _login(a, world["editor"], world["password"])
+    url = f"/projects/{world['project']}/"
+    page = s.get(a.base + url, timeout=60)
+    assert page.status_code == 200
+    post = form_fields(page.text, "project-form")
+    post["name"] = "经由甲服务器保存的名称"
+    # As the browser posts the form: multipart, with its CSRF token and version fields.
+    r = s.post(a.base + url, files={k: (None, v) for k, v in post.items()}, allow_redirects=False,
+               headers={"Referer": a.base + url}, timeout=60)
+    assert r.status_code == 302, r.text[:2000]
+    assert s.get(a.base + r.headers["Location"], timeout=60).status_code == 200
+
+    through_b = s.get(b.base + url, timeout=60)
+    through_a = s.get(a.base + url, timeout=60)
+    assert through_b.status_code == through_a.status_code == 200
+    assert _saved_fields(through_b.text)["name"] == "经由甲服务器保存的名称"
+    assert _saved_fields(through_b.text) == _saved_fields(through_a.text)
+    assert int(_saved_fields(through_b.text)["version"]) == int(post["version"]) + 1
+    table = s.get(f"{b.base}/tables/{world['draft_table']}/", timeout=60)
+    assert "经由甲服务器保存的名称" in table.text
+
+
+def test_a_public_page_is_the_same_answer_from_either_server(deployment):
+    world, a, b = deployment["world"], deployment["a"], deployment["b"]
+    for path in (f"/portal/publications/{world['publication']}/", "/portal/", "/api/tables/"):
+        for cookies in ({}, {"django_language": "en"}):
+            # Through the proxy both are asked for the one host name (absolute URLs name it).
+            from_a = requests.get(a.base + path, cookies=cookies, headers={"Host": HOST}, timeout=60)
+            from_b = requests.get(b.base + path, cookies=cookies, headers={"Host": HOST}, timeout=60)
+            assert from_a.status_code == from_b.status_code == 200, path
+            assert _without_csrf_tokens(from_a.content) == _without_csrf_tokens(from_b.content), path
+            assert from_a.headers.get("ETag") == from_b.headers.get("ETag"), path
+            assert from_a.headers.get("Cache-Control") == from_b.headers.get("Cache-Control"), path
+            if from_a.headers.get("ETag"):
+                # Revalidating with one server's ETag on the other: nothing to send again.
+                again = requests.get(b.base + path, cookies=cookies, timeout=60,
+                                     headers={"Host": HOST, "If-None-Match": from_a.headers["ETag"]})
+                assert again.status_code == 304, path
