@@ -6,7 +6,9 @@ Each check is a small function registered under a stable code with a severity:
 * ``JX2xx`` indicator cells (年度指标内容 / 完成情况),
 * ``JX3xx`` text columns (问题, 整改情况, goals),
 * ``JX4xx`` the table as a whole (duplicates, numbering, title),
-* ``JX5xx`` scoring: a form's own 分值 that do not add up, claims without a figure.
+* ``JX5xx`` scoring: a form's own 分值 that do not add up, claims without a figure,
+* ``JX6xx`` the targets of a 绩效目标表 (set with the budget; defined in :mod:`.target_checks`,
+  registered and run here: :func:`check_target_sheet`).
 
 A check yields ``(column, detail_zh, detail_en)``; the runner turns that into a
 :class:`Finding` that names the project and the column in Chinese and English.
@@ -27,6 +29,9 @@ from . import money
 from .model import AMOUNT_FIELDS, COLUMN_NAMES, Project, Table
 from .taxonomy import CATEGORIES, DISCLOSURE_2019, KIND_BY_KEY, KINDS
 
+from .target_checks import DEFAULT_MIN_SATISFACTION, DEFAULT_VAGUE_WORDS, TARGET_CHECKS
+from .target_checks import column_label as target_column_label
+from .target_sheet import TargetSheet
 from .targets import parse_cell
 
 SEVERITIES = ("error", "warning", "info")
@@ -92,6 +97,10 @@ class CheckConfig:
     placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS
     # JX401: "table" flags the same project name anywhere in the table, "unit" only within one 单位.
     duplicate_scope: str = "table"
+    # JX602: phrases that make an output target unmeasurable (有效提升, 进一步加强 …).
+    vague_words: tuple[str, ...] = DEFAULT_VAGUE_WORDS
+    # JX607: a satisfaction target below this percentage is too low.
+    min_satisfaction: Decimal = DEFAULT_MIN_SATISFACTION
     # Codes of checks to skip, e.g. ["JX202"].
     disabled: tuple[str, ...] = ()
     # Severity overrides by code, e.g. {"JX202": "info"}.
@@ -113,11 +122,13 @@ class CheckConfig:
                        f"unknown setting (a typo?); known: {', '.join(sorted(known))}")
         values: dict[str, Any] = {}
         for name in ("low_rate_threshold", "all_complete_rate_threshold", "max_rate", "sum_tolerance",
-                     "rate_tolerance"):
+                     "rate_tolerance", "min_satisfaction"):
             if name in data:
                 values[name] = _decimal_setting(data[name], f"$.{name}", fail)
         if "placeholders" in data:
             values["placeholders"] = tuple(_string_list(data["placeholders"], "$.placeholders", fail))
+        if "vague_words" in data:
+            values["vague_words"] = tuple(w for w in _string_list(data["vague_words"], "$.vague_words", fail) if w)
         if "duplicate_scope" in data:
             if data["duplicate_scope"] not in ("table", "unit"):
                 raise fail("$.duplicate_scope", "应为 table 或 unit", "must be \"table\" or \"unit\"")
@@ -191,6 +202,10 @@ def project_check(code, severity, title_zh, title_en):
 
 def table_check(code, severity, title_zh, title_en):
     return _register(code, severity, "table", title_zh, title_en)
+
+
+for _spec in TARGET_CHECKS:  # JX6xx: the 绩效目标表's checks, defined in target_checks
+    _register(_spec.code, _spec.severity, "targets", _spec.title_zh, _spec.title_en)(_spec.func)
 
 
 class _Context:
@@ -748,6 +763,31 @@ def check_table(table: Table, config: CheckConfig | None = None) -> list[Finding
         for p, column, zh, en in func(table, config):
             findings.append(_finding(code, severity, p, column, zh, en))
     return findings
+
+
+def check_target_sheet(sheet: TargetSheet, config: CheckConfig | None = None) -> list[Finding]:
+    """Every finding of the target-quality checks (JX6xx) for a 绩效目标表, in project order.
+
+    A finding's ``project_seq`` is the project's position in the sheet (1-based: a 绩效目标表
+    has no 序号), its messages rendered from the reasons catalogue in Chinese and English."""
+    from .reasons import render
+
+    config = config or CheckConfig()
+    found: list[tuple[int, int, Finding]] = []
+    for order, (code, severity, func) in enumerate(_active(config, "targets")):
+        for pi, column, reason in func(sheet, config):
+            p = sheet.projects[pi] if pi is not None else None
+            col_zh, col_en = target_column_label(p, column)
+            zh, en = render(reason, "zh"), render(reason, "en")
+            if p is None:
+                f = Finding(code, severity, None, "", column, f"{col_zh}：{zh}", f"{col_en}: {en}")
+            else:
+                name = p.name.strip()
+                f = Finding(code, severity, pi + 1, p.name, column, f"项目 {pi + 1}「{name}」{col_zh}：{zh}",
+                            f"project {pi + 1} “{name}”, {col_en}: {en}")
+            found.append((pi if pi is not None else len(sheet.projects), order, f))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [f for _, _, f in found]
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:

@@ -415,6 +415,71 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "rule.grade": (
         ("excellent", "good", "fair"), "评价等级：总分≥{excellent}为优，≥{good}为良，≥{fair}为中，其余为差",
         "Grades: total ≥ {excellent} Excellent, ≥ {good} Good, ≥ {fair} Fair, otherwise Poor"),
+    # jixiao.core.target_checks: the quality of a 绩效目标表's targets (JX6xx), each saying why it
+    # matters and how to fix it
+    "target.no_value": (
+        ("name",), "“{name}”没有指标值：年末无法对照完成值评分。请填写指标值（定量指标写数值，如 95；定性指标写达到的程度）。",
+        "“{name}” has no target value: the completion cannot be scored against it at the year's end. Enter the "
+        "value (a number such as 95 for a quantitative indicator, the level to reach for a qualitative one)."),
+    "target.not_number": (
+        ("name", "value"), "定量指标“{name}”的指标值“{value}”不是数值：无法与完成值比较。请只填写数值，比较符号写入指标性质，单位写入度量单位。",
+        "The quantitative indicator “{name}” has the value “{value}”, which is not a number: it cannot be compared "
+        "with the completion. Enter the number alone, the comparison as the indicator's nature and the unit as its unit."),
+    "target.no_unit": (
+        ("name", "value"), "定量指标“{name}”的指标值{value}没有度量单位：不知道数的是什么，无法与完成值比较。请填写度量单位（如 %、个、人次、万元）。",
+        "The quantitative indicator “{name}” has the value {value} without a unit: what is counted is unknown, so "
+        "it cannot be compared with the completion. Enter the unit (%, 个, 人次, 万元 …)."),
+    "target.vague": (
+        ("name", "words"), "“{name}”的目标使用了不可衡量的表述“{words}”：年末无法判断是否达成。请改写为数值或时限（如“≥95%”“12月31日前”）。",
+        "The target of “{name}” uses the unmeasurable wording “{words}”: whether it was reached cannot be judged "
+        "at the year's end. Rewrite it as a number or a deadline (≥95%, by 31 December)."),
+    "target.no_cost": (
+        (), "没有成本指标：绩效目标应包括达到预期产出所需的成本。请增加成本指标（如“项目总成本 ≤ 预算数（万元）”）。",
+        "There is no cost indicator: a performance target should state the cost of the expected outputs. Add a "
+        "cost indicator (such as total project cost ≤ the budget, in 万元)."),
+    "target.below_last": (
+        ("name", "value", "last", "ceiling"),
+        "“{name}”的目标{value}{ceiling?高于|低于}上年实际完成值{last}：目标比上年已达到的水平{ceiling?更宽松|更低}，年末几乎必然“达成”。"
+        "请以上年实际为基准设定目标，或在指标值设定依据中说明原因。",
+        "The target {value} of “{name}” is {ceiling?above|below} last year's actual {last}: it asks for less than was "
+        "already achieved, so it is all but certain to be “met”. Set it from last year's actual, or explain why in "
+        "the basis of the value."),
+    "target.weights_partial": (
+        ("missing", "total"), "{total}个三级指标中有{missing}个没有分值：分值不全，自评时无法按分值计分。请为每个三级指标填写分值，或都不填写（按评分口径分配）。",
+        "{missing} of the {total} level-3 indicators have no weight: with weights missing the self-evaluation "
+        "cannot score by them. Give every level-3 indicator a weight, or none (the profile then shares the points)."),
+    "target.weights_category": (
+        ("category", "total", "expected"), "{category}的三级指标分值合计{total}分，评分口径为{expected}分：自评得分将无法按口径汇总。请调整该一级指标下各三级指标的分值。",
+        "The level-3 weights of {category} add up to {total} points; the scoring profile gives {expected}: the "
+        "self-evaluation would not add up. Adjust the weights under this level."),
+    "target.weights_total": (
+        ("total", "expected"), "各三级指标分值合计{total}分，加上预算执行率应为100分，即指标合计应为{expected}分。请调整分值。",
+        "The level-3 weights add up to {total} points; with the budget execution rate they should make 100, so "
+        "{expected}. Adjust the weights."),
+    "target.duplicate": (
+        ("value", "other"), "目标“{value}”与项目“{other}”的完全相同：不同项目照搬同一目标，难以反映本项目的产出和效果。请按本项目的内容设定。",
+        "The target “{value}” is word for word that of the project “{other}”: a target copied across projects "
+        "says little about this project's outputs and effects. Set it from this project's work."),
+    "target.low_satisfaction": (
+        ("name", "value", "threshold"), "满意度目标“{name}”为{value}%，低于{threshold}%：目标过低，达成也不能说明服务对象满意。请设定不低于{threshold}%的目标，或说明理由。",
+        "The satisfaction target “{name}” is {value}%, below {threshold}%: reaching it would not show that the "
+        "people served are satisfied. Set at least {threshold}%, or explain why."),
+    "target.late": (
+        ("name", "value", "year"), "“{name}”的时限“{value}”晚于{year}年年底：年度目标应在本年度内完成。请改为本年度内的时限，跨年的部分列入下一年度的目标。",
+        "The deadline “{value}” of “{name}” is after the end of {year}: an annual target must be reached within "
+        "the year. Set a date within the year and move what runs on into next year's targets."),
+    "target.funds_sum": (
+        ("total", "parts"), "年度资金总额{total}不等于财政拨款与其他资金之和{parts}：资金来源与总额不符。请核对三个金额。",
+        "The year's total funds {total} differ from fiscal plus other funds {parts}: the sources do not make the "
+        "total. Check the three amounts."),
+    "target.no_goal": (
+        (), "没有填写年度总体目标：审核和自评都以它为依据。请概括本年度要完成的产出和达到的效果。",
+        "The annual overall goal is missing: review and self-evaluation both rest on it. Summarise the outputs "
+        "and effects to be reached this year."),
+    "target.no_indicators": (
+        (), "没有绩效指标：无法审核目标，也无法在年末自评。请至少设置产出、效益和满意度指标。",
+        "There are no performance indicators: the targets cannot be reviewed nor the year self-evaluated. Set "
+        "at least output, outcome and satisfaction indicators."),
 }
 
 
