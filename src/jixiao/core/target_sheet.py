@@ -165,11 +165,17 @@ def read_basis(text: str) -> str | None:
     return "other"
 
 
+# A target that is only an operator, a number and a unit (≥95%, 10辆, ≥80M, 250万): read as written,
+# the unit kept verbatim (the cell parser below normalises units and needs a known one).
+_SIMPLE_RE = re.compile(r"\s*(>=|<=|≥|≤|>|<|=)?\s*([0-9]+(?:\.[0-9]+)?)\s*([^\s0-9.,;:()]{0,6})\s*")
+
+
 def indicator_from_text(kind: str, name: str, text: str, **fields) -> TargetIndicator:
     """A 三级 indicator from its target written in one cell (``≥95%``, ``10辆``, ``及时``).
 
     The cell parser (:func:`jixiao.core.targets.parse_cell`) finds the operator, value and unit;
-    ``>`` and ``<`` are read as ≥ and ≤ (the MoF form's 指标性质 has only these), a number
+    A cell that is only an operator, a number and a unit is read as written (the unit verbatim:
+    ``≥80M``); otherwise ``>`` and ``<`` are read as ≥ and ≤ (the MoF form's 指标性质 has only these), a number
     without an operator as ``=`` — except under 成本指标, where an amount is a ceiling (≤). A
     deadline, a qualitative phrase or a range is kept as written under 定性 (deadlines and
     ranges) or with no 指标性质 (what the parser could not read). ``fields`` are the other
@@ -179,6 +185,11 @@ def indicator_from_text(kind: str, name: str, text: str, **fields) -> TargetIndi
     raw = (text or "").strip()
     if not raw:
         return TargetIndicator(kind, name, None, "", "", **fields)
+    simple = _SIMPLE_RE.fullmatch(fold(raw))
+    if simple and not (simple.group(3).startswith("年") and len(simple.group(2)) == 4):
+        op, number, unit = simple.groups()
+        op = {">": ">=", "≥": ">=", "<": "<=", "≤": "<=", None: "<=" if kind == "cost" else "="}.get(op, op)
+        return TargetIndicator(kind, name, op, number, "万元" if unit == "万" else unit, **fields)
     items = parse_cell(raw, kind)
     if len(items) == 1:
         it = items[0]

@@ -1,0 +1,267 @@
+"""Read a 项目支出绩效目标表 from XLSX: jixiao's own layout and the regional ones it was shaped on.
+
+Why by labels rather than by fixed cells: real forms (tests/fidelity/targets, docs/targets.md)
+put the same fields in different places and under different names — 项目名称 or 项目支出名称,
+主管部门 or 预算部门, 年度资金总额 or 资金总额, one 指标值及单位 cell (湘潭 2023: 「≥80M」) or
+指标性质 · 指标值 · 度量单位 apart, 指标值设定依据 or 绩效标准. So each field is found by its label and
+read from the cell to the label's right, and the indicator block by its header row, whose
+columns are named, not counted. A merged cell counts as its value in every cell it covers (a
+一级 label spanning its rows).
+
+One worksheet is one project's form; a sheet that does not say 绩效目标 is skipped. The file is
+refused before openpyxl opens it when its zip is a bomb (:func:`.xlsx_read.check_zip`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ..core.target_sheet import (TargetIndicator, TargetProject, TargetSheet, indicator_from_text, read_basis,
+                                 read_nature)
+from ..core.targets import fold
+from ..errors import InputError
+from .importer import ImportLimits
+from .xlsx_read import cell_text, check_zip
+
+PROFILE_KEYWORD = "jixiao-profile:"
+
+# Field labels as forms print them, after removing spaces and colons (the first that occurs wins).
+PROJECT_LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("项目名称", "项目支出名称"),
+    "department": ("主管部门", "预算部门"),
+    "unit": ("实施单位", "项目实施单位", "项目单位"),
+    "total": ("年度资金总额", "资金总额", "总额"),
+    "fiscal": ("其中财政拨款", "财政拨款", "年度本级预算金额", "本级预算金额"),
+    "other": ("其他资金", "该项目支出上级资金", "上级资金", "其他"),
+    "goal": ("年度总体目标", "本年度绩效目标", "年度绩效目标", "年度目标"),
+}
+# The indicator header: column key → the header texts that name it.
+COLUMN_LABELS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "指标内容", "指标名称", "三级指标名称"),
+    "nature": ("指标性质", "指标方向"),
+    "value": ("指标值", "指标值及单位", "当年预期实现值", "目标值", "年度指标值", "预期目标值"),
+    "unit": ("度量单位", "计量单位"),
+    "weight": ("分值", "权重"),
+    "basis": ("指标值设定依据", "绩效标准", "设定依据"),
+    "last_actual": ("上年实际完成值", "上年实际值", "上年完成值"),
+}
+# 二级 words → the taxonomy key (环境效益 is the older name of 生态效益).
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("数量", "quantity"), ("质量", "quality"), ("时效", "timeliness"), ("成本", "cost"), ("经济", "economic"),
+    ("社会效益", "social"), ("生态", "ecological"), ("环境", "ecological"), ("可持续", "sustainability"),
+    ("满意", "satisfaction"),
+)
+END_WORDS = ("审核意见", "填表人", "填报人", "单位负责人", "其他说明")
+_YEAR_RE = re.compile(r"((?:19|20)[0-9]{2})\s*年")
+_AMOUNT_RE = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
+MAX_BYTES = 64 * 1024 ** 2
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s:：]", "", fold(text or ""))
+
+
+def kind_of(level2: str, level1: str = "") -> str | None:
+    """The 二级 key a form's 二级 label names (数量指标 → quantity), else None."""
+    for text in (level2, level1):
+        t = _norm(text)
+        for word, key in KIND_WORDS:
+            if word in t:
+                return key
+    return None
+
+
+def read_amount(text: str) -> Decimal | None:
+    """An amount cell (``250万``, ``10,606.7522``, ``0``) as a Decimal in the sheet's unit."""
+    m = _AMOUNT_RE.search(fold(text or ""))
+    if m is None:
+        return None
+    try:
+        return Decimal(m.group().replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+class _Grid:
+    """A worksheet's texts by (row, column), 1-based; a merged range's value in every cell."""
+
+    def __init__(self, ws: Any):
+        self.text: dict[tuple[int, int], str] = {}
+        self.owner: dict[tuple[int, int], tuple[int, int]] = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    self.text[c.row, c.column] = cell_text(c).strip()
+        for rng in ws.merged_cells.ranges:
+            top = (rng.min_row, rng.min_col)
+            for r in range(rng.min_row, rng.max_row + 1):
+                for col in range(rng.min_col, rng.max_col + 1):
+                    self.owner[r, col] = top
+                    if top in self.text:
+                        self.text[r, col] = self.text[top]
+        self.rows = max((r for r, _ in self.text), default=0)
+        self.cols = max((c for _, c in self.text), default=0)
+
+    def get(self, r: int, c: int) -> str:
+        return self.text.get((r, c), "")
+
+    def right_of(self, r: int, c: int) -> str:
+        """The value beside a label: the first cell right of the label's merged range."""
+        me = self.owner.get((r, c), (r, c))
+        col = c + 1
+        while col <= self.cols and self.owner.get((r, col), (r, col)) == me:
+            col += 1
+        return self.get(r, col)
+
+
+def _find_label(g: _Grid, labels: tuple[str, ...], below: int, above: int) -> tuple[int, int] | None:
+    """The first cell (top-left of its merged range) whose text is one of ``labels``, in the
+    labels' order of preference, between rows ``below`` and ``above``."""
+    for label in labels:
+        for r in range(below, above):
+            for c in range(1, g.cols + 1):
+                if g.owner.get((r, c), (r, c)) == (r, c) and _norm(g.get(r, c)) == label:
+                    return r, c
+    return None
+
+
+def _header_row(g: _Grid) -> tuple[int, dict[str, int]] | None:
+    for r in range(1, g.rows + 1):
+        cols: dict[str, int] = {}
+        for c in range(1, g.cols + 1):
+            t = _norm(g.get(r, c))
+            for key, names in COLUMN_LABELS.items():
+                if t in names and key not in cols:
+                    cols[key] = c
+        if "name" in cols and "level2" in cols and "value" in cols:
+            return r, cols
+    return None
+
+
+def _is_targets_sheet(g: _Grid) -> bool:
+    head = "".join(g.get(r, c) for r in range(1, min(g.rows, 6) + 1) for c in range(1, g.cols + 1))
+    return "绩效目标" in head and "自评" not in head
+
+
+def _project(g: _Grid, source: str, sheet_name: str) -> tuple[TargetProject, dict[str, str]]:
+    found = _header_row(g)
+    if found is None:
+        raise InputError(f"工作表「{sheet_name}」找不到绩效指标的表头（一级指标、二级指标、三级指标、指标值）",
+                         f"sheet “{sheet_name}”: no indicator header (一级指标, 二级指标, 三级指标, 指标值)",
+                         source=source)
+    header, cols = found
+    fields: dict[str, str] = {}
+    for key, labels in PROJECT_LABELS.items():
+        at = _find_label(g, labels, 1, header)
+        fields[key] = g.right_of(*at) if at is not None else ""
+    name = fields["name"]
+    if not name.strip():
+        raise InputError(f"工作表「{sheet_name}」没有项目名称", f"sheet “{sheet_name}” has no project name",
+                         source=source)
+    inds: list[TargetIndicator] = []
+    for r in range(header + 1, g.rows + 1):
+        row = {k: g.get(r, c) for k, c in cols.items()}
+        first = _norm(g.get(r, 1)) + _norm(g.get(r, 2))
+        if any(w in first for w in END_WORDS):
+            break
+        if not row.get("name", "").strip() and not row.get("value", "").strip():
+            continue
+        kind = kind_of(row.get("level2", ""), row.get("level1", ""))
+        if kind is None:
+            raise InputError(f"工作表「{sheet_name}」第 {r} 行：无法识别二级指标「{row.get('level2', '')}」",
+                             f"sheet “{sheet_name}”, row {r}: unknown level-2 indicator {row.get('level2', '')!r}",
+                             source=source)
+        extra = {"weight": read_amount(row.get("weight", "")), "basis": read_basis(row.get("basis", "")),
+                 "last_actual": row.get("last_actual", "")}
+        if "nature" in cols:
+            inds.append(TargetIndicator(kind, row.get("name", ""), read_nature(row["nature"]), row.get("value", ""),
+                                        row.get("unit", ""), **extra))
+        else:
+            text = row.get("value", "") + (row.get("unit", "") if "unit" in cols else "")
+            inds.append(indicator_from_text(kind, row.get("name", ""), text, **extra))
+    project = TargetProject(name, fields["department"], fields["unit"], read_amount(fields["total"]),
+                            read_amount(fields["fiscal"]), read_amount(fields["other"]), fields["goal"], inds)
+    return project, fields
+
+
+def _sheet_facts(g: _Grid) -> tuple[int | None, str, str]:
+    """The year, department and money unit the rows above the form print."""
+    year, department, unit = None, "", ""
+    for r in range(1, min(g.rows, 8) + 1):
+        for c in range(1, g.cols + 1):
+            t = g.get(r, c)
+            if year is None and (m := _YEAR_RE.search(t)):
+                year = int(m.group(1))
+            n = _norm(t).replace("(盖章)", "").replace("（盖章）", "")
+            for prefix in ("部门", "填报单位"):
+                if n.startswith(prefix) and len(n) > len(prefix) and not department:
+                    department = n[len(prefix):]
+            if "万元" in n and ("单位" in n or "项目资金" in n):
+                unit = unit or "万元"
+            elif re.search(r"单位元$", n):
+                unit = unit or "元"
+    return year, department, unit
+
+
+def read_targets_xlsx(path: str | Path, source: str | None = None) -> TargetSheet:
+    """Every 绩效目标表 sheet of the workbook as one :class:`TargetSheet` (InputError when none)."""
+    import openpyxl
+
+    source = source or str(path)
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError(f"文件过大（上限 {MAX_BYTES} 字节）", f"file too large (limit {MAX_BYTES} bytes)",
+                             source=source)
+    except FileNotFoundError:
+        raise InputError("文件不存在", "file not found", source=source) from None
+    check_zip(p, ImportLimits(), source)
+    try:
+        wb = openpyxl.load_workbook(p, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise InputError("无法读取 XLSX 文件（文件损坏或不是 XLSX）", f"cannot read the XLSX file ({type(exc).__name__})",
+                         source=source) from None
+    projects: list[TargetProject] = []
+    year, department, unit = None, "", ""
+    for ws in wb.worksheets:
+        g = _Grid(ws)
+        if not _is_targets_sheet(g):
+            continue
+        y, d, u = _sheet_facts(g)
+        project, fields = _project(g, source, ws.title)
+        year = year or y
+        department = department or d or fields["department"]
+        unit = unit or u
+        projects.append(project)
+    if not projects:
+        raise InputError("文件中没有绩效目标表（没有写明“绩效目标”的工作表）",
+                         "no performance targets form in the file (no sheet says 绩效目标)", source=source)
+    if year is None:
+        raise InputError("绩效目标表没有写明年度（如“2024年度”）", "the targets form names no year (such as 2024年度)",
+                         source=source)
+    keywords = wb.properties.keywords or ""
+    profile = keywords[len(PROFILE_KEYWORD):] if keywords.startswith(PROFILE_KEYWORD) else ""
+    return TargetSheet(year, department, unit or "万元", wb.properties.title or "", profile, projects)
+
+
+def looks_like_targets_xlsx(path: str | Path) -> bool:
+    """Whether an XLSX file's first worksheet is a 绩效目标表 (its first rows say 绩效目标, not 自评)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return False
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            return False
+        head = "".join(str(v) for row in ws.iter_rows(max_row=6, values_only=True) for v in row if v is not None)
+        return "绩效目标" in head and "自评" not in head
+    finally:
+        wb.close()

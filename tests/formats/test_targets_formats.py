@@ -1,0 +1,242 @@
+"""The 绩效目标表's formats: targets JSON (with its schema), XLSX in the official layout, PDF.
+
+A real regional layout laid out by hand (湘潭 2023, tests/fidelity/targets) imports with every
+value; jixiao's own XLSX and JSON round-trip exactly."""
+
+import json
+from decimal import Decimal
+from importlib.resources import files
+
+import jsonschema
+import pytest
+
+from jixiao.core.checks import check_target_sheet
+from jixiao.core.target_sheet import TargetIndicator, TargetSheet
+from jixiao.errors import InputError
+from jixiao.formats import targets_json
+from jixiao.formats.targets_read import looks_like_targets_xlsx, read_targets_xlsx
+from jixiao.formats.targets_xlsx import write_targets_xlsx
+
+from .targets_fixtures import sample_sheet
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads((files("jixiao") / "schema/targets.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+# --- targets JSON ----------------------------------------------------------------------------
+
+def test_the_json_document_round_trips_exactly_and_is_valid_under_its_schema(validator):
+    sheet = sample_sheet()
+    text = targets_json.dumps(sheet)
+    validator.validate(json.loads(text))
+    assert targets_json.loads(text) == sheet
+    assert targets_json.dumps(targets_json.loads(text)) == text
+
+
+def test_amounts_are_exact_decimal_strings_and_numbers_are_accepted(validator):
+    doc = targets_json.to_document(sample_sheet())
+    assert doc["projects"][1]["funds"] == {"total": "38.5", "fiscal": "30", "other": "8.5"}
+    doc["projects"][1]["funds"]["total"] = 38.5
+    validator.validate(doc)
+    assert targets_json.from_document(json.loads(json.dumps(doc))).projects[1].total == Decimal("38.5")
+
+
+@pytest.mark.parametrize("change, path", [
+    (lambda d: d.__setitem__("kind", "table"), "$.kind"),
+    (lambda d: d.__setitem__("year", 1800), "$.year"),
+    (lambda d: d.__setitem__("money_unit", "千元"), "$.money_unit"),
+    (lambda d: d["projects"][0].__setitem__("budget", "1"), "$.projects[0].budget"),
+    (lambda d: d["projects"][0].__setitem__("name", " "), "$.projects[0].name"),
+    (lambda d: d["projects"][0]["funds"].__setitem__("total", "二百五十"), "$.projects[0].funds.total"),
+    (lambda d: d["projects"][0]["indicators"][0].__setitem__("kind", "speed"), "$.projects[0].indicators[0].kind"),
+    (lambda d: d["projects"][0]["indicators"][0].__setitem__("nature", "≥"), "$.projects[0].indicators[0].nature"),
+    (lambda d: d["projects"][0]["indicators"][0].__setitem__("basis", "计划标准"), "$.projects[0].indicators[0].basis"),
+    (lambda d: d["projects"][0]["indicators"][0].__setitem__("weight", "-1"), "$.projects[0].indicators[0].weight"),
+])
+def test_a_bad_document_is_refused_by_the_loader_and_the_schema_at_its_path(validator, change, path):
+    doc = json.loads(targets_json.dumps(sample_sheet()))
+    change(doc)
+    with pytest.raises(InputError) as exc:
+        targets_json.from_document(doc, "t.json")
+    assert exc.value.path == path and exc.value.message_zh and exc.value.message_en
+    if path not in ("$.projects[0].name", "$.projects[0].indicators[0].weight"):  # a pattern / a sign: loader only
+        assert not validator.is_valid(doc)
+
+
+def test_a_table_json_is_not_a_targets_document():
+    with pytest.raises(InputError) as exc:
+        targets_json.loads('{"year": 2019, "department": "x", "money_unit": "万元", "projects": []}', "t.json")
+    assert exc.value.path == "$.kind"
+
+
+def test_malformed_json_says_where():
+    with pytest.raises(InputError, match="第 1 行"):
+        targets_json.loads('{"kind": "targets",', "t.json")
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+def test_the_xlsx_round_trips_exactly(tmp_path):
+    sheet = sample_sheet()
+    path = tmp_path / "targets.xlsx"
+    write_targets_xlsx(sheet, path)
+    assert looks_like_targets_xlsx(path)
+    assert read_targets_xlsx(path) == sheet
+
+
+def test_the_xlsx_is_the_official_layout(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "targets.xlsx"
+    write_targets_xlsx(sample_sheet(), path)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.title == "雾炮车降尘抑尘服务"
+    texts = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=11)]
+    assert texts[0][0] == "项目支出绩效目标表" and texts[1][0] == "（2023年度）"
+    assert [texts[3][0], texts[4][0], texts[4][4], texts[5][0], texts[5][2], texts[6][2], texts[7][2], texts[8][0]] == \
+        ["项目名称", "主管部门", "实施单位", "项目资金（万元）", "年度资金总额", "其中：财政拨款", "其他资金", "年度总体目标"]
+    assert texts[9] == ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值", "指标值设定依据",
+                        "上年实际完成值"]
+    assert texts[10] == ["产出指标", "数量指标", "配备车辆数", "=", "10", "辆", "20", "计划标准", "8辆"]
+    assert "A11:A15" in {str(r) for r in ws.merged_cells.ranges}  # 产出指标 spans its five rows
+
+
+def xiangtan_2023(path):
+    """The 湘潭 2023 项目支出绩效目标申报表 (xtcg.xiangtan.gov.cn, tests/fidelity/targets) laid out
+    by hand as published: 指标值及单位 in one cell, 绩效标准 as the basis, a 本年度绩效指标 label
+    spanning the indicator block, empty 经济/生态/可持续 rows, the 审核意见 and signature rows."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "雾炮车"
+
+    def put(ref, value, merge=None):
+        ws[ref] = value
+        if merge:
+            ws.merge_cells(f"{ref}:{merge}")
+
+    put("A1", "2023年项目支出绩效目标申报表", "F1")
+    put("A2", "填报单位:(盖章)")
+    put("E2", "单位:万元", "F2")
+    put("A3", "项目支出名称")
+    put("B3", "雾炮车降尘抑尘服务", "C3")
+    put("D3", "预算部门")
+    put("E3", "湘潭市环境卫生管理处", "F3")
+    put("A4", "年度本级 预算金额")
+    put("B4", "250万", "C4")
+    put("D4", "该项目支出上级资金")
+    put("E4", 0, "F4")
+    put("A5", "项目支出实施期")
+    put("B5", "2023.07-2024.01", "F5")
+    put("A6", "实施期绩效目标")
+    put("B6", "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良", "F6")
+    put("A7", "本年度绩效目标")
+    put("B7", "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良", "F7")
+    put("A8", "本年度 绩效指标", "A18")
+    for col, text in zip("BCDEF", ("一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准")):
+        put(f"{col}8", text)
+    put("B9", "产出指标", "B13")
+    put("C9", "数量指标", "C10")
+    rows = [
+        (9, None, "雾炮车降尘抑尘服务配备车辆数", "10辆"), (10, None, "雾炮车风炮射程", "≥80M"),
+        (11, "质量指标", "服务周期内空气质量", "优良"), (12, "时效指标", "服务周期", "2023.07-2024.01"),
+        (13, "成本指标", "控制在预算成本内", "250万"), (14, "经济效益指标", None, None),
+        (15, "社会效益指标", "服务周期内,市民对空气质量改善的满意程度", "≥85%"), (16, "生态效益指标", None, None),
+        (17, "可持续影响指标", None, None), (18, "社会公众或服务对象满意度指标", "市民满意度", "≥90%"),
+    ]
+    put("B14", "效益指标", "B17")
+    put("B18", "满意度指标")
+    for r, level2, name, value in rows:
+        if level2:
+            put(f"C{r}", level2)
+        if name:
+            put(f"D{r}", name)
+            put(f"E{r}", value)
+            put(f"F{r}", "计划标准")
+    put("A19", "财政部门审核意见")
+    put("B19", None, "F19")
+    put("A20", "填表人: 宋云花 联系电话:16607326331 填报日期: 单位负责人签字:", "F20")
+    wb.save(path)
+
+
+def test_the_xiangtan_2023_form_laid_out_by_hand_imports_with_every_value(tmp_path):
+    path = tmp_path / "xiangtan.xlsx"
+    xiangtan_2023(path)
+    assert looks_like_targets_xlsx(path)
+    sheet = read_targets_xlsx(path)
+    assert (sheet.year, sheet.department, sheet.money_unit) == (2023, "湘潭市环境卫生管理处", "万元")
+    [p] = sheet.projects
+    goal = "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良"
+    assert (p.name, p.department, p.fiscal, p.other, p.goal) == (
+        "雾炮车降尘抑尘服务", "湘潭市环境卫生管理处", Decimal(250), Decimal(0), goal)
+    assert [(i.kind, i.name, i.nature, i.value, i.unit, i.basis) for i in p.indicators] == [
+        ("quantity", "雾炮车降尘抑尘服务配备车辆数", "=", "10", "辆", "plan"),
+        ("quantity", "雾炮车风炮射程", ">=", "80", "M", "plan"),
+        ("quality", "服务周期内空气质量", "qualitative", "优良", "", "plan"),
+        ("timeliness", "服务周期", None, "2023.07-2024.01", "", "plan"),
+        ("cost", "控制在预算成本内", "<=", "250", "万元", "plan"),
+        ("social", "服务周期内,市民对空气质量改善的满意程度", ">=", "85", "%", "plan"),
+        ("satisfaction", "市民满意度", ">=", "90", "%", "plan"),
+    ]
+    # Every printed value of the form is in the model: 7 indicators × (二级, 三级, value, basis) + 6 head fields.
+    printed = {"雾炮车降尘抑尘服务", "湘潭市环境卫生管理处", "250", "0", goal}
+    model = {p.name, p.department, f"{p.fiscal}", f"{p.other}", p.goal}
+    assert printed <= model
+    # The published form has a deadline in the next year: the check says so.
+    assert [f.code for f in check_target_sheet(sheet)] == ["JX608"]
+
+
+def test_a_self_evaluation_workbook_is_not_a_targets_form(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "项目支出绩效自评表"
+    wb.save(tmp_path / "self.xlsx")
+    assert not looks_like_targets_xlsx(tmp_path / "self.xlsx")
+    with pytest.raises(InputError, match="没有绩效目标表"):
+        read_targets_xlsx(tmp_path / "self.xlsx")
+
+
+def test_an_unknown_level2_label_is_refused_with_its_row(tmp_path):
+    path = tmp_path / "t.xlsx"
+    sheet = TargetSheet(2024, "某局", projects=sample_sheet().projects[:1])
+    write_targets_xlsx(sheet, path)
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0]["B11"] = "速度指标"
+    wb.save(path)
+    with pytest.raises(InputError, match="第 11 行"):
+        read_targets_xlsx(path)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_pdf_prints_every_field_of_every_project(tmp_path):
+    import shutil
+    import subprocess
+
+    from jixiao.formats.targets_typst import write_targets_pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed")
+    path = tmp_path / "t.pdf"
+    write_targets_pdf(sample_sheet(), path)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    for word in ("项目支出绩效目标表", "（2023年度）", "雾炮车降尘抑尘服务", "党务干部培训", "指标值设定依据", "计划标准",
+                 "人次", "0.385", "96人次", "≥", "定性"):
+        assert word in text, word
+
+
+def test_an_empty_sheet_cannot_be_exported(tmp_path):
+    with pytest.raises(InputError):
+        write_targets_xlsx(TargetSheet(2024), tmp_path / "t.xlsx")
+
+
+def test_an_indicator_without_nature_prints_its_value_as_written():
+    assert TargetIndicator("quantity", "x", None, "5—6家").target_text() == "5—6家"
