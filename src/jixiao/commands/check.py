@@ -5,7 +5,8 @@ computed 合计 row, then the findings grouped by project. ``--json`` prints one
 (documented in docs/cli.md). Exit codes: 0 no error-severity finding, 1 errors found,
 2 unusable input (bad JSON, bad config…). FILE may be ``-`` (stdin), a ``.jsonl``
 file of one table per line, several files or a folder (every table JSON in it); with more than
-one table ``--json`` prints one object per line.
+one table ``--json`` prints one object per line. One 绩效目标表 (targets JSON or XLSX) is checked
+with the target-quality checks JX6xx (:mod:`.targets_doc`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from typing import Any
 from tqdm import tqdm
 
 from ..core import money
-from ..core.checks import CheckConfig, Finding, check_table, count_by_severity
+from ..core.checks import CheckConfig, Finding, check_table, check_target_sheet, count_by_severity
+from ..core.target_sheet import TargetSheet
 from ..core.model import Table
 from .settings_file import read_settings
+from .targets_doc import is_targets_file, load_targets
+from .targets_doc import report as targets_report
 from ..textwidth import display_width
 from .show import FILES_HELP, grid, iter_many, many_inputs, one_pretty_document, terminal_width, wrap
 
@@ -132,6 +136,35 @@ def human(table: Table, findings: list[Finding], source: str, width: int) -> str
     return "\n".join(lines) + "\n"
 
 
+def targets_human(sheet: TargetSheet, findings: list[Finding], source: str, width: int) -> str:
+    """The human report of a 绩效目标表's check: its projects, then the findings by project."""
+    counts = count_by_severity(findings)
+    lines = [f"检查绩效目标表 / check targets: {source}",
+             *wrap(f"{sheet.display_title} — {sheet.department}（{len(sheet.projects)} 个项目 / projects）", width), ""]
+    for i, p in enumerate(sheet.projects, start=1):
+        lines += wrap(f"{i}. {p.name}（{len(p.indicators)} 个三级指标 / indicators）", width)
+    lines.append("")
+    if findings:
+        lines.append("发现的问题 / Findings:")
+        lines += findings_text(findings, width)
+    else:
+        lines.append("未发现问题 / No findings.")
+    lines += ["", f"小结 / Summary: {counts['error']} 错误 errors, {counts['warning']} 警告 warnings, "
+                  f"{counts['info']} 提示 info"]
+    return "\n".join(lines) + "\n"
+
+
+def run_targets_check(path: str, config: CheckConfig, as_json: bool, width: int) -> int:
+    """``jixiao check`` of one 绩效目标表: the JX6xx checks; exit 1 on an error-severity finding."""
+    sheet = load_targets(path)
+    findings = check_target_sheet(sheet, config)
+    if as_json:
+        sys.stdout.write(json.dumps(targets_report(sheet, findings, path), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(targets_human(sheet, findings, path, width))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 # ---------------------------------------------------------------------------
 # CLI
 
@@ -153,6 +186,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     width = terminal_width(args.width)
+    if len(args.file) == 1 and is_targets_file(args.file[0]):  # a 绩效目标表: checks JX6xx
+        return run_targets_check(args.file[0], config, args.json, width)
     any_error = False
     out = sys.stdout
     tables: Iterable = iter_many(args.file)

@@ -3,7 +3,9 @@
 
 Several tables (files, a folder, JSON lines) go into one CSV, ``-o ALL.csv``
 (:func:`jixiao.formats.csv_table.write_many_csv`): the data set a researcher wants from a folder
-of imported tables."""
+of imported tables.
+
+A 绩效目标表 (targets JSON or XLSX) exports as its JSON, XLSX or PDF (:mod:`.targets_doc`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ..errors import InputError
 from ..formats import table_json
 from ..formats.csv_table import write_many_csv
 from .show import iter_many, many_inputs
+from .targets_doc import is_targets_file, run_export
 from ..formats.export import DEFAULT_PDF_ENGINE, FORMATS, LAYOUTS, PDF_ENGINES, export
 
 
@@ -56,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
     if many_inputs(args.table):
         return _run_many(args)
     args.table = args.table[0]
+    if is_targets_file(args.table):  # a 绩效目标表: JSON, XLSX or PDF (docs/targets.md)
+        refused = [name for name, used in (("--layout", args.layout != "disclosure"), ("--pdfa", args.pdfa),
+                                           ("--pdf-engine", args.pdf_engine is not None)) if used]
+        return run_export(args.table, args.output, args.fmt, refused)
     if args.table == "-":
         table = table_json.loads(sys.stdin.buffer.read(), source="<stdin>")
     else:

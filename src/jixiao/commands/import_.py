@@ -1,7 +1,7 @@
 """``jixiao import FILE -o TABLE.json [--report REPORT.txt]``: any supported input → table JSON.
 
 The input kind is detected from the file's content (XLSX, PDF, table JSON, pdftotext-form
-text). The file is parsed in a child process bounded by the operating system
+text); a 绩效目标表 (targets JSON or XLSX, :mod:`.targets_doc`) is written as targets JSON. The file is parsed in a child process bounded by the operating system
 (:mod:`jixiao.formats.sandbox`). Bad input, or a limit reached, exits 2 with a Chinese and
 English message and writes nothing; the table JSON and the report are written atomically, the
 report only after the table.
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .import_batch import run_batch, write_import
 from .settings_file import read_settings
+from .targets_doc import is_targets_file, run_import
 from ..errors import InputError
 from ..formats import sandbox
 from ..formats.importer import ImportLimits
@@ -70,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
     if _is_batch(args):
         return _run_batch(args)
     args.file = args.file[0]
+    if is_targets_file(args.file):  # a 绩效目标表 (targets set with the budget): docs/targets.md
+        if args.year is not None or args.limits:
+            raise InputError("--year 和 --limits 只用于自评表的导入", "--year and --limits are for a self-evaluation "
+                             "table's import, not a targets form's")
+        return run_import(args.file, args.output, args.report)
     result = sandbox.import_file(args.file, limits=_limits(args.limits))
     if args.year is not None and args.year != result.table.year:
         result.report.append(f"文件中的年度为 {result.table.year}，已按 --year 写为 {args.year} 年度 / the file says "

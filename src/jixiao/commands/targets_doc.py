@@ -1,0 +1,115 @@
+"""The 绩效目标表 in ``jixiao import``, ``jixiao export`` and ``jixiao check``.
+
+Why in the existing commands rather than new ones: a user hands jixiao a file; which kind of
+document it is — a self-evaluation table or the targets set with the budget — is told from
+its content (:func:`is_targets_file`): a JSON document that says ``"kind": "targets"``, or a
+workbook whose first sheet says 绩效目标 (and not 自评). The rest of each command is as for a
+table: bad input exits 2 with one bilingual line and writes nothing, outputs are written
+atomically, ``check`` exits 1 when an error-severity finding is found (docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..core.checks import Finding, count_by_severity
+from ..core.target_sheet import TargetSheet
+from ..errors import InputError
+from ..formats import targets_json
+
+_KIND_RE = re.compile(rb'"kind"\s*:\s*"targets"')
+SNIFF_BYTES = 64 * 1024
+EXPORT_FORMATS = ("json", "xlsx", "pdf")
+
+
+def is_targets_file(path: str) -> bool:
+    """Whether ``path`` is a 绩效目标表: targets JSON (``"kind": "targets"`` in its first 64 KB)
+    or an XLSX workbook whose first sheet says 绩效目标. ``-`` (stdin) and folders are not."""
+    p = Path(path)
+    if path == "-" or not p.is_file():
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    if head.startswith(b"PK"):
+        if p.suffix.lower() not in (".xlsx", ".xlsm"):
+            return False
+        from ..formats.targets_read import looks_like_targets_xlsx
+        return looks_like_targets_xlsx(p)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and _KIND_RE.search(head) is not None
+
+
+def load_targets(path: str) -> TargetSheet:
+    """A 绩效目标表 from targets JSON or XLSX (InputError, exit 2, for anything else)."""
+    with open(path, "rb") as fh:
+        zipped = fh.read(2) == b"PK"
+    if zipped:
+        from ..formats.targets_read import read_targets_xlsx
+        return read_targets_xlsx(path)
+    return targets_json.load(path)
+
+
+# ---------------------------------------------------------------------------
+# import
+
+
+def run_import(path: str, output: str, report: str | None) -> int:
+    if not output.lower().endswith(".json"):
+        raise InputError("绩效目标表导入为 JSON：输出文件名应以 .json 结尾",
+                         "a targets form is imported as JSON: the output name must end in .json")
+    sheet = load_targets(path)
+    targets_json.dump(sheet, output)
+    n = sum(len(p.indicators) for p in sheet.projects)
+    line = (f"已导入绩效目标表 / imported targets: {output} ({len(sheet.projects)} 个项目 / projects, "
+            f"{n} 个三级指标 / indicators)")
+    if report:
+        from ..formats.atomic import write_text_atomic
+        write_text_atomic(report, f"{path}: 绩效目标表 / targets form, {len(sheet.projects)} 个项目 / projects, "
+                                  f"{n} 个三级指标 / indicators\n")
+    print(line)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# export
+
+
+def run_export(path: str, output: str, fmt: str | None, refused_options: list[str]) -> int:
+    if refused_options:
+        raise InputError(f"绩效目标表的导出不支持 {', '.join(refused_options)}",
+                         f"{', '.join(refused_options)} does not apply to a targets form")
+    fmt = (fmt or Path(output).suffix.lstrip(".")).lower()
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"绩效目标表可导出为 {', '.join(EXPORT_FORMATS)}（按输出后缀），不支持「{fmt}」",
+                         f"a targets form exports as {', '.join(EXPORT_FORMATS)} (by the output suffix), not {fmt!r}")
+    sheet = load_targets(path)
+    if fmt == "json":
+        targets_json.dump(sheet, output)
+    elif fmt == "xlsx":
+        from ..formats.targets_xlsx import write_targets_xlsx
+        write_targets_xlsx(sheet, output)
+    else:
+        from ..formats.targets_typst import write_targets_pdf
+        write_targets_pdf(sheet, output)
+    print(f"已导出绩效目标表 / exported targets: {output} ({len(sheet.projects)} 个项目 / projects)")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# check
+
+
+def report(sheet: TargetSheet, findings: list[Finding], source: str) -> dict[str, Any]:
+    """The ``--json`` object of ``jixiao check`` for a 绩效目标表 (docs/cli.md)."""
+    return {
+        "file": source, "kind": "targets", "department": sheet.department, "year": sheet.year,
+        "title": sheet.display_title, "money_unit": sheet.money_unit,
+        "projects": [{"seq": i + 1, "name": p.name, "indicators": len(p.indicators)}
+                     for i, p in enumerate(sheet.projects)],
+        "counts": count_by_severity(findings),
+        "findings": [f.to_dict() for f in findings],
+    }
