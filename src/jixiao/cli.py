@@ -34,6 +34,7 @@ COMMANDS = [
     "import_",
     "demo",
     "serve",
+    "worker",
 ]
 
 

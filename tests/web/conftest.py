@@ -30,6 +30,8 @@ def pytest_configure(config):
         os.environ["DATABASE_URL"] = os.environ["JIXIAO_TEST_DATABASE_URL"]
     else:
         os.environ.pop("DATABASE_URL", None)
+    # Jobs run in process unless a test sets a broker (test_worker.py starts a real worker).
+    os.environ.pop("JIXIAO_BROKER_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.web.settings"
     import django
     from django.conf import settings

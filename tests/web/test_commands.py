@@ -1,4 +1,4 @@
-"""``jixiao demo`` and ``jixiao serve`` as a user runs them (child processes)."""
+"""``jixiao demo``, ``jixiao serve`` and ``jixiao worker`` as a user runs them (child processes)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ def test_serve_needs_a_secret_key(tmp_path):
     r = _jixiao("serve", "--data", str(tmp_path))
     assert r.returncode == 2
     assert "JIXIAO_SECRET_KEY" in r.stderr and "未设置" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_worker_needs_a_broker(tmp_path):
+    r = _jixiao("worker", "--data", str(tmp_path), env=_env(JIXIAO_SECRET_KEY="worker-test-" + "k" * 40))
+    assert r.returncode == 2
+    assert "JIXIAO_BROKER_URL" in r.stderr and "未设置" in r.stderr and "Traceback" not in r.stderr
 
 
 @pytest.mark.slow

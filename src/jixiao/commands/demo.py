@@ -30,6 +30,7 @@ def run(args) -> int:
 
     data_dir = bootstrap.prepare_data_dir(args.data)
     os.environ.pop("DATABASE_URL", None)  # the demo is always the SQLite file in its data folder
+    os.environ.pop("JIXIAO_BROKER_URL", None)  # and runs its jobs in process: one command, no broker
     os.environ["JIXIAO_SECRET_KEY"] = bootstrap.demo_secret_key(data_dir)
     hosts = {"127.0.0.1", "localhost", args.host}
     os.environ.setdefault("JIXIAO_ALLOWED_HOSTS", ",".join(sorted(hosts)))

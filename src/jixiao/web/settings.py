@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jixiao.web.api",
     "jixiao.web.dashboard",
     "jixiao.web.portal",
+    "jixiao.web.jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -211,6 +212,15 @@ if JIXIAO_HTTPS:
 
 # Uploads: the import view refuses a body larger than JIXIAO_UPLOAD_MAX_BYTES before reading it.
 JIXIAO_UPLOAD_MAX_BYTES = _env_int("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Background jobs (jobs/, docs/web.md "Background jobs"): imports, publishing and bulk exports.
+# JIXIAO_BROKER_URL names the Celery broker (redis://… or amqp://…) that `jixiao worker` reads;
+# unset, a job runs in the process that starts it (the demo, the tests). A message the worker
+# has not acknowledged after JIXIAO_JOB_VISIBILITY_SECONDS is delivered again (Redis).
+JIXIAO_BROKER_URL = os.environ.get("JIXIAO_BROKER_URL", "").strip()
+JIXIAO_JOB_VISIBILITY_SECONDS = _env_int("JIXIAO_JOB_VISIBILITY_SECONDS", 3600)
+if JIXIAO_JOB_VISIBILITY_SECONDS < 60:
+    raise ImproperlyConfigured("JIXIAO_JOB_VISIBILITY_SECONDS 须至少为 60 / JIXIAO_JOB_VISIBILITY_SECONDS must be at "
+                               "least 60")
 # Form bodies may be large enough for a 10 MB cell to reach the form, which then answers with a
 # field error (每格字数上限) instead of a bare "400 Bad Request".
 DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("JIXIAO_FORM_MAX_BYTES", 24 * 1024 * 1024)

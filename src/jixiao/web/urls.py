@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switch
     path("dashboard/", include("jixiao.web.dashboard.urls")),
     path("portal/", include("jixiao.web.portal.urls")),
+    path("jobs/", include("jixiao.web.jobs.urls")),
     path("", include("jixiao.web.review.urls")),
     path("admin/", admin.site.urls),
     # Browsers (and the admin's pages, which do not link an icon) ask for /favicon.ico.

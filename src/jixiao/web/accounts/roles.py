@@ -86,6 +86,19 @@ def visible_imports(user) -> QuerySet:
     return ImportRun.objects.none()
 
 
+def visible_jobs(user) -> QuerySet:
+    """Background jobs: each user sees the jobs they started; the finance bureau (reviewers
+    and administrators) sees every job."""
+    from jixiao.web.jobs.models import Job
+
+    role = role_of(user)
+    if role in (ADMIN, REVIEWER):
+        return Job.objects.all()
+    if role is None:
+        return Job.objects.none()
+    return Job.objects.filter(started_by=user)
+
+
 def can_create_in(user, department) -> bool:
     """May this user create or import a table for ``department``?"""
     role = role_of(user)

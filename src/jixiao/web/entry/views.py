@@ -7,11 +7,8 @@ through :mod:`.convert`, :mod:`.analysis`, :mod:`.editing` and :mod:`.downloads`
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +29,11 @@ from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
 from jixiao.errors import JixiaoError
 from jixiao.web import language
 from jixiao.web.accounts import roles
+from jixiao.web.jobs import importing as import_job
+from jixiao.web.jobs import messages as job_messages
+from jixiao.web.jobs import tasks as job_tasks
+from jixiao.web.jobs import work as job_work
+from jixiao.web.jobs.models import Job
 from jixiao.web.review import overrides
 
 from . import analysis, convert, downloads, editing, importing, merging, table_lock
@@ -509,18 +511,23 @@ def import_upload(request):
             upload = form.cleaned_data["file"]
             try:
                 kind = importing.check_upload(upload.name, upload.size, _peek(upload), limit)
-                result = _read_upload(upload, kind)
             except JixiaoError as exc:
-                # A file refused by its checks or by the importer's limits: 422 with the reason,
-                # and the field it concerns ($.projects[0].name) when it is one value.
-                message = language.bilingual(exc)
-                form.add_error("file", f"{exc.path}：{message}" if exc.path else message)
+                # A file refused by its checks: 422 with the reason on the file field.
+                form.add_error("file", language.bilingual(exc))
                 status = 422
             else:
-                run = importing.record_preview(result, department=form.cleaned_data["department"],
-                                               user=request.user, filename=upload.name, size=upload.size,
-                                               year=form.cleaned_data["year"])
-                return redirect("entry:import_preview", pk=run.pk)
+                # Reading is a background job (jobs/importing.py): the upload is stored, the job
+                # reads it. When the job has already finished (no broker: it ran in this process)
+                # the answer is its outcome; otherwise the job's page, which follows it.
+                job = _start_import(request, form, upload, kind)
+                if job.state == Job.State.SUCCEEDED:
+                    return redirect("entry:import_preview", pk=job.result["import_run"])
+                if job.state != Job.State.FAILED:
+                    return redirect(job)
+                # A file refused by the importer's limits: 422 with the reason, and the field it
+                # concerns ($.projects[0].name) when it is one value.
+                form.add_error("file", job_messages.render(job.message_code, job.message_params))
+                status = 422
     else:
         form = ImportForm(departments=departments, years=import_years())
     # The list shows counts and names only: the stored table and report (megabytes for a large
@@ -537,16 +544,12 @@ def _peek(upload) -> bytes:
     return head
 
 
-def _read_upload(upload, kind):
-    suffix = {"xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}[kind]
-    fd, name = tempfile.mkstemp(prefix="jixiao-up-", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        return importing.read_file(Path(name), kind, upload.name)
-    finally:
-        os.unlink(name)
+def _start_import(request, form, upload, kind) -> Job:
+    job = Job.objects.create(kind=Job.Kind.IMPORT, started_by=request.user, params=import_job.work_params(
+        department=form.cleaned_data["department"], year=form.cleaned_data["year"], filename=upload.name,
+        size=upload.size, kind=kind))
+    job_work.store_input(job, upload.chunks(), {"xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}[kind])
+    return job_tasks.start(job)
 
 
 @login_required

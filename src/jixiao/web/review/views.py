@@ -23,6 +23,9 @@ from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
 from jixiao.web.entry.models import Publication, Status, publication_status
 from jixiao.web.entry.views import _download
+from jixiao.web.jobs import publishing as publish_job
+from jixiao.web.jobs import tasks as job_tasks
+from jixiao.web.jobs.models import Job
 
 from . import gates, overrides, workflow
 from .forms import ExplanationForm, OverrideForm, WithdrawForm
@@ -40,7 +43,8 @@ DONE = {
 }
 
 
-def _act(request, pk, action, change, form=None, invalid=None, refused=None, done="entry:table", said=None):
+def _act(request, pk, action, change, form=None, invalid=None, refused=None, done="entry:table", said=None,
+         done_message=True):
     """Every workflow POST has this one shape, so every action answers alike.
 
     The table (404 unless visible to the user) and the role (403; its message says the state
@@ -53,6 +57,7 @@ def _act(request, pk, action, change, form=None, invalid=None, refused=None, don
     a message: the action's done message, or "the state has changed" when someone else acted
     first (TransitionError). ``done``: where a done action leads (the home page after a deletion);
     ``said(table)``, when given, names the done message's key (the table as it was before).
+    ``done_message=False`` leaves the done message to the caller (a job that may still run).
     """
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
     roles.require(request.user, action, table)
@@ -76,7 +81,8 @@ def _act(request, pk, action, change, form=None, invalid=None, refused=None, don
             raise
         return refused(exc)
     else:
-        messages.success(request, str(message))
+        if done_message:
+            messages.success(request, str(message))
         if done != "entry:table":
             return redirect(done)
     return redirect("entry:table", pk=table.pk)
@@ -174,12 +180,42 @@ def publish(request, pk):
     when the table was published before, the publication it corrects and the reason's field."""
     if request.method != "POST":
         return _confirmation(request, pk, "publish", "review/publish.html", _publish_context)
-    return _act(request, pk, "publish", workflow.publish,
-                form=lambda data, table: PublishForm(data, correction=table.publications.exists(), table=table),
-                invalid=lambda form: render(request, "review/publish.html",
-                                            {"table": form.table_row, "action": "publish",
-                                             **_publish_context(form.table_row, form)}, status=400)
-                if form.table_row is not None else _("发布说明过长。"))
+    started = {}
+
+    def start_job(table, user, note="", reason=""):
+        # The publication is a background job (jobs/publishing.py). Finished already (no
+        # broker: it ran in this process), the answer is its outcome as before; otherwise the
+        # job's page, which shows its progress and then its result.
+        job = Job.objects.create(kind=Job.Kind.PUBLISH, started_by=user,
+                                 params=publish_job.work_params(table=table, note=note, reason=reason))
+        started["job"] = job = job_tasks.start(job)
+        if job.state == Job.State.FAILED and job.message_code == "state_changed":
+            raise workflow.TransitionError("publish")
+        if job.state == Job.State.FAILED:
+            raise JobFailed(job)
+
+    try:
+        answer = _act(request, pk, "publish", start_job,
+                      form=lambda data, table: PublishForm(data, correction=table.publications.exists(), table=table),
+                      invalid=lambda form: render(request, "review/publish.html",
+                                                  {"table": form.table_row, "action": "publish",
+                                                   **_publish_context(form.table_row, form)}, status=400)
+                      if form.table_row is not None else _("发布说明过长。"), done_message=False)
+    except JobFailed as exc:
+        return redirect(exc.job)
+    job = started.get("job")
+    if job is None:
+        return answer
+    if job.state == Job.State.SUCCEEDED:
+        messages.success(request, str(DONE["publish"]))
+        return answer
+    return redirect(job)
+
+
+class JobFailed(Exception):
+    def __init__(self, job):
+        super().__init__(job.pk)
+        self.job = job
 
 
 def _withdraw_context(table, form=None):

@@ -1,0 +1,42 @@
+"""The import job: read the stored upload in the bounded child parser, keep the preview run.
+
+The request checked size, suffix and first bytes and stored the file; the job reads it
+(:func:`jixiao.web.entry.importing.read_file`, which runs the importers in a child process
+bounded in memory and time) and records the reading as an ImportRun in preview state — the
+preview page the user then confirms. A file the importers refuse fails the job with their
+bilingual reason.
+"""
+
+from __future__ import annotations
+
+from jixiao.errors import JixiaoError
+from jixiao.web.entry import importing
+from jixiao.web.entry.models import Department
+
+from . import work
+from .models import Job
+
+
+def work_params(*, department, year, filename: str, size: int, kind: str) -> dict:
+    return {"department": department.pk, "year": year, "filename": filename, "size": size, "kind": kind}
+
+
+def perform(job: Job, progress: work.Progress):
+    params = job.params
+    progress(0, 1)
+    try:
+        result = importing.read_file(work.absolute(job.input_file), params["kind"], params["filename"])
+    except JixiaoError as exc:
+        raise work.Failed.from_error(exc) from None
+    progress(1, 1)
+
+    def finish(locked: Job) -> None:
+        run = importing.record_preview(result, department=Department.objects.get(pk=params["department"]),
+                                       user=locked.started_by, filename=params["filename"], size=params["size"],
+                                       year=params.get("year"))
+        locked.result = {"import_run": run.pk}
+        locked.message_code = "import_read"
+        locked.message_params = {"filename": params["filename"], "projects": run.project_count}
+
+    return finish
+

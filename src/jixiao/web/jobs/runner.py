@@ -1,0 +1,107 @@
+"""Running a job: the one code path, whether a worker runs it or the web process does.
+
+Three steps, each its own short transaction on the job's row (``SELECT … FOR UPDATE``):
+
+1. *claim*: a finished job is left alone (a re-delivered message after the work was done);
+   otherwise the job becomes ``running`` with a fresh claim token and one more attempt. A
+   re-delivery of a job still marked ``running`` (its worker died) takes it over.
+2. *work*, outside any transaction: the slow part (reading a file in the bounded child
+   parser, rendering forms), reporting progress. It changes nothing the user sees.
+3. *finish*: with the row locked again, and only if the claim is still ours, the job's
+   effects (the import's preview run, the publication, the export's file name) are written
+   and the job marked ``succeeded`` in the same transaction — so they happen once, however
+   often the message is delivered, and never without the job saying so.
+
+A :class:`.work.Failed` (the input's or the state's fault) or any other exception marks the
+job ``failed`` with a message from the catalogue; other exceptions are logged with their
+traceback for the administrator and shown to the user only as "internal error".
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import exporting, importing, publishing, work
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+# kind → perform(job, progress) returning finish(locked_job), which writes the effects.
+KINDS = {
+    Job.Kind.IMPORT: importing.perform,
+    Job.Kind.PUBLISH: publishing.perform,
+    Job.Kind.EXPORT: exporting.perform,
+}
+
+
+def run(job_id: int) -> None:
+    job = _claim(job_id)
+    if job is None:
+        return
+    try:
+        finish = KINDS[job.kind](job, _progress(job))
+        _finish(job, finish)
+    except work.Failed as exc:
+        _fail(job, exc.code, exc.params)
+    except Exception:
+        log.exception("job %s (%s) failed", job.pk, job.kind)
+        _fail(job, "internal", {})
+    finally:
+        if job.kind == Job.Kind.IMPORT and Job.objects.filter(pk=job.pk, state__in=Job.FINISHED).exists():
+            work.remove_input(job)
+
+
+@transaction.atomic
+def _claim(job_id: int) -> Job | None:
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.finished:
+        return None
+    job.state = Job.State.RUNNING
+    job.attempts += 1
+    job.claim = str(uuid.uuid4())
+    job.started_at = timezone.now()
+    job.message_code, job.message_params = "running", {}
+    job.save()
+    return job
+
+
+def _progress(job: Job) -> work.Progress:
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk, claim=job.claim, state=Job.State.RUNNING).update(done=done, total=total)
+    return progress
+
+
+def _locked_if_ours(job: Job) -> Job | None:
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if locked.state != Job.State.RUNNING or locked.claim != job.claim:
+        return None  # another delivery took the job over (or finished it)
+    return locked
+
+
+def _finish(job: Job, finish) -> None:
+    with transaction.atomic():
+        locked = _locked_if_ours(job)
+        if locked is None:
+            return
+        finish(locked)
+        locked.state = Job.State.SUCCEEDED
+        if locked.total == 0:
+            locked.total = 1
+        locked.done = locked.total
+        locked.finished_at = timezone.now()
+        locked.save()
+
+
+@transaction.atomic
+def _fail(job: Job, code: str, params: dict) -> None:
+    locked = _locked_if_ours(job)
+    if locked is None:
+        return
+    locked.state = Job.State.FAILED
+    locked.message_code, locked.message_params = code, params
+    locked.finished_at = timezone.now()
+    locked.save()

@@ -1,0 +1,43 @@
+"""The one Celery task — run the job whose row id it carries — and how a job is started.
+
+With ``JIXIAO_BROKER_URL`` set, :func:`start` sends the task to the broker once the
+transaction that created the job's row has committed (a worker must find the row), and a
+``jixiao worker`` process runs it. Unset (``jixiao demo``, the tests), the task runs at once in
+the process that started it, through Celery's eager execution (``apply``). Either way the work
+is :func:`.runner.run`, the same function.
+
+Why eager rather than a thread pool when there is no broker: the demo runs on SQLite, which
+has one writer at a time, so a background thread would only queue behind (or block) the
+requests it was meant to relieve; a job in a thread would be lost on a restart with nothing to
+deliver it again; and a test or a demo user sees the outcome on the very next page. The demo's
+files are small, so its requests stay short; a deployment with large files sets a broker.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from . import runner
+from .broker import app
+from .models import Job
+
+
+@app.task(name="jixiao.run_job")
+def run_job(job_id: int) -> None:
+    runner.run(job_id)
+
+
+def in_process() -> bool:
+    return not settings.JIXIAO_BROKER_URL
+
+
+def start(job: Job) -> Job:
+    """Run ``job`` (its row saved): now, in this process, without a broker; else by a worker
+    after the current transaction commits. Returns the row as it is after the in-process run."""
+    if in_process():
+        run_job.apply(args=[job.pk])
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job

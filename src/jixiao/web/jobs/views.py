@@ -1,0 +1,63 @@
+"""The job pages: the user's jobs, one job's state and progress, its result or its error.
+
+An unfinished job's page reloads itself every few seconds (a ``<meta http-equiv="refresh">``,
+which the Content-Security-Policy allows, unlike an inline script); a finished one shows its
+message in the reader's language and a link to what it made. Only the user who started a job
+and the finance bureau see it (:func:`jixiao.web.accounts.roles.visible_jobs`): anyone else
+gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from jixiao.web.accounts import roles
+
+from . import messages, work
+from .models import Job
+
+REFRESH_SECONDS = 2
+
+
+def result_link(job: Job) -> tuple[str, str] | None:
+    """(address, label) of what a succeeded job made."""
+    from django.utils.translation import gettext as _
+
+    if job.state != Job.State.SUCCEEDED:
+        return None
+    if job.kind == Job.Kind.IMPORT and job.result.get("import_run"):
+        return reverse("entry:import_preview", args=[job.result["import_run"]]), _("查看导入预览")
+    if job.kind == Job.Kind.PUBLISH and job.result.get("table"):
+        return reverse("entry:table", args=[job.result["table"]]), _("查看自评表")
+    if job.kind == Job.Kind.EXPORT and job.result_file:
+        return reverse("jobs:download", args=[job.pk]), _("下载")
+    return None
+
+
+def describe(job: Job) -> dict:
+    return {"job": job, "message": messages.render(job.message_code, job.message_params),
+            "link": result_link(job)}
+
+
+@login_required
+def job_list(request):
+    jobs = roles.visible_jobs(request.user).select_related("started_by")[:50]
+    return render(request, "jobs/list.html", {"rows": [describe(j) for j in jobs]})
+
+
+@login_required
+def detail(request, pk):
+    job = get_object_or_404(roles.visible_jobs(request.user).select_related("started_by"), pk=pk)
+    return render(request, "jobs/detail.html", {**describe(job), "refresh": None if job.finished else REFRESH_SECONDS})
+
+
+@login_required
+def download(request, pk):
+    job = get_object_or_404(roles.visible_jobs(request.user), pk=pk, state=Job.State.SUCCEEDED)
+    path = work.absolute(job.result_file) if job.result_file else None
+    if path is None or not path.is_file():
+        raise Http404("result")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name or path.name)

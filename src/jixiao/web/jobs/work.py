@@ -1,0 +1,72 @@
+"""What every kind of job shares: its files under the data folder, its progress, its failure.
+
+A job's input (an upload) and its result (an export) live in ``JIXIAO_DATA_DIR/jobs/<id>/``,
+a folder the web process and the worker both reach (same machine, or a shared volume), and
+the row names them relative to the data folder, so moving the folder moves them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+from jixiao.errors import JixiaoError
+
+from .messages import bilingual_param
+from .models import Job
+
+# progress(done, total): how far the job got, shown on its page while it runs.
+Progress = Callable[[int, int], None]
+
+
+class Failed(Exception):
+    """The job cannot do its work for a reason its page states (``code`` of messages.py with
+    ``params``); nothing it would have changed is changed."""
+
+    def __init__(self, code: str, params: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.params = params or {}
+
+    @classmethod
+    def from_error(cls, exc: JixiaoError, code: str = "input") -> "Failed":
+        reason = bilingual_param(exc.message_zh, exc.message_en)
+        if exc.path:
+            return cls(f"{code}_at" if code == "input" else code, {"path": exc.path, "reason": reason})
+        return cls(code, {"reason": reason})
+
+
+def data_dir() -> Path:
+    return Path(settings.DATA_DIR)
+
+
+def folder(job: Job) -> Path:
+    path = data_dir() / "jobs" / str(job.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(data_dir()))
+
+
+def absolute(name: str) -> Path:
+    return data_dir() / name
+
+
+def store_input(job: Job, chunks, suffix: str) -> None:
+    """Write the upload's ``chunks`` as the job's input file and record it on the row."""
+    path = folder(job) / f"input{suffix}"
+    with path.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    job.input_file = relative(path)
+    job.save(update_fields=["input_file"])
+
+
+def remove_input(job: Job) -> None:
+    """The upload is not needed once the job is over (its reading is kept in the database)."""
+    if job.input_file:
+        absolute(job.input_file).unlink(missing_ok=True)

@@ -1,0 +1,161 @@
+"""Background jobs without a broker: an import and a publication run as jobs in the process
+that starts them, through the same code a worker runs; a job delivered again does nothing
+twice; a failure is a bilingual message, never a traceback; only the user who started a job
+and the finance bureau see it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from jixiao.web.entry.models import ImportRun, Publication
+from jixiao.web.jobs import messages, runner, tasks, work
+from jixiao.web.jobs.models import Job
+
+from .conftest import World
+
+
+def _upload(client, path, department):
+    with open(path, "rb") as f:
+        return client.post(reverse("entry:import"), {"file": f, "department": department.pk})
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_an_upload_is_read_by_an_import_job_whose_result_is_the_preview(golden_path):
+    world = World("draft")
+    r = _upload(_client(world.users["editor"]), golden_path, world.dept_a)
+    job = Job.objects.get()
+    run = ImportRun.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("entry:import_preview", args=[run.pk])
+    assert job.kind == "import" and job.state == "succeeded" and job.attempts == 1
+    assert job.result == {"import_run": run.pk} and job.started_by == world.users["editor"]
+    assert job.done == job.total == 1 and job.finished_at is not None
+    assert not work.absolute(job.input_file).exists()  # the upload is gone once read
+    page = _client(world.users["editor"]).get(job.get_absolute_url()).content.decode()
+    assert "已读取" in page and reverse("entry:import_preview", args=[run.pk]) in page
+    assert 'http-equiv="refresh"' not in page  # finished: no more reloading
+
+
+@pytest.mark.django_db
+def test_a_job_delivered_again_does_not_import_or_publish_twice(golden_path):
+    world = World("approved")
+    _upload(_client(world.users["approver"]), golden_path, world.dept_a)
+    reviewer = _client(world.users["reviewer"])
+    r = reviewer.post(reverse("review:publish", args=[world.tables["own"].pk]), {"note": "首次公开"})
+    assert r.status_code == 302 and r["Location"] == reverse("entry:table", args=[world.tables["own"].pk])
+    assert Publication.objects.count() == 1 and ImportRun.objects.count() == 1
+    for job in Job.objects.all():
+        runner.run(job.pk)  # the broker delivers the message a second time
+        tasks.run_job.apply(args=[job.pk])
+    assert Publication.objects.count() == 1 and ImportRun.objects.count() == 1
+    assert set(Job.objects.values_list("state", "attempts")) == {("succeeded", 1)}
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_taken_over_and_done_once(golden_path):
+    world = World("approved")
+    job = Job.objects.create(kind=Job.Kind.PUBLISH, started_by=world.users["reviewer"],
+                             params={"table": world.tables["own"].pk, "note": "", "reason": ""},
+                             state=Job.State.RUNNING, attempts=1, claim="a-worker-that-died")
+    runner.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == "succeeded" and job.attempts == 2
+    assert Publication.objects.get().pk == job.result["publication"]
+
+
+@pytest.mark.django_db
+def test_a_delivery_that_lost_its_claim_records_nothing(golden_path, tmp_path):
+    """Two deliveries at once: the one that claimed last finishes; the other's work is dropped."""
+    world = World("approved")
+    job = Job.objects.create(kind=Job.Kind.PUBLISH, started_by=world.users["reviewer"],
+                             params={"table": world.tables["own"].pk})
+    first = runner._claim(job.pk)
+    runner.run(job.pk)  # a second delivery takes the job over and publishes
+    runner._finish(first, lambda locked: Publication.objects.create(
+        table=world.tables["own"], number=99, snapshot={}, published_by=world.users["reviewer"]))
+    assert list(Publication.objects.values_list("number", flat=True)) == [1]
+
+
+@pytest.mark.django_db
+def test_a_refused_publication_fails_its_job_with_the_state_message():
+    world = World("submitted")  # not approved: publishing is refused when the job runs
+    job = tasks.start(Job.objects.create(kind=Job.Kind.PUBLISH, started_by=world.users["reviewer"],
+                                         params={"table": world.tables["own"].pk}))
+    assert job.state == "failed" and job.message_code == "state_changed" and not Publication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_crash_inside_a_job_is_an_internal_error_message_without_a_traceback(golden_path, monkeypatch, caplog):
+    world = World("draft")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("reader bug with a secret path /srv/x")
+
+    monkeypatch.setattr("jixiao.web.entry.importing.read_file", broken)
+    r = _upload(_client(world.users["editor"]), golden_path, world.dept_a)
+    job = Job.objects.get()
+    assert r.status_code == 422 and job.state == "failed" and job.message_code == "internal"
+    page = _client(world.users["editor"]).get(job.get_absolute_url()).content.decode()
+    assert "内部错误" in page and "Traceback" not in page and "/srv/x" not in page
+    assert "reader bug" in caplog.text  # the administrator's log has it
+    assert not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_file_fails_its_job_with_the_importers_reason_in_both_languages(tmp_path):
+    world = World("draft")
+    path = tmp_path / "t.json"
+    path.write_text('{"year": "x"}', encoding="utf-8")
+    r = _upload(_client(world.users["editor"]), path, world.dept_a)
+    job = Job.objects.get()
+    assert r.status_code == 422 and job.state == "failed"
+    assert "缺少必填字段" in messages.render(job.message_code, job.message_params)
+    with translation.override("en"):
+        english = messages.render(job.message_code, job.message_params)
+    assert "could not be imported" in english and "missing" in english
+
+
+@pytest.mark.django_db
+def test_only_the_starter_and_the_finance_bureau_see_a_job(golden_path):
+    world = World("draft")
+    _upload(_client(world.users["editor"]), golden_path, world.dept_a)
+    job = Job.objects.get()
+    for key, status in (("editor", 200), ("reviewer", 200), ("admin", 200), ("approver", 404), ("editor_b", 404)):
+        assert _client(world.users[key]).get(job.get_absolute_url()).status_code == status, key
+        assert (str(job.get_absolute_url()) in _client(world.users[key]).get(reverse("jobs:list")).content.decode()) \
+            == (status == 200), key
+    assert _client(world.nobody).get(job.get_absolute_url()).status_code == 404
+    assert Client().get(job.get_absolute_url()).status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+def test_with_a_broker_the_request_queues_the_job_after_commit_and_shows_its_page(
+        golden_path, settings, monkeypatch, django_capture_on_commit_callbacks):
+    world = World("approved")
+    settings.JIXIAO_BROKER_URL = "redis://127.0.0.1:6379/5"
+    sent = []
+    monkeypatch.setattr(tasks.run_job, "delay", lambda pk: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _client(world.users["approver"]).post(reverse("entry:import"),
+                                                  {"file": golden_path.open("rb"), "department": world.dept_a.pk})
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"] == job.get_absolute_url() and sent == [job.pk]
+    assert work.absolute(job.input_file).is_file()  # stored for the worker
+    page = _client(world.users["approver"]).get(job.get_absolute_url()).content.decode()
+    assert job.state == "queued" and 'http-equiv="refresh"' in page and "排队" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _client(world.users["reviewer"]).post(reverse("review:publish", args=[world.tables["own"].pk]))
+    publish = Job.objects.get(kind="publish")
+    assert r["Location"] == publish.get_absolute_url() and not Publication.objects.exists()
+    runner.run(publish.pk)  # what the worker does
+    assert Publication.objects.count() == 1
+    page = _client(world.users["reviewer"]).get(publish.get_absolute_url()).content.decode()
+    assert "已公开" in page and reverse("entry:table", args=[world.tables["own"].pk]) in page

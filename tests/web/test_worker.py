@@ -1,0 +1,120 @@
+"""A real ``jixiao worker`` against Redis and PostgreSQL: the web process queues an import and
+a publication, the worker runs them, and messages delivered again do no work twice.
+
+Runs when JIXIAO_TEST_DATABASE_URL is set and Redis answers at JIXIAO_TEST_BROKER_URL
+(default redis://127.0.0.1:6379/5): a child pytest on PostgreSQL (like test_postgres.py), whose
+test database the worker process opens too.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKER = os.environ.get("JIXIAO_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+
+
+def _redis_answers() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("JIXIAO_TEST_DATABASE_URL"), reason="JIXIAO_TEST_DATABASE_URL not set")
+def test_a_worker_process_runs_imports_and_publications_once_each():
+    if not _redis_answers():
+        pytest.skip(f"no Redis at {BROKER}")
+    env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"]}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+           "tests/web/test_worker.py::test_in_postgres_child_worker_runs_jobs"]
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+    assert " passed" in r.stdout
+
+
+def _wait(job, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job.pk} still {job.state} after {seconds} s")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("JIXIAO_WEB_TEST_DB") != "postgres", reason="only in the PostgreSQL child run")
+@pytest.mark.django_db(transaction=True)
+def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
+    import redis
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from jixiao.web.entry.models import ImportRun, Publication
+    from jixiao.web.jobs import tasks
+    from jixiao.web.jobs.models import Job
+
+    from .conftest import World
+
+    redis.Redis.from_url(BROKER).flushdb()
+    settings.JIXIAO_BROKER_URL = BROKER
+    tasks.app.conf.broker_url = BROKER
+    world = World("approved")
+    db = connection.settings_dict
+    env = {**os.environ, "JIXIAO_BROKER_URL": BROKER, "JIXIAO_DATA_DIR": str(settings.DATA_DIR),
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "PYTHONPATH": str(ROOT / "src")}
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen([sys.executable, "-m", "jixiao", "worker", "--concurrency", "1"], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        editor, reviewer = Client(), Client()
+        editor.force_login(world.users["approver"])
+        reviewer.force_login(world.users["reviewer"])
+
+        def upload():
+            with golden_path.open("rb") as f:
+                r = editor.post(reverse("entry:import"), {"file": f, "department": world.dept_a.pk})
+            job = Job.objects.filter(kind="import").latest("pk")
+            assert r.status_code == 302 and r["Location"] == job.get_absolute_url()
+            return _wait(job)
+
+        imported = upload()
+        assert imported.state == "succeeded", imported.message_params
+        assert ImportRun.objects.get().pk == imported.result["import_run"]
+        assert "已读取" in editor.get(imported.get_absolute_url()).content.decode()
+
+        r = reviewer.post(reverse("review:publish", args=[world.tables["own"].pk]), {"note": "经后台任务公开"})
+        published = Job.objects.get(kind="publish")
+        assert r["Location"] == published.get_absolute_url()
+        assert _wait(published).state == "succeeded"
+        assert Publication.objects.get().note == "经后台任务公开"
+
+        # The broker delivers both messages again (as after a worker crash before its ack); a
+        # third job queued behind them shows when the worker has handled them.
+        tasks.run_job.delay(imported.pk)
+        tasks.run_job.delay(published.pk)
+        upload()
+        assert ImportRun.objects.count() == 2 and Publication.objects.count() == 1
+        assert set(Job.objects.values_list("state", "attempts")) == {("succeeded", 1)}
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        log.close()
+        tasks.app.conf.broker_url = "memory://"
+    assert worker.returncode in (0, -15), (tmp_path / "worker.log").read_text()[-3000:]
