@@ -3,7 +3,8 @@
 No browser download is possible here, so the tests launch the system's ``chromium``; the
 flags keep it from reaching for the network (this machine has none) and from needing a
 sandbox when run as root. Screenshots go to ``$JIXIAO_SCREENSHOT_DIR`` when set (that is how
-docs/screenshots is made), otherwise to the test's temporary folder.
+docs/screenshots is made; reduced to 256 colours with Pillow there, to stay small), otherwise to
+the test's temporary folder.
 
 conftest.py makes the fixtures (``browser``, ``shots``, and ``site``: the golden table with every
 role's account) available to every web test module; ``login`` is imported where needed.
@@ -44,7 +45,12 @@ def shots(tmp_path):
     target.mkdir(parents=True, exist_ok=True)
 
     def take(page, name):
-        page.screenshot(path=str(target / f"{name}.png"), full_page=True)
+        path = target / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        if os.environ.get("JIXIAO_SCREENSHOT_DIR"):  # docs/'s: 256 colours, as the layout shots, to stay small
+            from PIL import Image
+
+            Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
     return take
 
 
