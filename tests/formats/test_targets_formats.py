@@ -240,3 +240,80 @@ def test_an_empty_sheet_cannot_be_exported(tmp_path):
 
 def test_an_indicator_without_nature_prints_its_value_as_written():
     assert TargetIndicator("quantity", "x", None, "5—6家").target_text() == "5—6家"
+
+
+def ningxiang_2021(path):
+    """The 宁乡市坝塘镇 项目绩效目标表(2021年度) (tests/fidelity/targets) laid out by hand: funds as
+    总额 · 财政拨款 · 自有资金 · 其他 with 4 decimals, 长期目标 and 年度目标, a 长期 and a 年度 indicator
+    block (一级 · 二级 · 指标内容 · 指标值 · 备注). The excerpt runs the cells together
+    (「数量指标88100」): read here as 指标内容 blank, 指标值 88, 备注 100."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+
+    def put(ref, value, merge=None):
+        ws[ref] = value
+        if merge:
+            ws.merge_cells(f"{ref}:{merge}")
+
+    put("A1", "项目绩效目标表(2021年度)", "E1")
+    put("A2", "填报单位(盖章):宁乡市坝塘镇人民政府", "E2")
+    for r, (a, b, c, d) in enumerate([("项目名称", "镇域内基础设施建设", "项目属性", "新增项目□延续项目√"),
+                                      ("主管部门", "坝塘镇", "主管部门编码", None),
+                                      ("项目单位", "坝塘镇", "项目负责人", "蒋建华")], start=3):
+        put(f"A{r}", a)
+        put(f"B{r}", b)
+        put(f"C{r}", c)
+        put(f"D{r}", d, f"E{r}")
+    put("A6", "项目起止时间")
+    put("B6", "2021", "E6")
+    put("A7", "年度资金总额及构成", "A10")
+    for r, (label, value) in enumerate([("总额", "10606.7522万元"),
+                                        ("财政拨款", "6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)"),
+                                        ("自有资金", "0万元"), ("其他", "3683.3970万元")], start=7):
+        put(f"B{r}", label)
+        put(f"C{r}", value, f"E{r}")
+    put("A11", "项目概况")
+    put("B11", "镇域内水利、道路、机关、学校及乡村振兴等基础设施建设", "E11")
+    put("A12", "项目绩效目标", "A13")
+    put("B12", "长期目标")
+    put("C12", "改善镇域内基础设施,振兴乡村经济", "E12")
+    put("B13", "年度目标")
+    put("C13", "全面完成集镇立面改造、机关、学校、乡村振兴等项目,搞好提质改造", "E13")
+    rows = [("产出指标", "数量指标", "88"), (None, "质量指标", "88"), (None, "时效指标", "88"), (None, "成本指标", "88"),
+            ("效益指标", "经济效益指标", "88"), (None, "社会效益指标", "68"), (None, "生态效益指标", "20"),
+            (None, "可持续影响指标", "20"), (None, "社会公众或服务对象满意度指标", "88")]
+    r = 14
+    for block in ("长期绩效指标", "年度绩效指标"):
+        put(f"A{r}", block, f"E{r}")
+        for col, text in zip("ABCDE", ("一级指标", "二级指标", "指标内容", "指标值", "备注")):
+            put(f"{col}{r + 1}", text)
+        for i, (level1, level2, value) in enumerate(rows):
+            rr = r + 2 + i
+            if level1:
+                put(f"A{rr}", level1, f"A{rr + 3}")  # 产出 and 效益 span four rows each
+            put(f"B{rr}", level2)
+            put(f"D{rr}", value)
+            put(f"E{rr}", "100")
+        r += 2 + len(rows)
+    wb.save(path)
+
+
+def test_the_ningxiang_2021_form_reads_the_annual_block_and_sums_the_other_sources(tmp_path):
+    path = tmp_path / "ningxiang.xlsx"
+    ningxiang_2021(path)
+    sheet = read_targets_xlsx(path)
+    assert (sheet.year, sheet.department, sheet.money_unit) == (2021, "宁乡市坝塘镇人民政府", "万元")
+    [p] = sheet.projects
+    assert (p.name, p.department, p.unit) == ("镇域内基础设施建设", "坝塘镇", "坝塘镇")
+    assert (p.total, p.fiscal, p.other) == (Decimal("10606.7522"), Decimal("6923.3552"), Decimal("3683.3970"))
+    assert p.goal == "全面完成集镇立面改造、机关、学校、乡村振兴等项目,搞好提质改造"  # 年度目标, not 长期目标
+    assert [(i.kind, i.nature, i.value, i.unit) for i in p.indicators] == [
+        ("quantity", "=", "88", ""), ("quality", "=", "88", ""), ("timeliness", "=", "88", ""), ("cost", "<=", "88", ""),
+        ("economic", "=", "88", ""), ("social", "=", "68", ""), ("ecological", "=", "20", ""),
+        ("sustainability", "=", "20", ""), ("satisfaction", "=", "88", ""),
+    ]
+    # Numbers without unit or name: the checks say so for every indicator; the funds add up.
+    codes = [f.code for f in check_target_sheet(sheet)]
+    assert codes.count("JX601") == 9 and "JX609" not in codes

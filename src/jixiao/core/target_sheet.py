@@ -153,7 +153,9 @@ def read_nature(text: str) -> str | None:
 
 
 def read_basis(text: str) -> str | None:
-    """The 指标值设定依据 (``计划标准``, ``行业标准``…) as one of BASES, None when blank."""
+    """The 指标值设定依据 (``计划标准``, ``行业标准``…) as one of BASES; None when blank or when the
+    text names no standard (鄂州 2022's 绩效标准 column describes what an indicator reflects:
+    「反映办公大楼全年维修维护情况」 is not a basis)."""
     t = (text or "").strip()
     if not t:
         return None
@@ -162,7 +164,7 @@ def read_basis(text: str) -> str | None:
     for word, key in _BASIS_WORDS:
         if word in t:
             return key
-    return "other"
+    return "other" if ("标准" in t or "依据" in t) else None
 
 
 # A target that is only an operator, a number and a unit (≥95%, 10辆, ≥80M, 250万): read as written,

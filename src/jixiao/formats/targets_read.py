@@ -35,9 +35,11 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "unit": ("实施单位", "项目实施单位", "项目单位"),
     "total": ("年度资金总额", "资金总额", "总额"),
     "fiscal": ("其中财政拨款", "财政拨款", "年度本级预算金额", "本级预算金额"),
-    "other": ("其他资金", "该项目支出上级资金", "上级资金", "其他"),
+    "other": ("其他资金", "该项目支出上级资金", "上级资金"),
     "goal": ("年度总体目标", "本年度绩效目标", "年度绩效目标", "年度目标"),
 }
+# Forms that list the non-fiscal sources one by one (宁乡 2021, 佳县): their sum is 其他资金.
+OTHER_SOURCES: tuple[str, ...] = ("自有资金", "事业收入", "经营性收入", "其他")
 # The indicator header: column key → the header texts that name it.
 COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
@@ -130,7 +132,9 @@ def _find_label(g: _Grid, labels: tuple[str, ...], below: int, above: int) -> tu
     return None
 
 
-def _header_row(g: _Grid) -> tuple[int, dict[str, int]] | None:
+def _header_rows(g: _Grid) -> list[tuple[int, dict[str, int]]]:
+    """Every indicator header row with its columns by key."""
+    found = []
     for r in range(1, g.rows + 1):
         cols: dict[str, int] = {}
         for c in range(1, g.cols + 1):
@@ -139,8 +143,31 @@ def _header_row(g: _Grid) -> tuple[int, dict[str, int]] | None:
                 if t in names and key not in cols:
                     cols[key] = c
         if "name" in cols and "level2" in cols and "value" in cols:
-            return r, cols
-    return None
+            found.append((r, cols))
+    return found
+
+
+def _header_row(g: _Grid) -> tuple[int, dict[str, int], int] | None:
+    """The indicator block to read: its header row, columns and the row it ends before. A form
+    with a 长期 and a 年度 block (宁乡 2021, 佳县) is read from the 年度 one — the block whose label
+    (on its header row or the row above) says 年度 and not 长期 — else the first."""
+    rows = _header_rows(g)
+    if not rows:
+        return None
+
+    def origins(r: int) -> list[str]:  # the texts that start in row r (not a merge from above)
+        return [_norm(g.get(r, c)) for c in range(1, g.cols + 1) if g.owner.get((r, c), (r, c)) == (r, c)]
+
+    def label(r: int) -> str:
+        return "".join(t for rr in (r - 1, r) for t in origins(rr)
+                       if not any(t in names for names in COLUMN_LABELS.values()))
+
+    pick = next((i for i, (r, _) in enumerate(rows) if "年度" in label(r) and "长期" not in label(r)), 0)
+    end = g.rows + 1
+    if pick + 1 < len(rows):
+        nxt = rows[pick + 1][0]
+        end = nxt - 1 if any("绩效指标" in t for t in origins(nxt - 1)) else nxt
+    return rows[pick][0], rows[pick][1], end
 
 
 def _is_targets_sheet(g: _Grid) -> bool:
@@ -154,17 +181,24 @@ def _project(g: _Grid, source: str, sheet_name: str) -> tuple[TargetProject, dic
         raise InputError(f"工作表「{sheet_name}」找不到绩效指标的表头（一级指标、二级指标、三级指标、指标值）",
                          f"sheet “{sheet_name}”: no indicator header (一级指标, 二级指标, 三级指标, 指标值)",
                          source=source)
-    header, cols = found
+    header, cols, end = found
+    top = min(r for r, _ in _header_rows(g))
     fields: dict[str, str] = {}
     for key, labels in PROJECT_LABELS.items():
-        at = _find_label(g, labels, 1, header)
+        at = _find_label(g, labels, 1, top)
         fields[key] = g.right_of(*at) if at is not None else ""
+    other = read_amount(fields["other"])
+    if not fields["other"]:
+        parts = [read_amount(g.right_of(*at)) for at in (_find_label(g, (w,), 1, top) for w in OTHER_SOURCES)
+                 if at is not None]
+        if any(x is not None for x in parts):
+            other = sum((x for x in parts if x is not None), Decimal(0))
     name = fields["name"]
     if not name.strip():
         raise InputError(f"工作表「{sheet_name}」没有项目名称", f"sheet “{sheet_name}” has no project name",
                          source=source)
     inds: list[TargetIndicator] = []
-    for r in range(header + 1, g.rows + 1):
+    for r in range(header + 1, end):
         row = {k: g.get(r, c) for k, c in cols.items()}
         first = _norm(g.get(r, 1)) + _norm(g.get(r, 2))
         if any(w in first for w in END_WORDS):
@@ -185,7 +219,7 @@ def _project(g: _Grid, source: str, sheet_name: str) -> tuple[TargetProject, dic
             text = row.get("value", "") + (row.get("unit", "") if "unit" in cols else "")
             inds.append(indicator_from_text(kind, row.get("name", ""), text, **extra))
     project = TargetProject(name, fields["department"], fields["unit"], read_amount(fields["total"]),
-                            read_amount(fields["fiscal"]), read_amount(fields["other"]), fields["goal"], inds)
+                            read_amount(fields["fiscal"]), other, fields["goal"], inds)
     return project, fields
 
 
