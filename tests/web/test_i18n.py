@@ -197,14 +197,13 @@ def lang_of(body: str) -> str:
 
 
 def switch(client: Client, code: str, page: str):
-    """Press the header's language button on ``page`` as a browser would (CSRF enforced)."""
+    """Follow the header's language link on ``page`` as a browser would (a plain GET)."""
     body = client.get(page).content.decode()
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*id="langswitch".*?</form>', body, flags=re.S)
-    assert form, "no language switch on " + page
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(0)).group(1)
-    nxt = html.unescape(re.search(r'name="next" value="([^"]*)"', form.group(0)).group(1))
-    assert re.search(rf'<button [^>]*name="language" value="{code}"', form.group(0))
-    return client.post(form.group(1), {"csrfmiddlewaretoken": token, "language": code, "next": nxt})
+    nav = re.search(r'<nav class="langswitch" id="langswitch".*?</nav>', body, flags=re.S)
+    assert nav, "no language switch on " + page
+    link = re.search(rf'<a href="([^"]+)"[^>]*hreflang="{code}"', nav.group(0))
+    assert link, f"no link to {code} on {page}"
+    return client.get(html.unescape(link.group(1)))
 
 
 @pytest.fixture
@@ -219,6 +218,7 @@ def test_anonymous_visitor_switches_to_english_and_back(world, csrf_client):
     assert lang_of(zh) == "zh-hans" and "用户登录" in zh
     r = switch(c, "en", login_url)
     assert r.status_code == 302 and r["Location"] == login_url  # back to the same page
+    assert "no-store" in r["Cache-Control"]
     for url, english in ((login_url, "Log in"), (reverse("portal:index"), "Public portal"),
                          ("/no-such-page/", "Page not found")):
         r = c.get(url)
@@ -233,20 +233,32 @@ def test_anonymous_visitor_switches_to_english_and_back(world, csrf_client):
     assert lang_of(body) == "zh-hans" and "用户登录" in body
 
 
+def test_the_switch_is_a_link_that_marks_the_current_language(world, client):
+    body = client.get(reverse("portal:index")).content.decode()
+    nav = re.search(r'<nav class="langswitch" id="langswitch".*?</nav>', body, flags=re.S).group(0)
+    assert "<form" not in nav and "csrfmiddlewaretoken" not in nav
+    assert re.search(r'<a [^>]*hreflang="zh-hans" aria-current="true"', nav)
+    assert not re.search(r'<a [^>]*hreflang="en" aria-current', nav)
+
+
 def test_the_switch_returns_to_the_page_with_its_query_string(world, csrf_client):
-    url = reverse("portal:index") + "?q=%E7%94%B2"
+    url = reverse("portal:index") + "?q=%E7%94%B2&year=2019"
     r = switch(csrf_client, "en", url)
     assert r.status_code == 302 and r["Location"] == url
+    assert r.cookies["django_language"].value == "en"
 
 
-def test_the_switch_refuses_a_post_without_csrf_token(world, csrf_client):
-    r = csrf_client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert r.status_code == 403
+def test_the_switch_refuses_a_language_not_offered_and_any_method_but_get(world, client):
+    assert client.get(reverse("language", args=["fr"]) + "?next=/").status_code == 404
+    r = client.post(reverse("language", args=["en"]), {"next": "/"})
+    assert r.status_code == 405 and "django_language" not in r.cookies
 
 
 def test_the_switch_never_redirects_to_another_site(world, client):
-    r = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
-    assert r.status_code == 302 and "evil.example" not in r["Location"]
+    for bad in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        r = client.get(reverse("language", args=["en"]), {"next": bad})
+        assert r.status_code == 302 and "evil.example" not in r["Location"], bad
+        assert r["Location"] == "/"
 
 
 @pytest.mark.slow

@@ -1,8 +1,12 @@
 """The UI language: which one a request gets, and values shown in it.
 
 Simplified Chinese is the default and the authoritative language of every published table;
-English is a translation the visitor chooses with the switch in the page header (Django's
-``set_language`` view, which stores the choice in the ``django_language`` cookie). By default
+English is a translation the visitor chooses with the switch in the page header: a link per
+language to :func:`switch` (``/i18n/<code>/?next=<page>``), a GET that stores the choice in the
+``django_language`` cookie and sends the visitor back to the page. A link, not a form posted
+with a CSRF token (Django's ``set_language``), so that a public page carries no token and sets
+no CSRF cookie and a shared cache may keep it (docs/web.md, "Public pages"); choosing a
+language changes nothing but that preference cookie, so a GET is enough. By default
 the browser's Accept-Language is *not* consulted, so a bureau's pages never change language by
 themselves; ``JIXIAO_LANGUAGE_FROM_BROWSER=1`` restores Django's usual negotiation.
 
@@ -16,9 +20,12 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import formats, translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from jixiao.core import money
 
@@ -34,10 +41,33 @@ class LanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        if settings.JIXIAO_LANGUAGE_FROM_BROWSER:
+            response = super().process_response(request, response)  # adds Vary: Accept-Language
+        else:
+            # Accept-Language is not read, so it is not named in Vary: a shared cache keeps one
+            # copy per language cookie, not one per browser.
+            response.headers.setdefault("Content-Language", translation.get_language())
         # The page depends on the language cookie: shared caches must not mix languages.
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+@require_safe
+def switch(request, code):
+    """The header's language link: store ``code`` in the language cookie (as Django's
+    ``set_language`` does) and go back to ``next`` — a path on this site, else the home page."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(code)
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    add_never_cache_headers(response)
+    return response
 
 
 def chosen_language(request) -> str:

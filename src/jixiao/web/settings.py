@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An answer that does not say how it may be cached is private and not stored (signed-in
+    # pages, forms, errors); public pages say so themselves (portal/caching.py).
+    "jixiao.web.middleware.PrivateByDefaultMiddleware",
     # Session, authentication, messages and history: Django's and simple_history's middlewares,
     # skipped for anonymous GET/HEAD requests to the API (api_reads.py; JIXIAO_API_LEAN).
     "jixiao.web.api_reads.SessionMiddleware",
@@ -140,6 +143,13 @@ elif JIXIAO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     raise ImproperlyConfigured("JIXIAO_CACHE_URL 须以 redis:// 开头 / JIXIAO_CACHE_URL must be a redis:// URL, "
                                f"got {JIXIAO_CACHE_URL!r}")
+
+# Public pages (the portal): how long a browser or a reverse proxy may reuse one
+# (Cache-Control: public, max-age=N); 0 makes them ask again each time (no-cache), still
+# answered with 304 when nothing changed (portal/caching.py, docs/web.md "Public pages").
+JIXIAO_PUBLIC_CACHE_SECONDS = _env_int("JIXIAO_PUBLIC_CACHE_SECONDS", 60)
+if JIXIAO_PUBLIC_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("JIXIAO_PUBLIC_CACHE_SECONDS 不能为负 / JIXIAO_PUBLIC_CACHE_SECONDS must not be negative")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

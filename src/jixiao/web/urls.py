@@ -6,13 +6,15 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
+from jixiao.web import language
+
 urlpatterns = [
     # First: the API is asked most often by scripts, and resolving walks the patterns in order
     # (the review and admin patterns before it cost ~5 % of an API answer). No other prefix
     # starts with "api/", so the order changes no URL's view.
     path("api/", include("jixiao.web.api.urls")),
     path("accounts/", include("jixiao.web.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switch
+    path("i18n/<str:code>/", language.switch, name="language"),  # the header's language links
     path("dashboard/", include("jixiao.web.dashboard.urls")),
     path("portal/", include("jixiao.web.portal.urls")),
     path("jobs/", include("jixiao.web.jobs.urls")),

@@ -4,14 +4,19 @@ its downloads, and a page per project with its indicators and the reasons behind
 Everything here comes from publications' frozen snapshots (through this app's index, which
 is built from them); drafts and unpublished changes of the live tables are never read.
 No login: these are the pages for the public, deputies, auditors and researchers.
+
+Cheap by construction: every page runs a fixed, small number of queries whatever the number
+of tables and projects (tests/web/test_portal_queries.py counts them), reads one page of rows
+at most (a year's tables and search results are paginated; the index summarises the years in
+one grouped query), and never loads a snapshot it does not show (the withdrawal marks are read
+as a joined column). Every page is public and conditional (caching.py: ETag, 304,
+Cache-Control for a reverse proxy).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -25,9 +30,12 @@ from jixiao.web.entry.downloads import project_table
 from jixiao.web.entry.models import Publication, publication_status
 from jixiao.web.entry.views import _download
 
+from .caching import public_page
 from .models import PublishedProject, PublishedTable
 
-PAGE_SIZE = 50
+PAGE_SIZE = 50  # projects per page of search results
+YEAR_PAGE_SIZE = 100  # tables per page of a year
+TABLES_SHOWN = 50  # tables (departments) listed by a search; a narrower query finds the rest
 QUERY_MAX = 100
 
 
@@ -40,33 +48,59 @@ def _entry_row(e: PublishedTable) -> dict:
             "rate": money.format_rate(money.execution_rate(from_e4_wan(e.actual_e4), from_e4_wan(e.budget_e4)))}
 
 
+def _listed(tables):
+    """Index rows with their withdrawal reason (None when not withdrawn) as a joined column: a
+    withdrawn publication stays listed, marked withdrawn with its reason."""
+    return tables.annotate(withdrawn_reason=F("publication__withdrawal__reason"))
+
+
 @require_safe
+@public_page
 def index(request):
-    """Published tables (newest publication of each) by year and department, and search."""
+    """The years (one grouped query), then one year's published tables (the newest year unless
+    ``?year=`` names another; newest publication of each table), a page at a time — or, with
+    ``?q=``, the search."""
     q = (request.GET.get("q") or "").strip()[:QUERY_MAX]
     year = _int(request.GET.get("year"))
-    # A withdrawn publication stays listed, marked withdrawn with its reason (publication_status).
-    current = PublishedTable.objects.filter(current=True).select_related("publication__withdrawal")
-    years = list(current.order_by("-year").values_list("year", flat=True).distinct())
+    current = PublishedTable.objects.filter(current=True)
+    years = list(current.values("year").annotate(tables=Count("pk"), projects=Sum("project_count"),
+                                                 budget_e4=Sum("budget_e4"), actual_e4=Sum("actual_e4"))
+                 .order_by("-year"))
+    context = {"q": q, "year": year, "years": [y["year"] for y in years]}
+    if q:
+        return _search(request, q, year, current, context)
+    shown = year or (years[0]["year"] if years else None)
+    summary = next((y for y in years if y["year"] == shown), None)
+    if summary is not None:
+        budget, actual = from_e4_wan(summary["budget_e4"]), from_e4_wan(summary["actual_e4"])
+        summary.update(budget=budget, actual=actual, rate=money.format_rate(money.execution_rate(actual, budget)))
+        paginator = Paginator(_listed(current.filter(year=shown)).order_by("department", "-number"), YEAR_PAGE_SIZE)
+        paginator.count = summary["tables"]  # counted by the years' query already
+        page = paginator.get_page(request.GET.get("page"))
+        context.update(page=page, rows=[_entry_row(e) for e in page])
+    context.update(shown=shown, summary=summary, year_rows=[
+        {**y, "budget": from_e4_wan(y["budget_e4"]), "actual": from_e4_wan(y["actual_e4"])} for y in years])
+    return render(request, "portal/index.html", context)
+
+
+def _search(request, q, year, current, context):
     if year:
         current = current.filter(year=year)
-    context = {"q": q, "year": year, "years": years}
-    if q:
-        # icontains: a substring match (LIKE / ILIKE-style), so 工商 finds 区工商联 on SQLite
-        # and PostgreSQL alike, Chinese text having no word boundaries to match on.
-        tables = current.filter(Q(department__icontains=q) | Q(department_short__icontains=q) | Q(title__icontains=q))
-        projects = (PublishedProject.objects.filter(entry__in=current.values("pk"))
-                    .filter(Q(name__icontains=q) | Q(unit_name__icontains=q) | Q(entry__department__icontains=q))
-                    .select_related("entry").order_by("-entry__year", "entry__department", "position"))
-        page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update({"tables": [_entry_row(e) for e in tables.order_by("-year", "department")], "page": page,
-                        "project_rows": [{"p": p, "rate": money.format_rate(p.execution_rate)} for p in page]})
-        return render(request, "portal/search.html", context)
-    grouped: OrderedDict[int, list] = OrderedDict()
-    for e in current.order_by("-year", "department"):
-        grouped.setdefault(e.year, []).append(_entry_row(e))
-    context["grouped"] = list(grouped.items())
-    return render(request, "portal/index.html", context)
+    # icontains: a substring match (LIKE / ILIKE-style), so 工商 finds 区工商联 on SQLite and
+    # PostgreSQL alike, Chinese text having no word boundaries to match on.
+    tables = list(_listed(current.filter(Q(department__icontains=q) | Q(department_short__icontains=q)
+                                         | Q(title__icontains=q)))
+                  .order_by("-year", "department")[:TABLES_SHOWN + 1])
+    projects = PublishedProject.objects.filter(entry__current=True)
+    if year:
+        projects = projects.filter(entry__year=year)
+    projects = (projects.filter(Q(name__icontains=q) | Q(unit_name__icontains=q) | Q(entry__department__icontains=q))
+                .select_related("entry").order_by("-entry__year", "entry__department", "position"))
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update({"tables": [_entry_row(e) for e in tables[:TABLES_SHOWN]], "more_tables": len(tables) > TABLES_SHOWN,
+                    "tables_shown": TABLES_SHOWN, "page": page,
+                    "project_rows": [{"p": p, "rate": money.format_rate(p.execution_rate)} for p in page]})
+    return render(request, "portal/search.html", context)
 
 
 def _publication(pk) -> tuple[Publication, PublishedTable]:
@@ -75,6 +109,7 @@ def _publication(pk) -> tuple[Publication, PublishedTable]:
 
 
 @require_safe
+@public_page
 def publication(request, pk):
     pub, entry = _publication(pk)
     core = convert.table_from_document(pub.snapshot)
@@ -82,8 +117,11 @@ def publication(request, pk):
     indexed = {p.position: p for p in entry.projects.all()}
     rows = [{"core": p, "position": i, "rate": money.format_rate(p.execution_rate), "index": indexed.get(i),
              "cells": [(KIND_BY_KEY[k], p.indicator(k)) for k in core.layout]} for i, p in enumerate(core.projects)]
-    newer = PublishedTable.objects.filter(table_id_ref=entry.table_id_ref, current=True).exclude(pk=entry.pk).first()
-    older = PublishedTable.objects.filter(table_id_ref=entry.table_id_ref, number__lt=entry.number).order_by("-number")
+    # The table's other publications (a handful), in one query.
+    others = list(PublishedTable.objects.filter(table_id_ref=entry.table_id_ref).exclude(pk=entry.pk)
+                  .only("pk", "number", "published_at", "current").order_by("-number"))
+    newer = next((o for o in others if o.current), None)
+    older = [o for o in others if o.number < entry.number]
     return render(request, "portal/publication.html", {
         "entry": entry, "pub": pub, "core": core, "rows": rows, "totals": totals,
         "total_rate": money.format_rate(totals.execution_rate), "kinds": [KIND_BY_KEY[k] for k in core.layout],
@@ -94,6 +132,7 @@ def publication(request, pk):
 
 
 @require_safe
+@public_page
 def project(request, pk, position):
     pub, entry = _publication(pk)
     core = convert.table_from_document(pub.snapshot)
@@ -117,6 +156,7 @@ def project(request, pk, position):
 
 
 @require_safe
+@public_page
 def download(request, pk, fmt):
     pub, entry = _publication(pk)
     if fmt not in downloads.available_formats("disclosure"):
@@ -126,6 +166,7 @@ def download(request, pk, fmt):
 
 
 @require_safe
+@public_page
 def project_mof(request, pk, position, fmt):
     """The MoF 项目支出绩效自评表 of one published project, from the snapshot."""
     pub, entry = _publication(pk)
