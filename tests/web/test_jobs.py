@@ -159,3 +159,52 @@ def test_with_a_broker_the_request_queues_the_job_after_commit_and_shows_its_pag
     assert Publication.objects.count() == 1
     page = _client(world.users["reviewer"]).get(publish.get_absolute_url()).content.decode()
     assert "已公开" in page and reverse("entry:table", args=[world.tables["own"].pk]) in page
+
+
+# --- bulk export ------------------------------------------------------------------------------
+
+def _export(client, **data):
+    return client.post(reverse("jobs:export"), data)
+
+
+@pytest.mark.django_db
+def test_a_reviewer_exports_a_years_mof_forms_as_one_zip_of_xlsx_per_project():
+    import io
+    import zipfile
+
+    from .conftest import make_project
+
+    world = World("submitted")
+    make_project(world.tables["own"], seq=2, name="项目/二")
+    reviewer = _client(world.users["reviewer"])
+    assert "export-year-2019" in reviewer.get(reverse("entry:home")).content.decode()
+    r = _export(reviewer, year=2019, format="zip-xlsx")
+    job = Job.objects.get()
+    assert r["Location"] == job.get_absolute_url() and job.state == "succeeded", job.message_params
+    assert job.done == job.total == 3  # three projects in two tables
+    page = reviewer.get(job.get_absolute_url()).content.decode()
+    assert "已导出 2 张表、3 个项目" in page and reverse("jobs:download", args=[job.pk]) in page
+    r = reviewer.get(reverse("jobs:download", args=[job.pk]))
+    assert r.status_code == 200 and "2019-%E9%A1%B9%E7%9B%AE" in r["Content-Disposition"]
+    names = sorted(zipfile.ZipFile(io.BytesIO(b"".join(r.streaming_content))).namelist())
+    assert names == ["2019-乙/001-项目1-项目支出绩效自评表.xlsx", "2019-甲/001-项目1-项目支出绩效自评表.xlsx",
+                     "2019-甲/002-项目_二-项目支出绩效自评表.xlsx"]
+    # The editor who did not start it sees neither the job nor its file.
+    assert _client(world.users["editor"]).get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_department_exports_its_own_table_as_one_pdf_but_not_a_year():
+    world = World("draft")
+    editor = _client(world.users["editor"])
+    assert 'id="export-table"' in editor.get(reverse("entry:table", args=[world.tables["own"].pk])).content.decode()
+    assert _export(editor, year=2019, format="pdf").status_code == 403
+    assert _export(editor, table=world.tables["other"].pk, format="pdf").status_code == 404
+    assert _export(editor, table=world.tables["own"].pk, format="docx").status_code == 400
+    _export(editor, table=world.tables["own"].pk, format="pdf")
+    job = Job.objects.get()
+    assert job.state == "succeeded" and job.result_name == "2019-甲-项目支出绩效自评表.pdf"
+    data = b"".join(editor.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    assert data.startswith(b"%PDF-")
+    runner.run(job.pk)  # delivered again: still one file
+    assert len(list(work.folder(job).glob("2019-甲-*"))) == 1

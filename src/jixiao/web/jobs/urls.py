@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.job_list, name="list"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("export/", views.export, name="export"),
 ]

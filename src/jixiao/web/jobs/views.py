@@ -10,13 +10,15 @@ gets a 404.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from jixiao.web.accounts import roles
 
-from . import messages, work
+from . import exporting, messages, tasks, work
 from .models import Job
 
 REFRESH_SECONDS = 2
@@ -61,3 +63,37 @@ def download(request, pk):
     if path is None or not path.is_file():
         raise Http404("result")
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name or path.name)
+
+
+@login_required
+@require_POST
+def export(request):
+    """Start a bulk export of MoF forms: ``table`` (one department's table: whoever may download
+    it) or ``year`` (every table of the year the user sees: the finance bureau only), in
+    ``format`` (exporting.FORMATS). The answer is the job's page."""
+    fmt = request.POST.get("format", "")
+    if fmt not in exporting.FORMATS:
+        return HttpResponseBadRequest("format")
+    if request.POST.get("table"):
+        try:
+            pk = int(request.POST["table"])
+        except ValueError:
+            raise Http404("table") from None
+        table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
+        roles.require(request.user, "download", table)
+        tables = [table]
+        label = f"{table.year.year}-{table.department.short_name or table.department.name}-{exporting.FORM_NAME}"
+    else:
+        if roles.role_of(request.user) not in (roles.REVIEWER, roles.ADMIN):
+            raise PermissionDenied("export")
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            raise Http404("year") from None
+        tables = list(roles.visible_tables(request.user).filter(year__year=year))
+        if not tables:
+            raise Http404("year")
+        label = f"{year}-{exporting.FORM_NAME}"
+    job = Job.objects.create(kind=Job.Kind.EXPORT, started_by=request.user,
+                             params=exporting.work_params(tables=tables, fmt=fmt, label=label))
+    return redirect(tasks.start(job))
