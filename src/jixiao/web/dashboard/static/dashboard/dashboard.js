@@ -37,8 +37,8 @@
     });
     return chart;
   }
-  // "95%–100%" → "95%–" / "100%"; "低于60%" → "低于" / "60%"; "Below 60%" → "Below" / "60%";
-  // "无法计算" → "无法" / "计算".
+  // Two lines: a range after its dash ("95%-" / "100%"), words at their spaces ("Below" /
+  // "60%"), a word before its number, else a long word in halves (four characters: two each).
   function twoLines(label) {
     if (label.indexOf("–") > 0) { return label.replace("–", "–\n"); }
     if (/\s/.test(label)) { return label.replace(/\s+/g, "\n"); }
