@@ -255,6 +255,11 @@ def dashboard_sampled(tables, table_ids, dept_ids, year, rng) -> None:
                                 "FROM STDIN") as copy_findings:
             for row in findings_rows:
                 copy_findings.write_row(row)
+    try:  # COPY sends no signals: the per-table figures the pages read are computed from the rows
+        from jixiao.web.dashboard import table_figures
+    except ImportError:  # a version of the dashboard without them
+        return
+    table_figures.rebuild()
 
 
 def _has_app(label: str) -> bool:

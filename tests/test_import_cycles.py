@@ -1,6 +1,6 @@
 """No import cycles among jixiao's modules: two modules that need the same names get them from
 a module of their own (e.g. jixiao.web.api.limits for the API views and its OpenAPI document,
-jixiao.web.dashboard.generation for the dashboard's figures and statistics) rather than from
+jixiao.web.dashboard.amounts for the dashboard's per-table figures and page queries) rather than from
 each other. An import deferred into a function to dodge a cycle still counts: the graph is
 built from every import statement in each module (``ast``), not from what Python happens to
 load first. The cycles not yet broken are listed below with their reason; a new one fails."""

@@ -1,4 +1,10 @@
-"""The dashboard's figures for one year, summed and counted in SQL over :mod:`.models`.
+"""The dashboard's figures for one year, summed and counted in SQL over the year's per-table
+figures (:class:`.models.TableFigures`, kept current by :mod:`.table_figures`).
+
+A page view reads one row per table — a few thousand a year — not the province's 200 000
+per-project rows, so it needs no cache: every figure is read from the database as committed
+now, whichever server process answers. Only the drill-down, which lists projects, reads
+per-project rows, one page of them at a time.
 
 Every query is narrowed to the tables the user may see (``roles.visible_tables``): the finance
 bureau's reviewers see what departments have submitted, administrators everything.
@@ -6,15 +12,13 @@ bureau's reviewers see what departments have submitted, administrators everythin
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models import F, IntegerField, Max, Q, Sum, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -27,27 +31,12 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department, DisclosureTable, Year
 
-from .generation import CACHE_SECONDS, generation
-from .models import FindingStat, ProjectStat, ShownFindingStat, ShownProjectStat, ShownVersion
+from .amounts import AmountSum
+from .models import (BAND_FIELDS, GRADE_FIELDS, FindingStat, ProjectStat, ShownFindingStat, ShownProjectStat,
+                     ShownVersion, TableFigures, TableFindingCount)
 from .stats import BAND_KEYS, GRADES, from_e4_wan
 from .versions import LIVE_STATUSES, REVISING_STATUSES
 
-
-class AmountSum(Sum):
-    """``SUM`` of an amount column; on SQLite ``TOTAL``, whose float never overflows where an
-    all-integer ``SUM`` raises "integer overflow" (amounts reach 10^23 units, models)."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # TOTAL of no value is 0.0 where SUM is NULL: keep NULL ("no amount") as SUM has it.
-        return super().as_sql(compiler, connection, template=_SQLITE_TOTAL % {"x": "%(expressions)s"},
-                              **extra_context)
-
-
-_SQLITE_TOTAL = "CASE WHEN COUNT(%(x)s) > 0 THEN TOTAL(%(x)s) END"
-
-
-def _amount_sum_sql(column: str) -> str:
-    return _SQLITE_TOTAL % {"x": column} if connection.vendor == "sqlite" else f"SUM({column})"
 
 BAND_LABELS = {
     "lt60": _("低于60%"), "60-80": _("60%–80%"), "80-90": _("80%–90%"), "90-95": _("90%–95%"),
@@ -78,25 +67,9 @@ STATE_LABELS = {"missing": _("未报送"), "draft": _("未报送"), "returned": 
 OUTSTANDING = ("missing", "draft", "returned")
 
 
-def _cached(parts: tuple, compute):
-    raw = repr((generation(), *parts))
-    key = "jixiao:dashboard:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-    hit = cache.get(key)
-    if hit is None:
-        hit = compute()
-        cache.set(key, hit, CACHE_SECONDS)
-    return hit
-
-
-def visibility_key(user) -> tuple:
-    """What the user may see, as the SQL that selects it (the cache key's part for visibility)."""
-    return _scope(user)
-
-
-def _scope(user) -> tuple:
-    """What the user may see, as the SQL that selects it (the cache key's part for visibility)."""
-    sql, params = roles.visible_tables(user).order_by().values("pk").query.sql_with_params()
-    return sql, tuple(params)
+def _visible(user):
+    """The pks of the tables the user may see, as a subquery."""
+    return roles.visible_tables(user).order_by().values("pk")
 
 
 def visible_stats(user):
@@ -104,6 +77,11 @@ def visible_stats(user):
     (已提交, 已审核, 已公开)."""
     return ProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"),
                                       table__status__in=LIVE_STATUSES)
+
+
+def visible_figures(user, year: int):
+    """The year's per-table figures of the visible tables."""
+    return TableFigures.objects.filter(year=year, table__in=_visible(user))
 
 
 def visible_shown_stats(user):
@@ -158,43 +136,22 @@ class Overview:
     overdue: bool = False
 
 
-def _add(a, b):
-    """Sum of two SQL sums where None means "no value" (not zero)."""
-    if a is None:
-        return b
-    return a if b is None else a + b
-
-
-def groups(user, year: int) -> list[dict]:
-    """The year's projects counted and summed per (rate band, grade) in one SQL query.
-
-    The summary figures, the bands and the grades derive from these few dozen rows, so the
-    200 000 projects of a province are scanned once for them, not once per figure.
-    """
-    def query(qs):
-        return (qs.filter(year=year).values("rate_band", "grade")
-                .annotate(n=Count("pk"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4")).order_by())
-
-    # One query: the stored rows' figures and the frozen versions', a (band, grade) twice at most.
-    return _cached(("groups", _scope(user), year), lambda: list(
-        query(visible_stats(user)).union(query(visible_shown_stats(user)), all=True)))
+def totals(user, year: int) -> dict:
+    """The year's projects, amounts and counts per band and grade, summed over the visible
+    tables' figures in one query."""
+    return visible_figures(user, year).aggregate(
+        projects=Sum("projects"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4"),
+        **{column: Sum(column) for column in (*BAND_FIELDS.values(), *GRADE_FIELDS.values())})
 
 
 def overview(user, year: int, today: date) -> Overview:
-    rows = groups(user, year)
-    budget = actual = None
-    bands = dict.fromkeys(BAND_KEYS, 0)
-    grades = dict.fromkeys(GRADES, 0)
-    for g in rows:
-        budget, actual = _add(budget, g["budget"]), _add(actual, g["actual"])
-        bands[g["rate_band"]] = bands.get(g["rate_band"], 0) + g["n"]
-        if g["grade"] in grades:
-            grades[g["grade"]] += g["n"]
-    ov = Overview(year=year, projects=sum(g["n"] for g in rows), budget=wan(budget), actual=wan(actual),
+    t = totals(user, year)
+    budget, actual = t["budget"], t["actual"]
+    ov = Overview(year=year, projects=t["projects"] or 0, budget=wan(budget), actual=wan(actual),
                   rate=rate_of(actual, budget))
-    ov.bands = [(k, BAND_LABELS[k], bands[k]) for k in BAND_KEYS]
-    ov.grades = [(g, grades[g]) for g in GRADES]
-    found = _cached(("findings", _scope(user), year), lambda: _top_findings(user, year))
+    ov.bands = [(k, BAND_LABELS[k], t[BAND_FIELDS[k]] or 0) for k in BAND_KEYS]
+    ov.grades = [(g, t[GRADE_FIELDS[g]] or 0) for g in GRADES]
+    found = _top_findings(user, year)
     ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
     y = Year.objects.filter(year=year).first()
@@ -207,20 +164,11 @@ def overview(user, year: int, today: date) -> Overview:
 
 
 def _top_findings(user, year: int) -> list[dict]:
-    """The most frequent findings of the shown versions, in one query (a project is either in a
-    stored table's figures or in a frozen version's, never both, so the counts add up)."""
-    visible = roles.visible_tables(user).values("pk")
-    live = (FindingStat.objects.filter(year=year, table__in=visible, table__status__in=LIVE_STATUSES)
-            .values("code", "severity").annotate(n=Count("pk"), projects=Count("project", distinct=True)).order_by())
-    shown = (ShownFindingStat.objects.filter(year=year, table__in=visible, table__status__in=REVISING_STATUSES)
-             .values("code", "severity").annotate(n=Count("pk"), projects=Count("stat", distinct=True)).order_by())
-    merged: dict[tuple, dict] = {}
-    for f in live.union(shown, all=True):
-        row = merged.setdefault((f["code"], f["severity"]), {"code": f["code"], "severity": f["severity"],
-                                                              "n": 0, "projects": 0})
-        row["n"] += f["n"]
-        row["projects"] += f["projects"]
-    return sorted(merged.values(), key=lambda f: (-f["n"], f["code"]))[:TOP_FINDINGS]
+    """The most frequent findings of the shown versions: the visible tables' counts summed per
+    (code, severity) in one query (a project belongs to one table, so its counts add up)."""
+    return list(TableFindingCount.objects.filter(year=year, table__in=_visible(user))
+                .values("code", "severity").annotate(n=Sum("findings"), projects=Sum("projects"))
+                .order_by("-n", "code", "severity")[:TOP_FINDINGS])
 
 
 # Sort expressions over the row query's columns; every one is followed by the name.
@@ -255,7 +203,7 @@ class DepartmentRows:
     def count(self) -> int:
         if self._count is None:
             if self.states is None:
-                self._count = _cached(("departments",), Department.objects.count)
+                self._count = Department.objects.count()
             else:
                 self._count = len(self._fetch(None, 0, count_only=True))
         return self._count
@@ -280,51 +228,29 @@ class DepartmentRows:
         return rows[0]
 
     def _fetch(self, limit: int | None, offset: int, count_only: bool = False) -> list:
-        scope = _scope(self.user)
-        raw = _cached(("departments", scope, self.year, self.key, self.descending, self.states, self.figures,
-                       limit, offset, count_only), lambda: self._query(scope, limit, offset, count_only))
+        raw = self._query(limit, offset, count_only)
         return raw if count_only else [_row(r) for r in raw]
 
-    def _query(self, scope: tuple, limit: int | None, offset: int, count_only: bool) -> list[dict]:
-        vis_sql, vis_params = scope
-        dept, table, stat, shown, version = (Department._meta.db_table, DisclosureTable._meta.db_table,
-                                             ProjectStat._meta.db_table, ShownProjectStat._meta.db_table,
-                                             ShownVersion._meta.db_table)
+    def _query(self, limit: int | None, offset: int, count_only: bool) -> list[dict]:
+        vis_sql, vis_params = _visible(self.user).query.sql_with_params()
+        dept, table, figures_table, version = (Department._meta.db_table, DisclosureTable._meta.db_table,
+                                               TableFigures._meta.db_table, ShownVersion._meta.db_table)
         year_table = Year._meta.db_table
         params: list = [*vis_params]
         ctes = [f"vis(id) AS ({vis_sql})"]
-        live_in = ", ".join(["%s"] * len(LIVE_STATUSES))
         revising_in = ", ".join(["%s"] * len(REVISING_STATUSES))
         if self.figures:
-            # Each visible table's shown version: its stored rows while 已提交/已审核/已公开,
-            # its frozen version while being revised (versions.py).
-            columns = ", ".join(f"s.{c}" for c in ("department_id", "budget_e4", "actual_e4", "score_x100",
-                                                    "evidence_gap_x100", "grade", "errors", "warnings"))
-            scoped = ("{0} s JOIN {1} st ON st.id = s.table_id WHERE s.year = %s AND st.status IN ({2}) "
-                      "AND s.table_id IN (SELECT id FROM vis)")
-            ctes.append(
-                f"shown_stats AS (SELECT {columns} FROM {scoped.format(stat, table, live_in)} "
-                f"UNION ALL SELECT {columns} FROM {scoped.format(shown, table, revising_in)})")
-            params += [self.year, *LIVE_STATUSES, self.year, *REVISING_STATUSES]
-            ctes.append(
-                f"agg AS (SELECT s.department_id AS dept, COUNT(*) AS projects, "
-                f"{_amount_sum_sql('s.budget_e4')} AS budget, {_amount_sum_sql('s.actual_e4')} AS actual, "
-                f"SUM(s.score_x100) AS score, COUNT(s.score_x100) AS scored, "
-                f"SUM(s.evidence_gap_x100) AS gap, COUNT(s.evidence_gap_x100) AS gapped, "
-                f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS excellent, "
-                f"SUM(CASE WHEN s.grade = %s THEN 1 ELSE 0 END) AS poor, "
-                f"SUM(s.errors) AS errors, SUM(s.warnings) AS warnings "
-                f"FROM shown_stats s GROUP BY s.department_id)")
-            params += ["优", "差"]
-            figures = ("COALESCE(agg.projects, 0) AS projects, agg.budget, agg.actual, agg.score, "
-                       "COALESCE(agg.scored, 0) AS scored, COALESCE(agg.excellent, 0) AS excellent, "
-                       "COALESCE(agg.poor, 0) AS poor, COALESCE(agg.errors, 0) AS errors, "
-                       "COALESCE(agg.warnings, 0) AS warnings, "
-                       "CASE WHEN agg.budget <> 0 THEN agg.actual * 1.0 / agg.budget END AS rate_sort, "
-                       "CASE WHEN agg.scored > 0 THEN agg.score * 1.0 / agg.scored END AS score_sort, "
-                       "agg.gap, COALESCE(agg.gapped, 0) AS gapped, "
-                       "CASE WHEN agg.gapped > 0 THEN agg.gap * 1.0 / agg.gapped END AS gap_sort")
-            join = " LEFT JOIN agg ON agg.dept = d.id"
+            # Each visible table's figures (those of its shown version: table_figures.py); a
+            # department has one table a year, so its row is that table's.
+            figures = ("COALESCE(f.projects, 0) AS projects, f.budget_e4 AS budget, f.actual_e4 AS actual, "
+                       "f.score_x100 AS score, COALESCE(f.scored, 0) AS scored, "
+                       f"COALESCE(f.{GRADE_FIELDS['优']}, 0) AS excellent, COALESCE(f.{GRADE_FIELDS['差']}, 0) AS poor, "
+                       "COALESCE(f.errors, 0) AS errors, COALESCE(f.warnings, 0) AS warnings, "
+                       "CASE WHEN f.budget_e4 <> 0 THEN f.actual_e4 * 1.0 / f.budget_e4 END AS rate_sort, "
+                       "CASE WHEN f.scored > 0 THEN f.score_x100 * 1.0 / f.scored END AS score_sort, "
+                       "f.evidence_gap_x100 AS gap, COALESCE(f.gapped, 0) AS gapped, "
+                       "CASE WHEN f.gapped > 0 THEN f.evidence_gap_x100 * 1.0 / f.gapped END AS gap_sort")
+            join = f" LEFT JOIN {figures_table} f ON f.table_id = vis.id"
         else:
             figures = ("0 AS projects, NULL AS budget, NULL AS actual, NULL AS score, 0 AS scored, 0 AS excellent, "
                        "0 AS poor, 0 AS errors, 0 AS warnings, NULL AS rate_sort, NULL AS score_sort, NULL AS gap, 0 AS gapped, "
@@ -332,11 +258,10 @@ class DepartmentRows:
             join = ""
         # A frozen version is the one shown while the table is being revised; a published one
         # makes the department's state 修订中 ("revision"), a submitted one leaves it 退回.
-        in_use = f"t.id IN (SELECT id FROM vis) AND t.status IN ({revising_in})"
+        in_use = f"vis.id IS NOT NULL AND t.status IN ({revising_in})"
         rows_sql = (
-            f"SELECT d.id AS department_id, d.name AS department, "
-            f"CASE WHEN t.id IN (SELECT id FROM vis) THEN t.id END AS table_id, "
-            f"CASE WHEN t.id IS NULL THEN 'missing' WHEN t.id NOT IN (SELECT id FROM vis) THEN 'draft' "
+            f"SELECT d.id AS department_id, d.name AS department, vis.id AS table_id, "
+            f"CASE WHEN t.id IS NULL THEN 'missing' WHEN vis.id IS NULL THEN 'draft' "
             f"WHEN {in_use} AND v.kind = %s THEN 'revision' "
             f"ELSE t.status END AS state, "
             f"CASE WHEN {in_use} THEN v.number END AS version_number, "
@@ -345,7 +270,7 @@ class DepartmentRows:
             f"CASE WHEN {in_use} THEN v.publication_id END AS version_publication, {figures} "
             f"FROM {dept} d LEFT JOIN {table} t ON t.department_id = d.id "
             f"AND t.year_id = (SELECT y.id FROM {year_table} y WHERE y.year = %s) "
-            f"LEFT JOIN {version} v ON v.table_id = t.id{join}")
+            f"LEFT JOIN vis ON vis.id = t.id LEFT JOIN {version} v ON v.table_id = t.id{join}")
         params += [*REVISING_STATUSES, ShownVersion.Kind.PUBLISHED.value, *REVISING_STATUSES, *REVISING_STATUSES,
                    *REVISING_STATUSES, *REVISING_STATUSES, self.year]
         sql = f"WITH {', '.join(ctes)} SELECT * FROM ({rows_sql}) r"

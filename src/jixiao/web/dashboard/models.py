@@ -137,3 +137,75 @@ class ShownFindingStat(Finding):
         indexes = [models.Index(fields=["year", "code"], name="dash_shown_finding_year_code")]
         verbose_name = _("看板所示检查结果统计")
         verbose_name_plural = _("看板所示检查结果统计")
+
+
+# The 执行率 bands and grades as columns of TableFigures (stats.BAND_KEYS, stats.GRADES).
+BAND_FIELDS = {"lt60": "band_lt60", "60-80": "band_60_80", "80-90": "band_80_90", "90-95": "band_90_95",
+               "95-100": "band_95_100", "gt100": "band_gt100", "none": "band_none"}
+GRADE_FIELDS = {"优": "grade_excellent", "良": "grade_good", "中": "grade_fair", "差": "grade_poor"}
+
+
+class TableFigures(models.Model):
+    """What the dashboard shows for one table (one department × year): the sums and counts of
+    its shown version's per-project figures, kept with the table.
+
+    A page view then reads one row per table — a few thousand a year — instead of summing the
+    province's 200 000 per-project rows, so the dashboard needs no cache. The row is computed
+    again (:mod:`.table_figures`) in the same transaction as every write that changes it, under
+    the table's row lock, so it is never stale and concurrent saves never lose an update.
+    Sums of amounts are in 0.0001 元 like :class:`Figures`; ``None`` where no project has one.
+    """
+
+    class Source(models.TextChoices):
+        ROWS = "rows", _("表中各行")           # 已提交 / 已审核 / 已公开: the stored rows
+        VERSION = "version", _("看板所示版本")  # 草稿 / 退回 after a submission: the ShownVersion
+        NONE = "none", _("无")                  # never submitted: no figures
+
+    table = models.OneToOneField(DisclosureTable, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="dashboard_figures", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
+    source = models.CharField(_("数据来源"), max_length=10, choices=Source.choices)
+    projects = models.PositiveIntegerField(_("项目数"), default=0)
+    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    score_x100 = models.BigIntegerField(_("建议得分之和（×100）"), null=True)
+    scored = models.PositiveIntegerField(_("有得分的项目数"), default=0)
+    evidence_gap_x100 = models.BigIntegerField(_("证据差之和（×100）"), null=True)
+    gapped = models.PositiveIntegerField(_("有证据差的项目数"), default=0)
+    band_lt60 = models.PositiveIntegerField(default=0)
+    band_60_80 = models.PositiveIntegerField(default=0)
+    band_80_90 = models.PositiveIntegerField(default=0)
+    band_90_95 = models.PositiveIntegerField(default=0)
+    band_95_100 = models.PositiveIntegerField(default=0)
+    band_gt100 = models.PositiveIntegerField(default=0)
+    band_none = models.PositiveIntegerField(default=0)
+    grade_excellent = models.PositiveIntegerField(default=0)
+    grade_good = models.PositiveIntegerField(default=0)
+    grade_fair = models.PositiveIntegerField(default=0)
+    grade_poor = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(_("错误数"), default=0)
+    warnings = models.PositiveIntegerField(_("警告数"), default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "department"], name="dash_figures_year_dept")]
+        verbose_name = _("自评公开表统计")
+        verbose_name_plural = _("自评公开表统计")
+
+
+class TableFindingCount(models.Model):
+    """How often one check finding (code, severity) occurs in a table's shown version, and in
+    how many of its projects — kept with :class:`TableFigures`."""
+
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    code = models.CharField(_("检查代码"), max_length=12)
+    severity = models.CharField(_("严重程度"), max_length=10)
+    findings = models.PositiveIntegerField(_("出现次数"))
+    projects = models.PositiveIntegerField(_("涉及项目数"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "code", "severity"], name="dash_table_finding_once")]
+        indexes = [models.Index(fields=["year", "code"], name="dash_table_finding_year")]
+        verbose_name = _("自评公开表检查结果统计")
+        verbose_name_plural = _("自评公开表检查结果统计")

@@ -1,17 +1,20 @@
-"""Keep the dashboard's per-project figures current: on every project save, and when a
-table's money unit changes (its amounts then mean something else)."""
+"""Keep the dashboard's figures current, in the transaction of the write that changes them:
+a project's own figures on every save (and all of a table's when its money unit changes),
+and the table's figures (table_figures.py) whenever a project is saved or deleted, the table
+is saved (status, department), or its shown version changes (a transition)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication, ReviewRound, Year
+from jixiao.web.entry.models import DisclosureTable, Project
 
 from jixiao.web.review.workflow import transitioned
 
-from . import generation, stats, versions
-from .models import ProjectStat
+from . import stats, table_figures, versions
+from .models import ProjectStat, TableFigures
 
 
 @receiver(post_save, sender=Project, dispatch_uid="dashboard_project_saved")
@@ -19,14 +22,24 @@ def project_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:  # fixtures load rows verbatim; `dashboard_refresh` computes them afterwards
         return
     stats.refresh_project(instance, created=created)
+    table_figures.refresh(instance.table_id)
+
+
+@receiver(post_delete, sender=Project, dispatch_uid="dashboard_project_deleted")
+def project_deleted(sender, instance, origin=None, **kwargs):
+    # Only when projects themselves are deleted: deleting a table (or its department or year)
+    # deletes its projects and its figures with it.
+    if isinstance(origin, Project) or (isinstance(origin, QuerySet) and origin.model is Project):
+        table_figures.refresh(instance.table_id)
 
 
 @receiver(post_save, sender=DisclosureTable, dispatch_uid="dashboard_table_saved")
 def table_saved(sender, instance, raw=False, created=False, **kwargs):
-    if raw or created:
+    if raw:
         return
-    if ProjectStat.objects.filter(table=instance).exclude(money_unit=instance.money_unit).exists():
+    if not created and ProjectStat.objects.filter(table=instance).exclude(money_unit=instance.money_unit).exists():
         stats.refresh_table(instance)
+    table_figures.refresh(instance.pk)
 
 
 @receiver(post_migrate, dispatch_uid="dashboard_backfill")
@@ -37,23 +50,14 @@ def backfill(sender, app_config=None, **kwargs):
         return
     if Project.objects.filter(dashboard_stat__isnull=True).exists():
         stats.refresh_missing()
-    if versions.backfill():
-        generation.invalidate()
+    versions.backfill()
+    missing = DisclosureTable.objects.exclude(pk__in=TableFigures.objects.values("pk")).values_list("pk", flat=True)
+    table_figures.rebuild(list(missing))
 
 
 @receiver(transitioned, dispatch_uid="dashboard_table_transitioned")
 def table_transitioned(sender, table, action, **kwargs):
     # Inside the transition's transaction: the version shown changes with the status.
+    # (The table's figures were computed when its new status was saved, and again by
+    # versions.freeze when the version shown changes.)
     versions.on_transition(table, action)
-
-
-def _changed(sender, raw=False, **kwargs):
-    if not raw:
-        generation.invalidate()
-
-
-# Whatever the dashboard shows depends on these rows (figures, status, who sees a table,
-# departments, deadlines): any change renews the cache's generation token (generation.py).
-for _model in (Project, DisclosureTable, ReviewRound, Publication, Department, Year):
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"dashboard_cache_{_model.__name__}_saved")
-    post_delete.connect(_changed, sender=_model, dispatch_uid=f"dashboard_cache_{_model.__name__}_deleted")

@@ -20,7 +20,7 @@ from jixiao.core.scoring import score_project
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import DisclosureTable, Project
 
-from .generation import invalidate
+from . import table_figures
 from .models import FindingStat, ProjectStat
 
 E4 = Decimal(10000)
@@ -113,10 +113,12 @@ def refresh_project(row: Project, table: DisclosureTable | None = None, created:
 
 
 def refresh_table(table: DisclosureTable) -> int:
+    """Every project's figures of ``table`` (then the table's own, from them)."""
     n = 0
     for row in table.projects.all():
         refresh_project(row, table)
         n += 1
+    table_figures.refresh(table.pk)
     return n
 
 
@@ -132,8 +134,6 @@ def refresh_missing(batch: int = 2000) -> int:
         rows = list(Project.objects.filter(dashboard_stat__isnull=True)
                     .select_related("table__year", "table__department").order_by("pk")[:batch])
         if not rows:
-            if n:
-                invalidate()  # bulk inserts send no signals
             return n
         with transaction.atomic():
             FindingStat.objects.filter(project__in=[r.pk for r in rows]).delete()
@@ -146,4 +146,7 @@ def refresh_missing(batch: int = 2000) -> int:
                                     for c, sev in findings)
             ProjectStat.objects.bulk_create(stat_rows, batch_size=500)
             FindingStat.objects.bulk_create(finding_rows, batch_size=1000)
+            # Bulk inserts send no signals: the tables' figures are computed here.
+            for table_id in sorted({r.table_id for r in rows}):
+                table_figures.refresh(table_id)
         n += len(rows)

@@ -24,13 +24,9 @@ from django.db.models import Max
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import DisclosureTable, ReviewRound, Status, Withdrawal
 
-from . import stats
+from . import stats, table_figures
 from .models import ShownFindingStat, ShownProjectStat, ShownVersion
-
-# The statuses whose stored rows are the figures; in the others a frozen version (if any) is.
-# Plain strings: they are also parameters of the dashboard's raw SQL.
-LIVE_STATUSES = (Status.SUBMITTED.value, Status.APPROVED.value, Status.PUBLISHED.value)
-REVISING_STATUSES = (Status.DRAFT.value, Status.RETURNED.value)
+from .table_figures import LIVE_STATUSES, REVISING_STATUSES  # noqa: F401  (this module's vocabulary)
 
 
 def freeze(table: DisclosureTable, core_table, number: int, kind: str, at, publication=None) -> ShownVersion:
@@ -47,6 +43,7 @@ def freeze(table: DisclosureTable, core_table, number: int, kind: str, at, publi
     ShownFindingStat.objects.bulk_create(
         [ShownFindingStat(stat=row, table=table, year=row.year, code=code, severity=severity)
          for row, findings in zip(rows, found) for code, severity in findings], batch_size=1000)
+    table_figures.refresh(table.pk)
     return version
 
 
@@ -86,6 +83,8 @@ def on_transition(table: DisclosureTable, action: str) -> None:
         ShownVersion.objects.filter(table=table, kind=ShownVersion.Kind.PUBLISHED).delete()
         if table.status == Status.RETURNED:
             freeze_submission(table)
+        else:
+            table_figures.refresh(table.pk)  # the status may not change: the figures do
 
 
 def backfill() -> int:

@@ -3,7 +3,6 @@ projects behind it. Only reviewers and administrators may open it."""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 
 from jixiao.core import money
@@ -23,7 +22,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department
 
-from . import aggregate, generation, xlsx
+from . import aggregate, xlsx
 from .stats import BAND_KEYS, GRADES
 
 PAGE_SIZE = 50
@@ -115,14 +114,8 @@ def index(request):
                         "actual_label": _("实际支出")},
     }
     keep = {"year": year, "sort": key, "dir": "desc" if descending else "asc"}
-    # The rendered department table and outstanding list are cached with the figures they show
-    # (same generation token, so any change renders them afresh): rendering 100 rows was most
-    # of a page view's time once the figures came from the cache.
-    fragment_key = hashlib.sha256(repr((generation.generation(), aggregate.visibility_key(request.user), year, key,
-                                        descending, dept_page.number, get_language())).encode()).hexdigest()
     return render(request, "dashboard/index.html", {
-        "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep), "fragment_key": fragment_key,
-        "fragment_seconds": generation.CACHE_SECONDS,
+        "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
         "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
         "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),

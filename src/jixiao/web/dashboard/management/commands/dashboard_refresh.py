@@ -1,13 +1,15 @@
-"""Recompute every project's dashboard figures (after changing the scoring or checks)."""
+"""Recompute every project's and every table's dashboard figures (after changing the scoring
+or checks, or after rows were written without signals: a bulk load, ``QuerySet.update()``)."""
 
 from django.core.management.base import BaseCommand
 
-from jixiao.web.dashboard import generation, stats, versions
+from jixiao.web.dashboard import stats, table_figures, versions
 from jixiao.web.entry.models import DisclosureTable
 
 
 class Command(BaseCommand):
-    help = "Recompute the dashboard's per-project figures (all, or only missing with --missing)."
+    help = ("Recompute the dashboard's per-project and per-table figures (all, or only the projects "
+            "without figures with --missing).")
 
     def add_arguments(self, parser):
         parser.add_argument("--missing", action="store_true", help="only projects without figures")
@@ -18,6 +20,6 @@ class Command(BaseCommand):
         else:
             n = sum(stats.refresh_table(t) for t in DisclosureTable.objects.select_related("year", "department"))
             frozen = versions.refresh()
-            generation.invalidate()
             self.stdout.write(f"{frozen} published versions shown while revised")
-        self.stdout.write(f"{n} projects")
+        tables = table_figures.rebuild()
+        self.stdout.write(f"{n} projects, {tables} tables")

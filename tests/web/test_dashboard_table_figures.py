@@ -1,0 +1,144 @@
+"""Each table's dashboard figures are kept in the database with the table, in the transaction of
+the write that changes them; the dashboard's pages read them, not the per-project rows, and
+keep nothing in Django's cache (dashboard/table_figures.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from jixiao.web.dashboard import aggregate, table_figures
+from jixiao.web.dashboard.models import ProjectStat, TableFigures, TableFindingCount
+
+from .conftest import make_project
+
+DASH = "/dashboard/"
+
+
+def figures(table) -> TableFigures:
+    return TableFigures.objects.get(table=table)
+
+
+def expected(table) -> dict:
+    """The table's figures summed afresh from its per-project rows."""
+    stats = list(ProjectStat.objects.filter(table=table))
+    return {"projects": len(stats), "budget_e4": sum(s.budget_e4 for s in stats),
+            "score_x100": sum(s.score_x100 for s in stats), "errors": sum(s.errors for s in stats)}
+
+
+def test_every_table_has_its_figures_from_the_start_none_while_never_submitted(make_world):
+    world = make_world("draft")
+    row = figures(world.tables["own"])
+    assert row.source == "none" and row.projects == 0 and row.budget_e4 is None
+    assert row.year == 2019 and row.department_id == world.tables["own"].department_id
+
+
+def test_a_submitted_tables_figures_follow_every_save_and_delete_of_its_projects(make_world):
+    world = make_world("submitted")
+    table = world.tables["own"]
+    assert figures(table).source == "rows"
+    added = make_project(table, seq=2, name="追加项目")
+    row = figures(table)
+    assert {k: getattr(row, k) for k in expected(table)} == expected(table) and row.projects == 2
+    added.budget = Decimal("300.00")
+    added.save()
+    assert figures(table).budget_e4 == expected(table)["budget_e4"]
+    added.delete()
+    assert figures(table).projects == 1
+    assert figures(table).budget_e4 == expected(table)["budget_e4"]
+
+
+def test_the_figures_count_bands_grades_and_findings_per_table(make_world):
+    world = make_world("submitted")
+    table = world.tables["own"]
+    stat = ProjectStat.objects.get(table=table)
+    row = figures(table)
+    band_column = {"lt60": "band_lt60", "60-80": "band_60_80", "80-90": "band_80_90", "90-95": "band_90_95",
+                   "95-100": "band_95_100", "gt100": "band_gt100", "none": "band_none"}[stat.rate_band]
+    assert getattr(row, band_column) == 1
+    grade_column = {"优": "grade_excellent", "良": "grade_good", "中": "grade_fair", "差": "grade_poor"}[stat.grade]
+    assert getattr(row, grade_column) == 1
+    counted = {(c.code, c.severity): c.findings for c in TableFindingCount.objects.filter(table=table)}
+    from jixiao.web.dashboard.models import FindingStat
+
+    found = {}
+    for code, severity in FindingStat.objects.filter(table=table).values_list("code", "severity"):
+        found[(code, severity)] = found.get((code, severity), 0) + 1
+    assert counted == found
+
+
+def test_a_transition_changes_where_the_figures_come_from(make_world):
+    from jixiao.web.review import workflow
+
+    world = make_world("submitted")
+    table = world.tables["own"]
+    workflow.return_table(table, world.users["reviewer"], "请补充")
+    assert figures(table).source == "version" and figures(table).projects == 1
+    # Edits of the returned table change its rows, not the version the dashboard shows.
+    make_project(table, seq=2, name="追加项目")
+    assert figures(table).projects == 1
+
+
+def test_the_overview_and_the_comparison_read_no_per_project_row(make_world):
+    world = make_world("submitted")
+    c = Client()
+    c.force_login(world.users["admin"])
+    for url in (DASH + "?year=2019", DASH + "?year=2019&sort=budget&dir=desc", DASH + "?year=2019&format=xlsx"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert "dashboard_projectstat" not in sql and "dashboard_shownprojectstat" not in sql, url
+        assert "dashboard_findingstat" not in sql and "dashboard_tablefigures" in sql, url
+
+
+def test_the_dashboard_keeps_nothing_in_djangos_cache():
+    from pathlib import Path
+
+    import jixiao.web.dashboard as package
+
+    for path in Path(package.__file__).parent.rglob("*"):
+        if path.suffix in (".py", ".html"):
+            text = path.read_text(encoding="utf-8")
+            assert "django.core.cache" not in text and "{% cache" not in text, path
+
+
+def test_a_write_without_signals_shows_after_dashboard_refresh(make_world):
+    from django.core.management import call_command
+
+    world = make_world("submitted")
+    from io import StringIO
+
+    from jixiao.web.entry.models import Project
+
+    Project.objects.filter(table=world.tables["own"]).update(budget=Decimal("123.4500"))  # 万元
+    TableFigures.objects.all().delete()
+    call_command("dashboard_refresh", stdout=StringIO())
+    assert figures(world.tables["own"]).budget_e4 == 123_4500 * 10000
+    rows = {r["department"]: r for r in aggregate.department_rows(world.users["admin"], 2019)}
+    assert rows["甲部门"]["budget"] == Decimal("123.45")
+
+
+def test_the_migration_backfills_every_tables_figures(make_world):
+    world = make_world("submitted")
+    before = {f.pk: f.budget_e4 for f in TableFigures.objects.all()}
+    TableFigures.objects.all().delete()
+    TableFindingCount.objects.all().delete()
+    assert table_figures.backfill(apps) == 2
+    assert {f.pk: f.budget_e4 for f in TableFigures.objects.all()} == before
+    assert TableFindingCount.objects.exists() == bool(world.projects)
+
+
+def test_refreshing_a_table_holds_its_row_lock(make_world):
+    """The recomputation takes the table's lock first (SELECT … FOR UPDATE where supported), so
+    concurrent saves to one table compute its figures one after the other."""
+    world = make_world("submitted")
+    with CaptureQueriesContext(connection) as ctx:
+        table_figures.refresh(world.tables["own"].pk)
+    reads = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert "entry_disclosuretable" in reads[0]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in reads[0]
