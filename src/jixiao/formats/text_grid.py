@@ -8,24 +8,23 @@ Read by position, it is a grid:
 
 1. **Number rows** anchor the projects: one line holding 是/否, five amounts and a percentage
    (the same pattern as the plain reader's, on one line here).
-2. **Columns** come from the column header: each header word (序号, 单位名称, 项目名称, 年初绩效目标,
-   绩效目标整体完成情况, seven 年度指标内容/完成情况 pairs, 项目执行中存在的问题, 整改情况) starts
-   at or to the right of its column's text, and after the previous column's header word, so
-   a piece of text that starts after header word *c − 1* and no later than header word *c*
-   belongs to column *c*. Positions are compared with a tolerance of one character: pdftotext
-   rounds positions, and a piece that follows an overlong one on its line is pushed right.
-   A piece only one space after the previous piece of its line was merged with it (cells
-   sharing a baseline become one line): pdftotext then sets it right after that piece, left of
-   its own column, so it goes to the column after the previous piece's when its position says
-   the same column (two pieces of one line are two cells). pdftotext positions every page on
-   its own, so each page is read by the columns of the header repeated at its top.
-3. **Rows**: between two number rows, a column's lines belong to the upper project down to
-   the widest vertical gap among them (see ``_assign``); whatever the cells' vertical
-   alignment, cells of two rows are further apart than the lines of one cell.
-   Then one cell per column and row (``_separate``): pdftotext places text per text block,
-   so a cell may start left or right of its header word and land in a neighbour's column;
-   two stacks of lines side by side in one column are two cells, and the cells up to the
-   nearest empty column of the row move one column over to make room.
+2. **Columns** come from the column header: the 18 text columns' header words (年初绩效目标,
+   绩效目标整体完成情况, seven 年度指标内容/完成情况 pairs, 项目执行中存在的问题, 整改情况) give each
+   column's position, and 项目名称's position tells 单位名称 from 项目名称. pdftotext positions every
+   page on its own, so each page is read by the columns of the header repeated at its top.
+3. **Stacks, rows, cells.** Header positions only approximate where a cell's text starts
+   (pdftotext assigns positions per text block, proportionally where blocks overlap, so one
+   column's cells start up to 10 characters apart from row to row), but the wrapped lines of
+   one cell share their left edge. So the pieces of the text columns are chained into
+   *stacks* (``_stack_up``: a piece continues the stack whose last line is at most three lines
+   above it and starts within one character); each row's text ends at the line boundary
+   between two number rows that the fewest links of stacks cross (``_cut_lines``); and a
+   dynamic programme gives each row's stacks to the 18 columns jointly (``_place_row``): the
+   stacks in the order of their left edges, each column taking a run of them that shares no
+   line (several stacks of one cell: a line set off its edge, a piece merged with its
+   neighbour's line), an empty column at a cost, a stack far from its column's header word at
+   a small cost. Pieces on the number row that line up with no stack (pdftotext may set that
+   line further right) are placed in the same order, less that line's shift.
 4. A cell's lines are joined without spaces (CJK text wraps anywhere), a space kept only
    between two Latin letters or digits.
 
@@ -37,12 +36,12 @@ It reads only the 2019 layout (seven indicator pairs, ``DISCLOSURE_2019``); text
 has another number of columns is refused with a message saying what was found. A reading whose
 projects' budgets do not add up to the table's own 合计 row is refused too (a project was missed).
 
-Confidence is calibrated on what it achieves, not hoped for: on the -layout text of 24 PDFs
-(jixiao's and LibreOffice's PDF of 12 reference tables, ``bench/text_fidelity.py``) 91–98 % of
-text cells come out right and every amount; so a cell placed by position has confidence 0.7,
-and 0.4 when it took a piece starting within two characters of a column's edge or its lines were
-split between two projects without a clear gap (those cells are listed in the report). Every
-amount is exact or the row is not found (confidence 1).
+Confidence is calibrated on what it achieves, not hoped for (``bench/text_fidelity.py``: the
+-layout text of jixiao's and LibreOffice's PDF of 12 reference tables): a text cell whose column
+took exactly one stack, not cut between two rows, has confidence 0.7 (all 4 596 such cells
+right); one made of several stacks, cut between two rows, or left empty, 0.4 (415 of 480 right;
+these cells are listed in the report). Every amount is exact or the row is not found
+(confidence 1).
 """
 
 from __future__ import annotations
@@ -86,7 +85,6 @@ _AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _RATE = re.compile(r"-?\d+(?:\.\d+)?%")
 _SEQ = re.compile(r"\d{1,4}")
 TOLERANCE = 1
-NEAR = 2  # a piece this near a column's edge is placed, but the cell is marked unsure
 CELL_CONFIDENCE = 0.7
 CUT_CONFIDENCE = 0.4
 
@@ -115,7 +113,8 @@ class _NumberRow:
     rate_end: int
     cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # column → (line, text)
     cut: set = field(default_factory=set)  # columns whose lines were split between two rows unsurely
-    near: set = field(default_factory=set)  # columns that received a piece placed near a column's edge
+    cost: float = 0.0  # the cost of the placement of its text cells (``_place_row``)
+    unsure: set = field(default_factory=set)  # text columns placed on weak evidence
 
 
 def is_layout_text(text: str) -> bool:
@@ -208,16 +207,6 @@ def _columns(header: list[list[_Tok]], source: str) -> tuple[dict[str, int], lis
     return left, [p for p, _ in merged]
 
 
-def _column_of(start: int, bounds: list[int]) -> tuple[int, bool]:
-    """Index of the text column whose header word is the first at or after ``start``, and
-    whether the piece starts so near a column's edge that it may belong to the neighbour
-    (pdftotext squeezes the pieces of a dense row to the left or pushes them to the right)."""
-    for c, h in enumerate(bounds):
-        if start <= h + TOLERANCE:
-            return c, abs(start - h) <= NEAR or (c > 0 and start - bounds[c - 1] <= NEAR + TOLERANCE)
-    return len(bounds) - 1, False
-
-
 _PAGE_NUMBER = re.compile(r"[-－—]\s*\d+\s*[-－—]|第\s*\d+\s*页(?:\s*[/／，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+")
 
 
@@ -279,7 +268,8 @@ def _assign(entries: list[tuple[int, str]], rows: list[_NumberRow], key) -> None
     by at least their padding and borders, while the lines of one cell, even when pdftotext
     interleaves other columns' baselines with them, follow each other closely. Lines above
     the first number row go to the first project, below the last to the last. A gap that is
-    not wider than two lines, or not the only widest one, makes the cut unsure (confidence)."""
+    not wider than two lines, or not the only widest one, makes the cut unsure. Used for the
+    单位名称 and 项目名称 columns, whose pieces are told apart by position alone."""
     lines = [r.line for r in rows]
     by_gap: dict[int, list[tuple[int, str]]] = {}
     for e in entries:
@@ -301,47 +291,6 @@ def _assign(entries: list[tuple[int, str]], rows: list[_NumberRow], key) -> None
         if widest <= 2 or gaps.count(widest) > 1:
             rows[k].cut.add(key)
             rows[k + 1].cut.add(key)
-
-
-STACK_GAP = 3  # pieces of one cell start within this many characters of each other
-
-
-def _separate(row: _NumberRow, n: int) -> None:
-    """One cell per column and row: where a column of this row holds two stacks of lines side by
-    side (starts ``STACK_GAP`` or more apart, line ranges overlapping) and a neighbouring column
-    of the row is empty, the stack on that side moves there (a cell that pdftotext set left or
-    right of its column's header word); the moved cell is marked unsure."""
-    for c in range(n):
-        entries = row.cells.get(c)
-        if not entries:
-            continue
-        starts = sorted({e[2] for e in entries})
-        if len(starts) < 2:
-            continue
-        jumps = [(b - a, i) for i, (a, b) in enumerate(zip(starts, starts[1:]))]
-        gap, i = max(jumps)
-        if gap < STACK_GAP:
-            continue
-        left = [e for e in entries if e[2] <= starts[i]]
-        right = [e for e in entries if e[2] > starts[i]]
-        lo_l, hi_l = min(e[0] for e in left), max(e[0] for e in left)
-        lo_r, hi_r = min(e[0] for e in right), max(e[0] for e in right)
-        if hi_l < lo_r or hi_r < lo_l:
-            continue
-        empty_right = next((k for k in range(c + 1, n) if not row.cells.get(k)), None)
-        empty_left = next((k for k in range(c - 1, -1, -1) if not row.cells.get(k)), None)
-        if empty_right is not None and (empty_left is None or empty_right - c <= c - empty_left):
-            for k in range(empty_right, c + 1, -1):  # the cells in between move one column right
-                row.cells[k] = row.cells.pop(k - 1)
-                row.near.add(k)
-            row.cells[c], row.cells[c + 1] = left, right
-            row.near.add(c + 1)
-        elif empty_left is not None:
-            for k in range(empty_left, c - 1):
-                row.cells[k] = row.cells.pop(k + 1)
-                row.near.add(k)
-            row.cells[c - 1], row.cells[c] = left, right
-            row.near.add(c - 1)
 
 
 def _pages(first_header: list[list[_Tok]], raw: list[str], page_of: list[int],
@@ -392,19 +341,18 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
     body_start = max((i for i, t in enumerate(toks[:head_end]) if _is_header_line(t)), default=-1) + 1
     pages = _pages(header_lines, raw, page_of, page_headers, rows, body_start, source)
 
-    # right part: every piece after the rate column, by column, then runs of lines
-    per_col: dict[int, list[tuple[int, str]]] = {}
+    # right part: every piece after the rate column; left part: 单位名称 and 项目名称
     lefts: dict[str, list[tuple[int, str]]] = {"unit": [], "name": []}
     number_lines = {r.line: r for r in rows}
-    unsure: list[tuple[int, int]] = []
+    pieces: list[_Piece] = []
     for line_toks in toks[body_start:]:
         if not line_toks or _is_totals(line_toks):
             continue
         page = pages[page_of[line_toks[0].line]]
-        bounds, name_at = page.bounds, page.left.get("name")
-        prev_col, prev_end = -1, -2
+        name_at = page.left.get("name")
+        prev_end = -2
         for t in line_toks:
-            squeezed = t.start - prev_end < 2
+            squeezed = t.start - prev_end < 2  # one space after the previous piece: merged with it
             prev_end = t.start + len(t.text)
             if t.line in number_lines and t.start < number_lines[t.line].rate_end:
                 continue
@@ -412,24 +360,10 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
             # past the rate column's left end (no other text lies right of 是/否 there, and
             # pdftotext may set a merged number line further right than the cells around it)
             if t.start >= (number_lines[t.line].rate_end if t.line in number_lines else page.text_from):
-                c, near = _column_of(t.start, bounds)
-                if squeezed and prev_col >= c:  # merged with its left neighbour's line: the next column
-                    c, near = min(prev_col + 1, len(bounds) - 1), True  # inferred, so unsure
-                prev_col = c
-                per_col.setdefault(c, []).append((t.line, t.text, t.start))
-                if near:
-                    unsure.append((t.line, c))
+                pieces.append(_Piece(t.line, t.start, t.text, page_of[t.line], t.line in number_lines, squeezed))
             elif t.start < page.gov_start - TOLERANCE and name_at is not None:
                 lefts["name" if t.start >= name_at - 2 - TOLERANCE else "unit"].append((t.line, t.text))
-    n = len(pages[0].bounds)
-    for c, entries in per_col.items():
-        _assign(entries, rows, c)
-    for r in rows:
-        _separate(r, n)
-    for line, c in unsure:  # the cell that received a piece placed near a column's edge
-        for r in rows:
-            if any(e[0] == line for e in r.cells.get(c, ())):
-                r.near.add(c)
+    _place_text_cells(pieces, rows, pages, page_of, toks, body_start)
     for r in rows:  # the pieces of the number row itself, left of 是/否
         name_at = pages[page_of[r.line]].left.get("name")
         for t in r.left:
@@ -481,8 +415,8 @@ def _result(header: dict, rows: list[_NumberRow], report: list[str], source: str
         for f in ("unit_name", "name"):
             confidence[f"{p}.{f}"] = CELL_CONFIDENCE
         for c, f in enumerate(CELL_FIELDS):
-            confidence[f"{p}.{f}"] = CUT_CONFIDENCE if c in r.cut or c in r.near else CELL_CONFIDENCE
-        unsure = [f for c, f in enumerate(CELL_FIELDS) if c in r.cut or c in r.near]
+            confidence[f"{p}.{f}"] = CUT_CONFIDENCE if c in r.unsure else CELL_CONFIDENCE
+        unsure = [f for c, f in enumerate(CELL_FIELDS) if c in r.unsure]
         if unsure:
             report.append(f"第{i + 1}行（序号 {seq}）：按位置归属不确定的单元格，请核对 / row {i + 1} (seq {seq}): "
                           f"cells placed by an unsure position, check them: {', '.join(unsure)}")
@@ -492,3 +426,283 @@ def _result(header: dict, rows: list[_NumberRow], report: list[str], source: str
                   money_unit=header["money_unit"] or MoneyUnit.WAN_YUAN, attachment=header["attachment"],
                   title=header["title"])
     return ImportResult(table=table, kind="text", report=report, confidence=confidence)
+
+
+# ---------------------------------------------------------------- placing by stacks
+
+LINK_LINES = 3  # a cell's next line is at most this many text lines below (other cells' baselines interleave)
+LINK_SHIFT = 1  # … and starts at most this many characters left or right
+COST_EMPTY_COLUMN = 2.0  # a text column of a row left empty (an empty cell prints nothing)
+COST_POSITION = 0.4  # per column pitch between a stack's start and its column's header word
+COST_MISSED_LINE = 0.6  # a cell spanning the number row that takes no piece of it
+COST_LOOSE_PIECE = 0.9  # a number-row piece that does not continue the cell's lines at their step
+COST_GROUP = 0.3  # per extra stack in one cell
+COST_SPREAD = 1.0  # per column pitch between the left edges of the stacks of one cell
+MAX_STACKS = 5  # most stacks one cell is made of
+
+
+@dataclass
+class _Piece:
+    line: int
+    start: int
+    text: str
+    page: int
+    number: bool = False  # on a number row, after its rate (pdftotext shifts that line right)
+    squeezed: bool = False  # one space after the previous piece of its line (merged with it)
+
+
+@dataclass
+class _Stack:
+    pieces: list
+    split: bool = False  # cut from a stack that ran across two rows
+
+    @property
+    def first(self) -> int:
+        return self.pieces[0].line
+
+    @property
+    def last(self) -> int:
+        return self.pieces[-1].line
+
+    @property
+    def start(self) -> float:
+        starts = sorted(p.start for p in self.pieces if not p.squeezed) or [self.pieces[0].start]
+        return starts[len(starts) // 2]
+
+
+def _stack_up(pieces: list[_Piece]) -> list[_Stack]:
+    """Chain the pieces of the text columns into stacks: a piece continues the stack whose last
+    piece is at most ``LINK_LINES`` lines above it, on the same page, and whose last piece off
+    the number row starts within ``LINK_SHIFT`` characters of it (a cell's wrapped lines share
+    their left edge). A squeezed piece, whose position pdftotext shifted, starts a stack of its
+    own; so does a number-row piece that lines up with no stack (that line is often shifted)."""
+    stacks: list[_Stack] = []
+    open_: list[tuple[_Stack, _Piece]] = []  # (stack, its last piece off the number row)
+    for p in sorted(pieces, key=lambda p: (p.line, p.start)):
+        open_ = [(s, ref) for s, ref in open_ if p.line - s.last <= LINK_LINES and ref.page == p.page]
+        best = None
+        for s, ref in open_:
+            if s.last < p.line and abs(ref.start - p.start) <= LINK_SHIFT:
+                key = (p.line - s.last, abs(ref.start - p.start))
+                if best is None or key < best[0]:
+                    best = (key, s)
+        if best is not None:
+            s = best[1]
+            s.pieces.append(p)
+            if not p.number:
+                open_ = [(t, p if t is s else ref) for t, ref in open_]
+        else:
+            s = _Stack([p])
+            stacks.append(s)
+            if not p.number:
+                open_.append((s, p))
+    return stacks
+
+
+def _links(stacks: list[_Stack]) -> list[tuple[int, int, float]]:
+    """Every link between two consecutive lines of a stack, (upper line, lower line, weight): 1
+    for a link at the stack's usual step, less for a longer one (a cell's lines follow each
+    other evenly; a longer link may join the cells of two rows that line up)."""
+    out = []
+    for s in stacks:
+        lines = [p.line for p in s.pieces]
+        steps = sorted(b - a for a, b in zip(lines, lines[1:]))
+        if not steps:
+            continue
+        usual = steps[len(steps) // 2]
+        out.extend((a, b, 1.0 if b - a <= usual else LONG_LINK) for a, b in zip(lines, lines[1:]))
+    return out
+
+
+LONG_LINK = 0.3
+
+
+def _misfit(lines: list[int], line: int, align: int | None) -> float:
+    """How far a cell's lines are from where the table's vertical alignment puts them around its
+    number row's line: its first line at it (top, 0), its middle (1), its last line (2)."""
+    if not lines or align is None:
+        return 0.0
+    return abs((lines[0], (lines[0] + lines[-1]) / 2, lines[-1])[align] - line)
+
+
+def _alignment(stacks: list[_Stack], rows: list[_NumberRow], cuts: list[int]) -> int | None:
+    """The table's vertical alignment of cells (0 top, 1 middle, 2 bottom): the one that puts
+    the whole (uncut) multi-line stacks nearest their number row's line, by median distance."""
+    fits: list[list[float]] = [[], [], []]
+    for s in stacks:
+        if s.split or len(s.pieces) < 2:
+            continue
+        row = rows[bisect.bisect_right(cuts, s.first)]
+        lines = [p.line for p in s.pieces]
+        for a in range(3):
+            fits[a].append(_misfit(lines, row.line, a))
+    if not fits[0]:
+        return None
+    medians = [sorted(f)[len(f) // 2] for f in fits]
+    return medians.index(min(medians))
+
+
+def _cut_lines(stacks: list[_Stack], rows: list[_NumberRow], blank: set[int], align: int | None = None) -> list[int]:
+    """Where each row's text ends: between two number rows, the line boundary crossed by the
+    fewest links of stacks (cells of two rows never share a line of text, a cell's lines follow
+    each other at an even step: a longer link counts less); on a tie the one that puts the cells
+    it cuts nearest where the table's vertical alignment (``align``) expects them, then the one
+    inside the longest run of blank lines, then the one nearest the middle. Returns, per row,
+    the first line of the next row (a large number for the last)."""
+    links = sorted(_links(stacks))
+    uppers = [u for u, _, _ in links]
+    by_first = sorted(stacks, key=lambda st: st.first)
+    firsts = [st.first for st in by_first]
+    longest = max((st.last - st.first for st in stacks), default=0)
+    cuts = []
+    for a, b in zip(rows, rows[1:]):
+        la, lb = a.line, b.line
+        best = None
+        near = [x for x in links[bisect.bisect_left(uppers, la - LINK_LINES):bisect.bisect_left(uppers, lb)]
+                if x[1] > la]
+        touching = [[p.line for p in st.pieces]
+                    for st in by_first[bisect.bisect_left(firsts, la - longest):bisect.bisect_right(firsts, lb)]
+                    if st.last > la] if align is not None else []
+        for y in range(la + 1, lb + 1):  # cut above line y
+            crossing = round(sum(w for u, v, w in near if u < y <= v), 6)
+            misfit = sum(_misfit([ln for ln in lines if ln < y], la, align) +
+                         _misfit([ln for ln in lines if ln >= y], lb, align) for lines in touching)
+            run = 0
+            k = y - 1
+            while k > la and k in blank:
+                run += 1
+                k -= 1
+            k = y
+            while k < lb and k in blank:
+                run += 1
+                k += 1
+            key = (crossing, round(misfit, 6), -run, abs(2 * y - la - lb))
+            if best is None or key < best[0]:
+                best = (key, y)
+        cuts.append(best[1])
+    cuts.append(10 ** 9)
+    return cuts
+
+
+def _split_at(stacks: list[_Stack], cuts: list[int]) -> list[_Stack]:
+    """Cut the stacks that run across a row's end; their parts are marked (weak evidence)."""
+    out = []
+    for s in stacks:
+        parts: list[list[_Piece]] = [[]]
+        for p in s.pieces:
+            if parts[-1] and bisect.bisect_right(cuts, parts[-1][-1].line) != bisect.bisect_right(cuts, p.line):
+                parts.append([])
+            parts[-1].append(p)
+        out.extend(_Stack(part, split=len(parts) > 1) for part in parts)
+    return out
+
+
+def _meets(group: list[_Stack], line: int) -> tuple[bool, bool]:
+    """Does a cell made of these stacks skip the number row's line (its lines run above and
+    below it, at their own step, without one there), and would a piece on that line continue
+    it (on its step, or one step beyond either end)?"""
+    lines = sorted(p.line for s in group for p in s.pieces)
+    if line in lines:
+        return False, False
+    steps = [b - a for a, b in zip(lines, lines[1:])]
+    step = min(steps) if steps else 0
+    if not step:
+        return False, abs(lines[0] - line) <= 2
+    on_step = (line - lines[0]) % step == 0
+    return lines[0] < line < lines[-1] and on_step, on_step and lines[0] - step <= line <= lines[-1] + step
+
+
+def _place_row(row: _NumberRow, stacks: list[_Stack], bounds: list[int], shift: int) -> float:
+    """Give a row's stacks to its text columns jointly: a dynamic programme over the columns,
+    each taking a run of the stacks ordered by their left edge (the stacks of one cell share no
+    line of text). A piece of the number row that joined no stack is a stack of its own, placed
+    by its start less ``shift`` (how far right pdftotext set this number row). Returns the cost
+    of the placement: the evidence of how well the stacks make up the row's cells."""
+    n = len(bounds)
+    L = row.line
+
+    def x(s: _Stack) -> float:
+        return s.start - shift if len(s.pieces) == 1 and s.pieces[0].number else s.start
+
+    items = sorted(stacks, key=lambda s: (x(s), s.first))
+    lines = [{p.line for p in s.pieces} for s in items]
+    pitch = max((bounds[-1] - bounds[0]) / max(n - 1, 1), 1.0)
+
+    def cost_of(group: list[_Stack], c: int) -> tuple[float, bool]:
+        """The cost of ``group`` as column ``c``'s cell, and whether that is weak evidence."""
+        if not group:
+            return COST_EMPTY_COLUMN, True
+        big = max(group, key=lambda s: len(s.pieces))
+        cost = COST_POSITION * abs(x(big) - bounds[c]) / pitch + COST_GROUP * (len(group) - 1) + \
+            COST_SPREAD * sum(abs(x(s) - x(big)) for s in group) / pitch
+        loose = [s for s in group if len(s.pieces) == 1 and s.pieces[0].number]
+        solid = [s for s in group if s not in loose]
+        weak = len(group) > 1 or any(s.split for s in group)
+        if solid:
+            spans, touches = _meets(solid, L)
+            if not loose and spans:
+                cost += COST_MISSED_LINE
+                weak = True
+            if loose and not touches:
+                cost += COST_LOOSE_PIECE
+        return cost, weak
+
+    m = len(items)
+    INF = float("inf")
+    best = [[INF] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for c in range(n):
+        for i in range(m + 1):
+            base = best[c][i]
+            if base == INF:
+                continue
+            if base + COST_EMPTY_COLUMN < best[c + 1][i]:
+                best[c + 1][i] = base + COST_EMPTY_COLUMN
+                back[c + 1][i] = i
+            seen: set[int] = set()
+            spans: list[tuple[int, int]] = []
+            for i2 in range(i + 1, min(m, i + MAX_STACKS) + 1):
+                s = items[i2 - 1]
+                if lines[i2 - 1] & seen or (len(s.pieces) > 1 and any(
+                        a <= s.last and s.first <= b for a, b in spans)):
+                    break  # stacks with a line in common, or interleaved, are two cells
+                seen |= lines[i2 - 1]
+                if len(s.pieces) > 1:
+                    spans.append((s.first, s.last))
+                cost = base + cost_of(items[i:i2], c)[0]
+                if cost < best[c + 1][i2]:
+                    best[c + 1][i2] = cost
+                    back[c + 1][i2] = i
+    total = best[n][m]
+    if total == INF:
+        return INF
+    i = m
+    for c in range(n, 0, -1):
+        pi = back[c][i]
+        entries = [(p.line, p.text, p.start) for s in items[pi:i] for p in s.pieces]
+        if entries:
+            row.cells[c - 1] = entries
+        if cost_of(items[pi:i], c - 1)[1]:
+            row.unsure.add(c - 1)
+        i = pi
+    return total
+
+
+
+def _place_text_cells(pieces: list[_Piece], rows: list[_NumberRow], pages: list[_Page], page_of: list[int],
+                      toks: list[list[_Tok]], body_start: int) -> None:
+    """The 18 text cells of every row: stacks of lines, cut into rows, placed over the columns."""
+    stacks = _stack_up(pieces)
+    blank = {i for i in range(body_start, len(toks)) if not toks[i]}
+    cuts = _cut_lines(stacks, rows, blank)
+    align = _alignment(_split_at(stacks, cuts), rows, cuts)
+    if align is not None:
+        cuts = _cut_lines(stacks, rows, blank, align)
+    stacks = _split_at(stacks, cuts)
+    per_row: dict[int, list[_Stack]] = {}
+    for s in stacks:
+        per_row.setdefault(bisect.bisect_right(cuts, s.first), []).append(s)
+    for k, r in enumerate(rows):
+        page = pages[page_of[r.line]]
+        r.cost = _place_row(r, per_row.get(k, []), page.bounds, r.rate_start - page.text_from)
