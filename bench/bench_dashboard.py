@@ -10,7 +10,8 @@ BUFFERS)`` of each: the buffers are the same however busy the machine is):
 - ``overview``: ``/dashboard/?year=Y`` (summary, bands, grades, findings, the first 50
   departments, the chart's 20 largest budgets, the outstanding list);
 - ``comparison``: the department comparison sorted by budget, descending, page 2;
-- ``drilldown``: the year's projects, page 2 (the one page that lists per-project rows).
+- ``drilldown``: the year's projects, page 2 (the one page that lists per-project rows);
+- ``table_<n>_projects``: the largest and the median table's page, as an administrator.
 
 Every request is answered afresh: Django's cache is emptied before each one (where a version of
 the dashboard kept its figures there, that is its state after any save). ``--keep`` keeps the

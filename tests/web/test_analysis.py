@@ -1,5 +1,5 @@
-"""The table page's analysis (checks and suggested scores), kept per version of the table
-and its projects (web/entry/analysis.py)."""
+"""The table page's analysis (checks and suggested scores), computed from the table as stored
+on each page view — nothing kept per process (web/entry/analysis.py)."""
 
 from __future__ import annotations
 
@@ -16,29 +16,31 @@ from .conftest import World
 def _analyse(table):
     table.refresh_from_db()
     rows = list(table.projects.order_by("seq", "pk"))
-    return analysis.table_analysis(table, rows, convert.table_to_core(table, rows))
+    return analysis.table_analysis(convert.table_to_core(table, rows))
 
 
 @pytest.mark.django_db
-def test_table_analysis_is_kept_until_the_table_or_a_project_changes():
+def test_table_analysis_follows_every_save_of_a_project():
     world = World("draft")
     table = world.tables["own"]
     first = _analyse(table)
     assert len(first[1]) == 1, "one suggested score per project"
-    assert _analyse(table) is first  # the same objects: not computed again
     project = world.projects["own"]
     project.actual_total = Decimal("10.00")  # an execution rate of 10 %: a different score
     project.version += 1
     project.save()
     changed = _analyse(table)
-    assert changed is not first
     assert changed[1][0].total != first[1][0].total
     assert changed == (analysis.table_findings(convert.table_to_core(table, list(table.projects.all()))),
                        analysis.table_scores(convert.table_to_core(table, list(table.projects.all()))))
 
 
+def test_nothing_of_the_analysis_is_kept_in_process_memory():
+    assert not [name for name in vars(analysis) if "cache" in name.lower() and not name.startswith("__")]
+
+
 @pytest.mark.django_db
-def test_a_kept_analysis_cannot_be_changed_by_the_request_it_is_handed_to():
+def test_an_analysis_cannot_be_changed_by_the_code_it_is_handed_to():
     world = World("draft")
     findings, scores = _analyse(world.tables["own"])
     assert isinstance(findings, tuple) and isinstance(scores, tuple)
@@ -49,17 +51,6 @@ def test_a_kept_analysis_cannot_be_changed_by_the_request_it_is_handed_to():
     assert all(isinstance(found, tuple) for found in project.by_column().values())
     with pytest.raises(dataclasses.FrozenInstanceError):
         project.findings = ()
-
-
-@pytest.mark.django_db
-def test_table_analysis_cache_is_bounded_by_projects(monkeypatch):
-    world = World("draft")
-    monkeypatch.setattr(analysis, "ANALYSIS_CACHE_PROJECTS", 1)
-    analysis._analysis_cache.clear()
-    monkeypatch.setattr(analysis, "_analysis_size", 0)
-    _analyse(world.tables["own"])
-    _analyse(world.tables["other"])
-    assert len(analysis._analysis_cache) == 1 and analysis._analysis_size == 1
 
 
 @pytest.mark.django_db

@@ -104,7 +104,7 @@ def table_detail(request, pk):
     table = _table_for(request.user, pk)
     rows = list(table.projects.order_by("seq", "pk"))
     core = convert.table_to_core(table, rows)
-    findings, scores = analysis.table_analysis(table, rows, core)
+    findings, scores = analysis.table_analysis(core)
     by_seq = defaultdict(list)
     for f in findings:
         by_seq[f.project_seq].append(f)

@@ -80,7 +80,7 @@ def assess(table_row, rows=None, blocking: tuple[str, ...] | None = None) -> Gat
     """The gate of ``table_row`` under ``blocking`` (severities and codes; None: the setting)."""
     rows = list(table_row.projects.order_by("seq", "pk")) if rows is None else rows
     core = convert.table_to_core(table_row, rows)
-    findings, _scores = analysis.table_analysis(table_row, rows, core)
+    findings = analysis.table_findings(core)
     pk_by_seq: dict[int, int] = {}
     for row, project in zip(rows, core.projects):
         pk_by_seq.setdefault(project.seq, row.pk)
