@@ -29,7 +29,7 @@ def build(data_dir: Path) -> dict:
     return {"editor": "gsl_editor", "password": passwords["gsl_editor"],
             "reviewer": "czj_reviewer", "reviewer_password": passwords["czj_reviewer"],
             "draft_table": draft.pk, "project": draft.projects.order_by("seq").first().pk,
-            "publication": publication.pk}
+            "publication": publication.pk, "department": department.pk}
 
 
 if __name__ == "__main__":

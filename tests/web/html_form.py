@@ -10,9 +10,10 @@ SKIPPED_TYPES = {"submit", "button", "image", "reset", "file"}
 
 
 class _Fields(HTMLParser):
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str | None, action: str | None):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
+        self.action = action
         self.inside = False
         self.fields: list[tuple[str, str]] = []
         self._select: str | None = None
@@ -23,11 +24,15 @@ class _Fields(HTMLParser):
         self._text: list[str] = []
 
     def _ours(self, attrs: dict) -> bool:
-        return self.inside if "form" not in attrs else attrs["form"] == self.form_id
+        if "form" in attrs:
+            return self.form_id is not None and attrs["form"] == self.form_id
+        return self.inside
 
     def handle_starttag(self, tag, attrs):
         a = {k: ("" if v is None else v) for k, v in attrs}
-        if tag == "form" and a.get("id") == self.form_id:
+        if tag == "form" and not self.fields and (
+                (self.form_id is not None and a.get("id") == self.form_id)
+                or (self.action is not None and a.get("action") == self.action)):
             self.inside = True
         elif tag == "input" and a.get("name") and self._ours(a):
             kind = a.get("type", "text").lower()
@@ -63,10 +68,11 @@ class _Fields(HTMLParser):
             self._textarea = None
 
 
-def form_fields(html: str, form_id: str) -> dict[str, str]:
-    """Name → value of every field the form with ``id=form_id`` posts (the last one of a name)."""
-    parser = _Fields(form_id)
+def form_fields(html: str, form_id: str | None = None, *, action: str | None = None) -> dict[str, str]:
+    """Name → value of every field the form posts (the last one of a name): the form with
+    ``id=form_id``, or the first whose ``action`` is ``action``."""
+    parser = _Fields(form_id, action)
     parser.feed(html)
     if not parser.fields:
-        raise ValueError(f"no form #{form_id} with fields in the page")
+        raise ValueError(f"no form {form_id or action} with fields in the page")
     return dict(parser.fields)

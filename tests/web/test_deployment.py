@@ -1,9 +1,10 @@
 """The production layout of docs/deploy.md, end to end: two ``jixiao serve`` processes (two
-ports, each with its own data folder, as on two hosts) on one PostgreSQL database and one Redis,
-the migrations applied once (``jixiao serve --migrate`` on the first, the second started after
-it). A user signed in through one process is signed in on the other; a project saved through
-one is read through the other at once; a public page is the same answer, with the same ETag,
-from either.
+ports, as on two hosts) and one ``jixiao worker`` on one PostgreSQL database, one Redis (the
+cache and the job broker) and one shared data folder, the migrations applied once (``jixiao
+serve --migrate`` on the first; the second and the worker started after it). A user signed in
+through one server is signed in on the other; a project saved through one is read through the
+other at once; a public page is the same answer, with the same ETag, from either; a file
+uploaded through one is imported by the worker and its preview read through the other.
 
 Needs the PostgreSQL server of JIXIAO_TEST_DATABASE_URL (this test creates and drops its own
 database there) and Redis on 127.0.0.1:6379 (database 6 for the cache, 7 for the broker, both
@@ -30,7 +31,8 @@ import requests
 from .html_form import form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow  # two servers and a PostgreSQL database: ~15 s on 2 cores
+GOLDEN = ROOT / "tests" / "fixtures" / "selfeval-2019-longgang-gsl.golden.json"
+pytestmark = pytest.mark.slow  # two servers, a worker and a PostgreSQL database: ~30 s on 2 cores
 HOST = "jixiao.test"  # the public host name the proxy forwards to every server
 REDIS_URL = os.environ.get("JIXIAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
@@ -132,27 +134,27 @@ def deployment(database_url, tmp_path_factory):
                   JIXIAO_ALLOWED_HOSTS=f"127.0.0.1,localhost,{HOST}",
                   PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]))
 
-    def host(name):  # each "host" has its own data folder
-        data = tmp_path_factory.mktemp(f"host-{name}")
-        return {**shared, "JIXIAO_DATA_DIR": str(data)}, data
-
-    env_a, data_a = host("a")
-    env_b, _ = host("b")
+    # The data folder is one shared volume (uploads and exports are files there, web.md
+    # "Background jobs"); each process logs to a file of its own.
+    data, logs = tmp_path_factory.mktemp("shared-data"), tmp_path_factory.mktemp("logs")
+    shared["JIXIAO_DATA_DIR"] = str(data)
     processes = []
     try:
-        a = Server(env_a, data_a / "serve.log", migrate=True)  # the migrations, once
+        a = Server(shared, logs / "serve-a.log", migrate=True)  # the migrations, once
         processes.append(a)
-        world = subprocess.run([sys.executable, "-m", "tests.web.deployment_world", str(data_a)], cwd=ROOT,
-                               env={**env_a, "DJANGO_SETTINGS_MODULE": "jixiao.web.settings"},
+        world = subprocess.run([sys.executable, "-m", "tests.web.deployment_world", str(data)], cwd=ROOT,
+                               env={**shared, "DJANGO_SETTINGS_MODULE": "jixiao.web.settings"},
                                capture_output=True, text=True, timeout=300)
         assert world.returncode == 0, world.stderr[-3000:]
-        b = Server(env_b, Path(env_b["JIXIAO_DATA_DIR"]) / "serve.log")
+        b = Server(shared, logs / "serve-b.log")
         processes.append(b)
-        yield {"a": a, "b": b, "world": json.loads(world.stdout.strip().splitlines()[-1]), "env": shared}
+        worker = Process(shared, ["worker", "--concurrency", "1"], logs / "worker.log")
+        processes.append(worker)
+        yield {"a": a, "b": b, "worker": worker, "world": json.loads(world.stdout.strip().splitlines()[-1])}
     finally:
-        logs = [p.stop() for p in processes]
-    for log in logs:  # Django logs every 5xx as "Internal Server Error: <path>"
-        assert "Internal Server Error" not in log and "Traceback" not in log, log[-3000:]
+        texts = [p.stop() for p in processes]
+    for text in texts:  # Django logs every 5xx as "Internal Server Error: <path>"
+        assert "Internal Server Error" not in text and "Traceback" not in text, text[-3000:]
 
 
 def _login(server: Server, username: str, password: str) -> requests.Session:
@@ -170,12 +172,6 @@ def _saved_fields(html: str) -> dict:
     fields = form_fields(html, "project-form")
     fields.pop("csrfmiddlewaretoken")  # a new mask on every page
     return fields
-
-
-def _without_csrf_tokens(body: bytes) -> bytes:
-    """The page without its CSRF tokens (masked anew on every answer), as long as public
-    pages still carry the language switch's."""
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
 
 
 def test_the_second_server_needs_no_migration_of_its_own(deployment):
@@ -217,17 +213,50 @@ def test_a_project_saved_through_one_server_is_read_through_the_other_at_once(de
 
 def test_a_public_page_is_the_same_answer_from_either_server(deployment):
     world, a, b = deployment["world"], deployment["a"], deployment["b"]
-    for path in (f"/portal/publications/{world['publication']}/", "/portal/", "/api/tables/"):
+    portal = (f"/portal/publications/{world['publication']}/", "/portal/", "/portal/?year=2019",
+              f"/portal/publications/{world['publication']}/download/csv/")
+    for path in (*portal, "/api/tables/"):
         for cookies in ({}, {"django_language": "en"}):
             # Through the proxy both are asked for the one host name (absolute URLs name it).
             from_a = requests.get(a.base + path, cookies=cookies, headers={"Host": HOST}, timeout=60)
             from_b = requests.get(b.base + path, cookies=cookies, headers={"Host": HOST}, timeout=60)
             assert from_a.status_code == from_b.status_code == 200, path
-            assert _without_csrf_tokens(from_a.content) == _without_csrf_tokens(from_b.content), path
+            assert from_a.content == from_b.content, path
+            assert "Set-Cookie" not in from_a.headers and "Set-Cookie" not in from_b.headers, path
             assert from_a.headers.get("ETag") == from_b.headers.get("ETag"), path
             assert from_a.headers.get("Cache-Control") == from_b.headers.get("Cache-Control"), path
-            if from_a.headers.get("ETag"):
+            if path in portal:
+                assert from_a.headers["Cache-Control"].startswith("public"), path
                 # Revalidating with one server's ETag on the other: nothing to send again.
                 again = requests.get(b.base + path, cookies=cookies, timeout=60,
                                      headers={"Host": HOST, "If-None-Match": from_a.headers["ETag"]})
                 assert again.status_code == 304, path
+
+
+def test_a_file_uploaded_through_one_server_is_imported_by_the_worker_and_read_through_the_other(deployment):
+    world, a, b = deployment["world"], deployment["a"], deployment["b"]
+    s = _login(a, world["editor"], world["password"])
+    page = s.get(a.base + "/import/", timeout=60)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    r = s.post(a.base + "/import/", data={"csrfmiddlewaretoken": token, "department": world["department"], "year": ""},
+               files={"file": ("区工商联.json", GOLDEN.read_bytes(), "application/json")},
+               headers={"Referer": a.base + "/import/"}, allow_redirects=False, timeout=60)
+    # With a broker the server only queues the job and answers with the job's page.
+    assert r.status_code == 302 and re.fullmatch(r"/jobs/\d+/", r.headers["Location"]), (r.status_code, r.text[:500])
+    job_url = r.headers["Location"]
+
+    deadline = time.monotonic() + 120
+    while True:  # the job's page, followed through the other server
+        job_page = s.get(b.base + job_url, timeout=60)
+        assert job_page.status_code == 200
+        state = re.search(r'id="job" data-state="([a-z]+)"', job_page.text).group(1)
+        if state in ("succeeded", "failed"):
+            break
+        assert time.monotonic() < deadline, f"job still {state}: " + deployment["worker"].text()[-3000:]
+        time.sleep(0.5)
+    assert state == "succeeded", job_page.text[-2000:]
+    result = re.search(r'id="job-result" href="([^"]+)"', job_page.text).group(1)
+    preview = s.get(b.base + result, timeout=60)
+    assert preview.status_code == 200
+    first = json.loads(GOLDEN.read_text("utf-8"))["projects"][0]["name"]
+    assert first in preview.text
