@@ -105,3 +105,19 @@ def test_a_damaged_targets_xlsx_exits_2(tmp_path, targets, capsys):
     # A cut workbook no longer says 绩效目标 readably: it is handed to the table importer, which refuses it.
     assert main(["import", str(tmp_path / "cut.xlsx"), "-o", str(tmp_path / "o.json")]) == 2
     assert not (tmp_path / "o.json").exists()
+
+
+def test_a_targets_pdf_imports_with_every_printed_field(tmp_path, targets, capsys):
+    assert main(["export", str(targets), "-o", str(tmp_path / "t.pdf")]) == 0
+    assert main(["import", str(tmp_path / "t.pdf"), "-o", str(tmp_path / "back.json")]) == 0
+    back = targets_json.load(tmp_path / "back.json")
+    # The sheet's title and scoring profile are not printed on the form; everything else is.
+    sheet = sample_sheet()
+    sheet.title, sheet.profile = "", ""
+    assert back == sheet
+
+
+def test_a_self_evaluation_xlsx_is_still_imported_as_a_table(tmp_path, golden_path):
+    assert main(["export", str(golden_path), "-o", str(tmp_path / "t.xlsx")]) == 0
+    assert main(["import", str(tmp_path / "t.xlsx"), "-o", str(tmp_path / "t.json")]) == 0
+    assert "kind" not in json.loads((tmp_path / "t.json").read_text("utf-8"))

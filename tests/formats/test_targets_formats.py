@@ -317,3 +317,19 @@ def test_the_ningxiang_2021_form_reads_the_annual_block_and_sums_the_other_sourc
     # Numbers without unit or name: the checks say so for every indicator; the funds add up.
     codes = [f.code for f in check_target_sheet(sheet)]
     assert codes.count("JX601") == 9 and "JX609" not in codes
+
+
+@pytest.mark.slow
+def test_a_form_running_over_several_pdf_pages_reads_back_whole(tmp_path):
+    from jixiao.formats.targets_read import read_targets_pdf
+    from jixiao.formats.targets_typst import write_targets_pdf
+
+    sheet = sample_sheet()
+    p = sheet.projects[0]
+    p.goal = "通过采购雾炮车降尘抑尘服务，" * 12 + "air quality index below 50 on 300 days"
+    p.indicators += [TargetIndicator("quantity", f"第{i}项巡查次数（含夜间巡查和节假日巡查）", ">=", str(10 + i), "次",
+                                     Decimal(1), "plan", f"{i}次") for i in range(70)]
+    write_targets_pdf(sheet, tmp_path / "t.pdf")
+    back = read_targets_pdf(tmp_path / "t.pdf")
+    sheet.title, sheet.profile = "", ""
+    assert back == sheet  # 77 indicators over 3 pages, the 二级 label cut by the page breaks

@@ -24,7 +24,7 @@ from ..core.checks import CheckConfig, Finding, check_table, check_target_sheet,
 from ..core.target_sheet import TargetSheet
 from ..core.model import Table
 from .settings_file import read_settings
-from .targets_doc import is_targets_file, load_targets
+from .targets_doc import targets_of
 from .targets_doc import report as targets_report
 from ..textwidth import display_width
 from .show import FILES_HELP, grid, iter_many, many_inputs, one_pretty_document, terminal_width, wrap
@@ -154,9 +154,8 @@ def targets_human(sheet: TargetSheet, findings: list[Finding], source: str, widt
     return "\n".join(lines) + "\n"
 
 
-def run_targets_check(path: str, config: CheckConfig, as_json: bool, width: int) -> int:
+def run_targets_check(sheet: TargetSheet, path: str, config: CheckConfig, as_json: bool, width: int) -> int:
     """``jixiao check`` of one 绩效目标表: the JX6xx checks; exit 1 on an error-severity finding."""
-    sheet = load_targets(path)
     findings = check_target_sheet(sheet, config)
     if as_json:
         sys.stdout.write(json.dumps(targets_report(sheet, findings, path), ensure_ascii=False, indent=1) + "\n")
@@ -186,8 +185,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     width = terminal_width(args.width)
-    if len(args.file) == 1 and is_targets_file(args.file[0]):  # a 绩效目标表: checks JX6xx
-        return run_targets_check(args.file[0], config, args.json, width)
+    sheet = targets_of(args.file[0]) if len(args.file) == 1 else None
+    if sheet is not None:  # a 绩效目标表: checks JX6xx
+        return run_targets_check(sheet, args.file[0], config, args.json, width)
     any_error = False
     out = sys.stdout
     tables: Iterable = iter_many(args.file)

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..formats import table_json
 from ..formats.csv_table import write_many_csv
 from .show import iter_many, many_inputs
-from .targets_doc import is_targets_file, run_export
+from .targets_doc import run_export, targets_of
 from ..formats.export import DEFAULT_PDF_ENGINE, FORMATS, LAYOUTS, PDF_ENGINES, export
 
 
@@ -59,10 +59,11 @@ def run(args: argparse.Namespace) -> int:
     if many_inputs(args.table):
         return _run_many(args)
     args.table = args.table[0]
-    if is_targets_file(args.table):  # a 绩效目标表: JSON, XLSX or PDF (docs/targets.md)
+    sheet = targets_of(args.table)
+    if sheet is not None:  # a 绩效目标表: JSON, XLSX or PDF (docs/targets.md)
         refused = [name for name, used in (("--layout", args.layout != "disclosure"), ("--pdfa", args.pdfa),
                                            ("--pdf-engine", args.pdf_engine is not None)) if used]
-        return run_export(args.table, args.output, args.fmt, refused)
+        return run_export(sheet, args.output, args.fmt, refused)
     if args.table == "-":
         table = table_json.loads(sys.stdin.buffer.read(), source="<stdin>")
     else:

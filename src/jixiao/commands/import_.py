@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .import_batch import run_batch, write_import
 from .settings_file import read_settings
-from .targets_doc import is_targets_file, run_import
+from .targets_doc import run_import, targets_of
 from ..errors import InputError
 from ..formats import sandbox
 from ..formats.importer import ImportLimits
@@ -71,12 +71,14 @@ def run(args: argparse.Namespace) -> int:
     if _is_batch(args):
         return _run_batch(args)
     args.file = args.file[0]
-    if is_targets_file(args.file):  # a 绩效目标表 (targets set with the budget): docs/targets.md
-        if args.year is not None or args.limits:
-            raise InputError("--year 和 --limits 只用于自评表的导入", "--year and --limits are for a self-evaluation "
-                             "table's import, not a targets form's")
-        return run_import(args.file, args.output, args.report)
-    result = sandbox.import_file(args.file, limits=_limits(args.limits))
+    limits = _limits(args.limits)
+    sheet = targets_of(args.file, limits)
+    if sheet is not None:  # a 绩效目标表 (targets set with the budget): docs/targets.md
+        if args.year is not None:
+            raise InputError("--year 只用于自评表的导入", "--year is for a self-evaluation table's import, not a "
+                             "targets form's")
+        return run_import(sheet, args.file, args.output, args.report)
+    result = sandbox.import_file(args.file, limits=limits)
     if args.year is not None and args.year != result.table.year:
         result.report.append(f"文件中的年度为 {result.table.year}，已按 --year 写为 {args.year} 年度 / the file says "
                              f"{result.table.year}; written as {args.year} (--year)")

@@ -2,8 +2,9 @@
 
 Why in the existing commands rather than new ones: a user hands jixiao a file; which kind of
 document it is — a self-evaluation table or the targets set with the budget — is told from
-its content (:func:`is_targets_file`): a JSON document that says ``"kind": "targets"``, or a
-workbook whose first sheet says 绩效目标 (and not 自评). The rest of each command is as for a
+its content (:func:`targets_of`): a JSON document that says ``"kind": "targets"``, or a
+workbook whose first sheet (a PDF whose first page) says 绩效目标 and not 自评 — asked in the
+bounded child process that reads untrusted files. The rest of each command is as for a
 table: bad input exits 2 with one bilingual line and writes nothing, outputs are written
 atomically, ``check`` exits 1 when an error-severity finding is found (docs/cli.md).
 """
@@ -24,44 +25,49 @@ SNIFF_BYTES = 64 * 1024
 EXPORT_FORMATS = ("json", "xlsx", "pdf")
 
 
-def is_targets_file(path: str) -> bool:
-    """Whether ``path`` is a 绩效目标表: targets JSON (``"kind": "targets"`` in its first 64 KB)
-    or an XLSX workbook whose first sheet says 绩效目标. ``-`` (stdin) and folders are not."""
+def _head(path: str) -> bytes:
     p = Path(path)
     if path == "-" or not p.is_file():
-        return False
+        return b""
     try:
         with p.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+            return fh.read(SNIFF_BYTES)
     except OSError:
-        return False
-    if head.startswith(b"PK"):
-        if p.suffix.lower() not in (".xlsx", ".xlsm"):
-            return False
-        from ..formats.targets_read import looks_like_targets_xlsx
-        return looks_like_targets_xlsx(p)
+        return b""
+
+
+def is_targets_json(path: str) -> bool:
+    """Whether ``path`` is targets JSON: ``"kind": "targets"`` in its first 64 KB."""
+    head = _head(path)
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and _KIND_RE.search(head) is not None
 
 
-def load_targets(path: str) -> TargetSheet:
-    """A 绩效目标表 from targets JSON or XLSX (InputError, exit 2, for anything else)."""
-    with open(path, "rb") as fh:
-        zipped = fh.read(2) == b"PK"
-    if zipped:
-        from ..formats.targets_read import read_targets_xlsx
-        return read_targets_xlsx(path)
-    return targets_json.load(path)
+def may_be_targets_form(path: str) -> bool:
+    """Whether ``path`` is an XLSX or PDF file, which the child process tells the kind of."""
+    return _head(path)[:5] in (b"%PDF-",) or _head(path)[:2] == b"PK"
+
+
+def targets_of(path: str, limits: Any = None) -> TargetSheet | None:
+    """The 绩效目标表 in ``path`` — targets JSON read here, an XLSX or PDF read in the bounded
+    child process (:mod:`jixiao.formats.targets_sandbox`) — or None when the file is something
+    else (a self-evaluation table, which the caller reads as before). InputError for a
+    targets file that cannot be used."""
+    if is_targets_json(path):
+        return targets_json.load(path)
+    if may_be_targets_form(path):
+        from ..formats.targets_sandbox import import_targets
+        return import_targets(path, limits)
+    return None
 
 
 # ---------------------------------------------------------------------------
 # import
 
 
-def run_import(path: str, output: str, report: str | None) -> int:
+def run_import(sheet: TargetSheet, path: str, output: str, report: str | None) -> int:
     if not output.lower().endswith(".json"):
         raise InputError("绩效目标表导入为 JSON：输出文件名应以 .json 结尾",
                          "a targets form is imported as JSON: the output name must end in .json")
-    sheet = load_targets(path)
     targets_json.dump(sheet, output)
     n = sum(len(p.indicators) for p in sheet.projects)
     line = (f"已导入绩效目标表 / imported targets: {output} ({len(sheet.projects)} 个项目 / projects, "
@@ -78,7 +84,7 @@ def run_import(path: str, output: str, report: str | None) -> int:
 # export
 
 
-def run_export(path: str, output: str, fmt: str | None, refused_options: list[str]) -> int:
+def run_export(sheet: TargetSheet, output: str, fmt: str | None, refused_options: list[str]) -> int:
     if refused_options:
         raise InputError(f"绩效目标表的导出不支持 {', '.join(refused_options)}",
                          f"{', '.join(refused_options)} does not apply to a targets form")
@@ -86,7 +92,6 @@ def run_export(path: str, output: str, fmt: str | None, refused_options: list[st
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"绩效目标表可导出为 {', '.join(EXPORT_FORMATS)}（按输出后缀），不支持「{fmt}」",
                          f"a targets form exports as {', '.join(EXPORT_FORMATS)} (by the output suffix), not {fmt!r}")
-    sheet = load_targets(path)
     if fmt == "json":
         targets_json.dump(sheet, output)
     elif fmt == "xlsx":

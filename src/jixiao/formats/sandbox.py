@@ -110,16 +110,26 @@ def import_file(path: str | Path, limits: ImportLimits | None = None, source: st
     name). Raises InputError for the file's problems and for every limit reached."""
     limits = limits or ImportLimits()
     source = source or str(path)
+    return _from_answer(run_reader(path, limits, source, _child_command()), limits, source)
+
+
+def run_reader(path: str | Path, limits: ImportLimits, source: str, command: list[str]) -> dict[str, Any]:
+    """Run a reader's child process (``command``, whose main is :func:`child_main` with the
+    reader's answer function) on ``path`` under ``limits``; its answer document. Raises the
+    InputError of every limit reached and of a child that died. Shared by the table import
+    and the 绩效目标表's (:mod:`.targets_sandbox`)."""
     request = json.dumps({"path": str(Path(path).resolve()) if Path(path).exists() else str(path),
                           "source": source, "limits": limits.to_dict()}).encode()
-    answer, status, stderr = _run_child(request, limits, source)
+    answer, status, stderr = _run_child(request, limits, source, command)
     if status == 0 or status == _MEMORY_EXIT:
         try:
             doc = json.loads(answer) if answer else None
         except ValueError:
             doc = None
         if isinstance(doc, dict):
-            return _from_answer(doc, limits, source)
+            if doc.get("breach") == "memory":
+                raise memory_error(limits, source)
+            return doc
         if status == _MEMORY_EXIT:
             raise memory_error(limits, source)
     if status == -signal.SIGXCPU:
@@ -152,12 +162,12 @@ def _from_answer(doc: dict[str, Any], limits: ImportLimits, source: str) -> Impo
                         confidence=dict(doc["confidence"]))
 
 
-def _run_child(request: bytes, limits: ImportLimits, source: str) -> tuple[bytes, int, str]:
+def _run_child(request: bytes, limits: ImportLimits, source: str, command: list[str]) -> tuple[bytes, int, str]:
     """Run the child; (its standard output, its exit status, the end of its standard error).
     Raises the wall-clock and result-size errors itself (it is the one that kills)."""
     started = time.monotonic()
     deadline = started + limits.time_budget_seconds + GRACE_SECONDS
-    proc = subprocess.Popen(_child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=_child_environment(), close_fds=True)
     out: list[bytes] = []
     size = 0
@@ -270,8 +280,9 @@ def set_limits(limits: ImportLimits) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
-def child_main() -> int:
-    """Read the request on standard input, answer one JSON document on standard output."""
+def child_main(answer_of=None) -> int:
+    """Read the request on standard input, answer one JSON document on standard output.
+    ``answer_of(path, source, limits)`` makes the answer (default: the table import's)."""
     request = json.loads(sys.stdin.buffer.read())
     limits = ImportLimits(**request["limits"])
     set_limits(limits)
@@ -279,7 +290,7 @@ def child_main() -> int:
     answer_fd = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to standard error, not into the answer
     try:
-        answer = _child_answer(request["path"], request["source"], limits)
+        answer = (answer_of or _child_answer)(request["path"], request["source"], limits)
     except MemoryError:
         answer = None
     if answer is None:

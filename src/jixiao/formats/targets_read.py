@@ -90,24 +90,46 @@ def read_amount(text: str) -> Decimal | None:
 
 
 class _Grid:
-    """A worksheet's texts by (row, column), 1-based; a merged range's value in every cell."""
+    """A form's texts by (row, column), 1-based; a merged range's value in every cell."""
 
-    def __init__(self, ws: Any):
-        self.text: dict[tuple[int, int], str] = {}
-        self.owner: dict[tuple[int, int], tuple[int, int]] = {}
+    def __init__(self, text: dict[tuple[int, int], str], owner: dict[tuple[int, int], tuple[int, int]]):
+        self.text = text
+        self.owner = owner
+        for cell, top in owner.items():
+            if top in text:
+                text[cell] = text[top]
+        self.rows = max((r for r, _ in text), default=0)
+        self.cols = max((c for _, c in text), default=0)
+
+    @classmethod
+    def from_worksheet(cls, ws: Any) -> "_Grid":
+        text: dict[tuple[int, int], str] = {}
+        owner: dict[tuple[int, int], tuple[int, int]] = {}
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:
-                    self.text[c.row, c.column] = cell_text(c).strip()
+                    text[c.row, c.column] = cell_text(c).strip()
         for rng in ws.merged_cells.ranges:
-            top = (rng.min_row, rng.min_col)
             for r in range(rng.min_row, rng.max_row + 1):
                 for col in range(rng.min_col, rng.max_col + 1):
-                    self.owner[r, col] = top
-                    if top in self.text:
-                        self.text[r, col] = self.text[top]
-        self.rows = max((r for r, _ in self.text), default=0)
-        self.cols = max((c for _, c in self.text), default=0)
+                    owner[r, col] = (rng.min_row, rng.min_col)
+        return cls(text, owner)
+
+    @classmethod
+    def from_rows(cls, rows: list[list[tuple[str, tuple[int, int]]]]) -> "_Grid":
+        """From rows of (text, origin) cells, 0-based, as the PDF reader lays a ruled table out."""
+        text: dict[tuple[int, int], str] = {}
+        owner: dict[tuple[int, int], tuple[int, int]] = {}
+        for r, row in enumerate(rows, start=1):
+            for c, (t, origin) in enumerate(row, start=1):
+                top = (origin[0] + 1, origin[1] + 1)
+                if top == (r, c):
+                    if t.strip():
+                        text[r, c] = t.strip()
+                else:
+                    owner[r, c] = top
+                    owner.setdefault(top, top)
+        return cls(text, owner)
 
     def get(self, r: int, c: int) -> str:
         return self.text.get((r, c), "")
@@ -206,6 +228,8 @@ def _project(g: _Grid, source: str, sheet_name: str) -> tuple[TargetProject, dic
         if not row.get("name", "").strip() and not row.get("value", "").strip():
             continue
         kind = kind_of(row.get("level2", ""), row.get("level1", ""))
+        if kind is None and not row.get("level2", "").strip() and not row.get("level1", "").strip() and inds:
+            kind = inds[-1].kind  # a label written once for its rows (or cut by a page break) goes on
         if kind is None:
             raise InputError(f"工作表「{sheet_name}」第 {r} 行：无法识别二级指标「{row.get('level2', '')}」",
                              f"sheet “{sheet_name}”, row {r}: unknown level-2 indicator {row.get('level2', '')!r}",
@@ -226,15 +250,17 @@ def _project(g: _Grid, source: str, sheet_name: str) -> tuple[TargetProject, dic
 def _sheet_facts(g: _Grid) -> tuple[int | None, str, str]:
     """The year, department and money unit the rows above the form print."""
     year, department, unit = None, "", ""
-    for r in range(1, min(g.rows, 8) + 1):
+    headers = _header_rows(g)
+    for r in range(1, (headers[0][0] if headers else min(g.rows, 8)) + 1):
         for c in range(1, g.cols + 1):
             t = g.get(r, c)
             if year is None and (m := _YEAR_RE.search(t)):
                 year = int(m.group(1))
             n = _norm(t).replace("(盖章)", "").replace("（盖章）", "")
             for prefix in ("部门", "填报单位"):
-                if n.startswith(prefix) and len(n) > len(prefix) and not department:
-                    department = n[len(prefix):]
+                rest = re.sub(r"(金额)?单位(万元|元)$", "", n[len(prefix):]) if n.startswith(prefix) else ""
+                if rest and not department:
+                    department = rest
             if "万元" in n and ("单位" in n or "项目资金" in n):
                 unit = unit or "万元"
             elif re.search(r"单位元$", n):
@@ -260,27 +286,33 @@ def read_targets_xlsx(path: str | Path, source: str | None = None) -> TargetShee
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise InputError("无法读取 XLSX 文件（文件损坏或不是 XLSX）", f"cannot read the XLSX file ({type(exc).__name__})",
                          source=source) from None
+    grids = [(ws.title, _Grid.from_worksheet(ws)) for ws in wb.worksheets]
+    keywords = wb.properties.keywords or ""
+    profile = keywords[len(PROFILE_KEYWORD):] if keywords.startswith(PROFILE_KEYWORD) else ""
+    return _sheet_of(grids, wb.properties.title or "", profile, source)
+
+
+def _sheet_of(grids: list, title: str, profile: str, source: str) -> TargetSheet:
+    """The sheet of every form (a grid, or (name, grid)) that is a 绩效目标表."""
     projects: list[TargetProject] = []
     year, department, unit = None, "", ""
-    for ws in wb.worksheets:
-        g = _Grid(ws)
+    for i, item in enumerate(grids, start=1):
+        name, g = item if isinstance(item, tuple) else (f"{i}", item)
         if not _is_targets_sheet(g):
             continue
         y, d, u = _sheet_facts(g)
-        project, fields = _project(g, source, ws.title)
+        project, fields = _project(g, source, name)
         year = year or y
         department = department or d or fields["department"]
         unit = unit or u
         projects.append(project)
     if not projects:
-        raise InputError("文件中没有绩效目标表（没有写明“绩效目标”的工作表）",
-                         "no performance targets form in the file (no sheet says 绩效目标)", source=source)
+        raise InputError("文件中没有绩效目标表（没有写明“绩效目标”的工作表或页面）",
+                         "no performance targets form in the file (no sheet or page says 绩效目标)", source=source)
     if year is None:
         raise InputError("绩效目标表没有写明年度（如“2024年度”）", "the targets form names no year (such as 2024年度)",
                          source=source)
-    keywords = wb.properties.keywords or ""
-    profile = keywords[len(PROFILE_KEYWORD):] if keywords.startswith(PROFILE_KEYWORD) else ""
-    return TargetSheet(year, department, unit or "万元", wb.properties.title or "", profile, projects)
+    return TargetSheet(year, department, unit or "万元", title, profile, projects)
 
 
 def looks_like_targets_xlsx(path: str | Path) -> bool:
@@ -299,3 +331,122 @@ def looks_like_targets_xlsx(path: str | Path) -> bool:
         return "绩效目标" in head and "自评" not in head
     finally:
         wb.close()
+
+
+# ---------------------------------------------------------------------------
+# PDF
+
+
+def read_targets_pdf(path: str | Path, source: str | None = None, checked: bool = False) -> TargetSheet:
+    """A 绩效目标表 from a text PDF with ruled tables (jixiao's export, or a form printed alike).
+
+    Each ruled table is recovered cell by cell as for the self-evaluation table
+    (:mod:`.pdf_read`: merged cells from the grid of edges, a cell's lines joined without a space
+    unless the line was wrapped at one); a page whose text above its tables says 绩效目标 starts a
+    project's form, a page that does not continues it (its repeated indicator header dropped). The
+    lines above and below the tables (title, 年度, 部门 and 金额单位) are read as the form's first
+    rows. The PDF is checked first as every PDF jixiao reads (:func:`.pdf_scan.check_pdf`: streams,
+    pages, glyphs; ``checked``: done already); OCR is out of scope. Run it in the bounded child
+    process (:mod:`.targets_sandbox`) on a file from outside.
+    """
+    from .pdf_read import _cell_grid, _fill, _joined, _open, _refuse_unreadable, check_trailer, dedupe_chars
+    from .pdf_scan import check_pdf
+
+    source = source or str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("文件不存在", "file not found", source=source)
+    check_trailer(p, source)
+    if not checked:
+        check_pdf(p, ImportLimits(), source)
+    pdf = _open(p, source)
+    # Per form: the lines outside its tables, and its tables' rows (origins 0-based in the rows).
+    forms: list[tuple[list[str], list[list[tuple[str, tuple[int, int]]]]]] = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = dedupe_chars(page.chars)
+            _refuse_unreadable(page, chars, number, source)
+            tables = sorted((t for t in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+                             if len(t.cells) > 1), key=lambda t: t.bbox[1])
+            if not tables:
+                continue
+            top, bottom = tables[0].bbox[1], tables[-1].bbox[3]
+            above = _lines([c for c in chars if c["bottom"] <= top + 0.5])
+            below = _lines([c for c in chars if c["top"] >= bottom - 0.5])
+            rows: list[list[tuple[str, tuple[int, int]]]] = []  # origins 0-based in the page's rows
+            for t in tables:
+                xs, ys, cells = _cell_grid(t)
+                spaces: dict = {}
+                rows += [[(c.text, c.origin) for c in row]
+                         for row in _joined(_fill(xs, ys, cells, chars, len(rows), spaces), spaces)]
+            if "绩效目标" in "".join(above) or not forms:
+                forms.append(([], []))
+            else:
+                rows = _drop_repeated_header(rows)
+            lines, body = forms[-1]
+            lines += above + below
+            base = len(body)
+            body += [[(t, (o[0] + base, o[1])) for t, o in row] for row in rows]
+            page.close()
+    finally:
+        pdf.close()
+    grids = []
+    for lines, body in forms:
+        n = len(lines)
+        grids.append(_Grid.from_rows([[(line, (i, 0))] for i, line in enumerate(lines)]
+                                     + [[(t, (o[0] + n, o[1])) for t, o in row] for row in body]))
+    return _sheet_of(grids, "", "", source)
+
+
+def _lines(chars: list[dict]) -> list[str]:
+    """Text lines of loose characters (outside the tables), top to bottom."""
+    lines: dict[int, list[dict]] = {}
+    for ch in chars:
+        lines.setdefault(round(ch["top"]), []).append(ch)
+    out = []
+    for key in sorted(lines):
+        text = "".join(ch["text"] for ch in sorted(lines[key], key=lambda ch: ch["x0"])).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def _drop_repeated_header(rows: list) -> list:
+    """A continuation page's rows without the indicator header its table repeats."""
+    for i, row in enumerate(rows[:3]):
+        texts = {_norm(t) for t, _ in row}
+        if "三级指标" in texts and "二级指标" in texts:
+            k = i + 1
+            return [[(t, (o[0] - k, o[1])) for t, o in r] for r in rows[k:]]
+    return rows
+
+
+def pdf_is_targets(path: Path, source: str, limits: ImportLimits) -> bool:
+    """Whether a PDF's first page says 绩效目标 and not 自评, after the cheap checks every PDF
+    jixiao reads passes (:func:`.pdf_scan.check_pdf`). A PDF pdfplumber cannot open is not."""
+    from .pdf_read import check_trailer
+    from .pdf_scan import check_pdf
+
+    check_trailer(path, source)
+    check_pdf(path, limits, source)
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception:  # noqa: BLE001 - damaged or encrypted: the table import says which
+        return False
+    try:
+        if not pdf.pages:
+            return False
+        text = "".join(c["text"] for c in pdf.pages[0].chars[:2000])
+    except Exception:  # noqa: BLE001 - as above
+        return False
+    finally:
+        pdf.close()
+    return "绩效目标" in text and "自评" not in text
+
+
+def xlsx_is_targets(path: Path, source: str, limits: ImportLimits) -> bool:
+    """Whether a workbook's first sheet is a 绩效目标表, after the zip checks (:func:`.xlsx_read.check_zip`)."""
+    check_zip(path, limits, source)
+    return looks_like_targets_xlsx(path)

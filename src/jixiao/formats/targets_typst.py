@@ -29,7 +29,7 @@ def _room(col: int, colspan: int) -> float:
     return (width - 2 * PAD_X_PT - STROKE_PT) / (TEXT_PT / 2)
 
 
-def form_data(form: TargetForm) -> dict[str, Any]:
+def form_data(form: TargetForm, sheet: TargetSheet | None = None) -> dict[str, Any]:
     hr = form.indicator_header_row
     head, header, body = [], [], []
     for cell in sorted(form.cells, key=lambda c: (c.row, c.col)):
@@ -41,15 +41,18 @@ def form_data(form: TargetForm) -> dict[str, Any]:
         else:
             item[0] -= hr
             (header if cell.row == hr else body).append(item)
+    # Under the form, as the XLSX's line above it: the department and the money unit (read back
+    # by targets_read.read_targets_pdf).
+    notes = [f"部门：{clean_text(sheet.department)}　金额单位：{sheet.money_unit}"] if sheet is not None else []
     return {"title": form.title, "subtitle": form.subtitle, "head": head, "header": header, "body": body,
-            "notes": []}
+            "notes": notes}
 
 
 def document_data(sheet: TargetSheet) -> dict[str, Any]:
     forms = build_forms(sheet)
     total = sum(COLUMN_WIDTHS)
     return {"title": sheet.display_title, "widths": [round(w / total * 100, 4) for w in COLUMN_WIDTHS],
-            "forms": [form_data(f) for f in forms]}
+            "forms": [form_data(f, sheet) for f in forms]}
 
 
 def template() -> str:
