@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,7 +39,7 @@ from jixiao.web.review import overrides
 
 from . import analysis, convert, downloads, editing, importing, merging, table_lock
 from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
-from .models import DisclosureTable, ImportRun, Project, Year
+from .models import Comment, DisclosureTable, ImportRun, Project, Year
 
 
 def _table_for(user, pk) -> DisclosureTable:
@@ -95,8 +96,11 @@ def table_new(request):
 
 
 def _round_view(table):
-    return [{"round": r, "comments": list(r.comments.select_related("project", "author"))}
-            for r in table.rounds.select_related("submitted_by", "decided_by").order_by("-number")]
+    # Every round's comments in one query (a query per round grew with the rounds).
+    comments = Prefetch("comments", queryset=Comment.objects.select_related("project", "author"))
+    return [{"round": r, "comments": list(r.comments.all())}
+            for r in table.rounds.select_related("submitted_by", "decided_by").prefetch_related(comments)
+            .order_by("-number")]
 
 
 @login_required
