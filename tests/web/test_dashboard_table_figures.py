@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.apps import apps
 from django.db import connection
 from django.test import Client
@@ -142,3 +143,51 @@ def test_refreshing_a_table_holds_its_row_lock(make_world):
     assert "entry_disclosuretable" in reads[0]
     if connection.features.has_select_for_update:
         assert "FOR UPDATE" in reads[0]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_saving_projects_of_one_table_lose_no_update(make_world):
+    """Each waits for the table's row lock, so the second computes the figures from what the
+    first committed (PostgreSQL; SQLite's single writer serialises them anyway)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    world = make_world("submitted")
+    table = world.tables["own"]
+    first_saved, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                make_project(table, seq=2, name="甲")
+                first_saved.set()
+                release.wait(20)  # holds the table's lock until the other has saved its project
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_saved.wait(20)
+            make_project(table, seq=3, name="乙")  # waits for the lock, then counts 甲 as committed
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    first_saved.wait(20)
+    time.sleep(0.5)  # the second is now waiting for the lock
+    release.set()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    assert figures(table).projects == 3 == ProjectStat.objects.filter(table=table).count()
