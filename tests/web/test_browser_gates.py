@@ -58,9 +58,12 @@ def portal_lists(page, base, pub) -> bool:
     return page.query_selector(f"a[href='{reverse('portal:publication', args=[pub.pk])}']") is not None
 
 
-def test_draft_blocked_fixed_explained_returned_approved_published_withdrawn_and_corrected(browser, site):
+def test_draft_blocked_fixed_explained_returned_approved_published_withdrawn_and_corrected(browser, site, settings):
     from jixiao.web.entry.models import DisclosureTable, Year
 
+    # The visitor's browser asks again each time (public, no-cache) instead of keeping a portal
+    # page up to the default 60 s: each state's portal answer is revalidated by its ETag.
+    settings.JIXIAO_PUBLIC_CACHE_SECONDS = 0
     world, base = site
     table = world.tables["own"]
     table_url = base + reverse("entry:table", args=[table.pk])
