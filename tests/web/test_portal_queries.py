@@ -55,3 +55,15 @@ def test_portal_pages_run_the_same_few_queries_however_much_is_published(world):
     workflow.withdraw(first.table, world.users["reviewer"], "数据有误")
     larger = _counts(first)
     assert larger == small
+
+
+def test_the_search_ignores_the_case_of_latin_letters(world):
+    from .conftest import bring_to, make_project
+
+    table = world.tables["own"]
+    make_project(table, seq=2, name="LED照明改造", unit_name="Street Office")
+    bring_to(table, "published", world.users["admin"], world.users["reviewer"])
+    for query in ("led", "LED照明", "street office", "Led照"):
+        body = Client().get(reverse("portal:index"), {"q": query}).content.decode()
+        assert "LED照明改造" in body, query
+    assert "LED照明改造" not in Client().get(reverse("portal:index"), {"q": "led%"}).content.decode()

@@ -141,6 +141,7 @@ def test_a_correction_names_what_it_corrects_and_why_and_the_old_snapshot_links_
     first = table.publications.get()
     _withdraw(world, table)
     project = world.projects["own"]
+    old_name = project.name
     project.name = "更正后的项目名称"
     project.save()
     approver = _client(world.users["approver"])
@@ -165,6 +166,11 @@ def test_a_correction_names_what_it_corrects_and_why_and_the_old_snapshot_links_
     assert api_get(client, f"/api/tables/{second.pk}/")["status"] == "published"
     index = client.get(reverse("portal:index")).content.decode()
     assert reverse("portal:publication", args=[second.pk]) in index and "已撤回" not in index
+    # The search looks in the current publication only: the corrected name, not the old one.
+    found = client.get(reverse("portal:index"), {"q": "更正后"}).content.decode()
+    assert reverse("portal:project", args=[second.pk, 0]) in found
+    found = client.get(reverse("portal:index"), {"q": old_name}).content.decode()
+    assert reverse("portal:project", args=[first.pk, 0]) not in found
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from jixiao.web.dashboard.stats import to_e4
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Publication
 
-from .models import PublishedProject, PublishedTable
+from .models import PublishedProject, PublishedTable, search_text
 
 
 @transaction.atomic
@@ -23,16 +23,21 @@ def index_publication(pub: Publication) -> PublishedTable:
         department_short=core.department_short or "", title=core.display_title, money_unit=unit.value,
         number=pub.number, published_at=pub.published_at, project_count=len(core.projects),
         budget_e4=to_e4(totals.budget, unit), actual_e4=to_e4(totals.actual_total, unit),
-        current=not Publication.objects.filter(table_id=pub.table_id, number__gt=pub.number).exists())
+        current=not Publication.objects.filter(table_id=pub.table_id, number__gt=pub.number).exists(),
+        search_text=search_text(core.department, core.department_short or "", core.display_title))
     if entry.current:
         PublishedTable.objects.filter(table_id_ref=pub.table_id, number__lt=pub.number).update(current=False)
+        PublishedProject.objects.filter(entry__table_id_ref=pub.table_id, entry__number__lt=pub.number).update(
+            current=False)
     rows = []
     for i, p in enumerate(core.projects):
         score = score_project(p, profile=core.profile)
         rows.append(PublishedProject(
             entry=entry, position=i, seq=p.seq, name=p.name[:400], unit_name=(p.unit_name or "")[:300],
             budget_e4=to_e4(p.budget, unit), actual_e4=to_e4(p.actual_total, unit),
-            execution_rate=p.execution_rate, score=score.total, grade=score.grade))
+            execution_rate=p.execution_rate, score=score.total, grade=score.grade,
+            year=entry.year, department=entry.department, current=entry.current,
+            search_text=search_text(p.name, p.unit_name or "", entry.department)))
     PublishedProject.objects.bulk_create(rows)
     return entry
 

@@ -16,7 +16,7 @@ Cache-Control for a reverse proxy).
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -34,7 +34,7 @@ from .caching import public_page
 from .models import PublishedProject, PublishedTable
 
 PAGE_SIZE = 50  # projects per page of search results
-YEAR_PAGE_SIZE = 100  # tables per page of a year
+YEAR_PAGE_SIZE = 50  # tables per page of a year
 TABLES_SHOWN = 50  # tables (departments) listed by a search; a narrower query finds the rest
 QUERY_MAX = 100
 
@@ -84,19 +84,21 @@ def index(request):
 
 
 def _search(request, q, year, current, context):
+    """Substring search (Chinese text has no word boundaries to match on) in the stored,
+    upper-cased search texts (models.search_text): one LIKE on one column, no join, so 工商
+    finds 区工商联 on SQLite and PostgreSQL alike; ``contains`` escapes % and _."""
+    key = q.upper()
     if year:
         current = current.filter(year=year)
-    # icontains: a substring match (LIKE / ILIKE-style), so 工商 finds 区工商联 on SQLite and
-    # PostgreSQL alike, Chinese text having no word boundaries to match on.
-    tables = list(_listed(current.filter(Q(department__icontains=q) | Q(department_short__icontains=q)
-                                         | Q(title__icontains=q)))
-                  .order_by("-year", "department")[:TABLES_SHOWN + 1])
-    projects = PublishedProject.objects.filter(entry__current=True)
+    tables = list(_listed(current.filter(search_text__contains=key)).order_by("-year", "department")
+                  [:TABLES_SHOWN + 1])
+    projects = PublishedProject.objects.filter(current=True, search_text__contains=key)
     if year:
-        projects = projects.filter(entry__year=year)
-    projects = (projects.filter(Q(name__icontains=q) | Q(unit_name__icontains=q) | Q(entry__department__icontains=q))
-                .select_related("entry").order_by("-entry__year", "entry__department", "position"))
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+        projects = projects.filter(year=year)
+    # Only what the results show: the row and its table's id (links), year and department.
+    projects = projects.only("entry_id", "position", "seq", "name", "execution_rate", "grade", "year", "department")
+    page = Paginator(projects.order_by("-year", "department", "entry", "position"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     context.update({"tables": [_entry_row(e) for e in tables[:TABLES_SHOWN]], "more_tables": len(tables) > TABLES_SHOWN,
                     "tables_shown": TABLES_SHOWN, "page": page,
                     "project_rows": [{"p": p, "rate": money.format_rate(p.execution_rate)} for p in page]})
