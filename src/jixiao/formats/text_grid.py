@@ -24,7 +24,8 @@ Read by position, it is a grid:
    line (several stacks of one cell: a line set off its edge, a piece merged with its
    neighbour's line), an empty column at a cost, a stack far from its column's header word at
    a small cost. Pieces on the number row that line up with no stack (pdftotext may set that
-   line further right) are placed in the same order, less that line's shift.
+   line further right) are placed in the same order, less that line's shift. The lines of
+   单位名称 and 项目名称 go to the row whose text they lie in, by the same line boundaries.
 4. A cell's lines are joined without spaces (CJK text wraps anywhere), a space kept only
    between two Latin letters or digits.
 
@@ -39,7 +40,7 @@ projects' budgets do not add up to the table's own 合计 row is refused too (a 
 Confidence is calibrated on what it achieves, not hoped for (``bench/text_fidelity.py``: the
 -layout text of jixiao's and LibreOffice's PDF of 12 reference tables): a text cell whose column
 took exactly one stack, not cut between two rows, has confidence 0.7 (all 4 596 such cells
-right); one made of several stacks, cut between two rows, or left empty, 0.4 (415 of 480 right;
+right); one made of several stacks, cut between two rows, or left empty, 0.4 (468 of 480 right;
 these cells are listed in the report). Every amount is exact or the row is not found
 (confidence 1).
 """
@@ -112,7 +113,6 @@ class _NumberRow:
     rate_start: int
     rate_end: int
     cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # column → (line, text)
-    cut: set = field(default_factory=set)  # columns whose lines were split between two rows unsurely
     cost: float = 0.0  # the cost of the placement of its text cells (``_place_row``)
     unsure: set = field(default_factory=set)  # text columns placed on weak evidence
 
@@ -260,39 +260,6 @@ def _join(parts: list[str]) -> str:
     return text
 
 
-def _assign(entries: list[tuple[int, str]], rows: list[_NumberRow], key) -> None:
-    """Give each line of one column (``key``) to its project.
-
-    Between two number rows, a column's lines belong to the upper project down to the widest
-    vertical gap between them (the number rows themselves count as lines): cells are apart
-    by at least their padding and borders, while the lines of one cell, even when pdftotext
-    interleaves other columns' baselines with them, follow each other closely. Lines above
-    the first number row go to the first project, below the last to the last. A gap that is
-    not wider than two lines, or not the only widest one, makes the cut unsure. Used for the
-    单位名称 and 项目名称 columns, whose pieces are told apart by position alone."""
-    lines = [r.line for r in rows]
-    by_gap: dict[int, list[tuple[int, str]]] = {}
-    for e in entries:
-        k = bisect.bisect_right(lines, e[0]) - 1  # the number row at or above this line
-        if k < 0:
-            rows[0].cells.setdefault(key, []).append(e)
-        elif e[0] == lines[k] or k == len(lines) - 1:
-            rows[k].cells.setdefault(key, []).append(e)
-        else:
-            by_gap.setdefault(k, []).append(e)
-    for k, between in by_gap.items():
-        between.sort()
-        stops = [lines[k], *(e[0] for e in between), lines[k + 1]]
-        gaps = [b - a for a, b in zip(stops, stops[1:])]
-        widest = max(gaps)
-        cut = gaps.index(widest)  # the widest gap follows stops[cut]: entries before it go up
-        rows[k].cells.setdefault(key, []).extend(between[:cut])
-        rows[k + 1].cells.setdefault(key, []).extend(between[cut:])
-        if widest <= 2 or gaps.count(widest) > 1:
-            rows[k].cut.add(key)
-            rows[k + 1].cut.add(key)
-
-
 def _pages(first_header: list[list[_Tok]], raw: list[str], page_of: list[int],
            page_headers: dict[int, list[int]], rows: list[_NumberRow], body_start: int,
            source: str) -> list[_Page]:
@@ -363,14 +330,15 @@ def read_layout_text(text: str, source: str = "<text>") -> ImportResult:
                 pieces.append(_Piece(t.line, t.start, t.text, page_of[t.line], t.line in number_lines, squeezed))
             elif t.start < page.gov_start - TOLERANCE and name_at is not None:
                 lefts["name" if t.start >= name_at - 2 - TOLERANCE else "unit"].append((t.line, t.text))
-    _place_text_cells(pieces, rows, pages, page_of, toks, body_start)
+    cuts = _place_text_cells(pieces, rows, pages, page_of, toks, body_start)
     for r in rows:  # the pieces of the number row itself, left of 是/否
         name_at = pages[page_of[r.line]].left.get("name")
         for t in r.left:
             (lefts["name"] if name_at is not None and t.start >= name_at - 2 - TOLERANCE else lefts["unit"]).append(
                 (t.line, t.text))
-    for role in ("unit", "name"):
-        _assign(lefts[role], rows, role)
+    for role in ("unit", "name"):  # each row's lines end where its text cells' do
+        for e in lefts[role]:
+            rows[bisect.bisect_right(cuts, e[0])].cells.setdefault(role, []).append(e)
 
     printed = [Decimal(toks_[1].text.replace(",", "")) for toks_ in toks if _is_totals(toks_)]
     check_totals(printed, [r.amounts[0] for r in rows], source)
@@ -691,8 +659,9 @@ def _place_row(row: _NumberRow, stacks: list[_Stack], bounds: list[int], shift: 
 
 
 def _place_text_cells(pieces: list[_Piece], rows: list[_NumberRow], pages: list[_Page], page_of: list[int],
-                      toks: list[list[_Tok]], body_start: int) -> None:
-    """The 18 text cells of every row: stacks of lines, cut into rows, placed over the columns."""
+                      toks: list[list[_Tok]], body_start: int) -> list[int]:
+    """The 18 text cells of every row: stacks of lines, cut into rows, placed over the columns.
+    Returns where each row's text ends (``_cut_lines``)."""
     stacks = _stack_up(pieces)
     blank = {i for i in range(body_start, len(toks)) if not toks[i]}
     cuts = _cut_lines(stacks, rows, blank)
@@ -706,3 +675,4 @@ def _place_text_cells(pieces: list[_Piece], rows: list[_NumberRow], pages: list[
     for k, r in enumerate(rows):
         page = pages[page_of[r.line]]
         r.cost = _place_row(r, per_row.get(k, []), page.bounds, r.rate_start - page.text_from)
+    return cuts
