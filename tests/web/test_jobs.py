@@ -208,3 +208,31 @@ def test_a_department_exports_its_own_table_as_one_pdf_but_not_a_year():
     assert data.startswith(b"%PDF-")
     runner.run(job.pk)  # delivered again: still one file
     assert len(list(work.folder(job).glob("2019-甲-*"))) == 1
+
+
+@pytest.mark.django_db
+def test_confirming_an_import_is_a_job_that_saves_the_table_once(golden_path, settings, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    world = World("draft")
+    editor = _client(world.users["editor"])
+    _upload(editor, golden_path, world.dept_a)
+    run = ImportRun.objects.get()
+    settings.JIXIAO_BROKER_URL = "redis://127.0.0.1:6379/5"
+    monkeypatch.setattr(tasks.run_job, "delay", lambda pk: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = editor.post(reverse("entry:import_confirm", args=[run.pk]))
+    job = Job.objects.get(kind="confirm")
+    assert r["Location"] == job.get_absolute_url() and ImportRun.objects.get().state == "preview"
+    runner.run(job.pk)  # the worker
+    runner.run(job.pk)  # and the same message again
+    job.refresh_from_db()
+    run.refresh_from_db()
+    assert job.state == "succeeded" and job.result["table"] == run.table.pk and run.table.projects.count() == 6
+    page = editor.get(job.get_absolute_url()).content.decode()
+    assert "导入已保存（6 个项目）" in page and reverse("entry:table", args=[run.table.pk]) in page
+    second = tasks.start(Job.objects.create(kind=Job.Kind.CONFIRM, started_by=world.users["editor"],
+                                            params={"import_run": run.pk}))
+    runner.run(second.pk)
+    second.refresh_from_db()
+    assert second.state == "failed" and second.message_code == "import_handled"
+    assert run.table.projects.count() == 6

@@ -30,6 +30,7 @@ from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
 from jixiao.errors import JixiaoError
 from jixiao.web import language
 from jixiao.web.accounts import roles
+from jixiao.web.jobs import confirming as confirm_job
 from jixiao.web.jobs import importing as import_job
 from jixiao.web.jobs import messages as job_messages
 from jixiao.web.jobs import tasks as job_tasks
@@ -590,19 +591,18 @@ def import_confirm(request, pk):
     if run.state != ImportRun.State.PREVIEW:
         messages.error(request, _("该导入已处理。"))
         return redirect("entry:import_preview", pk=run.pk)
-    try:
-        table = importing.confirm(run, request.user)
-    except importing.AlreadyHandled:
-        messages.error(request, _("该导入已处理。"))
+    # Saving is a background job (jobs/confirming.py: a large table takes minutes). Finished
+    # already (no broker: it ran in this process), the answer is its outcome; else its page.
+    job = job_tasks.start(Job.objects.create(kind=Job.Kind.CONFIRM, started_by=request.user,
+                                             params=confirm_job.work_params(run=run)))
+    text = job_messages.render(job.message_code, job.message_params)
+    if job.state == Job.State.SUCCEEDED:
+        messages.success(request, text)
+        return redirect("entry:table", pk=job.result["table"])
+    if job.state == Job.State.FAILED:
+        messages.error(request, text)
         return redirect("entry:import_preview", pk=run.pk)
-    except importing.NotEditable:
-        messages.error(request, _("该年度的自评表已提交或公开，不能用导入覆盖。"))
-        return redirect("entry:import_preview", pk=run.pk)
-    except importing.OutOfBounds:
-        messages.error(request, _("导入的数据超出允许范围，未保存（详见下方）。"))
-        return redirect("entry:import_preview", pk=run.pk)
-    messages.success(request, _("导入已保存（%(n)s 个项目）。") % {"n": run.project_count})
-    return redirect("entry:table", pk=table.pk)
+    return redirect(job)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", _("导入文件")
+        CONFIRM = "confirm", _("保存导入")
         PUBLISH = "publish", _("公开发布")
         EXPORT = "export", _("批量导出")
 

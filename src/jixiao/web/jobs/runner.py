@@ -25,7 +25,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from . import exporting, importing, publishing, work
+from . import confirming, exporting, importing, publishing, work
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # kind → perform(job, progress) returning finish(locked_job), which writes the effects.
 KINDS = {
     Job.Kind.IMPORT: importing.perform,
+    Job.Kind.CONFIRM: confirming.perform,
     Job.Kind.PUBLISH: publishing.perform,
     Job.Kind.EXPORT: exporting.perform,
 }

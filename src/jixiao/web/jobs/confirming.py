@@ -1,0 +1,42 @@
+"""The job that saves a confirmed import: the preview run's table becomes the department's
+table of that year (:func:`jixiao.web.entry.importing.confirm`).
+
+Saving writes every project and its history, and the dashboard's figures follow each save:
+86 s for a 1640-project table on SQLite (2 shared cores), far past what a request may take.
+The import run's state (预览 → 已确认, checked in the confirm's own transaction) and the job's
+finish transaction (runner.py) together make a re-delivered confirmation save nothing twice.
+"""
+
+from __future__ import annotations
+
+from jixiao.web.entry import importing
+from jixiao.web.entry.models import ImportRun
+
+from . import work
+from .models import Job
+
+
+def work_params(*, run: ImportRun) -> dict:
+    return {"import_run": run.pk, "filename": run.filename}
+
+
+def perform(job: Job, progress: work.Progress):
+    params = job.params
+    progress(0, 1)
+
+    def finish(locked: Job) -> None:
+        run = ImportRun.objects.select_related("department").filter(pk=params["import_run"]).first()
+        if run is None:
+            raise work.Failed("import_handled")
+        try:
+            table = importing.confirm(run, locked.started_by)
+        except importing.AlreadyHandled:
+            raise work.Failed("import_handled") from None
+        except importing.NotEditable:
+            raise work.Failed("import_not_editable") from None
+        except importing.OutOfBounds:
+            raise work.Failed("import_out_of_bounds") from None
+        locked.result = {"table": table.pk, "import_run": run.pk}
+        locked.message_code, locked.message_params = "import_saved", {"n": run.project_count}
+
+    return finish
