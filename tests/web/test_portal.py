@@ -277,6 +277,7 @@ def test_dashboard_and_portal_pass_on_postgresql():
     env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"]}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-k", "not pass_on_postgresql",
            "tests/web/test_dashboard.py", "tests/web/test_dashboard_versions.py", "tests/web/test_portal.py",
+           "tests/web/test_portal_queries.py", "tests/web/test_portal_caching.py",  # the stored search, LIKE, ETag
            "tests/web/test_postgres.py::test_running_on_postgresql"]
     r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
