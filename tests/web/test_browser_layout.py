@@ -108,7 +108,7 @@ def test_every_main_page_fits_a_390_px_phone(browser, layout_site):
     tab.goto(base + pages["home-editor"].url)
     assert not tab.is_visible("#nav-portal")
     tab.click("#menu-button")
-    assert tab.is_visible("#nav-portal") and tab.is_visible("header button[value=en]")
+    assert tab.is_visible("#nav-portal") and tab.is_visible("#langswitch a[hreflang=en]")
     assert tab.evaluate(OVERFLOW)["scroll"] <= PHONE["width"]
     snap(tab, "layout-390-menu-open")
     tab.click("#menu-button")
