@@ -166,3 +166,16 @@ def test_a_cell_placed_on_clear_evidence_is_right_and_the_others_are_named(name)
             else:
                 assert result.confidence[key] == 0.4
                 assert any(f"row {i + 1} " in line and f in line for line in result.report), (p.seq, f)
+
+
+def test_a_row_with_more_side_by_side_stacks_than_columns_is_read_with_every_cell_unsure():
+    """Thirty stacks of lines side by side in one row cannot be 18 cells: the row is still read
+    (by position alone) and every text cell of it carries 0.4 and is named in the report."""
+    lines = (LAYOUT / "seed-jixiao.layout.txt").read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if "99.74%" in line)
+    extra = " " * 75 + "甲乙   " * 30
+    lines[at + 1:at + 1] = [extra] * 3
+    result = read_layout_text("\n".join(lines), source="x")
+    assert len(result.table.projects) == 6
+    assert all(result.confidence[f"projects[0].{f}"] == 0.4 for f in CELL_FIELDS)
+    assert any("row 1 (seq 1)" in line and "rectification" in line for line in result.report)

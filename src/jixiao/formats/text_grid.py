@@ -643,7 +643,11 @@ def _place_row(row: _NumberRow, stacks: list[_Stack], bounds: list[int], shift: 
                     best[c + 1][i2] = cost
                     back[c + 1][i2] = i
     total = best[n][m]
-    if total == INF:
+    if total == INF:  # more side-by-side stacks than columns: by position alone, every cell unsure
+        for st in items:
+            c = min(range(n), key=lambda c: abs(x(st) - bounds[c]))
+            row.cells.setdefault(c, []).extend((p.line, p.text, p.start) for p in st.pieces)
+        row.unsure.update(range(n))
         return INF
     i = m
     for c in range(n, 0, -1):
