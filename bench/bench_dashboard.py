@@ -1,6 +1,6 @@
 """Server time of the dashboard's pages on PostgreSQL (not a test; figures in docs/dashboard.md).
 
-Loads a generated province-year into its own database with bench_web.py's loader
+Loads a generated province-year into its own database with bench/province_db.py's loader
 (``generate_province`` + ``COPY``; the dashboard's per-project rows sampled as there), then
 times, in process (Django test client, a finance-bureau reviewer), each page ``--repeat``
 times and prints the median server time, the median time spent in SQL, the query count, and
@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_web  # noqa: E402
+import province_db  # noqa: E402
 
 
 def explain(captured) -> tuple[int, float]:
@@ -62,7 +62,9 @@ def measure(repeat: int, year: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    _keys, user = bench_web.sessions(1)
+    from jixiao.web.accounts import roles
+
+    user = province_db.bench_user("bench_reviewer", roles.REVIEWER, None)
     client = Client()
     client.force_login(user)
     pages = {"overview": f"/dashboard/?year={year}",
@@ -101,8 +103,8 @@ def main() -> int:
     parser.add_argument("--migrate", action="store_true", help="migrate an existing database first (timed)")
     args = parser.parse_args()
     if not args.skip_load:
-        bench_web.recreate_database(args.db)
-    bench_web.setup_django(args.db, tempfile.mkdtemp(prefix="jixiao-bench-dash-"))
+        province_db.recreate_database(args.db)
+    province_db.setup_django(args.db, tempfile.mkdtemp(prefix="jixiao-bench-dash-"))
     from django.core.management import call_command
 
     import os
@@ -115,11 +117,11 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         result["seconds_migrate"] = round(time.perf_counter() - t0, 1)
     if not args.skip_load:
-        result["load"] = bench_web.load(args.projects, args.seed, 0.3, 0.4, args.year, "sampled")
+        result["load"] = province_db.load(args.projects, args.seed, 0.3, 0.4, args.year, "sampled")
     result["pages"] = measure(args.repeat, args.year)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if not args.keep:
-        bench_web.drop_database(args.db)
+        province_db.drop_database(args.db)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Server time and SQL queries of the public portal's pages on PostgreSQL (not a test; figures
 in docs/benchmarks/web.md, "Portal pages").
 
-Loads a province-year with ``bench_web.load`` (every table published by default, so the
+Loads a province-year with ``province_db.load`` (every table published by default, so the
 portal's index holds them all: ``--projects 20000`` gives ~2,000 published tables), then asks
 each portal page in-process (Django's test client, an anonymous visitor, no conditional
 headers, so every answer is rendered) ``--samples`` times with different URLs where the page
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_web  # noqa: E402  (the database helpers and the loader of the load benchmark)
+import province_db  # noqa: E402  (the database helpers and the province loader)
 
 
 def urls(rng: random.Random) -> dict[str, list[str]]:
@@ -112,8 +112,8 @@ def main() -> int:
     if args.db in ("test", "postgres"):
         raise SystemExit("refusing to use that database")
     if not args.reuse:
-        bench_web.recreate_database(args.db)
-    bench_web.setup_django(args.db, tempfile.mkdtemp(prefix="jixiao-bench-portal-"))
+        province_db.recreate_database(args.db)
+    province_db.setup_django(args.db, tempfile.mkdtemp(prefix="jixiao-bench-portal-"))
     from django.core.management import call_command
     from django.db import connection
 
@@ -121,7 +121,7 @@ def main() -> int:
     results: dict = {"machine": machine(), "args": vars(args)}
     if not args.reuse:
         t0 = time.perf_counter()
-        results["load"] = bench_web.load(args.projects, args.seed, args.published_share, 0.0, args.year, "sampled")
+        results["load"] = province_db.load(args.projects, args.seed, args.published_share, 0.0, args.year, "sampled")
         results["load"]["seconds"] = round(time.perf_counter() - t0, 1)
         print(json.dumps(results["load"], ensure_ascii=False), flush=True)
         with connection.cursor() as cursor:
@@ -138,7 +138,7 @@ def main() -> int:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     if not args.keep:
         connection.close()
-        bench_web.drop_database(args.db)
+        province_db.drop_database(args.db)
     return 0
 
 
