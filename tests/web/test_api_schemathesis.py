@@ -14,7 +14,6 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from jixiao.generate import generate_table
-from jixiao.web.api.views import clear_caches
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Status
 
@@ -25,7 +24,6 @@ EXAMPLES = 15  # per operation and generation mode (11 operations): ~20 s on a q
 
 @pytest.fixture
 def published(transactional_db):
-    clear_caches()
     world = World("published")
     for year, department in ((2019, "丙部门"), (2020, "丁部门")):
         t = convert.save_table(generate_table(projects=6, seed=year, year=year, department=department),

@@ -10,7 +10,6 @@ import io
 import pytest
 from django.test import Client
 
-from jixiao.web.api.views import clear_caches
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Status
 from tests.formats.hostile import formula_cells, hostile_table, live_csv_cells, string_cells
@@ -20,7 +19,6 @@ from .conftest import World, bring_to
 
 @pytest.fixture
 def published(db, seed_table):
-    clear_caches()
     world = World("draft")
     table = hostile_table(seed_table)
     t = convert.save_table(table, status=Status.DRAFT)

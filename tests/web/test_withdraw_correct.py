@@ -6,6 +6,7 @@ the history records who did it."""
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import pytest
@@ -130,6 +131,18 @@ def test_withdrawing_needs_a_public_reason_and_the_portal_keeps_the_snapshot_mar
     raw = b"".join(client.get("/api/years/2019/projects.csv").streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     assert rows[0][4] == "公开状态" and {r[1]: r[4] for r in rows[1:]} == {"甲部门": "withdrawn", "乙部门": "published"}
+    # So do its project and indicator records and the year's tables.json, beside each snapshot.
+    projects = api_get(client, f"/api/tables/{pub.pk}/projects/")["results"]
+    assert projects and all(p["status"] == "withdrawn" and p["withdrawal"] == record["withdrawal"] for p in projects)
+    assert api_get(client, projects[0]["url"])["withdrawal"] == record["withdrawal"]
+    statuses = {p["department"]["name"]: p["status"] for p in api_get(client, "/api/projects/")["results"]}
+    assert statuses == {"甲部门": "withdrawn", "乙部门": "published"}
+    cells = api_get(client, "/api/indicators/", kind="quantity")["results"]
+    assert {c["department"]["name"]: c["status"] for c in cells} == statuses
+    year = json.loads(b"".join(client.get("/api/years/2019/tables.json").streaming_content))
+    assert {i["id"]: (i["status"], i["withdrawal"]) for i in year} == {
+        pub.pk: ("withdrawn", record["withdrawal"]), other.pk: ("published", None)}
+    assert next(i for i in year if i["id"] == pub.pk)["document"] == pub.snapshot
     # Withdrawn once is enough: a second withdrawal is refused.
     assert reviewer.get(reverse("review:withdraw", args=[table.pk])).status_code == 403
 
@@ -188,6 +201,10 @@ def test_publishing_a_new_revision_supersedes_the_old_publication_with_a_reason(
     assert "补充整改情况" in notice[:800]
     record = api_get(client, f"/api/tables/{first.pk}/")
     assert record["status"] == "superseded" and record["withdrawal"] is None and record["corrected_by"]
+    # The superseded publication's project records say so too, naming the correction.
+    for project in api_get(client, f"/api/tables/{first.pk}/projects/")["results"]:
+        assert (project["status"], project["corrected_by"]) == ("superseded", record["corrected_by"])
+        assert project["is_current"] is False and api_get(client, project["url"]) == project
 
 
 @pytest.mark.django_db

@@ -160,10 +160,6 @@ AUTH_PASSWORD_VALIDATORS = [
 # Anonymous API reads skip the session, authentication, messages and history middlewares
 # (api_reads.py); 0 sends them through every middleware like any other request.
 JIXIAO_API_LEAN = _env_bool("JIXIAO_API_LEAN", True)
-# Project records of the API kept as JSON per process until the next publication (api/rows.py).
-JIXIAO_API_ROWS_MB = _env_int("JIXIAO_API_ROWS_MB", 64)
-if JIXIAO_API_ROWS_MB < 0:
-    raise ImproperlyConfigured("JIXIAO_API_ROWS_MB 不能为负 / JIXIAO_API_ROWS_MB must not be negative")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "entry:home"

@@ -28,20 +28,44 @@ def table_fields(pub, core) -> dict:
     )
 
 
-def index_publication(pub, table_model=None, project_model=None) -> None:
+def indicator_rows(indicator_model, projects) -> list:
+    """The :class:`~.models.PublishedIndicator` rows of saved project rows: one per filled
+    indicator column."""
+    return [indicator_model(project_id=p.pk, kind=kind, table_id=p.table_id, is_current=p.is_current, year=p.year,
+                            department_id_live=p.department_id_live, department=p.department, position=p.position)
+            for p in projects for kind in (p.document.get("indicators") or {})]
+
+
+def index_indicators(project_model, indicator_model, batch: int = BATCH) -> None:
+    """Write the indicator rows of every project row that has none (migration api.0006)."""
+    done = set(indicator_model.objects.values_list("project_id", flat=True).distinct())
+    todo = []
+    for project in project_model.objects.order_by("pk").iterator(chunk_size=batch):
+        if project.pk not in done:
+            todo.append(project)
+        if len(todo) >= batch:
+            indicator_model.objects.bulk_create(indicator_rows(indicator_model, todo))
+            todo = []
+    indicator_model.objects.bulk_create(indicator_rows(indicator_model, todo))
+
+
+def index_publication(pub, table_model=None, project_model=None, indicator_model=None) -> None:
     """Write the index rows of ``pub`` and mark older publications of its table as not current.
 
-    The model classes can be passed so the migration can use its historical models.
+    The model classes can be passed so the migration can use its historical models (a
+    migration before api.0006 passes no ``indicator_model``: that one writes them all).
     """
     if table_model is None:
-        from .models import PublishedProject, PublishedTable
-        table_model, project_model = PublishedTable, PublishedProject
+        from .models import PublishedIndicator, PublishedProject, PublishedTable
+        table_model, project_model, indicator_model = PublishedTable, PublishedProject, PublishedIndicator
     if table_model.objects.filter(publication_id=pub.pk).exists():
         return  # already indexed (idempotent for the migration)
     core = convert.table_from_document(pub.snapshot, source=f"<publication {pub.pk}>")
     fields = table_fields(pub, core)
     older = table_model.objects.filter(table_id_live=pub.table_id, number__lt=pub.number)
     project_model.objects.filter(table__in=older, is_current=True).update(is_current=False)
+    if indicator_model is not None:
+        indicator_model.objects.filter(table__in=older, is_current=True).update(is_current=False)
     older.update(is_current=False)
     # A publication indexed late (migration order) is current only if no newer one exists.
     fields["is_current"] = not table_model.objects.filter(table_id_live=pub.table_id, number__gt=pub.number).exists()
@@ -58,9 +82,16 @@ def index_publication(pub, table_model=None, project_model=None) -> None:
             department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc,
             **extra))
         if len(batch) >= BATCH:
-            project_model.objects.bulk_create(batch)
+            _write(project_model, indicator_model, batch)
             batch = []
-    project_model.objects.bulk_create(batch)
+    _write(project_model, indicator_model, batch)
+
+
+def _write(project_model, indicator_model, projects: list) -> None:
+    project_model.objects.bulk_create(projects)
+    if indicator_model is not None:
+        # bulk_create sets the ids on PostgreSQL and SQLite (RETURNING).
+        indicator_model.objects.bulk_create(indicator_rows(indicator_model, projects))
 
 
 def on_publication_saved(sender, instance, created, raw=False, **kwargs) -> None:

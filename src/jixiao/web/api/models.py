@@ -11,6 +11,7 @@ for ``is_current``, which turns false when a newer publication of the same table
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web.entry.models import Publication
@@ -45,6 +46,17 @@ class PublishedTable(models.Model):
             models.Index(fields=["is_current", "year", "department"], name="api_table_current_year"),
             models.Index(fields=["is_current", "department_id_live", "year"], name="api_table_current_dept"),
             models.Index(fields=["table_id_live", "number"], name="api_table_live_number"),
+            # The listings' orders (keyset pagination, keyset.py): tables newest year first
+            # (the year as ``year * -1``, so one row comparison runs over the index), then
+            # by department name and id; departments by name and id.
+            models.Index(F("is_current"), F("year") * -1, F("department"), F("publication"),
+                         name="api_table_list"),
+            models.Index(F("is_current"), F("department_id_live"), F("year") * -1, F("department"),
+                         F("publication"), name="api_table_list_dept"),
+            models.Index(fields=["is_current", "year", "department", "publication"], name="api_table_list_year"),
+            models.Index(fields=["is_current", "department", "department_id_live"], name="api_department_list"),
+            models.Index(fields=["is_current", "year", "department", "department_id_live"],
+                         name="api_department_list_year"),
         ]
         verbose_name = _("公开表索引")
         verbose_name_plural = _("公开表索引")
@@ -80,3 +92,30 @@ class PublishedProject(models.Model):
         ]
         verbose_name = _("公开项目索引")
         verbose_name_plural = _("公开项目索引")
+
+
+class PublishedIndicator(models.Model):
+    """One filled indicator column (``kind``) of a published project: the rows of
+    ``/api/indicators/``, in the projects' order, so a page of one kind is an index range
+    (keyset.py) instead of a walk over every project testing its JSON for the kind."""
+
+    project = models.ForeignKey(PublishedProject, on_delete=models.CASCADE, related_name="indicator_rows",
+                                verbose_name=_("公开项目"))
+    kind = models.CharField(_("指标类别"), max_length=20)
+    table = models.ForeignKey(PublishedTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("公开表"))
+    is_current = models.BooleanField(_("最新公开版本"), default=True)
+    year = models.PositiveIntegerField(_("年度"))
+    department_id_live = models.BigIntegerField(_("部门编号"))
+    department = models.CharField(_("部门名称"), max_length=200)
+    position = models.PositiveIntegerField(_("行号"))
+
+    class Meta:
+        ordering = ["kind", "year", "department", "table_id", "position", "project_id"]
+        indexes = [
+            models.Index(fields=["kind", "is_current", "year", "department", "table", "position", "project"],
+                         name="api_indicator_list"),
+            models.Index(fields=["kind", "is_current", "department_id_live", "year", "department", "table",
+                                 "position", "project"], name="api_indicator_list_dept"),
+        ]
+        verbose_name = _("公开指标索引")
+        verbose_name_plural = _("公开指标索引")

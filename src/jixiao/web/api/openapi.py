@@ -13,9 +13,10 @@ import copy
 
 from jixiao.core.taxonomy import CATEGORIES, KINDS
 
+from .keyset import MAX_CURSOR_CHARS
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
 
-VERSION = "1.0"
+VERSION = "2.0"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _URL = {"type": "string", "format": "uri"}
@@ -75,16 +76,33 @@ def _schemas() -> dict:
             "project": {"type": "integer"}, "project_url": _URL, "table": {"type": "integer"},
             "year": {"type": "integer"}, "department": _ref("Department"),
             "project_seq": {"type": "integer"}, "project_name": {"type": "string"},
+            **_status_properties(),
             "kind": {"type": "string", "enum": kind_keys},
             "kind_name": {"type": "string", "enum": [k.name for k in KINDS]},
             "category": {"type": "string", "enum": [c.key for c in CATEGORIES]},
             "category_name": {"type": "string", "enum": [c.name for c in CATEGORIES]},
             "target": {"type": "string"}, "actual": {"type": "string"}, **_NOT_APPLICABLE,
         }),
+        "YearTable": _obj({"id": {"type": "integer", "description": "The publication's id."}, "url": _URL,
+                           **_status_properties(), "document": _TABLE_DOCUMENT}),
         "DepartmentPage": _page_of("DepartmentSummary"),
         "TablePage": _page_of("TableSummary"),
         "ProjectPage": _page_of("Project"),
         "IndicatorPage": _page_of("Indicator"),
+    }
+
+
+def _status_properties() -> dict:
+    """A publication's status, in every record that comes from one (tables, projects,
+    indicators, the year's tables.json)."""
+    return {
+        "status": {"type": "string", "enum": ["published", "withdrawn", "superseded"],
+                   "description": "withdrawn (撤回, with a public reason) or superseded by a correction (更正); "
+                                  "the snapshot itself never changes."},
+        "withdrawal": {"oneOf": [{"type": "null"}, _obj({"withdrawn_at": {"type": "string", "format": "date-time"},
+                                                          "reason": {"type": "string"}})]},
+        "corrected_by": {"oneOf": [{"type": "null"}, _URL],
+                         "description": "The publication that corrects this one, once there is one."},
     }
 
 
@@ -98,13 +116,7 @@ def _summary_properties(department: dict) -> dict:
         "publication_number": {"type": "integer", "minimum": 1,
                                "description": "1 for the first publication of the table, 2 for its next, …"},
         "is_current": {"type": "boolean", "description": "False when the table has been published again since."},
-        "status": {"type": "string", "enum": ["published", "withdrawn", "superseded"],
-                   "description": "withdrawn (撤回, with a public reason) or superseded by a correction (更正); "
-                                  "the snapshot itself never changes."},
-        "withdrawal": {"oneOf": [{"type": "null"}, _obj({"withdrawn_at": {"type": "string", "format": "date-time"},
-                                                          "reason": {"type": "string"}})]},
-        "corrected_by": {"oneOf": [{"type": "null"}, _URL],
-                         "description": "The publication that corrects this one, once there is one."},
+        **_status_properties(),
         "published_at": {"type": "string", "format": "date-time"},
         "money_unit": {"type": "string", "enum": ["元", "万元"]},
         "layout": {"type": "array", "items": {"type": "string", "enum": [k.key for k in KINDS]}},
@@ -138,6 +150,7 @@ def _project(department: dict, kind_keys: list[str]) -> dict:
     return _obj({
         "id": {"type": "integer"}, "url": _URL, "table": {"type": "integer"}, "table_url": _URL,
         "year": {"type": "integer"}, "department": _ref("Department"), "is_current": {"type": "boolean"},
+        **_status_properties(),
         "position": {"type": "integer", "minimum": 1, "description": "Row number in the published table."},
         "seq": {"type": "integer", "description": "序号 as printed."},
         "money_unit": {"type": "string", "enum": ["元", "万元"]},
@@ -155,10 +168,14 @@ def _project(department: dict, kind_keys: list[str]) -> dict:
 def _page_of(item: str) -> dict:
     return _obj({
         "count": {"type": "integer", "minimum": 0},
-        "page": {"type": "integer", "minimum": 1},
+        "page": {"type": ["integer", "null"], "minimum": 1,
+                 "description": "The page number asked for with page= (1 without page or cursor); null on a "
+                                "page asked for with cursor= (the next and previous links)."},
         "page_size": {"type": "integer", "minimum": 1},
-        "next": {"type": ["string", "null"], "format": "uri"},
-        "previous": {"type": ["string", "null"], "format": "uri"},
+        "next": {"type": ["string", "null"], "format": "uri",
+                 "description": "The next page (a cursor= link), or null after the last row."},
+        "previous": {"type": ["string", "null"], "format": "uri",
+                     "description": "The page before (a cursor= link), or null on the first."},
         "results": {"type": "array", "items": _ref(item)},
     })
 
@@ -168,8 +185,13 @@ def _parameters() -> dict:
         return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 
     return {
-        "page": query("page", "Page number, from 1. A page after the last answers 404.",
+        "page": query("page", "Page number, from 1 (the older way to page: a deep page costs more than a "
+                      "cursor page; follow next instead). A page after the last answers 404.",
                       {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        "cursor": query("cursor", "Where a page starts, exactly as the next or previous link of the page before "
+                        "gives it (opaque). Not together with page. One that no link gave answers 404.",
+                        {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "minLength": 1,
+                         "maxLength": MAX_CURSOR_CHARS}),
         "page_size": query("page_size", f"Results per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
                            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                             "default": DEFAULT_PAGE_SIZE}),
@@ -220,7 +242,7 @@ def _file(operation_id: str, summary: str, media_type: str, schema: dict | None 
 
 
 def _paths() -> dict:
-    paged = ["page", "page_size"]
+    paged = ["cursor", "page", "page_size"]
     return {
         "/api/": _get("root", "Links to everything the API offers.", "Root", []),
         "/api/years/": _get("listYears", "Years with published tables, newest first, with bulk downloads.",
@@ -229,10 +251,11 @@ def _paths() -> dict:
             "yearCsv", "Every current published project of the year as CSV (UTF-8 with BOM, one row per project).",
             "text/csv"),
         "/api/years/{year}/tables.json": _file(
-            "yearJson", "Every current published table of the year: a JSON list of table JSON documents.",
-            # What the file is (a list of documents): schemathesis validates JSON answers, and
-            # "string" failed whenever it drew a year with publications.
-            "application/json", {"type": "array", "items": _TABLE_DOCUMENT}),
+            "yearJson", "Every current published table of the year with its publication status: a JSON list of "
+                        "{id, url, status, withdrawal, corrected_by, document}.",
+            # What the file is: schemathesis validates JSON answers, and "string" failed
+            # whenever it drew a year with publications.
+            "application/json", {"type": "array", "items": _ref("YearTable")}),
         "/api/departments/": _get("listDepartments", "Departments with a published table, by name.",
                                   "DepartmentPage", ["year", *paged], bad=True, missing=True),
         "/api/tables/": _get("listTables", "The current publication of every published table.", "TablePage",

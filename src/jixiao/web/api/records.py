@@ -6,8 +6,11 @@ A record has two kinds of fields:
   the table's money unit). :func:`fixed_json` writes them once, when the publication is
   indexed, into ``PublishedProject.record_json``;
 - those that depend on the request or may change later: the ids with their absolute links
-  (the host is the request's), ``year``, ``department`` and ``is_current`` (false once the
-  table is published again). :func:`record_json` puts them in front of the stored text.
+  (the host is the request's), ``year``, ``department``, ``is_current`` (false once the
+  table is published again) and the publication's status (``status``, ``withdrawal``,
+  ``corrected_by``: a withdrawal or a correction comes after publishing). :func:`record_json`
+  puts them in front of the stored text. The status is read with the rows (views.with_status),
+  never stored, so no stored text had to be written again when it was added.
 
 A page of 50 projects is then 50 string joins instead of decoding 50 JSON documents into
 dicts and encoding them again: the uncached ``/api/projects/`` page cost ~11 ms of CPU, most
@@ -70,11 +73,24 @@ def fixed_json(doc: dict, money_unit: str, position: int, seq: int) -> str:
     return _dumps(fixed_fields(doc, money_unit, position, seq))
 
 
+def status_fields(withdrawn_at, reason: str | None, corrected_by: str | None) -> dict:
+    """A publication's public status: ``published``; ``withdrawn`` (撤回, when and why);
+    ``superseded`` by a correction (更正, whose URL ``corrected_by`` is); a withdrawn one also
+    names its correction once there is one (entry.models.publication_status)."""
+    status = "withdrawn" if withdrawn_at else "superseded" if corrected_by else "published"
+    return {
+        "status": status,
+        "withdrawal": {"withdrawn_at": withdrawn_at.isoformat(), "reason": reason or ""} if withdrawn_at else None,
+        "corrected_by": corrected_by,
+    }
+
+
 def live_fields(pk: int, url: str, table_id: int, table_url: str, year: int, department_id: int,
-                department: str, is_current: bool) -> dict:
-    """The fields that depend on the request (links) or may change (``is_current``)."""
+                department: str, is_current: bool, status: dict) -> dict:
+    """The fields that depend on the request (links) or may change (``is_current``, the
+    status: :func:`status_fields`)."""
     return {"id": pk, "url": url, "table": table_id, "table_url": table_url, "year": year,
-            "department": {"id": department_id, "name": department}, "is_current": is_current}
+            "department": {"id": department_id, "name": department}, "is_current": is_current, **status}
 
 
 def project_record(live: dict, fixed: dict) -> dict:
@@ -89,14 +105,19 @@ def json_link(template: str) -> str:
 
 
 def record_json(pk: int, url_json: str, table_id: int, table_url_json: str, year: int, department_id: int,
-                department: str, is_current: bool, stored: str) -> str:
+                department: str, is_current: bool, status: dict, stored: str) -> str:
     """The record as JSON text: the live fields (the links already JSON string literals, see
     :func:`json_link`), then the stored ``record_json`` object's members (its brace dropped)."""
+    # Published and never withdrawn nor corrected: the common case, written without an encoder.
+    status_json = (_PUBLISHED if status["status"] == "published" else _dumps(status)[1:-1])
     # encode_basestring is what json.dumps(..., ensure_ascii=False) uses for a str, minus
     # the per-call encoder set-up (the larger part of the cost for short strings).
     return (f'{{"id": {pk:d}, "url": {url_json}, "table": {table_id:d}, "table_url": {table_url_json}, '
             f'"year": {year:d}, "department": {{"id": {department_id:d}, "name": {encode_basestring(department)}}}, '
-            f'"is_current": {"true" if is_current else "false"}, {stored[1:]}')
+            f'"is_current": {"true" if is_current else "false"}, {status_json}, {stored[1:]}')
+
+
+_PUBLISHED = '"status": "published", "withdrawal": null, "corrected_by": null'
 
 
 def rewrite_stored(project_model, batch: int = 2000) -> None:

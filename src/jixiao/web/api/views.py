@@ -4,27 +4,28 @@ Everything here reads the publication index (:mod:`.models`), which is derived f
 frozen snapshots only: a draft, a table under review, or a change made after publishing
 never appears until it is published. The response shapes are described in
 :mod:`.openapi`; ``tests/web/test_api.py`` validates the views' answers against it.
+
+Nothing is kept between requests in the process, so any number of app processes answer
+alike: a listing's page is an index range found from its cursor (:mod:`.keyset`) with a
+fixed number of queries whatever the page's depth or size, and every answer carries an ETag
+and Last-Modified from the newest publication and withdrawal (:mod:`.freshness`), so clients
+and shared caches ask again cheaply (304) and keep answers ``JIXIAO_PUBLIC_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import itertools
 import json
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import get_script_prefix, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
 from jixiao.core.model import Table
 from jixiao.core.taxonomy import FULL, KIND_BY_KEY
@@ -32,14 +33,12 @@ from jixiao.formats import headers as H
 from jixiao.formats import table_json
 from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
-from jixiao.web.entry.models import Publication, Withdrawal
+from jixiao.web.entry.models import Publication
 
-from . import openapi, records
+from . import freshness, keyset, openapi, records
+from .keyset import Key
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
-from .listings import Listings
-from .rows import RowTexts
-from .models import PublishedProject, PublishedTable
-
+from .models import PublishedIndicator, PublishedProject, PublishedTable
 
 
 class BadParameter(Exception):
@@ -66,43 +65,6 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
     return _json({"error": error}, status=status)
 
 
-# Answers change only when something is published, so a JSON answer is kept per URL (and
-# host and language) until the next publication: the key holds the newest publication's id.
-# A cache of its own, so these entries never crowd out the login throttle's in the default cache.
-RESPONSE_CACHE = LocMemCache("jixiao-api", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 2000}})
-CACHEABLE_BYTES = 512 * 1024
-# The ordered ids of the project listings, kept until the next publication (listings.py).
-LISTINGS = Listings()
-# The JSON of project records, kept until the next publication (rows.py).
-ROWS = RowTexts(settings.JIXIAO_API_ROWS_MB * 1024 * 1024)
-
-
-def clear_caches() -> None:
-    """Forget every kept answer and listing (tests: ids are reused after a rollback)."""
-    RESPONSE_CACHE.clear()
-    LISTINGS.clear()
-    ROWS.clear()
-
-
-# Withdrawals count too: a withdrawal changes a publication's status, not the index's rows.
-_GENERATION_SQL = "SELECT (SELECT COUNT(*) FROM {withdrawals}), MAX({pk}), COUNT(*) FROM {table}".format(
-    pk=connection.ops.quote_name(PublishedTable._meta.pk.column),
-    table=connection.ops.quote_name(PublishedTable._meta.db_table),
-    withdrawals=connection.ops.quote_name(Withdrawal._meta.db_table))
-
-
-def _generation(request) -> str:
-    """Changes with every publication, withdrawal (and deletion of one); read once per request:
-    the newest publication's id and the number of publications (plain SQL: the ORM's
-    aggregate() cost more CPU than the query itself)."""
-    if not hasattr(request, "_jixiao_api_generation"):
-        with connection.cursor() as cursor:
-            cursor.execute(_GENERATION_SQL)
-            withdrawn, newest, count = cursor.fetchone()
-        request._jixiao_api_generation = f"{newest or 0}.{count}.{withdrawn}"
-    return request._jixiao_api_generation
-
-
 def _host(request) -> str:
     """``request.get_host()``, checked once per request (it validates the host against
     ALLOWED_HOSTS on every call; a listing page asked for it five times)."""
@@ -112,32 +74,34 @@ def _host(request) -> str:
     return host
 
 
-def api_view(func=None, *, cache=True):
-    """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON."""
-    if func is None:
-        return lambda f: api_view(f, cache=cache)
+def api_view(func):
+    """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON.
+    A 200 carries ETag and Last-Modified (freshness.py) and may be kept by any cache for
+    ``JIXIAO_PUBLIC_CACHE_SECONDS``; a request whose validators match is answered 304 before
+    the view runs."""
+
+    def answer(request, *args, **kwargs):
+        try:
+            return func(request, *args, **kwargs)
+        except BadParameter as exc:
+            return _error(400, "invalid_parameter", exc.message, exc.name)
+        except Http404 as exc:
+            return _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
+
+    conditional = condition(etag_func=freshness.etag, last_modified_func=freshness.last_modified)(answer)
 
     @require_safe
     def wrapper(request, *args, **kwargs):
-        key = None
-        if cache:
-            # Hashed: a query string is client-chosen and may be any length (memcached-safe keys).
-            raw = f"{_generation(request)}|{get_language()}|{_host(request)}|{request.get_full_path()}"
-            key = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-            hit = RESPONSE_CACHE.get(key)
-            if hit is not None:
-                status, body = hit
-                return _open(HttpResponse(body, status=status, content_type="application/json"))
-        try:
-            response = func(request, *args, **kwargs)
-        except BadParameter as exc:
-            response = _error(400, "invalid_parameter", exc.message, exc.name)
-        except Http404 as exc:
-            response = _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
-        # Only successful answers: caching 400s would let arbitrary bad queries evict good entries.
-        if (key is not None and response.status_code == 200 and not response.streaming
-                and response["Content-Type"] == "application/json" and len(response.content) <= CACHEABLE_BYTES):
-            RESPONSE_CACHE.set(key, (response.status_code, response.content))
+        response = conditional(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            freshness.cache_control(response)
+            if response.status_code == 304:
+                _open(response)
+        else:
+            # An error is about this moment (a page not there yet), not about the data's version.
+            for header in ("ETag", "Last-Modified"):
+                if response.has_header(header):
+                    del response[header]
         return response
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
@@ -181,111 +145,63 @@ def _filters(request) -> dict:
     return filters
 
 
-def _page_params(request) -> tuple[int, int]:
-    return (_int_param(request, "page", 1, 1, MAX_PAGE),
-            _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE))
+def _cursor_param(request) -> str | None:
+    cursor = _one(request, "cursor")
+    if cursor is not None and (not cursor or len(cursor) > keyset.MAX_CURSOR_CHARS or not cursor.isascii()
+                               or not all(c.isalnum() or c in "-_" for c in cursor)):
+        raise BadParameter("cursor", _("参数 cursor 应原样取自上一页的 next 或 previous 链接"))
+    return cursor
 
 
-def _check_page(page: int, size: int, count: int) -> int:
-    """The last page's number; a page after it is a 404 (an empty list has one empty page)."""
-    last = max(1, -(-count // size))
-    if page > last:
-        raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": page, "last": last})
-    return last
-
-
-def _envelope(request, count: int, page: int, size: int, last: int) -> dict:
-    """The paginated envelope's members before ``results``."""
-    return {
-        "count": count,
-        "page": page,
+def _listing(request, queryset, keys: tuple[Key, ...], table: str, count, serialize, key_of=None,
+             fixed: dict | None = None, offset_ids: tuple | None = None):
+    """The paginated envelope: ``count``, ``page``, ``page_size``, ``next``, ``previous``,
+    ``results``. The page is the rows after (or before) ``cursor`` in the order of ``keys``,
+    or (the older ``page=`` links, still answered) at ``(page - 1) × page_size``; ``count``
+    is a function giving the listing's length cheaply (from the tables' project counts where
+    it can). A key fixed by a filter (``fixed``: column → value) is left out of the order:
+    the index range then starts after the filter's columns. ``offset_ids``: keyset.page."""
+    fixed = fixed or {}
+    keys = tuple(k for k in keys if k.column not in fixed)
+    size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    number = _int_param(request, "page", None, 1, MAX_PAGE)
+    cursor = _cursor_param(request)
+    if cursor is not None and number is not None:
+        raise Http404(_("没有这一页：page 与 cursor 只能给一个"))
+    total = count()
+    if number is not None:
+        last = max(1, -(-total // size))
+        if number > last:  # known without walking the listing
+            raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": number, "last": last})
+    try:
+        found = keyset.page(queryset, keys, table, size, cursor=cursor, offset=((number or 1) - 1) * size,
+                            key_of=key_of, offset_ids=offset_ids)
+    except keyset.BadCursor:
+        raise Http404(_("没有这一页：cursor 不是这个列表的链接给出的")) from None
+    envelope = {
+        "count": total,
+        "page": None if cursor is not None else number or 1,
         "page_size": size,
-        "next": _page_url(request, page + 1) if page < last else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "next": _page_url(request, found.next) if found.next else None,
+        "previous": _page_url(request, found.previous) if found.previous else None,
     }
+    return envelope, [serialize(request, row) for row in found.rows]
 
 
-def _page(request, queryset, serialize) -> JsonResponse:
-    """The paginated envelope: ``count``, ``page``, ``page_size``, ``next``, ``previous``, ``results``."""
-    page, size = _page_params(request)
-    count = queryset.count()
-    last = _check_page(page, size, count)
-    rows = list(queryset[(page - 1) * size: page * size])
-    return _json({**_envelope(request, count, page, size, last), "results": [serialize(request, row) for row in rows]})
-
-
-def _project_page_ids(request, listing: tuple, queryset) -> tuple[dict, list[int]]:
-    """The envelope and the page's project ids, from the listing's ids kept until the next
-    publication (listings.py): no COUNT and no OFFSET per request. ``queryset`` is a function
-    giving the ordered listing (only called when it is read)."""
-    page, size = _page_params(request)
-    count, ids = LISTINGS.page(_generation(request), listing, queryset, (page - 1) * size, size)
-    last = _check_page(page, size, count)
-    return _envelope(request, count, page, size, last), ids
-
-
-_ROW_FIELDS = ("id", "table", "year", "department_id_live", "department", "is_current", "record_json")
-
-
-def _project_rows(ids: list[int]) -> list[tuple]:
-    """The rows of ``ids`` in that order (plain SQL: the ORM's query building cost more CPU
-    than reading 50 rows by primary key)."""
-    if not ids:
-        return []
-    quote, meta = connection.ops.quote_name, PublishedProject._meta
-    # The ids written into the SQL as integer literals ("%d": ints from the listing, never
-    # request text): with 50 parameters the driver's parsing of the query cost more CPU than
-    # the query.
-    sql = "SELECT {} FROM {} WHERE {} IN ({})".format(
-        ", ".join(quote(meta.get_field(name).column) for name in _ROW_FIELDS),
-        quote(meta.db_table), quote(meta.pk.column), ", ".join("%d" % pk for pk in ids))
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        found = {row[0]: row for row in cursor.fetchall()}
-    # An id gone since the listing was read (a publication deleted meanwhile) is left out.
-    return [found[pk] for pk in ids if pk in found]
-
-
-def _project_page(request, listing: tuple, queryset) -> HttpResponse:
-    """A page of project records, written as JSON (records.record_json); the records kept
-    since an earlier page (rows.py) are not read or written again."""
-    envelope, ids = _project_page_ids(request, listing, queryset)
-    project = records.json_link(_link_template(request, "api:project", 1))
-    table = records.json_link(_link_template(request, "api:table", 1))
-    generation, links = _generation(request), (project, table)
-    found, missing = ROWS.get(generation, links, ids)
-    if missing:
-        read = {
-            pk: records.record_json(pk, project.format(pk), table_id, table.format(table_id), year, department_id,
-                                    department, bool(is_current), stored).encode("utf-8")  # SQLite answers 0/1
-            for pk, table_id, year, department_id, department, is_current, stored in _project_rows(missing)}
-        ROWS.put(generation, links, read)
-        found.update(read)
-    # An id gone since the listing was read (a publication deleted meanwhile) is left out.
-    results = b", ".join([found[pk] for pk in ids if pk in found])
-    # The envelope as JsonResponse would write it, its closing brace replaced by the results.
-    head = json.dumps(envelope, ensure_ascii=False)
-    body = b"".join([head[:-1].encode("utf-8"), b', "results": [', results, b"]}"])
-    return _open(HttpResponse(body, content_type="application/json"))
-
-
-def _page_url(request, page: int) -> str:
-    """The request's absolute URL with its query sorted by name and ``page`` replaced: what
-    ``build_absolute_uri(path + "?" + urlencode(sorted(query), doseq=True))`` gives (tested),
-    with everything but the page number made once per request (next and previous share it:
-    urlencode was ~5 % of an uncached answer). urlencode's output is ASCII that
-    build_absolute_uri's iri_to_uri leaves as it is, so it can be appended after the call."""
+def _page_url(request, cursor: str) -> str:
+    """The request's absolute URL with its query sorted by name, ``page`` left out and
+    ``cursor`` replaced: what ``build_absolute_uri(path + "?" + urlencode(sorted(query),
+    doseq=True))`` gives (tested), made once per request (next and previous share it)."""
     parts = request.__dict__.get("_jixiao_api_page_url")
     if parts is None:
-        # Names are unique in lists(), so sorting the pairs sorts by name: "page" goes between
-        # the names before it and those after it.
-        query = sorted((name, values) for name, values in request.GET.lists() if name != "page")
-        before = urlencode([q for q in query if q[0] < "page"], doseq=True)
-        after = urlencode([q for q in query if q[0] > "page"], doseq=True)
+        # Names are unique in lists(), so sorting the pairs sorts by name.
+        query = sorted((name, values) for name, values in request.GET.lists() if name not in ("page", "cursor"))
+        before = urlencode([q for q in query if q[0] < "cursor"], doseq=True)
+        after = urlencode([q for q in query if q[0] > "cursor"], doseq=True)
         parts = request._jixiao_api_page_url = (
-            request.build_absolute_uri(request.path) + "?" + (before + "&" if before else "") + "page=",
+            request.build_absolute_uri(request.path) + "?" + (before + "&" if before else "") + "cursor=",
             "&" + after if after else "")
-    return f"{parts[0]}{page:d}{parts[1]}"
+    return f"{parts[0]}{cursor}{parts[1]}"
 
 
 def _url(request, name: str, *args) -> str:
@@ -297,8 +213,9 @@ def _link(request, viewname: str, *args) -> str:
     return _link_template(request, viewname, len(args)).format(*args)
 
 
-# (view, arity, script prefix, scheme, host) → link template. Hosts are those ALLOWED_HOSTS
-# lets through; the bound only matters with a wildcard there.
+# (view, arity, script prefix, scheme, host) → link template: what the URLconf says, not data,
+# so every process makes the same. Hosts are those ALLOWED_HOSTS lets through; the bound only
+# matters with a wildcard there.
 _LINK_TEMPLATES: dict[tuple, str] = {}
 MAX_LINK_TEMPLATES = 256
 
@@ -340,29 +257,29 @@ def _department(row) -> dict:
     return {"id": row.department_id_live, "name": row.department}
 
 
-def with_status(queryset):
-    """The index rows with their publication's status (a withdrawal; the first correction)."""
-    corrections = Publication.objects.filter(corrects_id=OuterRef("pk")).order_by("number").values("pk")[:1]
-    return queryset.annotate(withdrawn_at=F("publication__withdrawal__withdrawn_at"),
-                             withdrawal_reason=F("publication__withdrawal__reason"),
+def with_status(queryset, via: str = ""):
+    """The rows with their publication's status (a withdrawal; the first correction) as
+    ``withdrawn_at``, ``withdrawal_reason`` and ``correction_id``: ``via`` is the path from
+    the rows to their PublishedTable (``""`` for tables, ``"table__"`` for projects and
+    indicators). Joined in the same query as the rows: a status changes after publication
+    (a withdrawal, a correction), so it is never in the stored record text."""
+    table_pk = "pk" if not via else "table_id"
+    corrections = Publication.objects.filter(corrects_id=OuterRef(table_pk)).order_by("number").values("pk")[:1]
+    return queryset.annotate(withdrawn_at=F(f"{via}publication__withdrawal__withdrawn_at"),
+                             withdrawal_reason=F(f"{via}publication__withdrawal__reason"),
                              correction_id=Subquery(corrections))
 
 
-def status_fields(request, t) -> dict:
-    """``status`` (published, withdrawn, superseded), the withdrawal and the correction."""
-    withdrawn_at, correction_id = getattr(t, "withdrawn_at", None), getattr(t, "correction_id", None)
-    if not hasattr(t, "correction_id"):  # a row read without with_status()
-        row = with_status(PublishedTable.objects.filter(pk=t.pk)).values("withdrawn_at", "withdrawal_reason",
-                                                                         "correction_id").first() or {}
-        withdrawn_at, correction_id = row.get("withdrawn_at"), row.get("correction_id")
-        t.withdrawal_reason = row.get("withdrawal_reason")
-    status = "withdrawn" if withdrawn_at else "superseded" if correction_id else "published"
-    return {
-        "status": status,
-        "withdrawal": {"withdrawn_at": withdrawn_at.isoformat(), "reason": t.withdrawal_reason}
-        if withdrawn_at else None,
-        "corrected_by": _url(request, "table", correction_id) if correction_id else None,
-    }
+def _get(row, name):
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def status_fields(request, row) -> dict:
+    """``status`` (published, withdrawn, superseded), the withdrawal and the correction of a
+    row read through :func:`with_status` (a model instance or a ``values()`` dict)."""
+    correction_id = _get(row, "correction_id")
+    return records.status_fields(_get(row, "withdrawn_at"), _get(row, "withdrawal_reason"),
+                                 _url(request, "table", correction_id) if correction_id else None)
 
 
 def table_summary(request, t: PublishedTable) -> dict:
@@ -401,14 +318,44 @@ def project_record(request, p: PublishedProject) -> dict:
     """One project's record (``/api/projects/{id}/``), from its snapshot cells; list pages
     write the same record from the stored text (records.py)."""
     live = records.live_fields(p.pk, _url(request, "project", p.pk), p.table_id, _url(request, "table", p.table_id),
-                               p.year, p.department_id_live, p.department, p.is_current)
+                               p.year, p.department_id_live, p.department, p.is_current, status_fields(request, p))
     return records.project_record(live, records.fixed_fields(p.document, p.table.money_unit, p.position, p.seq))
+
+
+_PROJECT_FIELDS = ("id", "table_id", "year", "department_id_live", "department", "is_current", "position",
+                   "record_json", "withdrawn_at", "withdrawal_reason", "correction_id")
+
+
+def _project_json(request):
+    """A function writing a project row (a ``values()`` dict of :data:`_PROJECT_FIELDS`) as
+    the record's JSON text (records.record_json): the links encoded once per page."""
+    project = records.json_link(_link_template(request, "api:project", 1))
+    table = records.json_link(_link_template(request, "api:table", 1))
+
+    def write(request, r) -> str:
+        return records.record_json(r["id"], project.format(r["id"]), r["table_id"], table.format(r["table_id"]),
+                                   r["year"], r["department_id_live"], r["department"],
+                                   bool(r["is_current"]),  # SQLite answers 0/1
+                                   status_fields(request, r), r["record_json"])
+    return write
+
+
+def _project_page(request, queryset, keys, count, fixed=None) -> HttpResponse:
+    """A page of project records written as JSON text (records.record_json)."""
+    rows = with_status(queryset, via="table__").values(*_PROJECT_FIELDS)
+    envelope, results = _listing(request, rows, keys, PublishedProject._meta.db_table, count,
+                                 _project_json(request), key_of=_get, fixed=fixed, offset_ids=(queryset, "id"))
+    # The envelope as JsonResponse would write it, its closing brace replaced by the results.
+    head = json.dumps(envelope, ensure_ascii=False)
+    body = "".join([head[:-1], ', "results": [', ", ".join(results), "]}"]).encode("utf-8")
+    return _open(HttpResponse(body, content_type="application/json"))
 
 
 def indicator_record(kind_key: str):
     kind = KIND_BY_KEY[kind_key]
 
-    def serialize(request, p: PublishedProject) -> dict:
+    def serialize(request, row: PublishedIndicator) -> dict:
+        p = row.project
         cell = (p.document.get("indicators") or {}).get(kind_key) or {}
         return {
             "project": p.pk,
@@ -418,6 +365,7 @@ def indicator_record(kind_key: str):
             "department": _department(p),
             "project_seq": p.seq,
             "project_name": p.name,
+            **status_fields(request, row),
             "kind": kind.key,
             "kind_name": kind.name,
             "category": kind.category.key,
@@ -435,6 +383,12 @@ def _current_tables():
 
 def _current_projects():
     return PublishedProject.objects.filter(is_current=True)
+
+
+def _project_count(filters: dict):
+    """The number of current projects under ``filters``, from the tables' project counts
+    (a table's rows, not its projects', are summed)."""
+    return lambda: _current_tables().filter(**filters).aggregate(n=Sum("project_count"))["n"] or 0
 
 
 @api_view
@@ -476,25 +430,48 @@ def years(request):
     } for r in rows]})
 
 
+DEPARTMENT_KEYS = (Key("department", "department", text=True), Key("department_id_live", "department_id_live"))
+
+
 @api_view
 def departments(request):
     """Departments with a published table (filter by year), by name."""
-    queryset = (_current_tables().filter(**_filters(request))
-                .values("department_id_live", "department").order_by("department", "department_id_live")
+    filters = _filters(request)
+    current = _current_tables().filter(**filters)
+    queryset = (current.values("department_id_live", "department")
                 .annotate(tables=Count("pk"), projects=Sum("project_count")))
 
     def serialize(request, r):
         return {"id": r["department_id_live"], "name": r["department"], "tables": r["tables"],
                 "projects": r["projects"] or 0,
                 "tables_url": _url(request, "tables") + f"?department={r['department_id_live']}"}
-    return _page(request, queryset, serialize)
+    envelope, results = _listing(
+        request, queryset, DEPARTMENT_KEYS, PublishedTable._meta.db_table,
+        lambda: current.values("department_id_live", "department").distinct().count(), serialize, key_of=_get,
+        fixed={"department_id_live": filters["department_id_live"]} if "department_id_live" in filters else None)
+    return _json({**envelope, "results": results})
+
+
+# Newest year first, then by department name; the id settles ties.
+TABLE_KEYS = (Key("year", "year", descending=True), Key("department", "department", text=True),
+              Key("pk", "publication_id"))
 
 
 @api_view
 def tables(request):
     """The current publication of each published table."""
-    queryset = with_status(_current_tables()).filter(**_filters(request)).order_by("-year", "department", "pk")
-    return _page(request, queryset, table_summary)
+    filters = _filters(request)
+    current = _current_tables().filter(**filters)
+    envelope, results = _listing(request, with_status(current), TABLE_KEYS, PublishedTable._meta.db_table,
+                                 current.count, table_summary, fixed=_fixed(filters),
+                                 offset_ids=(current, "publication_id"))
+    return _json({**envelope, "results": results})
+
+
+def _fixed(filters: dict) -> dict:
+    """The sort keys a filter holds still: a year filter fixes ``year`` (the order then runs
+    by department over the index that starts with the year)."""
+    return {"year": filters["year"]} if "year" in filters else {}
 
 
 @api_view
@@ -513,37 +490,44 @@ def table(request, pk):
                   "document": snapshot})
 
 
-@api_view
-def table_projects(request, pk):
-    """The projects of one publication, in printed order."""
-    if pk > MAX_ID or not PublishedTable.objects.filter(pk=pk).exists():
-        raise Http404(_("没有这张公开表"))
-    return _project_page(request, ("table", pk),
-                         lambda: PublishedProject.objects.filter(table_id=pk).order_by("position"))
-
-
+# A publication's rows in printed order (positions are 1, 2, … within a publication).
+TABLE_PROJECT_KEYS = (Key("position", "position"),)
+# Projects by year, department name, table, row; the id settles ties.
+PROJECT_KEYS = (Key("year", "year"), Key("department", "department", text=True), Key("table_id", "table_id"),
+                Key("position", "position"), Key("id", "id"))
 PROJECT_ORDER = ("year", "department", "table_id", "position", "pk")
 
 
-def _listing(filters: dict) -> tuple:
-    return tuple(sorted(filters.items()))
+@api_view
+def table_projects(request, pk):
+    """The projects of one publication, in printed order."""
+    count = PublishedTable.objects.filter(pk=pk).values_list("project_count", flat=True).first() \
+        if pk <= MAX_ID else None
+    if count is None:
+        raise Http404(_("没有这张公开表"))
+    return _project_page(request, PublishedProject.objects.filter(table_id=pk), TABLE_PROJECT_KEYS, lambda: count)
 
 
 @api_view
 def projects(request):
     """Projects of the current publications (filter by year and department)."""
     filters = _filters(request)
-    return _project_page(request, ("projects", *_listing(filters)),
-                         lambda: _current_projects().filter(**filters).order_by(*PROJECT_ORDER))
+    return _project_page(request, _current_projects().filter(**filters), PROJECT_KEYS, _project_count(filters),
+                         fixed=_fixed(filters))
 
 
 @api_view
 def project(request, pk):
     """One published project (of any publication), with its indicator cells."""
-    row = PublishedProject.objects.select_related("table").filter(pk=pk).first() if pk <= MAX_ID else None
+    row = (with_status(PublishedProject.objects.select_related("table").filter(pk=pk), via="table__").first()
+           if pk <= MAX_ID else None)
     if row is None:
         raise Http404(_("没有这个公开项目"))
     return _json(project_record(request, row))
+
+
+INDICATOR_KEYS = (Key("year", "year"), Key("department", "department", text=True), Key("table_id", "table_id"),
+                  Key("position", "position"), Key("project_id", "project_id"))
 
 
 @api_view
@@ -553,13 +537,11 @@ def indicators(request):
     if kind not in KIND_BY_KEY:
         raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
     filters = _filters(request)
-    envelope, ids = _project_page_ids(
-        request, ("indicators", kind, *_listing(filters)),
-        lambda: (_current_projects().filter(**filters).filter(document__indicators__has_key=kind)
-                 .order_by(*PROJECT_ORDER)))
-    found = PublishedProject.objects.in_bulk(ids)
-    serialize = indicator_record(kind)
-    return _json({**envelope, "results": [serialize(request, found[pk]) for pk in ids if pk in found]})
+    rows = PublishedIndicator.objects.filter(kind=kind, is_current=True, **filters)
+    queryset = with_status(rows.select_related("project"), via="table__")
+    envelope, results = _listing(request, queryset, INDICATOR_KEYS, PublishedIndicator._meta.db_table, rows.count,
+                                 indicator_record(kind), fixed=_fixed(filters), offset_ids=(rows, "project_id"))
+    return _json({**envelope, "results": results})
 
 
 # --- bulk downloads -------------------------------------------------------------------
@@ -609,7 +591,7 @@ def _csv_stream(year: int, columns: list[H.Column]):
         yield "".join(chunk)
 
 
-@api_view(cache=False)
+@api_view
 def year_csv(request, year):
     """Every current published project of ``year`` as one CSV (UTF-8 with BOM), streamed."""
     columns = _year_columns(_year_tables(year))
@@ -619,20 +601,28 @@ def year_csv(request, year):
     return _open(response)
 
 
-def _json_stream(year: int):
-    snapshots = (Publication.objects.filter(api_index__is_current=True, api_index__year=year)
-                 .order_by("api_index__department", "pk").values_list("snapshot", flat=True).iterator(chunk_size=20))
+def _json_stream(request, year: int):
+    """The year's current publications, each with its status beside the frozen document."""
+    rows = (with_status(PublishedTable.objects.filter(is_current=True, year=year))
+            .order_by("department", "pk")
+            .values_list("pk", "withdrawn_at", "withdrawal_reason", "correction_id", "publication__snapshot")
+            .iterator(chunk_size=20))
     yield "["
-    for i, snapshot in enumerate(snapshots):
-        yield ("," if i else "") + "\n" + json.dumps(snapshot, ensure_ascii=False)
+    for i, (pk, withdrawn_at, reason, correction_id, snapshot) in enumerate(rows):
+        item = {"id": pk, "url": _url(request, "table", pk),
+                **records.status_fields(withdrawn_at, reason, _url(request, "table", correction_id)
+                                        if correction_id else None),
+                "document": snapshot}
+        yield ("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False)
     yield "\n]\n"
 
 
-@api_view(cache=False)
+@api_view
 def year_json(request, year):
-    """Every current published table of ``year`` as a JSON list of table JSON documents, streamed."""
+    """Every current published table of ``year`` with its publication status, as a JSON list
+    (``id``, ``url``, ``status``, ``withdrawal``, ``corrected_by``, ``document``), streamed."""
     _year_tables(year)
-    response = StreamingHttpResponse((s.encode("utf-8") for s in _json_stream(year)),
+    response = StreamingHttpResponse((s.encode("utf-8") for s in _json_stream(request, year)),
                                      content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="jixiao-{year}-tables.json"'
     return _open(response)

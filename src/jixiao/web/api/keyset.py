@@ -1,0 +1,152 @@
+"""Keyset (cursor) pagination: a page is found by where the listing's order stands, not by
+counting the rows before it.
+
+``OFFSET 20000`` makes the database walk 20,000 index entries to throw them away, so a deep
+page cost as much as the whole listing; the API once hid that behind per-process caches of
+every listing's ids, which several app processes cannot share. Here a page after another is
+``WHERE (k1, k2, …) > (last row's keys) ORDER BY k1, k2, … LIMIT n + 1`` over an index in that
+order (migrations api.0006): the database starts at the cursor, so the thousandth page reads
+what the first reads. The row comparison is written as SQL (``RawSQL``, public Django API):
+SQLite and PostgreSQL both know row values, and PostgreSQL turns it into an index range.
+
+A key sorted newest first (the tables' year) is compared and ordered as ``column * -1`` so
+every key runs the same way (one row comparison), with an expression index to match.
+
+A cursor is the page's direction (``a``: after, ``b``: before) and the keys of the row it
+starts from, as base64url JSON. It names a place in the order, not a row: a row published or
+withdrawn meanwhile neither shifts nor repeats the rows after it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
+
+from .limits import MAX_ID
+
+MAX_CURSOR_CHARS = 2000
+MAX_KEY_TEXT = 400
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Key:
+    """One sort key: the row's attribute ``name`` (as read from the queryset), its column in
+    the listing's table, whether it is text, and whether it runs newest (largest) first."""
+
+    name: str
+    column: str
+    text: bool = False
+    descending: bool = False
+
+    def sql(self, table: str) -> str:
+        column = f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(self.column)}"
+        return f"({column} * -1)" if self.descending else column
+
+    def value(self, raw):
+        return -raw if self.descending else raw
+
+
+def encode(direction: str, values: list) -> str:
+    text = json.dumps([direction, *values], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode(cursor: str, keys: tuple[Key, ...]) -> tuple[str, list]:
+    """``(direction, values)`` of a cursor made by :func:`encode` for ``keys``; anything else
+    (another listing's cursor, a truncated or edited one) raises :class:`BadCursor`."""
+    if not cursor.isascii() or len(cursor) > MAX_CURSOR_CHARS:
+        raise BadCursor(cursor)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+    if not isinstance(data, list) or len(data) != len(keys) + 1 or data[0] not in ("a", "b"):
+        raise BadCursor(cursor)
+    for key, value in zip(keys, data[1:]):
+        ok = (isinstance(value, str) and len(value) <= MAX_KEY_TEXT) if key.text else (
+            type(value) is int and 0 <= value <= MAX_ID)
+        if not ok:
+            raise BadCursor(cursor)
+    return data[0], data[1:]
+
+
+def _after(queryset, keys: tuple[Key, ...], table: str, values: list, op: str):
+    columns = ", ".join(k.sql(table) for k in keys)
+    marks = ", ".join(["%s"] * len(keys))
+    params = [k.value(v) for k, v in zip(keys, values)]
+    if len(keys) == 1:  # a one-column "row" is just the column
+        condition = f"{columns} {op} %s"
+    else:
+        condition = f"({columns}) {op} ({marks})"
+    return queryset.filter(RawSQL(condition, params, output_field=BooleanField()))
+
+
+def _ordered(queryset, keys: tuple[Key, ...], table: str, backwards: bool):
+    # Expressions of the ORM (not RawSQL): inside a subquery the table has another alias.
+    order = []
+    for k in keys:
+        expression = F(k.column) * -1 if k.descending else F(k.column)
+        order.append(expression.desc() if backwards else expression.asc())
+    return queryset.order_by(*order)
+
+
+@dataclass
+class Page:
+    rows: list
+    next: str | None  # cursors
+    previous: str | None
+
+
+def page(queryset, keys: tuple[Key, ...], table: str, size: int, cursor: str | None = None,
+         offset: int = 0, key_of=None, offset_ids: tuple | None = None) -> Page:
+    """The ``size`` rows of ``queryset`` after (or before) ``cursor`` in the order of ``keys``
+    (or at ``offset`` from the start: the old ``page=`` links), and the cursors of the pages
+    on either side (None at either end). One query: ``size + 1`` rows are read to know
+    whether there is a next page. ``key_of(row, name)`` reads a key from a row (default:
+    the attribute ``name``).
+
+    ``offset_ids`` — ``(base queryset, unique column)`` — makes an ``offset`` page cheaper:
+    the rows to skip are walked in the base listing (no joined status, only the index's
+    columns: an index-only scan) and only the page's rows are read whole, by that column,
+    in a subquery of the same query. Without it ``OFFSET`` computes every skipped row's
+    joins and subqueries (300 ms for the 400th page of 20,000 projects, against 5 ms)."""
+    key_of = key_of or getattr
+    direction, values = decode(cursor, keys) if cursor else ("a", None)
+    backwards = direction == "b"
+    query = queryset
+    if values is not None:
+        query = _after(query, keys, table, values, "<" if backwards else ">")
+    if values is None and offset and offset_ids is not None:
+        base, column = offset_ids
+        ids = _ordered(base, keys, table, False).values_list(column, flat=True)[offset:offset + size + 1]
+        rows = list(_ordered(query.filter(**{f"{column}__in": ids}), keys, table, False))
+    elif values is None:
+        rows = list(_ordered(query, keys, table, False)[offset:offset + size + 1])
+    else:
+        rows = list(_ordered(query, keys, table, backwards)[:size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+
+    def at(row, direction: str) -> str:
+        return encode(direction, [key_of(row, k.name) for k in keys])
+
+    if not rows:
+        # Past either end: the way back is the cursor's own place, the other way is empty.
+        back = encode("b" if not backwards else "a", values) if values else None
+        return Page([], None if not backwards else back, back if not backwards else None)
+    if backwards:
+        return Page(rows, at(rows[-1], "a"), at(rows[0], "b") if more else None)
+    has_previous = values is not None or offset > 0
+    return Page(rows, at(rows[-1], "a") if more else None, at(rows[0], "b") if has_previous else None)
