@@ -22,7 +22,7 @@ def project_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:  # fixtures load rows verbatim; `dashboard_refresh` computes them afterwards
         return
     stats.refresh_project(instance, created=created)
-    table_figures.refresh(instance.table_id)
+    table_figures.refresh(instance.table_id, rows_changed=True)
 
 
 @receiver(post_delete, sender=Project, dispatch_uid="dashboard_project_deleted")
@@ -30,7 +30,7 @@ def project_deleted(sender, instance, origin=None, **kwargs):
     # Only when projects themselves are deleted: deleting a table (or its department or year)
     # deletes its projects and its figures with it.
     if isinstance(origin, Project) or (isinstance(origin, QuerySet) and origin.model is Project):
-        table_figures.refresh(instance.table_id)
+        table_figures.refresh(instance.table_id, rows_changed=True)
 
 
 @receiver(post_save, sender=DisclosureTable, dispatch_uid="dashboard_table_saved")

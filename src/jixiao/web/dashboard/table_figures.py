@@ -97,15 +97,23 @@ def _empty() -> dict:
 
 
 @transaction.atomic
-def refresh(table_id: int) -> bool:
+def refresh(table_id: int, rows_changed: bool = False) -> bool:
     """Compute the table's figures again, holding its row lock (inside the caller's
-    transaction when there is one). False when the table no longer exists."""
+    transaction when there is one). False when the table no longer exists.
+
+    ``rows_changed``: only the table's stored rows changed (a project saved or deleted). They
+    are its figures only while 已提交, 已审核 or 已公开; in a draft or a returned table (an
+    import, an editor's saves) nothing is computed — the lock is still taken, so a save never
+    overtakes a submission's figures.
+    """
     from jixiao.web.entry.models import DisclosureTable, Year
 
     try:
         table = table_lock.locked(table_id)
     except DisclosureTable.DoesNotExist:
         return False
+    if rows_changed and table.status not in LIVE_STATUSES:
+        return True
     compute(table, Year.objects.values_list("year", flat=True).get(pk=table.year_id))
     return True
 
