@@ -1,6 +1,6 @@
 """Server time of the open-data API's first and deepest list pages (keyset pagination).
 
-Loads a province-year into its own PostgreSQL database (``bench_web.load``: every table
+Loads a province-year into its own PostgreSQL database (``province_db.load``: every table
 published, so ``--projects`` projects are in the API), then asks, in this one process through
 Django's test client, for each listing's first page, its last page reached by ``next``
 (cursor) links, and the same last page by ``page=`` (the older links, an OFFSET), each
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_web  # noqa: E402  (the database settings and loader of the load benchmark)
+import province_db  # noqa: E402  (the database settings and loader of the web benchmarks)
 
 LISTINGS = ("/api/projects/?year={year}", "/api/projects/", "/api/indicators/?kind=quantity&year={year}",
             "/api/tables/")
@@ -82,15 +82,15 @@ def main() -> int:
     if args.db in ("test", "postgres"):
         raise SystemExit("refusing to use that database")
     if not args.reuse:
-        bench_web.recreate_database(args.db)
-    bench_web.setup_django(args.db, tempfile.mkdtemp(prefix="jixiao-bench-api-"))
+        province_db.recreate_database(args.db)
+    province_db.setup_django(args.db, tempfile.mkdtemp(prefix="jixiao-bench-api-"))
     from django.core.management import call_command
     from django.test import Client
 
     loaded = None
     if not args.reuse:
         call_command("migrate", verbosity=0)
-        loaded = bench_web.load(args.projects, 0, 1.0, 0.0, args.year, "none")
+        loaded = province_db.load(args.projects, 0, 1.0, 0.0, args.year, "none")
     from django.db import connection
 
     with connection.cursor() as cursor:  # what autovacuum does soon after a load: statistics, visibility map
