@@ -257,14 +257,14 @@ def test_year_csv_is_one_row_per_project_with_csv_table_columns(client, seed_doc
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     seed_rows = csv_table.csv_rows(seed)
-    assert rows[0] == ["年度", "部门", "公开表编号", "金额单位", "公开状态", *seed_rows[0]]
+    assert rows[0] == ["年度", "部门", "公开表编号", "金额单位", "公开状态", "撤回时间", "撤回理由", *seed_rows[0]]
     assert len(rows) == 1 + len(seed.projects) + 5
     by_department = {}
     for row in rows[1:]:
         by_department.setdefault(row[1], []).append(row)
     # The seed's rows are exactly csv_table's rows (without its 合计 row).
-    assert [r[5:] for r in by_department[seed.department]] == seed_rows[1:-1]
-    assert {r[4] for r in by_department[seed.department]} == {"published"}
+    assert [r[7:] for r in by_department[seed.department]] == seed_rows[1:-1]
+    assert {tuple(r[4:7]) for r in by_department[seed.department]} == {("published", "", "")}
     assert {r[3] for r in by_department[seed.department]} == {seed.money_unit.value}
     assert {r[2] for r in by_department[seed.department]} == {str(t.publications.get().pk)}
     # a department name that starts like a formula is written as text (CSV injection)

@@ -57,6 +57,20 @@ def test_api_year_csv_guards_department_names_and_printed_rates(published):
     assert [r[rate] for r in rows[1:]] == ["'" + p.execution_rate_text for p in table.projects]
 
 
+
+def test_api_year_csv_guards_a_withdrawal_reason(published):
+    from django.utils import timezone
+
+    from jixiao.web.entry.models import Publication, Withdrawal
+
+    Withdrawal.objects.create(publication=Publication.objects.get(), reason="=HYPERLINK(\"x\")数据有误",
+                              withdrawn_at=timezone.now())
+    data = _body(Client().get("/api/years/2019/projects.csv"))
+    assert live_csv_cells(data) == []
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {r[rows[0].index("撤回理由")] for r in rows[1:]} == {"'=HYPERLINK(\"x\")数据有误"}
+
+
 def test_dashboard_workbook_writes_department_names_as_text(published):
     world, table, _t = published
     client = Client()

@@ -131,6 +131,9 @@ def test_withdrawing_needs_a_public_reason_and_the_portal_keeps_the_snapshot_mar
     raw = b"".join(client.get("/api/years/2019/projects.csv").streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     assert rows[0][4] == "公开状态" and {r[1]: r[4] for r in rows[1:]} == {"甲部门": "withdrawn", "乙部门": "published"}
+    assert rows[0][5:7] == ["撤回时间", "撤回理由"]
+    assert {r[1]: tuple(r[5:7]) for r in rows[1:]} == {"甲部门": (record["withdrawal"]["withdrawn_at"], withdrawal.reason),
+                                                     "乙部门": ("", "")}
     # So do its project and indicator records and the year's tables.json, beside each snapshot.
     projects = api_get(client, f"/api/tables/{pub.pk}/projects/")["results"]
     assert projects and all(p["status"] == "withdrawn" and p["withdrawal"] == record["withdrawal"] for p in projects)

@@ -562,7 +562,7 @@ def _year_columns(queryset) -> list[H.Column]:
     return H.body_columns(Table(year=0, department="", layout=layout))
 
 
-YEAR_CSV_LEADING = ("年度", "部门", "公开表编号", "金额单位", "公开状态")
+YEAR_CSV_LEADING = ("年度", "部门", "公开表编号", "金额单位", "公开状态", "撤回时间", "撤回理由")
 
 
 def _csv_line(values) -> str:
@@ -576,17 +576,21 @@ def _csv_stream(year: int, columns: list[H.Column]):
     rows = (PublishedProject.objects.filter(is_current=True, year=year)
             .order_by("department", "table_id", "position")
             .values_list("table_id", "department", "document", "table__money_unit",
-                         "table__publication__withdrawal__withdrawn_at").iterator(chunk_size=2000))
+                         "table__publication__withdrawal__withdrawn_at", "table__publication__withdrawal__reason")
+            .iterator(chunk_size=2000))
     for table_id, group in itertools.groupby(rows, key=lambda r: r[0]):
         group = list(group)
         department, money_unit = group[0][1], group[0][3]
         # A current publication is never superseded (its correction would be current instead).
-        status = "withdrawn" if group[0][4] else "published"
+        withdrawn_at, reason = group[0][4], group[0][5]
+        status = "withdrawn" if withdrawn_at else "published"
         core = table_json.from_document({"year": year, "department": department or "-", "money_unit": money_unit,
                                          "projects": [r[2] for r in group]}, source=f"<publication {table_id}>")
         # The amounts are each table's own (元 or 万元), so the unit goes beside them; a
-        # department name that starts like a formula is shown as text, like every text cell.
-        lead = [year, csv_text(department or ""), table_id, core.money_unit.value, status]
+        # department name (or a withdrawal's reason) that starts like a formula is shown as
+        # text, like every text cell.
+        lead = [year, csv_text(department or ""), table_id, core.money_unit.value, status,
+                withdrawn_at.isoformat() if withdrawn_at else "", csv_text(reason or "")]
         chunk = [_csv_line([*lead, *project_cells(p, columns)]) for p in core.projects]
         yield "".join(chunk)
 
