@@ -1,66 +1,22 @@
 """The shipped nginx configuration (deploy/nginx.conf, docs/deploy.md) is valid, and run in front
 of a stand-in application it caches what the application's Cache-Control allows, one entry per
 language, and never a signed-in visitor's page. Skipped only when nginx is not installed
-(scripts/setup.sh --dev installs it)."""
+(scripts/setup.sh --dev installs it). tests/web/test_deployment.py runs it in front of two real
+servers."""
 
 from __future__ import annotations
 
 import http.server
-import os
-import shutil
-import socket
-import ssl
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CONF = ROOT / "deploy" / "nginx.conf"
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None)
+from .nginx_proxy import HOST, NGINX, NoRedirect, Proxy, local_copy
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (scripts/setup.sh --dev)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def certificate(folder: Path) -> None:
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=jixiao.example.gov.cn",
-                    "-days", "1", "-keyout", str(folder / "privkey.pem"), "-out", str(folder / "fullchain.pem")],
-                   check=True, capture_output=True)
-
-
-def local_copy(tmp: Path, http_port: int | None = None, https_port: int | None = None,
-               upstream: int | None = None) -> Path:
-    """The shipped file with its paths moved into ``tmp`` (and, to run it, its ports and
-    upstream on the loopback); every directive that matters is left as shipped."""
-    certificate(tmp)
-    text = CONF.read_text("utf-8")
-    for shipped, local in (("/etc/ssl/jixiao", str(tmp)), ("/var/cache/nginx/jixiao", str(tmp / "cache")),
-                           ("/var/log/nginx", str(tmp)), ("/run/nginx.pid", str(tmp / "nginx.pid"))):
-        assert shipped in text
-        text = text.replace(shipped, local)
-    if os.geteuid() == 0:
-        text = text.replace("user www-data;", "user root;")  # the workers must reach tmp
-    if http_port:
-        text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
-        text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
-        text = "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
-        lines = [line for line in text.splitlines() if not line.strip().startswith("server 10.0.0.")]
-        at = next(i for i, line in enumerate(lines) if line.strip() == "upstream jixiao {")
-        lines.insert(at + 1, f"        server 127.0.0.1:{upstream};")
-        text = "\n".join(lines)
-    path = tmp / "nginx.conf"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_the_shipped_configuration_passes_nginx_t(tmp_path):
@@ -102,33 +58,14 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 def test_nginx_keeps_public_pages_per_language_and_never_a_signed_in_page(tmp_path):
     app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=app.serve_forever, daemon=True).start()
-    http_port, https_port = free_port(), free_port()
-    conf = local_copy(tmp_path, http_port, https_port, app.server_address[1])
-    nginx = subprocess.Popen([NGINX, "-c", str(conf), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
+    proxy = Proxy(tmp_path, (app.server_address[1],))
 
     def get(path, cookie=None):
-        request = urllib.request.Request(f"https://127.0.0.1:{https_port}{path}",
-                                         headers={"Host": "jixiao.example.gov.cn"})
-        if cookie:
-            request.add_header("Cookie", cookie)
-        with urllib.request.urlopen(request, context=insecure, timeout=10) as r:
-            return r.read().decode(), r.headers["X-Cache-Status"]
+        status, body, headers = proxy.get(path, cookie)
+        assert status == 200
+        return body.decode(), headers["X-Cache-Status"]
 
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                get("/private/warm-up")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if nginx.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(nginx.stderr.read().decode() if nginx.poll() is not None else "no answer") from None
-                time.sleep(0.1)
-
         chinese, status = get("/public/portal/")
         assert status == "MISS"
         assert get("/public/portal/") == (chinese, "HIT")
@@ -149,19 +86,11 @@ def test_nginx_keeps_public_pages_per_language_and_never_a_signed_in_page(tmp_pa
         assert again != first and status == "MISS"
 
         # Plain HTTP is sent to HTTPS.
-        request = urllib.request.Request(f"http://127.0.0.1:{http_port}/portal/",
-                                         headers={"Host": "jixiao.example.gov.cn"})
-        opener = urllib.request.build_opener(NoRedirect)
+        request = urllib.request.Request(f"http://127.0.0.1:{proxy.http_port}/portal/", headers={"Host": HOST})
         with pytest.raises(urllib.error.HTTPError) as redirect:
-            opener.open(request, timeout=10)
+            urllib.request.build_opener(NoRedirect).open(request, timeout=10)
         assert redirect.value.code == 301
-        assert redirect.value.headers["Location"] == "https://jixiao.example.gov.cn/portal/"
+        assert redirect.value.headers["Location"] == f"https://{HOST}/portal/"
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        proxy.stop()
         app.shutdown()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None

@@ -4,7 +4,9 @@ cache and the job broker) and one shared data folder, the migrations applied onc
 serve --migrate`` on the first; the second and the worker started after it). A user signed in
 through one server is signed in on the other; a project saved through one is read through the
 other at once; a public page is the same answer, with the same ETag, from either; a file
-uploaded through one is imported by the worker and its preview read through the other.
+uploaded through one is imported by the worker and its preview read through the other; and
+deploy/nginx.conf in front of both keeps the public pages, per language, and never a signed-in
+one (skipped only when nginx is not installed).
 
 Needs the PostgreSQL server of JIXIAO_TEST_DATABASE_URL (this test creates and drops its own
 database there) and Redis on 127.0.0.1:6379 (database 6 for the cache, 7 for the broker, both
@@ -28,12 +30,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
+from ..nginx_proxy import HOST, NGINX, Proxy
 from .html_form import form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "fixtures" / "selfeval-2019-longgang-gsl.golden.json"
 pytestmark = pytest.mark.slow  # two servers, a worker and a PostgreSQL database: ~30 s on 2 cores
-HOST = "jixiao.test"  # the public host name the proxy forwards to every server
 REDIS_URL = os.environ.get("JIXIAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
 
@@ -260,3 +262,35 @@ def test_a_file_uploaded_through_one_server_is_imported_by_the_worker_and_read_t
     assert preview.status_code == 200
     first = json.loads(GOLDEN.read_text("utf-8"))["projects"][0]["name"]
     assert first in preview.text
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (scripts/setup.sh --dev)")
+def test_nginx_in_front_of_both_keeps_public_pages_per_language_and_never_a_signed_in_one(deployment, tmp_path):
+    world, a, b = deployment["world"], deployment["a"], deployment["b"]
+    proxy = Proxy(tmp_path, (urlsplit(a.base).port, urlsplit(b.base).port))
+    try:
+        path = f"/portal/publications/{world['publication']}/"
+        status, chinese, headers = proxy.get(path)
+        assert status == 200 and headers["X-Cache-Status"] == "MISS"
+        status, again, headers = proxy.get(path)
+        assert headers["X-Cache-Status"] == "HIT" and again == chinese
+        status, english, headers = proxy.get(path, "django_language=en")
+        assert status == 200 and headers["X-Cache-Status"] == "MISS" and english != chinese
+        status, again, headers = proxy.get(path, "django_language=en")
+        assert headers["X-Cache-Status"] == "HIT" and again == english
+
+        s = _login(a, world["editor"], world["password"])
+        cookie = "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+        status, signed_in, headers = proxy.get(path, cookie)
+        assert status == 200 and headers["X-Cache-Status"] == "BYPASS"
+        assert world["editor"].encode() in signed_in and world["editor"].encode() not in chinese
+        status, after, headers = proxy.get(path)  # the signed-in page was not kept
+        assert headers["X-Cache-Status"] == "HIT" and after == chinese
+
+        status, table, headers = proxy.get(f"/tables/{world['draft_table']}/", cookie)
+        assert status == 200 and headers["X-Cache-Status"] == "BYPASS"
+        for _ in range(2):  # private pages are never kept, signed in or not
+            status, _body, headers = proxy.get("/accounts/login/")
+            assert status == 200 and headers["X-Cache-Status"] == "MISS"
+    finally:
+        proxy.stop()
