@@ -55,3 +55,27 @@ def test_the_trace_shows_a_target_changed_before_the_self_evaluation():
                                                   ("人均培训成本", False), ("党务工作能力", False), ("参训人员满意度", True)]
     assert (rows[2].target, rows[2].evaluated_target, rows[2].actual) == ("≥95%", "≥90%", "92%")
     assert rows[5].evaluated_target is None
+
+
+def test_a_target_changed_after_approval_is_jx611_in_a_later_sheet_and_in_the_self_evaluation():
+    from jixiao.core.checks import check_target_changes
+    from jixiao.core.prefill import self_evaluation_table, target_changes
+    from jixiao.core.target_sheet import TargetIndicator, TargetProject, TargetSheet
+
+    def sheet(value, extra=True):
+        inds = [TargetIndicator("quality", "合格率", ">=", value, "%")]
+        if extra:
+            inds.append(TargetIndicator("quantity", "培训人次", ">=", "100", "人次"))
+        return TargetSheet(2024, "甲部门", projects=[TargetProject("培训项目", goal="完成培训", indicators=inds)])
+
+    approved = sheet("95")
+    assert target_changes(approved, sheet("95")) == []
+    changes = target_changes(approved, sheet("90", extra=False))
+    assert [(c.approved, c.now) for c in changes] == [("≥95%", "≥90%"), ("≥100人次", None)]
+    findings = check_target_changes(approved, sheet("90"))
+    assert [f.code for f in findings] == ["JX611"] and "≥95%" in findings[0].message_zh
+    assert "≥90%" in findings[0].message_en and findings[0].project_seq == 1
+    table = self_evaluation_table(approved)
+    assert check_target_changes(approved, table) == []
+    table.projects[0].indicators["quality"].items[0].target = "≥90%"
+    assert [f.column for f in check_target_changes(approved, table)] == ["indicators.0"]

@@ -790,6 +790,37 @@ def check_target_sheet(sheet: TargetSheet, config: CheckConfig | None = None) ->
     return [f for _, _, f in found]
 
 
+@_register("JX611", "warning", "approval", "目标在审核通过后被改变", "target changed after approval")
+def check_changed_targets(changes, config: CheckConfig):
+    """JX611: each approved target stated otherwise (or dropped) later: in a later version of
+    the 绩效目标表 or in the self-evaluation (jixiao.core.prefill.target_changes)."""
+    for c in changes:
+        column = f"indicators.{c.indicator}"
+        if c.now is None:
+            yield c.project, column, ("target.dropped", c.approved)
+        else:
+            yield c.project, column, ("target.changed", c.approved, c.now)
+
+
+def check_target_changes(approved: TargetSheet, current, config: CheckConfig | None = None) -> list[Finding]:
+    """JX611 findings for ``current`` (a later TargetSheet or the self-evaluation Table) against
+    the approved sheet; a finding's ``project_seq`` is the project's place in the approved sheet."""
+    from .prefill import target_changes
+    from .reasons import render
+
+    config = config or CheckConfig()
+    found = []
+    for code, severity, func in _active(config, "approval"):
+        for pi, column, reason in func(target_changes(approved, current), config):
+            p = approved.projects[pi]
+            col_zh, col_en = target_column_label(p, column)
+            name = p.name.strip()
+            found.append(Finding(code, severity, pi + 1, p.name, column,
+                                 f"项目 {pi + 1}「{name}」{col_zh}：{render(reason, 'zh')}",
+                                 f"project {pi + 1} “{name}”, {col_en}: {render(reason, 'en')}"))
+    return found
+
+
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     counts = {s: 0 for s in SEVERITIES}
     for f in findings:

@@ -80,3 +80,40 @@ def _item(project: Project, ind: TargetIndicator) -> IndicatorItem | None:
         return None
     name = _same(ind.name)
     return next((i for i in cell.items if _same(i.name) == name), None)
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """An approved target stated otherwise later (JX611): ``now`` is None when it was dropped."""
+
+    project: int  # index of the project in the approved sheet
+    indicator: int  # index of the indicator in that project
+    approved: str
+    now: str | None
+
+
+def target_changes(approved: TargetSheet, current: TargetSheet | Table) -> list[TargetChange]:
+    """Every approved target that ``current`` states otherwise or drops: a later version of the
+    sheet (indicators matched by 二级 and 三级 name in the project of the same name) or the
+    self-evaluation table (its 年度指标值, as :func:`trace` matches them). A project missing
+    from ``current`` is not reported here (the self-evaluation may list fewer projects)."""
+    changes = []
+    for pi, target in enumerate(approved.projects):
+        name = _same(target.name)
+        if isinstance(current, TargetSheet):
+            match = next((p for p in current.projects if _same(p.name) == name), None)
+            if match is None:
+                continue
+            now = {(i.kind, _same(i.name)): i.target_text() for i in match.indicators}
+            for ii, ind in enumerate(target.indicators):
+                text = now.get((ind.kind, _same(ind.name)))
+                if text is None or _same(text) != _same(ind.target_text()):
+                    changes.append(TargetChange(pi, ii, ind.target_text(), text))
+        else:
+            evaluated = next((p for p in current.projects if _same(p.name) == name), None)
+            if evaluated is None:
+                continue
+            for ii, row in enumerate(trace(target, evaluated)):
+                if row.changed:
+                    changes.append(TargetChange(pi, ii, row.target, row.evaluated_target))
+    return changes

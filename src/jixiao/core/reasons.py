@@ -480,6 +480,15 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
         (), "没有绩效指标：无法审核目标，也无法在年末自评。请至少设置产出、效益和满意度指标。",
         "There are no performance indicators: the targets cannot be reviewed nor the year self-evaluated. Set "
         "at least output, outcome and satisfaction indicators."),
+    # JX611 (jixiao.core.prefill.target_changes): a target stated otherwise after the bureau approved it
+    "target.changed": (
+        ("approved", "now"), "审核通过的目标为“{approved}”，现为“{now}”：目标在审核通过后被改变。请恢复审核通过的目标，或说明调整理由并重新报财政部门审核。",
+        "The approved target was “{approved}” and is now “{now}”: the target was changed after approval. Restore "
+        "the approved target, or explain the adjustment and submit it to the finance bureau again."),
+    "target.dropped": (
+        ("approved",), "审核通过的目标“{approved}”已不再列出：目标在审核通过后被删除。请恢复该指标，或说明理由并重新报财政部门审核。",
+        "The approved target “{approved}” is no longer listed: it was removed after approval. Restore the "
+        "indicator, or explain why and submit it to the finance bureau again."),
 }
 
 
