@@ -27,7 +27,7 @@ from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
 from jixiao.web.dashboard.stats import from_e4_wan
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.downloads import project_table
-from jixiao.web.entry.models import Publication, publication_status
+from jixiao.web.entry.models import Publication, Withdrawal
 from jixiao.web.entry.views import _download
 
 from .caching import public_page
@@ -128,9 +128,23 @@ def publication(request, pk):
         "entry": entry, "pub": pub, "core": core, "rows": rows, "totals": totals,
         "total_rate": money.format_rate(totals.execution_rate), "kinds": [KIND_BY_KEY[k] for k in core.layout],
         "formats": downloads.available_formats("disclosure"), "newer": newer, "older": older,
-        "state": publication_status(pub),
-        "corrected": pub.corrects,
+        **_neighbours(pub),
     })
+
+
+# What the page shows of another publication: never its snapshot.
+_LIGHT = ("pk", "table_id", "number", "published_at", "correction_reason")
+
+
+def _neighbours(pub: Publication) -> dict:
+    """The publication's public status as entry.models.publication_status gives it (withdrawn
+    with when and why, or superseded by which correction) and the publication it corrects,
+    reading only the few columns shown."""
+    withdrawal = Withdrawal.objects.filter(publication=pub).only("withdrawn_at", "reason").first()
+    correction = pub.corrections.only(*_LIGHT).order_by("number").first()
+    corrected = Publication.objects.only(*_LIGHT).filter(pk=pub.corrects_id).first() if pub.corrects_id else None
+    status = "withdrawn" if withdrawal else "superseded" if correction else "published"
+    return {"state": {"status": status, "withdrawal": withdrawal, "correction": correction}, "corrected": corrected}
 
 
 @require_safe
