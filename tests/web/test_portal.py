@@ -105,8 +105,8 @@ def test_each_year_links_its_whole_open_data_file(demo):
     text = b"".join(csv_file.streaming_content).decode("utf-8-sig")
     assert all(p.name in text for p in seed.projects)
     json_file = visitor.get(href(body, rf'id="year-json-{seed.year}"'))
-    docs = json.loads(b"".join(json_file.streaming_content))
-    assert seed.department in [d["department"] for d in docs]
+    items = json.loads(b"".join(json_file.streaming_content))  # each snapshot with its status
+    assert seed.department in [i["document"]["department"] for i in items]
 
 
 @pytest.mark.parametrize("query", ["工商", "工商业联合", "龙岗区工商", "党员教育", "教育", "办公设备"])
