@@ -236,3 +236,21 @@ def test_confirming_an_import_is_a_job_that_saves_the_table_once(golden_path, se
     second.refresh_from_db()
     assert second.state == "failed" and second.message_code == "import_handled"
     assert run.table.projects.count() == 6
+
+
+@pytest.mark.django_db
+def test_a_broker_that_cannot_be_reached_fails_the_job_at_once_with_a_message(
+        golden_path, settings, monkeypatch, django_capture_on_commit_callbacks):
+    world = World("draft")
+    settings.JIXIAO_BROKER_URL = "redis://127.0.0.1:1/5"
+
+    def unreachable(pk):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(tasks.run_job, "delay", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _upload(_client(world.users["editor"]), golden_path, world.dept_a)
+    job = Job.objects.get()
+    assert job.state == "failed" and job.message_code == "queue_unavailable" and not ImportRun.objects.exists()
+    assert r["Location"] == job.get_absolute_url()
+    assert "无法连接" in _client(world.users["editor"]).get(job.get_absolute_url()).content.decode()

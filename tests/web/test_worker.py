@@ -1,5 +1,5 @@
-"""A real ``jixiao worker`` against Redis and PostgreSQL: the web process queues an import and
-a publication, the worker runs them, and messages delivered again do no work twice.
+"""A real ``jixiao worker`` against Redis and PostgreSQL: the web process queues an import, its
+confirmation and a publication, the worker runs them, and messages delivered again do no work twice.
 
 Runs when JIXIAO_TEST_DATABASE_URL is set and Redis answers at JIXIAO_TEST_BROKER_URL
 (default redis://127.0.0.1:6379/5): a child pytest on PostgreSQL (like test_postgres.py), whose
@@ -85,7 +85,8 @@ def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
 
         def upload():
             with golden_path.open("rb") as f:
-                r = editor.post(reverse("entry:import"), {"file": f, "department": world.dept_a.pk})
+                # Into 2025: the 2019 table is approved (to be published below), not replaceable.
+                r = editor.post(reverse("entry:import"), {"file": f, "department": world.dept_a.pk, "year": 2025})
             job = Job.objects.filter(kind="import").latest("pk")
             assert r.status_code == 302 and r["Location"] == job.get_absolute_url()
             return _wait(job)
@@ -94,6 +95,11 @@ def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
         assert imported.state == "succeeded", imported.message_params
         assert ImportRun.objects.get().pk == imported.result["import_run"]
         assert "已读取" in editor.get(imported.get_absolute_url()).content.decode()
+        r = editor.post(reverse("entry:import_confirm", args=[imported.result["import_run"]]))
+        confirmed = Job.objects.get(kind="confirm")
+        assert r["Location"] == confirmed.get_absolute_url()
+        assert _wait(confirmed).state == "succeeded", confirmed.message_params
+        assert ImportRun.objects.get().table.projects.count() == 6
 
         r = reviewer.post(reverse("review:publish", args=[world.tables["own"].pk]), {"note": "经后台任务公开"})
         published = Job.objects.get(kind="publish")
@@ -104,9 +110,11 @@ def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
         # The broker delivers both messages again (as after a worker crash before its ack); a
         # third job queued behind them shows when the worker has handled them.
         tasks.run_job.delay(imported.pk)
+        tasks.run_job.delay(confirmed.pk)
         tasks.run_job.delay(published.pk)
         upload()
         assert ImportRun.objects.count() == 2 and Publication.objects.count() == 1
+        assert ImportRun.objects.filter(state="confirmed").count() == 1
         assert set(Job.objects.values_list("state", "attempts")) == {("succeeded", 1)}
     finally:
         worker.terminate()

@@ -15,12 +15,17 @@ files are small, so its requests stay short; a deployment with large files sets 
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from . import runner
 from .broker import app
 from .models import Job
+
+log = logging.getLogger(__name__)
 
 
 @app.task(name="jixiao.run_job")
@@ -39,5 +44,17 @@ def start(job: Job) -> Job:
         run_job.apply(args=[job.pk])
         job.refresh_from_db()
     else:
-        transaction.on_commit(lambda: run_job.delay(job.pk))
+        transaction.on_commit(lambda: _send(job))
     return job
+
+
+def _send(job: Job) -> None:
+    """Queue the job's message; when the broker cannot be reached (after kombu's retries) the
+    job fails at once with a message saying so, instead of waiting in 排队中 for ever."""
+    try:
+        run_job.delay(job.pk)
+    except Exception:
+        log.exception("job %s could not be queued on the broker", job.pk)
+        Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
+            state=Job.State.FAILED, message_code="queue_unavailable", message_params={}, finished_at=timezone.now())
+        job.refresh_from_db()
