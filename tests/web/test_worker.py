@@ -1,8 +1,8 @@
 """A real ``jixiao worker`` against Redis and PostgreSQL: the web process queues an import, its
 confirmation and a publication, the worker runs them, and messages delivered again do no work twice.
 
-Runs when JIXIAO_TEST_DATABASE_URL is set and Redis answers at JIXIAO_TEST_BROKER_URL
-(default redis://127.0.0.1:6379/5): a child pytest on PostgreSQL (like test_postgres.py), whose
+Runs when JIXIAO_TEST_DATABASE_URL is set and a broker answers at JIXIAO_TEST_BROKER_URL
+(default Redis, redis://127.0.0.1:6379/5; RabbitMQ's amqp://… works the same): a child pytest on PostgreSQL (like test_postgres.py), whose
 test database the worker process opens too.
 """
 
@@ -20,11 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("JIXIAO_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 
 
-def _redis_answers() -> bool:
-    try:
-        import redis
+def _broker_answers() -> bool:
+    from kombu import Connection
 
-        return bool(redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping())
+    try:
+        with Connection(BROKER, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
     except Exception:
         return False
 
@@ -32,8 +34,8 @@ def _redis_answers() -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("JIXIAO_TEST_DATABASE_URL"), reason="JIXIAO_TEST_DATABASE_URL not set")
 def test_a_worker_process_runs_imports_and_publications_once_each():
-    if not _redis_answers():
-        pytest.skip(f"no Redis at {BROKER}")
+    if not _broker_answers():
+        pytest.skip(f"no broker at {BROKER}")
     env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"]}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
            "tests/web/test_worker.py::test_in_postgres_child_worker_runs_jobs"]
@@ -56,7 +58,6 @@ def _wait(job, seconds=120):
 @pytest.mark.skipif(os.environ.get("JIXIAO_WEB_TEST_DB") != "postgres", reason="only in the PostgreSQL child run")
 @pytest.mark.django_db(transaction=True)
 def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
-    import redis
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -67,7 +68,10 @@ def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
 
     from .conftest import World
 
-    redis.Redis.from_url(BROKER).flushdb()
+    from kombu import Connection
+
+    with Connection(BROKER) as conn:  # no message left from an earlier run
+        conn.SimpleQueue("jixiao").clear()
     settings.JIXIAO_BROKER_URL = BROKER
     tasks.app.conf.broker_url = BROKER
     world = World("approved")
