@@ -67,7 +67,6 @@ def plan(year: int, seed: int) -> dict:
     from django.db.models import Count
 
     from jixiao.web.accounts import roles
-    from jixiao.web.api.models import PublishedProject
     from jixiao.web.entry import models as m
     from jixiao.web.review import gates
 
@@ -108,7 +107,8 @@ def plan(year: int, seed: int) -> dict:
                 "tables": [{"table": t, "projects": reviewed[t]} for t in submitted]}
     publications = list(m.Publication.objects.filter(table__year__year=year).order_by("pk")
                         .values_list("pk", flat=True))
-    names = list(PublishedProject.objects.filter(year=year).values_list("name", flat=True)[:2000])
+    names = list(m.Project.objects.filter(table__year__year=year, table__status=m.Status.PUBLISHED)
+                 .values_list("name", flat=True)[:2000])
     queries = sorted({n[:2] for n in names if len(n) >= 2})[:200] or ["项目"]
     return {"editors": editors, "approvers": approvers, "reviewer": reviewer,
             "dashboard": f"/dashboard/?year={year}",
