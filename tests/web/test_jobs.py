@@ -191,6 +191,12 @@ def test_a_reviewer_exports_a_years_mof_forms_as_one_zip_of_xlsx_per_project():
                      "2019-甲/002-项目_二-项目支出绩效自评表.xlsx"]
     # The editor who did not start it sees neither the job nor its file.
     assert _client(world.users["editor"]).get(reverse("jobs:download", args=[job.pk])).status_code == 404
+    # The year's disclosure tables themselves, one XLSX per table.
+    _export(reviewer, year=2019, format="disclosure-xlsx")
+    job = Job.objects.latest("pk")
+    assert job.state == "succeeded" and job.total == 2 and job.result_name == "2019-自评公开表.zip"
+    data = b"".join(reviewer.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == ["2019-乙-自评公开表.xlsx", "2019-甲-自评公开表.xlsx"]
 
 
 @pytest.mark.django_db

@@ -82,7 +82,7 @@ def export(request):
         table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
         roles.require(request.user, "download", table)
         tables = [table]
-        label = f"{table.year.year}-{table.department.short_name or table.department.name}-{exporting.FORM_NAME}"
+        label = exporting.file_label(f"{table.year.year}-{table.department.short_name or table.department.name}", fmt)
     else:
         if roles.role_of(request.user) not in (roles.REVIEWER, roles.ADMIN):
             raise PermissionDenied("export")
@@ -93,7 +93,7 @@ def export(request):
         tables = list(roles.visible_tables(request.user).filter(year__year=year))
         if not tables:
             raise Http404("year")
-        label = f"{year}-{exporting.FORM_NAME}"
+        label = exporting.file_label(str(year), fmt)
     job = Job.objects.create(kind=Job.Kind.EXPORT, started_by=request.user,
                              params=exporting.work_params(tables=tables, fmt=fmt, label=label))
     return redirect(tasks.start(job))
