@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jixiao.web.dashboard",
     "jixiao.web.portal",
     "jixiao.web.jobs",
+    "jixiao.web.targets",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

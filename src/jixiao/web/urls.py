@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", include("jixiao.web.dashboard.urls")),
     path("portal/", include("jixiao.web.portal.urls")),
     path("jobs/", include("jixiao.web.jobs.urls")),
+    path("targets/", include("jixiao.web.targets.urls")),
     path("", include("jixiao.web.review.urls")),
     path("admin/", admin.site.urls),
     # Browsers (and the admin's pages, which do not link an icon) ask for /favicon.ico.

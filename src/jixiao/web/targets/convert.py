@@ -1,0 +1,92 @@
+"""Between the stored target sheet and the core :class:`~jixiao.core.target_sheet.TargetSheet`.
+
+The web app stores; the core checks (JX6xx), pre-fills and traces. Amounts are stored with
+4 decimals and read back normalised (``3.8000`` → ``3.80``), 分值 without trailing zeros
+(``20.00`` → ``20``), so a sheet saved and read again equals the original.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from jixiao.core import target_sheet as core
+from jixiao.formats import targets_json
+from jixiao.web.entry.convert import _amount as amount  # noqa: PLC2701 - the app's own helper
+from jixiao.web.entry.models import Department, Year
+
+from . import models as m
+
+
+def _points(v: Decimal | None) -> Decimal | None:
+    if v is None:
+        return None
+    v = v.normalize()
+    return v.quantize(Decimal(1)) if v == v.to_integral_value() else v
+
+
+def indicator_to_core(i: m.TargetIndicator) -> core.TargetIndicator:
+    return core.TargetIndicator(kind=i.kind, name=i.name, nature=i.nature or None, value=i.value, unit=i.unit,
+                                weight=_points(i.weight), basis=i.basis or None, last_actual=i.last_actual)
+
+
+def project_to_core(p: m.TargetProject, indicators=None) -> core.TargetProject:
+    rows = indicators if indicators is not None else p.indicators.all()
+    return core.TargetProject(name=p.name, department=p.department_name, unit=p.unit, total=amount(p.total),
+                              fiscal=amount(p.fiscal), other=amount(p.other), goal=p.goal,
+                              indicators=[indicator_to_core(i) for i in rows])
+
+
+def sheet_to_core(s: m.TargetSheet, projects=None) -> core.TargetSheet:
+    rows = list(projects) if projects is not None else list(s.projects.prefetch_related("indicators"))
+    return core.TargetSheet(year=s.year.year, department=s.department.name, money_unit=s.money_unit,
+                            title=s.title, profile=s.profile, projects=[project_to_core(p) for p in rows])
+
+
+def indicator_fields(i: core.TargetIndicator) -> dict:
+    return {"kind": i.kind, "name": i.name, "nature": i.nature or "", "value": i.value, "unit": i.unit,
+            "weight": i.weight, "basis": i.basis or "", "last_actual": i.last_actual}
+
+
+def project_fields(p: core.TargetProject) -> dict:
+    return {"name": p.name, "department_name": p.department, "unit": p.unit, "total": p.total,
+            "fiscal": p.fiscal, "other": p.other, "goal": p.goal}
+
+
+def save_indicators(project: m.TargetProject, indicators: list[core.TargetIndicator]) -> None:
+    """Replace the project's indicators, each deletion and creation in the history."""
+    for old in project.indicators.all():
+        old.delete()
+    for seq, ind in enumerate(indicators, start=1):
+        m.TargetIndicator.objects.create(project=project, seq=seq, **indicator_fields(ind))
+
+
+@transaction.atomic
+def save_sheet(sheet: core.TargetSheet, *, department: Department, user=None,
+               existing: m.TargetSheet | None = None) -> m.TargetSheet:
+    """Store a core sheet as the department's (new, or replacing the projects of ``existing``)."""
+    if existing is None:
+        year, _ = Year.objects.get_or_create(year=sheet.year)
+        s = m.TargetSheet(year=year, department=department)
+    else:
+        s = existing
+        for old in s.projects.all():
+            old.delete()
+    s.money_unit = sheet.money_unit if sheet.money_unit in core.MONEY_UNITS else "万元"
+    s.title = sheet.title
+    s.profile = sheet.profile
+    s.save()
+    for seq, p in enumerate(sheet.projects, start=1):
+        row = m.TargetProject.objects.create(sheet=s, seq=seq, updated_by=user, **project_fields(p))
+        save_indicators(row, p.indicators)
+    return s
+
+
+def sheet_document(s: m.TargetSheet) -> dict:
+    """The targets JSON document of the stored sheet (what an approval freezes)."""
+    return targets_json.to_document(sheet_to_core(s))
+
+
+def sheet_from_document(doc: dict) -> core.TargetSheet:
+    return targets_json.from_document(doc, source="<approved>")

@@ -1,0 +1,83 @@
+"""One indicator's journey: declared (the target as set, approved, and every change with who
+and when) → completed (the self-evaluation's 年度指标值 and 实际完成值, and who entered them)
+→ scored (the suggested score of that 三级 item).
+
+Built on :func:`jixiao.core.prefill.trace` (target matched to the self-evaluation by 二级 and
+三级 name) and the core's scoring; the who and when come from the records' history
+(django-simple-history's ``diff_against``).
+"""
+
+from __future__ import annotations
+
+from jixiao.core import prefill
+from jixiao.core.scoring import score_project
+from jixiao.core.targets import fold
+from jixiao.core.taxonomy import KIND_BY_KEY
+from jixiao.web.entry import convert as entry_convert
+from jixiao.web.entry.models import DisclosureTable
+from jixiao.web.entry.models import Project as EntryProject
+
+from . import convert, workflow
+
+
+def _changes(record) -> list[dict]:
+    prev = record.prev_record
+    if prev is None or record.history_type != "~":
+        return []
+    delta = record.diff_against(prev)
+    return [{"field": str(record.instance._meta.get_field(c.field).verbose_name), "old": c.old, "new": c.new}
+            for c in delta.changes]
+
+
+def history_entries(records) -> list[dict]:
+    """Each history record with what it changed (field, before, after)."""
+    return [{"record": r, "model": str(r.instance._meta.verbose_name), "label": str(r.instance),
+             "changes": _changes(r)} for r in records]
+
+
+def _same(text: str) -> str:
+    """Names compared as the core's trace compares them: spaces and full-width forms ignored."""
+    return "".join(fold(text or "").split())
+
+
+def journey(sheet, indicator) -> dict:
+    """Everything the trace page shows for ``indicator`` (a stored TargetIndicator)."""
+    target = convert.indicator_to_core(indicator)
+    project = indicator.project
+    declared = history_entries(indicator.history.select_related("history_user").order_by("history_date"))
+    approved = None
+    approved_sheet = workflow.approved_sheet(sheet)
+    approved_project = None
+    if approved_sheet is not None:
+        approved_project = next((p for p in approved_sheet.projects if _same(p.name) == _same(project.name)), None)
+        if approved_project is not None:
+            approved = next((i for i in approved_project.indicators
+                             if i.kind == target.kind and _same(i.name) == _same(target.name)), None)
+    out = {"kind": KIND_BY_KEY[target.kind], "target": target, "approved": approved, "declared": declared,
+           "table": None, "evaluated": None, "row": None, "score": None, "completed": []}
+    table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
+    if table is None:
+        return out
+    out["table"] = table
+    rows = list(table.projects.all())
+    entry_row = next((r for r in rows if _same(r.name) == _same(project.name)), None)
+    if entry_row is None:
+        return out
+    evaluated = entry_convert.project_to_core(entry_row)
+    basis = approved_project or convert.project_to_core(project)
+    ind = approved or target
+    basis_one = type(basis)(name=basis.name, indicators=[ind])
+    row = prefill.trace(basis_one, evaluated)[0]
+    out.update(evaluated=entry_row, row=row)
+    cell = evaluated.indicators.get(ind.kind)
+    index = next((n for n, i in enumerate(cell.items) if _same(i.name) == _same(ind.name)), None) if cell else None
+    if index is not None:
+        score = score_project(evaluated, profile=table.profile)
+        for cat in score.categories:
+            for scored in cat.indicators:
+                if scored.kind == ind.kind and index < len(scored.items):
+                    out["score"] = scored.items[index]
+    out["completed"] = [e for e in history_entries(
+        EntryProject.history.filter(id=entry_row.pk).select_related("history_user").order_by("history_date"))
+        if e["record"].history_type == "+" or any(c["field"] for c in e["changes"])]
+    return out

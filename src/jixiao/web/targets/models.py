@@ -1,0 +1,160 @@
+"""What the web app stores of a 绩效目标表: a department's sheet per year with its workflow
+status, its projects and their 三级 indicators as fields (the core model's, so the finance
+bureau's checks and the pre-fill work on them), and the review rounds with the bureau's
+reasons and, once approved, the approved sheet frozen as targets JSON.
+
+Why the approved copy is frozen: targets changed quietly after approval are the usual
+complaint; keeping what was approved lets the reviewer see approved beside new (JX611) and
+lets each indicator be traced from its approved target. Every record keeps its history
+(django-simple-history): who changed what, when.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from jixiao.core.target_sheet import BASIS_NAMES, MONEY_UNITS, NATURE_SYMBOLS
+from jixiao.core.taxonomy import KINDS
+from jixiao.web.entry.models import Department, Status, Year
+
+AMOUNT = dict(max_digits=20, decimal_places=4, null=True, blank=True)
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+class SheetStatus(models.TextChoices):
+    """The target review's statuses: the self-evaluation's, without publication."""
+
+    DRAFT = Status.DRAFT.value, Status.DRAFT.label
+    SUBMITTED = Status.SUBMITTED.value, Status.SUBMITTED.label
+    RETURNED = Status.RETURNED.value, Status.RETURNED.label
+    APPROVED = Status.APPROVED.value, Status.APPROVED.label
+
+
+class TargetSheet(models.Model):
+    """A department's 项目支出绩效目标表 for one budget year."""
+
+    year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="target_sheets", verbose_name=_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="target_sheets",
+                                   verbose_name=_("部门"))
+    status = models.CharField(_("状态"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
+    money_unit = models.CharField(_("金额单位"), max_length=10, default="万元", choices=[(u, u) for u in MONEY_UNITS])
+    title = models.CharField(_("标题"), max_length=300, blank=True)
+    profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__year", "department__name"]
+        constraints = [models.UniqueConstraint(fields=["year", "department"], name="one_target_sheet_per_year")]
+        verbose_name = _("绩效目标表")
+        verbose_name_plural = _("绩效目标表")
+
+    def __str__(self) -> str:
+        return f"{self.year.year} {self.department.name}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class TargetProject(models.Model):
+    """One project's form: funds, 年度总体目标 and its indicators."""
+
+    sheet = models.ForeignKey(TargetSheet, on_delete=models.CASCADE, related_name="projects",
+                              verbose_name=_("绩效目标表"))
+    seq = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("项目名称"), max_length=300)
+    department_name = models.CharField(_("主管部门"), max_length=200, blank=True)
+    unit = models.CharField(_("实施单位"), max_length=200, blank=True)
+    total = models.DecimalField(_("年度资金总额"), **AMOUNT)
+    fiscal = models.DecimalField(_("其中：财政拨款"), **AMOUNT)
+    other = models.DecimalField(_("其他资金"), **AMOUNT)
+    goal = models.TextField(_("年度总体目标"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("最后修改人"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sheet", "seq", "pk"]
+        verbose_name = _("目标项目")
+        verbose_name_plural = _("目标项目")
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.name}"
+
+
+class TargetIndicator(models.Model):
+    """One 三级 indicator with its target as fields."""
+
+    project = models.ForeignKey(TargetProject, on_delete=models.CASCADE, related_name="indicators",
+                                verbose_name=_("目标项目"))
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("二级指标"), max_length=20, choices=[(k.key, k.name) for k in KINDS])
+    name = models.CharField(_("三级指标"), max_length=300)
+    nature = models.CharField(_("指标性质"), max_length=20, blank=True,
+                              choices=[(k, v) for k, v in NATURE_SYMBOLS.items()])
+    value = models.CharField(_("指标值"), max_length=300, blank=True)
+    unit = models.CharField(_("度量单位"), max_length=30, blank=True)
+    weight = models.DecimalField(_("分值"), max_digits=8, decimal_places=2, null=True, blank=True)
+    basis = models.CharField(_("指标值设定依据"), max_length=20, blank=True,
+                             choices=list(BASIS_NAMES.items()))
+    last_actual = models.CharField(_("上年实际完成值"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "seq", "pk"]
+        verbose_name = _("目标指标")
+        verbose_name_plural = _("目标指标")
+
+
+class TargetRound(models.Model):
+    """One submission of the sheet and the bureau's decision; an approval freezes the sheet."""
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("待审核")
+        RETURNED = "returned", _("退回")
+        APPROVED = "approved", _("审核通过")
+
+    sheet = models.ForeignKey(TargetSheet, on_delete=models.CASCADE, related_name="rounds",
+                              verbose_name=_("绩效目标表"))
+    number = models.PositiveIntegerField(_("轮次"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("提交人"))
+    submitted_at = models.DateTimeField(_("提交时间"))
+    decision = models.CharField(_("审核结论"), max_length=20, choices=Decision.choices, blank=True, default="")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("审核人"))
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    approved = models.JSONField(_("审核通过的目标（targets JSON）"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sheet", "number"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "number"], name="one_target_round_number")]
+        verbose_name = _("目标审核轮次")
+        verbose_name_plural = _("目标审核轮次")
+
+
+class TargetReason(models.Model):
+    """The bureau's reason for returning the sheet or one project (beside the JX6xx findings)."""
+
+    round = models.ForeignKey(TargetRound, on_delete=models.CASCADE, related_name="reasons",
+                              verbose_name=_("目标审核轮次"))
+    project = models.ForeignKey(TargetProject, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="reasons", verbose_name=_("目标项目"))
+    code = models.CharField(_("问题代码"), max_length=10, blank=True)
+    text = models.TextField(_("退回理由"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("审核人"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("退回理由")
+        verbose_name_plural = _("退回理由")

@@ -1,0 +1,430 @@
+"""Target pages: the sheets by year, a sheet with its projects and JX6xx findings, the
+project form with structured indicators, import with preview, export, the bureau's review,
+history, the pre-fill of the self-evaluation and each indicator's trace.
+
+Views are thin, as in entry: the sheet is found through :mod:`.access` (404 for what the user
+may not see), the action asked of ``access.can`` (403), the work done by the core through
+:mod:`.convert`, :mod:`.workflow` and :mod:`.journey`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jixiao.core import checks, prefill
+from jixiao.errors import JixiaoError
+from jixiao.formats import targets_json, targets_sandbox, targets_typst, targets_xlsx
+from jixiao.web import language
+from jixiao.web.accounts import roles
+from jixiao.web.entry import convert as entry_convert
+from jixiao.web.entry import importing as entry_importing
+from jixiao.web.entry.models import DisclosureTable, Year
+
+from . import access, convert, journey, workflow
+from .forms import ImportForm, IndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
+from .models import TargetIndicator, TargetProject, TargetSheet
+
+SESSION_IMPORT = "jixiao_targets_import"
+
+
+def _sheet_for(user, pk) -> TargetSheet:
+    return get_object_or_404(access.visible_sheets(user), pk=pk)
+
+
+def _project_for(user, pk) -> TargetProject:
+    return get_object_or_404(TargetProject.objects.select_related("sheet", "sheet__year", "sheet__department")
+                             .filter(sheet__in=access.visible_sheets(user).values("pk")), pk=pk)
+
+
+def _can(user, sheet) -> dict[str, bool]:
+    return {a: access.can(user, a, sheet) for a in access.ACTIONS}
+
+
+@login_required
+def home(request):
+    by_year = defaultdict(list)
+    for s in access.visible_sheets(request.user).prefetch_related("projects"):
+        by_year[s.year.year].append(s)
+    departments = roles.creatable_departments(request.user)
+    form = NewSheetForm(departments=departments, initial={"year": timezone.now().year + 1}) if departments else None
+    return render(request, "targets/home.html", {"years": sorted(by_year.items(), reverse=True), "new_form": form})
+
+
+@login_required
+@require_POST
+def sheet_new(request):
+    departments = roles.creatable_departments(request.user)
+    if not departments.exists():
+        raise PermissionDenied("create")
+    form = NewSheetForm(request.POST, departments=departments)
+    if not form.is_valid():
+        messages.error(request, _("请检查年度和部门。"))
+        return redirect("targets:home")
+    year, _created = Year.objects.get_or_create(year=form.cleaned_data["year"])
+    try:
+        with transaction.atomic():
+            sheet = TargetSheet.objects.create(year=year, department=form.cleaned_data["department"])
+    except IntegrityError:
+        sheet = TargetSheet.objects.get(year=year, department=form.cleaned_data["department"])
+        messages.info(request, _("该部门该年度的绩效目标表已存在。"))
+    return redirect("targets:sheet", pk=sheet.pk)
+
+
+def _findings_by_project(findings) -> tuple[dict, list]:
+    by_seq, whole = defaultdict(list), []
+    for f in findings:
+        (by_seq[f.project_seq] if f.project_seq else whole).append(f)
+    return by_seq, whole
+
+
+def _changes(sheet: TargetSheet, core) -> list[dict]:
+    """JX611 rows: approved vs now, in a later version of the sheet and in the self-evaluation."""
+    approved = workflow.approved_sheet(sheet)
+    if approved is None:
+        return []
+    rows = []
+    sources = []
+    if sheet.status != "approved":
+        sources.append((_("绩效目标表（调整后）"), core))
+    table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
+    if table is not None:
+        sources.append((_("自评表"), entry_convert.table_to_core(table)))
+    for where, current in sources:
+        changes = prefill.target_changes(approved, current)
+        for change, finding in zip(changes, checks.check_target_changes(approved, current)):
+            ind = approved.projects[change.project].indicators[change.indicator]
+            rows.append({"where": where, "finding": finding, "project": approved.projects[change.project].name,
+                         "name": ind.name, "kind": ind.kind, "approved": change.approved, "now": change.now})
+    return rows
+
+
+@login_required
+def sheet_detail(request, pk):
+    sheet = _sheet_for(request.user, pk)
+    rows = list(sheet.projects.prefetch_related("indicators"))
+    core = convert.sheet_to_core(sheet, rows)
+    findings = checks.check_target_sheet(core)
+    by_seq, whole = _findings_by_project(findings)
+    rnd = workflow.current_round(sheet)
+    reasons = defaultdict(list)
+    sheet_reasons = []
+    if rnd is not None and rnd.decision == "returned":
+        for r in rnd.reasons.select_related("author"):
+            (reasons[r.project_id] if r.project_id else sheet_reasons).append(r)
+    projects = [{"row": row, "core": cp, "findings": by_seq.get(i, []), "reasons": reasons.get(row.pk, []),
+                 "indicators": list(zip(row.indicators.all(), cp.indicators))}
+                for i, (row, cp) in enumerate(zip(rows, core.projects), start=1)]
+    can = _can(request.user, sheet)
+    codes = sorted({f.code for f in findings} | {c.code for c in checks.CHECKS.values() if c.scope == "targets"})
+    reason_form = ReasonForm(projects=rows, codes=codes) if can["return"] else None
+    table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
+    return render(request, "targets/sheet.html", {
+        "sheet": sheet, "core": core, "projects": projects, "sheet_findings": whole, "sheet_reasons": sheet_reasons,
+        "errors": sum(1 for f in findings if f.severity == "error"), "can": can, "round": rnd,
+        "reason_form": reason_form, "changes": _changes(sheet, core), "self_table": table,
+    })
+
+
+def _project_page(request, sheet, form, formset, project=None, status=200):
+    return render(request, "targets/project.html", {"sheet": sheet, "form": form, "formset": formset,
+                                                    "project": project}, status=status)
+
+
+def _edit_project(request, sheet, project=None):
+    access.require(request.user, "edit", sheet)
+    if request.method == "POST":
+        data = request.POST
+        if "read" in request.POST:
+            data, read = read_pasted(request.POST)
+            form, formset = ProjectForm(data), IndicatorFormSet(data, prefix="ind")
+            if read:
+                messages.info(request, _("已读取 %(n)s 个粘贴的目标，请核对后保存。") % {"n": read})
+            return _project_page(request, sheet, form, formset, project)
+        form, formset = ProjectForm(data), IndicatorFormSet(data, prefix="ind")
+        if form.is_valid() and formset.is_valid():
+            with transaction.atomic():
+                row = workflow.locked(sheet.pk)
+                if not row.editable:
+                    raise PermissionDenied("edit")
+                d = form.cleaned_data
+                fields = {k: d[k] for k in ("name", "department_name", "unit", "total", "fiscal", "other", "goal")}
+                if project is None:
+                    seq = (sheet.projects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+                    project = TargetProject.objects.create(sheet=sheet, seq=seq, updated_by=request.user, **fields)
+                else:
+                    for k, v in fields.items():
+                        setattr(project, k, v)
+                    project.updated_by = request.user
+                    project.save()
+                _save_indicators(project, formset.indicators())
+            messages.success(request, _("已保存。"))
+            return redirect("targets:sheet", pk=sheet.pk)
+        return _project_page(request, sheet, form, formset, project, status=422)
+    if project is None:
+        form, formset = ProjectForm(initial={"department_name": sheet.department.name}), IndicatorFormSet(prefix="ind")
+    else:
+        core = convert.project_to_core(project)
+        form = ProjectForm(initial=convert.project_fields(core))
+        formset = IndicatorFormSet(prefix="ind", initial=initial_indicators(core.indicators))
+    return _project_page(request, sheet, form, formset, project)
+
+
+def _save_indicators(project: TargetProject, indicators) -> None:
+    """Keep an indicator's row (and so its history) when it stays at its place; change only
+    what changed, so the history says who changed which target."""
+    old = list(project.indicators.all())
+    for seq, ind in enumerate(indicators, start=1):
+        fields = convert.indicator_fields(ind)
+        row = old[seq - 1] if seq <= len(old) else None
+        if row is None:
+            TargetIndicator.objects.create(project=project, seq=seq, **fields)
+        elif any(getattr(row, k) != v for k, v in fields.items()) or row.seq != seq:
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.seq = seq
+            row.save()
+    for row in old[len(indicators):]:
+        row.delete()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request, pk):
+    return _edit_project(request, _sheet_for(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    project = _project_for(request.user, pk)
+    if not access.can(request.user, "edit", project.sheet):
+        return redirect("targets:sheet", pk=project.sheet.pk)
+    return _edit_project(request, project.sheet, project)
+
+
+@login_required
+@require_POST
+def project_delete(request, pk):
+    project = _project_for(request.user, pk)
+    access.require(request.user, "edit", project.sheet)
+    project.delete()
+    return redirect("targets:sheet", pk=project.sheet.pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    sheet = _sheet_for(request.user, pk)
+    access.require(request.user, "submit", sheet)
+    try:
+        workflow.submit(sheet, request.user)
+    except workflow.Refused as refused:
+        messages.error(request, _("有 %(n)s 个错误，修正后才能提交。") % {"n": len(refused.errors)}
+                       if refused.errors else _("尚无项目，无法提交。"))
+    except workflow.TransitionError:
+        messages.error(request, _("状态已改变，请刷新页面。"))
+    else:
+        messages.success(request, _("已提交财政局审核。"))
+    return redirect("targets:sheet", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def return_sheet(request, pk):
+    sheet = _sheet_for(request.user, pk)
+    access.require(request.user, "return", sheet)
+    projects = list(sheet.projects.all())
+    codes = [c.code for c in checks.CHECKS.values() if c.scope in ("targets", "approval")]
+    form = ReasonForm(request.POST, projects=projects, codes=codes)
+    if not form.is_valid():
+        messages.error(request, _("请填写退回理由。"))
+        return redirect("targets:sheet", pk=sheet.pk)
+    d = form.cleaned_data
+    project = next((p for p in projects if p.pk == d["project"]), None)
+    try:
+        workflow.return_sheet(sheet, request.user, [(project, d["code"], d["text"])])
+    except workflow.TransitionError:
+        messages.error(request, _("状态已改变，请刷新页面。"))
+    else:
+        messages.success(request, _("已退回。"))
+    return redirect("targets:sheet", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    sheet = _sheet_for(request.user, pk)
+    access.require(request.user, "approve", sheet)
+    try:
+        workflow.approve(sheet, request.user)
+    except workflow.TransitionError:
+        messages.error(request, _("状态已改变，请刷新页面。"))
+    else:
+        messages.success(request, _("已审核通过。"))
+    return redirect("targets:sheet", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    sheet = _sheet_for(request.user, pk)
+    access.require(request.user, "reopen", sheet)
+    try:
+        workflow.reopen(sheet, request.user)
+    except workflow.TransitionError:
+        messages.error(request, _("状态已改变，请刷新页面。"))
+    return redirect("targets:sheet", pk=sheet.pk)
+
+
+@login_required
+def history(request, pk):
+    sheet = _sheet_for(request.user, pk)
+    rounds = sheet.rounds.select_related("submitted_by", "decided_by").prefetch_related(
+        "reasons", "reasons__author", "reasons__project").order_by("-number")
+    project_ids = list(sheet.projects.values_list("pk", flat=True))
+    records = sorted(
+        list(sheet.history.select_related("history_user")[:200])
+        + list(TargetProject.history.filter(sheet_id=sheet.pk).select_related("history_user")[:500])
+        + list(TargetIndicator.history.filter(project_id__in=project_ids).select_related("history_user")[:1000]),
+        key=lambda r: r.history_date, reverse=True)
+    return render(request, "targets/history.html", {"sheet": sheet, "rounds": rounds,
+                                                    "entries": journey.history_entries(records)})
+
+
+@login_required
+def export(request, pk, fmt):
+    sheet = _sheet_for(request.user, pk)
+    if fmt not in ("xlsx", "pdf", "json"):
+        raise Http404(fmt)
+    core = convert.sheet_to_core(sheet)
+    try:
+        if fmt == "pdf":
+            data, ctype = targets_typst.render_targets_pdf_bytes(core), "application/pdf"
+        elif fmt == "json":
+            data, ctype = targets_json.dumps(core).encode(), "application/json"
+        else:
+            with tempfile.TemporaryDirectory() as d:
+                path = Path(d) / "targets.xlsx"
+                targets_xlsx.write_targets_xlsx(core, path)
+                data = path.read_bytes()
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    except JixiaoError as exc:
+        return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = content_disposition_header(True, f"{core.display_title}.{fmt}")
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    departments = roles.creatable_departments(request.user)
+    if not departments.exists():
+        raise PermissionDenied("import")
+    limit = settings.JIXIAO_UPLOAD_MAX_BYTES
+    status = 200
+    form = ImportForm(request.POST or None, request.FILES or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            upload.seek(0)
+            kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16), limit)
+            upload.seek(0)
+            sheet = _read_upload(upload, kind)
+        except JixiaoError as exc:
+            form.add_error("file", language.bilingual(exc))
+            status = 422
+        else:
+            request.session[SESSION_IMPORT] = {"doc": targets_json.to_document(sheet), "filename": upload.name[:255],
+                                               "department": form.cleaned_data["department"].pk}
+            return redirect("targets:import_preview")
+    elif request.method == "POST":
+        status = 422
+    return render(request, "targets/import.html", {"form": form}, status=status)
+
+
+def _read_upload(upload, kind):
+    """The sheet in the upload: read in the bounded child process (formats.targets_sandbox)."""
+    from jixiao.errors import InputError
+
+    if kind == "json":
+        return targets_json.loads(upload.read(), source=upload.name)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"upload.{kind}"
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        sheet = targets_sandbox.import_targets(path, source=upload.name)
+    if sheet is None:
+        raise InputError("文件不是绩效目标表（第一页未写明“绩效目标”）",
+                         "the file is not a performance targets sheet (its first page does not say 绩效目标)",
+                         source=upload.name)
+    return sheet
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request):
+    pending = request.session.get(SESSION_IMPORT)
+    if not pending:
+        return redirect("targets:import")
+    department = get_object_or_404(roles.creatable_departments(request.user), pk=pending["department"])
+    core = targets_json.from_document(pending["doc"], source=pending["filename"])
+    existing = TargetSheet.objects.filter(year__year=core.year, department=department).first()
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            del request.session[SESSION_IMPORT]
+            return redirect("targets:import")
+        if existing is not None and not existing.editable:
+            messages.error(request, _("该年度的绩效目标表已提交或已审核，不能覆盖。"))
+            return redirect("targets:sheet", pk=existing.pk)
+        sheet = convert.save_sheet(core, department=department, user=request.user, existing=existing)
+        del request.session[SESSION_IMPORT]
+        messages.success(request, _("已导入 %(n)s 个项目。") % {"n": len(core.projects)})
+        return redirect("targets:sheet", pk=sheet.pk)
+    findings = checks.check_target_sheet(core)
+    return render(request, "targets/import_preview.html", {
+        "core": core, "department": department, "existing": existing, "findings": findings,
+        "filename": pending["filename"]})
+
+
+@login_required
+@require_POST
+def prefill_self_evaluation(request, pk):
+    """Open the year's self-evaluation, created pre-filled from the approved targets when the
+    department has none yet (only the completions are left to enter)."""
+    sheet = _sheet_for(request.user, pk)
+    access.require(request.user, "prefill", sheet)
+    table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
+    if table is None:
+        approved = workflow.approved_sheet(sheet)
+        core = prefill.self_evaluation_table(approved)
+        try:
+            table = entry_convert.save_table(core, user=request.user, department=sheet.department)
+        except IntegrityError:
+            table = DisclosureTable.objects.get(year=sheet.year, department=sheet.department)
+        else:
+            messages.success(request, _("已按审核通过的绩效目标生成自评表，请填写完成情况。"))
+    return redirect("entry:table", pk=table.pk)
+
+
+@login_required
+def indicator_trace(request, pk):
+    indicator = get_object_or_404(TargetIndicator.objects.select_related("project", "project__sheet"), pk=pk)
+    sheet = _sheet_for(request.user, indicator.project.sheet_id)
+    return render(request, "targets/trace.html", {"sheet": sheet, "indicator": indicator,
+                                                  **journey.journey(sheet, indicator)})

@@ -1,0 +1,233 @@
+"""The 绩效目标表 in the web app: entry with pasted targets read into fields, the finance
+bureau's review (submit blocked by errors, return with reasons, approve), history, the
+self-evaluation pre-filled from the approved targets, JX611 and the indicator's trace."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.core.target_sheet import TargetIndicator, TargetProject
+from jixiao.core.target_sheet import TargetSheet as CoreSheet
+
+pytestmark = pytest.mark.django_db
+
+
+def management(n, initial=0):
+    return {"ind-TOTAL_FORMS": str(n), "ind-INITIAL_FORMS": str(initial), "ind-MIN_NUM_FORMS": "0",
+            "ind-MAX_NUM_FORMS": "100"}
+
+
+def project_post(**extra):
+    data = {"name": "农村道路养护", "department_name": "甲部门", "unit": "甲单位", "total": "100", "fiscal": "80",
+            "other": "20", "goal": "完成120公里农村道路日常养护，路况优良率达到90%以上", **management(4)}
+    rows = [("quantity", "养护里程", ">=", "120", "公里", "30"), ("quality", "路况优良率", ">=", "90", "%", "20"),
+            ("cost", "养护成本", "<=", "100", "万元", "20"), ("satisfaction", "群众满意度", ">=", "90", "%", "10")]
+    for i, (kind, name, nature, value, unit, weight) in enumerate(rows):
+        data.update({f"ind-{i}-kind": kind, f"ind-{i}-name": name, f"ind-{i}-nature": nature,
+                     f"ind-{i}-value": value, f"ind-{i}-unit": unit, f"ind-{i}-weight": weight,
+                     f"ind-{i}-basis": "plan"})
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def sheet(world):
+    from jixiao.web.entry.models import Year
+    from jixiao.web.targets.models import TargetSheet
+
+    year = Year.objects.get_or_create(year=2024)[0]
+    return TargetSheet.objects.create(year=year, department=world.dept_a)
+
+
+def login(client, world, who):
+    client.force_login(world.users[who])
+    return client
+
+
+def add_project(client, sheet, **extra):
+    return client.post(f"/targets/{sheet.pk}/project/new/", project_post(**extra))
+
+
+def test_a_sheet_stored_and_read_back_equals_the_core_sheet(world, sheet):
+    from jixiao.web.targets import convert
+
+    core = CoreSheet(2024, "甲部门", projects=[TargetProject(
+        "项目", "甲部门", "甲单位", Decimal("10.50"), Decimal("10.50"), None, "目标",
+        [TargetIndicator("quality", "合格率", ">=", "95", "%", Decimal("20"), "plan", "93"),
+         TargetIndicator("timeliness", "完成时间", "qualitative", "2024年12月31日前")])])
+    convert.save_sheet(core, department=world.dept_a, existing=sheet)
+    assert convert.sheet_to_core(sheet) == core
+
+
+def test_the_department_adds_a_project_and_sees_it_with_its_findings(client, world, sheet):
+    login(client, world, "editor")
+    response = add_project(client, sheet, **{"ind-1-value": "", "ind-1-nature": ""})
+    assert response.status_code == 302
+    page = client.get(f"/targets/{sheet.pk}/").content.decode()
+    assert "农村道路养护" in page and "养护里程" in page and "JX601" in page  # 路况优良率 without a value
+
+
+def test_a_pasted_target_is_read_into_its_fields_and_shown_for_confirmation(client, world, sheet):
+    login(client, world, "editor")
+    data = project_post(**{"ind-1-text": "≥95%", "ind-1-nature": "", "ind-1-value": "", "ind-1-unit": "",
+                           "ind-2-text": "250万", "read": "1"})
+    response = client.post(f"/targets/{sheet.pk}/project/new/", data)
+    assert response.status_code == 200 and not sheet.projects.exists()  # shown, not saved
+    form = response.context["formset"]
+    assert (form.data["ind-1-nature"], form.data["ind-1-value"], form.data["ind-1-unit"]) == (">=", "95", "%")
+    assert (form.data["ind-2-nature"], form.data["ind-2-value"], form.data["ind-2-unit"]) == ("<=", "250", "万元")
+
+
+@pytest.mark.parametrize("extra", [
+    {"ind-TOTAL_FORMS": "100000"}, {"ind-TOTAL_FORMS": "x"}, {"ind-0-kind": "nonsense"},
+    {"ind-0-weight": "abc"}, {"ind-0-weight": "1e400"}, {"total": "-5"}, {"name": "x" * 100_000},
+    {"ind-0-name": "y" * 5000}, {"ind-0-nature": "<>"}, {"ind-0-text": "≥" * 5000, "read": "1"},
+])
+def test_hostile_input_on_the_project_form_is_a_4xx_never_a_500(client, world, sheet, extra):
+    login(client, world, "editor")
+    response = add_project(client, sheet, **extra)
+    assert 200 <= response.status_code < 500
+    assert not sheet.projects.exists() or "read" in extra
+
+
+def test_submission_is_refused_while_an_error_stands(client, world, sheet):
+    login(client, world, "approver")
+    add_project(client, sheet, goal="")  # JX610, an error
+    client.post(f"/targets/{sheet.pk}/submit/")
+    sheet.refresh_from_db()
+    assert sheet.status == "draft"
+
+
+def test_the_bureau_returns_a_project_with_a_reason_then_approves(client, world, sheet):
+    login(client, world, "approver")
+    add_project(client, sheet)
+    project = sheet.projects.get()
+    assert client.post(f"/targets/{sheet.pk}/submit/").status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == "submitted"
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/return/", {"project": project.pk, "code": "JX602", "text": "目标表述不可衡量"})
+    sheet.refresh_from_db()
+    assert sheet.status == "returned"
+    login(client, world, "approver")
+    page = client.get(f"/targets/{sheet.pk}/").content.decode()
+    assert "目标表述不可衡量" in page and "JX602" in page
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    sheet.refresh_from_db()
+    assert sheet.status == "approved" and sheet.rounds.get(number=2).approved["projects"][0]["name"] == "农村道路养护"
+    history = client.get(f"/targets/{sheet.pk}/history/").content.decode()
+    assert "reviewer" in history and "approver_a" in history and "目标表述不可衡量" in history
+
+
+def approved_sheet(client, world, sheet):
+    login(client, world, "approver")
+    add_project(client, sheet)
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    sheet.refresh_from_db()
+    assert sheet.status == "approved"
+
+
+def test_the_self_evaluation_is_created_pre_filled_from_the_approved_targets(client, world, sheet):
+    from jixiao.web.entry.models import DisclosureTable
+
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    response = client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    table = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
+    assert response["Location"] == f"/table/{table.pk}/" or str(table.pk) in response["Location"]
+    project = table.projects.get()
+    assert project.name == "农村道路养护" and project.annual_goal.startswith("完成120公里")
+    assert project.indicators["quality"]["items"][0]["target"] == "≥90%"
+    assert project.actual_total is None  # completions are the department's to enter
+    assert client.post(f"/targets/{sheet.pk}/self-evaluation/")["Location"] == response["Location"]  # opened
+
+
+def test_a_target_changed_in_the_self_evaluation_is_flagged_beside_the_approved_one(client, world, sheet):
+    from jixiao.web.entry.models import DisclosureTable
+
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    project = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a).projects.get()
+    cells = project.indicators
+    cells["quality"]["items"][0]["target"] = "≥80%"
+    cells["quality"]["items"][0]["actual"] = "85%"
+    project.indicators = cells
+    project.save()
+    login(client, world, "reviewer")
+    page = client.get(f"/targets/{sheet.pk}/").content.decode()
+    assert "JX611" in page and "≥90%" in page and "≥80%" in page
+    indicator = sheet.projects.get().indicators.get(kind="quality")
+    trace = client.get(f"/targets/indicator/{indicator.pk}/").content.decode()
+    assert "trace-changed" in trace and "85%" in trace and "trace-score" in trace
+
+
+def test_departments_see_only_their_own_sheets_and_the_bureau_only_submitted_ones(client, world, sheet):
+    login(client, world, "editor_b")
+    assert client.get(f"/targets/{sheet.pk}/").status_code == 404
+    assert client.post(f"/targets/{sheet.pk}/project/new/", project_post()).status_code == 404
+    login(client, world, "reviewer")
+    assert client.get(f"/targets/{sheet.pk}/").status_code == 404  # a draft is the department's
+    assert client.post(f"/targets/{sheet.pk}/project/new/", project_post()).status_code == 404
+    client.force_login(world.nobody)
+    assert client.get(f"/targets/{sheet.pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/targets/{sheet.pk}/").status_code == 302  # to the login page
+
+
+def test_only_the_right_roles_move_the_sheet(client, world, sheet):
+    login(client, world, "editor")
+    add_project(client, sheet)
+    assert client.post(f"/targets/{sheet.pk}/submit/").status_code == 403  # the approver submits
+    login(client, world, "approver")
+    client.post(f"/targets/{sheet.pk}/submit/")
+    assert client.post(f"/targets/{sheet.pk}/approve/").status_code == 403
+    assert client.post(f"/targets/{sheet.pk}/return/", {"text": "x"}).status_code == 403
+    assert client.post(f"/targets/{sheet.pk}/project/new/", project_post()).status_code == 403  # submitted
+    login(client, world, "reviewer")
+    assert client.get(f"/targets/{sheet.pk}/").status_code == 200
+    assert client.post(f"/targets/{sheet.pk}/project/new/", project_post()).status_code == 403
+    assert client.post(f"/targets/{sheet.pk}/self-evaluation/").status_code == 403
+
+
+def test_the_sheet_exports_to_xlsx_pdf_and_json_and_imports_back_with_a_preview(client, world, sheet, tmp_path):
+    login(client, world, "editor")
+    add_project(client, sheet)
+    xlsx = client.get(f"/targets/{sheet.pk}/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(f"/targets/{sheet.pk}/export.json").json()["kind"] == "targets"
+    assert client.get(f"/targets/{sheet.pk}/export.doc").status_code == 404
+    path = tmp_path / "targets.xlsx"
+    path.write_bytes(xlsx.content)
+    with path.open("rb") as fh:
+        response = client.post("/targets/import/", {"file": fh, "department": world.dept_a.pk})
+    assert response.status_code == 302
+    preview = client.get("/targets/import/preview/").content.decode()
+    assert "农村道路养护" in preview and "路况优良率" in preview
+    client.post("/targets/import/preview/", {"confirm": "1"})
+    assert sheet.projects.get().indicators.count() == 4
+
+
+@pytest.mark.slow
+def test_the_sheet_exports_to_pdf(client, world, sheet):
+    login(client, world, "editor")
+    add_project(client, sheet)
+    pdf = client.get(f"/targets/{sheet.pk}/export.pdf")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+
+
+def test_an_upload_that_is_not_a_targets_sheet_is_refused_with_a_reason(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, world, "editor")
+    bad = SimpleUploadedFile("x.xlsx", b"PK\x03\x04not a zip at all")
+    response = client.post("/targets/import/", {"file": bad, "department": world.dept_a.pk})
+    assert response.status_code == 422
+    other = SimpleUploadedFile("x.xlsx", b"PK", content_type="application/octet-stream")
+    assert client.post("/targets/import/", {"file": other, "department": world.dept_b.pk}).status_code == 422
