@@ -14,8 +14,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -57,16 +58,40 @@ def _require(user, action, table) -> None:
 
 @login_required
 def home(request):
-    tables = roles.visible_tables(request.user).prefetch_related("projects")
-    by_year = defaultdict(list)
-    for t in tables:
-        core = convert.table_to_core(t, t.projects.all())
-        totals = core.totals()
-        by_year[t.year.year].append({"table": t, "count": len(core.projects), "totals": totals,
-                                     "rate": money.format_rate(totals.execution_rate)})
+    """The tables the user may see, one year at a time (the newest unless ``?year=``), 50 a
+    page by department name, with a name filter (``?q=``): a department sees its own few, the
+    finance bureau a province's thousands, and only the listed tables' projects are read."""
+    visible = roles.visible_tables(request.user)
+    years = list(visible.order_by("-year__year").values_list("year__year", flat=True).distinct())
+    shown = _chosen_year(request.GET.get("year"), years)
+    query = str(request.GET.get("q", ""))[:100].strip()
+    page = None
+    items = []
+    if shown is not None:
+        listed = visible.filter(year__year=shown).select_related("year", "department")
+        if query:
+            listed = listed.filter(department__name__icontains=query)
+        page = Paginator(listed.order_by("department__name", "pk"), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        tables = list(page.object_list)
+        prefetch_related_objects(tables, "projects")
+        for t in tables:
+            core = convert.table_to_core(t, t.projects.all())
+            totals = core.totals()
+            items.append({"table": t, "count": len(core.projects), "totals": totals,
+                          "rate": money.format_rate(totals.execution_rate)})
     departments = roles.creatable_departments(request.user)
     form = NewTableForm(departments=departments, initial={"year": timezone.now().year - 1}) if departments else None
-    return render(request, "entry/home.html", {"years": sorted(by_year.items(), reverse=True), "new_form": form})
+    return render(request, "entry/home.html", {"years": years, "shown": shown, "items": items, "page": page,
+                                               "q": query, "new_form": form})
+
+
+HOME_PAGE_SIZE = 50
+
+
+def _chosen_year(raw, years: list[int]) -> int | None:
+    if raw and str(raw).isdigit() and int(raw) in years:
+        return int(raw)
+    return years[0] if years else None
 
 
 @login_required
