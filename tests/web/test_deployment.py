@@ -173,6 +173,9 @@ def _login(server: Server, username: str, password: str) -> requests.Session:
 def _saved_fields(html: str) -> dict:
     fields = form_fields(html, "project-form")
     fields.pop("csrfmiddlewaretoken")  # a new mask on every page
+    # The values the form was rendered from, signed with the time of signing: the same
+    # values, but the stamp and signature change from one second to the next.
+    fields["base"] = fields["base"].rsplit(":", 2)[0]
     return fields
 
 
