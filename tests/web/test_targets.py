@@ -231,3 +231,17 @@ def test_an_upload_that_is_not_a_targets_sheet_is_refused_with_a_reason(client, 
     assert response.status_code == 422
     other = SimpleUploadedFile("x.xlsx", b"PK", content_type="application/octet-stream")
     assert client.post("/targets/import/", {"file": other, "department": world.dept_b.pk}).status_code == 422
+
+
+def test_a_project_edited_keeps_its_indicators_and_skips_the_empty_extra_rows(client, world, sheet):
+    login(client, world, "editor")
+    add_project(client, sheet)
+    project = sheet.projects.get()
+    page = client.get(f"/targets/project/{project.pk}/")
+    formset = page.context["formset"]
+    data = project_post(**management(formset.total_form_count(), 4))
+    data["ind-1-value"] = "95"
+    assert client.post(f"/targets/project/{project.pk}/", data).status_code == 302
+    quality = project.indicators.get(kind="quality")
+    assert quality.value == "95" and project.indicators.count() == 4
+    assert quality.history.count() == 2  # created, then changed: one record per real change

@@ -34,7 +34,8 @@ class ProjectForm(forms.Form):
 
 
 def kind_choices():
-    return [(k.key, f"{k.category.name} · {k.name}") for k in KINDS]
+    # A blank first choice: an extra row left empty stays unchanged (and is skipped).
+    return [("", "—")] + [(k.key, f"{k.category.name} · {k.name}") for k in KINDS]
 
 
 class IndicatorForm(forms.Form):

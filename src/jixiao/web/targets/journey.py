@@ -25,8 +25,15 @@ def _changes(record) -> list[dict]:
     if prev is None or record.history_type != "~":
         return []
     delta = record.diff_against(prev)
-    return [{"field": str(record.instance._meta.get_field(c.field).verbose_name), "old": c.old, "new": c.new}
-            for c in delta.changes]
+    out = []
+    for c in delta.changes:
+        field = record.instance._meta.get_field(c.field)
+        old, new = c.old, c.new
+        if field.choices:  # 指标性质 ≥, not >=
+            labels = {k: str(v) for k, v in field.flatchoices}
+            old, new = labels.get(old, old), labels.get(new, new)
+        out.append({"field": str(field.verbose_name), "old": old, "new": new})
+    return out
 
 
 def history_entries(records) -> list[dict]:

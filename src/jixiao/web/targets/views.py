@@ -60,7 +60,9 @@ def home(request):
     for s in access.visible_sheets(request.user).prefetch_related("projects"):
         by_year[s.year.year].append(s)
     departments = roles.creatable_departments(request.user)
-    form = NewSheetForm(departments=departments, initial={"year": timezone.now().year + 1}) if departments else None
+    first = departments.first()
+    form = NewSheetForm(departments=departments, initial={"year": timezone.now().year + 1, "department": first}) \
+        if first is not None else None
     return render(request, "targets/home.html", {"years": sorted(by_year.items(), reverse=True), "new_form": form})
 
 
