@@ -260,3 +260,23 @@ def test_a_broker_that_cannot_be_reached_fails_the_job_at_once_with_a_message(
     assert job.state == "failed" and job.message_code == "queue_unavailable" and not ImportRun.objects.exists()
     assert r["Location"] == job.get_absolute_url()
     assert "无法连接" in _client(world.users["editor"]).get(job.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_exports_file_is_deleted_after_the_retention_days(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world = World("draft")
+    editor = _client(world.users["editor"])
+    _export(editor, table=world.tables["own"].pk, format="zip-xlsx")
+    old = Job.objects.get()
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=settings.JIXIAO_JOB_FILES_DAYS + 1))
+    path = work.absolute(old.result_file)
+    _export(editor, table=world.tables["own"].pk, format="zip-pdf")  # the next export clears it
+    old.refresh_from_db()
+    assert not path.exists() and old.result_file == ""
+    page = editor.get(old.get_absolute_url()).content.decode()
+    assert 'id="job-expired"' in page and editor.get(reverse("jobs:download", args=[old.pk])).status_code == 404
+    assert work.absolute(Job.objects.latest("pk").result_file).is_file()

@@ -225,6 +225,8 @@ JIXIAO_UPLOAD_MAX_BYTES = _env_int("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # has not acknowledged after JIXIAO_JOB_VISIBILITY_SECONDS is delivered again (Redis).
 JIXIAO_BROKER_URL = os.environ.get("JIXIAO_BROKER_URL", "").strip()
 JIXIAO_JOB_VISIBILITY_SECONDS = _env_int("JIXIAO_JOB_VISIBILITY_SECONDS", 3600)
+# Bulk exports' files are deleted this many days after their job finished (0: kept for ever).
+JIXIAO_JOB_FILES_DAYS = _env_int("JIXIAO_JOB_FILES_DAYS", 7)
 if JIXIAO_JOB_VISIBILITY_SECONDS < 60:
     raise ImproperlyConfigured("JIXIAO_JOB_VISIBILITY_SECONDS 须至少为 60 / JIXIAO_JOB_VISIBILITY_SECONDS must be at "
                                "least 60")

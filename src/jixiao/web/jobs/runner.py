@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +55,8 @@ def run(job_id: int) -> None:
     finally:
         if job.kind == Job.Kind.IMPORT and Job.objects.filter(pk=job.pk, state__in=Job.FINISHED).exists():
             work.remove_input(job)
+        if job.kind == Job.Kind.EXPORT:
+            work.expire_results(settings.JIXIAO_JOB_FILES_DAYS)  # each export clears the expired ones
 
 
 @transaction.atomic

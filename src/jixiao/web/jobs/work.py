@@ -70,3 +70,23 @@ def remove_input(job: Job) -> None:
     """The upload is not needed once the job is over (its reading is kept in the database)."""
     if job.input_file:
         absolute(job.input_file).unlink(missing_ok=True)
+
+
+def expire_results(days: int) -> int:
+    """Delete the files of exports that finished more than ``days`` ago (0: none), so the data
+    folder does not fill with old ZIPs; their rows stay, without a file. Returns how many."""
+    import shutil
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if days <= 0:
+        return 0
+    old = Job.objects.filter(kind=Job.Kind.EXPORT, finished_at__lt=timezone.now() - timedelta(days=days)) \
+        .exclude(result_file="")
+    count = 0
+    for job in old:
+        shutil.rmtree(data_dir() / "jobs" / str(job.pk), ignore_errors=True)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        count += 1
+    return count
