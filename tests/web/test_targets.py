@@ -140,7 +140,7 @@ def test_the_self_evaluation_is_created_pre_filled_from_the_approved_targets(cli
     login(client, world, "editor")
     response = client.post(f"/targets/{sheet.pk}/self-evaluation/")
     table = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
-    assert response["Location"] == f"/table/{table.pk}/" or str(table.pk) in response["Location"]
+    assert response["Location"] == f"/tables/{table.pk}/"
     project = table.projects.get()
     assert project.name == "农村道路养护" and project.annual_goal.startswith("完成120公里")
     assert project.indicators["quality"]["items"][0]["target"] == "≥90%"
@@ -245,3 +245,33 @@ def test_a_project_edited_keeps_its_indicators_and_skips_the_empty_extra_rows(cl
     quality = project.indicators.get(kind="quality")
     assert quality.value == "95" and project.indicators.count() == 4
     assert quality.history.count() == 2  # created, then changed: one record per real change
+
+
+def test_the_self_evaluation_page_shows_the_changed_targets_to_the_bureau(client, world, sheet):
+    from jixiao.web.entry.models import DisclosureTable
+
+    from .conftest import bring_to
+
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    table = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
+    project = table.projects.get()
+    cells = project.indicators
+    cells["cost"]["items"][0]["target"] = "≤120万元"
+    project.indicators = cells
+    project.save()
+    bring_to(table, "submitted", world.users["approver"], world.users["reviewer"])
+    login(client, world, "reviewer")
+    page = client.get(f"/tables/{table.pk}/").content.decode()
+    assert "JX611" in page and "≤100万元" in page and "≤120万元" in page and f"/targets/{sheet.pk}/" in page
+
+
+def test_the_target_pages_speak_english(client, world, sheet):
+    login(client, world, "editor")
+    add_project(client, sheet)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/targets/{sheet.pk}/").content.decode()
+    assert "Overall goal for the year" in page and "Quantity" in page and "at least" in page
+    indicator = sheet.projects.get().indicators.first()
+    assert "Declared target" in client.get(f"/targets/indicator/{indicator.pk}/").content.decode()

@@ -34,7 +34,7 @@ from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry.models import DisclosureTable, Year
 
-from . import access, convert, journey, workflow
+from . import access, changes, convert, journey, workflow
 from .forms import ImportForm, IndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
 from .models import TargetIndicator, TargetProject, TargetSheet
 
@@ -93,27 +93,6 @@ def _findings_by_project(findings) -> tuple[dict, list]:
     return by_seq, whole
 
 
-def _changes(sheet: TargetSheet, core) -> list[dict]:
-    """JX611 rows: approved vs now, in a later version of the sheet and in the self-evaluation."""
-    approved = workflow.approved_sheet(sheet)
-    if approved is None:
-        return []
-    rows = []
-    sources = []
-    if sheet.status != "approved":
-        sources.append((_("绩效目标表（调整后）"), core))
-    table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
-    if table is not None:
-        sources.append((_("自评表"), entry_convert.table_to_core(table)))
-    for where, current in sources:
-        changes = prefill.target_changes(approved, current)
-        for change, finding in zip(changes, checks.check_target_changes(approved, current)):
-            ind = approved.projects[change.project].indicators[change.indicator]
-            rows.append({"where": where, "finding": finding, "project": approved.projects[change.project].name,
-                         "name": ind.name, "kind": ind.kind, "approved": change.approved, "now": change.now})
-    return rows
-
-
 @login_required
 def sheet_detail(request, pk):
     sheet = _sheet_for(request.user, pk)
@@ -137,7 +116,7 @@ def sheet_detail(request, pk):
     return render(request, "targets/sheet.html", {
         "sheet": sheet, "core": core, "projects": projects, "sheet_findings": whole, "sheet_reasons": sheet_reasons,
         "errors": sum(1 for f in findings if f.severity == "error"), "can": can, "round": rnd,
-        "reason_form": reason_form, "changes": _changes(sheet, core), "self_table": table,
+        "reason_form": reason_form, "changes": changes.for_sheet(sheet, core, table), "self_table": table,
     })
 
 
