@@ -275,3 +275,12 @@ def test_the_target_pages_speak_english(client, world, sheet):
     assert "Overall goal for the year" in page and "Quantity" in page and "at least" in page
     indicator = sheet.projects.get().indicators.first()
     assert "Declared target" in client.get(f"/targets/indicator/{indicator.pk}/").content.decode()
+
+
+def test_the_administrator_sees_the_target_records_and_their_history_in_the_admin(client, world, sheet):
+    login(client, world, "editor")
+    add_project(client, sheet)
+    login(client, world, "admin")
+    assert client.get("/admin/targets/targetsheet/").status_code == 200
+    indicator = sheet.projects.get().indicators.first()
+    assert client.get(f"/admin/targets/targetindicator/{indicator.pk}/history/").status_code == 200

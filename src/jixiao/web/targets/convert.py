@@ -12,11 +12,20 @@ from decimal import Decimal
 from django.db import transaction
 
 from jixiao.core import target_sheet as core
+from jixiao.core.money import CENT
 from jixiao.formats import targets_json
-from jixiao.web.entry.convert import _amount as amount  # noqa: PLC2701 - the app's own helper
 from jixiao.web.entry.models import Department, Year
 
 from . import models as m
+
+
+def amount(v: Decimal | None) -> Decimal | None:
+    """A stored amount with at least 2 decimals (``3.8000`` → ``3.80``), as entry reads them."""
+    if v is None:
+        return None
+    v = v.normalize()
+    exponent = v.as_tuple().exponent
+    return v.quantize(CENT) if isinstance(exponent, int) and exponent > -2 else v
 
 
 def _points(v: Decimal | None) -> Decimal | None:

@@ -110,7 +110,8 @@ def sheet_detail(request, pk):
                  "indicators": list(zip(row.indicators.all(), cp.indicators))}
                 for i, (row, cp) in enumerate(zip(rows, core.projects), start=1)]
     can = _can(request.user, sheet)
-    codes = sorted({f.code for f in findings} | {c.code for c in checks.CHECKS.values() if c.scope == "targets"})
+    codes = sorted({f.code for f in findings} | {c.code for c in checks.CHECKS.values()
+                    if c.scope in ("targets", "approval")})
     reason_form = ReasonForm(projects=rows, codes=codes) if can["return"] else None
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
     return render(request, "targets/sheet.html", {
