@@ -280,3 +280,19 @@ def test_an_exports_file_is_deleted_after_the_retention_days(settings):
     page = editor.get(old.get_absolute_url()).content.decode()
     assert 'id="job-expired"' in page and editor.get(reverse("jobs:download", args=[old.pk])).status_code == 404
     assert work.absolute(Job.objects.latest("pk").result_file).is_file()
+
+
+@pytest.mark.django_db
+def test_an_upload_that_cannot_be_stored_fails_its_job_at_once_with_a_message(golden_path, monkeypatch, tmp_path,
+                                                                             caplog):
+    world = World("draft")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setattr(work, "data_dir", lambda: blocker)  # jobs/<id>/ cannot be made under a file
+    r = _upload(_client(world.users["editor"]), golden_path, world.dept_a)
+    job = Job.objects.get()
+    assert r.status_code == 422 and job.state == "failed" and job.message_code == "input_unsaved"
+    assert job.attempts == 0 and job.finished_at is not None and not ImportRun.objects.exists()
+    assert "无法在服务器上保存" in r.content.decode() and "Traceback" not in r.content.decode()
+    with translation.override("en"):
+        assert "could not be stored" in messages.render(job.message_code, job.message_params)

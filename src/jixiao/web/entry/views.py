@@ -578,7 +578,8 @@ def _start_import(request, form, upload, kind) -> Job:
     job = Job.objects.create(kind=Job.Kind.IMPORT, started_by=request.user, params=import_job.work_params(
         department=form.cleaned_data["department"], year=form.cleaned_data["year"], filename=upload.name,
         size=upload.size, kind=kind))
-    job_work.store_input(job, upload.chunks(), {"xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}[kind])
+    if not job_work.store_input(job, upload.chunks(), {"xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}[kind]):
+        return job  # failed with input_unsaved: answered 422 with that message
     return job_tasks.start(job)
 
 

@@ -28,6 +28,7 @@ CATALOGUE = {
     "exported": _("已导出 %(tables)s 张表、%(projects)s 个项目的自评表。"),
     "export_refused": _("无法导出：%(reason)s"),
     "nothing_to_export": _("没有可导出的项目。"),
+    "input_unsaved": _("上传的文件无法在服务器上保存（存储空间或数据目录），任务未开始，未做任何更改。请稍后重试，或联系系统管理员。"),
     "queue_unavailable": _("后台任务队列（JIXIAO_BROKER_URL）无法连接，任务未开始，未做任何更改。请稍后重试，或联系系统管理员。"),
     "internal": _("处理时发生内部错误，未做任何更改；错误已记入服务器日志。请稍后重试，或联系系统管理员。"),
 }

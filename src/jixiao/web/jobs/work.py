@@ -7,15 +7,19 @@ the row names them relative to the data folder, so moving the folder moves them 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from jixiao.errors import JixiaoError
 
 from .messages import bilingual_param
 from .models import Job
+
+log = logging.getLogger(__name__)
 
 # progress(done, total): how far the job got, shown on its page while it runs.
 Progress = Callable[[int, int], None]
@@ -56,14 +60,31 @@ def absolute(name: str) -> Path:
     return data_dir() / name
 
 
-def store_input(job: Job, chunks, suffix: str) -> None:
-    """Write the upload's ``chunks`` as the job's input file and record it on the row."""
-    path = folder(job) / f"input{suffix}"
-    with path.open("wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
+def store_input(job: Job, chunks, suffix: str) -> bool:
+    """Write the upload's ``chunks`` as the job's input file and record it on the row. When the
+    file cannot be written (a full disk, a data folder not writable) the job fails at once with
+    ``input_unsaved`` and no partial file is left: it never waits in 排队中 for an input it has
+    not got. Returns whether the input was stored."""
+    path = None
+    try:
+        path = folder(job) / f"input{suffix}"
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError:
+        log.exception("job %s: the upload could not be stored", job.pk)
+        if path is not None:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+        Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, message_code="input_unsaved",
+                                             message_params={}, finished_at=timezone.now())
+        job.refresh_from_db()
+        return False
     job.input_file = relative(path)
     job.save(update_fields=["input_file"])
+    return True
 
 
 def remove_input(job: Job) -> None:
