@@ -284,3 +284,22 @@ def test_the_administrator_sees_the_target_records_and_their_history_in_the_admi
     assert client.get("/admin/targets/targetsheet/").status_code == 200
     indicator = sheet.projects.get().indicators.first()
     assert client.get(f"/admin/targets/targetindicator/{indicator.pk}/history/").status_code == 200
+
+
+def test_an_adjustment_after_approval_goes_back_to_the_bureau_with_the_changed_target_flagged(client, world, sheet):
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    assert client.post(f"/targets/{sheet.pk}/reopen/").status_code == 403  # the approver reopens
+    login(client, world, "approver")
+    client.post(f"/targets/{sheet.pk}/reopen/")
+    sheet.refresh_from_db()
+    assert sheet.status == "draft"
+    project = sheet.projects.get()
+    data = project_post(**management(6, 4))
+    data["ind-1-value"] = "85"
+    assert client.post(f"/targets/project/{project.pk}/", data).status_code == 302
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    page = client.get(f"/targets/{sheet.pk}/").content.decode()
+    assert "JX611" in page and "≥90%" in page and "≥85%" in page
+    assert sheet.rounds.count() == 2 and sheet.rounds.get(number=1).approved is not None
