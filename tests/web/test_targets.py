@@ -275,6 +275,8 @@ def test_the_target_pages_speak_english(client, world, sheet):
     assert "Overall goal for the year" in page and "Quantity" in page and "at least" in page
     indicator = sheet.projects.get().indicators.first()
     assert "Declared target" in client.get(f"/targets/indicator/{indicator.pk}/").content.decode()
+    form = client.get(f"/targets/project/{indicator.project.pk}/").content.decode()
+    assert "Output · Quality" in form and "planned standard" in form
 
 
 def test_the_administrator_sees_the_target_records_and_their_history_in_the_admin(client, world, sheet):

@@ -13,8 +13,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core.target_sheet import BASIS_NAMES, NATURE_SYMBOLS, TargetIndicator, indicator_from_text
+from jixiao.core.target_sheet import BASIS_NAMES, BASIS_NAMES_EN, NATURE_NAMES_EN, NATURE_SYMBOLS, TargetIndicator, indicator_from_text
 from jixiao.core.taxonomy import KINDS
+from jixiao.web import language
 from jixiao.web.entry.forms import NAME_MAX, TEXT_MAX, UNIT_MAX, AmountField
 
 INDICATORS_MAX = 100  # 三级 rows of one project (real forms have 6–30; the 77-row form in tests/formats fits)
@@ -34,8 +35,23 @@ class ProjectForm(forms.Form):
 
 
 def kind_choices():
-    # A blank first choice: an extra row left empty stays unchanged (and is skipped).
+    # A blank first choice: an extra row left empty stays unchanged (and is skipped). Callable:
+    # the names follow the page's language, chosen per request.
+    if language.is_english():
+        return [("", "—")] + [(k.key, f"{k.category.name_en} · {k.name_en}") for k in KINDS]
     return [("", "—")] + [(k.key, f"{k.category.name} · {k.name}") for k in KINDS]
+
+
+def nature_choices():
+    if language.is_english():
+        return [("", "—")] + [(k, "qualitative" if k == "qualitative" else f"{v} ({NATURE_NAMES_EN[k]})")
+                              for k, v in NATURE_SYMBOLS.items()]
+    return [("", "—")] + list(NATURE_SYMBOLS.items())
+
+
+def basis_choices():
+    names = BASIS_NAMES_EN if language.is_english() else BASIS_NAMES
+    return [("", "—")] + list(names.items())
 
 
 class IndicatorForm(forms.Form):
@@ -43,14 +59,12 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("三级指标"), max_length=CELL_MAX)
     text = forms.CharField(label=_("粘贴目标"), max_length=CELL_MAX, required=False,
                            help_text=_("如 ≥95%：读取后填入指标性质、指标值和度量单位"))
-    nature = forms.ChoiceField(label=_("指标性质"), required=False,
-                               choices=[("", "—")] + [(k, v) for k, v in NATURE_SYMBOLS.items()])
+    nature = forms.ChoiceField(label=_("指标性质"), required=False, choices=nature_choices)
     value = forms.CharField(label=_("指标值"), max_length=CELL_MAX, required=False)
     unit = forms.CharField(label=_("度量单位"), max_length=30, required=False)
     weight = forms.DecimalField(label=_("分值"), required=False, min_value=Decimal(0), max_value=Decimal(100),
                                 max_digits=8, decimal_places=2)
-    basis = forms.ChoiceField(label=_("指标值设定依据"), required=False,
-                              choices=[("", "—")] + list(BASIS_NAMES.items()))
+    basis = forms.ChoiceField(label=_("指标值设定依据"), required=False, choices=basis_choices)
     last_actual = forms.CharField(label=_("上年实际完成值"), max_length=CELL_MAX, required=False)
 
     def indicator(self) -> TargetIndicator:
