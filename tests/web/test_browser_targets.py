@@ -49,6 +49,7 @@ def test_targets_declared_returned_fixed_approved_prefilled_and_a_change_flagged
     page.wait_for_selector("#btn-save")
     assert page.input_value("#id_ind-0-nature") == ">="
     assert (page.input_value("#id_ind-0-value"), page.input_value("#id_ind-0-unit")) == ("200", "人次")
+    shots(page, "targets-project-form-1366")
     page.click("#btn-save")
     page.wait_for_selector("#sheet-status")
     assert "JX602" in page.inner_text(".target-project")

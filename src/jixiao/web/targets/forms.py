@@ -80,8 +80,15 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
                 if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
-IndicatorFormSet = forms.formset_factory(IndicatorForm, formset=BaseIndicatorFormSet, extra=2, can_delete=True,
-                                         max_num=INDICATORS_MAX, validate_max=True, absolute_max=INDICATORS_MAX)
+def indicator_formset(extra: int):
+    """The indicator rows: the project's, then ``extra`` empty ones (left empty, they are skipped)."""
+    return forms.formset_factory(IndicatorForm, formset=BaseIndicatorFormSet, extra=extra, can_delete=True,
+                                 max_num=INDICATORS_MAX, validate_max=True, absolute_max=INDICATORS_MAX)
+
+
+# A new project gets rows for a typical form (数量, 质量, 时效, 成本, 效益, 满意度 …); an edited one a few more.
+IndicatorFormSet = indicator_formset(3)
+NewIndicatorFormSet = indicator_formset(8)
 
 
 def read_pasted(data, prefix: str = "ind") -> tuple[dict, int]:

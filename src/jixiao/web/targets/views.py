@@ -35,7 +35,7 @@ from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry.models import DisclosureTable, Year
 
 from . import access, changes, convert, journey, workflow
-from .forms import ImportForm, IndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
+from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
 from .models import TargetIndicator, TargetProject, TargetSheet
 
 SESSION_IMPORT = "jixiao_targets_import"
@@ -157,7 +157,8 @@ def _edit_project(request, sheet, project=None):
             return redirect("targets:sheet", pk=sheet.pk)
         return _project_page(request, sheet, form, formset, project, status=422)
     if project is None:
-        form, formset = ProjectForm(initial={"department_name": sheet.department.name}), IndicatorFormSet(prefix="ind")
+        form = ProjectForm(initial={"department_name": sheet.department.name})
+        formset = NewIndicatorFormSet(prefix="ind")
     else:
         core = convert.project_to_core(project)
         form = ProjectForm(initial=convert.project_fields(core))
