@@ -305,3 +305,33 @@ def test_an_adjustment_after_approval_goes_back_to_the_bureau_with_the_changed_t
     page = client.get(f"/targets/{sheet.pk}/").content.decode()
     assert "JX611" in page and "≥90%" in page and "≥85%" in page
     assert sheet.rounds.count() == 2 and sheet.rounds.get(number=1).approved is not None
+
+
+def test_a_self_evaluation_workbook_is_not_taken_for_a_targets_sheet(client, world, tmp_path):
+    from django.urls import reverse
+
+    login(client, world, "editor")
+    xlsx = client.get(reverse("entry:table_download", args=[world.tables["own"].pk, "xlsx"]))
+    assert xlsx.status_code == 200
+    path = tmp_path / "self-evaluation.xlsx"
+    path.write_bytes(xlsx.content)
+    with path.open("rb") as fh:
+        response = client.post("/targets/import/", {"file": fh, "department": world.dept_a.pk})
+    assert response.status_code == 422 and "绩效目标表" in response.content.decode()
+
+
+@pytest.mark.slow
+def test_the_sheet_exported_as_pdf_imports_back_through_the_preview(client, world, sheet, tmp_path):
+    from jixiao.web.targets import convert
+
+    login(client, world, "editor")
+    add_project(client, sheet)
+    path = tmp_path / "targets.pdf"
+    path.write_bytes(client.get(f"/targets/{sheet.pk}/export.pdf").content)
+    sheet.projects.all().delete()
+    with path.open("rb") as fh:
+        assert client.post("/targets/import/", {"file": fh, "department": world.dept_a.pk}).status_code == 302
+    assert "路况优良率" in client.get("/targets/import/preview/").content.decode()
+    client.post("/targets/import/preview/", {"confirm": "1"})
+    indicators = convert.sheet_to_core(sheet).projects[0].indicators
+    assert [i.target_text() for i in indicators] == ["≥120公里", "≥90%", "≤100万元", "≥90%"]
