@@ -335,3 +335,21 @@ def test_the_sheet_exported_as_pdf_imports_back_through_the_preview(client, worl
     client.post("/targets/import/preview/", {"confirm": "1"})
     indicators = convert.sheet_to_core(sheet).projects[0].indicators
     assert [i.target_text() for i in indicators] == ["≥120公里", "≥90%", "≤100万元", "≥90%"]
+
+
+def test_a_blank_self_evaluation_is_filled_from_the_approved_targets_and_a_started_one_only_opened(client, world,
+                                                                                                   sheet):
+    from jixiao.web.entry.models import DisclosureTable
+
+    blank = DisclosureTable.objects.create(year=sheet.year, department=world.dept_a, department_short="甲")
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    assert client.post(f"/targets/{sheet.pk}/self-evaluation/")["Location"] == f"/tables/{blank.pk}/"
+    assert blank.projects.get().name == "农村道路养护"
+    blank.refresh_from_db()
+    assert blank.department_short == "甲"
+    project = blank.projects.get()
+    project.name = "农村道路养护（已填写）"
+    project.save()
+    client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    assert blank.projects.get().name == "农村道路养护（已填写）"  # the department's work is kept

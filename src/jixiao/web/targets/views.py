@@ -32,6 +32,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
+from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import DisclosureTable, Year
 
 from . import access, changes, convert, journey, workflow
@@ -393,15 +394,23 @@ def prefill_self_evaluation(request, pk):
     sheet = _sheet_for(request.user, pk)
     access.require(request.user, "prefill", sheet)
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
+    core = prefill.self_evaluation_table(workflow.approved_sheet(sheet))
     if table is None:
-        approved = workflow.approved_sheet(sheet)
-        core = prefill.self_evaluation_table(approved)
         try:
             table = entry_convert.save_table(core, user=request.user, department=sheet.department)
         except IntegrityError:
             table = DisclosureTable.objects.get(year=sheet.year, department=sheet.department)
         else:
             messages.success(request, _("已按审核通过的绩效目标生成自评表，请填写完成情况。"))
+    elif table.editable and not table.projects.exists():
+        # A table opened blank before the targets were approved is filled now; one with projects
+        # is the department's work and is only opened.
+        with transaction.atomic():
+            row = table_lock.locked(table.pk)
+            if row.editable and not row.projects.exists():
+                core.department_short = row.department_short
+                entry_convert.save_table(core, user=request.user, existing=row)
+                messages.success(request, _("已按审核通过的绩效目标生成自评表，请填写完成情况。"))
     return redirect("entry:table", pk=table.pk)
 
 
