@@ -2,7 +2,8 @@
 cheaply.
 
 What a portal page shows changes only when something is published or withdrawn (publications
-are never edited or deleted: both models protect their rows), when the visitor's language
+are never edited or deleted: both models protect their rows; approved targets are published
+with their approval), when the visitor's language
 changes, or when a new version of the application is deployed. So every portal answer carries
 an ``ETag`` made of exactly that — the number of publications and withdrawals, the newest time
 of each (two aggregate queries on indexed columns, whatever the number of tables), the
@@ -36,6 +37,8 @@ from django.views.decorators.http import condition
 import jixiao
 from jixiao.web.entry.models import Withdrawal
 
+from jixiao.web.targets.models import PublishedTargets
+
 from .models import PublishedTable
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -54,12 +57,17 @@ def code_version() -> str:
 
 
 def data_version() -> str:
-    """What the portal shows, in two aggregate queries: publications (the portal's index, one
-    row each, written in the publication's transaction) and withdrawals."""
+    """What the portal shows, in three aggregate queries: publications (the portal's index, one
+    row each, written in the publication's transaction), withdrawals, and published targets
+    (approved 绩效目标表, whose ``changed_at`` moves when a newer approval retires one or an
+    adjustment is started: targets/publication.py)."""
     published = PublishedTable.objects.aggregate(n=Count("pk"), newest=Max("published_at"))
     withdrawn = Withdrawal.objects.aggregate(n=Count("pk"), newest=Max("withdrawn_at"))
-    return "{}.{}.{}.{}".format(published["n"], published["newest"] and published["newest"].timestamp(),
-                                withdrawn["n"], withdrawn["newest"] and withdrawn["newest"].timestamp())
+    targets = PublishedTargets.objects.aggregate(n=Count("pk"), newest=Max("changed_at"))
+    return "{}.{}.{}.{}.{}.{}".format(
+        published["n"], published["newest"] and published["newest"].timestamp(),
+        withdrawn["n"], withdrawn["newest"] and withdrawn["newest"].timestamp(),
+        targets["n"], targets["newest"] and targets["newest"].timestamp())
 
 
 def _signed_in(request) -> bool:

@@ -30,6 +30,10 @@ from jixiao.web.entry.downloads import project_table
 from jixiao.web.entry.models import Publication, Withdrawal
 from jixiao.web.entry.views import _download
 
+from jixiao.web.targets import convert as target_convert
+from jixiao.web.targets import exporting as target_export
+from jixiao.web.targets.models import PublishedTargets
+
 from .caching import public_page
 from .models import PublishedProject, PublishedTable
 
@@ -71,6 +75,7 @@ def index(request):
         return _search(request, q, year, current, context)
     shown = year or (years[0]["year"] if years else None)
     summary = next((y for y in years if y["year"] == shown), None)
+    context["target_years"] = _target_years()  # the years of approved targets, linked
     if summary is not None:
         budget, actual = from_e4_wan(summary["budget_e4"]), from_e4_wan(summary["actual_e4"])
         summary.update(budget=budget, actual=actual, rate=money.format_rate(money.execution_rate(actual, budget)))
@@ -192,3 +197,63 @@ def project_mof(request, pk, position, fmt):
     one = project_table(core, position)
     return _download(one, fmt, "mof-form",
                      downloads.filename(one, fmt, f"-{one.projects[0].seq}-项目支出绩效自评表-公开第{pub.number}版"))
+
+
+# --- approved 绩效目标表 (targets/publication.py) --------------------------------------
+
+def _target_years():
+    """The years with published targets (one grouped query over the current versions)."""
+    return list(PublishedTargets.objects.filter(current=True).values("year")
+                .annotate(sheets=Count("pk"), projects=Sum("project_count"), indicators=Sum("indicator_count"))
+                .order_by("-year"))
+
+
+@require_safe
+@public_page
+def targets(request):
+    """One budget year's approved target sheets by department (the newest year unless
+    ``?year=`` names another), a page at a time."""
+    years = _target_years()
+    year = _int(request.GET.get("year"))
+    shown = year or (years[0]["year"] if years else None)
+    summary = next((y for y in years if y["year"] == shown), None)
+    context = {"years": years, "shown": shown, "summary": summary, "year": year}
+    if summary is not None:
+        paginator = Paginator(PublishedTargets.objects.filter(current=True, year=shown)
+                              .order_by("department", "pk"), YEAR_PAGE_SIZE)
+        paginator.count = summary["sheets"]
+        context["page"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "portal/targets.html", context)
+
+
+def _published_targets(pk) -> PublishedTargets:
+    return get_object_or_404(PublishedTargets.objects.select_related("round"), pk=pk)
+
+
+@require_safe
+@public_page
+def target_sheet(request, pk):
+    """One approved sheet as approved (the round's frozen targets JSON): each project with its
+    funds, goal and indicators; marked when an adjustment is under way or a newer version
+    exists."""
+    pub = _published_targets(pk)
+    core = target_convert.sheet_from_document(pub.round.approved)
+    others = list(PublishedTargets.objects.filter(sheet_id=pub.sheet_id).exclude(pk=pub.pk)
+                  .only("pk", "published_at", "current").order_by("-published_at"))
+    return render(request, "portal/target_sheet.html", {
+        "pub": pub, "core": core, "newer": next((o for o in others if o.current), None),
+        "older": [o for o in others if o.published_at < pub.published_at], "formats": TARGET_FORMATS})
+
+
+TARGET_FORMATS = target_export.FORMATS
+
+
+@require_safe
+@public_page
+def target_download(request, pk, fmt):
+    """The approved sheet in the targets app's formats (XLSX, PDF by Typst, targets JSON)."""
+    if fmt not in TARGET_FORMATS:
+        raise Http404(fmt)
+    pub = _published_targets(pk)
+    core = target_convert.sheet_from_document(pub.round.approved)
+    return target_export.export_response(core, fmt, f"{core.display_title}-公开{pub.published_at:%Y%m%d}")

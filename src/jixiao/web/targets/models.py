@@ -158,3 +158,62 @@ class TargetReason(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("退回理由")
         verbose_name_plural = _("退回理由")
+
+
+class PublishedTargets(models.Model):
+    """An approved sheet as the public sees it (部门预算公开 publishes the 绩效目标 with the
+    budget): written in the approval's transaction from the round's frozen targets JSON, never
+    edited afterwards except for its two public marks. ``current`` is the department-year's
+    newest approval; ``adjusting`` says the department reopened the sheet for an adjustment
+    that is not approved yet (the portal keeps showing this approved version, marked).
+    ``changed_at`` moves with either mark, so the portal's and the API's validators change."""
+
+    round = models.OneToOneField(TargetRound, primary_key=True, on_delete=models.CASCADE, related_name="publication",
+                                 verbose_name=_("目标审核轮次"))
+    sheet = models.ForeignKey(TargetSheet, on_delete=models.CASCADE, related_name="publications",
+                              verbose_name=_("绩效目标表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department_id_live = models.PositiveBigIntegerField(_("部门编号"))
+    department = models.CharField(_("部门名称"), max_length=300)
+    title = models.CharField(_("标题"), max_length=400, blank=True)
+    money_unit = models.CharField(_("金额单位"), max_length=10)
+    published_at = models.DateTimeField(_("公开时间"))
+    project_count = models.PositiveIntegerField(_("项目数"), default=0)
+    indicator_count = models.PositiveIntegerField(_("指标数"), default=0)
+    current = models.BooleanField(_("最新公开版本"), default=True)
+    adjusting = models.BooleanField(_("调整审核中"), default=False)
+    changed_at = models.DateTimeField(_("公开状态变更时间"))
+
+    class Meta:
+        ordering = ["-year", "department", "-round"]
+        indexes = [
+            # The portal's year page and the API's listing: current sheets by year and department.
+            models.Index(fields=["current", "year", "department"], name="targets_pub_year_page"),
+            models.Index(fields=["changed_at"], name="targets_pub_changed_at"),
+        ]
+        verbose_name = _("公开的绩效目标表")
+        verbose_name_plural = _("公开的绩效目标表")
+
+
+class TargetQuality(models.Model):
+    """The JX6xx findings of a sheet as it was last submitted or decided, stored in that
+    transaction so the dashboard reads one row per sheet instead of checking every project of
+    every sheet on each view (docs/dashboard.md)."""
+
+    sheet = models.OneToOneField(TargetSheet, primary_key=True, on_delete=models.CASCADE, related_name="quality",
+                                 verbose_name=_("绩效目标表"))
+    year = models.PositiveIntegerField(_("年度"), db_index=True)
+    department_id_live = models.PositiveBigIntegerField(_("部门编号"))
+    department = models.CharField(_("部门名称"), max_length=300)
+    status = models.CharField(_("状态"), max_length=20, choices=SheetStatus.choices)
+    projects = models.PositiveIntegerField(_("项目数"), default=0)
+    indicators = models.PositiveIntegerField(_("指标数"), default=0)
+    errors = models.PositiveIntegerField(_("错误"), default=0)
+    warnings = models.PositiveIntegerField(_("提示"), default=0)
+    codes = models.JSONField(_("各问题代码的数量"), default=dict)
+    checked_at = models.DateTimeField(_("检查时间"))
+
+    class Meta:
+        ordering = ["-year", "department"]
+        verbose_name = _("绩效目标质量")
+        verbose_name_plural = _("绩效目标质量")

@@ -18,16 +18,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import checks, prefill
 from jixiao.errors import JixiaoError
-from jixiao.formats import targets_json, targets_sandbox, targets_typst, targets_xlsx
+from jixiao.formats import targets_json, targets_sandbox
 from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert as entry_convert
@@ -35,7 +34,7 @@ from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import DisclosureTable, Year
 
-from . import access, changes, convert, journey, workflow
+from . import access, changes, convert, exporting, journey, workflow
 from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
 from .models import TargetIndicator, TargetProject, TargetSheet
 
@@ -292,25 +291,10 @@ def history(request, pk):
 @login_required
 def export(request, pk, fmt):
     sheet = _sheet_for(request.user, pk)
-    if fmt not in ("xlsx", "pdf", "json"):
+    if fmt not in exporting.FORMATS:
         raise Http404(fmt)
     core = convert.sheet_to_core(sheet)
-    try:
-        if fmt == "pdf":
-            data, ctype = targets_typst.render_targets_pdf_bytes(core), "application/pdf"
-        elif fmt == "json":
-            data, ctype = targets_json.dumps(core).encode(), "application/json"
-        else:
-            with tempfile.TemporaryDirectory() as d:
-                path = Path(d) / "targets.xlsx"
-                targets_xlsx.write_targets_xlsx(core, path)
-                data = path.read_bytes()
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    except JixiaoError as exc:
-        return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(True, f"{core.display_title}.{fmt}")
-    return response
+    return exporting.export_response(core, fmt, core.display_title)
 
 
 @login_required

@@ -5,7 +5,8 @@ bound to DisclosureTable): each transition locks the sheet's row, checks the sta
 there and changes it in the same transaction, so of two people acting at once one wins and
 the other gets TransitionError. Submission is refused while an error-severity JX6xx finding
 stands (as the self-evaluation's gates refuse errors); an approval freezes the sheet as
-targets JSON in its round — what the pre-fill copies and what JX611 compares with.
+targets JSON in its round — what the pre-fill copies and what JX611 compares with — and
+publishes it (publication.py); each transition stores the sheet's JX6xx figures.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from jixiao.core import checks
 from jixiao.core.target_sheet import TargetSheet as CoreSheet
 from jixiao.web.entry.table_lock import atomic_retrying
 
-from . import convert
+from . import convert, publication
 from .models import SheetStatus, TargetReason, TargetRound, TargetSheet
 
 
@@ -81,7 +82,9 @@ def submit(sheet: TargetSheet, user) -> TargetRound:
             raise Refused(errors)
     row = _claim(sheet, "submit")
     number = (row.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
-    return TargetRound.objects.create(sheet=row, number=number, submitted_by=user, submitted_at=timezone.now())
+    rnd = TargetRound.objects.create(sheet=row, number=number, submitted_by=user, submitted_at=timezone.now())
+    publication.record_quality(row)
+    return rnd
 
 
 def _decide(sheet: TargetSheet, user, action: str, decision: str) -> TargetRound:
@@ -91,6 +94,9 @@ def _decide(sheet: TargetSheet, user, action: str, decision: str) -> TargetRound
     if decision == TargetRound.Decision.APPROVED:
         rnd.approved = convert.sheet_document(row)
     rnd.save()
+    if decision == TargetRound.Decision.APPROVED:
+        publication.publish(rnd)
+    publication.record_quality(row)
     return rnd
 
 
@@ -112,4 +118,6 @@ def approve(sheet: TargetSheet, user) -> TargetRound:
 
 @atomic_retrying
 def reopen(sheet: TargetSheet, user) -> None:
-    _claim(sheet, "reopen")
+    row = _claim(sheet, "reopen")
+    publication.mark_adjusting(row)
+    publication.record_quality(row)

@@ -1,0 +1,159 @@
+"""Approved 绩效目标表 are public (部门预算公开 publishes the targets with the budget): the approval
+publishes the frozen sheet on the portal — a page per department and year, anonymous and
+cacheable, with XLSX, PDF and JSON downloads — and in the API; a sheet reopened for an
+adjustment stays public as approved, marked, until the adjustment is approved."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from .test_targets import add_project, approved_sheet, login, management, project_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet(world):
+    from jixiao.web.entry.models import Year
+    from jixiao.web.targets.models import TargetSheet
+
+    return TargetSheet.objects.create(year=Year.objects.get_or_create(year=2024)[0], department=world.dept_a)
+
+
+def published(sheet):
+    from jixiao.web.targets.models import PublishedTargets
+
+    return PublishedTargets.objects.get(sheet=sheet, current=True)
+
+
+def test_a_sheet_is_public_only_once_the_bureau_approved_it(client, world, sheet):
+    from jixiao.web.targets.models import PublishedTargets
+
+    login(client, world, "approver")
+    add_project(client, sheet)
+    client.post(f"/targets/{sheet.pk}/submit/")
+    assert not PublishedTargets.objects.exists()
+    assert "甲部门" not in Client().get("/portal/targets/").content.decode()
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    pub = published(sheet)
+    assert (pub.year, pub.project_count, pub.indicator_count) == (2024, 1, 4)
+
+
+def test_the_public_targets_page_lists_projects_and_indicators_anonymously_and_cacheably(client, world, sheet):
+    approved_sheet(client, world, sheet)
+    pub = published(sheet)
+    visitor = Client()
+    index = visitor.get("/portal/").content.decode()
+    assert f"/portal/targets/?year={pub.year}" in index
+    year = visitor.get("/portal/targets/", {"year": 2024}).content.decode()
+    assert f"/portal/targets/{pub.pk}/" in year and world.dept_a.name in year
+    response = visitor.get(f"/portal/targets/{pub.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "农村道路养护" in page and "养护里程" in page and "路况优良率" in page and "≥" in page and "120" in page
+    assert "csrfmiddlewaretoken" not in page and "Set-Cookie" not in response.headers
+    assert "public" in response["Cache-Control"] and response["ETag"]
+    again = visitor.get(f"/portal/targets/{pub.pk}/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_the_public_targets_page_runs_the_same_few_queries_however_many_projects(client, world, sheet):
+    def count():
+        pub = published(sheet)
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get(f"/portal/targets/{pub.pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as year:
+            assert Client().get("/portal/targets/").status_code == 200
+        return len(ctx.captured_queries), len(year.captured_queries)
+
+    approved_sheet(client, world, sheet)
+    small = count()
+    login(client, world, "approver")
+    client.post(f"/targets/{sheet.pk}/reopen/")
+    for n in range(3):
+        add_project(client, sheet, name=f"项目{n}", goal=f"目标{n}")
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    assert published(sheet).project_count == 4
+    assert count() == small and max(small) <= 6, small
+
+
+def test_the_public_sheet_downloads_as_xlsx_and_json(client, world, sheet):
+    from jixiao.formats import targets_json
+
+    approved_sheet(client, world, sheet)
+    pub = published(sheet)
+    data = Client().get(f"/portal/targets/{pub.pk}/download/json/")
+    assert data.status_code == 200
+    core = targets_json.loads(data.content)
+    assert core.projects[0].name == "农村道路养护" and len(core.projects[0].indicators) == 4
+    xlsx = Client().get(f"/portal/targets/{pub.pk}/download/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert Client().get(f"/portal/targets/{pub.pk}/download/exe/").status_code == 404
+
+
+@pytest.mark.slow
+def test_the_public_sheet_downloads_as_pdf(client, world, sheet):
+    approved_sheet(client, world, sheet)
+    response = Client().get(f"/portal/targets/{published(sheet).pk}/download/pdf/")
+    assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+
+
+def test_a_reopened_sheet_stays_public_as_approved_marked_until_the_adjustment_is_approved(client, world, sheet):
+    approved_sheet(client, world, sheet)
+    first = published(sheet)
+    url = f"/portal/targets/{first.pk}/"
+    etag = Client().get(url)["ETag"]
+    login(client, world, "approver")
+    client.post(f"/targets/{sheet.pk}/reopen/")
+    project = sheet.projects.get()
+    data = project_post(**management(6, 4))
+    data["ind-1-value"] = "85"
+    client.post(f"/targets/project/{project.pk}/", data)
+    response = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200  # the mark changed the page
+    page = response.content.decode()
+    assert "调整审核中" in page and 'id="targets-adjusting"' in page
+    assert ">90<" in page and ">85<" not in page  # the approved target, not the draft
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    second = published(sheet)
+    assert second.pk != first.pk and not second.adjusting
+    new_page = Client().get(f"/portal/targets/{second.pk}/").content.decode()
+    assert ">85<" in new_page and "调整审核中" not in new_page
+    old_page = Client().get(url).content.decode()
+    assert 'id="targets-superseded"' in old_page and f"/portal/targets/{second.pk}/" in old_page
+
+
+def test_the_public_targets_pages_speak_english(client, world, sheet):
+    approved_sheet(client, world, sheet)
+    pub = published(sheet)
+    visitor = Client()
+    visitor.cookies["django_language"] = "en"
+    page = visitor.get(f"/portal/targets/{pub.pk}/").content.decode()
+    assert "Approved by the finance bureau and published on" in page and "Overall goal for the year" in page
+    assert "Published performance targets of departmental budget projects" in visitor.get("/portal/targets/").content.decode()
+
+
+def test_the_stored_quality_figures_follow_the_sheet_through_review(client, world, sheet):
+    from jixiao.web.targets.models import TargetQuality
+
+    login(client, world, "approver")
+    add_project(client, sheet, **{"ind-1-value": "", "ind-1-nature": ""})  # JX601, a warning
+    assert not TargetQuality.objects.exists()  # a draft is not counted
+    client.post(f"/targets/{sheet.pk}/submit/")
+    row = TargetQuality.objects.get(sheet=sheet)
+    assert row.status == "submitted" and row.codes.get("JX601") == 1 and row.errors == 0
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    row.refresh_from_db()
+    assert row.status == "approved" and (row.year, row.department) == (2024, world.dept_a.name)
+    assert json.dumps(row.codes)  # stored as JSON
