@@ -3,8 +3,8 @@ figures in docs/benchmarks/web.md).
 
 1. A province-year in PostgreSQL (bench/province_db.py: ``generate_province``, 200,000 projects
    by default, COPY), loaded once into ``--db`` and **kept**: a later run with the same
-   ``--projects``, ``--seed`` and ``--year`` reuses it (``--reload`` loads it again, ``--drop``
-   drops it at the end).
+   ``--projects``, ``--seed`` and ``--year`` reuses it; a database holding anything else stops
+   the run (``--reload`` drops and loads it again, ``--drop`` drops it at the end).
 2. The actors: editors of draft tables (one user per department), approvers of draft tables
    that nothing blocks, a finance-bureau reviewer, each with a signed-in session (a session row
    and a CSRF cookie, as a login leaves them; logging in is not part of the load), and the ids
@@ -341,7 +341,8 @@ def main() -> int:
     parser.add_argument("--db", default="jixiao_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7",
                         help="the servers' cache (JIXIAO_CACHE_URL); emptied before every rate")
-    parser.add_argument("--reload", action="store_true", help="load the province again even if --db holds it")
+    parser.add_argument("--reload", action="store_true",
+                        help="drop --db and load the province again (needed when --db holds anything else)")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--load-only", action="store_true", help="load (or check the loaded database) and stop")
     parser.add_argument("--json", help="also write every figure to this file")
@@ -354,6 +355,12 @@ def main() -> int:
               "published_share": args.published_share, "submitted_share": args.submitted_share}
     previous = None if args.reload else province_db.loaded(args.db)
     reuse = previous is not None and previous["args"] == wanted
+    if not reuse and not args.reload and province_db.database_exists(args.db):
+        # Never drop a database loaded with other arguments (or by something else) unasked:
+        # a 200,000-project load is minutes of work, perhaps someone else's.
+        held = previous["args"] if previous else "no finished load of this benchmark"
+        raise SystemExit(f"database {args.db} holds {held}, not {wanted}: "
+                         "--reload replaces it, --db names another")
     if not reuse:
         province_db.recreate_database(args.db)
     env = province_db.setup_django(args.db, str(workdir))
