@@ -84,15 +84,31 @@ def plan(year: int, seed: int) -> dict:
             out.setdefault(tid, []).append(pk)
         return out
 
+    def saveable(table_ids):
+        """The projects whose form, posted back as rendered, saves: the generated data's
+        deliberate inconsistencies include values the form refuses (an empty name, a negative
+        amount; ~1 % of projects), which an editor would have to correct first."""
+        from jixiao.web.entry.forms import ProjectForm
+
+        out: dict[int, list[int]] = {}
+        for p in m.Project.objects.filter(table_id__in=table_ids).select_related("table"):
+            data = {k: ("" if v is None else str(v)) for k, v in ProjectForm.initial_from(p).items()}
+            for key in p.table.layout_keys:
+                data.setdefault(f"ind_{key}_target", "")
+                data.setdefault(f"ind_{key}_actual", "")
+            if ProjectForm(data, layout=p.table.layout_keys).is_valid():
+                out.setdefault(p.table_id, []).append(p.pk)
+        return out
+
     drafts = typical(m.Status.DRAFT, EDITORS + 2 * APPROVER_TABLES)
     # Editors get at most half of the drafts: the others are for the approvers to submit.
     editor_tables = drafts[:min(EDITORS, len(drafts) // 2)]
     candidates = drafts[len(editor_tables):]
     tables = {t.pk: t for t in m.DisclosureTable.objects.filter(pk__in=drafts).select_related("department")}
-    projects = projects_of(editor_tables)
-    editors = [{"cookie": province_db.signed_in(province_db.bench_user(f"bench_editor_{tables[t].department_id}", roles.EDITOR,
-                                           tables[t].department)),
-                "table": t, "projects": projects[t]} for t in editor_tables]
+    projects = saveable(editor_tables)
+    editors = [{"cookie": province_db.signed_in(province_db.bench_user(f"bench_editor_{tables[t].department_id}",
+                                                                       roles.EDITOR, tables[t].department)),
+                "table": t, "projects": projects[t]} for t in editor_tables if projects.get(t)]
     approvers = []
     for t in candidates:
         if len(approvers) >= APPROVER_TABLES:

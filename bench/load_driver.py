@@ -14,10 +14,9 @@ edited) before the next request. Every session is a gevent greenlet with its own
 
 **Sessions** (shares of arrivals; the plan holds the users' session cookies and the ids):
 
-- editor (57 %): their draft table, a project's form, the form posted back with 存在问题
-  changed and an empty project name filled in (the generated data leaves some; multipart, the
-  CSRF token and the version fields as the page rendered them), then the page the save
-  redirects to;
+- editor (57 %): their draft table, a project's form (one the form accepts as stored), the
+  form posted back with 存在问题 changed (multipart, the CSRF token and the version fields as
+  the page rendered them), then the page the save redirects to;
 - approver (3 %): their draft table, its submit page, the submission (an explanation typed
   into every open warning), then the page it redirects to;
 - reviewer (20 %): the dashboard, a submitted table, a project's score page, a review comment
@@ -137,8 +136,6 @@ class Run:
             post = form_fields(form.text, "project-form")
             self.counter += 1
             post["problems"] = f"无（第 {self.counter} 次复核）"
-            if not post.get("name"):  # the generated data leaves some names empty: the editor fills it in
-                post["name"] = f"补填的项目名称 {self.counter}"
             self.think(3)
             saved = self.request(s, "editor: save project (POST)", "POST", f"/projects/{project}/", 302, post,
                                  write=True)
