@@ -157,3 +157,52 @@ def test_the_stored_quality_figures_follow_the_sheet_through_review(client, worl
     row.refresh_from_db()
     assert row.status == "approved" and (row.year, row.department) == (2024, world.dept_a.name)
     assert json.dumps(row.codes)  # stored as JSON
+
+
+def _json(response):
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)
+
+
+def test_the_api_lists_approved_targets_with_projects_and_indicators_as_its_schema_says(client, world, sheet):
+    from .test_api import check
+
+    login(client, world, "approver")
+    add_project(client, sheet)
+    client.post(f"/targets/{sheet.pk}/submit/")
+    assert _json(Client().get("/api/targets/"))["count"] == 0  # submitted, not approved
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    listing = _json(Client().get("/api/targets/"))
+    check(listing, "TargetPage")
+    (record,) = listing["results"]
+    assert (record["year"], record["department"]["name"], record["adjusting"]) == (2024, world.dept_a.name, False)
+    (project,) = record["projects"]
+    assert project["name"] == "农村道路养护" and project["funds"]["total"] == "100.00"
+    assert [(i["kind"], i["name"], i["nature"], i["value"], i["unit"]) for i in project["indicators"]][:2] == [
+        ("quantity", "养护里程", ">=", "120", "公里"), ("quality", "路况优良率", ">=", "90", "%")]
+    check(_json(Client().get(record["url"])), "TargetSheet")
+    assert _json(Client().get("/api/targets/", {"year": 2025}))["count"] == 0
+    assert Client().get("/api/targets/", {"year": "x"}).status_code == 400
+    assert Client().get("/api/targets/999999/").status_code == 404
+    check(_json(Client().get("/api/")), "Root")
+
+
+def test_the_api_pages_targets_by_cursor_and_answers_unchanged_ones_with_304(client, world, sheet):
+    from jixiao.web.entry.models import Year
+    from jixiao.web.targets.models import TargetSheet
+
+    approved_sheet(client, world, sheet)
+    other = TargetSheet.objects.create(year=Year.objects.get_or_create(year=2025)[0], department=world.dept_a)
+    approved_sheet(client, world, other)
+    first = _json(Client().get("/api/targets/", {"page_size": 1}))
+    assert first["count"] == 2 and first["results"][0]["year"] == 2025 and first["next"]
+    second = _json(Client().get(first["next"]))
+    assert second["results"][0]["year"] == 2024 and second["next"] is None and second["previous"]
+    response = Client().get("/api/targets/")
+    assert Client().get("/api/targets/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    login(client, world, "approver")
+    client.post(f"/targets/{sheet.pk}/reopen/")
+    changed = Client().get("/api/targets/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert changed.status_code == 200
+    assert [r["adjusting"] for r in json.loads(changed.content)["results"]] == [False, True]

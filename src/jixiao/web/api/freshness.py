@@ -1,7 +1,8 @@
 """How fresh an API answer is: its ETag and Last-Modified, and how long others may keep it.
 
 Everything the API shows changes only when something is published (a new publication, a
-correction, which also makes older ones not current) or withdrawn. So one cheap query — the
+correction, which also makes older ones not current), withdrawn, or when a 绩效目标表 is
+approved or reopened (its ``changed_at``). So one cheap query — the
 newest publication's id and time, the number of publications, the newest withdrawal's id and
 time, the number of withdrawals — versions every answer: Django's ``condition`` decorator
 answers ``304 Not Modified`` when a client's ``If-None-Match`` (or ``If-Modified-Since``)
@@ -31,6 +32,8 @@ import jixiao
 from jixiao.web.entry.models import Withdrawal
 
 from . import openapi
+from jixiao.web.targets.models import PublishedTargets
+
 from .models import PublishedTable
 
 _ATTRIBUTE = "_jixiao_api_version"
@@ -41,6 +44,7 @@ def _sql() -> str:
     tables, withdrawals = quote(PublishedTable._meta.db_table), quote(Withdrawal._meta.db_table)
     pk, published = quote(PublishedTable._meta.pk.column), quote(PublishedTable._meta.get_field("published_at").column)
     wpk, withdrawn = quote(Withdrawal._meta.pk.column), quote(Withdrawal._meta.get_field("withdrawn_at").column)
+    targets, changed = quote(PublishedTargets._meta.db_table), quote(PublishedTargets._meta.get_field("changed_at").column)
     # Each part by an index (primary keys) or over small tables: publications are per table,
     # not per project, and withdrawals are rarer still.
     return (f"SELECT (SELECT {pk} FROM {tables} ORDER BY {pk} DESC LIMIT 1),"
@@ -48,12 +52,15 @@ def _sql() -> str:
             f" (SELECT COUNT(*) FROM {tables}),"
             f" (SELECT {wpk} FROM {withdrawals} ORDER BY {wpk} DESC LIMIT 1),"
             f" (SELECT MAX({withdrawn}) FROM {withdrawals}),"
-            f" (SELECT COUNT(*) FROM {withdrawals})")
+            f" (SELECT COUNT(*) FROM {withdrawals}),"
+            f" (SELECT COUNT(*) FROM {targets}),"
+            f" (SELECT MAX({changed}) FROM {targets})")
 
 
 def version(request) -> tuple:
     """``(newest publication id, its time, publications, newest withdrawal id, newest
-    withdrawal time, withdrawals)``, read once per request."""
+    withdrawal time, withdrawals, approved target sheets, their newest change)``, read once
+    per request."""
     found = request.__dict__.get(_ATTRIBUTE)
     if found is None:
         with connection.cursor() as cursor:
@@ -73,16 +80,16 @@ def _aware(value):
 
 
 def etag(request, *args, **kwargs) -> str:
-    newest, _at, count, withdrawn, _wat, withdrawals = version(request)
-    text = "|".join(map(str, (newest, count, withdrawn, withdrawals, request.scheme, request.get_host(),
+    newest, _at, count, withdrawn, _wat, withdrawals, targets, targets_at = version(request)
+    text = "|".join(map(str, (newest, count, withdrawn, withdrawals, targets, _aware(targets_at), request.scheme, request.get_host(),
                               get_language(), openapi.VERSION, jixiao.__version__)))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def last_modified(request, *args, **kwargs):
     """When the newest publication or withdrawal was made (None before any)."""
-    _newest, published_at, _count, _withdrawn, withdrawn_at, _withdrawals = version(request)
-    times = [t for t in (_aware(published_at), _aware(withdrawn_at)) if t is not None]
+    _newest, published_at, _count, _withdrawn, withdrawn_at, _withdrawals, _targets, targets_at = version(request)
+    times = [t for t in (_aware(published_at), _aware(withdrawn_at), _aware(targets_at)) if t is not None]
     return max(times) if times else None
 
 

@@ -16,7 +16,7 @@ from jixiao.core.taxonomy import CATEGORIES, KINDS
 from .keyset import MAX_CURSOR_CHARS
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
 
-VERSION = "2.0"
+VERSION = "2.1"  # 2.1: approved targets (/api/targets/)
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _URL = {"type": "string", "format": "uri"}
@@ -57,7 +57,7 @@ def _schemas() -> dict:
         "Root": _obj({
             "name": {"type": "string"}, "version": {"type": "string"}, "openapi": _URL,
             "documentation": {"type": "string"}, "years": _URL, "departments": _URL, "tables": _URL,
-            "projects": _URL, "indicators": _URL, "max_page_size": {"type": "integer", "const": MAX_PAGE_SIZE},
+            "projects": _URL, "indicators": _URL, "targets": _URL, "max_page_size": {"type": "integer", "const": MAX_PAGE_SIZE},
         }),
         "YearList": _obj({"results": {"type": "array", "items": _obj({
             "year": {"type": "integer"}, "tables": {"type": "integer", "minimum": 1},
@@ -89,7 +89,40 @@ def _schemas() -> dict:
         "TablePage": _page_of("TableSummary"),
         "ProjectPage": _page_of("Project"),
         "IndicatorPage": _page_of("Indicator"),
+        "TargetSheet": _target_sheet(department, kind_keys),
+        "TargetPage": _page_of("TargetSheet"),
     }
+
+
+def _target_sheet(department: dict, kind_keys: list[str]) -> dict:
+    """An approved 绩效目标表: its projects and indicators in the targets JSON shape (docs/targets.md)."""
+    text = {"type": "string"}
+    indicator = _obj({
+        "kind": {"type": "string", "enum": kind_keys, "description": "二级指标 (its 一级 follows)."},
+        "name": text,
+        "nature": {"enum": [">=", "<=", "=", "qualitative", None], "description": "指标性质; null when not read."},
+        "value": text, "unit": text,
+        "weight": {**_AMOUNT, "description": "分值, or null."},
+        "basis": {"enum": ["plan", "industry", "history", "other", None], "description": "指标值设定依据."},
+        "last_actual": text,
+    })
+    project = _obj({
+        "name": text, "department": text, "unit": text,
+        "funds": _obj({"total": _AMOUNT, "fiscal": _AMOUNT, "other": _AMOUNT}),
+        "goal": text, "indicators": {"type": "array", "items": indicator},
+    })
+    return _obj({
+        "id": {"type": "integer", "description": "The approval's id."}, "url": _URL, "page_url": _URL,
+        "year": {"type": "integer", "description": "The budget year the targets are for."},
+        "department": department, "title": text, "money_unit": {"type": "string", "enum": ["元", "万元"]},
+        "approved_at": {"type": "string", "format": "date-time"},
+        "is_current": {"type": "boolean", "description": "False once a later adjustment was approved."},
+        "adjusting": {"type": "boolean", "description": "The department reopened the sheet for an adjustment "
+                                                        "not approved yet; this is still the approved version."},
+        "project_count": {"type": "integer", "minimum": 0}, "indicator_count": {"type": "integer", "minimum": 0},
+        "downloads": _obj({"xlsx": _URL, "pdf": _URL, "json": _URL}),
+        "projects": {"type": "array", "items": project},
+    })
 
 
 def _status_properties() -> dict:
@@ -271,6 +304,11 @@ def _paths() -> dict:
         "/api/indicators/": _get("listIndicators",
                                  "One indicator column of every current published project that fills it.",
                                  "IndicatorPage", ["kind", "year", "department", *paged], bad=True, missing=True),
+        "/api/targets/": _get("listTargets", "The current approved 绩效目标表 (performance targets) of every department "
+                              "and budget year, with projects and indicators.", "TargetPage",
+                              ["year", "department", *paged], bad=True, missing=True),
+        "/api/targets/{id}/": _get("getTargets", "One approved 绩效目标表 (current or an earlier approval).",
+                                   "TargetSheet", ["id"], missing=True),
     }
 
 

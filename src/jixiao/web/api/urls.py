@@ -16,6 +16,8 @@ urlpatterns = [
     path("projects/", views.projects, name="projects"),
     path("projects/<int:pk>/", views.project, name="project"),
     path("indicators/", views.indicators, name="indicators"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/<int:pk>/", views.target, name="target"),
     # Anything else under /api/ is a JSON 404 too, not the site's HTML page, a path with a
     # line break (%0A) included ("." would stop there; Django cannot reverse a "(?s)" flag).
     re_path(r"^[\s\S]*$", views.not_found, name="not_found"),

@@ -34,6 +34,7 @@ from jixiao.formats import table_json
 from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
 from jixiao.web.entry.models import Publication
+from jixiao.web.targets.models import PublishedTargets
 
 from . import freshness, keyset, openapi, records
 from .keyset import Key
@@ -404,6 +405,7 @@ def root(request):
         "tables": _url(request, "tables"),
         "projects": _url(request, "projects"),
         "indicators": _url(request, "indicators"),
+        "targets": _url(request, "targets"),
         "max_page_size": MAX_PAGE_SIZE,
     })
 
@@ -542,6 +544,51 @@ def indicators(request):
     envelope, results = _listing(request, queryset, INDICATOR_KEYS, PublishedIndicator._meta.db_table, rows.count,
                                  indicator_record(kind), fixed=_fixed(filters), offset_ids=(rows, "project_id"))
     return _json({**envelope, "results": results})
+
+
+# --- approved 绩效目标表 (targets/publication.py) -------------------------------------
+
+# Newest budget year first, then by department name; the approval round's id settles ties.
+TARGET_KEYS = (Key("year", "year", descending=True), Key("department", "department", text=True),
+               Key("pk", "round_id"))
+
+
+def target_record(request, row: PublishedTargets) -> dict:
+    """An approved sheet: who and when, its public marks, and its projects and indicators as
+    approved (the round's frozen targets JSON, in the targets JSON shape)."""
+    document = row.round.approved or {}
+    return {
+        "id": row.pk, "url": _url(request, "target", row.pk),
+        "page_url": _link(request, "portal:target_sheet", row.pk),
+        "year": row.year, "department": _department(row), "title": row.title, "money_unit": row.money_unit,
+        "approved_at": row.published_at.isoformat(), "is_current": row.current, "adjusting": row.adjusting,
+        "project_count": row.project_count, "indicator_count": row.indicator_count,
+        "downloads": {fmt: _link(request, "portal:target_download", row.pk, fmt) for fmt in TARGET_FORMATS},
+        "projects": document.get("projects", []),
+    }
+
+
+TARGET_FORMATS = ("xlsx", "pdf", "json")
+
+
+@api_view
+def targets(request):
+    """The current approved 绩效目标表 of every department and budget year."""
+    filters = _filters(request)
+    current = PublishedTargets.objects.filter(current=True, **filters)
+    envelope, results = _listing(request, current.select_related("round"), TARGET_KEYS,
+                                 PublishedTargets._meta.db_table, current.count, target_record,
+                                 fixed=_fixed(filters))
+    return _json({**envelope, "results": results})
+
+
+@api_view
+def target(request, pk):
+    """One approved sheet (current or an earlier approval)."""
+    row = PublishedTargets.objects.select_related("round").filter(pk=pk).first() if pk <= MAX_ID else None
+    if row is None:
+        raise Http404(_("没有这张公开的绩效目标表"))
+    return _json(target_record(request, row))
 
 
 # --- bulk downloads -------------------------------------------------------------------
