@@ -206,3 +206,18 @@ def test_the_api_pages_targets_by_cursor_and_answers_unchanged_ones_with_304(cli
     changed = Client().get("/api/targets/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert changed.status_code == 200
     assert [r["adjusting"] for r in json.loads(changed.content)["results"]] == [False, True]
+
+
+def test_the_dashboard_shows_each_departments_target_findings_from_the_stored_rows(client, world, sheet):
+    from jixiao.web.targets.models import TargetQuality
+
+    login(client, world, "approver")
+    add_project(client, sheet, **{"ind-1-value": "", "ind-1-nature": ""})  # JX601
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    page = client.get("/dashboard/", {"year": 2024}).content.decode()
+    assert 'id="target-quality"' in page and f"/targets/{sheet.pk}/" in page and "JX601" in page
+    # Read from the stored row, not recomputed: a changed row is what the page shows.
+    TargetQuality.objects.filter(sheet=sheet).update(codes={"JX603": 7}, warnings=7)
+    page = client.get("/dashboard/", {"year": 2024}).content.decode()
+    assert "JX603</span>×7" in page and "JX601" not in page.split('id="target-quality"')[1]

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from jixiao.core import money
 from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department
+from jixiao.web.targets.models import SheetStatus, TargetQuality
 
 from . import aggregate, xlsx
 from .stats import BAND_KEYS, GRADES
@@ -115,6 +117,7 @@ def index(request):
     }
     keep = {"year": year, "sort": key, "dir": "desc" if descending else "asc"}
     return render(request, "dashboard/index.html", {
+        **target_quality(year),
         "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
         "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
@@ -123,6 +126,27 @@ def index(request):
         "xlsx_url": "?" + urlencode({"year": year, "sort": key, "dir": "desc" if descending else "asc",
                                      "format": "xlsx"}),
     })
+
+
+TARGET_ROWS_SHOWN = 50
+QUALITY_STATUSES = (SheetStatus.SUBMITTED, SheetStatus.APPROVED)
+
+
+def target_quality(year: int | None) -> dict:
+    """The year's submitted and approved 绩效目标表 with their stored JX6xx figures (one row per
+    sheet, written by the target review: targets/publication.py), by department; one query
+    for the rows shown and one for the totals, whatever the number of projects."""
+    if not year:
+        return {"target_rows": [], "target_totals": None}
+    rows = TargetQuality.objects.filter(year=year, status__in=QUALITY_STATUSES)
+    totals = rows.aggregate(sheets=Count("pk"), projects=Sum("projects"), indicators=Sum("indicators"),
+                            errors=Sum("errors"), warnings=Sum("warnings"))
+    shown = []
+    for r in rows.order_by("department")[:TARGET_ROWS_SHOWN]:
+        codes = sorted(r.codes.items(), key=lambda c: (-c[1], c[0]))
+        shown.append({"row": r, "findings": sum(r.codes.values()), "codes": codes,
+                      "url": reverse("targets:sheet", args=[r.sheet_id])})
+    return {"target_rows": shown, "target_totals": totals if totals["sheets"] else None}
 
 
 PROJECT_COLUMNS = {  # lazy: translated per request, not once at import
