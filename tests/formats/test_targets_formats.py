@@ -333,3 +333,56 @@ def test_a_form_running_over_several_pdf_pages_reads_back_whole(tmp_path):
     back = read_targets_pdf(tmp_path / "t.pdf")
     sheet.title, sheet.profile = "", ""
     assert back == sheet  # 77 indicators over 3 pages, the 二级 label cut by the page breaks
+
+
+def _libreoffice_pdf(xlsx, outdir):
+    """Print a workbook with LibreOffice headless, as an office would (a private profile, so it
+    can run beside another soffice; tests/fidelity/make_forms.py does the same)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("soffice"):
+        pytest.skip("soffice (LibreOffice) is not installed")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(outdir), str(xlsx)], check=True, capture_output=True, timeout=180)
+    return outdir / (xlsx.stem + ".pdf")
+
+
+@pytest.mark.slow
+def test_the_xiangtan_2023_form_printed_to_pdf_by_libreoffice_imports_with_every_value(tmp_path):
+    """The hand-laid 湘潭 form (not jixiao's writer) printed by LibreOffice and read by the
+    targets importer the web app uses (the bounded child process): every value the XLSX gives,
+    the PDF gives too."""
+    from jixiao.formats.targets_sandbox import import_targets
+
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Side
+
+    path = tmp_path / "xiangtan.xlsx"
+    xiangtan_2023(path)
+    # Set up for printing as the published form is: ruled (the grid is what the PDF reader
+    # recovers the cells from), columns wide and rows tall enough for their text (a cell's text
+    # running over into its neighbour is not the form any more), one page wide.
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    thin = Side(style="thin")
+    for row in ws["A3:F20"]:
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for col, width in zip("ABCDEF", (18, 12, 30, 40, 16, 12)):
+        ws.column_dimensions[col].width = width
+    for r in range(1, 21):
+        ws.row_dimensions[r].height = 30
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    wb.save(path)
+    printed = _libreoffice_pdf(path, tmp_path)
+    from_xlsx, from_pdf = import_targets(path), import_targets(printed)
+    assert (from_pdf.year, from_pdf.department, from_pdf.money_unit) == (2023, "湘潭市环境卫生管理处", "万元")
+    assert from_pdf.projects == from_xlsx.projects
+    assert len(from_pdf.projects[0].indicators) == 7
