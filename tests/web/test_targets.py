@@ -353,3 +353,24 @@ def test_a_blank_self_evaluation_is_filled_from_the_approved_targets_and_a_start
     project.save()
     client.post(f"/targets/{sheet.pk}/self-evaluation/")
     assert blank.projects.get().name == "农村道路养护（已填写）"  # the department's work is kept
+
+
+def test_a_hand_laid_targets_workbook_imports_through_the_preview_with_every_value(client, world, tmp_path):
+    """The 湘潭 2023 form written cell by cell with openpyxl (tests/formats), not jixiao's writer."""
+    from jixiao.formats.targets_read import read_targets_xlsx
+    from jixiao.web.targets import convert
+    from jixiao.web.targets.models import TargetSheet
+    from tests.formats.test_targets_formats import xiangtan_2023
+
+    path = tmp_path / "xiangtan.xlsx"
+    xiangtan_2023(path)
+    login(client, world, "approver")
+    with path.open("rb") as fh:
+        response = client.post("/targets/import/", {"file": fh, "department": world.dept_a.pk})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    preview = client.get("/targets/import/preview/").content.decode()
+    assert "雾炮车降尘抑尘服务" in preview and "市民满意度" in preview and "JX608" in preview
+    assert not TargetSheet.objects.filter(year__year=2023).exists()
+    client.post("/targets/import/preview/", {"confirm": "1"})
+    sheet = TargetSheet.objects.get(year__year=2023, department=world.dept_a)
+    assert convert.sheet_to_core(sheet).projects == read_targets_xlsx(path).projects
