@@ -23,6 +23,8 @@ FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test
          "tests/web/test_not_applicable.py",  # marked cells through the form, the portal and the API
          "tests/web/test_jobs.py",  # a job's row locked by each delivery (SELECT … FOR UPDATE)
          "tests/web/test_targets.py",  # the target sheet's row locked by each transition and edit
+         # approval publishes (keyset pages of /api/targets/ with the year newest first)
+         "tests/web/test_targets_publication.py",
          "tests/web/test_postgres.py::test_running_on_postgresql"]
 
 
