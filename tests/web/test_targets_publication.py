@@ -221,3 +221,22 @@ def test_the_dashboard_shows_each_departments_target_findings_from_the_stored_ro
     TargetQuality.objects.filter(sheet=sheet).update(codes={"JX603": 7}, warnings=7)
     page = client.get("/dashboard/", {"year": 2024}).content.decode()
     assert "JX603</span>×7" in page and "JX601" not in page.split('id="target-quality"')[1]
+
+
+def test_sheets_approved_before_publication_existed_are_published_by_the_migration(client, world, sheet):
+    import importlib
+
+    from django.apps import apps
+
+    from jixiao.web.targets.models import PublishedTargets, TargetQuality
+
+    approved_sheet(client, world, sheet)
+    PublishedTargets.objects.all().delete()
+    TargetQuality.objects.all().delete()
+    migration = importlib.import_module("jixiao.web.targets.migrations.0003_publish_sheets_approved_before")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # idempotent
+    pub = published(sheet)
+    assert (pub.year, pub.project_count, pub.indicator_count, pub.adjusting) == (2024, 1, 4, False)
+    assert TargetQuality.objects.get(sheet=sheet).status == "approved"
+    assert "农村道路养护" in Client().get(f"/portal/targets/{pub.pk}/").content.decode()
