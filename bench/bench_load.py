@@ -20,12 +20,18 @@ figures in docs/benchmarks/web.md).
    every 0.5 s). A rate *passes* when every page's p95 is at most ``--p95-goal`` ms (300) with
    zero errors and no unfinished session; the rates of one process count stop at the first
    that fails (``--all-rates`` runs them all).
-4. Prints a markdown block for docs/benchmarks/web.md (and ``--json`` writes everything).
+4. ``--page-cpu`` (or ``--page-cpu-only``, which skips the load): the server's CPU per request
+   of each page of the load, page by page (bench/page_cpu.py: the same URLs, users and posted
+   bodies, in-process through Django's test client with the servers' environment, writes
+   rolled back; ``--page-cpu-samples`` sessions of each kind), for the table "Server CPU per
+   request, by page" — what tells, where two cores cannot hold a rate, which page costs what.
+5. Prints a markdown block for docs/benchmarks/web.md (and ``--json`` writes everything).
 
 Only 127.0.0.1 is contacted (PostgreSQL :5432 user postgres, Redis :6379). Example::
 
     .venv/bin/python bench/bench_load.py --projects 200000 --rates 5,10,20,40 --duration 60
     .venv/bin/python bench/bench_load.py --projects 5000 --rates 2,4 --duration 30 --db jixiao_bench_small
+    .venv/bin/python bench/bench_load.py --projects 200000 --page-cpu-only
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import page_cpu as page_cpu_module  # noqa: E402  (the per-page CPU table)
 import province_db  # noqa: E402  (the loaded province-year)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,6 +292,24 @@ def measure(env: dict, the_plan: dict, workers: int, rate: float, args, workdir:
             server.kill()
 
 
+def page_cpu(env: dict, the_plan: dict, args, workdir: Path) -> dict:
+    """bench/page_cpu.py in a child process with the servers' environment (settings, cache)."""
+    plan_path = workdir / "plan-page-cpu.json"
+    plan_path.write_text(json.dumps(still_draft(the_plan), ensure_ascii=False), encoding="utf-8")
+    flush_redis(args.redis_url)
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    child = subprocess.run([sys.executable, str(ROOT / "bench" / "page_cpu.py"), str(plan_path),
+                            "--samples", str(args.page_cpu_samples), "--seed", str(args.seed + 1)],
+                           env={**os.environ, **env}, capture_output=True, text=True)
+    if child.returncode != 0:
+        raise SystemExit("page CPU measurement failed: " + child.stdout[-2000:] + child.stderr[-3000:])
+    r = json.loads(child.stdout.strip().splitlines()[-1])
+    r["seconds"] = round(time.perf_counter() - t0, 1)
+    r["loadavg_1min"] = [round(load0, 1), round(os.getloadavg()[0], 1)]
+    return r
+
+
 # --- report -----------------------------------------------------------------------------------
 
 def machine() -> dict:
@@ -313,7 +338,7 @@ def line(name: str, p: dict) -> str:
 def markdown(results: dict, command: str) -> str:
     m = results["machine"]
     out = [f"### {m['date']}: {results['load']['projects']:,} projects, "
-           f"{results['args']['duration']:.0f} s per rate", "",
+           + (f"{results['args']['duration']:.0f} s per rate" if results["runs"] else "server CPU by page"), "",
            f"Command: `{command}`", "",
            f"Machine: `nproc` = {m['nproc']} ({m['cpu']}), Python {m['python']}, PostgreSQL {m['postgresql']}; "
            "`free -m`:", "", "```", m["free_m"], "```", ""]
@@ -337,6 +362,18 @@ def markdown(results: dict, command: str) -> str:
                     "| Page | Requests | p50 | p95 | p99 | Errors |", "|---|---|---|---|---|---|"]
             out += [line(name, p) for name, p in r["pages"].items()]
             out.append("")
+    if results.get("page_cpu"):
+        pc = results["page_cpu"]
+        out += ["#### Server CPU per request, by page", "",
+                f"Each page of the load asked in-process (bench/page_cpu.py: Django's test client, the servers' "
+                f"settings and Redis cache database, the plan's users, URLs and posted forms) in "
+                f"{pc['samples']} sessions of each kind after {pc['warm_rounds']} unmeasured rounds; "
+                "CPU = `time.process_time()` around each request (Django, templates, database driver; not "
+                "PostgreSQL's own CPU); the cache emptied once before, not between requests; the save, submit "
+                "and comment POSTs and the page each redirects to run in a transaction rolled back afterwards. "
+                f"{pc['seconds']:.0f} s, load average {pc['loadavg_1min'][0]}→{pc['loadavg_1min'][1]}.", ""]
+        out += page_cpu_module.markdown(pc)
+        out.append("")
     return "\n".join(out)
 
 
@@ -361,6 +398,10 @@ def main() -> int:
                         help="drop --db and load the province again (needed when --db holds anything else)")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--load-only", action="store_true", help="load (or check the loaded database) and stop")
+    parser.add_argument("--page-cpu", action="store_true",
+                        help="also measure the server's CPU per request of each page (bench/page_cpu.py)")
+    parser.add_argument("--page-cpu-only", action="store_true", help="measure --page-cpu and skip the load")
+    parser.add_argument("--page-cpu-samples", type=int, default=30, help="measured sessions of each kind")
     parser.add_argument("--json", help="also write every figure to this file")
     args = parser.parse_args()
     if args.db in ("test", "postgres"):
@@ -404,10 +445,16 @@ def main() -> int:
     connections.close_all()
     env = {**env, "JIXIAO_CACHE_URL": args.redis_url}
     results = {"machine": machine(), "args": vars(args), "load": summary, "runs": {}}
+    rates = [] if args.page_cpu_only else [float(r) for r in args.rates.split(",") if r.strip()]
     try:
-        for workers in [int(w) for w in args.processes.split(",")]:
+        if args.page_cpu or args.page_cpu_only:
+            results["page_cpu"] = page_cpu(env, the_plan, args, workdir)
+            worst = max(results["page_cpu"]["pages"].items(), key=lambda kv: kv[1]["median_ms"])
+            print(f"page CPU: {len(results['page_cpu']['pages'])} pages in {results['page_cpu']['seconds']} s, "
+                  f"dearest {worst[0]} (median {worst[1]['median_ms']} ms)", flush=True)
+        for workers in ([int(w) for w in args.processes.split(",")] if rates else []):
             runs = results["runs"].setdefault(str(workers), [])
-            for rate in [float(r) for r in args.rates.split(",")]:
+            for rate in rates:
                 r = measure(env, the_plan, workers, rate, args, workdir)
                 runs.append(r)
                 worst = max(r["pages"].items(), key=lambda kv: kv[1]["p95_ms"])
