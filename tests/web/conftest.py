@@ -13,6 +13,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -38,6 +39,10 @@ def pytest_configure(config):
 
     django.setup()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    # pytest-django may have read the settings before this hook, in an xdist worker with the
+    # controller's environment: every process gets its data folder here, or two workers' jobs
+    # of the same id (jobs/<id>/) would share — and delete — each other's uploads.
+    settings.DATA_DIR = Path(data_dir)
     if os.environ.get("JIXIAO_WEB_TEST_DB") == "postgres":
         # One test database per process, so parallel runs never share (or drop) each other's.
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_jixiao_web_{os.getpid()}"
