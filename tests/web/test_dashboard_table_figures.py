@@ -1,6 +1,7 @@
 """Each table's dashboard figures are kept in the database with the table, in the transaction of
 the write that changes them; the dashboard's pages read them, not the per-project rows, and
-keep nothing in Django's cache (dashboard/table_figures.py)."""
+keep their results in Django's cache only under the version of the dashboard's data
+(dashboard/table_figures.py, dashboard/data_version.py)."""
 
 from __future__ import annotations
 
@@ -96,15 +97,65 @@ def test_the_overview_and_the_comparison_read_no_per_project_row(make_world):
         assert "dashboard_findingstat" not in sql and "dashboard_tablefigures" in sql, url
 
 
-def test_the_dashboard_keeps_nothing_in_djangos_cache():
-    from pathlib import Path
+def _reads_figures(client, url=DASH + "?year=2019") -> tuple[bool, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    return any("dashboard_tablefigures" in q["sql"] for q in ctx.captured_queries), page
 
-    import jixiao.web.dashboard as package
 
-    for path in Path(package.__file__).parent.rglob("*"):
-        if path.suffix in (".py", ".html"):
-            text = path.read_text(encoding="utf-8")
-            assert "django.core.cache" not in text and "{% cache" not in text, path
+def test_a_second_view_takes_the_years_figures_from_the_cache_until_what_the_dashboard_shows_changes(make_world):
+    from jixiao.web.entry.models import Department
+    from jixiao.web.review import workflow
+
+    world = make_world("submitted")
+    c = Client()
+    c.force_login(world.users["admin"])
+    assert _reads_figures(c)[0]
+    assert not _reads_figures(c)[0]  # same version of the data: nothing summed again
+    workflow.return_table(world.tables["own"], world.users["reviewer"], "请补充")
+    read, page = _reads_figures(c)
+    assert read and "退回修改中" in page
+    assert not _reads_figures(c)[0]
+    Department.objects.create(name="新设部门", short_name="新")
+    read, page = _reads_figures(c)
+    assert read and "新设部门" in page
+
+
+def test_an_editors_save_in_a_draft_leaves_the_dashboards_version_as_it_was(make_world):
+    from jixiao.web.dashboard import data_version
+
+    world = make_world("draft")
+    before = data_version.current()
+    project = world.projects["own"]
+    project.name = "改过的名称"
+    project.save()
+    assert data_version.current() == before
+
+
+def test_every_change_of_the_figures_is_a_new_version_and_a_rolled_back_one_leaves_none(make_world):
+    from django.db import transaction
+
+    from jixiao.web.dashboard import data_version
+
+    world = make_world("submitted")
+    first = data_version.current()
+    table_figures.refresh(world.tables["own"].pk)
+    second = data_version.current()
+    assert second != first and second[0] > first[0]
+    with transaction.atomic():
+        table_figures.refresh(world.tables["own"].pk)
+        transaction.set_rollback(True)
+    assert data_version.current() == second
+
+
+def test_the_finance_bureaus_reviewers_and_administrators_are_kept_apart_in_the_cache(make_world):
+    world = make_world("draft")  # drafts: the administrator sees them, a reviewer does not
+    admin, reviewer = Client(), Client()
+    admin.force_login(world.users["admin"])
+    reviewer.force_login(world.users["reviewer"])
+    assert _reads_figures(admin)[0]
+    assert _reads_figures(reviewer)[0]  # not the administrator's entry: one per visibility
+    assert not _reads_figures(reviewer)[0] and not _reads_figures(admin)[0]
 
 
 def test_a_write_without_signals_shows_after_dashboard_refresh(make_world):

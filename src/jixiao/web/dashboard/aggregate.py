@@ -2,9 +2,11 @@
 figures (:class:`.models.TableFigures`, kept current by :mod:`.table_figures`).
 
 A page view reads one row per table — a few thousand a year — not the province's 200 000
-per-project rows, so it needs no cache: every figure is read from the database as committed
-now, whichever server process answers. Only the drill-down, which lists projects, reads
-per-project rows, one page of them at a time.
+per-project rows. The results are kept in Django's cache under the version of the dashboard's
+data (:mod:`.data_version`: a row inserted by every change of what the dashboard shows, in that
+change's transaction), so whichever server process answers shows what is committed, and the
+editors' saves in their drafts do not make every page view sum the year again. Only the
+drill-down, which lists projects, reads per-project rows, one page of them at a time.
 
 Every query is narrowed to the tables the user may see (``roles.visible_tables``): the finance
 bureau's reviewers see what departments have submitted, administrators everything.
@@ -31,6 +33,7 @@ from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department, DisclosureTable, Year
 
+from . import data_version
 from .amounts import AmountSum
 from .models import (BAND_FIELDS, GRADE_FIELDS, FindingStat, ProjectStat, ShownFindingStat, ShownProjectStat,
                      ShownVersion, TableFigures, TableFindingCount)
@@ -70,6 +73,13 @@ OUTSTANDING = ("missing", "draft", "returned")
 def _visible(user):
     """The pks of the tables the user may see, as a subquery."""
     return roles.visible_tables(user).order_by().values("pk")
+
+
+def _scope(user) -> tuple:
+    """What the user may see, as the SQL that selects it: the cache key's part for visibility
+    (the finance bureau's reviewers share one, administrators another)."""
+    sql, params = _visible(user).query.sql_with_params()
+    return sql, tuple(str(p) for p in params)
 
 
 def visible_stats(user):
@@ -136,30 +146,32 @@ class Overview:
     overdue: bool = False
 
 
-def totals(user, year: int) -> dict:
+def totals(user, year: int, version=None) -> dict:
     """The year's projects, amounts and counts per band and grade, summed over the visible
     tables' figures in one query."""
-    return visible_figures(user, year).aggregate(
+    return data_version.cached(version or data_version.current(), ("totals", year, _scope(user)),
+                               lambda: visible_figures(user, year).aggregate(
         projects=Sum("projects"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4"),
-        **{column: Sum(column) for column in (*BAND_FIELDS.values(), *GRADE_FIELDS.values())})
+        **{column: Sum(column) for column in (*BAND_FIELDS.values(), *GRADE_FIELDS.values())}))
 
 
 def overview(user, year: int, today: date) -> Overview:
-    t = totals(user, year)
+    version = data_version.current()  # read once: every part of the page from one version
+    t = totals(user, year, version)
     budget, actual = t["budget"], t["actual"]
     ov = Overview(year=year, projects=t["projects"] or 0, budget=wan(budget), actual=wan(actual),
                   rate=rate_of(actual, budget))
     ov.bands = [(k, BAND_LABELS[k], t[BAND_FIELDS[k]] or 0) for k in BAND_KEYS]
     ov.grades = [(g, t[GRADE_FIELDS[g]] or 0) for g in GRADES]
-    found = _top_findings(user, year)
+    found = data_version.cached(version, ("findings", year, _scope(user)), lambda: _top_findings(user, year))
     ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
     y = Year.objects.filter(year=year).first()
     ov.deadline = y.deadline if y else None
     ov.overdue = ov.deadline is not None and today > ov.deadline
     # Lazy: the page reads one sorted page of each in SQL; the XLSX export iterates them all.
-    ov.departments = DepartmentRows(user, year)
-    ov.outstanding = DepartmentRows(user, year, states=OUTSTANDING, figures=False)
+    ov.departments = DepartmentRows(user, year, version=version)
+    ov.outstanding = DepartmentRows(user, year, states=OUTSTANDING, figures=False, version=version)
     return ov
 
 
@@ -191,14 +203,15 @@ class DepartmentRows:
     """
 
     def __init__(self, user, year: int, key: str = "department", descending: bool = False,
-                 states: tuple[str, ...] | None = None, figures: bool = True):
+                 states: tuple[str, ...] | None = None, figures: bool = True, version=None):
         self.user, self.year, self.states, self.figures = user, year, states, figures
+        self.version = version or data_version.current()
         self.key = key if key in COLUMNS else "department"
         self.descending = descending
         self._count: int | None = None
 
     def sorted(self, key: str, descending: bool) -> "DepartmentRows":
-        return DepartmentRows(self.user, self.year, key, descending, self.states, self.figures)
+        return DepartmentRows(self.user, self.year, key, descending, self.states, self.figures, self.version)
 
     def count(self) -> int:
         if self._count is None:
@@ -228,7 +241,12 @@ class DepartmentRows:
         return rows[0]
 
     def _fetch(self, limit: int | None, offset: int, count_only: bool = False) -> list:
-        raw = self._query(limit, offset, count_only)
+        if limit is None and not count_only:  # every row (the XLSX): read once, not worth keeping
+            raw = self._query(limit, offset, count_only)
+        else:
+            question = ("departments", self.year, _scope(self.user), self.key, self.descending, self.states,
+                        self.figures, limit, offset, count_only)
+            raw = data_version.cached(self.version, question, lambda: self._query(limit, offset, count_only))
         return raw if count_only else [_row(r) for r in raw]
 
     def _query(self, limit: int | None, offset: int, count_only: bool) -> list[dict]:

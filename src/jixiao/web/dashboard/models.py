@@ -209,3 +209,21 @@ class TableFindingCount(models.Model):
         indexes = [models.Index(fields=["year", "code"], name="dash_table_finding_year")]
         verbose_name = _("自评公开表检查结果统计")
         verbose_name_plural = _("自评公开表检查结果统计")
+
+
+class DataChange(models.Model):
+    """One committed change of what the dashboard shows (figures, statuses, departments,
+    deadlines), written in the transaction of the change (:mod:`.data_version`).
+
+    The newest row — its id and its random token — is the version of the dashboard's data: the
+    pages' query results are kept in Django's cache under it, so any change makes every
+    process read the database again, and a change rolled back takes its row with it. Rows are
+    only inserted (no row is locked by two writers); old ones are pruned as new ones come.
+    """
+
+    token = models.CharField(max_length=32)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("看板数据变更")
+        verbose_name_plural = _("看板数据变更")

@@ -9,11 +9,10 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from jixiao.web.entry.models import DisclosureTable, Project
-
+from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
 from jixiao.web.review.workflow import transitioned
 
-from . import stats, table_figures, versions
+from . import data_version, stats, table_figures, versions
 from .models import ProjectStat, TableFigures
 
 
@@ -61,3 +60,15 @@ def table_transitioned(sender, table, action, **kwargs):
     # (The table's figures were computed when its new status was saved, and again by
     # versions.freeze when the version shown changes.)
     versions.on_transition(table, action)
+
+
+def _changed(sender, raw=False, **kwargs):
+    if not raw:
+        data_version.record()
+
+
+# What the dashboard shows besides the figures (table_figures.compute records those changes):
+# which tables exist and their statuses, the departments, the years' deadlines.
+for _model in (DisclosureTable, Department, Year):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"dashboard_version_{_model.__name__}_saved")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"dashboard_version_{_model.__name__}_deleted")

@@ -27,6 +27,7 @@ from django.db.models import Count, Q, Sum
 
 from jixiao.web.entry import table_lock
 
+from . import data_version
 from .amounts import AmountSum
 from jixiao.web.entry.models import Status
 
@@ -68,6 +69,8 @@ def compute(table, year: int, apps=django_apps) -> None:
     fields = {"year": year, "department_id": table.department_id, "source": source, **_empty(), **figures}
     if not Figures.objects.filter(table_id=table.pk).update(**fields):
         Figures.objects.create(table_id=table.pk, **fields)
+    if apps is django_apps:  # a migration's historical models have no versions to record
+        data_version.record()
     Counts = _model(apps, "TableFindingCount")
     Counts.objects.filter(table_id=table.pk).delete()
     if findings is not None:
