@@ -3,8 +3,13 @@ department declares its 2024 targets by hand (one pasted as ``≥200人次`` and
 fields), the finance bureau returns the project for a vague quality target (JX602), the
 department fixes it and submits again, the bureau approves, the self-evaluation opens
 pre-filled with the approved targets, and a target changed there raises JX611 on the
-bureau's page, approved and new value side by side. Screenshots of the sheet and the trace
-page at 1366 and 390 px (docs/screenshots with JIXIAO_SCREENSHOT_DIR)."""
+bureau's page, approved and new value side by side; the approved sheet is public on the
+portal for an anonymous visitor. Screenshots of the sheet, the trace page and the public
+targets page at 1366 and 390 px (docs/screenshots with JIXIAO_SCREENSHOT_DIR).
+
+And declaring by import: a department uploads a 绩效目标表 XLSX laid out by hand (the 湘潭 2023
+form of tests/formats), checks the preview and confirms it; the stored sheet holds every value
+of the file."""
 
 from __future__ import annotations
 
@@ -86,6 +91,20 @@ def test_targets_declared_returned_fixed_approved_prefilled_and_a_change_flagged
     bureau.click("#btn-targets-history")
     assert "培训质量" in bureau.inner_text("main") and "approver_a" in bureau.inner_text("main")
 
+    # Approved is published: an anonymous visitor finds the sheet from the portal's index.
+    visitor = browser.new_context(locale="zh-CN").new_page()
+    visitor.goto(base + reverse("portal:index"))
+    visitor.click("#targets-year-2024")
+    visitor.click(".portal-targets-link")
+    assert "非公经济人士培训" in visitor.inner_text("main") and "培训合格率" in visitor.inner_text("main")
+    assert visitor.is_visible("#targets-dl-xlsx") and not visitor.is_visible("#targets-adjusting")
+    for width in (1366, 390):
+        visitor.set_viewport_size({"width": width, "height": 900})
+        shots(visitor, f"portal-targets-{width}")
+        # Nothing wider than the window but the tables' own scroll boxes.
+        assert visitor.evaluate("document.documentElement.scrollWidth") <= width + 1
+    visitor.context.close()
+
     # The self-evaluation opens pre-filled from the approved targets.
     page.goto(base + reverse("targets:sheet", args=[sheet.pk]))
     page.click("#btn-prefill")
@@ -116,3 +135,29 @@ def test_targets_declared_returned_fixed_approved_prefilled_and_a_change_flagged
     for width in (1366, 390):
         bureau.set_viewport_size({"width": width, "height": 900})
         shots(bureau, f"targets-trace-{width}")
+
+
+def test_a_department_declares_its_targets_by_importing_a_workbook_and_confirming_the_preview(browser, site, tmp_path):
+    from jixiao.formats.targets_read import read_targets_xlsx
+    from jixiao.web.targets import convert
+    from jixiao.web.targets.models import TargetSheet
+    from tests.formats.test_targets_formats import xiangtan_2023
+
+    world, base = site
+    path = tmp_path / "2023年项目支出绩效目标申报表.xlsx"
+    xiangtan_2023(path)
+    page = login(browser, base, "approver")
+    page.click("#nav-targets")
+    page.click("#btn-targets-import")
+    page.set_input_files("#id_file", str(path))
+    page.select_option("#id_department", str(world.dept_a.pk))
+    page.click("#btn-targets-upload")
+    page.wait_for_selector("#btn-targets-confirm")
+    preview = page.inner_text("main")
+    assert "雾炮车降尘抑尘服务" in preview and "市民满意度" in preview and "JX608" in preview
+    assert not TargetSheet.objects.filter(year__year=2023).exists()  # nothing saved before confirming
+    page.click("#btn-targets-confirm")
+    page.wait_for_selector("#sheet-status")
+    sheet = TargetSheet.objects.get(year__year=2023, department=world.dept_a)
+    assert convert.sheet_to_core(sheet).projects == read_targets_xlsx(path).projects
+    assert "雾炮车风炮射程" in page.inner_text("main")
