@@ -177,9 +177,11 @@ def test_pdfa_and_config_reach_their_writers(seed_table, tmp_path, monkeypatch):
     export(seed_table, tmp_path / "a.pdf", pdfa=True)  # the default engine
     export(seed_table, tmp_path / "b.pdf", pdf_engine="weasyprint")
     export(seed_table, tmp_path / "c.xlsx", layout="mof-form", config={"execution_weight": 10})
+    export(seed_table, tmp_path / "d.xlsx", layout="mof-form", target_changes=["changed"])
     assert calls == [("typst", {"pdfa": True}), ("pdf", {"pdfa": False}),
-                     ("mof", {"config": {"execution_weight": 10}})]
-    assert _files(tmp_path) == ["a.pdf", "b.pdf", "c.xlsx"]
+                     ("mof", {"config": {"execution_weight": 10}, "changes": ()}),
+                     ("mof", {"config": None, "changes": ["changed"]})]
+    assert _files(tmp_path) == ["a.pdf", "b.pdf", "c.xlsx", "d.xlsx"]
 
 
 def test_every_option_is_documented_where_it_applies():

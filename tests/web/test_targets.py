@@ -374,3 +374,25 @@ def test_a_hand_laid_targets_workbook_imports_through_the_preview_with_every_val
     client.post("/targets/import/preview/", {"confirm": "1"})
     sheet = TargetSheet.objects.get(year__year=2023, department=world.dept_a)
     assert convert.sheet_to_core(sheet).projects == read_targets_xlsx(path).projects
+
+
+def test_the_mof_form_download_notes_a_target_lowered_after_approval(client, world, sheet):
+    import io
+
+    from openpyxl import load_workbook
+
+    from jixiao.web.entry.models import DisclosureTable
+
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    project = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a).projects.get()
+    note = "绩效目标表（2024年，经财政局审核通过）中“路况优良率”为「≥90%」，自评表改为「≥80%」。"
+    assert note not in client.get(f"/projects/{project.pk}/mof/html/").content.decode()  # nothing changed yet
+    cells = project.indicators
+    cells["quality"]["items"][0]["target"] = "≥80%"
+    project.indicators = cells
+    project.save()
+    assert note in client.get(f"/projects/{project.pk}/mof/html/").content.decode()
+    wb = load_workbook(io.BytesIO(client.get(f"/projects/{project.pk}/mof/xlsx/").content))
+    assert note in [c.value for row in wb.active.iter_rows() for c in row]

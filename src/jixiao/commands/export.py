@@ -1,5 +1,5 @@
 """``jixiao export TABLE.json -o OUT.{xlsx,pdf,html,csv,json} [--layout disclosure|mof-form] [--pdfa]
-[--pdf-engine typst|weasyprint]``.
+[--pdf-engine typst|weasyprint] [--targets TARGETS.json]``.
 
 Several tables (files, a folder, JSON lines) go into one CSV, ``-o ALL.csv``
 (:func:`jixiao.formats.csv_table.write_many_csv`): the data set a researcher wants from a folder
@@ -14,6 +14,7 @@ import sys
 
 from pathlib import Path
 
+from ..core.prefill import changed_targets
 from ..errors import InputError
 from ..formats import table_json
 from ..formats.csv_table import write_many_csv
@@ -41,6 +42,10 @@ def register(subparsers) -> None:
     parser.add_argument("--pdf-engine", dest="pdf_engine", default=None, metavar="ENGINE",
                         help=f"PDF 的排版引擎（公开表与自评表）/ engine for the PDF (both layouts): "
                              f"{' | '.join(PDF_ENGINES)} (默认 default: {DEFAULT_PDF_ENGINE})")
+    parser.add_argument("--targets", default=None, metavar="TARGETS",
+                        help="经审核通过的绩效目标表（JSON 或 XLSX）：自评表改变的目标在自评表注中说明（仅 mof-form）/ "
+                             "the approved target sheet (JSON or XLSX): targets the self-evaluation changed are noted "
+                             "on the MoF form (mof-form only)")
     parser.set_defaults(func=run)
 
 
@@ -71,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"pdfa": True} if args.pdfa else {}
     if args.pdf_engine is not None:  # only when asked: the option is an error for other outputs
         options["pdf_engine"] = args.pdf_engine
+    if args.targets is not None:  # JX611 noted on the MoF form (docs/targets.md)
+        approved = targets_of(args.targets)
+        if approved is None:
+            raise InputError(f"不是绩效目标表：{args.targets}", f"not a target sheet: {args.targets}")
+        options["target_changes"] = changed_targets(approved, table)
     path = export(table, args.output, fmt=args.fmt, layout=args.layout, **options)
     print(f"已导出 / exported: {path} ({len(table.projects)} 个项目 / projects)")
     return 0

@@ -117,3 +117,38 @@ def target_changes(approved: TargetSheet, current: TargetSheet | Table) -> list[
                 if row.changed:
                     changes.append(TargetChange(pi, ii, row.target, row.evaluated_target))
     return changes
+
+
+@dataclass(frozen=True)
+class ChangedTarget:
+    """An approved target the self-evaluation states otherwise (or drops), named rather than
+    indexed: the note the MoF 项目支出绩效自评表 prints about it stands away from the sheet
+    (jixiao.formats.mof_grid matches ``project`` to the form's project by name)."""
+
+    year: int  # the year of the approved sheet
+    project: str
+    kind: str  # the 二级 indicator key
+    name: str  # the 三级 indicator
+    approved: str
+    now: str | None  # None: dropped
+
+    def reason(self) -> tuple:
+        """The note as a reason of the catalogue (jixiao.core.reasons)."""
+        if self.now is None:
+            return ("target.dropped_note", self.year, self.name, self.approved)
+        return ("target.changed_note", self.year, self.name, self.approved, self.now)
+
+
+def changed_targets(approved: TargetSheet, current: TargetSheet | Table) -> list[ChangedTarget]:
+    """:func:`target_changes` with the project and indicator named, for notes on other documents."""
+    out = []
+    for c in target_changes(approved, current):
+        project = approved.projects[c.project]
+        ind = project.indicators[c.indicator]
+        out.append(ChangedTarget(approved.year, project.name, ind.kind, ind.name, c.approved, c.now))
+    return out
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two project or indicator names the same once spaces and full-width forms are ignored."""
+    return _same(a) == _same(b)

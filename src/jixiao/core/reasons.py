@@ -489,6 +489,18 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
         ("approved",), "审核通过的目标“{approved}”已不再列出：目标在审核通过后被删除。请恢复该指标，或说明理由并重新报财政部门审核。",
         "The approved target “{approved}” is no longer listed: it was removed after approval. Restore the "
         "indicator, or explain why and submit it to the finance bureau again."),
+    # The notes of the MoF 项目支出绩效自评表 (jixiao.formats.mof_grid): each approved target the
+    # self-evaluation states otherwise (jixiao.core.prefill.changed_targets)
+    "target.changed_note": (
+        ("year", "name", "approved", "now"),
+        "绩效目标表（{year}年，经财政局审核通过）中“{name}”为「{approved}」，自评表改为「{now}」。",
+        "The performance target sheet ({year}, approved by the finance bureau) set “{name}” at “{approved}”; "
+        "the self-evaluation states “{now}”."),
+    "target.dropped_note": (
+        ("year", "name", "approved"),
+        "绩效目标表（{year}年，经财政局审核通过）中“{name}”为「{approved}」，自评表未列出该指标。",
+        "The performance target sheet ({year}, approved by the finance bureau) set “{name}” at “{approved}”; "
+        "the self-evaluation does not list the indicator."),
 }
 
 

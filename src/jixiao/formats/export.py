@@ -59,6 +59,8 @@ OPTIONS: dict[str, Option] = {o.name: o for o in (
            "prefix text cells starting with = + - @ with an apostrophe"),
     Option("font_name", ("xlsx",), ("disclosure",), "宋体", "font named in the workbook"),
     Option("config", ("xlsx", "pdf", "html"), ("mof-form",), None, "ScoringConfig for the scores"),
+    Option("target_changes", ("xlsx", "pdf", "html"), ("mof-form",), (),
+           "approved targets the self-evaluation states otherwise (core.prefill.changed_targets), noted on the form"),
 )}
 
 
@@ -163,7 +165,8 @@ def _pdf(table, path, options):
 
 
 def _mof_xlsx(table, path, options):
-    _function("mof_xlsx", "write_mof_xlsx")(table, path, config=options.get("config"))
+    _function("mof_xlsx", "write_mof_xlsx")(table, path, config=options.get("config"),
+                                            changes=options.get("target_changes", ()))
 
 
 def _mof_pdf(table, path, options):
@@ -171,7 +174,7 @@ def _mof_pdf(table, path, options):
         write = _function("mof_html", "write_mof_pdf")
     else:
         write = _function("mof_typst", "write_mof_pdf_typst")
-    write(table, path, config=options.get("config"))
+    write(table, path, config=options.get("config"), changes=options.get("target_changes", ()))
 
 
 _WRITERS: dict[tuple[str, str], Callable[[Table, Path, dict], None]] = {
@@ -184,5 +187,6 @@ _WRITERS: dict[tuple[str, str], Callable[[Table, Path, dict], None]] = {
     ("mof-form", "xlsx"): _mof_xlsx,
     ("mof-form", "pdf"): _mof_pdf,
     ("mof-form", "html"): _text_writer(
-        lambda t, o: _function("mof_html", "render_mof_html")(t, config=o.get("config"))),
+        lambda t, o: _function("mof_html", "render_mof_html")(
+        t, config=o.get("config"), changes=o.get("target_changes", ()))),
 }

@@ -26,9 +26,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..core import money, scoring, targets
+from ..core.prefill import ChangedTarget, same_name
 from ..core.model import IndicatorCell, Project, Table, printed_texts
 from ..core.reasons import render
 from ..core.taxonomy import FULL, KIND_BY_KEY
@@ -167,8 +168,11 @@ def _override_note(name: str, obj: Any) -> str | None:
 
 def build_form(table: Table, project: Project, score: scoring.ProjectScore,
                taken_names: set[str] | None = None,
-               config: scoring.ScoringConfig | None = None) -> MofForm:
-    """Lay out the form of ``project`` from its ``ProjectScore`` (scored with ``config``)."""
+               config: scoring.ScoringConfig | None = None,
+               changes: Sequence[ChangedTarget] = ()) -> MofForm:
+    """Lay out the form of ``project`` from its ``ProjectScore`` (scored with ``config``).
+    ``changes``: approved targets the self-evaluation states otherwise (JX611,
+    :func:`jixiao.core.prefill.changed_targets`); those of this project are noted in the footnote."""
     form = MofForm(project=project, title=FORM_TITLE, subtitle=f"（{table.year}年度）",
                    sheet_name=sheet_name(project, taken_names))
     g = _Grid()
@@ -266,7 +270,8 @@ def build_form(table: Table, project: Project, score: scoring.ProjectScore,
 
     form.cells, form.n_rows = g.cells, g.row
     project_config = (config or scoring.ScoringConfig()).for_project(project)
-    form.notes = _notes(project, score, notes, unit_note, _rule_formulas(score, project_config))
+    changed = [render(c.reason(), "zh") for c in changes if same_name(c.project, project.name)]
+    form.notes = _notes(project, score, notes + changed, unit_note, _rule_formulas(score, project_config))
     return form
 
 
@@ -439,9 +444,11 @@ def _unique(texts: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def build_forms(table: Table, config: scoring.ScoringConfig | dict | None = None) -> list[MofForm]:
+def build_forms(table: Table, config: scoring.ScoringConfig | dict | None = None,
+                changes: Sequence[ChangedTarget] = ()) -> list[MofForm]:
     """Score the table and lay out one form per project. ``config`` is a ``ScoringConfig``,
-    or a dict for ``ScoringConfig.from_dict`` (unknown keys rejected), or None for the defaults."""
+    or a dict for ``ScoringConfig.from_dict`` (unknown keys rejected), or None for the defaults;
+    ``changes`` the approved targets stated otherwise, noted on their project's form."""
     if not table.projects:
         raise InputError("表中没有项目，无法生成自评表", "the table has no projects; there is no form to write")
     if isinstance(config, dict):
@@ -450,7 +457,7 @@ def build_forms(table: Table, config: scoring.ScoringConfig | dict | None = None
     taken: set[str] = set()
     forms = []
     for project, score in zip(table.projects, scores):
-        form = build_form(table, project, score, taken, config)
+        form = build_form(table, project, score, taken, config, changes)
         taken.add(form.sheet_name)
         forms.append(form)
     return forms

@@ -21,9 +21,9 @@ def _template() -> string.Template:
     return string.Template(text)
 
 
-def render_mof_html(table: Table, config: Any = None) -> str:
+def render_mof_html(table: Table, config: Any = None, changes: Any = ()) -> str:
     """A standalone printable HTML page: one form per project, a page break between."""
-    forms = build_forms(table, config)
+    forms = build_forms(table, config, changes)
     total = sum(COLUMN_WIDTHS)
     colgroup = "<colgroup>" + "".join(
         f'<col style="width:{w / total * 100:.2f}%">' for w in COLUMN_WIDTHS) + "</colgroup>"
@@ -80,10 +80,10 @@ def _html_text(text: str) -> str:
     return html.escape(clean_text(text)).replace("\n", "<br>")
 
 
-def write_mof_pdf(table: Table, path: str | Path, config: Any = None) -> None:
+def write_mof_pdf(table: Table, path: str | Path, config: Any = None, changes: Any = ()) -> None:
     """Write the forms as an A4 portrait PDF with an embedded CJK font (atomically)."""
     # pdf_render owns the font lookup and embedding (one place for every PDF jixiao makes).
     from .pdf_render import render_pdf_bytes
 
-    data = render_pdf_bytes(render_mof_html(table, config))
+    data = render_pdf_bytes(render_mof_html(table, config, changes))
     write_bytes_atomic(path, data)

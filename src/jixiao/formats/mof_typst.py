@@ -121,9 +121,9 @@ def _note_room() -> float:
     return CONTENT_WIDTH_PT / (7.5 / 2)
 
 
-def document_data(table: Table, config: Any = None) -> dict[str, Any]:
+def document_data(table: Table, config: Any = None, changes: Any = ()) -> dict[str, Any]:
     """Everything the template prints, as JSON-ready data."""
-    forms = build_forms(table, config)  # raises the InputError for a table with no projects
+    forms = build_forms(table, config, changes)  # raises the InputError for a table with no projects
     total = sum(COLUMN_WIDTHS)
     return {
         "title": f"{table.year}年度{clean_text(table.department)}{forms[0].title}",
@@ -132,11 +132,11 @@ def document_data(table: Table, config: Any = None) -> dict[str, Any]:
     }
 
 
-def render_mof_typst_pdf_bytes(table: Table, config: Any = None) -> bytes:
+def render_mof_typst_pdf_bytes(table: Table, config: Any = None, changes: Any = ()) -> bytes:
     """The forms of ``table`` (one per project, scored with ``config``) as PDF bytes."""
-    return compile_pdf(template(), document_data(table, config))
+    return compile_pdf(template(), document_data(table, config, changes))
 
 
-def write_mof_pdf_typst(table: Table, path: str | Path, config: Any = None) -> None:
+def write_mof_pdf_typst(table: Table, path: str | Path, config: Any = None, changes: Any = ()) -> None:
     """Write the forms as an A4 portrait PDF laid out by Typst at ``path`` (atomically)."""
-    write_bytes_atomic(path, render_mof_typst_pdf_bytes(table, config))
+    write_bytes_atomic(path, render_mof_typst_pdf_bytes(table, config, changes))

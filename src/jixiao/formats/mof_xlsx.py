@@ -37,11 +37,11 @@ def row_heights(form: MofForm, widths: tuple[float, ...] = COLUMN_WIDTHS) -> lis
     return [round(min(h, MAX_ROW_HEIGHT_PT), 1) for h in heights]
 
 
-def write_mof_xlsx(table: Table, path: str | Path, config: Any = None) -> None:
+def write_mof_xlsx(table: Table, path: str | Path, config: Any = None, changes: Any = ()) -> None:
     """Write one 项目支出绩效自评表 sheet per project to ``path`` (atomically)."""
     from openpyxl import Workbook
 
-    forms = build_forms(table, config)
+    forms = build_forms(table, config, changes)
     wb = Workbook()
     wb.remove(wb.active)
     for style in _named_styles():

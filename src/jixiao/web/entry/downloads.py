@@ -29,13 +29,15 @@ def available_formats(layout: str = "disclosure") -> tuple[str, ...]:
     return TABLE_FORMATS if layout == "disclosure" else MOF_FORMATS
 
 
-def render(table: Table, fmt: str, layout: str = "disclosure") -> bytes:
-    """The file's bytes. Raises the exporter's JixiaoError for a table it refuses."""
+def render(table: Table, fmt: str, layout: str = "disclosure", target_changes=()) -> bytes:
+    """The file's bytes. Raises the exporter's JixiaoError for a table it refuses.
+    ``target_changes``: the approved targets the MoF form notes (web/targets/changes.for_mof_form)."""
     if layout == "disclosure" and fmt == "json":
         return table_json.dumps(table).encode("utf-8")
+    options = {"target_changes": target_changes} if target_changes else {}
     with tempfile.TemporaryDirectory(prefix="jixiao-dl-") as tmp:
         path = Path(tmp) / f"table.{fmt}"
-        export.export(table, path, fmt=fmt, layout=layout)
+        export.export(table, path, fmt=fmt, layout=layout, **options)
         return path.read_bytes()
 
 

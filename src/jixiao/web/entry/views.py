@@ -38,6 +38,7 @@ from jixiao.web.jobs import tasks as job_tasks
 from jixiao.web.jobs import work as job_work
 from jixiao.web.jobs.models import Job
 from jixiao.web.review import overrides
+from jixiao.web.targets import changes as target_changes
 
 from . import analysis, convert, downloads, editing, importing, merging, table_lock
 from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
@@ -482,11 +483,11 @@ def _file_response(data: bytes, fmt: str, name: str) -> HttpResponse:
     return response
 
 
-def _download(core, fmt, layout, name):
+def _download(core, fmt, layout, name, noted=()):
     if fmt not in downloads.available_formats(layout):
         raise Http404(fmt)
     try:
-        data = downloads.render(core, fmt, layout)
+        data = downloads.render(core, fmt, layout, noted)
     except JixiaoError as exc:
         return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
     return _file_response(data, fmt, name)
@@ -505,7 +506,9 @@ def project_mof(request, pk, fmt):
     instance = _project_for(request.user, pk)
     _require(request.user, "download", instance.table)
     core = convert.table_to_core(instance.table, [instance])
-    return _download(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"))
+    noted = target_changes.for_mof_form(instance.table, core)  # JX611 in the form's notes
+    return _download(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"),
+                     noted)
 
 
 # --- import -----------------------------------------------------------------------------

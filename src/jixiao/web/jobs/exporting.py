@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.errors import JixiaoError
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.models import DisclosureTable
+from jixiao.web.targets.changes import for_mof_form
 
 from . import work
 from .models import Job
@@ -59,6 +60,8 @@ def perform(job: Job, progress: work.Progress):
     tables = list(DisclosureTable.objects.filter(pk__in=params["tables"]).select_related("year", "department")
                   .order_by("year__year", "department__name"))
     cores = [convert.table_to_core(t) for t in tables]
+    # Approved targets each table states otherwise, noted on its MoF forms (docs/targets.md).
+    noted = [for_mof_form(t, c) if fmt == "pdf" or fmt.startswith("zip-") else [] for t, c in zip(tables, cores)]
     per_table = fmt == "pdf" or fmt.startswith("disclosure-")
     total = len(cores) if per_table else sum(len(c.projects) for c in cores)
     if total == 0:
@@ -73,21 +76,21 @@ def perform(job: Job, progress: work.Progress):
     done = 0
     try:
         if single:
-            path.write_bytes(downloads.render(cores[0], kind, layout))
+            path.write_bytes(downloads.render(cores[0], kind, layout, noted[0]))
             done = 1
         else:
             with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for core in cores:
+                for core, changes in zip(cores, noted):
                     dept = _safe(f"{core.year}-{core.department_short or core.department}")
                     if per_table:
                         name = TABLE_NAME if layout == "disclosure" else FORM_NAME
-                        archive.writestr(f"{dept}-{name}.{kind}", downloads.render(core, kind, layout))
+                        archive.writestr(f"{dept}-{name}.{kind}", downloads.render(core, kind, layout, changes))
                         done += 1
                         progress(done, total)
                         continue
                     kind = fmt.removeprefix("zip-")
                     for i, project in enumerate(core.projects):
-                        data = downloads.render(downloads.project_table(core, i), kind, "mof-form")
+                        data = downloads.render(downloads.project_table(core, i), kind, "mof-form", changes)
                         archive.writestr(f"{dept}/{project.seq:03d}-{_safe(project.name)}-{FORM_NAME}.{kind}", data)
                         done += 1
                         progress(done, total)

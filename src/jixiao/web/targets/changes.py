@@ -3,7 +3,9 @@ indicator, approved value and new value side by side.
 
 Two places are compared with the approved (frozen) sheet: the sheet itself once reopened for an
 adjustment, and the year's self-evaluation — where targets are usually lowered before being
-judged. Both the target sheet's page and the self-evaluation's table page show the rows.
+judged. Both the target sheet's page and the self-evaluation's table page show the rows, and
+the MoF 项目支出绩效自评表 of the self-evaluation notes them (:func:`for_mof_form`: the project's
+download and the bulk export job pass them to the form's footnote).
 """
 
 from __future__ import annotations
@@ -51,3 +53,12 @@ def for_table(table: DisclosureTable, core=None) -> tuple[TargetSheet | None, li
     if approved is None:
         return sheet, []
     return sheet, rows(approved, _("自评表"), core if core is not None else entry_convert.table_to_core(table))
+
+
+def for_mof_form(table: DisclosureTable, core) -> list[prefill.ChangedTarget]:
+    """The approved targets ``core`` (the table, or the part of it a form prints) states otherwise,
+    named for the MoF form's notes; none when the department's sheet of the year has no approved
+    version."""
+    sheet = TargetSheet.objects.filter(year=table.year, department=table.department).first()
+    approved = workflow.approved_sheet(sheet) if sheet is not None else None
+    return prefill.changed_targets(approved, core) if approved is not None else []
