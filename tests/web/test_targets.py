@@ -396,3 +396,30 @@ def test_the_mof_form_download_notes_a_target_lowered_after_approval(client, wor
     assert note in client.get(f"/projects/{project.pk}/mof/html/").content.decode()
     wb = load_workbook(io.BytesIO(client.get(f"/projects/{project.pk}/mof/xlsx/").content))
     assert note in [c.value for row in wb.active.iter_rows() for c in row]
+
+
+def test_the_published_project_notes_a_target_changed_after_approval(client, world, sheet):
+    from jixiao.web.entry.models import DisclosureTable
+    from jixiao.web.portal.models import PublishedTable
+
+    from .conftest import bring_to
+
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    table = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
+    project = table.projects.get()
+    cells = project.indicators
+    cells["quality"]["items"][0]["target"] = "≥80%"
+    project.indicators = cells
+    project.save()
+    bring_to(table, "published", world.users["approver"], world.users["reviewer"])
+    entry = PublishedTable.objects.get(table_id_ref=table.pk, current=True)
+    client.logout()
+    note = "绩效目标表（2024年，经财政局审核通过）中“路况优良率”为「≥90%」，自评表改为「≥80%」。"
+    assert note in client.get(f"/portal/publications/{entry.pk}/projects/0/").content.decode()
+    assert note in client.get(f"/portal/publications/{entry.pk}/").content.decode()
+    assert note in client.get(f"/portal/publications/{entry.pk}/projects/0/mof/html/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/portal/publications/{entry.pk}/projects/0/").content.decode()
+    assert "approved by the finance bureau" in english

@@ -243,6 +243,9 @@ class Publication(models.Model):
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
                                  verbose_name=_("更正的公开"))
     correction_reason = models.TextField(_("更正理由"), blank=True)
+    # The approved targets the table stated otherwise when published (JX611; fields of
+    # jixiao.core.prefill.ChangedTarget): the portal notes them, as the MoF form does.
+    target_changes = models.JSONField(_("审核通过后改变的绩效目标"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

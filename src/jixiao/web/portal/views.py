@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from jixiao.core import money
+from jixiao.core.prefill import ChangedTarget, same_name
 from jixiao.core.scoring import score_project
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
 from jixiao.web.dashboard.stats import from_e4_wan
@@ -115,6 +116,12 @@ def _publication(pk) -> tuple[Publication, PublishedTable]:
     return entry.publication, entry
 
 
+def _target_changes(pub: Publication, name: str | None = None) -> list[ChangedTarget]:
+    """The approved targets the table stated otherwise when published (of project ``name``)."""
+    found = [ChangedTarget(**c) for c in pub.target_changes or []]
+    return [c for c in found if name is None or same_name(c.project, name)]
+
+
 @require_safe
 @public_page
 def publication(request, pk):
@@ -133,6 +140,7 @@ def publication(request, pk):
         "entry": entry, "pub": pub, "core": core, "rows": rows, "totals": totals,
         "total_rate": money.format_rate(totals.execution_rate), "kinds": [KIND_BY_KEY[k] for k in core.layout],
         "formats": downloads.available_formats("disclosure"), "newer": newer, "older": older,
+        "target_changes": [(c.project, c.reason()) for c in _target_changes(pub)],
         **_neighbours(pub),
     })
 
@@ -173,6 +181,7 @@ def project(request, pk, position):
         "entry": entry, "pub": pub, "core": core, "p": p, "position": position, "score": score, "categories": categories,
         "rate": money.format_rate(p.execution_rate),
         "mof_formats": downloads.available_formats("mof-form"),
+        "target_changes": [c.reason() for c in _target_changes(pub, p.name)],
     })
 
 
@@ -196,7 +205,8 @@ def project_mof(request, pk, position, fmt):
         raise Http404(fmt)
     one = project_table(core, position)
     return _download(one, fmt, "mof-form",
-                     downloads.filename(one, fmt, f"-{one.projects[0].seq}-项目支出绩效自评表-公开第{pub.number}版"))
+                     downloads.filename(one, fmt, f"-{one.projects[0].seq}-项目支出绩效自评表-公开第{pub.number}版"),
+                     _target_changes(pub, one.projects[0].name))
 
 
 # --- approved 绩效目标表 (targets/publication.py) --------------------------------------

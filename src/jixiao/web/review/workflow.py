@@ -11,12 +11,15 @@ winner's save() records the change in the history (who and when).
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 
 from jixiao.web.entry import convert, table_lock
 from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status, Withdrawal
+from jixiao.web.targets.changes import for_mof_form
 
 from . import gates
 
@@ -123,7 +126,10 @@ def publish(table: DisclosureTable, user, note: str = "", reason: str = "") -> P
     table = _claim(table, "publish")
     earlier = table.publications.order_by("-number").first()
     number = (earlier.number if earlier else 0) + 1
-    return Publication.objects.create(table=table, number=number, snapshot=convert.snapshot_document(table),
+    snapshot = convert.snapshot_document(table)
+    # JX611 as it stands at publication: the portal notes these beside the projects.
+    changed = [asdict(c) for c in for_mof_form(table, convert.table_from_document(snapshot))]
+    return Publication.objects.create(table=table, number=number, snapshot=snapshot, target_changes=changed,
                                       published_by=user, published_at=timezone.now(), note=note,
                                       corrects=earlier, correction_reason=reason if earlier else "")
 
