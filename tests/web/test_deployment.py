@@ -9,8 +9,8 @@ deploy/nginx.conf in front of both keeps the public pages, per language, and nev
 one (skipped only when nginx is not installed).
 
 Needs the PostgreSQL server of JIXIAO_TEST_DATABASE_URL (this test creates and drops its own
-database there) and Redis on 127.0.0.1:6379 (database 6 for the cache, 7 for the broker, both
-emptied first; JIXIAO_TEST_REDIS_URL names another server or database number); skipped only
+database there) and Redis on 127.0.0.1:6379 (two database numbers claimed for the run — tests/web/redis_claim.py — for the cache and the
+broker, both emptied first; JIXIAO_TEST_REDIS_URL names a server and database number instead); skipped only
 when either does not answer.
 """
 
@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -31,12 +32,13 @@ import pytest
 import requests
 
 from ..nginx_proxy import HOST, NGINX, Proxy
+from . import redis_claim
 from .html_form import form_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "fixtures" / "selfeval-2019-longgang-gsl.golden.json"
 pytestmark = pytest.mark.slow  # two servers, a worker and a PostgreSQL database: ~30 s on 2 cores
-REDIS_URL = os.environ.get("JIXIAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+REDIS_URL = os.environ.get("JIXIAO_TEST_REDIS_URL")  # unset: database numbers claimed per run
 
 
 def _free_port() -> int:
@@ -45,11 +47,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _redis_urls() -> tuple[str, str]:
-    """The cache's URL and the broker's (the next database number), both emptied; skips when
-    Redis does not answer."""
+@contextmanager
+def _redis_urls():
+    """The cache's URL and the broker's, both emptied: JIXIAO_TEST_REDIS_URL and the next
+    database number when set, else two database numbers claimed for this run (redis_claim.py);
+    skips when Redis does not answer."""
     import redis
 
+    if REDIS_URL is None:
+        with ExitStack() as stack:
+            try:
+                cache_url, broker_url = stack.enter_context(redis_claim.claimed(2))
+            except redis.RedisError as exc:
+                pytest.skip(f"Redis does not answer at 127.0.0.1:6379: {exc}")
+            yield cache_url, broker_url
+        return
     parts = urlsplit(REDIS_URL)
     number = int(parts.path.strip("/") or 0)
     broker = urlunsplit(parts._replace(path=f"/{number + 1}"))
@@ -60,7 +72,7 @@ def _redis_urls() -> tuple[str, str]:
             client.close()
     except redis.RedisError as exc:
         pytest.skip(f"Redis does not answer at {REDIS_URL}: {exc}")
-    return REDIS_URL, broker
+    yield REDIS_URL, broker
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +138,14 @@ class Server(Process):
 
 
 @pytest.fixture(scope="module")
-def deployment(database_url, tmp_path_factory):
-    cache_url, broker_url = _redis_urls()
+def redis_urls():
+    with _redis_urls() as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def deployment(database_url, tmp_path_factory, redis_urls):
+    cache_url, broker_url = redis_urls
     shared = {k: v for k, v in os.environ.items()
               if not k.startswith("JIXIAO_") and k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     # What every process of the deployment shares (docs/deploy.md, "Settings").

@@ -1,8 +1,9 @@
 """A real ``jixiao worker`` against Redis and PostgreSQL: the web process queues an import, its
 confirmation and a publication, the worker runs them, and messages delivered again do no work twice.
 
-Runs when JIXIAO_TEST_DATABASE_URL is set and a broker answers at JIXIAO_TEST_BROKER_URL
-(default Redis, redis://127.0.0.1:6379/5; RabbitMQ's amqp://… works the same): a child pytest on PostgreSQL (like test_postgres.py), whose
+Runs when JIXIAO_TEST_DATABASE_URL is set, with the broker JIXIAO_TEST_BROKER_URL names
+(RabbitMQ's amqp://… works the same) or else a Redis database on 127.0.0.1:6379 claimed for the
+run (redis_claim.py), so two suites on one machine never take each other's messages: a child pytest on PostgreSQL (like test_postgres.py), whose
 test database the worker process opens too.
 """
 
@@ -12,12 +13,15 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
+from . import redis_claim
+
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("JIXIAO_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+BROKER = os.environ.get("JIXIAO_TEST_BROKER_URL")  # unset: a Redis database claimed per run (redis_claim.py)
 
 
 def _broker_answers() -> bool:
@@ -34,12 +38,20 @@ def _broker_answers() -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("JIXIAO_TEST_DATABASE_URL"), reason="JIXIAO_TEST_DATABASE_URL not set")
 def test_a_worker_process_runs_imports_and_publications_once_each():
-    if not _broker_answers():
-        pytest.skip(f"no broker at {BROKER}")
-    env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"]}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
-           "tests/web/test_worker.py::test_in_postgres_child_worker_runs_jobs"]
-    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    with ExitStack() as stack:
+        broker = BROKER
+        if broker is None:  # a Redis database claimed for this run, so two suites never share a queue
+            try:
+                (broker,) = stack.enter_context(redis_claim.claimed(1))
+            except Exception as exc:
+                pytest.skip(f"no Redis at 127.0.0.1:6379: {exc}")
+        elif not _broker_answers():
+            pytest.skip(f"no broker at {BROKER}")
+        env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"],
+               "JIXIAO_TEST_BROKER_URL": broker}
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+               "tests/web/test_worker.py::test_in_postgres_child_worker_runs_jobs"]
+        r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert " passed" in r.stdout
 
@@ -55,7 +67,8 @@ def _wait(job, seconds=120):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("JIXIAO_WEB_TEST_DB") != "postgres", reason="only in the PostgreSQL child run")
+@pytest.mark.skipif(os.environ.get("JIXIAO_WEB_TEST_DB") != "postgres" or BROKER is None,
+                    reason="only in the PostgreSQL child run, which names its broker")
 @pytest.mark.django_db(transaction=True)
 def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
     from django.db import connection
