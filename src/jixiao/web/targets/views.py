@@ -247,30 +247,31 @@ def return_sheet(request, pk):
     return redirect("targets:sheet", pk=sheet.pk)
 
 
-@login_required
-@require_POST
-def approve(request, pk):
+def _act(request, pk, action: str, done=None):
+    """One workflow step on the sheet (``action``: the access check's name and the workflow's
+    function), refused with a message when the status changed meanwhile."""
     sheet = _sheet_for(request.user, pk)
-    access.require(request.user, "approve", sheet)
+    access.require(request.user, action, sheet)
     try:
-        workflow.approve(sheet, request.user)
+        getattr(workflow, action)(sheet, request.user)
     except workflow.TransitionError:
         messages.error(request, _("状态已改变，请刷新页面。"))
     else:
-        messages.success(request, _("已审核通过。"))
+        if done:
+            messages.success(request, done)
     return redirect("targets:sheet", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    return _act(request, pk, "approve", _("已审核通过。"))
 
 
 @login_required
 @require_POST
 def reopen(request, pk):
-    sheet = _sheet_for(request.user, pk)
-    access.require(request.user, "reopen", sheet)
-    try:
-        workflow.reopen(sheet, request.user)
-    except workflow.TransitionError:
-        messages.error(request, _("状态已改变，请刷新页面。"))
-    return redirect("targets:sheet", pk=sheet.pk)
+    return _act(request, pk, "reopen")
 
 
 @login_required
