@@ -44,9 +44,13 @@ def shots(tmp_path):
     target = Path(os.environ.get("JIXIAO_SCREENSHOT_DIR") or tmp_path)
     target.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
+    def take(page, name, element=None, clip=None):
+        """The whole page; or one element (a locator); or ``clip``, a box on the whole page."""
         path = target / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if element is not None:
+            element.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True, clip=clip)
         if os.environ.get("JIXIAO_SCREENSHOT_DIR"):  # docs/'s: 256 colours, as the layout shots, to stay small
             from PIL import Image
 
@@ -88,3 +92,12 @@ def login(browser, base, role):
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
     return page
+
+
+def span(page, top, bottom, across=None) -> dict:
+    """A box on the whole page (for ``shots(..., clip=)``) from locator ``top``'s upper edge to
+    ``bottom``'s lower edge, as wide as ``across`` (else ``top``), with a margin of 8 px."""
+    sx, sy = page.evaluate("[window.scrollX, window.scrollY]")
+    a, b, w = top.bounding_box(), bottom.bounding_box(), (across or top).bounding_box()
+    x, y = w["x"] + sx - 8, a["y"] + sy - 8
+    return {"x": max(x, 0), "y": max(y, 0), "width": w["width"] + 16, "height": b["y"] + b["height"] - a["y"] + 16}

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from .browser import span
 from .conftest import bring_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -152,4 +153,24 @@ def test_reviewer_dashboard_in_english(browser, site, shots):
     assert "Finance Bureau dashboard" in main and "Department comparison" in main
     assert world.dept_a.name in main and world.dept_b.name in main
     shots(page, "en-05-dashboard")
+    page.context.close()
+
+
+def test_visitor_reads_a_published_projects_score_reasons_and_formula_in_english(browser, site, shots):
+    world, base = site
+    page = new_page(browser)
+    # The seed table's second project (其他一般管理事务): one indicator not met, two not judgeable.
+    page.goto(base + reverse("portal:project", args=[world.publication.pk, 1]))
+    choose(page, "en")
+    reasons = page.locator("#score-reasons")
+    text = reasons.inner_text()
+    assert "Suggested total score" in text and "Budget execution rate" in text
+    assert "Analysis of deviations (suggested)" in text and "not completed" in text
+    formula = reasons.locator("h3 + p.muted").first
+    assert formula.inner_text().startswith("Execution-rate score = execution rate")
+    assert not CJK.search(formula.inner_text())
+    shots(page, "en-08-score-reasons", element=reasons)
+    # The execution rate's formula under its heading, with the summary above it.
+    shots(page, "en-09-score-formula",
+          clip=span(page, reasons.locator(".score-total"), reasons.locator("h3 + p.muted + ul").first, reasons))
     page.context.close()
