@@ -207,3 +207,96 @@ def test_a_transaction_that_finds_sqlite_still_locked_is_run_again_and_other_err
     with transaction.atomic(), pytest.raises(OperationalError):
         flaky(1)()  # inside another transaction the error goes up to it
     assert calls == [True]
+
+
+@pytest.mark.django_db
+def test_a_project_saved_or_deleted_without_the_entry_views_locks_its_table_first():
+    """The admin and scripts save a project with no table lock of their own; the save still
+    locks the table's row before writing the project's (the order of the entry views), not
+    after it, as the dashboard's figures would."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    world = World("draft")
+    project = world.projects["own"]
+
+    def writes(action):
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            action()
+        return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+    project.problems = "管理后台修改"
+    sql = writes(project.save)
+    assert '"entry_disclosuretable"' in sql[0] and sql[0].startswith("SELECT")
+    assert sql[1].startswith('UPDATE "entry_project"')
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[0]
+    sql = writes(Project.objects.get(pk=project.pk).delete)
+    first_lock = next(i for i, q in enumerate(sql) if '"entry_disclosuretable"' in q)
+    assert first_lock < next(i for i, q in enumerate(sql) if q.startswith('DELETE FROM "entry_project"'))
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_model_level_save_and_an_entry_save_of_one_project_never_deadlock():
+    """PostgreSQL: the entry view locks the table, then the project; a save from the admin or a
+    script, arriving in between, waits for the table's lock before taking the project's, so
+    both finish (in the opposite order PostgreSQL would abort one as a deadlock)."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    from jixiao.web.entry import table_lock
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    world = World("draft")
+    project, table = world.projects["own"], world.tables["own"]
+    table_held, errors, order = threading.Event(), [], []
+
+    def waiting_for_a_lock() -> bool:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            return cursor.fetchone()[0] > 0
+
+    def entry_view():
+        try:
+            with transaction.atomic():
+                table_lock.locked(table.pk)
+                table_held.set()
+                deadline = time.monotonic() + 20
+                while not waiting_for_a_lock() and time.monotonic() < deadline:
+                    time.sleep(0.05)  # until the other save waits behind this transaction
+                current = Project.objects.select_for_update().get(pk=project.pk)
+                current.name = "填报页面保存的名称"
+                current.save()
+                order.append("entry")
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def admin():
+        try:
+            table_held.wait(20)
+            with transaction.atomic():
+                other = Project.objects.get(pk=project.pk)
+                other.problems = "管理后台修改"
+                other.save()
+                order.append("admin")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=entry_view), threading.Thread(target=admin)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert order == ["entry", "admin"]
+    project.refresh_from_db()
+    assert project.problems == "管理后台修改"

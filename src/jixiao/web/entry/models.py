@@ -9,7 +9,7 @@ Every record keeps its history (django-simple-history): who changed what, when.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -135,6 +135,25 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.name}"
+
+    # Lock order, table before project (table_lock.py), for every write of a project: the entry
+    # views lock the table first, but the admin and scripts call save() or delete() directly,
+    # and the dashboard's figures (dashboard/signals.py) lock the table only after the
+    # project's row is written; PostgreSQL would abort one of two such transactions as a
+    # deadlock. Inside the views the table is already locked: one more primary-key query.
+    def save(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            self._lock_table()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            self._lock_table()
+            return super().delete(*args, **kwargs)
+
+    def _lock_table(self) -> None:
+        if self.table_id is not None:
+            DisclosureTable.objects.select_for_update().filter(pk=self.table_id).exists()
 
 
 class FrozenError(Exception):

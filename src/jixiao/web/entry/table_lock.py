@@ -15,7 +15,8 @@ decide whether the change is still allowed when it is written. A refusal is
 with "the state has changed" (a 409 page or a message and a redirect).
 
 Lock order: the table before its projects, everywhere, so two transactions never wait for
-each other in a cycle on PostgreSQL.
+each other in a cycle on PostgreSQL (``Project.save`` and ``Project.delete`` lock the table
+too, for the writes that do not come through here: the admin, scripts).
 """
 
 from __future__ import annotations
