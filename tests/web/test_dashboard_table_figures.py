@@ -170,7 +170,7 @@ def test_a_write_without_signals_shows_after_dashboard_refresh(make_world):
     TableFigures.objects.all().delete()
     call_command("dashboard_refresh", stdout=StringIO())
     assert figures(world.tables["own"]).budget_e4 == 123_4500 * 10000
-    rows = {r["department"]: r for r in aggregate.department_rows(world.users["admin"], 2019)}
+    rows = {r["department"]: r for r in aggregate.DepartmentRows(world.users["admin"], 2019)}
     assert rows["甲部门"]["budget"] == Decimal("123.45")
 
 

@@ -63,7 +63,7 @@ SEED_DEPARTMENT = "深圳市龙岗区工商业联合会"
 
 
 def seed_row(demo) -> dict:
-    return {r["department"]: r for r in aggregate.department_rows(demo["czj_reviewer"], 2019)}[SEED_DEPARTMENT]
+    return {r["department"]: r for r in aggregate.DepartmentRows(demo["czj_reviewer"], 2019)}[SEED_DEPARTMENT]
 
 
 def test_a_new_revision_keeps_the_published_figures_while_its_draft_is_edited(demo):
@@ -71,7 +71,7 @@ def test_a_new_revision_keeps_the_published_figures_while_its_draft_is_edited(de
     before_page = reviewer.get(DASH + "?year=2019").content.decode()
     before = aggregate.overview(demo["czj_reviewer"], 2019, aggregate.date(2020, 1, 1))
     dept = published_table().department.name
-    before_row = {r["department"]: r for r in aggregate.department_rows(demo["czj_reviewer"], 2019)}[dept]
+    before_row = {r["department"]: r for r in aggregate.DepartmentRows(demo["czj_reviewer"], 2019)}[dept]
     drill_before = reviewer.get(reverse("dashboard:projects") + "?year=2019").content.decode()
 
     table = start_revision(demo)
@@ -84,7 +84,7 @@ def test_a_new_revision_keeps_the_published_figures_while_its_draft_is_edited(de
     assert (after.projects, after.budget, after.actual, after.rate) == \
         (before.projects, before.budget, before.actual, before.rate)
     assert after.bands == before.bands and after.grades == before.grades and after.findings == before.findings
-    row = {r["department"]: r for r in aggregate.department_rows(demo["czj_reviewer"], 2019)}[dept]
+    row = {r["department"]: r for r in aggregate.DepartmentRows(demo["czj_reviewer"], 2019)}[dept]
     for key in ("projects", "budget", "actual", "rate", "score", "gap", "excellent", "poor", "errors", "warnings"):
         assert row[key] == before_row[key], key
     publication = Publication.objects.get(table=table)
@@ -145,20 +145,20 @@ def test_resubmitting_a_revision_shows_its_figures_and_a_return_brings_back_the_
     workflow.approve(table, demo["czj_reviewer"])
     workflow.publish(table, demo["czj_reviewer"])
     assert not ShownVersion.objects.filter(table=table).exists()
-    row = {r["department"]: r for r in aggregate.department_rows(demo["czj_reviewer"], 2019)}[dept]
+    row = {r["department"]: r for r in aggregate.DepartmentRows(demo["czj_reviewer"], 2019)}[dept]
     assert row["state"] == "published" and row["actual"] != published_actual and not row["version"]
 
 
 def test_a_returned_first_submission_shows_the_figures_as_submitted_not_as_being_corrected(make_world):
     world = make_world("submitted")
     reviewer = world.users["reviewer"]
-    before = {r["department"]: r for r in aggregate.department_rows(reviewer, 2019)}["甲部门"]
+    before = {r["department"]: r for r in aggregate.DepartmentRows(reviewer, 2019)}["甲部门"]
     workflow.return_table(world.tables["own"], reviewer, "请补充")
     row = world.projects["own"]
     row.actual_total = Decimal("1.00")
     row.save()
     make_project(world.tables["own"], seq=2)
-    after = {r["department"]: r for r in aggregate.department_rows(reviewer, 2019)}["甲部门"]
+    after = {r["department"]: r for r in aggregate.DepartmentRows(reviewer, 2019)}["甲部门"]
     assert after["state"] == "returned" and after["status"] == "退回修改中"
     assert (after["projects"], after["actual"], after["rate"]) == (before["projects"], before["actual"], before["rate"])
     assert after["version_kind"] == "submitted" and "报送）" in after["version"]
@@ -172,7 +172,7 @@ def test_a_returned_first_submission_shows_the_figures_as_submitted_not_as_being
 
 def test_a_table_only_ever_drafted_counts_as_not_submitted(make_world):
     world = make_world("draft")
-    admin_rows = {r["department"]: r for r in aggregate.department_rows(world.users["admin"], 2019)}
+    admin_rows = {r["department"]: r for r in aggregate.DepartmentRows(world.users["admin"], 2019)}
     assert admin_rows["甲部门"]["status"] == "未报送" and admin_rows["甲部门"]["projects"] == 0
     assert not ShownVersion.objects.exists()
 
@@ -187,7 +187,7 @@ def test_tables_in_revision_before_versions_were_kept_get_the_published_version_
     first = table.projects.order_by("seq").first()
     first.actual_total = Decimal("1.00")
     first.save()
-    row = {r["department"]: r for r in aggregate.department_rows(demo["czj_reviewer"], 2019)}[dept]
+    row = {r["department"]: r for r in aggregate.DepartmentRows(demo["czj_reviewer"], 2019)}[dept]
     assert row["state"] == "revision" and row["actual"] == published_actual
 
 

@@ -38,7 +38,7 @@ from .amounts import AmountSum
 from .models import (BAND_FIELDS, GRADE_FIELDS, FindingStat, ProjectStat, ShownFindingStat, ShownProjectStat,
                      ShownVersion, TableFigures, TableFindingCount)
 from .stats import BAND_KEYS, GRADES, from_e4_wan
-from .versions import LIVE_STATUSES, REVISING_STATUSES
+from .table_figures import LIVE_STATUSES, REVISING_STATUSES
 
 
 BAND_LABELS = {
@@ -82,40 +82,14 @@ def _scope(user) -> tuple:
     return sql, tuple(str(p) for p in params)
 
 
-def visible_stats(user):
-    """The stored rows' figures of the visible tables whose stored rows are the figures
-    (已提交, 已审核, 已公开)."""
-    return ProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"),
-                                      table__status__in=LIVE_STATUSES)
-
-
-def visible_figures(user, year: int):
-    """The year's per-table figures of the visible tables."""
-    return TableFigures.objects.filter(year=year, table__in=_visible(user))
-
-
-def visible_shown_stats(user):
-    """The frozen figures of the visible tables being revised (草稿 or 退回 after a submission)."""
-    return ShownProjectStat.objects.filter(table__in=roles.visible_tables(user).values("pk"),
-                                           table__status__in=REVISING_STATUSES)
-
-
-def years(user) -> list[int]:
-    seen = set(Year.objects.values_list("year", flat=True))
-    return sorted(seen, reverse=True)
+def years() -> list[int]:
+    return sorted(set(Year.objects.values_list("year", flat=True)), reverse=True)
 
 
 def default_year(user) -> int | None:
     """The latest year with a table the user may see (else the latest year at all)."""
     latest = roles.visible_tables(user).aggregate(y=Max("year__year"))["y"]
-    if latest is not None:
-        return latest
-    ys = years(user)
-    return ys[0] if ys else None
-
-
-def wan(value_e4) -> Decimal | None:
-    return from_e4_wan(value_e4)
+    return latest if latest is not None else next(iter(years()), None)
 
 
 def rate_of(actual_e4, budget_e4) -> Decimal | None:
@@ -146,24 +120,23 @@ class Overview:
     overdue: bool = False
 
 
-def totals(user, year: int, version=None) -> dict:
-    """The year's projects, amounts and counts per band and grade, summed over the visible
-    tables' figures in one query."""
-    return data_version.cached(version or data_version.current(), ("totals", year, _scope(user)),
-                               lambda: visible_figures(user, year).aggregate(
+def overview(user, year: int, today: date) -> Overview:
+    """The year's figures over the visible tables' figures: the projects, amounts and counts per
+    band and grade in one aggregate query, the most frequent findings in one grouped query (a
+    project belongs to one table, so its counts add up)."""
+    version = data_version.current()  # read once: every part of the page from one version
+    t = data_version.cached(version, ("totals", year, _scope(user)), lambda: TableFigures.objects.filter(
+        year=year, table__in=_visible(user)).aggregate(
         projects=Sum("projects"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4"),
         **{column: Sum(column) for column in (*BAND_FIELDS.values(), *GRADE_FIELDS.values())}))
-
-
-def overview(user, year: int, today: date) -> Overview:
-    version = data_version.current()  # read once: every part of the page from one version
-    t = totals(user, year, version)
+    found = data_version.cached(version, ("findings", year, _scope(user)), lambda: list(
+        TableFindingCount.objects.filter(year=year, table__in=_visible(user)).values("code", "severity")
+        .annotate(n=Sum("findings"), projects=Sum("projects")).order_by("-n", "code", "severity")[:TOP_FINDINGS]))
     budget, actual = t["budget"], t["actual"]
-    ov = Overview(year=year, projects=t["projects"] or 0, budget=wan(budget), actual=wan(actual),
+    ov = Overview(year=year, projects=t["projects"] or 0, budget=from_e4_wan(budget), actual=from_e4_wan(actual),
                   rate=rate_of(actual, budget))
     ov.bands = [(k, BAND_LABELS[k], t[BAND_FIELDS[k]] or 0) for k in BAND_KEYS]
     ov.grades = [(g, t[GRADE_FIELDS[g]] or 0) for g in GRADES]
-    found = data_version.cached(version, ("findings", year, _scope(user)), lambda: _top_findings(user, year))
     ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
     y = Year.objects.filter(year=year).first()
@@ -173,14 +146,6 @@ def overview(user, year: int, today: date) -> Overview:
     ov.departments = DepartmentRows(user, year, version=version)
     ov.outstanding = DepartmentRows(user, year, states=OUTSTANDING, figures=False, version=version)
     return ov
-
-
-def _top_findings(user, year: int) -> list[dict]:
-    """The most frequent findings of the shown versions: the visible tables' counts summed per
-    (code, severity) in one query (a project belongs to one table, so its counts add up)."""
-    return list(TableFindingCount.objects.filter(year=year, table__in=_visible(user))
-                .values("code", "severity").annotate(n=Sum("findings"), projects=Sum("projects"))
-                .order_by("-n", "code", "severity")[:TOP_FINDINGS])
 
 
 # Sort expressions over the row query's columns; every one is followed by the name.
@@ -198,8 +163,8 @@ class DepartmentRows:
     A province has some 16 000 departments: building every row in Python on each page view
     cost seconds, so the page asks for one sorted page (``rows[50:100]``) and the database
     does the grouping, the sort and the slice. Iterating gives every row (the XLSX export).
-    The sort is that of :func:`sort_rows`: by the column, then the department name (in code
-    point order, as Python compares strings), empty values last in either direction.
+    The sort: by the column, then the department name (in code point order, as Python
+    compares strings), empty values last in either direction.
     """
 
     def __init__(self, user, year: int, key: str = "department", descending: bool = False,
@@ -215,10 +180,7 @@ class DepartmentRows:
 
     def count(self) -> int:
         if self._count is None:
-            if self.states is None:
-                self._count = Department.objects.count()
-            else:
-                self._count = len(self._fetch(None, 0, count_only=True))
+            self._count = Department.objects.count() if self.states is None else self._fetch(None, 0, count=True)
         return self._count
 
     __len__ = count
@@ -240,70 +202,54 @@ class DepartmentRows:
             raise IndexError(index)
         return rows[0]
 
-    def _fetch(self, limit: int | None, offset: int, count_only: bool = False) -> list:
-        if limit is None and not count_only:  # every row (the XLSX): read once, not worth keeping
-            raw = self._query(limit, offset, count_only)
+    def _fetch(self, limit: int | None, offset: int, count: bool = False):
+        if limit is None and not count:  # every row (the XLSX): read once, not worth keeping
+            raw = self._query(limit, offset, count)
         else:
             question = ("departments", self.year, _scope(self.user), self.key, self.descending, self.states,
-                        self.figures, limit, offset, count_only)
-            raw = data_version.cached(self.version, question, lambda: self._query(limit, offset, count_only))
-        return raw if count_only else [_row(r) for r in raw]
+                        self.figures, limit, offset, count)
+            raw = data_version.cached(self.version, question, lambda: self._query(limit, offset, count))
+        return raw if count else [_row(r) for r in raw]
 
-    def _query(self, limit: int | None, offset: int, count_only: bool) -> list[dict]:
-        vis_sql, vis_params = _visible(self.user).query.sql_with_params()
-        dept, table, figures_table, version = (Department._meta.db_table, DisclosureTable._meta.db_table,
-                                               TableFigures._meta.db_table, ShownVersion._meta.db_table)
-        year_table = Year._meta.db_table
-        params: list = [*vis_params]
-        ctes = [f"vis(id) AS ({vis_sql})"]
-        revising_in = ", ".join(["%s"] * len(REVISING_STATUSES))
-        if self.figures:
-            # Each visible table's figures (those of its shown version: table_figures.py); a
-            # department has one table a year, so its row is that table's.
-            figures = ("COALESCE(f.projects, 0) AS projects, f.budget_e4 AS budget, f.actual_e4 AS actual, "
-                       "f.score_x100 AS score, COALESCE(f.scored, 0) AS scored, "
-                       f"COALESCE(f.{GRADE_FIELDS['优']}, 0) AS excellent, COALESCE(f.{GRADE_FIELDS['差']}, 0) AS poor, "
-                       "COALESCE(f.errors, 0) AS errors, COALESCE(f.warnings, 0) AS warnings, "
-                       "CASE WHEN f.budget_e4 <> 0 THEN f.actual_e4 * 1.0 / f.budget_e4 END AS rate_sort, "
-                       "CASE WHEN f.scored > 0 THEN f.score_x100 * 1.0 / f.scored END AS score_sort, "
-                       "f.evidence_gap_x100 AS gap, COALESCE(f.gapped, 0) AS gapped, "
-                       "CASE WHEN f.gapped > 0 THEN f.evidence_gap_x100 * 1.0 / f.gapped END AS gap_sort")
-            join = f" LEFT JOIN {figures_table} f ON f.table_id = vis.id"
-        else:
-            figures = ("0 AS projects, NULL AS budget, NULL AS actual, NULL AS score, 0 AS scored, 0 AS excellent, "
-                       "0 AS poor, 0 AS errors, 0 AS warnings, NULL AS rate_sort, NULL AS score_sort, NULL AS gap, 0 AS gapped, "
-                       "NULL AS gap_sort")
-            join = ""
-        # A frozen version is the one shown while the table is being revised; a published one
-        # makes the department's state 修订中 ("revision"), a submitted one leaves it 退回.
-        in_use = f"vis.id IS NOT NULL AND t.status IN ({revising_in})"
-        rows_sql = (
-            f"SELECT d.id AS department_id, d.name AS department, vis.id AS table_id, "
-            f"CASE WHEN t.id IS NULL THEN 'missing' WHEN vis.id IS NULL THEN 'draft' "
-            f"WHEN {in_use} AND v.kind = %s THEN 'revision' "
-            f"ELSE t.status END AS state, "
-            f"CASE WHEN {in_use} THEN v.number END AS version_number, "
-            f"CASE WHEN {in_use} THEN v.kind END AS version_kind, "
-            f"CASE WHEN {in_use} THEN v.at END AS version_at, "
-            f"CASE WHEN {in_use} THEN v.publication_id END AS version_publication, {figures} "
+    def _query(self, limit: int | None, offset: int, count: bool):
+        vis_sql, params = _visible(self.user).query.sql_with_params()
+        dept, table, year_table = Department._meta.db_table, DisclosureTable._meta.db_table, Year._meta.db_table
+        # A frozen version is joined only while the table is being revised (the one it shows then): a
+        # published one makes the department's state 修订中 ("revision"), a submitted one leaves it 退回.
+        # Each visible table's figures are those of its shown version (table_figures.py); a
+        # department has one table a year, so its row is that table's. The outstanding list joins none.
+        sql = (
+            f"WITH vis(id) AS ({vis_sql}) SELECT * FROM ("
+            "SELECT d.id AS department_id, d.name AS department, vis.id AS table_id, "
+            "CASE WHEN t.id IS NULL THEN 'missing' WHEN vis.id IS NULL THEN 'draft' "
+            "WHEN v.kind = %s THEN 'revision' ELSE t.status END AS state, v.number AS version_number, "
+            "v.kind AS version_kind, v.at AS version_at, v.publication_id AS version_publication, "
+            "COALESCE(f.projects, 0) AS projects, f.budget_e4 AS budget, f.actual_e4 AS actual, "
+            "f.score_x100 AS score, COALESCE(f.scored, 0) AS scored, "
+            f"COALESCE(f.{GRADE_FIELDS['优']}, 0) AS excellent, COALESCE(f.{GRADE_FIELDS['差']}, 0) AS poor, "
+            "COALESCE(f.errors, 0) AS errors, COALESCE(f.warnings, 0) AS warnings, "
+            "CASE WHEN f.budget_e4 <> 0 THEN f.actual_e4 * 1.0 / f.budget_e4 END AS rate_sort, "
+            "CASE WHEN f.scored > 0 THEN f.score_x100 * 1.0 / f.scored END AS score_sort, "
+            "f.evidence_gap_x100 AS gap, COALESCE(f.gapped, 0) AS gapped, "
+            "CASE WHEN f.gapped > 0 THEN f.evidence_gap_x100 * 1.0 / f.gapped END AS gap_sort "
             f"FROM {dept} d LEFT JOIN {table} t ON t.department_id = d.id "
-            f"AND t.year_id = (SELECT y.id FROM {year_table} y WHERE y.year = %s) "
-            f"LEFT JOIN vis ON vis.id = t.id LEFT JOIN {version} v ON v.table_id = t.id{join}")
-        params += [*REVISING_STATUSES, ShownVersion.Kind.PUBLISHED.value, *REVISING_STATUSES, *REVISING_STATUSES,
-                   *REVISING_STATUSES, *REVISING_STATUSES, self.year]
-        sql = f"WITH {', '.join(ctes)} SELECT * FROM ({rows_sql}) r"
+            f"AND t.year_id = (SELECT y.id FROM {year_table} y WHERE y.year = %s) LEFT JOIN vis ON vis.id = t.id "
+            f"LEFT JOIN {ShownVersion._meta.db_table} v ON v.table_id = vis.id "
+            f"AND t.status IN ({', '.join(['%s'] * len(REVISING_STATUSES))}) "
+            f"LEFT JOIN {TableFigures._meta.db_table} f ON f.table_id = vis.id{'' if self.figures else ' AND 1 = 0'}) r")
+        params = [*params, ShownVersion.Kind.PUBLISHED.value, self.year, *REVISING_STATUSES]
         if self.states is not None:
             sql += " WHERE state IN (" + ", ".join(["%s"] * len(self.states)) + ")"
             params += list(self.states)
-        if count_only:
-            sql = sql.replace("SELECT * FROM", "SELECT department_id FROM", 1)
+        if count:
+            sql = sql.replace("SELECT * FROM", "SELECT COUNT(*) FROM", 1)
         else:
             name = 'department COLLATE "C"' if connection.vendor == "postgresql" else "department"
             direction = " DESC" if self.descending else ""
             order = [f"{name}{direction}"]
             if self.key != "department":
                 expr = _SORT_SQL[self.key]
-                # Empty values last, and among them name order in either direction (as sort_rows).
+                # Empty values last, and among them name order in either direction.
                 order = [f"({expr}) IS NULL", f"{expr}{direction}", f"CASE WHEN ({expr}) IS NULL THEN {name} END",
                          *order]
             sql += " ORDER BY " + ", ".join(order)
@@ -316,6 +262,8 @@ class DepartmentRows:
                 params.append(offset)
         with connection.cursor() as cur:
             cur.execute(sql, params)
+            if count:
+                return cur.fetchone()[0]
             cols = [c[0] for c in cur.description]
             return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -350,30 +298,11 @@ def _row(r: dict) -> dict:
         "version_number": r["version_number"], "version_kind": r["version_kind"], "version_at": at,
         "version_publication": r["version_publication"],
         "version": version_note(r["version_kind"], r["version_number"], at),
-        "projects": r["projects"], "budget": wan(r["budget"]), "actual": wan(r["actual"]),
+        "projects": r["projects"], "budget": from_e4_wan(r["budget"]), "actual": from_e4_wan(r["actual"]),
         "rate": rate_of(r["actual"], r["budget"]), "score": mean_score(r["score"], r["scored"]),
         "gap": mean_score(r["gap"], r["gapped"]),
         "excellent": r["excellent"], "poor": r["poor"], "errors": r["errors"], "warnings": r["warnings"],
     }
-
-
-def department_rows(user, year: int) -> list[dict]:
-    """Every department's row, in name order (the XLSX export and the tests)."""
-    return list(DepartmentRows(user, year))
-
-
-def sort_rows(rows: list[dict], key: str, descending: bool) -> list[dict]:
-    """Sort the comparison table by any column; empty values always last."""
-    if key not in COLUMNS:
-        key = "department"
-    if key == "status":
-        value = lambda r: STATE_ORDER[r["state"]]  # noqa: E731
-    else:
-        value = lambda r: r[key]  # noqa: E731
-    present = [r for r in rows if value(r) is not None]
-    absent = [r for r in rows if value(r) is None]
-    present.sort(key=lambda r: (value(r), r["department"]), reverse=descending)
-    return present + absent
 
 
 # The drill-down's columns, the same on both sides of its UNION (stored rows, frozen versions).
@@ -384,25 +313,19 @@ DRILL_COLUMNS = ("d_name", "p_seq", "p_name", "p_id", "t_id", "v_pub", "v_pos", 
 def project_rows(user, filters: dict):
     """The drill-down: the projects behind a figure — those of each table's shown version —
     as one UNION of the stored rows' figures and the frozen versions' (dicts of DRILL_COLUMNS)."""
-    live = visible_stats(user).annotate(
-        d_name=F("department__name"), p_seq=F("project__seq"), p_name=F("project__name"), p_id=F("project_id"),
-        t_id=F("table_id"), v_pub=Value(None, output_field=IntegerField()), v_pos=Value(0),
-        budget=F("budget_e4"), actual=F("actual_e4"), rate=F("execution_rate"), score=F("score_x100"),
-        grade_=F("grade"), errors_=F("errors"), warnings_=F("warnings"), key=F("project_id"))
-    shown = visible_shown_stats(user).annotate(
-        d_name=F("department__name"), p_seq=F("seq"), p_name=F("name"), p_id=Value(None, output_field=IntegerField()),
-        t_id=F("table_id"), v_pub=F("version__publication_id"), v_pos=F("position"),
-        budget=F("budget_e4"), actual=F("actual_e4"), rate=F("execution_rate"), score=F("score_x100"),
-        grade_=F("grade"), errors_=F("errors"), warnings_=F("warnings"), key=-F("id"))
-    if filters.get("year"):
-        live, shown = live.filter(year=filters["year"]), shown.filter(year=filters["year"])
-    if filters.get("department"):
-        live = live.filter(department_id=filters["department"])
-        shown = shown.filter(department_id=filters["department"])
-    if filters.get("band"):
-        live, shown = live.filter(rate_band=filters["band"]), shown.filter(rate_band=filters["band"])
-    if filters.get("grade"):
-        live, shown = live.filter(grade=filters["grade"]), shown.filter(grade=filters["grade"])
+    same = {"d_name": F("department__name"), "t_id": F("table_id"), "budget": F("budget_e4"),
+            "actual": F("actual_e4"), "rate": F("execution_rate"), "score": F("score_x100"), "grade_": F("grade"),
+            "errors_": F("errors"), "warnings_": F("warnings")}
+    no_id = Value(None, output_field=IntegerField())
+    live = ProjectStat.objects.filter(table__in=_visible(user), table__status__in=LIVE_STATUSES).annotate(
+        p_seq=F("project__seq"), p_name=F("project__name"), p_id=F("project_id"), v_pub=no_id, v_pos=Value(0),
+        key=F("project_id"), **same)
+    shown = ShownProjectStat.objects.filter(table__in=_visible(user), table__status__in=REVISING_STATUSES).annotate(
+        p_seq=F("seq"), p_name=F("name"), p_id=no_id, v_pub=F("version__publication_id"), v_pos=F("position"),
+        key=-F("id"), **same)
+    for column, key in (("year", "year"), ("department_id", "department"), ("rate_band", "band"), ("grade", "grade")):
+        if filters.get(key):
+            live, shown = live.filter(**{column: filters[key]}), shown.filter(**{column: filters[key]})
     if filters.get("finding"):
         live = live.filter(project__in=FindingStat.objects.filter(code=filters["finding"]).values("project"))
         shown = shown.filter(pk__in=ShownFindingStat.objects.filter(code=filters["finding"]).values("stat"))

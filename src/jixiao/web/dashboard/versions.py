@@ -26,7 +26,7 @@ from jixiao.web.entry.models import DisclosureTable, ReviewRound, Status, Withdr
 
 from . import stats, table_figures
 from .models import ShownFindingStat, ShownProjectStat, ShownVersion
-from .table_figures import LIVE_STATUSES, REVISING_STATUSES  # noqa: F401  (this module's vocabulary)
+from .table_figures import REVISING_STATUSES
 
 
 def freeze(table: DisclosureTable, core_table, number: int, kind: str, at, publication=None) -> ShownVersion:

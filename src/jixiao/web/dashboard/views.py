@@ -25,7 +25,7 @@ from jixiao.web.entry.models import Department
 from jixiao.web.targets.models import SheetStatus, TargetQuality
 
 from . import aggregate, xlsx
-from .stats import BAND_KEYS, GRADES
+from .stats import BAND_KEYS, GRADES, from_e4_wan
 
 PAGE_SIZE = 50
 DEPARTMENTS_PER_PAGE = 50
@@ -119,7 +119,7 @@ def index(request):
     return render(request, "dashboard/index.html", {
         **target_quality(year),
         "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
-        "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(request.user), "bands": bands, "grades": grades,
+        "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
         "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
         "all_url": drill_url(year=year),
@@ -187,7 +187,7 @@ def projects(request):
     rows = []
     for s in page.object_list:
         rows.append({"department": s["d_name"], "seq": s["p_seq"], "name": s["p_name"], "url": _project_url(s),
-                     "budget": aggregate.wan(s["budget"]), "actual": aggregate.wan(s["actual"]),
+                     "budget": from_e4_wan(s["budget"]), "actual": from_e4_wan(s["actual"]),
                      "rate": money.format_rate(None if s["rate"] is None else Decimal(s["rate"])),
                      "score": money.round_half_up(Decimal(s["score"]) / 100) if s["score"] is not None else None,
                      "grade": s["grade_"], "errors": s["errors_"], "warnings": s["warnings_"]})
@@ -196,7 +196,7 @@ def projects(request):
         "page": page, "rows": rows, "filters": filters, "kept": urlencode({**kept, "sort": key,
                                                                         "dir": "desc" if descending else "asc"}),
         "headers": _headers(request, PROJECT_COLUMNS, key, descending, kept),
-        "departments": Department.objects.all(), "years": aggregate.years(request.user),
+        "departments": Department.objects.all(), "years": aggregate.years(),
         "bands": [(k, aggregate.BAND_LABELS[k]) for k in BAND_KEYS], "grades": GRADES,
         "band_label": aggregate.BAND_LABELS.get(filters["band"]) if filters["band"] else None,
         "department_name": Department.objects.filter(pk=filters["department"]).values_list("name", flat=True).first()
