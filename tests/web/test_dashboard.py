@@ -119,7 +119,7 @@ def test_projects_saved_before_the_app_get_figures_after_migrate(world):
     assert ProjectStat.objects.count() == Project.objects.count() == 2
     expected = sorted(FindingStat.objects.values_list("project_id", "code"))
     ProjectStat.objects.all().delete()
-    assert stats.refresh_missing(batch=1) == 2  # one project per batch: the loop ends
+    assert stats.refresh(missing=True, batch=1) == 2  # one project per batch: the loop ends
     assert sorted(FindingStat.objects.values_list("project_id", "code")) == expected
 
 

@@ -37,7 +37,7 @@ def table_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
     if not created and ProjectStat.objects.filter(table=instance).exclude(money_unit=instance.money_unit).exists():
-        stats.refresh_table(instance)
+        stats.store(list(instance.projects.all()), instance)
     table_figures.refresh(instance.pk)
 
 
@@ -47,8 +47,7 @@ def backfill(sender, app_config=None, **kwargs):
     # (`jixiao demo` and `jixiao serve --migrate` both migrate); nothing to do otherwise.
     if app_config is None or app_config.label != "dashboard":
         return
-    if Project.objects.filter(dashboard_stat__isnull=True).exists():
-        stats.refresh_missing()
+    stats.refresh(missing=True)
     versions.backfill()
     missing = DisclosureTable.objects.exclude(pk__in=TableFigures.objects.values("pk")).values_list("pk", flat=True)
     table_figures.rebuild(list(missing))

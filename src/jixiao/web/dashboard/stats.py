@@ -1,4 +1,5 @@
-"""Compute and store one project's dashboard figures (from the core) when it is saved.
+"""Compute and store each project's dashboard figures (from the core): one project when it is
+saved, or many in bulk (a load without signals, ``dashboard_refresh``).
 
 The dashboard then only sums and counts these rows in SQL. Only the project-level checks
 (JX1xx–JX3xx) are counted per project; table-level findings (numbering, duplicate names)
@@ -13,9 +14,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from jixiao.core import money
-from jixiao.core.checks import check_project
+from jixiao.core.checks import check_project, score_findings
 from jixiao.core.money import MoneyUnit
-from jixiao.core.checks import score_findings
 from jixiao.core.scoring import score_project
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import DisclosureTable, Project
@@ -24,18 +24,9 @@ from . import table_figures
 from .models import FindingStat, ProjectStat
 
 E4 = Decimal(10000)
-# 执行率区间 (percent): (key, lower bound inclusive, upper bound exclusive); 100 % itself is
-# in 95–100, anything above 100 in its own band. "none" = no rate (no budget).
-BANDS = (
-    ("lt60", None, Decimal(60)),
-    ("60-80", Decimal(60), Decimal(80)),
-    ("80-90", Decimal(80), Decimal(90)),
-    ("90-95", Decimal(90), Decimal(95)),
-    ("95-100", Decimal(95), None),  # up to and including 100
-    ("gt100", None, None),
-    ("none", None, None),
-)
-BAND_KEYS = tuple(b[0] for b in BANDS)
+# 执行率区间 (percent), in order (rate_band gives the bounds): below 60, 60–80, 80–90, 90–95,
+# 95–100 (100 itself included), above 100; "none" = no rate (no budget).
+BAND_KEYS = ("lt60", "60-80", "80-90", "90-95", "95-100", "gt100", "none")
 GRADES = ("优", "良", "中", "差")
 
 
@@ -96,57 +87,51 @@ def core_fields(core, core_table, table: DisclosureTable) -> tuple[dict, list]:
     return fields, [(f.code, f.severity) for f in findings]
 
 
+def _findings(row: Project, fields: dict, findings: list) -> list[FindingStat]:
+    return [FindingStat(project=row, table=fields["table"], year=fields["year"], code=code, severity=severity)
+            for code, severity in findings]
+
+
 @transaction.atomic
-def refresh_project(row: Project, table: DisclosureTable | None = None, created: bool = False) -> ProjectStat:
-    """Store the figures of ``row``; ``created`` (a new project) skips looking for old rows,
-    which halves the queries of a bulk load."""
-    table = table or row.table
-    fields, findings = stat_fields(row, table)
+def refresh_project(row: Project, created: bool = False) -> None:
+    """Store the figures of ``row`` (a project just saved); ``created`` (a new project) skips
+    looking for old rows, which halves the queries of a bulk load."""
+    fields, findings = stat_fields(row, row.table)
     if created:
-        stat = ProjectStat.objects.create(project=row, **fields)
+        ProjectStat.objects.create(project=row, **fields)
     else:
-        stat, _ = ProjectStat.objects.update_or_create(project=row, defaults=fields)
+        ProjectStat.objects.update_or_create(project=row, defaults=fields)
         FindingStat.objects.filter(project=row).delete()
-    FindingStat.objects.bulk_create([FindingStat(project=row, table=table, year=fields["year"], code=c, severity=s)
-                                     for c, s in findings])
-    return stat
+    FindingStat.objects.bulk_create(_findings(row, fields, findings))
 
 
-def refresh_table(table: DisclosureTable) -> int:
-    """Every project's figures of ``table`` (then the table's own, from them)."""
-    n = 0
-    for row in table.projects.all():
-        refresh_project(row, table)
-        n += 1
-    table_figures.refresh(table.pk)
-    return n
+@transaction.atomic
+def store(rows: list[Project], table: DisclosureTable | None = None) -> None:
+    """Replace the figures of ``rows`` (of ``table``, else each of its own) with bulk inserts,
+    then their tables' figures (bulk inserts send no signals)."""
+    ProjectStat.objects.filter(project__in=rows).delete()
+    FindingStat.objects.filter(project__in=rows).delete()
+    stat_rows, finding_rows = [], []
+    for row in rows:
+        fields, findings = stat_fields(row, table or row.table)
+        stat_rows.append(ProjectStat(project=row, **fields))
+        finding_rows += _findings(row, fields, findings)
+    ProjectStat.objects.bulk_create(stat_rows, batch_size=500)
+    FindingStat.objects.bulk_create(finding_rows, batch_size=1000)
+    for table_id in sorted({r.table_id for r in rows}):
+        table_figures.refresh(table_id)
 
 
-def refresh_missing(batch: int = 2000) -> int:
-    """Compute figures for projects that have none, in bulk.
-
-    For data stored before this app was installed, or loaded with ``bulk_create`` (which sends
-    no signals — a province-sized load does that): batches of projects, one bulk insert each.
-    """
-    n = 0
-    tables: dict[int, DisclosureTable] = {}
+def refresh(missing: bool = False, batch: int = 2000) -> int:
+    """Compute every project's figures (after the scoring or the checks changed, or rows were
+    written without signals), or only those of projects that have none (``missing``: data
+    stored before this app was installed, or loaded with ``bulk_create`` — a province-sized
+    load does that), in batches of projects, one bulk insert each. Returns how many."""
+    n = last = 0
     while True:
-        rows = list(Project.objects.filter(dashboard_stat__isnull=True)
-                    .select_related("table__year", "table__department").order_by("pk")[:batch])
+        rows = Project.objects.filter(pk__gt=last, **({"dashboard_stat__isnull": True} if missing else {}))
+        rows = list(rows.select_related("table__year", "table__department").order_by("pk")[:batch])
         if not rows:
             return n
-        with transaction.atomic():
-            FindingStat.objects.filter(project__in=[r.pk for r in rows]).delete()
-            stat_rows, finding_rows = [], []
-            for row in rows:
-                table = tables.setdefault(row.table_id, row.table)
-                fields, findings = stat_fields(row, table)
-                stat_rows.append(ProjectStat(project=row, **fields))
-                finding_rows.extend(FindingStat(project=row, table=table, year=fields["year"], code=c, severity=sev)
-                                    for c, sev in findings)
-            ProjectStat.objects.bulk_create(stat_rows, batch_size=500)
-            FindingStat.objects.bulk_create(finding_rows, batch_size=1000)
-            # Bulk inserts send no signals: the tables' figures are computed here.
-            for table_id in sorted({r.table_id for r in rows}):
-                table_figures.refresh(table_id)
-        n += len(rows)
+        store(rows)
+        n, last = n + len(rows), rows[-1].pk

@@ -4,7 +4,6 @@ or checks, or after rows were written without signals: a bulk load, ``QuerySet.u
 from django.core.management.base import BaseCommand
 
 from jixiao.web.dashboard import stats, table_figures, versions
-from jixiao.web.entry.models import DisclosureTable
 
 
 class Command(BaseCommand):
@@ -15,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--missing", action="store_true", help="only projects without figures")
 
     def handle(self, *args, missing=False, **options):
-        if missing:
-            n = stats.refresh_missing()
-        else:
-            n = sum(stats.refresh_table(t) for t in DisclosureTable.objects.select_related("year", "department"))
-            frozen = versions.refresh()
-            self.stdout.write(f"{frozen} published versions shown while revised")
-        tables = table_figures.rebuild()
-        self.stdout.write(f"{n} projects, {tables} tables")
+        n = stats.refresh(missing=missing)
+        if not missing:
+            self.stdout.write(f"{versions.refresh()} published versions shown while revised")
+        self.stdout.write(f"{n} projects, {table_figures.rebuild()} tables")
