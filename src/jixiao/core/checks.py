@@ -29,8 +29,9 @@ from . import money
 from .model import AMOUNT_FIELDS, COLUMN_NAMES, Project, Table
 from .taxonomy import CATEGORIES, DISCLOSURE_2019, KIND_BY_KEY, KINDS
 
-from .target_checks import DEFAULT_MIN_SATISFACTION, DEFAULT_VAGUE_WORDS, TARGET_CHECKS
+from .target_checks import DEFAULT_HISTORY_YEARS, DEFAULT_MIN_SATISFACTION, DEFAULT_VAGUE_WORDS, TARGET_CHECKS
 from .target_checks import column_label as target_column_label
+from .target_history import TargetHistory
 from .target_sheet import TargetSheet
 from .targets import parse_cell
 
@@ -101,6 +102,8 @@ class CheckConfig:
     vague_words: tuple[str, ...] = DEFAULT_VAGUE_WORDS
     # JX607: a satisfaction target below this percentage is too low.
     min_satisfaction: Decimal = DEFAULT_MIN_SATISFACTION
+    # JX612: how many years before the sheet's year the department's history counts (3: for 2025, 2022–2024).
+    history_years: int = DEFAULT_HISTORY_YEARS
     # Codes of checks to skip, e.g. ["JX202"].
     disabled: tuple[str, ...] = ()
     # Severity overrides by code, e.g. {"JX202": "info"}.
@@ -125,6 +128,11 @@ class CheckConfig:
                      "rate_tolerance", "min_satisfaction"):
             if name in data:
                 values[name] = _decimal_setting(data[name], f"$.{name}", fail)
+        if "history_years" in data:
+            n = data["history_years"]
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                raise fail("$.history_years", "应为非负整数（年数）", "expected a non-negative whole number of years")
+            values["history_years"] = n
         if "placeholders" in data:
             values["placeholders"] = tuple(_string_list(data["placeholders"], "$.placeholders", fail))
         if "vague_words" in data:
@@ -205,7 +213,7 @@ def table_check(code, severity, title_zh, title_en):
 
 
 for _spec in TARGET_CHECKS:  # JX6xx: the 绩效目标表's checks, defined in target_checks
-    _register(_spec.code, _spec.severity, "targets", _spec.title_zh, _spec.title_en)(_spec.func)
+    _register(_spec.code, _spec.severity, _spec.scope, _spec.title_zh, _spec.title_en)(_spec.func)
 
 
 class _Context:
@@ -765,17 +773,22 @@ def check_table(table: Table, config: CheckConfig | None = None) -> list[Finding
     return findings
 
 
-def check_target_sheet(sheet: TargetSheet, config: CheckConfig | None = None) -> list[Finding]:
+def check_target_sheet(sheet: TargetSheet, config: CheckConfig | None = None,
+                       history: TargetHistory | None = None) -> list[Finding]:
     """Every finding of the target-quality checks (JX6xx) for a 绩效目标表, in project order.
 
-    A finding's ``project_seq`` is the project's position in the sheet (1-based: a 绩效目标表
-    has no 序号), its messages rendered from the reasons catalogue in Chinese and English."""
+    ``history``: the department's earlier years (:mod:`.target_history`); JX612 runs only when
+    one is given. A finding's ``project_seq`` is the project's position in the sheet (1-based: a
+    绩效目标表 has no 序号), its messages rendered from the reasons catalogue in Chinese and English."""
     from .reasons import render
 
     config = config or CheckConfig()
+    runs = [(code, severity, func, (sheet, config)) for code, severity, func in _active(config, "targets")]
+    if history is not None:
+        runs += [(code, severity, func, (sheet, history, config)) for code, severity, func in _active(config, "history")]
     found: list[tuple[int, int, Finding]] = []
-    for order, (code, severity, func) in enumerate(_active(config, "targets")):
-        for pi, column, reason in func(sheet, config):
+    for order, (code, severity, func, args) in enumerate(runs):
+        for pi, column, reason in func(*args):
             p = sheet.projects[pi] if pi is not None else None
             col_zh, col_en = target_column_label(p, column)
             zh, en = render(reason, "zh"), render(reason, "en")

@@ -55,6 +55,9 @@ CATEGORY_NAMES_ZH = {c.key: c.name for c in CATEGORIES}
 CATEGORY_NAMES_EN = {c.key: f"{c.name_en} indicators" for c in CATEGORIES}
 # One indicator of a kind, as the project summary lists them: Quantity indicator “…”.
 ITEM_NAMES_EN = {k.key: f"{k.name_en} indicator" for k in KINDS}
+# Where an earlier value of an indicator comes from (jixiao.core.target_history, JX612).
+SOURCE_NAMES_ZH = {"target": "经审核通过的绩效目标", "completion": "自评表所报实际完成值"}
+SOURCE_NAMES_EN = {"target": "approved target", "completion": "actual reported in the self-evaluation"}
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
 
@@ -139,13 +142,13 @@ def _parts(lang: str) -> Callable[[tuple], str]:
 CONVERT: dict[str, dict[str, Callable[[Any], str]]] = {
     "zh": {
         "tier": TIER_NAMES.__getitem__, "kind": lambda k: NAMES_ZH.get(k, k), "measure": _measure("zh"),
-        "category": lambda k: CATEGORY_NAMES_ZH.get(k, k),
+        "category": lambda k: CATEGORY_NAMES_ZH.get(k, k), "source": lambda k: SOURCE_NAMES_ZH.get(k, k),
         "deadline": _deadline_zh, "counts": _quoted("、"), "items": _items_zh, "parts": _parts("zh"),
         "rules": lambda rs: "；".join(render(r, "zh") for r in rs),
     },
     "en": {
         "tier": TIER_NAMES_EN.__getitem__, "kind": lambda k: NAMES_EN.get(k, k), "measure": _measure("en"),
-        "category": lambda k: CATEGORY_NAMES_EN.get(k, k),
+        "category": lambda k: CATEGORY_NAMES_EN.get(k, k), "source": lambda k: SOURCE_NAMES_EN.get(k, k),
         "deadline": _deadline_en, "counts": _quoted(", "), "items": _items_en, "parts": _parts("en"),
         "rules": lambda rs: "; ".join(render(r, "en") for r in rs), "grade": lambda g: GRADES_EN.get(g, g),
     },
@@ -444,6 +447,13 @@ _ENTRIES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "The target {value} of “{name}” is {ceiling?above|below} last year's actual {last}: it asks for less than was "
         "already achieved, so it is all but certain to be “met”. Set it from last year's actual, or explain why in "
         "the basis of the value."),
+    "target.below_history": (
+        ("name", "value", "earlier", "year", "source", "ceiling"),
+        "“{name}”的目标{value}{ceiling?高于|低于}本部门{year}年{source}「{earlier}」：{ceiling?上限比本部门以往更宽松|要求比本部门以往更低}，"
+        "年末几乎必然“达成”。请参照以往年度的水平设定目标，或在指标值设定依据中说明原因。",
+        "The target {value} of “{name}” is {ceiling?above|below} the department's {source} of {year}, “{earlier}”: it "
+        "asks for less than the department's own earlier level, so it is all but certain to be “met”. Set it from "
+        "the earlier years' level, or explain why in the basis of the value."),
     "target.weights_partial": (
         ("missing", "total"), "{total}个三级指标中有{missing}个没有分值：分值不全，自评时无法按分值计分。请为每个三级指标填写分值，或都不填写（按评分口径分配）。",
         "{missing} of the {total} level-3 indicators have no weight: with weights missing the self-evaluation "

@@ -9,7 +9,9 @@ and how to fix it.
 The checks live in the one registry of :mod:`.checks` (codes, severities, ``CheckConfig``'s
 ``disabled`` and ``severity``); this module only defines them — :mod:`.checks` registers them
 under the scope ``targets`` and runs them (``check_target_sheet``), so the two modules do not
-import each other. A check yields ``(project index or None, column, reason)``; the reason is
+import each other. JX612 needs more than the sheet: the department's earlier years
+(:mod:`.target_history`); it is registered under the scope ``history`` and runs when the caller
+passes a history. A check yields ``(project index or None, column, reason)``; the reason is
 data (a code of :mod:`.reasons` and its parameters), rendered in Chinese and English from the
 one catalogue. Every code, default and source is in docs/checks.md. Pure: no I/O.
 """
@@ -23,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from .reasons import Reason
+from .target_history import EarlierValue, TargetHistory, unit_key
 from .target_sheet import TargetIndicator, TargetProject, TargetSheet
 from .targets import fold, has_digit, parse_cell
 from .taxonomy import CATEGORIES, KIND_BY_KEY
@@ -35,6 +38,7 @@ DEFAULT_VAGUE_WORDS: tuple[str, ...] = (
     "持续改善", "持续提升", "得到加强", "得到提升", "得到改善", "切实提高", "全面提升", "全面加强", "较大提升",
 )
 DEFAULT_MIN_SATISFACTION = Decimal(80)  # JX607, percent
+DEFAULT_HISTORY_YEARS = 3  # JX612: the years before the sheet's that count
 _OUTPUT_KINDS = frozenset({"quantity", "quality", "timeliness", "cost"})
 
 
@@ -45,14 +49,15 @@ class TargetCheck:
     title_zh: str
     title_en: str
     func: Callable[..., Iterator[tuple[int | None, str, Reason]]]
+    scope: str = "targets"  # "targets": func(sheet, config); "history": func(sheet, history, config)
 
 
 TARGET_CHECKS: list[TargetCheck] = []
 
 
-def _check(code: str, severity: str, title_zh: str, title_en: str):
+def _check(code: str, severity: str, title_zh: str, title_en: str, scope: str = "targets"):
     def deco(func):
-        TARGET_CHECKS.append(TargetCheck(code, severity, title_zh, title_en, func))
+        TARGET_CHECKS.append(TargetCheck(code, severity, title_zh, title_en, func, scope))
         return func
     return deco
 
@@ -130,18 +135,56 @@ def _last_value(ind: TargetIndicator) -> tuple[Decimal, str] | None:
     return items[0].value, (items[0].unit or "")
 
 
+def _below_last(ind: TargetIndicator) -> Decimal | None:
+    """Last year's actual (上年实际完成值) when the target asks for less than it (JX604), else None."""
+    if not ind.quantitative or ind.number is None:
+        return None
+    last = _last_value(ind)
+    if last is None or (last[1] and ind.unit and last[1] != ind.unit):
+        return None
+    return last[0] if _stricter(ind.nature == "<=", last[0], ind.number) else None
+
+
 @_check("JX604", "warning", "指标值低于上年实际完成值", "target below last year's actual")
 def check_below_last(sheet: TargetSheet, config: Any):
     for pi, _, ii, ind in _indicators(sheet):
-        if not ind.quantitative or ind.number is None:
-            continue
-        last = _last_value(ind)
-        if last is None or (last[1] and ind.unit and last[1] != ind.unit):
+        if _below_last(ind) is not None:
+            yield pi, f"indicators.{ii}", ("target.below_last", ind.name, ind.target_text(), ind.last_actual.strip(),
+                                           ind.nature == "<=")
+
+
+def _stricter(ceiling: bool, value: Decimal, than: Decimal) -> bool:
+    """Whether ``value`` asks for more than ``than``: higher, or lower for a ceiling (≤)."""
+    return value < than if ceiling else value > than
+
+
+def _comparable(ind: TargetIndicator, earlier: EarlierValue) -> bool:
+    """Same unit, and an earlier target of the same direction (a ceiling against a ceiling)."""
+    if earlier.unit != unit_key(ind.unit):
+        return False
+    return earlier.source != "target" or (earlier.nature == "<=") == (ind.nature == "<=")
+
+
+@_check("JX612", "warning", "指标值低于本部门以往年度水平", "target below the department's own earlier years",
+        scope="history")
+def check_below_history(sheet: TargetSheet, history: TargetHistory, config: Any):
+    first = sheet.year - config.history_years
+    for pi, p, ii, ind in _indicators(sheet):
+        number = ind.number
+        if not ind.quantitative or number is None:
             continue
         ceiling = ind.nature == "<="
-        if (ceiling and ind.number > last[0]) or (not ceiling and ind.number < last[0]):
-            yield pi, f"indicators.{ii}", ("target.below_last", ind.name, ind.target_text(), ind.last_actual.strip(),
-                                           ceiling)
+        # Flagged by JX604 already (the form's own 上年实际完成值): only a more demanding earlier value adds to it.
+        floor = _below_last(ind) if "JX604" not in config.disabled else None
+        earlier = [v for v in history.of(p.name, ind.name)
+                   if first <= v.year < sheet.year and _comparable(ind, v) and _stricter(ceiling, v.value, number)
+                   and (floor is None or _stricter(ceiling, v.value, floor))]
+        if not earlier:
+            continue
+        # The most demanding value; of equals, the latest year, a completion before a target.
+        best = min(earlier, key=lambda v: (v.value if ceiling else -v.value, -v.year, v.source != "completion"))
+        yield pi, f"indicators.{ii}", ("target.below_history", ind.name, ind.target_text(), best.text, best.year,
+                                       best.source, ceiling)
 
 
 def _profile(sheet: TargetSheet):
