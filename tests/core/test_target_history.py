@@ -139,7 +139,7 @@ def test_the_table_cells_items_are_named_by_their_targets_subject():
     history = history_of(tables=[evaluation(2024, {"quantity": cell})])
     assert [v.value for v in history.of("农村道路养护", "参加党务干部人数")] == [D(140)]
     assert [v.value for v in history.of("农村道路养护", "新建党组织个数")] == [D(26)]
-    assert history.years() == [(2024, "completion")]
+    assert history.summary() == [(2024, "completion", 2)]
 
 
 def test_a_not_applicable_cell_and_qualitative_targets_give_nothing():

@@ -1,4 +1,4 @@
-"""``jixiao check FILE [--json] [--config CONFIG.json]``: recompute and check a table.
+"""``jixiao check FILE [--json] [--config CONFIG.json] [--history FILE]…``: recompute and check a table.
 
 Human output: each project's recomputed 预算支出执行率 beside the printed one, the
 computed 合计 row, then the findings grouped by project. ``--json`` prints one object
@@ -6,7 +6,8 @@ computed 合计 row, then the findings grouped by project. ``--json`` prints one
 2 unusable input (bad JSON, bad config…). FILE may be ``-`` (stdin), a ``.jsonl``
 file of one table per line, several files or a folder (every table JSON in it); with more than
 one table ``--json`` prints one object per line. One 绩效目标表 (targets JSON or XLSX) is checked
-with the target-quality checks JX6xx (:mod:`.targets_doc`).
+with the target-quality checks JX6xx (:mod:`.targets_doc`); ``--history`` gives it the
+department's earlier years — their approved targets and self-evaluations — for JX612.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from tqdm import tqdm
 
 from ..core import money
 from ..core.checks import CheckConfig, Finding, check_table, check_target_sheet, count_by_severity
+from ..core.target_history import TargetHistory
 from ..core.target_sheet import TargetSheet
 from ..core.model import Table
+from ..errors import InputError
 from .settings_file import read_settings
-from .targets_doc import targets_of
+from .targets_doc import load_history, targets_of
 from .targets_doc import report as targets_report
 from ..textwidth import display_width
 from .show import FILES_HELP, grid, iter_many, many_inputs, one_pretty_document, terminal_width, wrap
@@ -136,13 +139,20 @@ def human(table: Table, findings: list[Finding], source: str, width: int) -> str
     return "\n".join(lines) + "\n"
 
 
-def targets_human(sheet: TargetSheet, findings: list[Finding], source: str, width: int) -> str:
+SOURCE_LABEL = {"target": "绩效目标 targets", "completion": "自评 self-evaluation"}
+
+
+def targets_human(sheet: TargetSheet, findings: list[Finding], source: str, width: int,
+                  history: TargetHistory | None = None) -> str:
     """The human report of a 绩效目标表's check: its projects, then the findings by project."""
     counts = count_by_severity(findings)
     lines = [f"检查绩效目标表 / check targets: {source}",
              *wrap(f"{sheet.display_title} — {sheet.department}（{len(sheet.projects)} 个项目 / projects）", width), ""]
     for i, p in enumerate(sheet.projects, start=1):
         lines += wrap(f"{i}. {p.name}（{len(p.indicators)} 个三级指标 / indicators）", width)
+    if history is not None:
+        given = "；".join(f"{y} {SOURCE_LABEL[s]} {n}" for y, s, n in history.summary()) or "—"
+        lines += ["", *wrap(f"以往年度的指标值 / earlier years' values (JX612): {given}", width)]
     lines.append("")
     if findings:
         lines.append("发现的问题 / Findings:")
@@ -154,13 +164,16 @@ def targets_human(sheet: TargetSheet, findings: list[Finding], source: str, widt
     return "\n".join(lines) + "\n"
 
 
-def run_targets_check(sheet: TargetSheet, path: str, config: CheckConfig, as_json: bool, width: int) -> int:
-    """``jixiao check`` of one 绩效目标表: the JX6xx checks; exit 1 on an error-severity finding."""
-    findings = check_target_sheet(sheet, config)
+def run_targets_check(sheet: TargetSheet, path: str, config: CheckConfig, as_json: bool, width: int,
+                      history: TargetHistory | None = None) -> int:
+    """``jixiao check`` of one 绩效目标表: the JX6xx checks (JX612 with a history); exit 1 on an
+    error-severity finding."""
+    findings = check_target_sheet(sheet, config, history)
     if as_json:
-        sys.stdout.write(json.dumps(targets_report(sheet, findings, path), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(targets_report(sheet, findings, path, history), ensure_ascii=False, indent=1)
+                         + "\n")
     else:
-        sys.stdout.write(targets_human(sheet, findings, path, width))
+        sys.stdout.write(targets_human(sheet, findings, path, width, history))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -179,6 +192,11 @@ def register(subparsers) -> None:
     parser.add_argument("--config", metavar="CONFIG.json", help="检查配置（阈值等）/ check settings (thresholds…)")
     parser.add_argument("--width", type=int, default=None, metavar="N",
                         help="输出宽度，默认为终端宽度 / output width (default: the terminal's)")
+    parser.add_argument("--history", action="append", default=None, metavar="FILE",
+                        help="仅用于绩效目标表：本部门以往年度的绩效目标表（经审核通过）或自评表（表格 JSON、XLSX…），"
+                             "可重复；指标值低于以往水平时提示 JX612 / targets form only: an earlier year's approved "
+                             "target sheet or self-evaluation table (table JSON, XLSX…) of the department, repeatable; "
+                             "targets below the earlier level are flagged JX612")
     parser.set_defaults(func=run)
 
 
@@ -187,7 +205,11 @@ def run(args: argparse.Namespace) -> int:
     width = terminal_width(args.width)
     sheet = targets_of(args.file[0]) if len(args.file) == 1 else None
     if sheet is not None:  # a 绩效目标表: checks JX6xx
-        return run_targets_check(sheet, args.file[0], config, args.json, width)
+        history = load_history(args.history) if args.history else None
+        return run_targets_check(sheet, args.file[0], config, args.json, width, history)
+    if args.history:
+        raise InputError("--history 只用于绩效目标表的检查", "--history is for the check of a targets form, not "
+                         "of a self-evaluation table")
     any_error = False
     out = sys.stdout
     tables: Iterable = iter_many(args.file)

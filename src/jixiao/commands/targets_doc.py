@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.checks import Finding, count_by_severity
+from ..core.target_history import TargetHistory
 from ..core.target_sheet import TargetSheet
 from ..errors import InputError
 from ..formats import targets_json
@@ -108,9 +109,39 @@ def run_export(sheet: TargetSheet, output: str, fmt: str | None, refused_options
 # check
 
 
-def report(sheet: TargetSheet, findings: list[Finding], source: str) -> dict[str, Any]:
-    """The ``--json`` object of ``jixiao check`` for a 绩效目标表 (docs/cli.md)."""
-    return {
+def load_history(paths: list[str], limits: Any = None) -> TargetHistory:
+    """The department's earlier years from the files of ``jixiao check --history`` (JX612): a
+    绩效目标表 (targets JSON, XLSX or PDF) gives its targets as approved that year; any other file
+    is the self-evaluation of its year — table JSON or JSON Lines read here, an XLSX, PDF or
+    text imported as ``jixiao import`` does (in the bounded child process)."""
+    from ..formats import sandbox
+    from .show import iter_tables
+
+    history = TargetHistory()
+    for path in paths:
+        sheet = targets_of(path, limits)
+        if sheet is not None:
+            history.add_targets(sheet)
+            continue
+        head = _head(path).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head and not head.startswith((b"{", b"[")):
+            history.add_table(sandbox.import_file(path, limits=limits).table)
+        else:
+            for _source, table in iter_tables(path):
+                history.add_table(table)
+    return history
+
+
+def history_summary(history: TargetHistory) -> list[dict[str, Any]]:
+    """What ``--history`` gave, per year and source: ``{"year", "source", "values"}``."""
+    return [{"year": year, "source": source, "values": n} for year, source, n in history.summary()]
+
+
+def report(sheet: TargetSheet, findings: list[Finding], source: str,
+           history: TargetHistory | None = None) -> dict[str, Any]:
+    """The ``--json`` object of ``jixiao check`` for a 绩效目标表 (docs/cli.md); ``history`` only
+    when ``--history`` was given."""
+    out = {
         "file": source, "kind": "targets", "department": sheet.department, "year": sheet.year,
         "title": sheet.display_title, "money_unit": sheet.money_unit,
         "projects": [{"seq": i + 1, "name": p.name, "indicators": len(p.indicators)}
@@ -118,3 +149,6 @@ def report(sheet: TargetSheet, findings: list[Finding], source: str) -> dict[str
         "counts": count_by_severity(findings),
         "findings": [f.to_dict() for f in findings],
     }
+    if history is not None:
+        out["history"] = history_summary(history)
+    return out

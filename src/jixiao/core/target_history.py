@@ -20,6 +20,7 @@ is JX612 (:mod:`.target_checks`, docs/checks.md). Pure: standard library only, n
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,9 +87,10 @@ class TargetHistory:
     def __len__(self) -> int:
         return sum(len(v) for v in self.values.values())
 
-    def years(self) -> list[tuple[int, str]]:
-        """Every (year, source) the history holds a value of, in order."""
-        return sorted({(v.year, v.source) for vs in self.values.values() for v in vs})
+    def summary(self) -> list[tuple[int, str, int]]:
+        """(year, source, number of values) of everything the history holds, in order."""
+        counts = Counter((v.year, v.source) for vs in self.values.values() for v in vs)
+        return [(year, source, n) for (year, source), n in sorted(counts.items())]
 
     def add_targets(self, sheet: TargetSheet) -> None:
         """The quantitative targets of an earlier year's approved sheet (its year is the sheet's)."""
