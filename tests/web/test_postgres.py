@@ -25,6 +25,7 @@ FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test
          "tests/web/test_targets.py",  # the target sheet's row locked by each transition and edit
          # approval publishes (keyset pages of /api/targets/ with the year newest first)
          "tests/web/test_targets_publication.py",
+         "tests/web/test_targets_history.py",  # JX612's two queries: approved rounds' and projects' JSON
          "tests/web/test_postgres.py::test_running_on_postgresql"]
 
 

@@ -35,6 +35,7 @@ from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import DisclosureTable, Year
 
 from . import access, changes, convert, exporting, journey, workflow
+from .history import department_history
 from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
 from .models import TargetIndicator, TargetProject, TargetSheet
 
@@ -98,7 +99,7 @@ def sheet_detail(request, pk):
     sheet = _sheet_for(request.user, pk)
     rows = list(sheet.projects.prefetch_related("indicators"))
     core = convert.sheet_to_core(sheet, rows)
-    findings = checks.check_target_sheet(core)
+    findings = checks.check_target_sheet(core, history=department_history(sheet, core))  # JX612: earlier years
     by_seq, whole = _findings_by_project(findings)
     rnd = workflow.current_round(sheet)
     reasons = defaultdict(list)
