@@ -15,7 +15,7 @@ A record has two kinds of fields:
 A page of 50 projects is then 50 string joins instead of decoding 50 JSON documents into
 dicts and encoding them again: the uncached ``/api/projects/`` page cost ~11 ms of CPU, most
 of it there and in the ORM (docs/benchmarks/web.md, run of 2026-11-28 03:27 UTC). The text is exactly what
-``json.dumps`` of :func:`project_record`'s dict gives (same key order, same separators as
+``json.dumps`` of the dict ``views.project_record`` gives (same key order, same separators as
 Django's ``JsonResponse``); ``tests/web/test_api.py`` compares the two.
 
 Changing the fields here changes what new publications store: rows indexed before need a
@@ -91,10 +91,6 @@ def live_fields(pk: int, url: str, table_id: int, table_url: str, year: int, dep
     status: :func:`status_fields`)."""
     return {"id": pk, "url": url, "table": table_id, "table_url": table_url, "year": year,
             "department": {"id": department_id, "name": department}, "is_current": is_current, **status}
-
-
-def project_record(live: dict, fixed: dict) -> dict:
-    return {**live, **fixed}
 
 
 def json_link(template: str) -> str:

@@ -15,6 +15,7 @@ and shared caches ask again cheaply (304) and keep answers ``JIXIAO_PUBLIC_CACHE
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -49,8 +50,7 @@ class BadParameter(Exception):
 
 
 def _json(data, status=200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    return _open(response)
+    return _open(JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False}))
 
 
 def _open(response):
@@ -60,9 +60,7 @@ def _open(response):
 
 
 def _error(status: int, code: str, message: str, parameter: str | None = None) -> JsonResponse:
-    error = {"code": code, "message": message}
-    if parameter is not None:
-        error["parameter"] = parameter
+    error = {"code": code, "message": message, **({"parameter": parameter} if parameter is not None else {})}
     return _json({"error": error}, status=status)
 
 
@@ -92,6 +90,7 @@ def api_view(func):
     conditional = condition(etag_func=freshness.etag, last_modified_func=freshness.last_modified)(answer)
 
     @require_safe
+    @functools.wraps(func)
     def wrapper(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
         if response.status_code in (200, 304):
@@ -100,12 +99,8 @@ def api_view(func):
                 _open(response)
         else:
             # An error is about this moment (a page not there yet), not about the data's version.
-            for header in ("ETag", "Last-Modified"):
-                if response.has_header(header):
-                    del response[header]
+            del response["ETag"], response["Last-Modified"]
         return response
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
     # Read-only and anonymous: no form, no session, nothing a forged request could change. Exempt
     # from the CSRF check, which runs before the view and would answer POST/PUT/DELETE with 403;
     # require_safe answers them 405 with "Allow: GET, HEAD", as docs/api.md says.
@@ -136,14 +131,10 @@ def _int_param(request, name: str, default: int | None, low: int, high: int) -> 
 
 
 def _filters(request) -> dict:
-    year = _int_param(request, "year", None, *YEAR_RANGE)
-    department = _int_param(request, "department", None, 1, MAX_ID)
-    filters = {}
-    if year is not None:
-        filters["year"] = year
-    if department is not None:
-        filters["department_id_live"] = department
-    return filters
+    """``year`` and ``department`` as the index rows' filters (column → value), when given."""
+    found = {"year": _int_param(request, "year", None, *YEAR_RANGE),
+             "department_id_live": _int_param(request, "department", None, 1, MAX_ID)}
+    return {column: value for column, value in found.items() if value is not None}
 
 
 def _cursor_param(request) -> str | None:
@@ -154,16 +145,17 @@ def _cursor_param(request) -> str | None:
     return cursor
 
 
-def _listing(request, queryset, keys: tuple[Key, ...], table: str, count, serialize, key_of=None,
-             fixed: dict | None = None, offset_ids: tuple | None = None):
-    """The paginated envelope: ``count``, ``page``, ``page_size``, ``next``, ``previous``,
-    ``results``. The page is the rows after (or before) ``cursor`` in the order of ``keys``,
-    or (the older ``page=`` links, still answered) at ``(page - 1) × page_size``; ``count``
-    is a function giving the listing's length cheaply (from the tables' project counts where
-    it can). A key fixed by a filter (``fixed``: column → value) is left out of the order:
-    the index range then starts after the filter's columns. ``offset_ids``: keyset.page."""
-    fixed = fixed or {}
-    keys = tuple(k for k in keys if k.column not in fixed)
+def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: dict, offset_ids: tuple | None = None,
+             text: bool = False) -> HttpResponse:
+    """A page of ``rows``, each through ``serialize``, in the paginated envelope: ``count``,
+    ``page``, ``page_size``, ``next``, ``previous``, ``results``. The page is the rows after
+    (or before) ``cursor`` in the order of ``keys``, or (the older ``page=`` links, still
+    answered) at ``(page - 1) × page_size``; ``count`` is a function giving the listing's
+    length cheaply (from the tables' project counts where it can). A key a filter holds still
+    (``filters``: column → value) is left out of the order: the index range then starts after
+    the filter's columns (with a year, the tables run by department over the index that starts
+    with the year). ``offset_ids``: keyset.page. ``text``: ``serialize`` writes JSON text."""
+    keys = tuple(k for k in keys if k.column not in filters)
     size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     number = _int_param(request, "page", None, 1, MAX_PAGE)
     cursor = _cursor_param(request)
@@ -175,8 +167,7 @@ def _listing(request, queryset, keys: tuple[Key, ...], table: str, count, serial
         if number > last:  # known without walking the listing
             raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": number, "last": last})
     try:
-        found = keyset.page(queryset, keys, table, size, cursor=cursor, offset=((number or 1) - 1) * size,
-                            key_of=key_of, offset_ids=offset_ids)
+        found = keyset.page(rows, keys, size, cursor=cursor, offset=((number or 1) - 1) * size, offset_ids=offset_ids)
     except keyset.BadCursor:
         raise Http404(_("没有这一页：cursor 不是这个列表的链接给出的")) from None
     envelope = {
@@ -186,7 +177,13 @@ def _listing(request, queryset, keys: tuple[Key, ...], table: str, count, serial
         "next": _page_url(request, found.next) if found.next else None,
         "previous": _page_url(request, found.previous) if found.previous else None,
     }
-    return envelope, [serialize(request, row) for row in found.rows]
+    results = [serialize(request, row) for row in found.rows]
+    if not text:
+        return _json({**envelope, "results": results})
+    # The envelope as JsonResponse would write it, its closing brace replaced by the results.
+    head = json.dumps(envelope, ensure_ascii=False)
+    body = "".join([head[:-1], ', "results": [', ", ".join(results), "]}"]).encode("utf-8")
+    return _open(HttpResponse(body, content_type="application/json"))
 
 
 def _page_url(request, cursor: str) -> str:
@@ -283,6 +280,12 @@ def status_fields(request, row) -> dict:
                                  _url(request, "table", correction_id) if correction_id else None)
 
 
+def department_summary(request, r: dict) -> dict:
+    pk = r["department_id_live"]
+    return {"id": pk, "name": r["department"], "tables": r["tables"], "projects": r["projects"] or 0,
+            "tables_url": _url(request, "tables") + f"?department={pk}"}
+
+
 def table_summary(request, t: PublishedTable) -> dict:
     return {
         "id": t.pk,
@@ -318,9 +321,9 @@ def _download_formats(request) -> tuple[str, ...]:
 def project_record(request, p: PublishedProject) -> dict:
     """One project's record (``/api/projects/{id}/``), from its snapshot cells; list pages
     write the same record from the stored text (records.py)."""
-    live = records.live_fields(p.pk, _url(request, "project", p.pk), p.table_id, _url(request, "table", p.table_id),
-                               p.year, p.department_id_live, p.department, p.is_current, status_fields(request, p))
-    return records.project_record(live, records.fixed_fields(p.document, p.table.money_unit, p.position, p.seq))
+    return {**records.live_fields(p.pk, _url(request, "project", p.pk), p.table_id, _url(request, "table", p.table_id),
+                                  p.year, p.department_id_live, p.department, p.is_current, status_fields(request, p)),
+            **records.fixed_fields(p.document, p.table.money_unit, p.position, p.seq)}
 
 
 _PROJECT_FIELDS = ("id", "table_id", "year", "department_id_live", "department", "is_current", "position",
@@ -341,15 +344,11 @@ def _project_json(request):
     return write
 
 
-def _project_page(request, queryset, keys, count, fixed=None) -> HttpResponse:
+def _project_page(request, queryset, keys, count, filters: dict) -> HttpResponse:
     """A page of project records written as JSON text (records.record_json)."""
     rows = with_status(queryset, via="table__").values(*_PROJECT_FIELDS)
-    envelope, results = _listing(request, rows, keys, PublishedProject._meta.db_table, count,
-                                 _project_json(request), key_of=_get, fixed=fixed, offset_ids=(queryset, "id"))
-    # The envelope as JsonResponse would write it, its closing brace replaced by the results.
-    head = json.dumps(envelope, ensure_ascii=False)
-    body = "".join([head[:-1], ', "results": [', ", ".join(results), "]}"]).encode("utf-8")
-    return _open(HttpResponse(body, content_type="application/json"))
+    return _listing(request, rows, keys, _project_json(request), count, filters, offset_ids=(queryset, "id"),
+                    text=True)
 
 
 def indicator_record(kind_key: str):
@@ -382,32 +381,20 @@ def _current_tables():
     return PublishedTable.objects.filter(is_current=True)
 
 
-def _current_projects():
-    return PublishedProject.objects.filter(is_current=True)
-
-
-def _project_count(filters: dict):
-    """The number of current projects under ``filters``, from the tables' project counts
-    (a table's rows, not its projects', are summed)."""
-    return lambda: _current_tables().filter(**filters).aggregate(n=Sum("project_count"))["n"] or 0
+def _found(queryset, pk: int, message: str):
+    """Row ``pk`` of ``queryset``, else a 404 saying ``message`` (an id past MAX_ID is none)."""
+    row = queryset.filter(pk=pk).first() if pk <= MAX_ID else None
+    if row is None:
+        raise Http404(message)
+    return row
 
 
 @api_view
 def root(request):
     """What the API offers, with links."""
-    return _json({
-        "name": "jixiao open data",
-        "version": openapi.VERSION,
-        "openapi": _url(request, "openapi"),
-        "documentation": "docs/api.md",
-        "years": _url(request, "years"),
-        "departments": _url(request, "departments"),
-        "tables": _url(request, "tables"),
-        "projects": _url(request, "projects"),
-        "indicators": _url(request, "indicators"),
-        "targets": _url(request, "targets"),
-        "max_page_size": MAX_PAGE_SIZE,
-    })
+    return _json({"name": "jixiao open data", "version": openapi.VERSION, "openapi": _url(request, "openapi"),
+                  "documentation": "docs/api.md", **{name: _url(request, name) for name in openapi.LINKS},
+                  "max_page_size": MAX_PAGE_SIZE})
 
 
 @api_view
@@ -439,19 +426,9 @@ DEPARTMENT_KEYS = (Key("department", "department", text=True), Key("department_i
 def departments(request):
     """Departments with a published table (filter by year), by name."""
     filters = _filters(request)
-    current = _current_tables().filter(**filters)
-    queryset = (current.values("department_id_live", "department")
-                .annotate(tables=Count("pk"), projects=Sum("project_count")))
-
-    def serialize(request, r):
-        return {"id": r["department_id_live"], "name": r["department"], "tables": r["tables"],
-                "projects": r["projects"] or 0,
-                "tables_url": _url(request, "tables") + f"?department={r['department_id_live']}"}
-    envelope, results = _listing(
-        request, queryset, DEPARTMENT_KEYS, PublishedTable._meta.db_table,
-        lambda: current.values("department_id_live", "department").distinct().count(), serialize, key_of=_get,
-        fixed={"department_id_live": filters["department_id_live"]} if "department_id_live" in filters else None)
-    return _json({**envelope, "results": results})
+    named = _current_tables().filter(**filters).values("department_id_live", "department")
+    return _listing(request, named.annotate(tables=Count("pk"), projects=Sum("project_count")), DEPARTMENT_KEYS,
+                    department_summary, named.distinct().count, filters)
 
 
 # Newest year first, then by department name; the id settles ties.
@@ -464,24 +441,14 @@ def tables(request):
     """The current publication of each published table."""
     filters = _filters(request)
     current = _current_tables().filter(**filters)
-    envelope, results = _listing(request, with_status(current), TABLE_KEYS, PublishedTable._meta.db_table,
-                                 current.count, table_summary, fixed=_fixed(filters),
-                                 offset_ids=(current, "publication_id"))
-    return _json({**envelope, "results": results})
-
-
-def _fixed(filters: dict) -> dict:
-    """The sort keys a filter holds still: a year filter fixes ``year`` (the order then runs
-    by department over the index that starts with the year)."""
-    return {"year": filters["year"]} if "year" in filters else {}
+    return _listing(request, with_status(current), TABLE_KEYS, table_summary, current.count, filters,
+                    offset_ids=(current, "publication_id"))
 
 
 @api_view
 def table(request, pk):
     """One publication (current or older) with its frozen table JSON document."""
-    row = with_status(PublishedTable.objects.filter(pk=pk)).first() if pk <= MAX_ID else None
-    if row is None:
-        raise Http404(_("没有这张公开表"))
+    row = _found(with_status(PublishedTable.objects.all()), pk, _("没有这张公开表"))
     newest = None
     if not row.is_current:
         newest = (PublishedTable.objects.filter(table_id_live=row.table_id_live, is_current=True)
@@ -497,35 +464,30 @@ TABLE_PROJECT_KEYS = (Key("position", "position"),)
 # Projects by year, department name, table, row; the id settles ties.
 PROJECT_KEYS = (Key("year", "year"), Key("department", "department", text=True), Key("table_id", "table_id"),
                 Key("position", "position"), Key("id", "id"))
-PROJECT_ORDER = ("year", "department", "table_id", "position", "pk")
 
 
 @api_view
 def table_projects(request, pk):
     """The projects of one publication, in printed order."""
-    count = PublishedTable.objects.filter(pk=pk).values_list("project_count", flat=True).first() \
-        if pk <= MAX_ID else None
-    if count is None:
-        raise Http404(_("没有这张公开表"))
-    return _project_page(request, PublishedProject.objects.filter(table_id=pk), TABLE_PROJECT_KEYS, lambda: count)
+    count = _found(PublishedTable.objects.values_list("project_count", flat=True), pk, _("没有这张公开表"))
+    return _project_page(request, PublishedProject.objects.filter(table_id=pk), TABLE_PROJECT_KEYS, lambda: count, {})
 
 
 @api_view
 def projects(request):
-    """Projects of the current publications (filter by year and department)."""
+    """Projects of the current publications (filter by year and department); counted from the
+    tables' project counts (a table's rows, not its projects', are summed)."""
     filters = _filters(request)
-    return _project_page(request, _current_projects().filter(**filters), PROJECT_KEYS, _project_count(filters),
-                         fixed=_fixed(filters))
+    return _project_page(request, PublishedProject.objects.filter(is_current=True, **filters), PROJECT_KEYS,
+                         lambda: _current_tables().filter(**filters).aggregate(n=Sum("project_count"))["n"] or 0,
+                         filters)
 
 
 @api_view
 def project(request, pk):
     """One published project (of any publication), with its indicator cells."""
-    row = (with_status(PublishedProject.objects.select_related("table").filter(pk=pk), via="table__").first()
-           if pk <= MAX_ID else None)
-    if row is None:
-        raise Http404(_("没有这个公开项目"))
-    return _json(project_record(request, row))
+    query = with_status(PublishedProject.objects.select_related("table"), via="table__")
+    return _json(project_record(request, _found(query, pk, _("没有这个公开项目"))))
 
 
 INDICATOR_KEYS = (Key("year", "year"), Key("department", "department", text=True), Key("table_id", "table_id"),
@@ -540,10 +502,8 @@ def indicators(request):
         raise BadParameter("kind", _("参数 kind 必须是以下之一：%(kinds)s") % {"kinds": ", ".join(KIND_BY_KEY)})
     filters = _filters(request)
     rows = PublishedIndicator.objects.filter(kind=kind, is_current=True, **filters)
-    queryset = with_status(rows.select_related("project"), via="table__")
-    envelope, results = _listing(request, queryset, INDICATOR_KEYS, PublishedIndicator._meta.db_table, rows.count,
-                                 indicator_record(kind), fixed=_fixed(filters), offset_ids=(rows, "project_id"))
-    return _json({**envelope, "results": results})
+    return _listing(request, with_status(rows.select_related("project"), via="table__"), INDICATOR_KEYS,
+                    indicator_record(kind), rows.count, filters, offset_ids=(rows, "project_id"))
 
 
 # --- approved 绩效目标表 (targets/publication.py) -------------------------------------
@@ -551,6 +511,7 @@ def indicators(request):
 # Newest budget year first, then by department name; the approval round's id settles ties.
 TARGET_KEYS = (Key("year", "year", descending=True), Key("department", "department", text=True),
                Key("pk", "round_id"))
+TARGET_FORMATS = ("xlsx", "pdf", "json")
 
 
 def target_record(request, row: PublishedTargets) -> dict:
@@ -568,26 +529,18 @@ def target_record(request, row: PublishedTargets) -> dict:
     }
 
 
-TARGET_FORMATS = ("xlsx", "pdf", "json")
-
-
 @api_view
 def targets(request):
     """The current approved 绩效目标表 of every department and budget year."""
     filters = _filters(request)
     current = PublishedTargets.objects.filter(current=True, **filters)
-    envelope, results = _listing(request, current.select_related("round"), TARGET_KEYS,
-                                 PublishedTargets._meta.db_table, current.count, target_record,
-                                 fixed=_fixed(filters))
-    return _json({**envelope, "results": results})
+    return _listing(request, current.select_related("round"), TARGET_KEYS, target_record, current.count, filters)
 
 
 @api_view
 def target(request, pk):
     """One approved sheet (current or an earlier approval)."""
-    row = PublishedTargets.objects.select_related("round").filter(pk=pk).first() if pk <= MAX_ID else None
-    if row is None:
-        raise Http404(_("没有这张公开的绩效目标表"))
+    row = _found(PublishedTargets.objects.select_related("round"), pk, _("没有这张公开的绩效目标表"))
     return _json(target_record(request, row))
 
 
@@ -627,9 +580,8 @@ def _csv_stream(year: int, columns: list[H.Column]):
             .iterator(chunk_size=2000))
     for table_id, group in itertools.groupby(rows, key=lambda r: r[0]):
         group = list(group)
-        department, money_unit = group[0][1], group[0][3]
         # A current publication is never superseded (its correction would be current instead).
-        withdrawn_at, reason = group[0][4], group[0][5]
+        _table, department, _document, money_unit, withdrawn_at, reason = group[0]
         status = "withdrawn" if withdrawn_at else "published"
         core = table_json.from_document({"year": year, "department": department or "-", "money_unit": money_unit,
                                          "projects": [r[2] for r in group]}, source=f"<publication {table_id}>")
@@ -638,32 +590,31 @@ def _csv_stream(year: int, columns: list[H.Column]):
         # text, like every text cell.
         lead = [year, csv_text(department or ""), table_id, core.money_unit.value, status,
                 withdrawn_at.isoformat() if withdrawn_at else "", csv_text(reason or "")]
-        chunk = [_csv_line([*lead, *project_cells(p, columns)]) for p in core.projects]
-        yield "".join(chunk)
+        yield "".join([_csv_line([*lead, *project_cells(p, columns)]) for p in core.projects])
+
+
+def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((s.encode("utf-8") for s in chunks), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _open(response)
 
 
 @api_view
 def year_csv(request, year):
     """Every current published project of ``year`` as one CSV (UTF-8 with BOM), streamed."""
     columns = _year_columns(_year_tables(year))
-    response = StreamingHttpResponse((s.encode("utf-8") for s in _csv_stream(year, columns)),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="jixiao-{year}-projects.csv"'
-    return _open(response)
+    return _download(_csv_stream(year, columns), "text/csv; charset=utf-8", f"jixiao-{year}-projects.csv")
 
 
 def _json_stream(request, year: int):
     """The year's current publications, each with its status beside the frozen document."""
-    rows = (with_status(PublishedTable.objects.filter(is_current=True, year=year))
-            .order_by("department", "pk")
-            .values_list("pk", "withdrawn_at", "withdrawal_reason", "correction_id", "publication__snapshot")
+    rows = (with_status(_current_tables().filter(year=year)).order_by("department", "pk")
+            .values("pk", "withdrawn_at", "withdrawal_reason", "correction_id", "publication__snapshot")
             .iterator(chunk_size=20))
     yield "["
-    for i, (pk, withdrawn_at, reason, correction_id, snapshot) in enumerate(rows):
-        item = {"id": pk, "url": _url(request, "table", pk),
-                **records.status_fields(withdrawn_at, reason, _url(request, "table", correction_id)
-                                        if correction_id else None),
-                "document": snapshot}
+    for i, row in enumerate(rows):
+        item = {"id": row["pk"], "url": _url(request, "table", row["pk"]), **status_fields(request, row),
+                "document": row["publication__snapshot"]}
         yield ("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False)
     yield "\n]\n"
 
@@ -673,7 +624,4 @@ def year_json(request, year):
     """Every current published table of ``year`` with its publication status, as a JSON list
     (``id``, ``url``, ``status``, ``withdrawal``, ``corrected_by``, ``document``), streamed."""
     _year_tables(year)
-    response = StreamingHttpResponse((s.encode("utf-8") for s in _json_stream(request, year)),
-                                     content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="jixiao-{year}-tables.json"'
-    return _open(response)
+    return _download(_json_stream(request, year), "application/json; charset=utf-8", f"jixiao-{year}-tables.json")
