@@ -30,10 +30,9 @@ from django.utils.translation import get_language
 
 import jixiao
 from jixiao.web.entry.models import Withdrawal
-
-from . import openapi
 from jixiao.web.targets.models import PublishedTargets
 
+from . import openapi
 from .models import PublishedTable
 
 _ATTRIBUTE = "_jixiao_api_version"
@@ -44,7 +43,8 @@ def _sql() -> str:
     tables, withdrawals = quote(PublishedTable._meta.db_table), quote(Withdrawal._meta.db_table)
     pk, published = quote(PublishedTable._meta.pk.column), quote(PublishedTable._meta.get_field("published_at").column)
     wpk, withdrawn = quote(Withdrawal._meta.pk.column), quote(Withdrawal._meta.get_field("withdrawn_at").column)
-    targets, changed = quote(PublishedTargets._meta.db_table), quote(PublishedTargets._meta.get_field("changed_at").column)
+    targets = quote(PublishedTargets._meta.db_table)
+    changed = quote(PublishedTargets._meta.get_field("changed_at").column)
     # Each part by an index (primary keys) or over small tables: publications are per table,
     # not per project, and withdrawals are rarer still.
     return (f"SELECT (SELECT {pk} FROM {tables} ORDER BY {pk} DESC LIMIT 1),"
@@ -65,8 +65,7 @@ def version(request) -> tuple:
     if found is None:
         with connection.cursor() as cursor:
             cursor.execute(_sql())
-            found = tuple(cursor.fetchone())
-        request.__dict__[_ATTRIBUTE] = found
+            found = request.__dict__[_ATTRIBUTE] = tuple(cursor.fetchone())
     return found
 
 
@@ -81,13 +80,13 @@ def _aware(value):
 
 def etag(request, *args, **kwargs) -> str:
     newest, _at, count, withdrawn, _wat, withdrawals, targets, targets_at = version(request)
-    text = "|".join(map(str, (newest, count, withdrawn, withdrawals, targets, _aware(targets_at), request.scheme, request.get_host(),
-                              get_language(), openapi.VERSION, jixiao.__version__)))
+    text = "|".join(map(str, (newest, count, withdrawn, withdrawals, targets, _aware(targets_at), request.scheme,
+                              request.get_host(), get_language(), openapi.VERSION, jixiao.__version__)))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def last_modified(request, *args, **kwargs):
-    """When the newest publication or withdrawal was made (None before any)."""
+    """When the newest publication, withdrawal or approved sheet's change was made (None before any)."""
     _newest, published_at, _count, _withdrawn, withdrawn_at, _withdrawals, _targets, targets_at = version(request)
     times = [t for t in (_aware(published_at), _aware(withdrawn_at), _aware(targets_at)) if t is not None]
     return max(times) if times else None
