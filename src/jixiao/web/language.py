@@ -101,15 +101,14 @@ def bilingual(obj, name: str = "message") -> str:
     and check titles carry both texts). Works on objects and on dicts."""
     def get(suffix):
         key = f"{name}_{suffix}"
-        if isinstance(obj, dict):
-            return obj.get(key)
-        return getattr(obj, key, None)
+        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
 
-    if is_english():
-        en = get("en")
-        if en:
-            return en
-    return get("zh") or ""
+    return (is_english() and get("en")) or get("zh") or ""
+
+
+def _label(labels: dict, value) -> str:
+    """``value``'s label in the UI (itself when it has none; "" for None)."""
+    return str(labels.get(value or "", value or ""))
 
 
 # The grades the core's scoring gives (优/良/中/差) are data; these are their labels in the UI.
@@ -122,9 +121,7 @@ GRADE_LABELS = {
 
 
 def grade_label(grade: str | None) -> str:
-    if not grade:
-        return ""
-    return str(GRADE_LABELS.get(grade, grade))
+    return _label(GRADE_LABELS, grade)
 
 
 # Money units are data (MoneyUnit values); these are their labels in the UI.
@@ -135,8 +132,7 @@ UNIT_LABELS = {
 
 
 def unit_label(unit) -> str:
-    value = getattr(unit, "value", unit) or ""
-    return str(UNIT_LABELS.get(value, value))
+    return _label(UNIT_LABELS, getattr(unit, "value", unit))
 
 
 def indicator_name(item) -> str:
@@ -174,4 +170,4 @@ SEVERITY_LABELS = {
 
 
 def severity_label(severity: str | None) -> str:
-    return str(SEVERITY_LABELS.get(severity or "", severity or ""))
+    return _label(SEVERITY_LABELS, severity)
