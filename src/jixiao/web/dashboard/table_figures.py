@@ -26,11 +26,10 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from jixiao.web.entry import table_lock
+from jixiao.web.entry.models import DisclosureTable, Status, Year
 
 from . import data_version
 from .amounts import AmountSum
-from jixiao.web.entry.models import Status
-
 from .models import BAND_FIELDS, GRADE_FIELDS
 
 # The statuses whose stored rows are the figures; in the others a frozen version (if any) is.
@@ -109,8 +108,6 @@ def refresh(table_id: int, rows_changed: bool = False) -> bool:
     import, an editor's saves) nothing is computed — the lock is still taken, so a save never
     overtakes a submission's figures.
     """
-    from jixiao.web.entry.models import DisclosureTable, Year
-
     try:
         table = table_lock.locked(table_id)
     except DisclosureTable.DoesNotExist:
@@ -124,8 +121,6 @@ def refresh(table_id: int, rows_changed: bool = False) -> bool:
 def rebuild(table_ids=None) -> int:
     """The figures of every table (``dashboard_refresh``), or of ``table_ids``, one
     transaction per table."""
-    from jixiao.web.entry.models import DisclosureTable
-
     if table_ids is None:
         table_ids = DisclosureTable.objects.order_by("pk").values_list("pk", flat=True)
     return sum(1 for pk in table_ids if refresh(pk))

@@ -47,19 +47,15 @@ def freeze(table: DisclosureTable, core_table, number: int, kind: str, at, publi
     return version
 
 
-def _approved_number(table: DisclosureTable) -> int:
-    return table.rounds.filter(decision=ReviewRound.Decision.APPROVED).aggregate(n=Max("number"))["n"] or 0
-
-
 def freeze_publication(table: DisclosureTable) -> ShownVersion | None:
     """Freeze the table's latest publication (from its snapshot, as the portal shows it), unless
     it was withdrawn."""
     publication = table.publications.order_by("-number").first()
     if publication is None or Withdrawal.objects.filter(publication=publication).exists():
         return None
-    core_table = convert.table_from_document(publication.snapshot)
-    return freeze(table, core_table, _approved_number(table), ShownVersion.Kind.PUBLISHED,
-                  publication.published_at, publication)
+    approved = table.rounds.filter(decision=ReviewRound.Decision.APPROVED).aggregate(n=Max("number"))["n"]
+    return freeze(table, convert.table_from_document(publication.snapshot), approved or 0,
+                  ShownVersion.Kind.PUBLISHED, publication.published_at, publication)
 
 
 def freeze_submission(table: DisclosureTable) -> ShownVersion | None:
@@ -91,22 +87,16 @@ def backfill() -> int:
     """Freeze a version for tables being revised that have none (stored before versions were
     kept): the latest publication, else — a returned first submission — the stored rows, the
     only copy of it there is. Returns how many tables got one."""
-    n = 0
-    for table in (DisclosureTable.objects.filter(status__in=REVISING_STATUSES, shown_version__isnull=True,
-                                                 rounds__isnull=False).distinct()
-                  .select_related("year", "department")):
-        if freeze_publication(table) or (table.status == Status.RETURNED and freeze_submission(table)):
-            n += 1
-    return n
+    tables = DisclosureTable.objects.filter(status__in=REVISING_STATUSES, shown_version__isnull=True,
+                                            rounds__isnull=False).distinct().select_related("year", "department")
+    return sum(1 for table in tables
+               if freeze_publication(table) or (table.status == Status.RETURNED and freeze_submission(table)))
 
 
 def refresh() -> int:
     """Recompute the frozen publications' figures from their snapshots (after the scoring or
     the checks changed; ``dashboard_refresh``). A frozen submission is kept as it was: its rows
     have been edited since, it has no other copy."""
-    n = 0
-    for version in ShownVersion.objects.filter(kind=ShownVersion.Kind.PUBLISHED).select_related(
-            "table__year", "table__department"):
-        if freeze_publication(version.table):
-            n += 1
-    return n
+    versions = ShownVersion.objects.filter(kind=ShownVersion.Kind.PUBLISHED).select_related(
+        "table__year", "table__department")
+    return sum(1 for version in versions if freeze_publication(version.table))

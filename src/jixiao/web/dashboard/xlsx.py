@@ -61,14 +61,12 @@ def rate_cell(rate):
 def workbook(ov: Overview) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
-    # Amounts stay Decimal (openpyxl writes them as numbers; Excel shows 2 decimals).
-    amount_fmt = AMOUNT_FORMAT
-    # The last column says which version a department's figures come from while it revises its table.
+    # Amounts stay Decimal (openpyxl writes them as numbers; Excel shows 2 decimals). The last column says which version a department's figures come from while it revises its table.
     _sheet(wb, _("部门对比"), [*(str(COLUMNS[k][0]) for k in COLUMNS), _("数据来源版本")], [
         [d["department"], str(d["status"]), d["projects"], d["budget"], d["actual"],
          rate_cell(d["rate"]), d["score"], d["gap"], d["excellent"], d["poor"], d["errors"], d["warnings"],
          d["version"]]
-        for d in ov.departments], {4: amount_fmt, 5: amount_fmt, 6: RATE_FORMAT, 7: "0.00", 8: "0.00"})
+        for d in ov.departments], {4: AMOUNT_FORMAT, 5: AMOUNT_FORMAT, 6: RATE_FORMAT, 7: "0.00", 8: "0.00"})
     _sheet(wb, _("执行率分布"), [_("执行率区间"), _("项目数")], [[str(label), n] for _k, label, n in ov.bands])
     _sheet(wb, _("等级分布"), [_("等级"), _("项目数")], [[language.grade_label(g), n] for g, n in ov.grades])
     _sheet(wb, _("常见问题"), [_("检查代码"), _("严重程度"), _("检查项"), _("出现次数"), _("涉及项目数")],
