@@ -48,9 +48,14 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
+def _amounts(budget_e4, actual_e4) -> dict:
+    """Sums in 0.0001 元 as shown: in 万元, with the execution rate."""
+    budget, actual = from_e4_wan(budget_e4), from_e4_wan(actual_e4)
+    return {"budget": budget, "actual": actual, "rate": money.format_rate(money.execution_rate(actual, budget))}
+
+
 def _entry_row(e: PublishedTable) -> dict:
-    return {"entry": e, "budget": from_e4_wan(e.budget_e4), "actual": from_e4_wan(e.actual_e4),
-            "rate": money.format_rate(money.execution_rate(from_e4_wan(e.actual_e4), from_e4_wan(e.budget_e4)))}
+    return {"entry": e, **_amounts(e.budget_e4, e.actual_e4)}
 
 
 def _listed(tables):
@@ -68,9 +73,9 @@ def index(request):
     q = (request.GET.get("q") or "").strip()[:QUERY_MAX]
     year = _int(request.GET.get("year"))
     current = PublishedTable.objects.filter(current=True)
-    years = list(current.values("year").annotate(tables=Count("pk"), projects=Sum("project_count"),
-                                                 budget_e4=Sum("budget_e4"), actual_e4=Sum("actual_e4"))
-                 .order_by("-year"))
+    years = [{**y, **_amounts(y["budget_e4"], y["actual_e4"])} for y in current.values("year").annotate(
+        tables=Count("pk"), projects=Sum("project_count"), budget_e4=Sum("budget_e4"), actual_e4=Sum("actual_e4"))
+        .order_by("-year")]
     context = {"q": q, "year": year, "years": [y["year"] for y in years]}
     if q:
         return _search(request, q, year, current, context)
@@ -78,14 +83,11 @@ def index(request):
     summary = next((y for y in years if y["year"] == shown), None)
     context["target_years"] = _target_years()  # the years of approved targets, linked
     if summary is not None:
-        budget, actual = from_e4_wan(summary["budget_e4"]), from_e4_wan(summary["actual_e4"])
-        summary.update(budget=budget, actual=actual, rate=money.format_rate(money.execution_rate(actual, budget)))
         paginator = Paginator(_listed(current.filter(year=shown)).order_by("department", "-number"), YEAR_PAGE_SIZE)
         paginator.count = summary["tables"]  # counted by the years' query already
         page = paginator.get_page(request.GET.get("page"))
         context.update(page=page, rows=[_entry_row(e) for e in page])
-    context.update(shown=shown, summary=summary, year_rows=[
-        {**y, "budget": from_e4_wan(y["budget_e4"]), "actual": from_e4_wan(y["actual_e4"])} for y in years])
+    context.update(shown=shown, summary=summary, year_rows=years)
     return render(request, "portal/index.html", context)
 
 
@@ -111,9 +113,10 @@ def _search(request, q, year, current, context):
     return render(request, "portal/search.html", context)
 
 
-def _publication(pk) -> tuple[Publication, PublishedTable]:
+def _publication(pk):
+    """(publication, its index row, its table as published: from the snapshot)."""
     entry = get_object_or_404(PublishedTable.objects.select_related("publication"), pk=pk)
-    return entry.publication, entry
+    return entry.publication, entry, convert.table_from_document(entry.publication.snapshot)
 
 
 def _target_changes(pub: Publication, name: str | None = None) -> list[ChangedTarget]:
@@ -125,8 +128,7 @@ def _target_changes(pub: Publication, name: str | None = None) -> list[ChangedTa
 @require_safe
 @public_page
 def publication(request, pk):
-    pub, entry = _publication(pk)
-    core = convert.table_from_document(pub.snapshot)
+    pub, entry, core = _publication(pk)
     totals = core.totals()
     indexed = {p.position: p for p in entry.projects.all()}
     rows = [{"core": p, "position": i, "rate": money.format_rate(p.execution_rate), "index": indexed.get(i),
@@ -163,8 +165,7 @@ def _neighbours(pub: Publication) -> dict:
 @require_safe
 @public_page
 def project(request, pk, position):
-    pub, entry = _publication(pk)
-    core = convert.table_from_document(pub.snapshot)
+    pub, entry, core = _publication(pk)
     if position >= len(core.projects):
         raise Http404("project")
     p = core.projects[position]
@@ -188,10 +189,9 @@ def project(request, pk, position):
 @require_safe
 @public_page
 def download(request, pk, fmt):
-    pub, entry = _publication(pk)
     if fmt not in downloads.available_formats("disclosure"):
         raise Http404(fmt)
-    core = convert.table_from_document(pub.snapshot)
+    pub, _entry, core = _publication(pk)
     return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
 
 
@@ -199,8 +199,7 @@ def download(request, pk, fmt):
 @public_page
 def project_mof(request, pk, position, fmt):
     """The MoF 项目支出绩效自评表 of one published project, from the snapshot."""
-    pub, entry = _publication(pk)
-    core = convert.table_from_document(pub.snapshot)
+    pub, _entry, core = _publication(pk)
     if position >= len(core.projects) or fmt not in downloads.available_formats("mof-form"):
         raise Http404(fmt)
     one = project_table(core, position)
@@ -236,8 +235,10 @@ def targets(request):
     return render(request, "portal/targets.html", context)
 
 
-def _published_targets(pk) -> PublishedTargets:
-    return get_object_or_404(PublishedTargets.objects.select_related("round"), pk=pk)
+def _published_targets(pk):
+    """(the approved sheet's publication, the sheet as approved: the round's frozen targets JSON)."""
+    pub = get_object_or_404(PublishedTargets.objects.select_related("round"), pk=pk)
+    return pub, target_convert.sheet_from_document(pub.round.approved)
 
 
 @require_safe
@@ -246,24 +247,19 @@ def target_sheet(request, pk):
     """One approved sheet as approved (the round's frozen targets JSON): each project with its
     funds, goal and indicators; marked when an adjustment is under way or a newer version
     exists."""
-    pub = _published_targets(pk)
-    core = target_convert.sheet_from_document(pub.round.approved)
+    pub, core = _published_targets(pk)
     others = list(PublishedTargets.objects.filter(sheet_id=pub.sheet_id).exclude(pk=pub.pk)
                   .only("pk", "published_at", "current").order_by("-published_at"))
     return render(request, "portal/target_sheet.html", {
         "pub": pub, "core": core, "newer": next((o for o in others if o.current), None),
-        "older": [o for o in others if o.published_at < pub.published_at], "formats": TARGET_FORMATS})
-
-
-TARGET_FORMATS = target_export.FORMATS
+        "older": [o for o in others if o.published_at < pub.published_at], "formats": target_export.FORMATS})
 
 
 @require_safe
 @public_page
 def target_download(request, pk, fmt):
     """The approved sheet in the targets app's formats (XLSX, PDF by Typst, targets JSON)."""
-    if fmt not in TARGET_FORMATS:
+    if fmt not in target_export.FORMATS:
         raise Http404(fmt)
-    pub = _published_targets(pk)
-    core = target_convert.sheet_from_document(pub.round.approved)
+    pub, core = _published_targets(pk)
     return target_export.export_response(core, fmt, f"{core.display_title}-公开{pub.published_at:%Y%m%d}")
