@@ -25,6 +25,9 @@ class Figures(models.Model):
     """A project's figures as the dashboard counts them: the columns :class:`ProjectStat`
     (the current version) and :class:`ShownProjectStat` (a frozen version) share."""
 
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
     money_unit = models.CharField(_("金额单位"), max_length=10)
     budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
     actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
@@ -45,9 +48,6 @@ class Figures(models.Model):
 class ProjectStat(Figures):
     project = models.OneToOneField(Project, primary_key=True, on_delete=models.CASCADE, related_name="dashboard_stat",
                                    verbose_name=_("项目"))
-    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
-    year = models.PositiveIntegerField(_("年度"))
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
@@ -114,9 +114,6 @@ class ShownProjectStat(Figures):
 
     version = models.ForeignKey(ShownVersion, on_delete=models.CASCADE, related_name="stats",
                                 verbose_name=_("看板所示版本"))
-    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
-    year = models.PositiveIntegerField(_("年度"))
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
     seq = models.PositiveIntegerField(_("序号"))
     name = models.CharField(_("项目名称"), max_length=300)
     position = models.PositiveIntegerField(_("在表中的位置"), default=0)  # 0-based, as the portal's project pages

@@ -78,14 +78,12 @@ def _headers(request, columns: dict, key: str, descending: bool, extra: dict) ->
 def index(request):
     _require_bureau(request.user)
     year = _year(request)
-    today = timezone.localdate()
-    ov = aggregate.overview(request.user, year, today) if year else aggregate.Overview(year=None)
+    ov = aggregate.overview(request.user, year, timezone.localdate()) if year else aggregate.Overview(year=None)
     key, descending = _sort(request, aggregate.COLUMNS, "department")
     if year:
         ov.departments = ov.departments.sorted(key, descending)
     if request.GET.get("format") == "xlsx":
-        body = xlsx.workbook(ov)
-        response = HttpResponse(body, content_type=XLSX_TYPE)
+        response = HttpResponse(xlsx.workbook(ov), content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, f"{year}-财政局看板.xlsx")
         return response
     # A province has thousands of departments: the table is paged, sorted and sliced in SQL
