@@ -203,12 +203,9 @@ def _page_url(request, cursor: str) -> str:
 
 
 def _url(request, name: str, *args) -> str:
-    return _link(request, f"api:{name}", *args)
-
-
-def _link(request, viewname: str, *args) -> str:
-    """An absolute URL; resolved once per request and view, then filled in (a page has hundreds)."""
-    return _link_template(request, viewname, len(args)).format(*args)
+    """The absolute URL of an API view (``name``) or another app's (``"portal:…"``); resolved
+    once per request and view, then filled in (a page has hundreds)."""
+    return _link_template(request, name if ":" in name else f"api:{name}", len(args)).format(*args)
 
 
 # (view, arity, script prefix, scheme, host) → link template: what the URLconf says, not data,
@@ -303,9 +300,8 @@ def table_summary(request, t: PublishedTable) -> dict:
         "totals": {"budget": _amount(t.budget), "actual_total": _amount(t.actual_total),
                    "execution_rate": t.execution_rate},
         "projects_url": _url(request, "table_projects", t.pk),
-        "page_url": _link(request, "portal:publication", t.pk),
-        "downloads": {fmt: _link(request, "portal:download", t.pk, fmt)
-                      for fmt in _download_formats(request)},
+        "page_url": _url(request, "portal:publication", t.pk),
+        "downloads": {fmt: _url(request, "portal:download", t.pk, fmt) for fmt in _download_formats(request)},
     }
 
 
@@ -449,10 +445,8 @@ def tables(request):
 def table(request, pk):
     """One publication (current or older) with its frozen table JSON document."""
     row = _found(with_status(PublishedTable.objects.all()), pk, _("没有这张公开表"))
-    newest = None
-    if not row.is_current:
-        newest = (PublishedTable.objects.filter(table_id_live=row.table_id_live, is_current=True)
-                  .values_list("pk", flat=True).first())
+    newest = None if row.is_current else (_current_tables().filter(table_id_live=row.table_id_live)
+                                          .values_list("pk", flat=True).first())
     snapshot = Publication.objects.values_list("snapshot", flat=True).get(pk=pk)
     return _json({**table_summary(request, row),
                   "current": _url(request, "table", newest) if newest else None,
@@ -520,11 +514,11 @@ def target_record(request, row: PublishedTargets) -> dict:
     document = row.round.approved or {}
     return {
         "id": row.pk, "url": _url(request, "target", row.pk),
-        "page_url": _link(request, "portal:target_sheet", row.pk),
+        "page_url": _url(request, "portal:target_sheet", row.pk),
         "year": row.year, "department": _department(row), "title": row.title, "money_unit": row.money_unit,
         "approved_at": row.published_at.isoformat(), "is_current": row.current, "adjusting": row.adjusting,
         "project_count": row.project_count, "indicator_count": row.indicator_count,
-        "downloads": {fmt: _link(request, "portal:target_download", row.pk, fmt) for fmt in TARGET_FORMATS},
+        "downloads": {fmt: _url(request, "portal:target_download", row.pk, fmt) for fmt in TARGET_FORMATS},
         "projects": document.get("projects", []),
     }
 
@@ -555,11 +549,8 @@ def _year_tables(year: int):
 
 def _year_columns(queryset) -> list[H.Column]:
     """Columns of the year file: the union of the tables' indicator columns, in the FULL order."""
-    used = set()
-    for layout in queryset.values_list("layout", flat=True).distinct():
-        used.update(layout)
-    layout = tuple(k for k in FULL if k in used)
-    return H.body_columns(Table(year=0, department="", layout=layout))
+    used = {key for layout in queryset.values_list("layout", flat=True).distinct() for key in layout}
+    return H.body_columns(Table(year=0, department="", layout=tuple(k for k in FULL if k in used)))
 
 
 YEAR_CSV_LEADING = ("年度", "部门", "公开表编号", "金额单位", "公开状态", "撤回时间", "撤回理由")
