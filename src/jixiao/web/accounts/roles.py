@@ -51,21 +51,25 @@ def department_of(user):
     return profile.department if profile is not None else None
 
 
+def _own_department(user, qs: QuerySet, lookup: str) -> QuerySet:
+    """``qs`` whole for an administrator, its rows of the user's department (``lookup`` names
+    the department's id) for a department's editor or approver, else none."""
+    role = role_of(user)
+    if role == ADMIN:
+        return qs
+    dept = department_of(user) if role in DEPARTMENT_ROLES else None
+    return qs.none() if dept is None else qs.filter(**{lookup: dept.pk})
+
+
 def visible_tables(user) -> QuerySet:
     """The tables this user may open at all."""
     from jixiao.web.entry.models import DisclosureTable
 
     qs = DisclosureTable.objects.select_related("year", "department")
-    role = role_of(user)
-    if role == ADMIN:
-        return qs
-    if role == REVIEWER:
+    if role_of(user) == REVIEWER:
         # The finance bureau reads what departments have submitted (at least once).
         return qs.filter(rounds__isnull=False).distinct()
-    if role in DEPARTMENT_ROLES:
-        dept = department_of(user)
-        return qs.filter(department=dept) if dept is not None else qs.none()
-    return qs.none()
+    return _own_department(user, qs, "department")
 
 
 def visible_projects(user) -> QuerySet:
@@ -78,12 +82,7 @@ def visible_projects(user) -> QuerySet:
 def visible_imports(user) -> QuerySet:
     from jixiao.web.entry.models import ImportRun
 
-    role = role_of(user)
-    if role == ADMIN:
-        return ImportRun.objects.all()
-    if role in DEPARTMENT_ROLES and department_of(user) is not None:
-        return ImportRun.objects.filter(department=department_of(user))
-    return ImportRun.objects.none()
+    return _own_department(user, ImportRun.objects.all(), "department")
 
 
 def visible_jobs(user) -> QuerySet:
@@ -99,23 +98,11 @@ def visible_jobs(user) -> QuerySet:
     return Job.objects.filter(started_by=user)
 
 
-def can_create_in(user, department) -> bool:
-    """May this user create or import a table for ``department``?"""
-    role = role_of(user)
-    if role == ADMIN:
-        return True
-    return role in DEPARTMENT_ROLES and department is not None and department_of(user) == department
-
-
 def creatable_departments(user) -> QuerySet:
+    """The departments this user may create or import a table for."""
     from jixiao.web.entry.models import Department
 
-    role = role_of(user)
-    if role == ADMIN:
-        return Department.objects.all()
-    if role in DEPARTMENT_ROLES and department_of(user) is not None:
-        return Department.objects.filter(pk=department_of(user).pk)
-    return Department.objects.none()
+    return _own_department(user, Department.objects.all(), "pk")
 
 
 def can(user, action: str, table) -> bool:
