@@ -34,10 +34,6 @@ CATALOGUE = {
 }
 
 
-def bilingual_param(zh: str, en: str) -> dict:
-    return {"zh": zh, "en": en}
-
-
 def render(code: str, params: dict | None = None) -> str:
     template = CATALOGUE.get(code) or CATALOGUE["internal"]
     values = {}

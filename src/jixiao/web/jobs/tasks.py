@@ -33,14 +33,10 @@ def run_job(job_id: int) -> None:
     runner.run(job_id)
 
 
-def in_process() -> bool:
-    return not settings.JIXIAO_BROKER_URL
-
-
 def start(job: Job) -> Job:
     """Run ``job`` (its row saved): now, in this process, without a broker; else by a worker
     after the current transaction commits. Returns the row as it is after the in-process run."""
-    if in_process():
+    if not settings.JIXIAO_BROKER_URL:
         run_job.apply(args=[job.pk])
         job.refresh_from_db()
     else:

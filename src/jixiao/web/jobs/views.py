@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.web.accounts import roles
@@ -26,8 +27,6 @@ REFRESH_SECONDS = 2
 
 def result_link(job: Job) -> tuple[str, str] | None:
     """(address, label) of what a succeeded job made."""
-    from django.utils.translation import gettext as _
-
     if job.state != Job.State.SUCCEEDED:
         return None
     if job.kind == Job.Kind.IMPORT and job.result.get("import_run"):

@@ -8,7 +8,9 @@ the row names them relative to the data folder, so moving the folder moves them 
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +18,6 @@ from django.utils import timezone
 
 from jixiao.errors import JixiaoError
 
-from .messages import bilingual_param
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class Failed(Exception):
 
     @classmethod
     def from_error(cls, exc: JixiaoError, code: str = "input") -> "Failed":
-        reason = bilingual_param(exc.message_zh, exc.message_en)
+        reason = {"zh": exc.message_zh, "en": exc.message_en}  # shown in the page's language
         if exc.path:
             return cls(f"{code}_at" if code == "input" else code, {"path": exc.path, "reason": reason})
         return cls(code, {"reason": reason})
@@ -96,11 +97,6 @@ def remove_input(job: Job) -> None:
 def expire_results(days: int) -> int:
     """Delete the files of exports that finished more than ``days`` ago (0: none), so the data
     folder does not fill with old ZIPs; their rows stay, without a file. Returns how many."""
-    import shutil
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     if days <= 0:
         return 0
     old = Job.objects.filter(kind=Job.Kind.EXPORT, finished_at__lt=timezone.now() - timedelta(days=days)) \
