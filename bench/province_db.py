@@ -122,7 +122,7 @@ def load(projects: int, seed: int, published_share: float, submitted_share: floa
             continue
         with transaction.atomic():
             m.Publication.objects.create(table_id=table_ids[dept_ids[core.department]], number=1,
-                                         snapshot=convert.jsonable(table_json.to_document(core)),
+                                         snapshot=table_json.to_document(core),
                                          published_at=now)
         published += 1
     t_publish = time.perf_counter() - t0

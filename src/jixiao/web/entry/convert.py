@@ -19,6 +19,13 @@ from jixiao.formats import table_json
 
 from . import models as m
 
+# A project's fields the model stores as the core holds them, and its amounts (normalised on
+# reading); a table's header fields likewise.
+PLAIN_FIELDS = ("seq", "unit_name", "name", "gov_investment", "execution_rate_text", "annual_goal",
+                "overall_completion", "problems", "rectification")
+AMOUNTS = (*AMOUNT_FIELDS, "initial_budget")
+HEADER_FIELDS = ("attachment", "title", "department_short", "columns_note", "profile")
+
 
 def _amount(value: Decimal | None) -> Decimal | None:
     if value is None:
@@ -53,58 +60,25 @@ def published_to_core(p: m.Project) -> Published | None:
 
 
 def project_to_core(p: m.Project) -> Project:
-    return Project(
-        seq=p.seq,
-        unit_name=p.unit_name,
-        name=p.name,
-        gov_investment=p.gov_investment,
-        execution_rate_text=p.execution_rate_text,
-        annual_goal=p.annual_goal,
-        overall_completion=p.overall_completion,
-        indicators=indicators_to_core(p.indicators),
-        problems=p.problems,
-        rectification=p.rectification,
-        overrides=overrides_to_core(p.overrides),
-        **{f: _amount(getattr(p, f)) for f in AMOUNT_FIELDS},
-        initial_budget=_amount(p.initial_budget),
-        published=published_to_core(p),
-    )
+    return Project(**{f: getattr(p, f) for f in PLAIN_FIELDS}, **{f: _amount(getattr(p, f)) for f in AMOUNTS},
+                   indicators=indicators_to_core(p.indicators), overrides=overrides_to_core(p.overrides),
+                   published=published_to_core(p))
 
 
 def table_to_core(t: m.DisclosureTable, projects=None) -> Table:
     """The stored table as a core Table (``projects`` lets a caller pass already-fetched rows)."""
     rows = list(projects) if projects is not None else list(t.projects.order_by("seq", "pk"))
-    return Table(
-        year=t.year.year,
-        department=t.department.name,
-        projects=[project_to_core(p) for p in rows],
-        money_unit=MoneyUnit(t.money_unit),
-        attachment=t.attachment,
-        title=t.title,
-        department_short=t.department_short,
-        columns_note=t.columns_note,
-        layout=t.layout_keys,
-        profile=t.profile,
-    )
+    return Table(year=t.year.year, department=t.department.name, projects=[project_to_core(p) for p in rows],
+                 money_unit=MoneyUnit(t.money_unit), layout=t.layout_keys, **{f: getattr(t, f) for f in HEADER_FIELDS})
 
 
 def project_fields(p: Project) -> dict:
     """Model field values for a core project."""
     return {
-        "seq": p.seq,
-        "unit_name": p.unit_name,
-        "name": p.name,
-        "gov_investment": p.gov_investment,
-        "execution_rate_text": p.execution_rate_text,
-        "annual_goal": p.annual_goal,
-        "overall_completion": p.overall_completion,
+        **{f: getattr(p, f) for f in (*PLAIN_FIELDS, *AMOUNTS)},
         "indicators": indicators_value(p.indicators),
-        "problems": p.problems,
-        "rectification": p.rectification,
         "overrides": [{"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at,
                        **({"target": o.target} if o.target else {})} for o in p.overrides],
-        **{f: getattr(p, f) for f in AMOUNT_FIELDS},
-        "initial_budget": p.initial_budget,
         "published": table_json.published_document(p.published),
     }
 
@@ -131,13 +105,10 @@ def save_table(table: Table, *, user=None, status: str = m.Status.DRAFT, departm
         t.version += 1
         for old in t.projects.all():
             old.delete()  # one by one, so each deletion is in the history
-    t.attachment = table.attachment
-    t.title = table.title
-    t.department_short = table.department_short
+    for f in HEADER_FIELDS:
+        setattr(t, f, getattr(table, f))
     t.money_unit = table.money_unit.value
-    t.columns_note = table.columns_note
     t.layout = layout_value(table)
-    t.profile = table.profile
     t.save()
     for p in table.projects:
         m.Project.objects.create(table=t, updated_by=user, **project_fields(p))
@@ -146,20 +117,9 @@ def save_table(table: Table, *, user=None, status: str = m.Status.DRAFT, departm
 
 def snapshot_document(t: m.DisclosureTable) -> dict:
     """The table JSON document of a stored table (what a publication freezes)."""
-    return jsonable(table_json.to_document(table_to_core(t)))
+    return table_json.to_document(table_to_core(t))
 
 
 def table_from_document(doc: dict, source: str = "<snapshot>") -> Table:
     # Amounts are strings in table JSON, so the document parses back exactly.
     return table_json.from_document(doc, source=source)
-
-
-def jsonable(doc):
-    if isinstance(doc, dict):
-        return {k: jsonable(v) for k, v in doc.items()}
-    if isinstance(doc, list):
-        return [jsonable(v) for v in doc]
-    if isinstance(doc, Decimal):
-        return str(doc)
-    return doc
-

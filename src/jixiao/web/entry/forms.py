@@ -10,12 +10,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core import checks, money, validation
-from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, IndicatorItem, Project
+from jixiao.core.model import IndicatorCell, IndicatorItem, Project
 from jixiao.core.taxonomy import KIND_BY_KEY
 
 from .. import language
 from ..form_messages import OwnMessages
 from ..widgets import PlainSelect
+from . import convert
 
 # Limits on what one field may hold: the bounds every way in shares (jixiao.core.validation,
 # docs/table-json.md "Limits"), so the form, the imports and the database agree.
@@ -30,29 +31,23 @@ POINTS_MAX = Decimal(100)  # a 分值/得分 of one indicator never exceeds a fo
 ITEMS_MAX = 60  # 三级 rows per 二级 cell (real forms have 1–6)
 ITEM_COLUMNS = 6  # 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
 
-AMOUNT_LABELS = {
-    "budget": _("项目年度预算金额"),
-    "actual_total": _("实际支出金额合计"),
-    "actual_general_budget": _("一般公共预算"),
-    "actual_gov_fund": _("政府性基金预算"),
-    "actual_non_fiscal": _("非财政拨款资金"),
-}
-TEXT_LABELS = {
-    "annual_goal": _("年初绩效目标"),
-    "overall_completion": _("绩效目标整体完成情况"),
-    "problems": _("项目执行中存在的问题"),
-    "rectification": _("整改情况"),
-}
 
+class _NumberField(forms.CharField):
+    """An optional number typed as text (read with the core's money parser in ``clean``)."""
 
-class AmountField(forms.CharField):
-    """A money amount: digits with optional thousands separators and decimals, not negative."""
+    css_class, default_length = "", 0
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("max_length", self.default_length)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "amount", "autocomplete": "off"})
+        self.widget.attrs.update({"inputmode": "decimal", "class": self.css_class, "autocomplete": "off"})
+
+
+class AmountField(_NumberField):
+    """A money amount: digits with optional thousands separators and decimals, not negative."""
+
+    css_class, default_length = "amount", 40
 
     def clean(self, value):
         text = super().clean(value)
@@ -81,14 +76,10 @@ def _points(text: str) -> Decimal | None:
     return value
 
 
-class PointsField(forms.CharField):
+class PointsField(_NumberField):
     """An optional 分值: a number from 0 to 100 (Decimal)."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 10)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "points", "autocomplete": "off"})
+    css_class, default_length = "points", 10
 
     def clean(self, value):
         text = super().clean(value)
@@ -156,9 +147,9 @@ def printable_text(field_name: str):
     return check
 
 
-def _text(label, max_length, rows=None, required=False, field_name="name"):
+def _text(label, max_length, rows=None, required=False, field_name="name", strip=False):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(label=label, max_length=max_length, required=required, strip=False, widget=widget,
+    return forms.CharField(label=label, max_length=max_length, required=required, strip=strip, widget=widget,
                            validators=[printable_text(field_name)])
 
 
@@ -180,56 +171,51 @@ class ProjectForm(_Form):
         label=_("是否政府投资项目"), required=False, empty_value=None,
         choices=[("", _("未填")), ("yes", _("是")), ("no", _("否"))],
         coerce=lambda v: {"yes": True, "no": False}.get(v))
-    budget = AmountField(label=AMOUNT_LABELS["budget"])
-    actual_total = AmountField(label=AMOUNT_LABELS["actual_total"])
-    actual_general_budget = AmountField(label=AMOUNT_LABELS["actual_general_budget"])
-    actual_gov_fund = AmountField(label=AMOUNT_LABELS["actual_gov_fund"])
-    actual_non_fiscal = AmountField(label=AMOUNT_LABELS["actual_non_fiscal"])
+    budget = AmountField(label=_("项目年度预算金额"))
+    actual_total = AmountField(label=_("实际支出金额合计"))
+    actual_general_budget = AmountField(label=_("一般公共预算"))
+    actual_gov_fund = AmountField(label=_("政府性基金预算"))
+    actual_non_fiscal = AmountField(label=_("非财政拨款资金"))
     initial_budget = AmountField(label=_("年初预算数（自评表，选填）"))
     execution_rate_text = _text(_("预算支出执行率（表上填写）"), RATE_MAX, field_name="execution_rate")
-    annual_goal = _text(TEXT_LABELS["annual_goal"], TEXT_MAX, rows=3, field_name="annual_goal")
-    overall_completion = _text(TEXT_LABELS["overall_completion"], TEXT_MAX, rows=3, field_name="overall_completion")
-    problems = _text(TEXT_LABELS["problems"], TEXT_MAX, rows=2, field_name="problems")
-    rectification = _text(TEXT_LABELS["rectification"], TEXT_MAX, rows=2, field_name="rectification")
+    annual_goal = _text(_("年初绩效目标"), TEXT_MAX, rows=3, field_name="annual_goal")
+    overall_completion = _text(_("绩效目标整体完成情况"), TEXT_MAX, rows=3, field_name="overall_completion")
+    problems = _text(_("项目执行中存在的问题"), TEXT_MAX, rows=2, field_name="problems")
+    rectification = _text(_("整改情况"), TEXT_MAX, rows=2, field_name="rectification")
 
     def __init__(self, *args, layout: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
         self.layout = layout
         for key in layout:
-            kind = KIND_BY_KEY[key]
-            self.fields[f"ind_{key}_target"] = _text(_("年度指标内容"), CELL_MAX, rows=2, field_name="indicator")
-            self.fields[f"ind_{key}_actual"] = _text(_("完成情况"), CELL_MAX, rows=2, field_name="indicator")
-            self.fields[f"ind_{key}_target"].kind = kind
-            self.fields[f"ind_{key}_weight"] = PointsField(label=_("分值"))
-            self.fields[f"ind_{key}_na"] = forms.BooleanField(label=_("不适用"), required=False)
-            self.fields[f"ind_{key}_na_reason"] = _text(_("不适用理由"), CELL_MAX, field_name="indicator")
-            self.fields[f"ind_{key}_items"] = ItemsField(
-                label=_("三级指标，每行一项：名称 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因（有此栏时，年度指标内容和完成情况由各行生成）"))
+            self.fields.update({
+                f"ind_{key}_target": _text(_("年度指标内容"), CELL_MAX, rows=2, field_name="indicator"),
+                f"ind_{key}_actual": _text(_("完成情况"), CELL_MAX, rows=2, field_name="indicator"),
+                f"ind_{key}_weight": PointsField(label=_("分值")),
+                f"ind_{key}_na": forms.BooleanField(label=_("不适用"), required=False),
+                f"ind_{key}_na_reason": _text(_("不适用理由"), CELL_MAX, field_name="indicator"),
+                f"ind_{key}_items": ItemsField(label=_(
+                    "三级指标，每行一项：名称 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因（有此栏时，年度指标内容和完成情况由各行生成）")),
+            })
         self.fields["name"].widget.attrs["class"] = "wide"
 
     @staticmethod
     def initial_from(project) -> dict:
-        """Initial values from a stored project (model instance)."""
-        data = {f: getattr(project, f) for f in ("seq", "unit_name", "name", "execution_rate_text", "annual_goal",
-                                                 "overall_completion", "problems", "rectification", "version")}
-        data["gov_investment"] = {True: "yes", False: "no"}.get(project.gov_investment, "")
-        for f in (*AMOUNT_FIELDS, "initial_budget"):
-            data[f] = money.format_amount(getattr(project, f)) if getattr(project, f) is not None else ""
-        from .convert import indicators_to_core
+        """Initial values from a stored project (model instance).
 
-        # Every indicator column has its values, a column with no stored cell empty ones: a
-        # three-way merge then sees filling an empty column as a change of the editor's own,
-        # not as a field the stored project lacks.
-        for key in KIND_BY_KEY:
-            data.update({f"ind_{key}_{f}": "" for f in ("target", "actual", "weight", "items", "na_reason")})
-            data[f"ind_{key}_na"] = False
-        for key, cell in indicators_to_core(project.indicators).items():
-            data[f"ind_{key}_target"] = cell.target
-            data[f"ind_{key}_actual"] = cell.actual
-            data[f"ind_{key}_weight"] = "" if cell.weight is None else str(cell.weight)
-            data[f"ind_{key}_items"] = items_text(cell.items)
-            data[f"ind_{key}_na"] = cell.not_applicable
-            data[f"ind_{key}_na_reason"] = cell.na_reason
+        Every indicator column has its values, a column with no stored cell empty ones: a
+        three-way merge then sees filling an empty column as a change of the editor's own,
+        not as a field the stored project lacks."""
+        data = {f: getattr(project, f) for f in (*convert.PLAIN_FIELDS, "version")}
+        data["gov_investment"] = {True: "yes", False: "no"}.get(project.gov_investment, "")
+        amounts = {f: getattr(project, f) for f in convert.AMOUNTS}
+        data.update({f: "" if v is None else money.format_amount(v) for f, v in amounts.items()})
+        cells = convert.indicators_to_core(project.indicators)
+        for key in {**dict.fromkeys(KIND_BY_KEY), **cells}:
+            cell = cells.get(key) or IndicatorCell()
+            data.update({f"ind_{key}_target": cell.target, f"ind_{key}_actual": cell.actual,
+                         f"ind_{key}_weight": "" if cell.weight is None else str(cell.weight),
+                         f"ind_{key}_items": items_text(cell.items), f"ind_{key}_na": cell.not_applicable,
+                         f"ind_{key}_na_reason": cell.na_reason})
         return data
 
     def clean(self):
@@ -257,10 +243,8 @@ class ProjectForm(_Form):
     def to_core(self, keep_indicators: dict | None = None, overrides=None, published=None) -> Project:
         """The cleaned data as a core Project. Cells of kinds outside the layout are kept, and so
         are the ``published`` scores of an imported form (the form does not edit them)."""
-        from .convert import indicators_to_core
-
         d = self.cleaned_data
-        cells = {k: c for k, c in indicators_to_core(keep_indicators).items() if k not in self.layout}
+        cells = {k: c for k, c in convert.indicators_to_core(keep_indicators).items() if k not in self.layout}
         for key in self.layout:
             target, actual = d.get(f"ind_{key}_target", ""), d.get(f"ind_{key}_actual", "")
             weight, items = d.get(f"ind_{key}_weight"), d.get(f"ind_{key}_items") or []
@@ -271,13 +255,9 @@ class ProjectForm(_Form):
                 cells[key] = IndicatorCell.of_items(items, weight=weight)
             elif target or actual or weight is not None:
                 cells[key] = IndicatorCell(target=target, actual=actual, weight=weight)
-        return Project(
-            seq=d["seq"], unit_name=d["unit_name"], name=d["name"], gov_investment=d.get("gov_investment"),
-            execution_rate_text=d["execution_rate_text"].strip(), annual_goal=d["annual_goal"],
-            overall_completion=d["overall_completion"], indicators=cells, problems=d["problems"],
-            rectification=d["rectification"], overrides=list(overrides or []),
-            **{f: d.get(f) for f in AMOUNT_FIELDS}, initial_budget=d.get("initial_budget"), published=published,
-        )
+        values = {f: d.get(f) for f in (*convert.PLAIN_FIELDS, *convert.AMOUNTS)}
+        values["execution_rate_text"] = values["execution_rate_text"].strip()
+        return Project(**values, indicators=cells, overrides=list(overrides or []), published=published)
 
 
 class NewTableForm(_Form):
@@ -345,10 +325,8 @@ class TableHeaderForm(_Form):
     """The table's header lines (附件编号, 标题, 部门简称) and its money unit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    attachment = forms.CharField(label=_("附件编号"), max_length=validation.TEXT_LIMITS["attachment"], required=False,
-                                 validators=[printable_text("attachment")])
-    title = forms.CharField(label=_("标题（留空则按年度和部门简称生成）"), max_length=validation.TEXT_LIMITS["title"],
-                            required=False, validators=[printable_text("title")])
-    department_short = forms.CharField(label=_("部门简称"), max_length=validation.TEXT_LIMITS["department_short"],
-                                       required=False, validators=[printable_text("department_short")])
+    attachment = _text(_("附件编号"), validation.TEXT_LIMITS["attachment"], field_name="attachment", strip=True)
+    title = _text(_("标题（留空则按年度和部门简称生成）"), validation.TEXT_LIMITS["title"], field_name="title", strip=True)
+    department_short = _text(_("部门简称"), validation.TEXT_LIMITS["department_short"], field_name="department_short",
+                             strip=True)
     money_unit = forms.ChoiceField(label=_("金额单位"), choices=[(u, language.UNIT_LABELS[u]) for u in ("万元", "元")])

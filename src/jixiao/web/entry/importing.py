@@ -95,7 +95,7 @@ def record_preview(result: ReadResult, *, department, user, filename: str, size:
         size=size, project_count=len(result.table.projects),
         error_count=sum(1 for f in findings if f.severity == "error"),
         warning_count=sum(1 for f in findings if f.severity == "warning"),
-        report=report, table_document=convert.jsonable(table_json.to_document(table)),
+        report=report, table_document=table_json.to_document(table),
     )
 
 
