@@ -10,6 +10,7 @@ process, so a hostile file cannot grow the server's memory or hold it past the t
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from jixiao.core import validation
 from jixiao.core.model import Table
 from jixiao.errors import InputError, JixiaoError
 from jixiao.formats import sandbox, table_json
+from jixiao.formats.import_result import ImportResult
 
 from . import analysis, convert, table_lock
 from .models import DisclosureTable, ImportRun
@@ -29,19 +31,8 @@ log = logging.getLogger(__name__)
 SUFFIX_KINDS = {".xlsx": "xlsx", ".pdf": "pdf", ".json": "json"}
 
 
-# The table the import would replace has been submitted or published.
-NotEditable = table_lock.NotEditable
-
-
 class AlreadyHandled(Exception):
     """The import run was confirmed or cancelled meanwhile (a second press, another tab)."""
-
-
-@dataclass
-class ReadResult:
-    table: Table
-    kind: str
-    report: list[str] = field(default_factory=list)
 
 
 def check_upload(name: str, size: int, head: bytes, limit: int) -> str:
@@ -65,10 +56,10 @@ def check_upload(name: str, size: int, head: bytes, limit: int) -> str:
     return kind
 
 
-def read_file(path: Path, kind: str, name: str | None = None) -> ReadResult:
+def read_file(path: Path, kind: str, name: str | None = None) -> ImportResult:
     """Read the uploaded file at ``path`` (``name``: the upload's name, for messages)."""
     try:
-        result = sandbox.import_file(path, source=name)
+        return sandbox.import_file(path, source=name)
     except JixiaoError:
         raise
     except Exception:
@@ -76,16 +67,15 @@ def read_file(path: Path, kind: str, name: str | None = None) -> ReadResult:
         # for the user (a clear message) and a bug report for us (the log), never a 500.
         log.exception("import of an uploaded %s file failed", kind)
         raise InputError("文件无法读取（格式异常）", "the file could not be read (malformed)") from None
-    return ReadResult(result.table, result.kind, list(result.report))
 
 
-def record_preview(result: ReadResult, *, department, user, filename: str, size: int,
+def record_preview(result: ImportResult, *, department, user, filename: str, size: int,
                    year: int | None = None) -> ImportRun:
     """Keep the reading as a preview run for ``department``'s table of ``year`` (default: the
     year the file names)."""
     file_year = result.table.year
     table = result.table.moved_to_year(year) if year is not None else result.table
-    findings = analysis.table_findings(table)
+    severities = Counter(f.severity for f in analysis.table_findings(table))
     report = list(result.report)
     if table.department != department.name:
         report.append(f"文件中的部门为「{table.department}」，将保存到「{department.name}」。")
@@ -93,19 +83,14 @@ def record_preview(result: ReadResult, *, department, user, filename: str, size:
         department=department, year=table.year, file_year=file_year if file_year != table.year else None,
         user=user, filename=filename[:255], kind=result.kind,
         size=size, project_count=len(result.table.projects),
-        error_count=sum(1 for f in findings if f.severity == "error"),
-        warning_count=sum(1 for f in findings if f.severity == "warning"),
+        error_count=severities["error"], warning_count=severities["warning"],
         report=report, table_document=table_json.to_document(table),
     )
 
 
 class OutOfBounds(Exception):
     """The stored document holds values outside the bounds (an import recorded before they
-    were checked at upload): nothing is saved; ``messages`` say which field and why."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
+    were checked at upload): nothing is saved (the preview says which field and why)."""
 
 
 def stored_table(run: ImportRun, language: str = "zh") -> tuple[Table | None, list[str]]:
@@ -128,32 +113,29 @@ def confirm(run: ImportRun, user) -> DisclosureTable:
     :mod:`.table_lock`)."""
     core, problems = stored_table(run)
     if problems or core is None:
-        raise OutOfBounds(problems)
+        raise OutOfBounds("; ".join(problems))
     try:
-        return _confirm(run, user)
+        return _confirm(run, user, core)
     except IntegrityError:
         # Another import created this year's table between our look-up and our insert (on
         # PostgreSQL): run again, now replacing (or refused by) that table like any existing one.
-        return _confirm(run, user)
+        return _confirm(run, user, core)
 
 
 @table_lock.atomic_retrying
-def _confirm(run: ImportRun, user) -> DisclosureTable:
+def _confirm(run: ImportRun, user, core: Table) -> DisclosureTable:
     now = timezone.now()
     if ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEW).update(
             state=ImportRun.State.CONFIRMED, confirmed_at=now) != 1:
         raise AlreadyHandled()
-    core = convert.table_from_document(run.table_document, source=run.filename)
     found = DisclosureTable.objects.filter(year__year=core.year, department=run.department).values_list(
         "pk", flat=True).first()
     existing = table_lock.locked(found) if found is not None else None
     if existing is not None and not existing.editable:
-        raise NotEditable(existing)
+        raise table_lock.NotEditable(existing)
     table = convert.save_table(core, user=user, department=run.department, existing=existing)
-    run.state = ImportRun.State.CONFIRMED
-    run.table = table
-    run.confirmed_at = now
-    run.save()
+    run.state, run.table, run.confirmed_at = ImportRun.State.CONFIRMED, table, now
+    run.save()  # the history entry
     return table
 
 

@@ -9,7 +9,7 @@ finish transaction (runner.py) together make a re-delivered confirmation save no
 
 from __future__ import annotations
 
-from jixiao.web.entry import importing
+from jixiao.web.entry import importing, table_lock
 from jixiao.web.entry.models import ImportRun
 
 from . import work
@@ -32,7 +32,7 @@ def perform(job: Job, progress: work.Progress):
             table = importing.confirm(run, locked.started_by)
         except importing.AlreadyHandled:
             raise work.Failed("import_handled") from None
-        except importing.NotEditable:
+        except table_lock.NotEditable:
             raise work.Failed("import_not_editable") from None
         except importing.OutOfBounds:
             raise work.Failed("import_out_of_bounds") from None
