@@ -33,7 +33,7 @@ from .. import language
 
 SALT = "jixiao.entry.project-form-base"
 NOT_MERGED = ("version", "base")  # the form's bookkeeping, not the project's fields
-KEEP_MINE, TAKE_THEIRS = "mine", "theirs"  # the choice per conflicting field (radio ``keep_<field>``)
+TAKE_THEIRS = "theirs"  # the choice per conflicting field (radio ``keep_<field>``: "mine" or this)
 
 
 def snapshot(values: dict) -> str:
@@ -57,7 +57,6 @@ class Merge:
     values: dict  # the form's values to save (conflicting fields hold mine)
     conflicts: list[str] = field(default_factory=list)  # both changed, differently
     theirs_kept: list[str] = field(default_factory=list)  # only the stored side changed
-    mine_written: list[str] = field(default_factory=list)  # only the editor changed
 
 
 _MISSING = object()
@@ -84,17 +83,10 @@ def merge(fields: dict[str, forms.Field], base: dict | None, mine: dict, current
             return x is not _MISSING and y is not _MISSING and _cleaned(f, x) == _cleaned(f, y)
 
         mine_changed, theirs_changed = not same(m, b), not same(c, b)
-        if not mine_changed:
-            out.values[name] = c
-            if theirs_changed:
-                out.theirs_kept.append(name)
-        elif same(m, c):
-            out.values[name] = m
-        elif not theirs_changed:
-            out.values[name] = m
-            out.mine_written.append(name)
-        else:
-            out.values[name] = m
+        out.values[name] = m if mine_changed else c
+        if theirs_changed and not mine_changed:
+            out.theirs_kept.append(name)
+        elif theirs_changed and not same(m, c):
             out.conflicts.append(name)
     return out
 
