@@ -103,9 +103,9 @@ def test_a_project_save_after_the_submission_is_refused_in_its_transaction():
     core = convert.project_to_core(project)
     core.name = "提交后才保存的名称"
     with pytest.raises(table_lock.NotEditable):
-        editing.save_project(stale, core, world.users["editor"], instance=project, expected_version=project.version)
+        editing.save_merged(stale, project, world.users["editor"], lambda current: (None, core))
     with pytest.raises(table_lock.NotEditable):
-        editing.save_project(stale, core, world.users["editor"])  # a new project
+        editing.add_project(stale, core, world.users["editor"])  # a new project
     with pytest.raises(table_lock.NotEditable):
         editing.delete_project(project)
     with pytest.raises(table_lock.NotEditable):

@@ -17,21 +17,6 @@ class ProjectAnalysis:
     findings: tuple = ()
     score: object | None = None
 
-    def by_column(self) -> dict[str, tuple]:
-        """Findings grouped by the field they concern (``indicators.quantity.target`` → that cell)."""
-        grouped: dict[str, list] = {}
-        for f in self.findings:
-            grouped.setdefault(f.column or "", []).append(f)
-        return {column: tuple(found) for column, found in grouped.items()}
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
 
 def analyse_project(project: Project, table: Table | None = None) -> ProjectAnalysis:
     return ProjectAnalysis(findings=tuple(checks.check_project(project, table=table)),
@@ -44,6 +29,14 @@ def table_findings(table: Table) -> tuple:
 
 def table_scores(table: Table) -> tuple:
     return tuple(scoring.score_table(table))
+
+
+def by_project(findings) -> dict:
+    """Findings by the 序号 of the project they concern (None: the table's own)."""
+    grouped: dict = {}
+    for f in findings:
+        grouped.setdefault(f.project_seq, []).append(f)
+    return grouped
 
 
 def version_key(table_row, rows, *extra) -> str:

@@ -1,9 +1,8 @@
-"""Saving a project with optimistic locking.
+"""Adding, saving and deleting a project, and saving a table's header.
 
-Each project carries a version number. A save names the version it started from; the
-database accepts it only if that is still the current version (a conditional UPDATE, atomic
-on SQLite and PostgreSQL alike). Otherwise nothing is written and the caller gets the other
-person's version to show.
+An edit of a project is merged with the project as stored now, its row locked
+(:mod:`.merging` decides what is written); the header carries a version number and is
+saved only while that is still the current version, else the caller says so.
 
 The table's state is checked in the same transaction, with its row locked
 (:mod:`.table_lock`): a save or deletion that reaches the database after the table was
@@ -15,38 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F
-
 from jixiao.core.model import Project as CoreProject
 
 from . import convert, table_lock
 from .models import DisclosureTable, Project
 
 
-@dataclass
-class SaveResult:
-    saved: bool
-    project: Project  # the saved project, or (when refused) the current stored one
-
-
 @table_lock.atomic_retrying
-def save_project(table: DisclosureTable, core: CoreProject, user, instance: Project | None = None,
-                 expected_version: int | None = None) -> SaveResult:
-    """Raises NotEditable when the table has left 草稿/退回."""
-    fields = convert.project_fields(core)
+def add_project(table: DisclosureTable, core: CoreProject, user) -> Project:
+    """A new project of ``table``; raises NotEditable when the table has left 草稿/退回."""
     table = table_lock.locked_editable(table.pk)
-    if instance is None:
-        project = Project.objects.create(table=table, updated_by=user, **fields)
-        return SaveResult(True, project)
-    claimed = Project.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
-    if claimed != 1:
-        return SaveResult(False, Project.objects.get(pk=instance.pk))
-    project = Project.objects.get(pk=instance.pk)
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.updated_by = user
-    project.save()  # records the history entry (who, when, what)
-    return SaveResult(True, project)
+    return Project.objects.create(table=table, updated_by=user, **convert.project_fields(core))
 
 
 @dataclass

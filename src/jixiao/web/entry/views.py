@@ -2,12 +2,13 @@
 
 Views are thin: they find the object through :mod:`jixiao.web.accounts.roles` (404 for what
 the user may not see), ask ``roles.can`` for the action (403), and hand the work to the core
-through :mod:`.convert`, :mod:`.analysis`, :mod:`.editing` and :mod:`.downloads`.
+through :mod:`.convert`, :mod:`.analysis`, :mod:`.editing` and :mod:`.downloads`. Reading an
+upload and saving it are background jobs (:mod:`jixiao.web.jobs`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -41,8 +42,10 @@ from jixiao.web.review import overrides
 from jixiao.web.targets import changes as target_changes
 
 from . import analysis, convert, downloads, editing, importing, merging, table_lock
-from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, PublishForm, ReturnForm, TableHeaderForm
+from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, ReturnForm, TableHeaderForm
 from .models import Comment, DisclosureTable, ImportRun, Project, Year
+
+HOME_PAGE_SIZE = 50
 
 
 def _table_for(user, pk) -> DisclosureTable:
@@ -53,10 +56,6 @@ def _project_for(user, pk) -> Project:
     return get_object_or_404(roles.visible_projects(user), pk=pk)
 
 
-def _require(user, action, table) -> None:
-    roles.require(user, action, table)
-
-
 @login_required
 def home(request):
     """The tables the user may see, one year at a time (the newest unless ``?year=``), 50 a
@@ -64,12 +63,12 @@ def home(request):
     finance bureau a province's thousands, and only the listed tables' projects are read."""
     visible = roles.visible_tables(request.user)
     years = list(visible.order_by("-year__year").values_list("year__year", flat=True).distinct())
-    shown = _chosen_year(request.GET.get("year"), years)
+    year = request.GET.get("year", "")
+    shown = int(year) if year.isdigit() and int(year) in years else next(iter(years), None)
     query = str(request.GET.get("q", ""))[:100].strip()
-    page = None
-    items = []
+    page, items = None, []
     if shown is not None:
-        listed = visible.filter(year__year=shown).select_related("year", "department")
+        listed = visible.filter(year__year=shown)
         if query:
             listed = listed.filter(department__name__icontains=query)
         page = Paginator(listed.order_by("department__name", "pk"), HOME_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -84,15 +83,6 @@ def home(request):
     form = NewTableForm(departments=departments, initial={"year": timezone.now().year - 1}) if departments else None
     return render(request, "entry/home.html", {"years": years, "shown": shown, "items": items, "page": page,
                                                "q": query, "new_form": form})
-
-
-HOME_PAGE_SIZE = 50
-
-
-def _chosen_year(raw, years: list[int]) -> int | None:
-    if raw and str(raw).isdigit() and int(raw) in years:
-        return int(raw)
-    return years[0] if years else None
 
 
 @login_required
@@ -116,9 +106,8 @@ def table_new(request):
             table = DisclosureTable.objects.create(year=year, department=department,
                                                    department_short=department.short_name)
     except IntegrityError:
-        existing = DisclosureTable.objects.get(year=year, department=department)
+        table = DisclosureTable.objects.get(year=year, department=department)
         messages.info(request, _("该部门该年度的自评表已存在。"))
-        return redirect("entry:table", pk=existing.pk)
     return redirect("entry:table", pk=table.pk)
 
 
@@ -136,21 +125,16 @@ def table_detail(request, pk):
     rows = list(table.projects.order_by("seq", "pk"))
     core = convert.table_to_core(table, rows)
     findings, scores = analysis.table_analysis(core)
-    by_seq = defaultdict(list)
-    for f in findings:
-        by_seq[f.project_seq].append(f)
+    by_seq = analysis.by_project(findings)
     projects = []
-    for i, (row, cp) in enumerate(zip(rows, core.projects)):
-        fs = by_seq.get(cp.seq, [])
-        projects.append({
-            "row": row, "core": cp, "rate": money.format_rate(cp.execution_rate),
-            "errors": sum(1 for f in fs if f.severity == "error"),
-            "warnings": sum(1 for f in fs if f.severity == "warning"),
-            "score": scores[i],
-        })
+    for row, cp, score in zip(rows, core.projects, scores):
+        severities = Counter(f.severity for f in by_seq.get(cp.seq, []))
+        projects.append({"row": row, "core": cp, "rate": money.format_rate(cp.execution_rate),
+                         "errors": severities["error"], "warnings": severities["warning"], "score": score})
     totals = core.totals()
     can = {a: roles.can(request.user, a, table) for a in roles.ACTIONS}
-    context = {
+    header = {name: getattr(table, name) for name in TableHeaderForm.base_fields}
+    return render(request, "entry/table.html", {
         "table": table, "core": core, "projects": projects, "totals": totals,
         # The projects table (a row per project: most of a large table's page time) is cached
         # per version of the table and its projects and per language (entry/table.html).
@@ -163,12 +147,8 @@ def table_detail(request, pk):
         "mof_formats": downloads.available_formats("mof-form"),
         "comment_form": CommentForm(projects=table.projects.all(), project_rows=rows) if can["comment"] else None,
         "return_form": ReturnForm() if can["return"] else None,
-        "publish_form": PublishForm() if can["publish"] else None,
-        "header_form": TableHeaderForm(initial={
-            "version": table.version, "attachment": table.attachment, "title": table.title,
-            "department_short": table.department_short, "money_unit": table.money_unit}) if can["edit"] else None,
-    }
-    return render(request, "entry/table.html", context)
+        "header_form": TableHeaderForm(initial=header) if can["edit"] else None,
+    })
 
 
 @login_required
@@ -176,21 +156,20 @@ def table_detail(request, pk):
 def table_header(request, pk):
     """Save the header lines; refused (and said so) if someone changed the table meanwhile."""
     table = _table_for(request.user, pk)
-    _require(request.user, "edit", table)
+    roles.require(request.user, "edit", table)
     form = TableHeaderForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("表头未保存：") + "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect("entry:table", pk=table.pk)
-    d = form.cleaned_data
-    values = {name: d[name] for name in ("attachment", "title", "department_short", "money_unit")}
+    values = dict(form.cleaned_data)
     try:
-        saved = editing.save_header(table, d["version"], values)
+        saved = editing.save_header(table, values.pop("version"), values)
     except table_lock.NotEditable:
         return _not_editable(request, table)
-    if not saved:
+    if saved:
+        messages.success(request, _("表头已保存。"))
+    else:
         messages.error(request, _("表头未保存：此表已被他人修改，请刷新后重试。"))
-        return redirect("entry:table", pk=table.pk)
-    messages.success(request, _("表头已保存。"))
     return redirect("entry:table", pk=table.pk)
 
 
@@ -206,9 +185,7 @@ def _not_editable(request, table):
 def _not_editable_form(request, table, form, instance=None):
     """The project form again with the input kept, answered 409: nothing was saved."""
     fresh = DisclosureTable.objects.get(pk=table.pk)
-    context = _project_context(request, fresh, form, instance=instance)
-    context["form_error"] = str(NOT_EDITABLE)
-    return render(request, "entry/project.html", context, status=409)
+    return _project_page(request, fresh, form, instance, status=409, form_error=str(NOT_EDITABLE))
 
 
 def _finding_slot(column: str) -> str:
@@ -223,12 +200,16 @@ def _finding_slot(column: str) -> str:
     return column
 
 
-def _project_context(request, table, form, instance=None, conflict=None):
-    analysis_result = None
-    slots = defaultdict(list)
-    general = []
-    scores_by_kind = {}
-    category_scores = {}
+def _analysed(table, project) -> analysis.ProjectAnalysis:
+    """The findings and suggested scores of ``project`` as a project of ``table``."""
+    core_table = convert.table_to_core(table, [])
+    core_table.projects = [project]
+    return analysis.analyse_project(project, core_table)
+
+
+def _project_page(request, table, form, instance=None, status=200, **extra):
+    """The project form with each finding beside its field, the suggested scores, and the
+    finance bureau's comments and overrides; ``extra``: a conflict or a form error."""
     core_project = None
     if form.is_bound and form.is_valid():
         core_project = form.to_core(keep_indicators=(instance.indicators if instance else None),
@@ -236,40 +217,29 @@ def _project_context(request, table, form, instance=None, conflict=None):
                                     published=convert.published_to_core(instance) if instance else None)
     elif instance is not None and not form.is_bound:
         core_project = convert.project_to_core(instance)
-    if core_project is not None:
-        core_table = convert.table_to_core(table, [])
-        core_table.projects = [core_project]
-        analysis_result = analysis.analyse_project(core_project, core_table)
-        for f in analysis_result.findings:
-            slot = _finding_slot(f.column or "")
-            (slots[slot] if slot in form.fields else general).append(f)
-        if analysis_result.score is not None:
-            for cat in analysis_result.score.categories:
-                category_scores[cat.key] = cat
-                for ind in cat.indicators:
-                    scores_by_kind[ind.kind] = ind
-    categories = []
-    for cat in CATEGORIES:
-        rows = [row for row in form.indicator_rows() if row[0].category == cat]
-        if rows:
-            categories.append({"category": cat, "rows": rows, "span": 2 * len(rows),
-                               "score": category_scores.get(cat.key)})
-    override_items = []
-    if analysis_result is not None and analysis_result.score is not None:
-        override_items = [i for i in overrides.items_of(analysis_result.score) if i.override is not None]
-    comments = []
-    if instance is not None:
-        comments = instance.comments.select_related("round", "author").order_by("-created_at")
-    return {
+    result = _analysed(table, core_project) if core_project is not None else None
+    score = result.score if result is not None else None
+    slots, general = defaultdict(list), []
+    for f in result.findings if result is not None else ():
+        slot = _finding_slot(f.column or "")
+        (slots[slot] if slot in form.fields else general).append(f)
+    category_scores = {cat.key: cat for cat in score.categories} if score is not None else {}
+    indicator_rows = form.indicator_rows()
+    categories = [{"category": cat, "rows": rows, "span": 2 * len(rows), "score": category_scores.get(cat.key)}
+                  for cat in CATEGORIES if (rows := [row for row in indicator_rows if row[0].category == cat])]
+    return render(request, "entry/project.html", {
         "table": table, "form": form, "project": instance, "categories": categories,
-        "slots": dict(slots), "general_findings": general, "analysis": analysis_result,
-        "scores_by_kind": scores_by_kind, "core_project": core_project,
+        "slots": dict(slots), "general_findings": general, "analysis": result,
+        "scores_by_kind": {ind.kind: ind for cat in category_scores.values() for ind in cat.indicators},
         "rate": money.format_rate(core_project.execution_rate) if core_project else "",
-        "can_edit": roles.can(request.user, "edit", table), "conflict": conflict, "comments": comments,
-        "kinds": KIND_BY_KEY, "mof_formats": downloads.available_formats("mof-form"),
-        "override_items": override_items,  # the finance bureau's overrides, read-only here
+        "can_edit": roles.can(request.user, "edit", table), "conflict": None,
+        "comments": instance.comments.select_related("round", "author").order_by("-created_at") if instance else [],
+        "mof_formats": downloads.available_formats("mof-form"),
+        # the finance bureau's overrides, read-only here
+        "override_items": [i for i in overrides.items_of(score) if i.override is not None] if score else [],
         "can_score": instance is not None and roles.can(request.user, "scores", table),
-    }
+        **extra,
+    }, status=status)
 
 
 def _posted(request):
@@ -281,17 +251,16 @@ def _posted(request):
 
 
 def _too_big(request, table, form, instance=None):
-    context = _project_context(request, table, form, instance=instance)
-    context["form_error"] = _("提交的内容过大（上限 %(mb)s MB），未保存。请缩短过长的栏目。") % {
+    error = _("提交的内容过大（上限 %(mb)s MB），未保存。请缩短过长的栏目。") % {
         "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
-    return render(request, "entry/project.html", context, status=413)
+    return _project_page(request, table, form, instance, status=413, form_error=error)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_new(request, table_pk):
     table = _table_for(request.user, table_pk)
-    _require(request.user, "edit", table)
+    roles.require(request.user, "edit", table)
     if request.method == "POST":
         data = _posted(request)
         if data is None:
@@ -299,15 +268,15 @@ def project_new(request, table_pk):
         form = ProjectForm(data, layout=table.layout_keys)
         if form.is_valid():
             try:
-                result = editing.save_project(table, form.to_core(), request.user)
+                project = editing.add_project(table, form.to_core(), request.user)
             except table_lock.NotEditable:
                 return _not_editable_form(request, table, form)
             messages.success(request, _("已保存为草稿。"))
-            return redirect("entry:project", pk=result.project.pk)
+            return redirect("entry:project", pk=project.pk)
     else:
         next_seq = (table.projects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
         form = ProjectForm(layout=table.layout_keys, initial={"seq": next_seq, "unit_name": table.department_short})
-    return render(request, "entry/project.html", _project_context(request, table, form))
+    return _project_page(request, table, form)
 
 
 def _edit_initial(project) -> dict:
@@ -317,9 +286,13 @@ def _edit_initial(project) -> dict:
     return initial
 
 
-def _merge_edit(form, instance, base, mine, expected):
-    """The merge function for :func:`editing.save_merged`: the edit merged with the project as
-    stored now, and the core project to write (None on a conflict)."""
+def _merge_edit(form, base):
+    """The merge function for :func:`editing.save_merged`: the valid ``form`` (started from
+    ``base``) merged with the project as stored now, and the core project to write (None on a
+    conflict)."""
+    mine = {name: form[name].value() for name in form.fields}
+    expected = form.cleaned_data.get("version")
+
     def merge(current):
         current_values = ProjectForm.initial_from(current)
         started = base
@@ -351,8 +324,7 @@ def _conflict_page(request, table, form, result):
              "theirs": merging.shown(form, n, outcome.current_values.get(n))} for n in outcome.conflicts]
     conflict = {"other": other, "rows": rows,
                 "theirs_kept": [merging.label(form, n) for n in outcome.theirs_kept]}
-    return render(request, "entry/project.html",
-                  _project_context(request, table, based, instance=other, conflict=conflict), status=409)
+    return _project_page(request, table, based, other, status=409, conflict=conflict)
 
 
 @login_required
@@ -360,9 +332,8 @@ def _conflict_page(request, table, form, result):
 def project_edit(request, pk):
     instance = _project_for(request.user, pk)
     table = instance.table
-    can_edit = roles.can(request.user, "edit", table)
     if request.method == "POST":
-        _require(request.user, "edit", table)
+        roles.require(request.user, "edit", table)
         data = _posted(request)
         if data is None:
             form = ProjectForm(layout=table.layout_keys, initial=_edit_initial(instance))
@@ -370,10 +341,8 @@ def project_edit(request, pk):
         base = merging.read_snapshot(data.get("base"))
         form = ProjectForm(merging.apply_choices(data.dict(), base, data), layout=table.layout_keys)
         if form.is_valid():
-            mine = {name: form[name].value() for name in form.fields}
             try:
-                result = editing.save_merged(table, instance, request.user,
-                                             _merge_edit(form, instance, base, mine, form.cleaned_data.get("version")))
+                result = editing.save_merged(table, instance, request.user, _merge_edit(form, base))
             except table_lock.NotEditable:
                 return _not_editable_form(request, table, form, instance=instance)
             except Project.DoesNotExist:
@@ -389,10 +358,10 @@ def project_edit(request, pk):
             return redirect("entry:project", pk=instance.pk)
     else:
         form = ProjectForm(layout=table.layout_keys, initial=_edit_initial(instance))
-        if not can_edit:
+        if not roles.can(request.user, "edit", table):
             for field in form.fields.values():
                 field.disabled = True
-    return render(request, "entry/project.html", _project_context(request, table, form, instance=instance))
+    return _project_page(request, table, form, instance)
 
 
 @login_required
@@ -400,15 +369,13 @@ def project_edit(request, pk):
 def project_check(request, table_pk):
     """Live findings for the form as typed (nothing is saved)."""
     table = _table_for(request.user, table_pk)
-    _require(request.user, "edit", table)
+    roles.require(request.user, "edit", table)
     form = ProjectForm(request.POST, layout=table.layout_keys)
     if not form.is_valid():
         return JsonResponse({"valid": False, "errors": {k: [str(e) for e in v] for k, v in form.errors.items()},
                              "findings": []})
     core = form.to_core()
-    core_table = convert.table_to_core(table, [])
-    core_table.projects = [core]
-    result = analysis.analyse_project(core, core_table)
+    result = _analysed(table, core)
     return JsonResponse({
         "valid": True,
         "rate": money.format_rate(core.execution_rate),
@@ -425,7 +392,7 @@ def project_delete(request, pk):
     """GET: the project that will be deleted (序号, name, table) and the button; POST: delete it."""
     instance = _project_for(request.user, pk)
     table = instance.table
-    _require(request.user, "edit", table)
+    roles.require(request.user, "edit", table)
     if request.method != "POST":
         return render(request, "entry/project_delete.html", {"project": instance, "table": table})
     try:
@@ -477,26 +444,24 @@ def _history_value(value) -> str:
     return str(value)
 
 
-def _file_response(data: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
 
 def _download(core, fmt, layout, name, noted=()):
+    """The file of ``core`` in ``fmt``: 404 for a format ``layout`` does not offer, 422 with the
+    reason when the exporter refuses the table."""
     if fmt not in downloads.available_formats(layout):
         raise Http404(fmt)
     try:
         data = downloads.render(core, fmt, layout, noted)
     except JixiaoError as exc:
         return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
-    return _file_response(data, fmt, name)
+    return HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt],
+                        headers={"Content-Disposition": content_disposition_header(True, name)})
 
 
 @login_required
 def table_download(request, pk, fmt):
     table = _table_for(request.user, pk)
-    _require(request.user, "download", table)
+    roles.require(request.user, "download", table)
     core = convert.table_to_core(table)
     return _download(core, fmt, "disclosure", downloads.filename(core, fmt))
 
@@ -504,7 +469,7 @@ def table_download(request, pk, fmt):
 @login_required
 def project_mof(request, pk, fmt):
     instance = _project_for(request.user, pk)
-    _require(request.user, "download", instance.table)
+    roles.require(request.user, "download", instance.table)
     core = convert.table_to_core(instance.table, [instance])
     noted = target_changes.for_mof_form(instance.table, core)  # JX611 in the form's notes
     return _download(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"),
@@ -520,6 +485,13 @@ def import_years() -> list[int]:
     return sorted({*Year.objects.values_list("year", flat=True), this_year, this_year - 1}, reverse=True)
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
@@ -528,41 +500,21 @@ def import_upload(request):
         raise PermissionDenied("import")
     limit = settings.JIXIAO_UPLOAD_MAX_BYTES
     status = 200
-    if request.method == "POST":
-        # Refuse an oversized body from its declared length, before Django reads the file.
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + 64 * 1024:
-            form = ImportForm(departments=departments, years=import_years())
-            too_large = _("文件过大（上限 %(mb)s MB）。") % {"mb": limit // (1024 * 1024)}
-            return render(request, "entry/import.html", {"form": form, "limit": limit, "too_large": too_large},
-                          status=413)
+    if request.method != "POST":
+        form = ImportForm(departments=departments, years=import_years())
+    elif _declared_length(request) > limit + 64 * 1024:
+        # Refused from its declared length, before Django reads the file.
+        form = ImportForm(departments=departments, years=import_years())
+        too_large = _("文件过大（上限 %(mb)s MB）。") % {"mb": limit // (1024 * 1024)}
+        return render(request, "entry/import.html", {"form": form, "limit": limit, "too_large": too_large},
+                      status=413)
+    else:
         form = ImportForm(request.POST, request.FILES, departments=departments, years=import_years())
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                kind = importing.check_upload(upload.name, upload.size, _peek(upload), limit)
-            except JixiaoError as exc:
-                # A file refused by its checks: 422 with the reason on the file field.
-                form.add_error("file", language.bilingual(exc))
-                status = 422
-            else:
-                # Reading is a background job (jobs/importing.py): the upload is stored, the job
-                # reads it. When the job has already finished (no broker: it ran in this process)
-                # the answer is its outcome; otherwise the job's page, which follows it.
-                job = _start_import(request, form, upload, kind)
-                if job.state == Job.State.SUCCEEDED:
-                    return redirect("entry:import_preview", pk=job.result["import_run"])
-                if job.state != Job.State.FAILED:
-                    return redirect(job)
-                # A file refused by the importer's limits: 422 with the reason, and the field it
-                # concerns ($.projects[0].name) when it is one value.
-                form.add_error("file", job_messages.render(job.message_code, job.message_params))
-                status = 422
-    else:
-        form = ImportForm(departments=departments, years=import_years())
+            answer = _start_import(request, form, limit)
+            if answer is not None:
+                return answer
+            status = 422  # refused: the reason is on the file field
     # The list shows counts and names only: the stored table and report (megabytes for a large
     # import) are not loaded, or every page view would inflate and fragment the server's memory.
     runs = (roles.visible_imports(request.user).select_related("department", "user")
@@ -570,20 +522,30 @@ def import_upload(request):
     return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs}, status=status)
 
 
-def _peek(upload) -> bytes:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    return head
-
-
-def _start_import(request, form, upload, kind) -> Job:
+def _start_import(request, form, limit):
+    """Check the upload of the valid ``form`` and start the job that reads it (jobs/importing.py):
+    the answer, or None with the reason on the form's file field when the file is refused."""
+    upload = form.cleaned_data["file"]
+    try:
+        kind = importing.check_upload(upload.name, upload.size, upload.open().read(16), limit)
+    except JixiaoError as exc:
+        form.add_error("file", language.bilingual(exc))
+        return None
     job = Job.objects.create(kind=Job.Kind.IMPORT, started_by=request.user, params=import_job.work_params(
         department=form.cleaned_data["department"], year=form.cleaned_data["year"], filename=upload.name,
         size=upload.size, kind=kind))
-    if not job_work.store_input(job, upload.chunks(), {"xlsx": ".xlsx", "pdf": ".pdf", "json": ".json"}[kind]):
-        return job  # failed with input_unsaved: answered 422 with that message
-    return job_tasks.start(job)
+    if job_work.store_input(job, upload.chunks(), f".{kind}"):  # else failed with input_unsaved
+        job = job_tasks.start(job)
+    # Finished already (no broker: it ran in this process), the answer is its outcome; else
+    # the job's page, which follows it.
+    if job.state == Job.State.SUCCEEDED:
+        return redirect("entry:import_preview", pk=job.result["import_run"])
+    if job.state != Job.State.FAILED:
+        return redirect(job)
+    # Refused by the importer's limits: the reason, with the field it concerns
+    # ($.projects[0].name) when it is one value.
+    form.add_error("file", job_messages.render(job.message_code, job.message_params))
+    return None
 
 
 @login_required
@@ -596,20 +558,18 @@ def import_preview(request, pk):
         # and show none of its text (a lone surrogate cannot even be sent as UTF-8).
         return render(request, "entry/import_preview.html", {
             "run": run, "core": None, "problems": problems, "findings": [], "blocked": True})
-    findings = analysis.table_findings(core)
-    by_seq = defaultdict(list)
-    for f in findings:
-        by_seq[f.project_seq].append(f)
+    by_seq = analysis.by_project(analysis.table_findings(core))
     # Every column of the layout, as the published table has them, with each project's findings.
     rows = [{"core": p, "rate": money.format_rate(p.execution_rate), "findings": by_seq.get(p.seq, []),
              "cells": [(KIND_BY_KEY[k], p.indicator(k)) for k in core.layout]} for p in core.projects]
     existing = DisclosureTable.objects.filter(year__year=core.year, department=run.department).first()
     blocked = existing is not None and not existing.editable
     changes = importing.replacement(existing, core) if existing is not None and not blocked else None
+    totals = core.totals()
     return render(request, "entry/import_preview.html", {
         "run": run, "core": core, "findings": by_seq.get(None, []), "existing": existing, "rows": rows,
         "kinds": [KIND_BY_KEY[k] for k in core.layout], "changes": changes,
-        "totals": core.totals(), "total_rate": money.format_rate(core.totals().execution_rate), "blocked": blocked,
+        "totals": totals, "total_rate": money.format_rate(totals.execution_rate), "blocked": blocked,
     })
 
 
@@ -618,7 +578,7 @@ def import_preview(request, pk):
 def import_confirm(request, pk):
     run = get_object_or_404(roles.visible_imports(request.user).select_related("department"), pk=pk)
     if run.state != ImportRun.State.PREVIEW:
-        messages.error(request, _("该导入已处理。"))
+        messages.error(request, job_messages.render("import_handled"))
         return redirect("entry:import_preview", pk=run.pk)
     # Saving is a background job (jobs/confirming.py: a large table takes minutes). Finished
     # already (no broker: it ran in this process), the answer is its outcome; else its page.
