@@ -62,11 +62,11 @@ COLUMNS = {
     "errors": (_("错误"), True),
     "warnings": (_("警告"), True),
 }
-STATE_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "approved": 4, "published": 5, "revision": 6}
-# "revision": a published table whose new revision is being edited (草稿 or 退回); its figures
-# are the publication's (versions.py).
+# The states in their sort order. "revision": a published table whose new revision is being
+# edited (草稿 or 退回); its figures are the publication's (versions.py).
 STATE_LABELS = {"missing": _("未报送"), "draft": _("未报送"), "returned": _("退回修改中"),
                 "submitted": _("已提交"), "approved": _("已审核"), "published": _("已公开"), "revision": _("修订中")}
+STATE_ORDER = {state: i for i, state in enumerate(STATE_LABELS)}
 OUTSTANDING = ("missing", "draft", "returned")
 
 

@@ -9,7 +9,7 @@ Amounts are whole numbers of 0.0001 元 (``*_e4``): the stored amounts have 4 de
 or 万元, so every value converts exactly. The columns are ``DECIMAL(30, 0)``, not 64-bit
 integers: an amount the project form admits (below 10^15 万元) is up to 10^23 such units, and
 a 64-bit integer ends at 9.2 × 10^18 (a 9.3 × 10^10 万元 budget overflowed it). PostgreSQL sums
-them exactly; SQLite sums them with ``TOTAL`` (:class:`.aggregate.AmountSum`), a float that is
+them exactly; SQLite sums them with ``TOTAL`` (:class:`.amounts.AmountSum`), a float that is
 exact below 2^53 units (9 × 10^11 元) and never overflows. Scores are in hundredths.
 """
 

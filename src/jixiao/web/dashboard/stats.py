@@ -9,6 +9,7 @@ belong to the table page.
 from __future__ import annotations
 
 import copy
+from bisect import bisect_right
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,26 +25,17 @@ from . import table_figures
 from .models import FindingStat, ProjectStat
 
 E4 = Decimal(10000)
-# 执行率区间 (percent), in order (rate_band gives the bounds): below 60, 60–80, 80–90, 90–95,
-# 95–100 (100 itself included), above 100; "none" = no rate (no budget).
+# 执行率区间 (percent): below 60, 60–80, 80–90, 90–95 (each lower bound included), 95–100
+# (100 itself included), above 100; "none" = no rate (no budget).
 BAND_KEYS = ("lt60", "60-80", "80-90", "90-95", "95-100", "gt100", "none")
+_LOWER_BOUNDS = (60, 80, 90, 95)  # of the bands after the first, up to 95–100
 GRADES = ("优", "良", "中", "差")
 
 
 def rate_band(rate: Decimal | None) -> str:
     if rate is None:
         return "none"
-    if rate > 100:
-        return "gt100"
-    if rate < 60:
-        return "lt60"
-    if rate < 80:
-        return "60-80"
-    if rate < 90:
-        return "80-90"
-    if rate < 95:
-        return "90-95"
-    return "95-100"
+    return "gt100" if rate > 100 else BAND_KEYS[bisect_right(_LOWER_BOUNDS, rate)]
 
 
 def to_e4(amount: Decimal | None, unit: MoneyUnit) -> int | None:

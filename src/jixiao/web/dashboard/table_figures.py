@@ -43,59 +43,50 @@ def _model(apps, name: str):
 
 
 def _aggregate(stats) -> dict:
-    """The table's figures from its per-project rows, in one query."""
+    """The table's figures from its per-project rows, in one query (none for no rows: zeros and
+    NULLs). Aliased ``x_…``: an aggregate may not share a column's name."""
     counts = {**{column: Q(rate_band=band) for band, column in BAND_FIELDS.items()},
               **{column: Q(grade=grade) for grade, column in GRADE_FIELDS.items()}}
-    # Aliases other than the column names: an aggregate may not share a column's name.
     found = stats.aggregate(
-        n=Count("pk"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4"),
-        score=Sum("score_x100"), n_scored=Count("score_x100"),
-        gap=Sum("evidence_gap_x100"), n_gapped=Count("evidence_gap_x100"),
-        n_errors=Sum("errors"), n_warnings=Sum("warnings"),
-        **{f"n_{column}": Count("pk", filter=q) for column, q in counts.items()})
-    return {"projects": found["n"], "budget_e4": found["budget"], "actual_e4": found["actual"],
-            "score_x100": found["score"], "scored": found["n_scored"], "evidence_gap_x100": found["gap"],
-            "gapped": found["n_gapped"], "errors": found["n_errors"] or 0, "warnings": found["n_warnings"] or 0,
-            **{column: found[f"n_{column}"] for column in counts}}
+        x_projects=Count("pk"), x_budget_e4=AmountSum("budget_e4"), x_actual_e4=AmountSum("actual_e4"),
+        x_score_x100=Sum("score_x100"), x_scored=Count("score_x100"),
+        x_evidence_gap_x100=Sum("evidence_gap_x100"), x_gapped=Count("evidence_gap_x100"),
+        x_errors=Sum("errors"), x_warnings=Sum("warnings"),
+        **{f"x_{column}": Count("pk", filter=q) for column, q in counts.items()})
+    figures = {alias[2:]: value for alias, value in found.items()}
+    return {**figures, "errors": figures["errors"] or 0, "warnings": figures["warnings"] or 0}
 
 
 def compute(table, year: int, apps=django_apps) -> None:
     """Store ``table``'s figures and finding counts (``year``: its year's number). ``apps``:
     the migration's historical models when called from one."""
     source, stats, findings, per_project = _source(table, apps)
-    figures = _aggregate(stats) if stats is not None else {}
     Figures = _model(apps, "TableFigures")
-    fields = {"year": year, "department_id": table.department_id, "source": source, **_empty(), **figures}
+    fields = {"year": year, "department_id": table.department_id, "source": source, **_aggregate(stats)}
     if not Figures.objects.filter(table_id=table.pk).update(**fields):
         Figures.objects.create(table_id=table.pk, **fields)
     if apps is django_apps:  # a migration's historical models have no versions to record
         data_version.record()
     Counts = _model(apps, "TableFindingCount")
     Counts.objects.filter(table_id=table.pk).delete()
-    if findings is not None:
-        Counts.objects.bulk_create([
-            Counts(table_id=table.pk, year=year, code=f["code"], severity=f["severity"], findings=f["n"],
-                   projects=f["projects"])
-            for f in findings.values("code", "severity").annotate(n=Count("pk"),
-                                                                   projects=Count(per_project, distinct=True))
-            .order_by()])
+    Counts.objects.bulk_create([
+        Counts(table_id=table.pk, year=year, code=f["code"], severity=f["severity"], findings=f["n"],
+               projects=f["projects"])
+        for f in findings.values("code", "severity").annotate(n=Count("pk"), projects=Count(per_project, distinct=True))
+        .order_by()])
 
 
 def _source(table, apps):
-    """(source, per-project rows, finding rows, the finding's project column) of ``table``."""
-    if table.status in LIVE_STATUSES:
-        return ("rows", _model(apps, "ProjectStat").objects.filter(table_id=table.pk),
-                _model(apps, "FindingStat").objects.filter(table_id=table.pk), "project")
+    """(source, per-project rows, finding rows, the finding's project column) of ``table``: no
+    rows while it was never submitted."""
     if table.status in REVISING_STATUSES and _model(apps, "ShownVersion").objects.filter(table_id=table.pk).exists():
         return ("version", _model(apps, "ShownProjectStat").objects.filter(table_id=table.pk),
                 _model(apps, "ShownFindingStat").objects.filter(table_id=table.pk), "stat")
-    return "none", None, None, None
-
-
-def _empty() -> dict:
-    return {"projects": 0, "budget_e4": None, "actual_e4": None, "score_x100": None, "scored": 0,
-            "evidence_gap_x100": None, "gapped": 0, "errors": 0, "warnings": 0,
-            **dict.fromkeys(BAND_FIELDS.values(), 0), **dict.fromkeys(GRADE_FIELDS.values(), 0)}
+    stats = _model(apps, "ProjectStat").objects.filter(table_id=table.pk)
+    findings = _model(apps, "FindingStat").objects.filter(table_id=table.pk)
+    if table.status in LIVE_STATUSES:
+        return "rows", stats, findings, "project"
+    return "none", stats.none(), findings.none(), "project"
 
 
 @transaction.atomic

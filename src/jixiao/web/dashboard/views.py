@@ -95,7 +95,7 @@ def index(request):
         d["rate_text"] = money.format_rate(d["rate"])
     largest = ([d for d in ov.departments.sorted("budget", True)[:CHART_DEPARTMENTS] if d["budget"]]
                if year else [])
-    outstanding = list(ov.outstanding[:OUTSTANDING_SHOWN]) if year else []
+    outstanding = list(ov.outstanding[:OUTSTANDING_SHOWN])
     bands = [{"key": k, "label": str(label), "count": n, "url": drill_url(year=year, band=k)}
              for k, label, n in ov.bands]
     grades = [{"grade": g, "count": n, "url": drill_url(year=year, grade=g)} for g, n in ov.grades]
@@ -117,12 +117,12 @@ def index(request):
     return render(request, "dashboard/index.html", {
         **target_quality(year),
         "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
-        "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest), "years": aggregate.years(), "bands": bands, "grades": grades,
+        "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest),
+        "years": aggregate.years(), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
         "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
         "all_url": drill_url(year=year),
-        "xlsx_url": "?" + urlencode({"year": year, "sort": key, "dir": "desc" if descending else "asc",
-                                     "format": "xlsx"}),
+        "xlsx_url": "?" + urlencode({**keep, "format": "xlsx"}),
     })
 
 
