@@ -49,18 +49,10 @@ TOP_FINDINGS = 10
 
 # Department comparison columns: key → (label, numeric?). Any of them is a sort key.
 COLUMNS = {
-    "department": (_("部门"), False),
-    "status": (_("状态"), False),
-    "projects": (_("项目数"), True),
-    "budget": (_("预算金额（万元）"), True),
-    "actual": (_("实际支出（万元）"), True),
-    "rate": (_("执行率"), True),
-    "score": (_("平均建议得分"), True),
-    "gap": (_("平均证据差"), True),
-    "excellent": (_("优"), True),
-    "poor": (_("差"), True),
-    "errors": (_("错误"), True),
-    "warnings": (_("警告"), True),
+    "department": (_("部门"), False), "status": (_("状态"), False), "projects": (_("项目数"), True),
+    "budget": (_("预算金额（万元）"), True), "actual": (_("实际支出（万元）"), True), "rate": (_("执行率"), True),
+    "score": (_("平均建议得分"), True), "gap": (_("平均证据差"), True), "excellent": (_("优"), True),
+    "poor": (_("差"), True), "errors": (_("错误"), True), "warnings": (_("警告"), True),
 }
 # The states in their sort order. "revision": a published table whose new revision is being
 # edited (草稿 or 退回); its figures are the publication's (versions.py).
@@ -270,23 +262,17 @@ class DepartmentRows:
 
 def _moment(value) -> datetime | None:
     """A timestamp read by raw SQL: aware on PostgreSQL, naive UTC (or text) on SQLite."""
-    if value is None or isinstance(value, datetime):
-        moment = value
-    else:
-        moment = parse_datetime(str(value))
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, dt_timezone.utc)
-    return moment
+    moment = value if value is None or isinstance(value, datetime) else parse_datetime(str(value))
+    return timezone.make_aware(moment, dt_timezone.utc) if moment is not None and timezone.is_naive(moment) else moment
 
 
 def version_note(kind: str | None, number: int | None, at) -> str:
     """Where a department's figures come from while its table is being revised."""
     if not kind:
         return ""
-    day = date_format(timezone.localdate(at), "DATE_FORMAT") if at else ""
-    if kind == ShownVersion.Kind.PUBLISHED:
-        return gettext("数据取自第 %(number)s 版（%(date)s 公开）") % {"number": number, "date": day}
-    return gettext("数据取自第 %(number)s 版（%(date)s 报送）") % {"number": number, "date": day}
+    note = (gettext("数据取自第 %(number)s 版（%(date)s 公开）") if kind == ShownVersion.Kind.PUBLISHED
+            else gettext("数据取自第 %(number)s 版（%(date)s 报送）"))
+    return note % {"number": number, "date": date_format(timezone.localdate(at), "DATE_FORMAT") if at else ""}
 
 
 def _row(r: dict) -> dict:
