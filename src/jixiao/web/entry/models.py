@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from jixiao.core.money import MoneyUnit
 from jixiao.core.taxonomy import DISCLOSURE_2019
+from jixiao.web.workflow import Remark, Reviewed, Round, Status  # noqa: F401 - the tables' statuses, named here too
 
 AMOUNT = dict(max_digits=20, decimal_places=4, null=True, blank=True)
 
@@ -47,24 +48,12 @@ class Department(models.Model):
         return self.name
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    RETURNED = "returned", _("退回")
-    APPROVED = "approved", _("已审核")
-    PUBLISHED = "published", _("已公开")
-
-
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-
-
-class DisclosureTable(models.Model):
+class DisclosureTable(Reviewed):
     """A department's 预算项目绩效自评情况公开表 for one year."""
 
     year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="tables", verbose_name=_("年度"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tables",
                                    verbose_name=_("部门"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     attachment = models.CharField(_("附件编号"), max_length=50, blank=True, default="附件2-3")
     title = models.CharField(_("标题"), max_length=300, blank=True)
     department_short = models.CharField(_("部门简称"), max_length=100, blank=True)
@@ -75,26 +64,15 @@ class DisclosureTable(models.Model):
     # The scoring profile its forms follow (central, hubei, sichuan); blank = the configured default.
     profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-year__year", "department__name"]
+    class Meta(Reviewed.Meta):
         constraints = [models.UniqueConstraint(fields=["year", "department"], name="one_table_per_year_department")]
         verbose_name = _("自评公开表")
         verbose_name_plural = _("自评公开表")
 
-    def __str__(self) -> str:
-        return f"{self.year.year} {self.department.name}"
-
     @property
     def layout_keys(self) -> tuple[str, ...]:
         return tuple(self.layout) if self.layout else DISCLOSURE_2019
-
-    @property
-    def editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
 
 class Project(models.Model):
@@ -196,28 +174,12 @@ class ImportRun(models.Model):
         verbose_name_plural = _("导入记录")
 
 
-class ReviewRound(models.Model):
-    """One submission and the finance bureau's decision on it (退回 or 审核通过)."""
-
-    class Decision(models.TextChoices):
-        PENDING = "", _("待审核")
-        RETURNED = "returned", _("退回")
-        APPROVED = "approved", _("审核通过")
-
+class ReviewRound(Round):
     table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="rounds",
                               verbose_name=_("自评公开表"))
-    number = models.PositiveIntegerField(_("轮次"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("提交人"))
-    submitted_at = models.DateTimeField(_("提交时间"))
-    decision = models.CharField(_("审核结论"), max_length=20, choices=Decision.choices, blank=True, default="")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("审核人"))
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     # The open warnings at submission, each with the department's explanation
     # (review/gates.py: the finding's fields, its key and "explanation").
     explanations = models.JSONField(_("警告说明"), default=list, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["table", "number"]
@@ -226,7 +188,7 @@ class ReviewRound(models.Model):
         verbose_name_plural = _("审核轮次")
 
 
-class Comment(models.Model):
+class Comment(Remark):
     """A reviewer's comment in a review round, on the table or on one project (and field)."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="comments",
@@ -235,13 +197,8 @@ class Comment(models.Model):
                                 verbose_name=_("项目"))
     field = models.CharField(_("栏目"), max_length=60, blank=True)
     text = models.TextField(_("审核意见"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("审核人"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(Remark.Meta):
         verbose_name = _("审核意见")
         verbose_name_plural = _("审核意见")
 

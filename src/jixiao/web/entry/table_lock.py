@@ -26,7 +26,7 @@ import time
 
 from django.db import OperationalError, connection, transaction
 
-from .models import EDITABLE_STATUSES, DisclosureTable
+from .models import DisclosureTable
 
 # Whole-transaction retries when SQLite still reports its lock as busy (a writer held it for
 # longer than the busy timeout); the waits between attempts, in seconds.
@@ -50,7 +50,7 @@ def locked(pk: int) -> DisclosureTable:
 def locked_editable(pk: int) -> DisclosureTable:
     """:func:`locked`, or NotEditable when its status no longer allows editing."""
     table = locked(pk)
-    if table.status not in EDITABLE_STATUSES:
+    if not table.editable:
         raise NotEditable(table)
     return table
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from jixiao.core.checks import Finding
+from jixiao.web import workflow
 from jixiao.web.entry import analysis, convert
 
 EXPLANATION_MAX = 2000
@@ -101,7 +102,7 @@ def assess(table_row, rows=None, blocking: tuple[str, ...] | None = None) -> Gat
     return Gate(empty=not rows, blocking=tuple(blocking), warnings=tuple(warnings))
 
 
-class Refused(Exception):
+class Refused(workflow.Refused):
     """Submission refused: blocking findings, no projects, or warnings left unexplained."""
 
     def __init__(self, gate: Gate, missing: list[Open] | None = None):

@@ -2,24 +2,23 @@
 after a withdrawal; a later publication is a correction of the earlier one). A draft never
 submitted can be deleted.
 
-Each transition locks the table's row (:mod:`jixiao.web.entry.table_lock`: ``SELECT … FOR
-UPDATE`` on PostgreSQL, an immediate transaction on SQLite), checks the status it finds there
-and changes it in the same transaction, so of two people pressing buttons at once one wins
-and the other gets TransitionError ("the state has changed"), never a database error. The
-winner's save() records the change in the history (who and when).
+The review the 绩效目标表 shares (jixiao.web.workflow: each transition locks the table's row,
+checks the status it finds there and changes it in the same transaction; the rounds), with what
+is the self-evaluation's own: the submission gates, comments, publication and withdrawal.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 
+from jixiao.web import workflow
 from jixiao.web.entry import convert, table_lock
 from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status, Withdrawal
 from jixiao.web.targets.changes import for_mof_form
+from jixiao.web.workflow import TransitionError, current_round
 
 from . import gates
 
@@ -28,39 +27,13 @@ from . import gates
 # row, new status) and ``action``. The dashboard keeps the version it shows from it.
 transitioned = Signal()
 
-
-class TransitionError(Exception):
-    """The table is no longer in the state the action needs (someone else acted first)."""
-
-
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((Status.DRAFT, Status.RETURNED), Status.SUBMITTED),
-    "return": ((Status.SUBMITTED,), Status.RETURNED),
-    "approve": ((Status.SUBMITTED,), Status.APPROVED),
+FLOW = workflow.Flow({
+    **workflow.REVIEW,
     "publish": ((Status.APPROVED,), Status.PUBLISHED),
     "reopen": ((Status.PUBLISHED,), Status.DRAFT),
     # A table being revised keeps its status when its publication is withdrawn (see withdraw).
     "withdraw": ((Status.PUBLISHED,), Status.DRAFT),
-}
-
-
-def _claim(table: DisclosureTable, action: str) -> DisclosureTable:
-    """The table row, locked, moved to the action's target status (TransitionError if its
-    committed status does not allow the action). ``table`` is updated to match."""
-    sources, target = TRANSITIONS[action]
-    locked = table_lock.locked(table.pk)
-    if locked.status not in sources:
-        table.status = locked.status
-        raise TransitionError(action)
-    locked.status = target
-    locked.save(update_fields=["status", "updated_at"])
-    table.status, table.updated_at = locked.status, locked.updated_at
-    transitioned.send(sender=DisclosureTable, table=locked, action=action)
-    return locked
-
-
-def current_round(table: DisclosureTable) -> ReviewRound | None:
-    return table.rounds.order_by("-number").first()
+}, signal=transitioned)
 
 
 @table_lock.atomic_retrying
@@ -70,21 +43,18 @@ def submit(table: DisclosureTable, user, explanations: dict[str, str] | None = N
     projects or blocking findings, or while an open finding has no explanation. The gates are
     judged on the locked row, as the table is committed; ``blocking`` replaces the setting
     (the demo loads published originals as they are)."""
-    locked = table_lock.locked(table.pk)
-    if locked.status in TRANSITIONS["submit"][0]:
-        gate = gates.assess(locked, blocking=blocking)
-        explanations = explanations or {}
+    explanations = explanations or {}
+
+    def check(row):
+        gate = gates.assess(row, blocking=blocking)
         if not gate.allowed:
             raise gates.Refused(gate)
         missing = gate.missing(explanations)
         if missing:
             raise gates.Refused(gate, missing)
-    else:
-        gate = None
-    table = _claim(table, "submit")
-    number = (table.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
-    return ReviewRound.objects.create(table=table, number=number, submitted_by=user, submitted_at=timezone.now(),
-                                      explanations=gate.record(explanations) if gate else [])
+        return {"explanations": gate.record(explanations)}
+
+    return FLOW.submit(table, user, check)
 
 
 @table_lock.atomic_retrying
@@ -96,26 +66,16 @@ def comment(table: DisclosureTable, user, text: str, project=None, field: str = 
     return Comment.objects.create(round=rnd, project=project, field=field, text=text, author=user)
 
 
-def _decide(table: DisclosureTable, user, action: str, decision: str) -> ReviewRound:
-    locked = _claim(table, action)
-    rnd = current_round(locked)
-    rnd.decision = decision
-    rnd.decided_by = user
-    rnd.decided_at = timezone.now()
-    rnd.save()
-    return rnd
-
-
 @table_lock.atomic_retrying
 def return_table(table: DisclosureTable, user, text: str) -> ReviewRound:
-    rnd = _decide(table, user, "return", ReviewRound.Decision.RETURNED)
+    rnd = FLOW.decide(table, user, "return")
     Comment.objects.create(round=rnd, text=text, author=user)
     return rnd
 
 
 @table_lock.atomic_retrying
 def approve(table: DisclosureTable, user) -> ReviewRound:
-    return _decide(table, user, "approve", ReviewRound.Decision.APPROVED)
+    return FLOW.decide(table, user, "approve")
 
 
 @table_lock.atomic_retrying
@@ -123,7 +83,7 @@ def publish(table: DisclosureTable, user, note: str = "", reason: str = "") -> P
     """Publish the approved table. When it was published before, the new publication is a
     correction (更正) of the latest one: it names it (``corrects``) and ``reason`` says why;
     the older snapshot stays as it was, marked superseded."""
-    table = _claim(table, "publish")
+    table = FLOW.claim(table, "publish")
     earlier = table.publications.order_by("-number").first()
     number = (earlier.number if earlier else 0) + 1
     snapshot = convert.snapshot_document(table)
@@ -148,7 +108,7 @@ def withdraw(table: DisclosureTable, user, reason: str, publication: int | None 
         table.status = locked.status
         raise TransitionError("withdraw")
     if locked.status == Status.PUBLISHED:
-        _claim(table, "withdraw")
+        FLOW.claim(table, "withdraw")
     else:
         # The status stays; the save records the withdrawal in the table's history (and renews
         # whatever is keyed on the table's rows), and listeners learn the shown version changed.
@@ -172,4 +132,4 @@ def delete_table(table: DisclosureTable, user) -> None:
 @table_lock.atomic_retrying
 def reopen(table: DisclosureTable, user) -> None:
     """Start a new revision of a published table; the publication stays as it was."""
-    _claim(table, "reopen")
+    FLOW.claim(table, "reopen")

@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 
 from jixiao.web.accounts import roles
 
-from .models import EDITABLE_STATUSES, SheetStatus, TargetSheet
+from . import workflow
+from .models import SheetStatus, TargetSheet
 
 ACTIONS = ("view", "edit", "submit", "return", "approve", "reopen", "prefill")
 
@@ -38,20 +39,17 @@ def can(user, action: str, sheet: TargetSheet) -> bool:
     if role is None:
         return False
     own = role == roles.ADMIN or (role in roles.DEPARTMENT_ROLES and roles.department_of(user) == sheet.department)
-    finance = role in (roles.REVIEWER, roles.ADMIN)
     if action == "view":
         return own or (role == roles.REVIEWER and sheet.rounds.exists())
     if action == "edit":
-        return own and sheet.status in EDITABLE_STATUSES
-    if action == "submit":
-        return own and role in (roles.APPROVER, roles.ADMIN) and sheet.status in EDITABLE_STATUSES
-    if action in ("return", "approve"):
-        return finance and sheet.status == SheetStatus.SUBMITTED
-    if action == "reopen":  # an adjustment (调整) of approved targets goes through review again
-        return own and role in (roles.APPROVER, roles.ADMIN) and sheet.status == SheetStatus.APPROVED
+        return own and sheet.editable
     if action == "prefill":
         return own and sheet.status == SheetStatus.APPROVED
-    return False  # pragma: no cover
+    allowed = sheet.status in workflow.FLOW.transitions[action][0]  # the transition, from this status
+    if action in ("return", "approve"):
+        return allowed and role in (roles.REVIEWER, roles.ADMIN)
+    # Submit, and reopen: an adjustment (调整) of approved targets goes through review again.
+    return allowed and own and role in (roles.APPROVER, roles.ADMIN)
 
 
 def require(user, action: str, sheet: TargetSheet) -> None:

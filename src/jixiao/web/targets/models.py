@@ -18,22 +18,15 @@ from simple_history.models import HistoricalRecords
 
 from jixiao.core.target_sheet import BASIS_NAMES, MONEY_UNITS, NATURE_SYMBOLS
 from jixiao.core.taxonomy import KINDS
-from jixiao.web.entry.models import Department, Status, Year
+from jixiao.web.entry.models import AMOUNT, Department, Year
+from jixiao.web.workflow import Remark, Reviewed, Round, Status
 
-AMOUNT = dict(max_digits=20, decimal_places=4, null=True, blank=True)
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-
-
-class SheetStatus(models.TextChoices):
-    """The target review's statuses: the self-evaluation's, without publication."""
-
-    DRAFT = Status.DRAFT.value, Status.DRAFT.label
-    SUBMITTED = Status.SUBMITTED.value, Status.SUBMITTED.label
-    RETURNED = Status.RETURNED.value, Status.RETURNED.label
-    APPROVED = Status.APPROVED.value, Status.APPROVED.label
+# The target review's statuses: the self-evaluation's, without publication.
+SheetStatus = models.TextChoices("SheetStatus", [(s.name, (s.value, s.label)) for s in Status
+                                                 if s != Status.PUBLISHED])
 
 
-class TargetSheet(models.Model):
+class TargetSheet(Reviewed):
     """A department's 项目支出绩效目标表 for one budget year."""
 
     year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="target_sheets", verbose_name=_("年度"))
@@ -43,22 +36,11 @@ class TargetSheet(models.Model):
     money_unit = models.CharField(_("金额单位"), max_length=10, default="万元", choices=[(u, u) for u in MONEY_UNITS])
     title = models.CharField(_("标题"), max_length=300, blank=True)
     profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-year__year", "department__name"]
+    class Meta(Reviewed.Meta):
         constraints = [models.UniqueConstraint(fields=["year", "department"], name="one_target_sheet_per_year")]
         verbose_name = _("绩效目标表")
         verbose_name_plural = _("绩效目标表")
-
-    def __str__(self) -> str:
-        return f"{self.year.year} {self.department.name}"
-
-    @property
-    def editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
 
 class TargetProject(models.Model):
@@ -112,26 +94,12 @@ class TargetIndicator(models.Model):
         verbose_name_plural = _("目标指标")
 
 
-class TargetRound(models.Model):
+class TargetRound(Round):
     """One submission of the sheet and the bureau's decision; an approval freezes the sheet."""
-
-    class Decision(models.TextChoices):
-        PENDING = "", _("待审核")
-        RETURNED = "returned", _("退回")
-        APPROVED = "approved", _("审核通过")
 
     sheet = models.ForeignKey(TargetSheet, on_delete=models.CASCADE, related_name="rounds",
                               verbose_name=_("绩效目标表"))
-    number = models.PositiveIntegerField(_("轮次"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("提交人"))
-    submitted_at = models.DateTimeField(_("提交时间"))
-    decision = models.CharField(_("审核结论"), max_length=20, choices=Decision.choices, blank=True, default="")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("审核人"))
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     approved = models.JSONField(_("审核通过的目标（targets JSON）"), null=True, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sheet", "number"]
@@ -140,7 +108,7 @@ class TargetRound(models.Model):
         verbose_name_plural = _("目标审核轮次")
 
 
-class TargetReason(models.Model):
+class TargetReason(Remark):
     """The bureau's reason for returning the sheet or one project (beside the JX6xx findings)."""
 
     round = models.ForeignKey(TargetRound, on_delete=models.CASCADE, related_name="reasons",
@@ -149,13 +117,8 @@ class TargetReason(models.Model):
                                 related_name="reasons", verbose_name=_("目标项目"))
     code = models.CharField(_("问题代码"), max_length=10, blank=True)
     text = models.TextField(_("退回理由"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("审核人"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(Remark.Meta):
         verbose_name = _("退回理由")
         verbose_name_plural = _("退回理由")
 

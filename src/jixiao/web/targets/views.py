@@ -33,6 +33,7 @@ from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import DisclosureTable, Year
+from jixiao.web.workflow import TransitionError, current_round
 
 from . import access, changes, convert, exporting, journey, workflow
 from .history import department_history
@@ -101,7 +102,7 @@ def sheet_detail(request, pk):
     core = convert.sheet_to_core(sheet, rows)
     findings = checks.check_target_sheet(core, history=department_history(sheet, core))  # JX612: earlier years
     by_seq, whole = _findings_by_project(findings)
-    rnd = workflow.current_round(sheet)
+    rnd = current_round(sheet)
     reasons = defaultdict(list)
     sheet_reasons = []
     if rnd is not None and rnd.decision == "returned":
@@ -219,7 +220,7 @@ def submit(request, pk):
     except workflow.Refused as refused:
         messages.error(request, _("有 %(n)s 个错误，修正后才能提交。") % {"n": len(refused.errors)}
                        if refused.errors else _("尚无项目，无法提交。"))
-    except workflow.TransitionError:
+    except TransitionError:
         messages.error(request, _("状态已改变，请刷新页面。"))
     else:
         messages.success(request, _("已提交财政局审核。"))
@@ -237,11 +238,9 @@ def return_sheet(request, pk):
     if not form.is_valid():
         messages.error(request, _("请填写退回理由。"))
         return redirect("targets:sheet", pk=sheet.pk)
-    d = form.cleaned_data
-    project = next((p for p in projects if p.pk == d["project"]), None)
     try:
-        workflow.return_sheet(sheet, request.user, [(project, d["code"], d["text"])])
-    except workflow.TransitionError:
+        workflow.return_sheet(sheet, request.user, **form.cleaned_data)
+    except TransitionError:
         messages.error(request, _("状态已改变，请刷新页面。"))
     else:
         messages.success(request, _("已退回。"))
@@ -255,7 +254,7 @@ def _act(request, pk, action: str, done=None):
     access.require(request.user, action, sheet)
     try:
         getattr(workflow, action)(sheet, request.user)
-    except workflow.TransitionError:
+    except TransitionError:
         messages.error(request, _("状态已改变，请刷新页面。"))
     else:
         if done:
