@@ -1,8 +1,8 @@
 """The review the self-evaluation table and the 绩效目标表 both go through, written once: the
 statuses 草稿 → 已提交 → 退回 / 已审核, the round each submission opens and the finance bureau
-decides, and the transitions. Each workflow adds its own (review/workflow.py: gates,
-publication, withdrawal; targets/workflow.py: the JX6xx refusal, the frozen approval, the
-adjustment).
+decides, the transitions, and how a view acts on a status and says what happened. Each workflow
+adds its own (review/workflow.py: gates, publication, withdrawal; targets/workflow.py: the JX6xx
+refusal, the frozen approval, the adjustment).
 
 A transition locks the record's row (``SELECT … FOR UPDATE``; on SQLite an immediate
 transaction: entry/table_lock.py), checks the status it finds there and changes it in the same
@@ -16,9 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import models
 from django.db.models import Max
 from django.dispatch import Signal
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -157,3 +160,56 @@ class Flow:
             setattr(rnd, name, value)
         rnd.save()
         return rnd
+
+
+DONE = {
+    "submit": _("已提交财政局审核。"),
+    "approve": _("已审核通过。"),
+    "return": _("已退回部门修改。"),
+    "publish": _("已公开。"),
+    "reopen": _("已开始新的修订（公开内容保持不变，直到再次公开）。"),
+    "comment": _("审核意见已保存。"),
+    "withdraw": _("已撤回公开：公开页面标明撤回及理由；表已回到草稿，可修改后作为更正重新公开。"),
+    "withdraw_revision": _("已撤回公开：公开页面标明撤回及理由；正在进行的修订不受影响，再次公开时即为更正。"),
+    "delete": _("自评表已删除。"),
+}
+
+
+def act(request, record, change, *, page: str, said: str | None, form=None, invalid=None, refused=None,
+        done: str | None = None):
+    """Every workflow POST has this one shape, so every action of both workflows answers alike.
+
+    ``record`` was found (404) and the action allowed (403) by the caller. A form
+    (``form(data, record)``) that is invalid is answered by ``invalid(form)``; then ``change(record,
+    user, **cleaned_data)``, a transition, may be refused (:class:`Refused`: ``refused(exc)``
+    answers). Both answer with a page, or a message shown on the record's ``page`` (a URL name).
+    Done: the message ``DONE[said]`` (none if None) and the record's page, or ``done`` (a URL
+    name); someone else acted first (TransitionError): the record's page says so.
+    """
+    fields = {}
+    if form is not None:
+        bound = form(request.POST, record)
+        if not bound.is_valid():
+            return _answer(request, invalid(bound), page, record)
+        fields = bound.cleaned_data
+    try:
+        change(record, request.user, **fields)
+    except TransitionError:
+        messages.error(request, str(_("操作未执行：表的状态已被他人改变，请刷新后重试。")))
+    except Refused as exc:
+        if refused is None:
+            raise
+        return _answer(request, refused(exc), page, record)
+    else:
+        if said is not None:
+            messages.success(request, str(DONE[said]))
+        if done is not None:
+            return redirect(done)
+    return redirect(page, pk=record.pk)
+
+
+def _answer(request, answer, page: str, record):
+    if isinstance(answer, HttpResponse):
+        return answer
+    messages.error(request, answer)
+    return redirect(page, pk=record.pk)

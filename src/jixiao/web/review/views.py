@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,72 +26,28 @@ from jixiao.web.entry.views import _download
 from jixiao.web.jobs import publishing as publish_job
 from jixiao.web.jobs import tasks as job_tasks
 from jixiao.web.jobs.models import Job
+from jixiao.web.workflow import DONE, act
 
 from . import gates, overrides, workflow
 from .forms import ExplanationForm, OverrideForm, WithdrawForm
 
-DONE = {
-    "submit": gettext_lazy("已提交财政局审核。"),
-    "approve": gettext_lazy("已审核通过。"),
-    "return": gettext_lazy("已退回部门修改。"),
-    "publish": gettext_lazy("已公开。"),
-    "reopen": gettext_lazy("已开始新的修订（公开内容保持不变，直到再次公开）。"),
-    "comment": gettext_lazy("审核意见已保存。"),
-    "withdraw": gettext_lazy("已撤回公开：公开页面标明撤回及理由；表已回到草稿，可修改后作为更正重新公开。"),
-    "withdraw_revision": gettext_lazy("已撤回公开：公开页面标明撤回及理由；正在进行的修订不受影响，再次公开时即为更正。"),
-    "delete": gettext_lazy("自评表已删除。"),
-}
-
-
-def _act(request, pk, action, change, form=None, invalid=None, refused=None, done="entry:table", said=None,
-         done_message=True):
-    """Every workflow POST has this one shape, so every action answers alike.
-
-    The table (404 unless visible to the user) and the role (403; its message says the state
-    has changed when only the table's status stands in the way); then, for an action that
-    takes a form (``form(data, table)``), the form — when invalid, ``invalid(form)`` is shown
-    (a message, or a page of its own) and nothing changes; then ``change(table, user,
-    **cleaned_data)``, one of :mod:`.workflow`'s transitions, which locks the table's row,
-    checks its status (and for a submission its gates: ``refused(exc)`` answers a refusal)
-    and records the change in one transaction. The answer is a redirect to the table page with
-    a message: the action's done message, or "the state has changed" when someone else acted
-    first (TransitionError). ``done``: where a done action leads (the home page after a deletion);
-    ``said(table)``, when given, names the done message's key (the table as it was before).
-    ``done_message=False`` leaves the done message to the caller (a job that may still run).
-    """
+def _table(request, pk, action):
+    """The table (404 unless visible to the user) and the role (403; its message says the state
+    has changed when only the table's status stands in the way)."""
     table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
     roles.require(request.user, action, table)
-    message = DONE[said(table) if said is not None else action]
-    fields = {}
-    if form is not None:
-        bound = form(request.POST, table)
-        if not bound.is_valid():
-            answer = invalid(bound)
-            if isinstance(answer, HttpResponse):
-                return answer
-            messages.error(request, answer)
-            return redirect("entry:table", pk=table.pk)
-        fields = bound.cleaned_data
-    try:
-        change(table, request.user, **fields)
-    except workflow.TransitionError:
-        messages.error(request, _("操作未执行：表的状态已被他人改变，请刷新后重试。"))
-    except gates.Refused as exc:
-        if refused is None:
-            raise
-        return refused(exc)
-    else:
-        if done_message:
-            messages.success(request, str(message))
-        if done != "entry:table":
-            return redirect(done)
-    return redirect("entry:table", pk=table.pk)
+    return table
+
+
+def _act(request, pk, action, change, **options):
+    """``action`` on the table, answered as every workflow action is (jixiao.web.workflow.act):
+    done, with ``action``'s message unless ``said`` names another (None: no message)."""
+    return act(request, _table(request, pk, action), change, page="entry:table", **{"said": action, **options})
 
 
 def _confirmation(request, pk, action, template, context=None, status=200):
     """The GET side of a confirmed action: what will happen, with the form that does it."""
-    table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
-    roles.require(request.user, action, table)
+    table = _table(request, pk, action)
     extra = context(table) if context is not None else {}
     return render(request, template, {"table": table, "action": action, **extra}, status=status)
 
@@ -114,24 +70,17 @@ def submit(request, pk):
     if request.method != "POST":
         return _confirmation(request, pk, "submit", "review/submit.html",
                              lambda table: _submit_context(request, table))
+    table = _table(request, pk, "submit")
+    gate = gates.assess(table)
+    form = ExplanationForm(request.POST, gate=gate)
 
-    def page(table, gate, form, missing=()):
+    def page(gate, form, missing=()):
         return render(request, "review/submit.html",
                       {"action": "submit", **_submit_context(request, table, gate, form, missing)}, status=400)
 
-    state = {}
-
-    def make_form(data, table):
-        state["gate"] = gates.assess(table)
-        state["table"] = table
-        state["form"] = ExplanationForm(data, gate=state["gate"])
-        return state["form"]
-
-    return _act(request, pk, "submit",
-                lambda table, user, **fields: workflow.submit(table, user, state["form"].explanations()),
-                form=make_form, invalid=lambda form: page(state["table"], state["gate"], form),
-                refused=lambda exc: page(state["table"], exc.gate, ExplanationForm(request.POST, gate=exc.gate),
-                                         exc.missing))
+    return act(request, table, lambda table, user, **_: workflow.submit(table, user, form.explanations()),
+               page="entry:table", said="submit", form=lambda data, table: form, invalid=lambda form: page(gate, form),
+               refused=lambda exc: page(exc.gate, ExplanationForm(request.POST, gate=exc.gate), exc.missing))
 
 
 @login_required
@@ -200,7 +149,7 @@ def publish(request, pk):
                       invalid=lambda form: render(request, "review/publish.html",
                                                   {"table": form.table_row, "action": "publish",
                                                    **_publish_context(form.table_row, form)}, status=400)
-                      if form.table_row is not None else _("发布说明过长。"), done_message=False)
+                      if form.table_row is not None else _("发布说明过长。"), said=None)
     except JobFailed as exc:
         return redirect(exc.job)
     job = started.get("job")
@@ -230,17 +179,13 @@ def withdraw(request, pk):
     """GET: the publication that will be withdrawn and the reason's field; POST: withdraw it."""
     if request.method != "POST":
         return _confirmation(request, pk, "withdraw", "review/withdraw.html", _withdraw_context)
-    state = {}
-
-    def make_form(data, table):
-        state["table"] = table
-        return WithdrawForm(data)
-
-    return _act(request, pk, "withdraw", workflow.withdraw, form=make_form,
-                said=lambda table: "withdraw" if table.status == Status.PUBLISHED else "withdraw_revision",
-                invalid=lambda form: render(request, "review/withdraw.html",
-                                            {"table": state["table"], "action": "withdraw",
-                                             **_withdraw_context(state["table"], form)}, status=400))
+    table = _table(request, pk, "withdraw")
+    return act(request, table, workflow.withdraw, page="entry:table",
+               said="withdraw" if table.status == Status.PUBLISHED else "withdraw_revision",
+               form=lambda data, table: WithdrawForm(data),
+               invalid=lambda form: render(request, "review/withdraw.html",
+                                           {"table": table, "action": "withdraw", **_withdraw_context(table, form)},
+                                           status=400))
 
 
 @login_required

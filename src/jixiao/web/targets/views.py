@@ -33,7 +33,7 @@ from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import DisclosureTable, Year
-from jixiao.web.workflow import TransitionError, current_round
+from jixiao.web.workflow import act, current_round
 
 from . import access, changes, convert, exporting, journey, workflow
 from .history import department_history
@@ -210,68 +210,41 @@ def project_delete(request, pk):
     return redirect("targets:sheet", pk=project.sheet.pk)
 
 
+def _act(request, pk, action, change=None, **options):
+    """A workflow step on the sheet (``action``: the access check's name and, unless ``change``
+    is given, the workflow's function), answered as every workflow action is
+    (jixiao.web.workflow.act): done, with ``action``'s message unless ``said`` names another."""
+    sheet = _sheet_for(request.user, pk)
+    access.require(request.user, action, sheet)
+    return act(request, sheet, change or getattr(workflow, action), page="targets:sheet",
+               **{"said": action, **options})
+
+
 @login_required
 @require_POST
 def submit(request, pk):
-    sheet = _sheet_for(request.user, pk)
-    access.require(request.user, "submit", sheet)
-    try:
-        workflow.submit(sheet, request.user)
-    except workflow.Refused as refused:
-        messages.error(request, _("有 %(n)s 个错误，修正后才能提交。") % {"n": len(refused.errors)}
-                       if refused.errors else _("尚无项目，无法提交。"))
-    except TransitionError:
-        messages.error(request, _("状态已改变，请刷新页面。"))
-    else:
-        messages.success(request, _("已提交财政局审核。"))
-    return redirect("targets:sheet", pk=sheet.pk)
+    return _act(request, pk, "submit", refused=lambda exc: _("有 %(n)s 个错误，修正后才能提交。") % {"n": len(exc.errors)}
+                if exc.errors else _("尚无项目，无法提交。"))
 
 
 @login_required
 @require_POST
 def return_sheet(request, pk):
-    sheet = _sheet_for(request.user, pk)
-    access.require(request.user, "return", sheet)
-    projects = list(sheet.projects.all())
     codes = [c.code for c in checks.CHECKS.values() if c.scope in ("targets", "approval")]
-    form = ReasonForm(request.POST, projects=projects, codes=codes)
-    if not form.is_valid():
-        messages.error(request, _("请填写退回理由。"))
-        return redirect("targets:sheet", pk=sheet.pk)
-    try:
-        workflow.return_sheet(sheet, request.user, **form.cleaned_data)
-    except TransitionError:
-        messages.error(request, _("状态已改变，请刷新页面。"))
-    else:
-        messages.success(request, _("已退回。"))
-    return redirect("targets:sheet", pk=sheet.pk)
-
-
-def _act(request, pk, action: str, done=None):
-    """One workflow step on the sheet (``action``: the access check's name and the workflow's
-    function), refused with a message when the status changed meanwhile."""
-    sheet = _sheet_for(request.user, pk)
-    access.require(request.user, action, sheet)
-    try:
-        getattr(workflow, action)(sheet, request.user)
-    except TransitionError:
-        messages.error(request, _("状态已改变，请刷新页面。"))
-    else:
-        if done:
-            messages.success(request, done)
-    return redirect("targets:sheet", pk=sheet.pk)
+    return _act(request, pk, "return", workflow.return_sheet, invalid=lambda form: _("请填写退回理由。"),
+                form=lambda data, sheet: ReasonForm(data, projects=sheet.projects.all(), codes=codes))
 
 
 @login_required
 @require_POST
 def approve(request, pk):
-    return _act(request, pk, "approve", _("已审核通过。"))
+    return _act(request, pk, "approve")
 
 
 @login_required
 @require_POST
 def reopen(request, pk):
-    return _act(request, pk, "reopen")
+    return _act(request, pk, "reopen", said=None)
 
 
 @login_required
