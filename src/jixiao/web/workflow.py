@@ -37,8 +37,8 @@ class Status(models.TextChoices):
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
-# Each action: the statuses it starts from, the status it leads to. A return or an approval
-# decides the round under the name of the status it leads to (退回 returned, 审核通过 approved).
+# Each action: the statuses it starts from, the status it leads to (a record adds its own). A
+# return or an approval decides the round under the name of the status it leads to.
 REVIEW = {
     "submit": ((Status.DRAFT, Status.RETURNED), Status.SUBMITTED),
     "return": ((Status.SUBMITTED,), Status.RETURNED),
@@ -49,6 +49,7 @@ REVIEW = {
 class Reviewed(models.Model):
     """A department's record of one year that goes through review."""
 
+    transitions = REVIEW
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,6 +65,10 @@ class Reviewed(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    def allows(self, action: str) -> bool:
+        """Whether the status allows the transition ``action``."""
+        return self.status in self.transitions[action][0]
 
 
 class Round(models.Model):
@@ -121,21 +126,19 @@ def current_round(record) -> Round | None:
 
 @dataclass(frozen=True)
 class Flow:
-    """A workflow's transitions, and the signal sent inside each one's transaction, after the
-    status changed (``table``: the locked row, ``action``), when listeners need it."""
+    """The record's transitions, with the signal sent inside each one's transaction after the
+    status changed (``table``: the locked row, ``action``) when listeners need it."""
 
-    transitions: dict[str, tuple[tuple[str, ...], str]]
     signal: Signal | None = None
 
     def claim(self, record, action: str):
         """The record's row, locked, moved to the action's status (TransitionError if its committed
         status does not allow the action); ``record`` is updated to match."""
-        sources, target = self.transitions[action]
         row = locked(type(record), record.pk)
-        if row.status not in sources:
+        if not row.allows(action):
             record.status = row.status
             raise TransitionError(action)
-        row.status = target
+        row.status = row.transitions[action][1]
         row.save(update_fields=["status", "updated_at"])
         record.status, record.updated_at = row.status, row.updated_at
         if self.signal is not None:
@@ -146,15 +149,16 @@ class Flow:
         """Open the next round. ``check(row)`` judges the locked row, as committed, while its status
         allows a submission: it raises a :class:`Refused` or returns what the round keeps."""
         row = locked(type(record), record.pk)
-        fields = check(row) if check is not None and row.status in self.transitions["submit"][0] else {}
+        fields = check(row) if check is not None and row.allows("submit") else {}
         row = self.claim(record, "submit")
         number = (row.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         return row.rounds.create(number=number, submitted_by=user, submitted_at=timezone.now(), **fields)
 
     def decide(self, record, user, action: str, **fields) -> Round:
         """Return or approve: the status changed, the current round decided (with ``fields``)."""
-        rnd = current_round(self.claim(record, action))
-        rnd.decision = rnd.Decision(self.transitions[action][1])
+        row = self.claim(record, action)
+        rnd = current_round(row)
+        rnd.decision = rnd.Decision(row.status)
         rnd.decided_by, rnd.decided_at = user, timezone.now()
         for name, value in fields.items():
             setattr(rnd, name, value)

@@ -65,11 +65,21 @@ def visible_tables(user) -> QuerySet:
     """The tables this user may open at all."""
     from jixiao.web.entry.models import DisclosureTable
 
-    qs = DisclosureTable.objects.select_related("year", "department")
+    return visible(DisclosureTable.objects.select_related("year", "department"), user)
+
+
+def visible(records: QuerySet, user) -> QuerySet:
+    """The records under review (tables, target sheets) of ``records`` this user may open at all."""
     if role_of(user) == REVIEWER:
         # The finance bureau reads what departments have submitted (at least once).
-        return qs.filter(rounds__isnull=False).distinct()
-    return _own_department(user, qs, "department")
+        return records.filter(rounds__isnull=False).distinct()
+    return _own_department(user, records, "department")
+
+
+def owns(user, record) -> bool:
+    """Is ``record`` (a table, a target sheet) the user's department's, or the user an administrator?"""
+    role = role_of(user)
+    return role == ADMIN or (role in DEPARTMENT_ROLES and department_of(user) == record.department)
 
 
 def visible_projects(user) -> QuerySet:
@@ -106,7 +116,8 @@ def creatable_departments(user) -> QuerySet:
 
 
 def can(user, action: str, table) -> bool:
-    """May ``user`` do ``action`` on ``table`` (which must already be visible to them)?"""
+    """May ``user`` do ``action`` on ``table`` (which must already be visible to them)? The
+    actions a 绩效目标表 shares with a table are judged alike (targets/access.py)."""
     from jixiao.web.entry.models import Status
 
     if action not in ACTIONS:
@@ -114,19 +125,19 @@ def can(user, action: str, table) -> bool:
     role = role_of(user)
     if role is None:
         return False
-    own = role == ADMIN or (role in DEPARTMENT_ROLES and department_of(user) == table.department)
+    own = owns(user, table)
     finance = role in (REVIEWER, ADMIN)
     status = table.status
     if action in ("view", "download"):
-        return own or (role == REVIEWER and visible_tables(user).filter(pk=table.pk).exists())
+        return own or (role == REVIEWER and table.rounds.exists())  # submitted at least once
     if action == "edit":
-        return own and status in (Status.DRAFT, Status.RETURNED)
-    if action == "submit":
-        return own and role in (APPROVER, ADMIN) and status in (Status.DRAFT, Status.RETURNED)
-    if action in ("comment", "return", "approve"):
+        return own and table.editable
+    if action in ("submit", "reopen"):  # reopen: a published table's new revision, an approved sheet's adjustment
+        return own and role in (APPROVER, ADMIN) and table.allows(action)
+    if action in ("return", "approve", "publish"):
+        return finance and table.allows(action)
+    if action == "comment":
         return finance and status == Status.SUBMITTED
-    if action == "publish":
-        return finance and status == Status.APPROVED
     if action == "scores":
         # The finance bureau's score page (read-only outside 已提交); departments see the
         # overrides on their project page instead.
@@ -141,8 +152,6 @@ def can(user, action: str, table) -> bool:
         # The latest publication while it stands: right after publishing, and also while a new
         # revision of the table is edited, submitted or reviewed (the portal shows it meanwhile).
         return finance and standing_publication(table) is not None
-    if action == "reopen":
-        return own and role in (APPROVER, ADMIN) and status == Status.PUBLISHED
     return False  # pragma: no cover - every action is handled above
 
 

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from jixiao.core.money import MoneyUnit
 from jixiao.core.taxonomy import DISCLOSURE_2019
-from jixiao.web.workflow import Remark, Reviewed, Round, Status  # noqa: F401 - the tables' statuses, named here too
+from jixiao.web.workflow import REVIEW, Remark, Reviewed, Round, Status
 
 AMOUNT = dict(max_digits=20, decimal_places=4, null=True, blank=True)
 
@@ -50,6 +50,14 @@ class Department(models.Model):
 
 class DisclosureTable(Reviewed):
     """A department's 预算项目绩效自评情况公开表 for one year."""
+
+    transitions = {
+        **REVIEW,
+        "publish": ((Status.APPROVED,), Status.PUBLISHED),
+        "reopen": ((Status.PUBLISHED,), Status.DRAFT),  # a new revision; the publication stays
+        # A table being revised keeps its status when its publication is withdrawn (review/workflow.py).
+        "withdraw": ((Status.PUBLISHED,), Status.DRAFT),
+    }
 
     year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="tables", verbose_name=_("年度"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tables",

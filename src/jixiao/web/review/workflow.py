@@ -27,13 +27,7 @@ from . import gates
 # row, new status) and ``action``. The dashboard keeps the version it shows from it.
 transitioned = Signal()
 
-FLOW = workflow.Flow({
-    **workflow.REVIEW,
-    "publish": ((Status.APPROVED,), Status.PUBLISHED),
-    "reopen": ((Status.PUBLISHED,), Status.DRAFT),
-    # A table being revised keeps its status when its publication is withdrawn (see withdraw).
-    "withdraw": ((Status.PUBLISHED,), Status.DRAFT),
-}, signal=transitioned)
+FLOW = workflow.Flow(signal=transitioned)
 
 
 @table_lock.atomic_retrying

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from jixiao.core.target_sheet import BASIS_NAMES, MONEY_UNITS, NATURE_SYMBOLS
 from jixiao.core.taxonomy import KINDS
 from jixiao.web.entry.models import AMOUNT, Department, Year
-from jixiao.web.workflow import Remark, Reviewed, Round, Status
+from jixiao.web.workflow import REVIEW, Remark, Reviewed, Round, Status
 
 # The target review's statuses: the self-evaluation's, without publication.
 SheetStatus = models.TextChoices("SheetStatus", [(s.name, (s.value, s.label)) for s in Status
@@ -28,6 +28,9 @@ SheetStatus = models.TextChoices("SheetStatus", [(s.name, (s.value, s.label)) fo
 
 class TargetSheet(Reviewed):
     """A department's 项目支出绩效目标表 for one budget year."""
+
+    # An approved sheet is reopened for an adjustment (调整), which goes through review again.
+    transitions = {**REVIEW, "reopen": ((SheetStatus.APPROVED,), SheetStatus.DRAFT)}
 
     year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="target_sheets", verbose_name=_("年度"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="target_sheets",

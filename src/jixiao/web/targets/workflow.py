@@ -18,9 +18,9 @@ from jixiao.web import workflow
 from jixiao.web.entry.table_lock import atomic_retrying
 
 from . import convert, publication
-from .models import SheetStatus, TargetReason, TargetRound, TargetSheet
+from .models import TargetReason, TargetRound, TargetSheet
 
-FLOW = workflow.Flow({**workflow.REVIEW, "reopen": ((SheetStatus.APPROVED,), SheetStatus.DRAFT)})
+FLOW = workflow.Flow()
 
 
 @dataclass
