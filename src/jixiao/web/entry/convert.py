@@ -14,7 +14,7 @@ from django.db import transaction
 
 from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project, Published, ScoreOverride, Table
 from jixiao.core.money import CENT, MoneyUnit
-from jixiao.core.taxonomy import DISCLOSURE_2019, KIND_ORDER
+from jixiao.core.taxonomy import DISCLOSURE_2019
 from jixiao.formats import table_json
 
 from . import models as m
@@ -41,12 +41,6 @@ def indicators_to_core(doc: dict) -> dict[str, IndicatorCell]:
     """Stored cells (table-JSON cell objects; older rows hold only target/actual) as core cells."""
     return {key: table_json.cell_from_document(cell or {}, path=f"indicators.{key}")
             for key, cell in (doc or {}).items()}
-
-
-def indicators_value(cells: dict[str, IndicatorCell]) -> dict:
-    """Core cells as stored: table-JSON cell objects in taxonomy order."""
-    ordered = sorted(cells.items(), key=lambda kv: KIND_ORDER.get(kv[0], 99))
-    return {k: table_json.cell_document(c) for k, c in ordered}
 
 
 def overrides_to_core(doc: list) -> list[ScoreOverride]:
@@ -76,7 +70,7 @@ def project_fields(p: Project) -> dict:
     """Model field values for a core project."""
     return {
         **{f: getattr(p, f) for f in (*PLAIN_FIELDS, *AMOUNTS)},
-        "indicators": indicators_value(p.indicators),
+        "indicators": {k: table_json.cell_document(c) for k, c in p.sorted_indicators()},  # taxonomy order
         "overrides": [{"item": o.item, "score": str(o.score), "reason": o.reason, "by": o.by, "at": o.at,
                        **({"target": o.target} if o.target else {})} for o in p.overrides],
         "published": table_json.published_document(p.published),

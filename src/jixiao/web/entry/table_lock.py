@@ -55,10 +55,6 @@ def locked_editable(pk: int) -> DisclosureTable:
     return table
 
 
-def _busy(exc: OperationalError) -> bool:
-    return connection.vendor == "sqlite" and "locked" in str(exc).lower()
-
-
 def atomic_retrying(func):
     """``transaction.atomic`` around ``func``; on SQLite, a transaction that found the database
     still locked after the busy timeout is rolled back and run again (twice at most).
@@ -75,7 +71,7 @@ def atomic_retrying(func):
             try:
                 return atomic(*args, **kwargs)
             except OperationalError as exc:
-                if not _busy(exc):
+                if connection.vendor != "sqlite" or "locked" not in str(exc).lower():
                     raise
                 time.sleep(wait)
         return atomic(*args, **kwargs)

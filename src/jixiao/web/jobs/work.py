@@ -7,6 +7,7 @@ the row names them relative to the data folder, so moving the folder moves them 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 from collections.abc import Callable
@@ -75,10 +76,8 @@ def store_input(job: Job, chunks, suffix: str) -> bool:
     except OSError:
         log.exception("job %s: the upload could not be stored", job.pk)
         if path is not None:
-            try:
+            with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
-            except OSError:
-                pass
         Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, message_code="input_unsaved",
                                              message_params={}, finished_at=timezone.now())
         job.refresh_from_db()
