@@ -409,13 +409,11 @@ def project_history(request, pk):
     records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
     for newer, older in zip(records, records[1:] + [None]):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["updated_at", "version", "updated_by"])
-            for change in delta.changes:
-                changes.append({"field": Project._meta.get_field(change.field).verbose_name,
-                                "old": _history_value(change.old), "new": _history_value(change.new)})
-        entries.append({"record": newer, "changes": changes, "created": older is None})
+        delta = [] if older is None else newer.diff_against(
+            older, excluded_fields=["updated_at", "version", "updated_by"]).changes
+        entries.append({"record": newer, "created": older is None, "changes": [
+            {"field": Project._meta.get_field(c.field).verbose_name, "old": _history_value(c.old),
+             "new": _history_value(c.new)} for c in delta]})
     return render(request, "entry/history.html", {"project": instance, "table": instance.table, "entries": entries})
 
 
