@@ -30,3 +30,90 @@ def sample_sheet() -> TargetSheet:
         ])
     return TargetSheet(2023, "湘潭市环境卫生管理处", "万元", "2023年度部门项目支出绩效目标表", "central",
                        [wupao, training])
+
+
+def long_sheet() -> TargetSheet:
+    """The sample with a goal of four lines and 70 more 数量 indicators with wrapped names: three
+    pages of jixiao's PDF, the 二级 label cut by the page breaks."""
+    sheet = sample_sheet()
+    p = sheet.projects[0]
+    p.goal = "通过采购雾炮车降尘抑尘服务，" * 12 + "air quality index below 50 on 300 days"
+    p.indicators += [TargetIndicator("quantity", f"第{i}项巡查次数（含夜间巡查和节假日巡查）", ">=", str(10 + i), "次",
+                                     Decimal(1), "plan", f"{i}次") for i in range(70)]
+    return sheet
+
+
+def ezhou_2022(path) -> None:
+    """The 鄂州市2022年市直部门预算项目支出绩效目标表 of 鄂州市机关事务服务中心 (tests/fidelity/targets,
+    the excerpt of its DOCX) laid out by hand with openpyxl, cell by cell as the excerpt runs:
+    项目名称 · 项目类别 · 项目性质 · 立项依据, the 项目预算成本构成 block (成本构成 · 金额 · 测算(公式)依据 ·
+    2020年 and 2021年实际执行数, a 合计 row), 绩效目标, then the indicators under 一级指标 · 二级指标 ·
+    三级指标 · 绩效标准 (what the indicator reflects, not a standard) · 当年预期实现值 · 保障绩效目标实现措施,
+    and the 主管部门审核意见 row. Texts as the excerpt prints them (滨湖大胆办公大楼, 292%, 重.要); the
+    excerpt stops at 「水电气消耗下降率…>」: that value (>3%) and the 效益 and 满意度 rows after it are
+    written for the test in the form's manner. No 部门 line, no 主管部门 field and no money unit: the
+    form prints none."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "滨湖大楼"
+
+    def put(ref, value, merge=None):
+        ws[ref] = value
+        if merge:
+            ws.merge_cells(f"{ref}:{merge}")
+
+    put("A1", "鄂州市2022年市直部门预算项目支出绩效目标表", "G1")
+    put("A2", "项目名称")
+    put("B2", "滨湖大胆办公大楼运行保障", "G2")
+    put("A3", "项目类别")
+    put("B3", "本级支出项目", "C3")
+    put("D3", "项目性质")
+    put("E3", "持续性项目", "G3")
+    put("A4", "立项依据")
+    put("B4", "市机关事务服务中心三定方案", "G4")
+    put("A5", "项目预算成本构成", "A9")
+    for col, text in zip("BCDEF", ("成本构成", "金额", "测算(公式)依据", "2020年实际执行数", "2021年实际执行数")):
+        put(f"{col}5", text)
+    costs = [("保安服务费", 191, "依据招标文件", 191, 191), ("保洁服务费", 99, "依据招标文件", 99, 99),
+             ("水电气、维修维护费", 524, "根据三定方案,各项费用据实结算", 372.88, 504.55),
+             ("合计", 814, None, 662.98, 794.55)]
+    for r, row in enumerate(costs, start=6):
+        for col, value in zip("BCDEF", row):
+            if value is not None:
+                put(f"{col}{r}", value)
+    put("A10", "绩效目标")
+    put("B10", "以办公大楼服务对象满意为目标,着力打造文明型机关、卫生Z口机关。", "G10")
+    put("A11", "绩效指标", "A20")
+    for col, text in zip("BCDEFG", ("一级指标", "二级指标", "三级指标", "绩效标准", "当年预期实现值",
+                                    "保障绩效目标实现措施")):
+        put(f"{col}11", text)
+    rows = [
+        ("办公大楼日常维修维护次数", "反映办公大楼全年维修维护情况", "2280次"),
+        ("大楼安检巡察次数", "反映大楼保卫巡检情况", "200次"),
+        ("办公大楼日常维修维护验收合格率", "反映办公大楼全年维修维护质量情况", ">92%"),
+        ("经常性大型设备更新验收合格率", "反映办公大楼大型设备更新验收情况", "292%"),
+        ("重.要设备维修维保验收合格率", "反映设备设施维保质量情况", "95%"),
+        ("成本控制率", "不超预算", None),
+        ("水电气消耗下降率", "反映水电气消耗比上年下降情况", ">3%"),
+        ("机关办公秩序", "反映办公大楼运行保障对机关办公的影响", "有效保障"),
+        ("干部职工满意度", "反映服务对象对大楼运行保障的满意程度", "≥90%"),
+    ]
+    for r, (name, standard, value) in enumerate(rows, start=12):
+        put(f"D{r}", name)
+        put(f"E{r}", standard)
+        if value is not None:
+            put(f"F{r}", value)
+    put("B12", "产出指标", "B18")
+    put("C12", "数量指标", "C13")
+    put("C14", "质量指标", "C16")
+    put("C17", "成本指标", "C18")
+    put("B19", "效益指标")
+    put("C19", "社会效益指标")
+    put("B20", "满意度指标")
+    put("C20", "服务对象满意度指标")
+    put("G12", None, "G20")
+    put("A21", "主管部门审核意见")
+    put("B21", "单位公章:年月 日", "G21")
+    wb.save(path)

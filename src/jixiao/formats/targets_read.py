@@ -36,7 +36,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "total": ("年度资金总额", "资金总额", "总额"),
     "fiscal": ("其中财政拨款", "财政拨款", "年度本级预算金额", "本级预算金额"),
     "other": ("其他资金", "该项目支出上级资金", "上级资金"),
-    "goal": ("年度总体目标", "本年度绩效目标", "年度绩效目标", "年度目标"),
+    "goal": ("年度总体目标", "本年度绩效目标", "年度绩效目标", "年度目标", "绩效目标"),
 }
 # Forms that list the non-fiscal sources one by one (宁乡 2021, 佳县): their sum is 其他资金.
 OTHER_SOURCES: tuple[str, ...] = ("自有资金", "事业收入", "经营性收入", "其他")
