@@ -1,7 +1,9 @@
 """``jixiao import``, ``export`` and ``check`` on a 绩效目标表: the kind of document is told from
-the file; exit 0/1/2 as for a table; bad input is one bilingual line, exit 2, nothing written."""
+the file (JSON, XLSX, PDF or pdftotext text); exit 0/1/2 as for a table; bad input is one
+bilingual line, exit 2, nothing written."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +123,61 @@ def test_a_self_evaluation_xlsx_is_still_imported_as_a_table(tmp_path, golden_pa
     assert main(["export", str(golden_path), "-o", str(tmp_path / "t.xlsx")]) == 0
     assert main(["import", str(tmp_path / "t.xlsx"), "-o", str(tmp_path / "t.json")]) == 0
     assert "kind" not in json.loads((tmp_path / "t.json").read_text("utf-8"))
+
+
+# --- the form as pdftotext -layout text (formats/targets_text.py) -------------------------------
+
+TEXTS = Path(__file__).resolve().parents[1] / "fixtures" / "targets-text"
+
+
+def test_a_targets_form_s_layout_text_imports_as_targets_json_with_every_value(tmp_path, capsys):
+    assert main(["import", str(TEXTS / "xiangtan-lo.txt"), "-o", str(tmp_path / "t.json")]) == 0
+    assert targets_json.load(tmp_path / "t.json") == targets_json.load(TEXTS / "xiangtan-lo.expected.json")
+    assert "1 个项目 / projects, 7 个三级指标 / indicators" in capsys.readouterr().out
+
+
+def test_check_reads_a_targets_form_from_its_text_and_reports_its_findings(capsys):
+    assert main(["check", str(TEXTS / "xiangtan-lo.txt"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["kind"], out["year"], [f["code"] for f in out["findings"]]) == ("targets", 2023, ["JX608"])
+
+
+def test_a_self_evaluation_table_s_text_is_still_imported_as_a_table(tmp_path):
+    seed_text = TEXTS.parent / "000_68657388ac173f3b.txt"
+    assert main(["import", str(seed_text), "-o", str(tmp_path / "t.json")]) == 0
+    assert "kind" not in json.loads((tmp_path / "t.json").read_text("utf-8"))
+
+
+BAD_TEXTS = {
+    "without -layout": ((TEXTS / "without-layout" / "xiangtan-lo.txt").read_bytes(), "pdftotext -layout"),
+    "no indicator header": ("2024年项目支出绩效目标表\n\n项目名称    某项目\n".encode(), "表头"),
+    "an unknown level": ((TEXTS / "xiangtan-lo.txt").read_text("utf-8").replace("数量指标", "速度指标").encode(),
+                         "速度指标"),
+    # Not text: the import says so as for any file (check reads tables as JSON only and says that).
+    "binary after a title": ("项目支出绩效目标表\n".encode() + b"\x00\xff" * 500, "不是可识别的文件格式"),
+    "empty": (b"", "文件为空"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_TEXTS))
+@pytest.mark.parametrize("command", ["import", "check"])
+def test_unusable_targets_text_exits_2_with_one_bilingual_line_and_writes_nothing(tmp_path, capsys, case, command):
+    content, words = BAD_TEXTS[case]
+    if command == "check" and case in ("binary after a title", "empty"):
+        words = "UTF-8" if case == "binary after a title" else "JSON"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [command, str(bad)] + ([] if command == "check" else ["-o", str(out / "o.json")])
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and " / " in err and len(err.splitlines()) == 1
+    assert list(out.iterdir()) == []
+
+
+def test_targets_text_over_the_import_s_size_limit_exits_2(tmp_path, capsys):
+    (tmp_path / "limits.json").write_text('{"max_file_bytes": 1000}', "utf-8")
+    assert main(["import", str(TEXTS / "xiangtan-lo.txt"), "-o", str(tmp_path / "o.json"),
+                 "--limits", str(tmp_path / "limits.json")]) == 2
+    assert "文件过大" in capsys.readouterr().err and not (tmp_path / "o.json").exists()

@@ -3,10 +3,11 @@
 Why in the existing commands rather than new ones: a user hands jixiao a file; which kind of
 document it is — a self-evaluation table or the targets set with the budget — is told from
 its content (:func:`targets_of`): a JSON document that says ``"kind": "targets"``, or a
-workbook whose first sheet (a PDF whose first page) says 绩效目标 and not 自评 — asked in the
-bounded child process that reads untrusted files. The rest of each command is as for a
-table: bad input exits 2 with one bilingual line and writes nothing, outputs are written
-atomically, ``check`` exits 1 when an error-severity finding is found (docs/cli.md).
+workbook whose first sheet (a PDF whose first page, a text whose first lines) says 绩效目标 and
+not 自评 — asked in the bounded child process that reads untrusted files. The rest of each
+command is as for a table: bad input exits 2 with one bilingual line and writes nothing,
+outputs are written atomically, ``check`` exits 1 when an error-severity finding is found
+(docs/cli.md).
 """
 
 from __future__ import annotations
@@ -44,12 +45,17 @@ def is_targets_json(path: str) -> bool:
 
 
 def may_be_targets_form(path: str) -> bool:
-    """Whether ``path`` is an XLSX or PDF file, which the child process tells the kind of."""
-    return _head(path)[:5] in (b"%PDF-",) or _head(path)[:2] == b"PK"
+    """Whether ``path`` is an XLSX or PDF file, which the child process tells the kind of, or text
+    whose first lines say 绩效目标 and not 自评 (:func:`.targets_text.head_is_targets_text`: a
+    self-evaluation table's text goes straight to the table import, without a second child)."""
+    from ..formats.targets_text import head_is_targets_text
+
+    head = _head(path)
+    return head[:5] == b"%PDF-" or head[:2] == b"PK" or head_is_targets_text(head)
 
 
 def targets_of(path: str, limits: Any = None) -> TargetSheet | None:
-    """The 绩效目标表 in ``path`` — targets JSON read here, an XLSX or PDF read in the bounded
+    """The 绩效目标表 in ``path`` — targets JSON read here, an XLSX, PDF or text read in the bounded
     child process (:mod:`jixiao.formats.targets_sandbox`) — or None when the file is something
     else (a self-evaluation table, which the caller reads as before). InputError for a
     targets file that cannot be used."""

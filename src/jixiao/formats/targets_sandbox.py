@@ -1,4 +1,4 @@
-"""Read a 绩效目标表 from XLSX or PDF in a bounded child process, as tables are read.
+"""Read a 绩效目标表 from XLSX, PDF or text in a bounded child process, as tables are read.
 
 Why: a workbook or PDF handed to ``jixiao import`` is untrusted; telling whether it is a
 绩效目标表 already means opening it. So the question is asked where the table import reads
@@ -22,7 +22,7 @@ from .importer import ImportLimits
 
 
 def import_targets(path: str | Path, limits: ImportLimits | None = None, source: str | None = None) -> TargetSheet | None:
-    """The 绩效目标表 in an XLSX or PDF file, None when the file is not one."""
+    """The 绩效目标表 in an XLSX, PDF or text file, None when the file is not one."""
     limits = limits or ImportLimits()
     source = source or str(path)
     doc = sandbox.run_reader(path, limits, source, [sys.executable, "-m", "jixiao.formats.targets_sandbox"])
@@ -48,8 +48,10 @@ def child_answer(path: str, source: str, limits: ImportLimits) -> bytes:
             sheet = read_targets_xlsx(p, source) if xlsx_is_targets(p, source, limits) else None
         elif head.startswith(b"%PDF"):
             sheet = read_targets_pdf(p, source, checked=True) if pdf_is_targets(p, source, limits) else None
-        else:
-            sheet = None
+        else:  # pdftotext -layout text, or plain text laid out alike (targets_text)
+            from .targets_text import read_targets_text_file
+
+            sheet = read_targets_text_file(p, source, limits)
         doc: dict = {"targets": targets_json.to_document(sheet)} if sheet is not None else {"not_targets": True}
     except MemoryError:
         raise
