@@ -29,26 +29,34 @@ from .models import DisclosureTable, ImportRun
 log = logging.getLogger(__name__)
 
 SUFFIX_KINDS = {".xlsx": "xlsx", ".pdf": "pdf", ".json": "json"}
+# The 绩效目标表 import also takes pdftotext -layout text (formats/targets_text.py, docs/targets.md).
+TARGETS_SUFFIX_KINDS = {**SUFFIX_KINDS, ".txt": "txt"}
 
 
 class AlreadyHandled(Exception):
     """The import run was confirmed or cancelled meanwhile (a second press, another tab)."""
 
 
-def check_upload(name: str, size: int, head: bytes, limit: int) -> str:
-    """The kind of an upload, or InputError for a wrong size, suffix or content."""
+def check_upload(name: str, size: int, head: bytes, limit: int, kinds: dict[str, str] = SUFFIX_KINDS) -> str:
+    """The kind of an upload, or InputError for a wrong size, suffix or content. ``kinds``: the
+    suffixes accepted and the kind each names. Text is only told apart from a workbook, a PDF
+    and binary here; the bounded child process that reads it decides whether it is usable."""
     if size > limit:
         raise InputError(f"文件过大（{size} 字节，上限 {limit} 字节）", f"file too large ({size} bytes, limit {limit})",
                          source=name)
     if size == 0:
         raise InputError("文件为空", "file is empty", source=name)
-    kind = SUFFIX_KINDS.get(Path(name).suffix.lower())
+    kind = kinds.get(Path(name).suffix.lower())
     if kind is None:
-        raise InputError("只接受 .xlsx、.pdf 或 .json 文件", "only .xlsx, .pdf or .json files are accepted", source=name)
+        names = list(kinds)
+        raise InputError(f"只接受 {'、'.join(names[:-1])} 或 {names[-1]} 文件",
+                         f"only {', '.join(names[:-1])} or {names[-1]} files are accepted", source=name)
     ok = {
         "xlsx": head.startswith(b"PK\x03\x04"),
         "pdf": head.startswith(b"%PDF-"),
         "json": head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"),
+        "txt": not head.startswith((b"PK\x03\x04", b"%PDF-"))
+        and (b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))),
     }[kind]
     if not ok:
         raise InputError(f"文件内容与扩展名 {Path(name).suffix} 不符", f"the content does not match the {Path(name).suffix} suffix",

@@ -144,7 +144,7 @@ class ReasonForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("绩效目标表文件（XLSX 或 PDF）"))
+    file = forms.FileField(label=_("绩效目标表文件（XLSX、PDF 或文本）"))
     department = forms.ModelChoiceField(label=_("部门"), queryset=None)
 
     def __init__(self, *args, departments=None, **kwargs):

@@ -284,7 +284,8 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             upload.seek(0)
-            kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16), limit)
+            kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16), limit,
+                                                entry_importing.TARGETS_SUFFIX_KINDS)
             upload.seek(0)
             sheet = _read_upload(upload, kind)
         except JixiaoError as exc:
