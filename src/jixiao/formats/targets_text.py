@@ -111,7 +111,7 @@ GROUP_SEARCH = 300  # rows searched for the start of a page's first label group
 COST_JOIN = 1.0  # two pieces of one line in one column
 COST_WRONG_KIND = 20.0  # a piece a typed column cannot hold (指标性质 not a nature, 分值 not a number)
 COST_LONG_UNIT = 3.0  # a 度量单位 wider than 4 characters or with a digit
-COST_LEVEL_BONUS = -4.0  # the name of an indicator level in the 一级/二级 column
+COST_LEVEL_BONUS = -4.0  # the name of an indicator level in the 一级/二级 column (half for what may begin one)
 COST_LEVEL_ELSEWHERE = 4.0  # … in another column
 COST_NOT_LEVEL = 4.0  # a long or numeric piece in the 一级/二级 column
 COST_NOT_LEVEL_SOFT = 1.5  # … any other piece that is neither a level's name nor the end of one
@@ -126,6 +126,8 @@ COST_NO_NAME = 2.0  # a row without a 三级指标 in a block whose rows have th
 COST_CUT_FULL = 1.0  # a row starting right under a line that fills its column (a wrapped cell goes on)
 WRAP_WIDTH = 6  # display width a column's widest line needs for a full line to say "wrapped"
 LABEL_EMPTY = 0.5  # a 一级/二级 label taking no row (an empty row's)
+LABEL_OUTSIDE = 1.0  # … for a label above or below all the lines of the rows it is given
+LABEL_WEIGHT = 0.25  # how much the labels' misplacement counts beside the rows' cost in choosing the alignment
 LABEL_MISPLACED_MAX = 2.0  # lines a label counts at most for standing off its rows (a label printed twice)
 BONUS_ROW = 0.01  # a row more, on a tie
 
@@ -350,6 +352,22 @@ def _head_rows(lines: list[_Line], mode: str = "center") -> list[list[str]]:
                    for b in range(min(i, j) + 1, max(i, j)) for m, c in enumerate(cells[b])):
                 del owner[i, n]
                 changed = True
+    by_slot: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key, target in owner.items():
+        by_slot.setdefault(target, []).append(key)
+    for (j, slot), keys in by_slot.items():  # a value's wrapped lines share their left edge: from the
+        for side in (-1, 1):  # label's line outwards, a piece off the edge of the one before ends the value
+            run = sorted((k for k in keys if (k[0] - j) * side > 0), key=lambda k: abs(k[0] - j))
+            edge = None
+            value = next((c for c in cells[j][slot + 1:slot + 2] if not _is_head_label(c.text)), None)
+            edge = value.start if value is not None else None
+            for k in run:
+                start = cells[k[0]][k[1]].start
+                if edge is not None and abs(start - edge) > ALIGN:
+                    for rest in run[run.index(k):]:
+                        owner.pop(rest, None)
+                    break
+                edge = start if edge is None else edge
     extra: dict[tuple[int, int], tuple[list[str], list[str]]] = {}
     for (i, n), (j, slot) in sorted(owner.items()):
         above, below = extra.setdefault((j, slot), ([], []))
@@ -511,15 +529,20 @@ def _header(lines: list[_Line], i: int) -> tuple[list[_Column], list[tuple[int, 
 
 # --- columns (step 4) -------------------------------------------------------------------------
 
-def _level_piece(text: str) -> bool:
-    """Whether a piece reads as an indicator level's label, or the first part of one."""
+def _level_piece(text: str) -> int:
+    """How surely a piece is an indicator level's label: 2 as printed whole (``数量指标``,
+    ``服务对象满意度指标``), 1 as it may begin one (``社会公众或服务对象``, ``服务对象满意度``,
+    ``可持续影响指`` — also a 三级 name can read so), 0 not."""
     n = _norm(text)
     if not n or len(n) > 16 or re.search(r"\d", n):
-        return False
-    if len(n) >= 4 and any(name.startswith(n) for name in _LEVEL_NAMES):
-        return True  # a wrapped name's first line: 社会公众或服务对象
+        return 0
     named = kind_of(n) is not None or any(w in n for w in ("产出", "效益", "满意"))
-    return named and (n.endswith(("指标", "指标等", "指")) or n in _LEVEL_WORDS)
+    if named and n.endswith(("指标", "指标等")):
+        return 2
+    if (len(n) >= 4 and any(name.startswith(n) for name in _LEVEL_NAMES)) or (
+            named and (n.endswith("指") or n in _LEVEL_WORDS)):
+        return 1
+    return 0
 
 
 def _piece_cost(p: Piece, col: _Column, spans: bool) -> float:
@@ -540,12 +563,12 @@ def _piece_cost(p: Piece, col: _Column, spans: bool) -> float:
         cost += COST_TARGET_ELSEWHERE
     if role in LABEL_COLUMNS:
         if _level_piece(text):
-            cost += COST_LEVEL_BONUS
+            cost += COST_LEVEL_BONUS * _level_piece(text) / 2
         elif re.search(r"\d", text) or display_width(text) > 12:
             cost += COST_NOT_LEVEL
         elif not _norm(text).endswith(("标", "等")):  # not the tail of a wrapped label (度指标, 标) either
             cost += COST_NOT_LEVEL_SOFT
-    elif _level_piece(text) and _norm(text).endswith("指标"):
+    elif _level_piece(text) == 2:
         cost += COST_LEVEL_ELSEWHERE
     return cost
 
@@ -789,12 +812,13 @@ def _labels(lines: list[_BlockLine], k: int) -> list[_Label]:
 
 
 def _groups(labels: list[_Label], rows: list[_Row], mode: str, lines: list[_BlockLine],
-            first_page: int) -> tuple[dict[int, tuple[int, str]], float]:
-    """Row index → (the row its label's group starts at, the label), page by page (step 6), and
-    how far the labels stand from where the alignment puts them (in lines, plus ``LABEL_EMPTY``
-    per label of an empty row)."""
+            first_page: int) -> tuple[dict[int, tuple[int, str]], float, list[_Label]]:
+    """Row index → (the row its label's group starts at, the label), page by page (step 6); how
+    far the labels stand from where the alignment puts them (in lines, plus ``LABEL_EMPTY`` per
+    label of an empty row); and those labels."""
     out: dict[int, tuple[int, str]] = {}
     error = 0.0
+    given: set[int] = set()
     pages = sorted({lines[r.first].page for r in rows})
     for page in pages:
         idx = [j for j, r in enumerate(rows) if lines[r.first].page == page]
@@ -802,6 +826,10 @@ def _groups(labels: list[_Label], rows: list[_Row], mode: str, lines: list[_Bloc
         if not idx or not labs:
             continue
         prs = [rows[j] for j in idx]
+        # Where each row's cell begins and ends: halfway to its neighbours' lines (a row of several
+        # lines is as tall as they are, plus its share of the space between the rows).
+        top = [prs[0].first - 0.5] + [(x.last + y.first) / 2 for x, y in zip(prs, prs[1:])]
+        bottom = top[1:] + [prs[-1].last + 0.5]
         a = 0  # next row (in prs) to give a label
         groups: list[tuple[int, int, _Label]] = []
         for t, lab in enumerate(labs):
@@ -844,12 +872,14 @@ def _groups(labels: list[_Label], rows: list[_Row], mode: str, lines: list[_Bloc
                 for st in starts:
                     for stop in range(st, limit + 1):
                         err = abs((prs[st].first + prs[stop].last) / 2 - lab.center)
-                        key = (err + 0.05 * (st - a), stop)
+                        if lab.last < prs[st].first or lab.first > prs[stop].last:
+                            err += LABEL_OUTSIDE  # a merged cell's label stands among its rows' lines
+                        key = (err + 0.05 * (st - a), abs((top[st] + bottom[stop]) / 2 - lab.center), stop)
                         if best is None or key < best[0]:
                             best = (key, st, stop)
                         if prs[stop].last > 2 * lab.center - prs[st].first + 2:
                             break
-                (err, _), start, stop = best
+                (err, _, _), start, stop = best
                 error += min(LABEL_MISPLACED_MAX, err)
             groups.append((start, stop, lab))
             a = stop + 1
@@ -857,9 +887,10 @@ def _groups(labels: list[_Label], rows: list[_Row], mode: str, lines: list[_Bloc
             start, _, lab = groups[-1]
             groups[-1] = (start, len(prs) - 1, lab)
         for start, stop, lab in groups:
+            given.add(id(lab))
             for x in range(start, stop + 1):
                 out[idx[x]] = (idx[start], lab.text)
-    return out, error
+    return out, error, [lab for lab in labels if id(lab) not in given]
 
 
 def _block_rows(block: _Block) -> list[list[tuple[str, tuple[int, int] | None]]]:
@@ -868,13 +899,28 @@ def _block_rows(block: _Block) -> list[list[tuple[str, tuple[int, int] | None]]]
     lines, cols = block.lines, block.cols
     first_page = lines[0].page if lines else 0
     labels = {k: _labels(lines, k) for k, c in enumerate(cols) if c.role in LABEL_COLUMNS}
+    order = sorted(labels, key=lambda k: cols[k].role != "level2")  # 二级 first: its empty rows count for 一级
     best = None
     for mode in MODES:  # the alignment the rows and the labels fit best together
         rows, cost = _rows(lines, cols, mode)
         merged = {}
-        for k, labs in labels.items():
-            merged[k], error = _groups(labs, rows, mode, lines, first_page)
-            cost += error
+        empty: list[_Row] = []  # rows that hold only a 二级 label (湘潭's 经济效益指标): rows for the 一级 labels
+        for k in order:
+            if not empty:
+                merged[k], error, left = _groups(labels[k], rows, mode, lines, first_page)
+            else:
+                both = sorted(rows + empty, key=lambda r: r.first)
+                real = {id(r): j for j, r in enumerate(rows)}
+                found, error, left = _groups(labels[k], both, mode, lines, first_page)
+                at = {j: real[id(r)] for j, r in enumerate(both) if id(r) in real}
+                merged[k] = {}
+                for j, (start, text) in found.items():
+                    if j in at:  # the group's first real row carries the label
+                        first = next(at[x] for x in range(start, len(both)) if x in at)
+                        merged[k][at[j]] = (first, text)
+            if cols[k].role == "level2":
+                empty = [_Row(lab.first, lab.last, {}) for lab in left]
+            cost += LABEL_WEIGHT * error
         if best is None or cost < best[0]:
             best = (cost, rows, merged, mode)
     _, rows, merged, _ = best
