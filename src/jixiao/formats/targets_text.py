@@ -105,6 +105,9 @@ ALIGN = 3  # characters between the left edges of a value's wrapped lines
 HEADER_BAND = 2  # lines above and below the indicator header its wrapped words may stand on
 MAX_ROW_LINES = 16  # lines of one indicator row
 MAX_LINES = 50_000  # lines of text read at all (a department's forms are a few thousand)
+PAGE_WEIGHT = 0.2  # how much places count in reading the fullest lines of a page without its own header
+COST_TOO_WIDE = 2.0  # … and a piece wider than any its column held on the header's page
+COST_RARE_COLUMN = 2.0  # … and what a column costs there that under one in ten of the header page's lines filled
 GROUP_SEARCH = 300  # rows searched for the start of a page's first label group
 
 # Costs of placing pieces in columns (step 4) and of cutting rows (step 5); see the docstring.
@@ -123,7 +126,7 @@ COST_MISALIGNED = 1.0
 COST_NO_KEY = 3.0
 COST_SPARSE = 1.5
 COST_NO_NAME = 2.0  # a row without a 三级指标 in a block whose rows have them
-COST_CUT_FULL = 1.0  # a row starting right under a line that fills its column (a wrapped cell goes on)
+COST_CUT_FULL = 1.0  # per column, a row starting right under lines that fill two or more columns
 WRAP_WIDTH = 6  # display width a column's widest line needs for a full line to say "wrapped"
 LABEL_EMPTY = 0.5  # a 一级/二级 label taking no row (an empty row's)
 LABEL_OUTSIDE = 1.0  # … for a label above or below all the lines of the rows it is given
@@ -545,13 +548,13 @@ def _level_piece(text: str) -> int:
     return 0
 
 
-def _piece_cost(p: Piece, col: _Column, spans: bool) -> float:
+def _piece_cost(p: Piece, col: _Column, spans: bool, weight: float = 1.0) -> float:
     if spans:
         gap = max(0.0, col.lo - p.end, p.start - col.hi)
         overlap = max(0.0, min(p.end, col.hi) - max(p.start, col.lo))
-        cost = gap - overlap + 0.01 * abs(col.center - p.center)
+        cost = weight * (gap - overlap + 0.01 * abs(col.center - p.center))
     else:
-        cost = abs(col.center - p.center)
+        cost = weight * abs(col.center - p.center)
     role, text = col.role, p.text
     if role == "nature" and read_nature(text) is None:
         cost += COST_WRONG_KIND
@@ -573,7 +576,8 @@ def _piece_cost(p: Piece, col: _Column, spans: bool) -> float:
     return cost
 
 
-def _assign(pieces: list[Piece], cols: list[_Column], spans: bool) -> list[int]:
+def _assign(pieces: list[Piece], cols: list[_Column], spans: bool, weight: float = 1.0,
+            rare: frozenset[int] = frozenset(), widest: dict[int, float] | None = None) -> list[int]:
     """Each piece's column, left to right (-1: the block's own label, left of the first column)."""
     n, m = len(pieces), len(cols)
     if n == 0:
@@ -584,7 +588,10 @@ def _assign(pieces: list[Piece], cols: list[_Column], spans: bool) -> list[int]:
     best = [[inf] * (m + 1) for _ in range(n)]
     back = [[0] * (m + 1) for _ in range(n)]
     for i, p in enumerate(pieces):
-        costs = [0.0 if p.end <= edge - 1 else inf] + [_piece_cost(p, c, spans) for c in cols]
+        costs = [0.0 if p.end <= edge - 1 else inf] + [
+            _piece_cost(p, c, spans, weight) + (COST_RARE_COLUMN if k in rare else 0.0)
+            + (COST_TOO_WIDE if widest is not None and display_width(p.text) > widest.get(k, 0.0) + 1 else 0.0)
+            for k, c in enumerate(cols)]
         if i == 0:
             best[0] = costs
             continue
@@ -657,6 +664,32 @@ def _rescale(page_lines: list[list[Piece]], cols: list[_Column], last_col: int |
     return out
 
 
+def _page_columns(lines: list[list[Piece]], cols: list[_Column], rare: frozenset[int],
+                  widest: dict[int, float]) -> list[_Column]:
+    """The columns of a page without its own header, from its own fullest lines: pdftotext lays
+    out each page on its own grid, not a scaled copy of another's (a page of short names has
+    its later columns further left). Those lines are placed by what their pieces are and their
+    order, their places counting little (``PAGE_WEIGHT``), a column the header's page hardly
+    filled costing more (``rare``), as does a piece wider than any its column held there
+    (``widest``); each column then spans where its pieces stand on this page."""
+    most = max((len(ps) for ps in lines), default=0)
+    found: dict[int, list[Piece]] = {}
+    for ps in lines:
+        if ps and len(ps) >= max(3, most - 1):
+            for p, k in zip(ps, _assign(ps, cols, spans=True, weight=PAGE_WEIGHT, rare=rare, widest=widest)):
+                if k >= 0:
+                    found.setdefault(k, []).append(p)
+    out = []
+    for k, c in enumerate(cols):
+        ps = found.get(k)
+        if ps:
+            lo, hi = median(p.start for p in ps), median(p.end for p in ps)
+            out.append(_Column(c.role, c.text, lo, hi, lo, hi))
+        else:
+            out.append(_Column(c.role, c.text, c.start, c.end, c.lo, c.hi))
+    return out
+
+
 def _place_lines(block_lines: list[tuple[int, list[Piece]]], cols: list[_Column]) -> list[_BlockLine]:
     """Block lines (page, pieces) under one header: their pieces in columns."""
     header_page = block_lines[0][0] if block_lines else 0
@@ -671,12 +704,27 @@ def _place_lines(block_lines: list[tuple[int, list[Piece]]], cols: list[_Column]
             if k >= 0:
                 ends[k] = ends.get(k, 0) + 1
     last_col = max(ends, key=lambda k: ends[k]) if ends else None
+    full = [ps for ps in by_page.get(header_page, []) if len(ps) >= 2]
+    filled: dict[int, int] = {}
+    widest: dict[int, float] = {}
+    for ps in by_page.get(header_page, []):
+        for p, k in zip(ps, _assign(ps, cols, spans=True)):
+            widest[k] = max(widest.get(k, 0.0), display_width(p.text))
+    for ps in full:
+        for k in set(_assign(ps, cols, spans=True)):
+            filled[k] = filled.get(k, 0) + 1
+    rare = frozenset(k for k, c in enumerate(cols)
+                     if c.role not in LABEL_COLUMNS and filled.get(k, 0) < 0.1 * len(full))
     out: list[_BlockLine] = []
     for page in by_page:
-        page_lines = by_page[page] if page == header_page else _rescale(by_page[page], cols, last_col)
+        page_cols = cols
+        page_lines = by_page[page]
+        if page != header_page:
+            page_lines = _rescale(page_lines, cols, last_col)
+            page_cols = _page_columns(page_lines, cols, rare, widest)
         for ps in page_lines:
             cells: dict[int, list[Piece]] = {}
-            for p, k in zip(ps, _assign(ps, cols, spans=True)):
+            for p, k in zip(ps, _assign(ps, page_cols, spans=True)):
                 cells.setdefault(k, []).append(p)
             out.append(_BlockLine(page, cells))
     return out
@@ -770,11 +818,11 @@ def _row_cost(lines, s, e, mode, row_cols, key_cols, single, widths, typical, na
     if len(per) == 1 and typical >= 2:
         cost += COST_SPARSE
     first = min(at[0] for at in per.values())
-    if first == s and s > 0 and lines[s - 1].page == lines[s].page:  # cut right under a full line
-        for k in per:
-            if first in per[k] and k in lines[s - 1].cells and widths.get(k, 0) >= WRAP_WIDTH \
-                    and _width(lines[s - 1], k) >= widths[k] - 1:
-                cost += COST_CUT_FULL
+    if first == s and s > 0 and lines[s - 1].page == lines[s].page:  # cut right under full lines
+        full = sum(1 for k in per if first in per[k] and k in lines[s - 1].cells and widths.get(k, 0) >= WRAP_WIDTH
+                   and _width(lines[s - 1], k) >= widths[k] - 1)
+        if full >= 2:  # two cells going on below: one row's wrapped lines (one full line may end its cell)
+            cost += COST_CUT_FULL * full
     return cost
 
 
@@ -968,9 +1016,13 @@ def _is_facts(line: _Line) -> bool:
 
 
 def _ends_block(line: _Line, cols: list[_Column]) -> bool:
+    """A signature or review line under the form, at its left edge (``财政部门审核意见``, or its
+    first line where the label wraps: ``主管部门审`` / ``核意见``)."""
     first = line.pieces[0] if line.pieces else None
-    return (first is not None and first.start <= cols[0].start + 2
-            and any(_norm(first.text).startswith(w) for w in _BLOCK_END))
+    if first is None or first.start > cols[0].start + 2:
+        return False
+    n = _norm(first.text)
+    return any(n.startswith(w) or (len(n) >= 4 and w.startswith(n)) for w in _BLOCK_END)
 
 
 def _headers(lines: list[_Line]) -> dict[int, list[_Column]]:
