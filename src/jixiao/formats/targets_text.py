@@ -9,40 +9,53 @@ label-driven reading (:func:`.targets_read._sheet_of`): the same labels, the sam
 choice, the same one-cell targets. What is specific to text is only how rows and cells come back:
 
 1. **Forms.** A title line (绩效目标 … 表) after a form's indicator block starts the next form;
-   page numbers (``1/4``, ``- 2 -``, ``第1页``) are dropped; a form feed ends a page.
+   page numbers (``1/4``, ``- 2 -``, ``第1页``) are dropped; a form feed ends a page. A review
+   or signature line at the block's left edge (财政部门审核意见, 填表人 …, or the first line of
+   such a label wrapped in its cell) ends the block; a line naming the department or the money
+   unit (``部门：…  金额单位：万元`` under jixiao's form) is read as the form's first row.
 2. **Head** (the lines above the indicator header). A line is cut into cells at two or more
-   spaces, and at a single space next to a label the form prints (项目名称, 主管部门, 项目属性 …:
-   ``镇域内基础设施建设 项目属性``). A line without any label holds the wrapped lines of a value
-   (a long 年度总体目标 centred on its label, the second line of 财政拨款's amount): each piece goes
-   to the nearest label line, at most ``HEAD_REACH`` lines away, with a label ending left of it
-   and — when that line has its value beside the label — starting within ``ALIGN`` characters of
-   that value; on a tie, to the line above.
+   spaces, and around a label the form prints written with single spaces about it (项目名称,
+   主管部门, 项目属性 …: ``镇域内基础设施建设 项目属性``, ``年度本级 预算金额 250万``); a label wrapped
+   in its cell is joined (``该项目支出上级资`` / ``金``). A piece that is neither a label nor the
+   value beside one continues the value of a label line at most ``HEAD_REACH`` lines away — a
+   label ending left of it, starting where that value starts (within ``ALIGN``), no other cell
+   in between; a value's lines share their left edge. On a tie the label without a value of its
+   own takes it (a 年度总体目标 centred among its lines), else the line above (below in a
+   bottom-aligned form); a line with a piece no value continues stays a row (合计 814 …).
+   Group labels (项目资金（万元）, 年度资金总额及构成, 项目绩效目标) take no value of their own.
 3. **Indicator header**: a line with 二级指标 and 三级指标 (or 一级指标) among its cells. Header words
    wrapped in their cells stand on the lines just above and below (``上年实际完成`` / ``值``,
    ``当年预期实现`` / ``值``); pieces there that line up and make a header word are joined into it.
    A header repeated at the top of a page gives that page's column positions (pdftotext lays
-   out each page on its own grid); a page without one is rescaled onto the last header's grid
-   (the pages' rightmost cells stand in the same column).
-4. **Columns.** A line of the block is cut at two spaces and at a single space between CJK
-   characters; its pieces go to the header's columns left to right at the least cost: the
-   distance to the column's extent (learnt from the block's fullest lines), plus what the
-   column may hold — 指标性质 only ``≥ ≤ = 定性`` and the like, 分值 only a number, 度量单位 a short
-   unit, 一级/二级 the names of indicator levels (``COST_*`` below). Pieces left of the first
-   column are the block's own label (``本年度 绩效指标``) and are not kept.
+   out each page on its own grid); a page without one gets its own from its fullest lines,
+   read by what their pieces are and their order more than by their places (after a first
+   rescaling that puts the pages' rightmost cells in the same column).
+4. **Columns.** A line of the block is cut at two spaces and at one space beside a CJK
+   character or before an operator (``楼运行保障的满意 ≥90%``); its pieces go to the header's
+   columns left to right at the least cost: the distance to the column's extent (learnt from the
+   block's fullest lines), plus what the column may hold — 指标性质 only ``≥ ≤ = 定性`` and the
+   like, 分值 only a number, 度量单位 a short unit, 一级/二级 the names of indicator levels (or the
+   start or end of one), a bare target (``≥90%``) not a 三级指标 or 指标值设定依据 (``COST_*``
+   below). Pieces left of the first column are the block's own label (``本年度 绩效指标``) and
+   are not kept.
 5. **Rows.** The block's lines are cut into rows by a dynamic programme over the line breaks: in
    a row each column's lines are one run (``COST_RUN_BREAK`` per extra run), 指标性质, 度量单位 and
    分值 stand on one line (``COST_SINGLE``), a line followed by another line of its cell is as wide
    as its column's widest (``COST_NOT_FULL``), the cells sit at the same height
-   (``COST_MISALIGNED`` per line between their middles, tops or bottoms — whichever of the three
-   alignments fits the whole block best), a row holds a 三级指标 or a 指标值 (``COST_NO_KEY``) and
-   more than one column when the block's rows usually do (``COST_SPARSE``).
+   (``COST_MISALIGNED`` per line between their middles, tops or bottoms), a row holds a 三级指标
+   or a 指标值 (``COST_NO_KEY``), a 三级指标 where the block's rows have them (``COST_NO_NAME``)
+   and more than one column when they usually do (``COST_SPARSE``), and a row does not start
+   right under lines that fill two or more of its columns (``COST_CUT_FULL``: those cells go on).
 6. **Merged labels.** 一级 and 二级 labels are printed once, in the middle (or at the top, or the
    bottom) of the rows they span, sometimes wrapped around the row they sit on
-   (``服务对象满意`` / ``度指标``). A label's wrapped pieces are joined; each label takes the run of
-   rows it is centred on (top- or bottom-aligned: the rows from or to its line), taken top down;
-   a label between two rows that have labels of their own is an empty row's (湘潭's 经济效益指标)
-   and takes none. Rows at the top of a page before its first label continue the previous
-   page's label (a merged cell cut by the page break).
+   (``服务对象满意`` / ``度指标``). A label's wrapped pieces are joined; taken top down, each label
+   takes the run of rows it is centred on — among whose lines it stands (``LABEL_OUTSIDE``),
+   nearest by lines and then by the rows' share of the space between them — or, top- or
+   bottom-aligned, the rows from or to its line. A label above the rows left is an empty row's
+   (湘潭's 经济效益指标) and takes none; the 一级 labels count those empty rows. Rows at the top of
+   a page before its first label continue the previous page's label (a merged cell cut by the
+   page break). The alignment is the one (centre, top, bottom) whose rows cost least, the
+   labels' misplacement counting a quarter (``LABEL_WEIGHT``).
 
 A cell's wrapped lines are joined without a space (CJK text wraps anywhere), with one only
 between two Latin letters or digits; pieces of one line in one cell keep the single space that
@@ -97,20 +110,15 @@ _LEVEL_WORDS = frozenset(("产出", "效益", "满意度", "数量", "质量", "
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 # A piece that is a target and nothing else: an operator, a number and a short unit (≥90%, 2280次).
 _TARGET = re.compile(r"(>=|<=|≥|≤|>|<|=|＞|＜|≧|≦)?\s*\d+(?:\.\d+)?\s*[^\s\d]{0,3}")
-_TITLE_WORDS = ("绩效目标",)
-
 HEAD_LINES = 12  # non-blank lines that must say 绩效目标 (and not 自评) for text to be a targets form
 HEAD_REACH = 3  # lines between a wrapped value's line and its label's
 ALIGN = 3  # characters between the left edges of a value's wrapped lines
 HEADER_BAND = 2  # lines above and below the indicator header its wrapped words may stand on
 MAX_ROW_LINES = 16  # lines of one indicator row
 MAX_LINES = 50_000  # lines of text read at all (a department's forms are a few thousand)
-PAGE_WEIGHT = 0.2  # how much places count in reading the fullest lines of a page without its own header
-COST_TOO_WIDE = 2.0  # … and a piece wider than any its column held on the header's page
-COST_RARE_COLUMN = 2.0  # … and what a column costs there that under one in ten of the header page's lines filled
 GROUP_SEARCH = 300  # rows searched for the start of a page's first label group
 
-# Costs of placing pieces in columns (step 4) and of cutting rows (step 5); see the docstring.
+# Costs of placing pieces in columns (step 4); see the docstring.
 COST_JOIN = 1.0  # two pieces of one line in one column
 COST_WRONG_KIND = 20.0  # a piece a typed column cannot hold (指标性质 not a nature, 分值 not a number)
 COST_LONG_UNIT = 3.0  # a 度量单位 wider than 4 characters or with a digit
@@ -119,20 +127,25 @@ COST_LEVEL_ELSEWHERE = 4.0  # … in another column
 COST_NOT_LEVEL = 4.0  # a long or numeric piece in the 一级/二级 column
 COST_NOT_LEVEL_SOFT = 1.5  # … any other piece that is neither a level's name nor the end of one
 COST_TARGET_ELSEWHERE = 5.0  # a bare target (≥90%, 2280次) in the 三级指标 or 指标值设定依据 column
-COST_RUN_BREAK = 4.0
-COST_SINGLE = 4.0
-COST_NOT_FULL = 2.0
-COST_MISALIGNED = 1.0
-COST_NO_KEY = 3.0
-COST_SPARSE = 1.5
+PAGE_WEIGHT = 0.2  # how much places count in reading the fullest lines of a page without its own header
+COST_TOO_WIDE = 2.0  # … a piece there wider than any its column held on the header's page
+COST_RARE_COLUMN = 2.0  # … a column there that under one in ten of the header page's lines filled
+
+# Costs of cutting rows (step 5) and of placing labels (step 6).
+COST_RUN_BREAK = 4.0  # a column of a row whose lines are not one run (more than one line apart)
+COST_SINGLE = 4.0  # per extra line of 指标性质, 度量单位 or 分值 in one row
+COST_NOT_FULL = 2.0  # (at most) a line followed by another of its cell, narrower than its column's widest
+COST_MISALIGNED = 1.0  # per line between the row's cells' middles (tops, bottoms)
+COST_NO_KEY = 3.0  # a row with neither 三级指标 nor 指标值
+COST_SPARSE = 1.5  # a row filling one column where the block's rows fill more
 COST_NO_NAME = 2.0  # a row without a 三级指标 in a block whose rows have them
 COST_CUT_FULL = 1.0  # per column, a row starting right under lines that fill two or more columns
 WRAP_WIDTH = 6  # display width a column's widest line needs for a full line to say "wrapped"
+BONUS_ROW = 0.01  # a row more, on a tie
 LABEL_EMPTY = 0.5  # a 一级/二级 label taking no row (an empty row's)
 LABEL_OUTSIDE = 1.0  # … for a label above or below all the lines of the rows it is given
-LABEL_WEIGHT = 0.25  # how much the labels' misplacement counts beside the rows' cost in choosing the alignment
 LABEL_MISPLACED_MAX = 2.0  # lines a label counts at most for standing off its rows (a label printed twice)
-BONUS_ROW = 0.01  # a row more, on a tie
+LABEL_WEIGHT = 0.25  # how much the labels' misplacement counts beside the rows' cost in choosing the alignment
 
 LABEL_COLUMNS = ("level1", "level2")
 SINGLE_LINE = ("nature", "unit", "weight")
