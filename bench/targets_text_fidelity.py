@@ -96,7 +96,7 @@ def fixture_cases(keep: Path) -> list[tuple[str, TargetSheet, str]]:
         elif path.stem == "long-jixiao":
             expected = long_sheet()
         else:
-            expected = targets_json.load(FIXTURES / f"{path.stem}.expected.json")
+            expected = targets_json.load(FIXTURES / f"{path.stem}.targets.json")
         expected.title, expected.profile = "", ""
         cases.append((f"fixture {path.stem}", expected, path.read_text("utf-8")))
     return cases
@@ -106,7 +106,7 @@ def variant_cases(keep: Path, scales: list[float]) -> list[tuple[str, TargetShee
     mf = _make_fixtures()
     cases = []
     for name, (build, ruled, widths, _, _) in mf.LAYOUTS.items():
-        expected = targets_json.load(FIXTURES / f"{name}.expected.json")
+        expected = targets_json.load(FIXTURES / f"{name}.targets.json")
         for vertical in ("top", "center", "bottom"):
             for scale in scales:
                 label = f"{name}-{vertical}" + ("" if scale == 1 else f"-x{scale:g}")

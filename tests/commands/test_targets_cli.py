@@ -132,7 +132,7 @@ TEXTS = Path(__file__).resolve().parents[1] / "fixtures" / "targets-text"
 
 def test_a_targets_form_s_layout_text_imports_as_targets_json_with_every_value(tmp_path, capsys):
     assert main(["import", str(TEXTS / "xiangtan-lo.txt"), "-o", str(tmp_path / "t.json")]) == 0
-    assert targets_json.load(tmp_path / "t.json") == targets_json.load(TEXTS / "xiangtan-lo.expected.json")
+    assert targets_json.load(tmp_path / "t.json") == targets_json.load(TEXTS / "xiangtan-lo.targets.json")
     assert "1 个项目 / projects, 7 个三级指标 / indicators" in capsys.readouterr().out
 
 

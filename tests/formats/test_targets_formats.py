@@ -391,13 +391,13 @@ def test_the_xiangtan_2023_form_printed_to_pdf_by_libreoffice_imports_with_every
 def test_the_ezhou_2022_form_laid_out_by_hand_imports_with_every_value_its_goal_under_绩效目标(tmp_path):
     """鄂州 2022 prints its goal as 绩效目标 and no funds, 主管部门 or 部门 line; its 绩效标准 says
     what each indicator reflects (no basis). What the workbook should give was written down by
-    hand in tests/fixtures/targets-text/ezhou-lo.expected.json."""
+    hand in tests/fixtures/targets-text/ezhou-lo.targets.json."""
     from pathlib import Path
 
     from .targets_fixtures import ezhou_2022
 
     ezhou_2022(tmp_path / "ezhou.xlsx")
-    expected = targets_json.load(Path(__file__).parents[1] / "fixtures/targets-text/ezhou-lo.expected.json")
+    expected = targets_json.load(Path(__file__).parents[1] / "fixtures/targets-text/ezhou-lo.targets.json")
     sheet = read_targets_xlsx(tmp_path / "ezhou.xlsx")
     sheet.title = ""
     assert sheet == expected

@@ -4,7 +4,7 @@ The texts are what pdftotext makes of three producers' PDFs (tests/fixtures/targ
 make_fixtures.py): LibreOffice's prints of three regional forms laid out by hand — 湘潭 2023
 (the workbook the XLSX and PDF tests import), 鄂州 2022, 宁乡 2021 — and jixiao's own PDF of the
 two-project sample and of a 77-indicator sheet over three pages. Each is expected to give every
-field the form prints, as written down by hand from the workbook (``*.expected.json``) or as
+field the form prints, as written down by hand from the workbook (``*.targets.json``) or as
 exported; fields the form leaves blank stay blank."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def expected(name: str):
     elif name == "long-jixiao":
         sheet = long_sheet()
     else:
-        return targets_json.load(TEXTS / f"{name}.expected.json")
+        return targets_json.load(TEXTS / f"{name}.targets.json")
     sheet.title, sheet.profile = "", ""  # the form prints neither
     return sheet
 

@@ -33,7 +33,7 @@ def test_the_xiangtan_2023_form_s_layout_text_imports_through_the_preview_with_e
     assert not TargetSheet.objects.filter(year__year=2023).exists()
     client.post("/targets/import/preview/", {"confirm": "1"})
     sheet = TargetSheet.objects.get(year__year=2023, department=world.dept_a)
-    expected = targets_json.load(FIXTURES / "targets-text" / "xiangtan-lo.expected.json")
+    expected = targets_json.load(FIXTURES / "targets-text" / "xiangtan-lo.targets.json")
     assert convert.sheet_to_core(sheet).projects == expected.projects
 
 
