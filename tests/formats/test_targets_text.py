@@ -190,3 +190,38 @@ def test_damaged_text_gives_a_sheet_or_an_input_error_never_a_traceback(data):
         read_targets_text("\n".join(lines))
     except InputError as exc:
         assert exc.message_zh and exc.message_en
+
+
+def _layout_text(pdf) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.slow
+def test_the_xiangtan_2023_form_printed_by_libreoffice_now_reads_from_its_text_with_every_value(tmp_path):
+    """The fixture's way, live: the hand-laid workbook printed by this machine's LibreOffice
+    (as the XLSX/PDF test prints it), pdftotext -layout, the text reader."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", TEXTS / "make_fixtures.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    build, ruled, widths, height, vertical = make.LAYOUTS["xiangtan-lo"]
+    from .test_targets_formats import _libreoffice_pdf
+
+    build(tmp_path / "xiangtan.xlsx")
+    make.print_setup(tmp_path / "xiangtan.xlsx", ruled, widths, height, vertical)
+    text_now = _layout_text(_libreoffice_pdf(tmp_path / "xiangtan.xlsx", tmp_path))
+    assert read_targets_text(text_now) == expected("xiangtan-lo")
+
+
+@pytest.mark.slow
+def test_jixiao_s_own_targets_pdf_reads_back_from_its_text_with_every_printed_field(tmp_path):
+    from jixiao.formats.targets_typst import write_targets_pdf
+
+    write_targets_pdf(long_sheet(), tmp_path / "t.pdf")
+    assert read_targets_text(_layout_text(tmp_path / "t.pdf")) == expected("long-jixiao")
