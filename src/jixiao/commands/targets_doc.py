@@ -117,7 +117,7 @@ def run_export(sheet: TargetSheet, output: str, fmt: str | None, refused_options
 
 def load_history(paths: list[str], limits: Any = None) -> TargetHistory:
     """The department's earlier years from the files of ``jixiao check --history`` (JX612): a
-    绩效目标表 (targets JSON, XLSX or PDF) gives its targets as approved that year; any other file
+    绩效目标表 (targets JSON, XLSX, PDF or text) gives its targets as approved that year; any other file
     is the self-evaluation of its year — table JSON or JSON Lines read here, an XLSX, PDF or
     text imported as ``jixiao import`` does (in the bounded child process)."""
     from ..formats import sandbox
