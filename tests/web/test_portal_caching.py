@@ -1,4 +1,4 @@
-"""The portal's pages are public and conditional (jixiao.web.portal.caching): no CSRF token and
+"""The portal's pages are public and conditional (jixiao.web.freshness): no CSRF token and
 no cookie for an anonymous visitor, an ETag that changes exactly when what the page shows can
 change (a publication, a withdrawal, the language), 304 when it has not, ``Cache-Control:
 public, max-age`` from JIXIAO_PUBLIC_CACHE_SECONDS and ``Vary: Cookie`` — so a reverse proxy

@@ -1,6 +1,6 @@
 """Every portal page runs the same small number of SQL queries however many tables and projects
 are published (jixiao.web.portal.views: one grouped query for the years, one page of rows,
-the three aggregates of the ETag, the years of published targets on the index) — counted on a small and on a larger portal."""
+the ETag's query, the years of published targets on the index) — counted on a small and on a larger portal."""
 
 from __future__ import annotations
 

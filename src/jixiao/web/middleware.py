@@ -2,8 +2,8 @@
 ``Cache-Control: private, no-store`` when the view did not say how its answer may be cached.
 
 Pages use only same-origin scripts and styles (no inline code), so a strict policy costs
-nothing and blunts any markup that slipped past escaping. Caching is opt-in: a reverse proxy
-or a browser keeps only what a view declared public (the portal's pages, portal/caching.py);
+nothing and blunts any markup that slipped past escaping. Caching is opt-in: a reverse proxy or
+a browser keeps only what a view declared public (the portal's pages and the API: freshness.py);
 every other answer — signed-in pages, forms with their CSRF token, errors — is kept by no one.
 """
 

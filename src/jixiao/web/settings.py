@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # An answer that does not say how it may be cached is private and not stored (signed-in
-    # pages, forms, errors); public pages say so themselves (portal/caching.py).
+    # pages, forms, errors); public pages say so themselves (freshness.py).
     "jixiao.web.middleware.PrivateByDefaultMiddleware",
     # Session, authentication, messages and history: Django's and simple_history's middlewares,
     # skipped for anonymous GET/HEAD requests to the API (api_reads.py; JIXIAO_API_LEAN).
@@ -147,7 +147,7 @@ else:
 
 # Public pages (the portal): how long a browser or a reverse proxy may reuse one
 # (Cache-Control: public, max-age=N); 0 makes them ask again each time (no-cache), still
-# answered with 304 when nothing changed (portal/caching.py, docs/web.md "Public pages").
+# answered with 304 when nothing changed (freshness.py, docs/web.md "Public pages").
 JIXIAO_PUBLIC_CACHE_SECONDS = _env_int("JIXIAO_PUBLIC_CACHE_SECONDS", 60)
 if JIXIAO_PUBLIC_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("JIXIAO_PUBLIC_CACHE_SECONDS 不能为负 / JIXIAO_PUBLIC_CACHE_SECONDS must not be negative")

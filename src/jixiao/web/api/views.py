@@ -8,7 +8,7 @@ never appears until it is published. The response shapes are described in
 Nothing is kept between requests in the process, so any number of app processes answer
 alike: a listing's page is an index range found from its cursor (:mod:`.keyset`) with a
 fixed number of queries whatever the page's depth or size, and every answer carries an ETag
-and Last-Modified from the newest publication and withdrawal (:mod:`.freshness`), so clients
+and Last-Modified from the newest publication and withdrawal (web/freshness.py), so clients
 and shared caches ask again cheaply (304) and keep answers ``JIXIAO_PUBLIC_CACHE_SECONDS``.
 """
 
@@ -34,10 +34,11 @@ from jixiao.formats import headers as H
 from jixiao.formats import table_json
 from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
+from jixiao.web import freshness
 from jixiao.web.entry.models import Publication
 from jixiao.web.targets.models import PublishedTargets
 
-from . import freshness, keyset, openapi, records
+from . import keyset, openapi, records
 from .keyset import Key
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
 from .models import PublishedIndicator, PublishedProject, PublishedTable
@@ -75,7 +76,7 @@ def _host(request) -> str:
 
 def api_view(func):
     """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON.
-    A 200 carries ETag and Last-Modified (freshness.py) and may be kept by any cache for
+    A 200 carries ETag and Last-Modified (web/freshness.py) and may be kept by any cache for
     ``JIXIAO_PUBLIC_CACHE_SECONDS``; a request whose validators match is answered 304 before
     the view runs."""
 
@@ -87,7 +88,7 @@ def api_view(func):
         except Http404 as exc:
             return _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
 
-    conditional = condition(etag_func=freshness.etag, last_modified_func=freshness.last_modified)(answer)
+    conditional = condition(etag_func=freshness.api_etag, last_modified_func=freshness.last_modified)(answer)
 
     @require_safe
     @functools.wraps(func)

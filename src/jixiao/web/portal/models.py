@@ -44,7 +44,7 @@ class PublishedTable(models.Model):
         indexes = [
             # A year's page: the current publications of a year by department.
             models.Index(fields=["current", "year", "department"], name="portal_table_year_page"),
-            # The portal's ETag: MAX(published_at).
+            # The ETags' newest publication time (freshness.py): MAX(published_at).
             models.Index(fields=["published_at"], name="portal_table_published_at"),
         ]
         verbose_name = _("公开表索引")

@@ -9,7 +9,7 @@ Cheap by construction: every page runs a fixed, small number of queries whatever
 of tables and projects (tests/web/test_portal_queries.py counts them), reads one page of rows
 at most (a year's tables and search results are paginated; the index summarises the years in
 one grouped query), and never loads a snapshot it does not show (the withdrawal marks are read
-as a joined column). Every page is public and conditional (caching.py: ETag, 304,
+as a joined column). Every page is public and conditional (web/freshness.py: ETag, 304,
 Cache-Control for a reverse proxy).
 """
 
@@ -30,12 +30,11 @@ from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.downloads import project_table
 from jixiao.web.entry.models import Publication, Withdrawal
 from jixiao.web.entry.views import _download
-
+from jixiao.web.freshness import public_page
 from jixiao.web.targets import convert as target_convert
 from jixiao.web.targets import exporting as target_export
 from jixiao.web.targets.models import PublishedTargets
 
-from .caching import public_page
 from .models import PublishedProject, PublishedTable
 
 PAGE_SIZE = 50  # projects per page of search results
