@@ -29,14 +29,17 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1/0/true/false, got {value!r}")
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
+def _env_int(name: str, default: int, least: int | None = None) -> int:
+    """The variable's integer (``default`` when unset or blank), refused below ``least``."""
+    value = os.environ.get(name, "")
     try:
-        return int(value)
+        number = int(value) if value.strip() else default
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+    if least is not None and number < least:
+        rule = ("不能为负", "must not be negative") if least == 0 else (f"须至少为 {least}", f"must be at least {least}")
+        raise ImproperlyConfigured(f"{name} {rule[0]} / {name} {rule[1]}")
+    return number
 
 
 DATA_DIR = Path(os.environ.get("JIXIAO_DATA_DIR") or "data").resolve()
@@ -148,9 +151,7 @@ else:
 # Public pages (the portal): how long a browser or a reverse proxy may reuse one
 # (Cache-Control: public, max-age=N); 0 makes them ask again each time (no-cache), still
 # answered with 304 when nothing changed (freshness.py, docs/web.md "Public pages").
-JIXIAO_PUBLIC_CACHE_SECONDS = _env_int("JIXIAO_PUBLIC_CACHE_SECONDS", 60)
-if JIXIAO_PUBLIC_CACHE_SECONDS < 0:
-    raise ImproperlyConfigured("JIXIAO_PUBLIC_CACHE_SECONDS 不能为负 / JIXIAO_PUBLIC_CACHE_SECONDS must not be negative")
+JIXIAO_PUBLIC_CACHE_SECONDS = _env_int("JIXIAO_PUBLIC_CACHE_SECONDS", 60, least=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,16 +169,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes, accounts/throttle.py): failures per user name and client
 # address together, kept in the database; a success clears that pair's count.
-JIXIAO_LOGIN_MAX_FAILURES = _env_int("JIXIAO_LOGIN_MAX_FAILURES", 5)
-JIXIAO_LOGIN_LOCKOUT_SECONDS = _env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900)
+JIXIAO_LOGIN_MAX_FAILURES = _env_int("JIXIAO_LOGIN_MAX_FAILURES", 5, least=1)
+JIXIAO_LOGIN_LOCKOUT_SECONDS = _env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900, least=1)
 # The client's address: REMOTE_ADDR, or behind N trusted proxies the N-th entry from the right
 # of the header they set (X-Forwarded-For unless named otherwise).
-JIXIAO_TRUSTED_PROXIES = _env_int("JIXIAO_TRUSTED_PROXIES", 0)
+JIXIAO_TRUSTED_PROXIES = _env_int("JIXIAO_TRUSTED_PROXIES", 0, least=0)
 JIXIAO_CLIENT_IP_HEADER = os.environ.get("JIXIAO_CLIENT_IP_HEADER", "").strip() or "X-Forwarded-For"
-if JIXIAO_LOGIN_MAX_FAILURES < 1 or JIXIAO_LOGIN_LOCKOUT_SECONDS < 1 or JIXIAO_TRUSTED_PROXIES < 0:
-    raise ImproperlyConfigured("JIXIAO_LOGIN_MAX_FAILURES、JIXIAO_LOGIN_LOCKOUT_SECONDS 须至少为 1，"
-                               "JIXIAO_TRUSTED_PROXIES 不能为负 / JIXIAO_LOGIN_MAX_FAILURES and "
-                               "JIXIAO_LOGIN_LOCKOUT_SECONDS must be at least 1, JIXIAO_TRUSTED_PROXIES not negative")
 AUTHENTICATION_BACKENDS = ["jixiao.web.accounts.throttle.ThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -224,12 +221,9 @@ JIXIAO_UPLOAD_MAX_BYTES = _env_int("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # unset, a job runs in the process that starts it (the demo, the tests). A message the worker
 # has not acknowledged after JIXIAO_JOB_VISIBILITY_SECONDS is delivered again (Redis).
 JIXIAO_BROKER_URL = os.environ.get("JIXIAO_BROKER_URL", "").strip()
-JIXIAO_JOB_VISIBILITY_SECONDS = _env_int("JIXIAO_JOB_VISIBILITY_SECONDS", 3600)
+JIXIAO_JOB_VISIBILITY_SECONDS = _env_int("JIXIAO_JOB_VISIBILITY_SECONDS", 3600, least=60)
 # Bulk exports' files are deleted this many days after their job finished (0: kept for ever).
 JIXIAO_JOB_FILES_DAYS = _env_int("JIXIAO_JOB_FILES_DAYS", 7)
-if JIXIAO_JOB_VISIBILITY_SECONDS < 60:
-    raise ImproperlyConfigured("JIXIAO_JOB_VISIBILITY_SECONDS 须至少为 60 / JIXIAO_JOB_VISIBILITY_SECONDS must be at "
-                               "least 60")
 # Form bodies may be large enough for a 10 MB cell to reach the form, which then answers with a
 # field error (每格字数上限) instead of a bare "400 Bad Request".
 DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("JIXIAO_FORM_MAX_BYTES", 24 * 1024 * 1024)
