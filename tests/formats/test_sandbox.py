@@ -133,3 +133,48 @@ def test_the_child_sets_its_limits_with_setrlimit(tmp_path):
     assert lines["Max address space"][:2] == [str(300 * MB)] * 2
     assert lines["Max cpu time"][:2] == ["7", "9"]
     assert lines["Max core file size"][:2] == ["0", "0"]
+
+
+# --- the 绩效目标表: one more thing the same child reads ------------------------------------
+
+
+@pytest.fixture
+def targets_pdf(tmp_path):
+    from jixiao.formats.targets_typst import write_targets_pdf
+
+    from .targets_fixtures import sample_sheet
+
+    path = tmp_path / "targets.pdf"
+    write_targets_pdf(sample_sheet(), path)
+    return path
+
+
+def test_a_targets_form_is_read_by_the_same_child_and_a_table_is_not_one(tmp_path):
+    from jixiao.formats.targets_xlsx import write_targets_xlsx
+
+    from .targets_fixtures import sample_sheet
+
+    write_targets_xlsx(sample_sheet(), tmp_path / "t.xlsx")
+    assert sandbox.import_targets(tmp_path / "t.xlsx").projects == sample_sheet().projects
+    assert sandbox.import_targets(FIXTURES / "000_68657388ac173f3b.txt") is None
+
+
+def test_a_targets_form_read_past_the_memory_limit_names_the_limit(targets_pdf):
+    with pytest.raises(InputError) as err:
+        sandbox.import_targets(targets_pdf, ImportLimits(max_memory_bytes=40 * MB))
+    assert "memory limit of 40 MB" in err.value.message_en and "内存上限（40 MB" in err.value.message_zh
+
+
+def test_a_targets_form_over_the_size_limit_is_refused_by_the_table_import_s_check(targets_pdf):
+    with pytest.raises(InputError) as err:
+        sandbox.import_targets(targets_pdf, ImportLimits(max_file_bytes=1000), source="目标.pdf")
+    assert "文件过大" in err.value.message_zh and "file too large" in err.value.message_en
+    assert err.value.source == "目标.pdf"
+
+
+def test_a_targets_reader_s_child_dying_by_a_signal_is_an_input_error(monkeypatch, targets_pdf):
+    monkeypatch.setattr(sandbox, "_child_command",
+                        lambda: [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"])
+    with pytest.raises(InputError) as err:
+        sandbox.import_targets(targets_pdf)
+    assert "SIGSEGV" in err.value.message_en and "内存上限" in err.value.message_zh

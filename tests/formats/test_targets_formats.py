@@ -355,7 +355,7 @@ def test_the_xiangtan_2023_form_printed_to_pdf_by_libreoffice_imports_with_every
     """The hand-laid 湘潭 form (not jixiao's writer) printed by LibreOffice and read by the
     targets importer the web app uses (the bounded child process): every value the XLSX gives,
     the PDF gives too."""
-    from jixiao.formats.targets_sandbox import import_targets
+    from jixiao.formats.sandbox import import_targets
 
     import openpyxl
     from openpyxl.styles import Alignment, Border, Side

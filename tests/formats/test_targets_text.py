@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 
 from jixiao.errors import InputError
 from jixiao.formats import targets_json
-from jixiao.formats.importer import ImportLimits
-from jixiao.formats.targets_text import (head_is_targets_text, looks_like_targets_text, read_targets_text,
-                                         read_targets_text_file)
+from jixiao.formats.importer import TARGETS, ImportLimits, read_file
+from jixiao.formats.targets_text import head_is_targets_text, looks_like_targets_text, read_targets_text
 
 from .targets_fixtures import long_sheet, sample_sheet
 
@@ -100,7 +99,7 @@ def test_plain_utf8_text_of_the_same_shape_reads_the_same():
 def test_a_text_file_in_any_encoding_the_table_import_reads_is_read(tmp_path, encoding):
     path = tmp_path / "t.txt"
     path.write_bytes(text("xiangtan-lo").encode(encoding))
-    assert read_targets_text_file(path, "t.txt", ImportLimits()) == expected("xiangtan-lo")
+    assert read_file(path, ImportLimits(), TARGETS, "t.txt") == expected("xiangtan-lo")
 
 
 def test_a_targets_form_is_told_from_a_self_evaluation_table_by_its_first_lines():
@@ -115,7 +114,7 @@ def test_a_targets_form_is_told_from_a_self_evaluation_table_by_its_first_lines(
 
 
 def test_a_self_evaluation_table_s_text_is_not_a_targets_form(tmp_path):
-    assert read_targets_text_file(SEED_TEXT, "seed.txt", ImportLimits()) is None
+    assert read_file(SEED_TEXT, ImportLimits(), TARGETS, "seed.txt") is None
 
 
 def test_text_without_layout_is_refused_with_what_to_do_instead():
@@ -147,14 +146,14 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text(text("xiangtan-lo") + " " * 2000, "utf-8")
     with pytest.raises(InputError, match="文件过大"):
-        read_targets_text_file(path, "big.txt", ImportLimits(max_file_bytes=1000))
+        read_file(path, ImportLimits(max_file_bytes=1000), TARGETS, "big.txt")
 
 
 def test_binary_content_after_a_targets_title_is_refused_as_not_text(tmp_path):
     path = tmp_path / "x.txt"
     path.write_bytes("项目支出绩效目标表\n".encode() + b"\x00\x01\x02" * 100)
     with pytest.raises(InputError, match="不是可识别的文件格式"):
-        read_targets_text_file(path, "x.txt", ImportLimits())
+        read_file(path, ImportLimits(), TARGETS, "x.txt")
 
 
 def test_text_of_too_many_lines_is_refused():

@@ -56,13 +56,13 @@ def may_be_targets_form(path: str) -> bool:
 
 def targets_of(path: str, limits: Any = None) -> TargetSheet | None:
     """The 绩效目标表 in ``path`` — targets JSON read here, an XLSX, PDF or text read in the bounded
-    child process (:mod:`jixiao.formats.targets_sandbox`) — or None when the file is something
-    else (a self-evaluation table, which the caller reads as before). InputError for a
+    child process (:func:`jixiao.formats.sandbox.import_targets`) — or None when the file is
+    something else (a self-evaluation table, which the caller reads as before). InputError for a
     targets file that cannot be used."""
     if is_targets_json(path):
         return targets_json.load(path)
     if may_be_targets_form(path):
-        from ..formats.targets_sandbox import import_targets
+        from ..formats.sandbox import import_targets
         return import_targets(path, limits)
     return None
 

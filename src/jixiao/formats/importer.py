@@ -1,4 +1,4 @@
-"""Import a disclosure table from a file of any supported kind, detected by content.
+"""Import a disclosure table — or a 绩效目标表 — from a file of any supported kind, detected by content.
 
 Detection looks at the bytes, never at the file name: ``PK`` + ``xl/workbook.xml`` in the
 zip → XLSX; ``%PDF`` → PDF; text that parses as a JSON object → table JSON; other UTF-8 (or
@@ -9,6 +9,11 @@ those of the MoF 项目支出绩效自评表 (项目名称, 主管部门/实施�
 possible — the file size before a byte is read, a zip bomb from the zip directory before
 anything is inflated. Any unusable input raises :class:`~jixiao.errors.InputError` with a
 Chinese and an English message.
+
+A 项目支出绩效目标表 is told here too (:func:`read_file`), after the same checks and by the
+same opened file: an XLSX whose first sheet, a PDF whose first page, a text whose first lines
+say 绩效目标 and not 自评. So one bounded child process (:mod:`.sandbox`) both tells what a file
+is and reads it.
 """
 
 from __future__ import annotations
@@ -19,12 +24,18 @@ import time
 import zipfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .import_result import ImportResult
 
+if TYPE_CHECKING:
+    from ..core.target_sheet import TargetSheet
+
 MB = 1024 * 1024
+
+# What a read looks for (read_file): the self-evaluation table, the 绩效目标表, or whichever the file is.
+TABLE, TARGETS, EITHER = "table", "targets", "either"
 
 # The operating-system limits of the child process that parses a file
 # (jixiao.formats.sandbox); environment variables set their defaults (docs/import.md).
@@ -149,10 +160,20 @@ def detect_kind(path: Path, head: bytes) -> str:
 
 def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportResult:
     """Read ``path`` (XLSX, PDF, table JSON or pdftotext-form text) into a table."""
+    return read_file(path, limits, TABLE)
+
+
+def read_file(path: str | Path, limits: ImportLimits | None = None, want: str = EITHER,
+              source: str | None = None) -> "ImportResult | TargetSheet | None":
+    """Read ``path`` as ``want`` says: ``TABLE`` — the table (:func:`import_file`); ``TARGETS`` — the
+    绩效目标表 in an XLSX, PDF or text, None when the file is not one; ``EITHER`` — the 绩效目标表
+    when the file is one, else the table. The checks before a reader runs are the same for all
+    three (size, kind, zip bombs, a PDF's streams, pages and glyphs, the text's encoding).
+    ``source`` names the file in messages (default: ``path``)."""
     limits = limits or ImportLimits()
     deadline = Deadline(limits.time_budget_seconds)
     p = Path(path)
-    source = str(path)
+    source = source or str(path)
     try:
         size = p.stat().st_size
         if p.is_dir():
@@ -187,6 +208,13 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
         from .xlsx_read import check_zip
 
         check_zip(p, limits, source, deadline)  # before anything reads a sheet: bombs refused cheaply
+        if want != TABLE:
+            from .targets_read import looks_like_targets_xlsx, read_targets_xlsx
+
+            if looks_like_targets_xlsx(p):
+                return read_targets_xlsx(p, source, checked=True)
+            if want == TARGETS:
+                return None
         if mof_read.is_mof_xlsx(p):  # a MoF 项目支出绩效自评表, not the 附件2-3 table
             return mof_read.read_mof_xlsx(p, limits, deadline, source=source)
         from .xlsx_read import read_xlsx
@@ -198,15 +226,32 @@ def import_file(path: str | Path, limits: ImportLimits | None = None) -> ImportR
 
         check_pdf(p, limits, source)  # before any page is laid out: bombs refused cheaply
         deadline.check(source)
+        if want != TABLE:
+            from .targets_read import pdf_says_targets, read_targets_pdf
+
+            if pdf_says_targets(p, source):
+                return read_targets_pdf(p, source, checked=True)
+            if want == TARGETS:
+                return None
         if mof_read.is_mof_pdf(p):
             return mof_read.read_mof_pdf(p, limits, deadline, source=source)
         from .pdf_read import read_pdf
 
         return _checked(read_pdf(p, limits, deadline, source=source, checked=True), source)
+    if kind == "json" and want == TARGETS:
+        return None  # targets JSON is read as JSON (targets_json), not here
     data = p.read_bytes()
     if kind == "json":
         return _read_json(data, source)  # table_json.loads checks the bounds itself
-    return _checked(_read_text(data, source), source)
+    text = _decode(data, source)
+    if want != TABLE:
+        from .targets_text import looks_like_targets_text, read_targets_text
+
+        if looks_like_targets_text(text):
+            return read_targets_text(text, source)
+        if want == TARGETS:
+            return None
+    return _checked(_read_text(text, source), source)
 
 
 def _checked(result: ImportResult, source: str) -> ImportResult:
@@ -260,8 +305,7 @@ def _decode(data: bytes, source: str) -> str:
     raise InputError("文本不是 UTF-8 或 GB18030 编码", "text is neither UTF-8 nor GB 18030", source=source)
 
 
-def _read_text(data: bytes, source: str) -> ImportResult:
-    text = _decode(data, source)
+def _read_text(text: str, source: str) -> ImportResult:
     from . import mof_read
 
     if mof_read.looks_like_mof(text):  # pdftotext of a MoF 项目支出绩效自评表

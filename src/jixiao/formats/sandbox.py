@@ -3,10 +3,13 @@
 Why: a 5 KB workbook can ask openpyxl for billions of cells and a 1 MB PDF can inflate to a
 gigabyte; checks between steps cannot stop a library in the middle of one call, and in the
 web server the memory a parse took is never given back. So every file from outside (``jixiao
-import``, one file or a batch, and the web upload) is read by :func:`import_file` here, which
-runs :func:`jixiao.formats.importer.import_file` in a fresh ``python -m
-jixiao.formats.sandbox`` process whose limits are set with ``resource.setrlimit`` before a
-byte of the file is read:
+import``, ``check`` and ``export``, one file or a batch, and the web uploads) is read here, by
+:func:`jixiao.formats.importer.read_file` in a fresh ``python -m jixiao.formats.sandbox``
+process whose limits are set with ``resource.setrlimit`` before a byte of the file is read.
+The caller says what the child looks for: the self-evaluation table (:func:`import_file`: the
+web's table import), the 绩效目标表 or nothing (:func:`import_targets`: the web's targets import,
+``check`` and ``export``), or whichever the file is (:func:`import_document`: ``jixiao import``
+and ``check --history``) — told and read in the same child. The limits:
 
 - address space (``RLIMIT_AS``) = ``ImportLimits.max_memory_bytes`` (default 1 GiB,
   ``JIXIAO_IMPORT_MEMORY_MB``): past it allocations fail (``MemoryError``) or the child dies;
@@ -17,7 +20,8 @@ byte of the file is read:
 - no core files, no files written (``RLIMIT_CORE``, ``RLIMIT_FSIZE`` = 0).
 
 The child answers with one JSON document on its standard output — the table as table JSON,
-the report and the confidences, or the ``InputError`` it raised — read by the parent up to
+the report and the confidences, the 绩效目标表 as targets JSON, "not a 绩效目标表", or the
+``InputError`` it raised — read by the parent up to
 ``max_result_bytes``. Any breach becomes one :class:`~jixiao.errors.InputError` in Chinese and
 English naming the limit that was reached (CLI exit 2, a 422 page on the web), and the
 caller's memory holds only the answer, never the parse.
@@ -34,11 +38,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .import_result import ImportResult
-from .importer import ImportLimits
+from .importer import EITHER, TABLE, TARGETS, ImportLimits
+
+if TYPE_CHECKING:
+    from ..core.target_sheet import TargetSheet
 
 log = logging.getLogger(__name__)
 
@@ -104,23 +111,39 @@ def _child_environment() -> dict[str, str]:
 
 
 def import_file(path: str | Path, limits: ImportLimits | None = None, source: str | None = None) -> ImportResult:
-    """:func:`jixiao.formats.importer.import_file` in a bounded child process.
+    """:func:`jixiao.formats.importer.import_file` in a bounded child process: the table.
 
     ``source`` names the file in messages (default: ``path``; the web passes the upload's
     name). Raises InputError for the file's problems and for every limit reached."""
+    return _read(path, limits, source, TABLE)
+
+
+def import_targets(path: str | Path, limits: ImportLimits | None = None,
+                   source: str | None = None) -> "TargetSheet | None":
+    """The 绩效目标表 in an XLSX, PDF or text file, None when the file is not one; in a bounded child
+    process, as :func:`import_file`."""
+    return _read(path, limits, source, TARGETS)
+
+
+def import_document(path: str | Path, limits: ImportLimits | None = None,
+                    source: str | None = None) -> "ImportResult | TargetSheet":
+    """The 绩效目标表 when the file is one, else the table; told and read in one bounded child
+    process, as :func:`import_file`."""
+    return _read(path, limits, source, EITHER)
+
+
+def _read(path: str | Path, limits: ImportLimits | None, source: str | None, want: str) -> Any:
     limits = limits or ImportLimits()
     source = source or str(path)
-    return _from_answer(run_reader(path, limits, source, _child_command()), limits, source)
-
-
-def run_reader(path: str | Path, limits: ImportLimits, source: str, command: list[str]) -> dict[str, Any]:
-    """Run a reader's child process (``command``, whose main is :func:`child_main` with the
-    reader's answer function) on ``path`` under ``limits``; its answer document. Raises the
-    InputError of every limit reached and of a child that died. Shared by the table import
-    and the 绩效目标表's (:mod:`.targets_sandbox`)."""
     request = json.dumps({"path": str(Path(path).resolve()) if Path(path).exists() else str(path),
-                          "source": source, "limits": limits.to_dict()}).encode()
-    answer, status, stderr = _run_child(request, limits, source, command)
+                          "source": source, "want": want, "limits": limits.to_dict()}).encode()
+    return _from_answer(_run_reader(request, limits, source), limits, source)
+
+
+def _run_reader(request: bytes, limits: ImportLimits, source: str) -> dict[str, Any]:
+    """Run the child on ``request`` under ``limits``; its answer document. Raises the InputError
+    of every limit reached and of a child that died."""
+    answer, status, stderr = _run_child(request, limits, source, _child_command())
     if status == 0 or status == _MEMORY_EXIT:
         try:
             doc = json.loads(answer) if answer else None
@@ -147,8 +170,10 @@ def run_reader(path: str | Path, limits: ImportLimits, source: str, command: lis
     raise malformed_error(f"the reading process ended with status {status}", source)
 
 
-def _from_answer(doc: dict[str, Any], limits: ImportLimits, source: str) -> ImportResult:
-    from . import table_json
+def _from_answer(doc: dict[str, Any], limits: ImportLimits, source: str) -> Any:
+    """What the child answered: an ImportResult, a TargetSheet or None ("not a 绩效目标表"); its
+    error raised."""
+    from . import table_json, targets_json
 
     if "error" in doc:
         e = doc["error"]
@@ -157,6 +182,10 @@ def _from_answer(doc: dict[str, Any], limits: ImportLimits, source: str) -> Impo
         raise memory_error(limits, source)
     if "crash" in doc:
         raise malformed_error(doc["crash"], source)
+    if "targets" in doc:
+        return targets_json.from_document(doc["targets"], source=f"{source} (imported)")
+    if "table" not in doc:
+        return None
     table = table_json.from_document(doc["table"], source=f"{source} (imported)")
     return ImportResult(table=table, kind=doc["kind"], report=list(doc["report"]),
                         confidence=dict(doc["confidence"]))
@@ -280,9 +309,8 @@ def set_limits(limits: ImportLimits) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
-def child_main(answer_of=None) -> int:
-    """Read the request on standard input, answer one JSON document on standard output.
-    ``answer_of(path, source, limits)`` makes the answer (default: the table import's)."""
+def child_main() -> int:
+    """Read the request on standard input, answer one JSON document on standard output."""
     request = json.loads(sys.stdin.buffer.read())
     limits = ImportLimits(**request["limits"])
     set_limits(limits)
@@ -290,7 +318,7 @@ def child_main(answer_of=None) -> int:
     answer_fd = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to standard error, not into the answer
     try:
-        answer = (answer_of or _child_answer)(request["path"], request["source"], limits)
+        answer = _child_answer(request["path"], request["source"], limits, request.get("want", TABLE))
     except MemoryError:
         answer = None
     if answer is None:
@@ -306,14 +334,19 @@ def child_main(answer_of=None) -> int:
     return 0
 
 
-def _child_answer(path: str, source: str, limits: ImportLimits) -> bytes:
-    from . import importer, table_json
+def _child_answer(path: str, source: str, limits: ImportLimits, want: str) -> bytes:
+    from . import importer, table_json, targets_json
     from ..errors import JixiaoError
 
     try:
-        result = importer.import_file(path, limits)
-        doc = {"kind": result.kind, "table": table_json.to_document(result.table), "report": result.report,
-               "confidence": result.confidence}
+        result = importer.read_file(path, limits, want, source)
+        if result is None:
+            doc: dict[str, Any] = {"not_targets": True}
+        elif isinstance(result, ImportResult):
+            doc = {"kind": result.kind, "table": table_json.to_document(result.table), "report": result.report,
+                   "confidence": result.confidence}
+        else:
+            doc = {"targets": targets_json.to_document(result)}
     except MemoryError:
         raise
     except JixiaoError as exc:

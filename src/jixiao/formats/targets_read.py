@@ -268,19 +268,22 @@ def _sheet_facts(g: _Grid) -> tuple[int | None, str, str]:
     return year, department, unit
 
 
-def read_targets_xlsx(path: str | Path, source: str | None = None) -> TargetSheet:
-    """Every 绩效目标表 sheet of the workbook as one :class:`TargetSheet` (InputError when none)."""
+def read_targets_xlsx(path: str | Path, source: str | None = None, checked: bool = False) -> TargetSheet:
+    """Every 绩效目标表 sheet of the workbook as one :class:`TargetSheet` (InputError when none).
+    ``checked``: the importer has checked the file's size and zip under the import's limits
+    already (:func:`.importer.read_file`); else they are checked here under the default limits."""
     import openpyxl
 
     source = source or str(path)
     p = Path(path)
-    try:
-        if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"文件过大（上限 {MAX_BYTES} 字节）", f"file too large (limit {MAX_BYTES} bytes)",
-                             source=source)
-    except FileNotFoundError:
-        raise InputError("文件不存在", "file not found", source=source) from None
-    check_zip(p, ImportLimits(), source)
+    if not checked:
+        try:
+            if p.stat().st_size > MAX_BYTES:
+                raise InputError(f"文件过大（上限 {MAX_BYTES} 字节）", f"file too large (limit {MAX_BYTES} bytes)",
+                                 source=source)
+        except FileNotFoundError:
+            raise InputError("文件不存在", "file not found", source=source) from None
+        check_zip(p, ImportLimits(), source)
     try:
         wb = openpyxl.load_workbook(p, read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
@@ -347,7 +350,7 @@ def read_targets_pdf(path: str | Path, source: str | None = None, checked: bool 
     lines above and below the tables (title, 年度, 部门 and 金额单位) are read as the form's first
     rows. The PDF is checked first as every PDF jixiao reads (:func:`.pdf_scan.check_pdf`: streams,
     pages, glyphs; ``checked``: done already); OCR is out of scope. Run it in the bounded child
-    process (:mod:`.targets_sandbox`) on a file from outside.
+    process (:mod:`.sandbox`) on a file from outside.
     """
     from .pdf_read import _cell_grid, _fill, _joined, _open, _refuse_unreadable, check_trailer, dedupe_chars
     from .pdf_scan import check_pdf
@@ -421,14 +424,14 @@ def _drop_repeated_header(rows: list) -> list:
     return rows
 
 
-def pdf_is_targets(path: Path, source: str, limits: ImportLimits) -> bool:
-    """Whether a PDF's first page says 绩效目标 and not 自评, after the cheap checks every PDF
-    jixiao reads passes (:func:`.pdf_scan.check_pdf`). A PDF pdfplumber cannot open is not."""
+def pdf_says_targets(path: Path, source: str) -> bool:
+    """Whether a PDF's first page says 绩效目标 and not 自评. Asked by the importer
+    (:func:`.importer.read_file`) after the cheap checks every PDF jixiao reads passes
+    (:func:`.pdf_scan.check_pdf`); an incomplete PDF is refused as the table import refuses it, and
+    one pdfplumber cannot open is not a 绩效目标表 (the table import says what is wrong with it)."""
     from .pdf_read import check_trailer
-    from .pdf_scan import check_pdf
 
     check_trailer(path, source)
-    check_pdf(path, limits, source)
     import pdfplumber
 
     try:
@@ -444,9 +447,3 @@ def pdf_is_targets(path: Path, source: str, limits: ImportLimits) -> bool:
     finally:
         pdf.close()
     return "绩效目标" in text and "自评" not in text
-
-
-def xlsx_is_targets(path: Path, source: str, limits: ImportLimits) -> bool:
-    """Whether a workbook's first sheet is a 绩效目标表, after the zip checks (:func:`.xlsx_read.check_zip`)."""
-    check_zip(path, limits, source)
-    return looks_like_targets_xlsx(path)

@@ -63,15 +63,15 @@ separated them.
 
 Text without ``-layout`` is refused (its reading order tears a form's rows and columns apart),
 as is text without an indicator header. Every failure is an :class:`~jixiao.errors.InputError`
-in Chinese and English. Untrusted files are read in the bounded child process
-(:mod:`.targets_sandbox`); :func:`read_targets_text_file` is what that child calls.
+in Chinese and English. Untrusted files are read in the bounded child process (:mod:`.sandbox`),
+whose importer (:func:`.importer.read_file`) checks the size, decodes the text as the table
+import does and asks :func:`looks_like_targets_text` before it calls :func:`read_targets_text`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from statistics import median
 
 from ..core.target_sheet import TargetSheet, read_nature
@@ -1171,26 +1171,6 @@ def read_targets_text(text: str, source: str = "<text>") -> TargetSheet:
         raise InputError("文本中找不到绩效指标的表头（一级指标、二级指标、三级指标、指标值）",
                          "no indicator header in the text (一级指标, 二级指标, 三级指标, 指标值)", source=source)
     return _sheet_of([(f"第{i}张表", _grid(f)) for i, f in enumerate(forms, start=1)], "", "", source)
-
-
-def read_targets_text_file(path: str | Path, source: str, limits) -> TargetSheet | None:
-    """In the bounded child (:mod:`.targets_sandbox`): the 绩效目标表 in a text file, None when the
-    text is not one (then it is imported as a self-evaluation table). The size limit, the
-    encodings and the refusal of binary content are the table import's (:mod:`.importer`)."""
-    from .importer import _decode
-
-    p = Path(path)
-    size = p.stat().st_size
-    if size > limits.max_file_bytes:
-        raise InputError(f"文件过大（{size} 字节，上限 {limits.max_file_bytes} 字节）",
-                         f"file too large ({size} bytes, limit {limits.max_file_bytes} bytes)", source=source)
-    data = p.read_bytes()
-    if not data.strip() or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
-        return None  # empty, or JSON: the table import says what is wrong with it
-    text = _decode(data, source)
-    if not looks_like_targets_text(text):
-        return None
-    return read_targets_text(text, source)
 
 
 def head_is_targets_text(head: bytes) -> bool:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import checks, prefill
 from jixiao.errors import JixiaoError
-from jixiao.formats import targets_json, targets_sandbox
+from jixiao.formats import sandbox, targets_json
 from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert as entry_convert
@@ -301,7 +301,7 @@ def import_upload(request):
 
 
 def _read_upload(upload, kind):
-    """The sheet in the upload: read in the bounded child process (formats.targets_sandbox)."""
+    """The sheet in the upload: read in the bounded child process (formats.sandbox)."""
     from jixiao.errors import InputError
 
     if kind == "json":
@@ -311,7 +311,7 @@ def _read_upload(upload, kind):
         with path.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        sheet = targets_sandbox.import_targets(path, source=upload.name)
+        sheet = sandbox.import_targets(path, source=upload.name)
     if sheet is None:
         raise InputError("文件不是绩效目标表（第一页未写明“绩效目标”）",
                          "the file is not a performance targets sheet (its first page does not say 绩效目标)",
