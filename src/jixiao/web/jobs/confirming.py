@@ -24,7 +24,7 @@ def perform(job: Job, progress: work.Progress):
     params = job.params
     progress(0, 1)
 
-    def finish(locked: Job) -> None:
+    def finish(locked: Job) -> tuple[str, dict]:
         run = ImportRun.objects.select_related("department").filter(pk=params["import_run"]).first()
         if run is None:
             raise work.Failed("import_handled")
@@ -37,6 +37,6 @@ def perform(job: Job, progress: work.Progress):
         except importing.OutOfBounds:
             raise work.Failed("import_out_of_bounds") from None
         locked.result = {"table": table.pk, "import_run": run.pk}
-        locked.message_code, locked.message_params = "import_saved", {"n": run.project_count}
+        return "import_saved", {"n": run.project_count}
 
     return finish

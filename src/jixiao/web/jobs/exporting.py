@@ -68,6 +68,7 @@ def perform(job: Job, progress: work.Progress):
         raise work.Failed("nothing_to_export")
     progress(0, total)
     folder = work.folder(job)
+    folder.mkdir(parents=True, exist_ok=True)
     label = _safe(params.get("label") or "export")
     # A table's whole file: the MoF forms in one PDF, or the disclosure table (附件2-3).
     kind, layout = ("pdf", "mof-form") if fmt == "pdf" else (fmt.removeprefix("disclosure-"), "disclosure")
@@ -99,13 +100,13 @@ def perform(job: Job, progress: work.Progress):
         raise work.Failed.from_error(exc, "export_refused") from None
     projects = sum(len(c.projects) for c in cores)
 
-    def finish(locked: Job) -> None:
+    def finish(locked: Job) -> tuple[str, dict]:
         for other in folder.glob(f"{label}-*"):
             if other != path:
                 other.unlink(missing_ok=True)  # a file an earlier delivery left
         locked.result_file = work.relative(path)
         locked.result_name = f"{params.get('label') or 'export'}.{path.suffix.lstrip('.')}"
         locked.result = {"tables": [t.pk for t in tables]}
-        locked.message_code, locked.message_params = "exported", {"tables": len(cores), "projects": projects}
+        return "exported", {"tables": len(cores), "projects": projects}
 
     return finish

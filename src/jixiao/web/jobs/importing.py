@@ -30,13 +30,12 @@ def perform(job: Job, progress: work.Progress):
         raise work.Failed.from_error(exc) from None
     progress(1, 1)
 
-    def finish(locked: Job) -> None:
+    def finish(locked: Job) -> tuple[str, dict]:
         run = importing.record_preview(result, department=Department.objects.get(pk=params["department"]),
                                        user=locked.started_by, filename=params["filename"], size=params["size"],
                                        year=params.get("year"))
         locked.result = {"import_run": run.pk}
-        locked.message_code = "import_read"
-        locked.message_params = {"filename": params["filename"], "projects": run.project_count}
+        return "import_read", {"filename": params["filename"], "projects": run.project_count}
 
     return finish
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,6 +70,9 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.state in self.FINISHED
 
-    @property
-    def percent(self) -> int | None:
-        return min(100, self.done * 100 // self.total) if self.total else None
+    def refuse(self, code: str) -> None:
+        """Fail the job before any delivery ran it (its upload not stored, its message not
+        queued): nothing was done, and its page says ``code`` at once instead of 排队中."""
+        Job.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
+            state=self.State.FAILED, message_code=code, message_params={}, finished_at=timezone.now())
+        self.refresh_from_db()

@@ -25,7 +25,7 @@ def perform(job: Job, progress: work.Progress):
     params = job.params
     progress(0, 1)
 
-    def finish(locked: Job) -> None:
+    def finish(locked: Job) -> tuple[str, dict]:
         table = DisclosureTable.objects.filter(pk=params["table"]).first()
         if table is None:
             raise work.Failed("state_changed")
@@ -35,6 +35,6 @@ def perform(job: Job, progress: work.Progress):
         except workflow.TransitionError:
             raise work.Failed("state_changed") from None
         locked.result = {"table": table.pk, "publication": publication.pk}
-        locked.message_code, locked.message_params = "published", {}
+        return "published", {}
 
     return finish

@@ -12,9 +12,10 @@ Three steps, each its own short transaction on the job's row (``SELECT … FOR U
    and the job marked ``succeeded`` in the same transaction — so they happen once, however
    often the message is delivered, and never without the job saying so.
 
-A :class:`.work.Failed` (the input's or the state's fault) or any other exception marks the
-job ``failed`` with a message from the catalogue; other exceptions are logged with their
-traceback for the administrator and shown to the user only as "internal error".
+A :class:`.work.Failed` (the input's or the state's fault) or any other exception ends the
+job ``failed`` in the same step 3, with nothing written but a message from the catalogue; other
+exceptions are logged with their traceback for the administrator and shown to the user only as
+"internal error".
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 
-# kind → perform(job, progress) returning finish(locked_job), which writes the effects.
+# kind → perform(job, progress) returning finish(locked_job), which writes the effects and
+# returns the job's message (code, params).
 KINDS = {
     Job.Kind.IMPORT: importing.perform,
     Job.Kind.CONFIRM: confirming.perform,
@@ -45,8 +47,7 @@ def run(job_id: int) -> None:
     if job is None:
         return
     try:
-        finish = KINDS[job.kind](job, _progress(job))
-        _finish(job, finish)
+        _finish(job, KINDS[job.kind](job, _progress(job)))
     except work.Failed as exc:
         _fail(job, exc.code, exc.params)
     except Exception:
@@ -79,33 +80,20 @@ def _progress(job: Job) -> work.Progress:
     return progress
 
 
-def _locked_if_ours(job: Job) -> Job | None:
+@transaction.atomic
+def _finish(job: Job, finish, state: str = Job.State.SUCCEEDED) -> None:
+    """With the job's row locked, and only if the claim is still ours (else another delivery took
+    the job over, or finished it): ``finish(locked)`` writes the effects and says the message,
+    and the job ends in ``state``."""
     locked = Job.objects.select_for_update().get(pk=job.pk)
     if locked.state != Job.State.RUNNING or locked.claim != job.claim:
-        return None  # another delivery took the job over (or finished it)
-    return locked
-
-
-def _finish(job: Job, finish) -> None:
-    with transaction.atomic():
-        locked = _locked_if_ours(job)
-        if locked is None:
-            return
-        finish(locked)
-        locked.state = Job.State.SUCCEEDED
-        if locked.total == 0:
-            locked.total = 1
-        locked.done = locked.total
-        locked.finished_at = timezone.now()
-        locked.save()
-
-
-@transaction.atomic
-def _fail(job: Job, code: str, params: dict) -> None:
-    locked = _locked_if_ours(job)
-    if locked is None:
         return
-    locked.state = Job.State.FAILED
-    locked.message_code, locked.message_params = code, params
-    locked.finished_at = timezone.now()
+    locked.message_code, locked.message_params = finish(locked)
+    if state == Job.State.SUCCEEDED:
+        locked.done = locked.total = locked.total or 1
+    locked.state, locked.finished_at = state, timezone.now()
     locked.save()
+
+
+def _fail(job: Job, code: str, params: dict) -> None:
+    _finish(job, lambda locked: (code, params), Job.State.FAILED)

@@ -19,7 +19,6 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from . import runner
 from .broker import app
@@ -51,6 +50,4 @@ def _send(job: Job) -> None:
         run_job.delay(job.pk)
     except Exception:
         log.exception("job %s could not be queued on the broker", job.pk)
-        Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
-            state=Job.State.FAILED, message_code="queue_unavailable", message_params={}, finished_at=timezone.now())
-        job.refresh_from_db()
+        job.refuse("queue_unavailable")

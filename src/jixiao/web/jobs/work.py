@@ -49,9 +49,7 @@ def data_dir() -> Path:
 
 
 def folder(job: Job) -> Path:
-    path = data_dir() / "jobs" / str(job.pk)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return data_dir() / "jobs" / str(job.pk)
 
 
 def relative(path: Path) -> str:
@@ -67,20 +65,16 @@ def store_input(job: Job, chunks, suffix: str) -> bool:
     file cannot be written (a full disk, a data folder not writable) the job fails at once with
     ``input_unsaved`` and no partial file is left: it never waits in 排队中 for an input it has
     not got. Returns whether the input was stored."""
-    path = None
+    path = folder(job) / f"input{suffix}"
     try:
-        path = folder(job) / f"input{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
+            out.writelines(chunks)
     except OSError:
         log.exception("job %s: the upload could not be stored", job.pk)
-        if path is not None:
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-        Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, message_code="input_unsaved",
-                                             message_params={}, finished_at=timezone.now())
-        job.refresh_from_db()
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        job.refuse("input_unsaved")
         return False
     job.input_file = relative(path)
     job.save(update_fields=["input_file"])
@@ -98,11 +92,9 @@ def expire_results(days: int) -> int:
     folder does not fill with old ZIPs; their rows stay, without a file. Returns how many."""
     if days <= 0:
         return 0
-    old = Job.objects.filter(kind=Job.Kind.EXPORT, finished_at__lt=timezone.now() - timedelta(days=days)) \
-        .exclude(result_file="")
-    count = 0
+    old = list(Job.objects.filter(kind=Job.Kind.EXPORT, finished_at__lt=timezone.now() - timedelta(days=days))
+               .exclude(result_file=""))
     for job in old:
-        shutil.rmtree(data_dir() / "jobs" / str(job.pk), ignore_errors=True)
-        Job.objects.filter(pk=job.pk).update(result_file="")
-        count += 1
-    return count
+        shutil.rmtree(folder(job), ignore_errors=True)
+    Job.objects.filter(pk__in=[job.pk for job in old]).update(result_file="")
+    return len(old)
