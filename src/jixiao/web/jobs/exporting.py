@@ -41,13 +41,11 @@ FORM_NAME = "项目支出绩效自评表"
 TABLE_NAME = "自评公开表"
 
 
-def file_label(base: str, fmt: str) -> str:
-    """The download's name without suffix: ``2019-甲-项目支出绩效自评表``, ``2019-自评公开表``."""
-    return f"{base}-{TABLE_NAME if fmt.startswith('disclosure-') else FORM_NAME}"
-
-
-def work_params(*, tables, fmt: str, label: str) -> dict:
-    return {"tables": [t.pk for t in tables], "format": fmt, "label": label}
+def work_params(*, tables, fmt: str, base: str) -> dict:
+    """``base`` names the download (without suffix): ``2019-甲`` → ``2019-甲-项目支出绩效自评表``
+    (MoF forms), ``2019`` → ``2019-自评公开表`` (disclosure tables)."""
+    name = TABLE_NAME if fmt.startswith("disclosure-") else FORM_NAME
+    return {"tables": [t.pk for t in tables], "format": fmt, "label": f"{base}-{name}"}
 
 
 def _safe(text: str) -> str:
@@ -60,41 +58,36 @@ def perform(job: Job, progress: work.Progress):
     tables = list(DisclosureTable.objects.filter(pk__in=params["tables"]).select_related("year", "department")
                   .order_by("year__year", "department__name"))
     cores = [convert.table_to_core(t) for t in tables]
-    # Approved targets each table states otherwise, noted on its MoF forms (docs/targets.md).
-    noted = [for_mof_form(t, c) if fmt == "pdf" or fmt.startswith("zip-") else [] for t, c in zip(tables, cores)]
-    per_table = fmt == "pdf" or fmt.startswith("disclosure-")
-    total = len(cores) if per_table else sum(len(c.projects) for c in cores)
-    if total == 0:
+    kind = fmt.rpartition("-")[2]  # xlsx or pdf
+    layout, name = ("disclosure", TABLE_NAME) if fmt.startswith("disclosure-") else ("mof-form", FORM_NAME)
+    # The files, each (its name, the table it renders, the approved targets its MoF forms note
+    # where the table states others: docs/targets.md): a table's whole file (its MoF forms in one
+    # PDF, or the disclosure table, 附件2-3), or a MoF form per project.
+    files = []
+    for table, core in zip(tables, cores):
+        changes = for_mof_form(table, core) if layout == "mof-form" else []
+        dept = _safe(f"{core.year}-{core.department_short or core.department}")
+        if fmt.startswith("zip-"):
+            files += [(f"{dept}/{p.seq:03d}-{_safe(p.name)}-{name}.{kind}", downloads.project_table(core, i), changes)
+                      for i, p in enumerate(core.projects)]
+        else:
+            files.append((f"{dept}-{name}.{kind}", core, changes))
+    if not files:
         raise work.Failed("nothing_to_export")
-    progress(0, total)
+    progress(0, len(files))
     folder = work.folder(job)
     folder.mkdir(parents=True, exist_ok=True)
     label = _safe(params.get("label") or "export")
-    # A table's whole file: the MoF forms in one PDF, or the disclosure table (附件2-3).
-    kind, layout = ("pdf", "mof-form") if fmt == "pdf" else (fmt.removeprefix("disclosure-"), "disclosure")
-    single = per_table and len(cores) == 1
+    single = len(files) == 1 and not fmt.startswith("zip-")
     path = folder / f"{label}-{job.claim[:8]}.{kind if single else 'zip'}"
-    done = 0
     try:
         if single:
-            path.write_bytes(downloads.render(cores[0], kind, layout, noted[0]))
-            done = 1
+            path.write_bytes(downloads.render(files[0][1], kind, layout, files[0][2]))
         else:
             with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for core, changes in zip(cores, noted):
-                    dept = _safe(f"{core.year}-{core.department_short or core.department}")
-                    if per_table:
-                        name = TABLE_NAME if layout == "disclosure" else FORM_NAME
-                        archive.writestr(f"{dept}-{name}.{kind}", downloads.render(core, kind, layout, changes))
-                        done += 1
-                        progress(done, total)
-                        continue
-                    kind = fmt.removeprefix("zip-")
-                    for i, project in enumerate(core.projects):
-                        data = downloads.render(downloads.project_table(core, i), kind, "mof-form", changes)
-                        archive.writestr(f"{dept}/{project.seq:03d}-{_safe(project.name)}-{FORM_NAME}.{kind}", data)
-                        done += 1
-                        progress(done, total)
+                for done, (file_name, table, changes) in enumerate(files, 1):
+                    archive.writestr(file_name, downloads.render(table, kind, layout, changes))
+                    progress(done, len(files))
     except JixiaoError as exc:
         path.unlink(missing_ok=True)
         raise work.Failed.from_error(exc, "export_refused") from None
@@ -105,7 +98,7 @@ def perform(job: Job, progress: work.Progress):
             if other != path:
                 other.unlink(missing_ok=True)  # a file an earlier delivery left
         locked.result_file = work.relative(path)
-        locked.result_name = f"{params.get('label') or 'export'}.{path.suffix.lstrip('.')}"
+        locked.result_name = f"{params.get('label') or 'export'}{path.suffix}"
         locked.result = {"tables": [t.pk for t in tables]}
         return "exported", {"tables": len(cores), "projects": projects}
 

@@ -74,25 +74,23 @@ def export(request):
     if fmt not in exporting.FORMATS:
         return HttpResponseBadRequest("format")
     if request.POST.get("table"):
-        try:
-            pk = int(request.POST["table"])
-        except ValueError:
-            raise Http404("table") from None
-        table = get_object_or_404(roles.visible_tables(request.user), pk=pk)
+        table = get_object_or_404(roles.visible_tables(request.user), pk=_number(request.POST["table"], "table"))
         roles.require(request.user, "download", table)
-        tables = [table]
-        label = exporting.file_label(f"{table.year.year}-{table.department.short_name or table.department.name}", fmt)
+        tables, base = [table], f"{table.year.year}-{table.department.short_name or table.department.name}"
     else:
         if roles.role_of(request.user) not in (roles.REVIEWER, roles.ADMIN):
             raise PermissionDenied("export")
-        try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            raise Http404("year") from None
-        tables = list(roles.visible_tables(request.user).filter(year__year=year))
+        year = _number(request.POST.get("year", ""), "year")
+        tables, base = list(roles.visible_tables(request.user).filter(year__year=year)), str(year)
         if not tables:
             raise Http404("year")
-        label = exporting.file_label(str(year), fmt)
     job = Job.objects.create(kind=Job.Kind.EXPORT, started_by=request.user,
-                             params=exporting.work_params(tables=tables, fmt=fmt, label=label))
+                             params=exporting.work_params(tables=tables, fmt=fmt, base=base))
     return redirect(tasks.start(job))
+
+
+def _number(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404(what) from None
