@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -13,7 +14,10 @@ urlpatterns = [
     path("tables/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("tables/<int:pk>/delete/", views.delete_table, name="delete_table"),
     path("review/projects/<int:pk>/scores/", views.project_scores, name="project_scores"),
-    path("public/", views.public_index, name="public_index"),
-    path("public/publications/<int:pk>/", views.public_publication, name="publication"),
+    # The old public pages: the portal (/portal/) is the one public site now, its publication
+    # pages under the publication's id too.
+    path("public/", RedirectView.as_view(pattern_name="portal:index", permanent=True), name="public_index"),
+    path("public/publications/<int:pk>/", RedirectView.as_view(pattern_name="portal:publication", permanent=True),
+         name="publication"),
     path("public/publications/<int:pk>/download/<str:fmt>/", views.public_download, name="publication_download"),
 ]

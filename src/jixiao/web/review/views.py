@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -206,22 +205,9 @@ def reopen(request, pk):
 
 # --- public ------------------------------------------------------------------------------
 
-def public_index(request):
-    """The old ``/public/``: the portal (``/portal/``) is the one public site now (it lists the
-    latest publication per table in SQL, searches and pages), so old links land there."""
-    return redirect("portal:index", permanent=True)
-
-
-def public_publication(request, pk):
-    # The portal's publication pages use the publication's id too.
-    return redirect("portal:publication", pk=pk, permanent=True)
-
-
 def public_download(request, pk, fmt):
     pub = get_object_or_404(Publication, pk=pk)
     core = convert.table_from_document(pub.snapshot)
-    if fmt not in downloads.TABLE_FORMATS:
-        raise Http404(fmt)
     return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
 
 
