@@ -295,11 +295,10 @@ class PublishForm(_Form):
     reason = forms.CharField(label=_("更正理由（公开）"), max_length=COMMENT_MAX, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, correction=False, table=None, **kwargs):
+    def __init__(self, *args, correction=False, **kwargs):
         """``correction``: the table was published before, so this publication corrects the
         latest one and the reason is required."""
         super().__init__(*args, **kwargs)
-        self.table_row = table
         if correction:
             self.fields["reason"].required = True
             self.fields["reason"].error_messages["required"] = _("更正须填写理由（公开页面显示）。")

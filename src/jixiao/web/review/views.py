@@ -22,6 +22,7 @@ from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
 from jixiao.web.entry.models import Publication, Status, publication_status
 from jixiao.web.entry.views import _download
+from jixiao.web.jobs import messages as job_messages
 from jixiao.web.jobs import publishing as publish_job
 from jixiao.web.jobs import tasks as job_tasks
 from jixiao.web.jobs.models import Job
@@ -29,6 +30,7 @@ from jixiao.web.workflow import DONE, act
 
 from . import gates, overrides, workflow
 from .forms import ExplanationForm, OverrideForm, WithdrawForm
+
 
 def _table(request, pk, action):
     """The table (404 unless visible to the user) and the role (403; its message says the state
@@ -44,18 +46,16 @@ def _act(request, pk, action, change, **options):
     return act(request, _table(request, pk, action), change, page="entry:table", **{"said": action, **options})
 
 
-def _confirmation(request, pk, action, template, context=None, status=200):
-    """The GET side of a confirmed action: what will happen, with the form that does it."""
-    table = _table(request, pk, action)
-    extra = context(table) if context is not None else {}
-    return render(request, template, {"table": table, "action": action, **extra}, status=status)
+def _page(request, table, template, context, status=200):
+    """A confirmed action's page: what will happen, with the form that does it (400: with its errors)."""
+    return render(request, f"review/{template}.html", {"table": table, **context}, status=status)
 
 
-def _submit_context(request, table, gate=None, form=None, missing=()):
+def _submit_context(table, gate=None, data=None, missing=()):
     gate = gate if gate is not None else gates.assess(table)
-    form = form if form is not None else ExplanationForm(gate=gate)
+    form = ExplanationForm(data, gate=gate)
     missing_keys = {m.key for m in missing}
-    return {"table": table, "gate": gate, "form": form,
+    return {"gate": gate, "form": form,
             "warnings": [{"open": w, "field": form[w.field_name], "missing": w.key in missing_keys}
                          for w in gate.warnings],
             "project_count": table.projects.count()}
@@ -66,20 +66,18 @@ def _submit_context(request, table, gate=None, form=None, missing=()):
 def submit(request, pk):
     """GET: the submit page (blocking findings, or a written explanation per open warning);
     POST: submit, unless the gates refuse (the page again, status 400)."""
-    if request.method != "POST":
-        return _confirmation(request, pk, "submit", "review/submit.html",
-                             lambda table: _submit_context(request, table))
     table = _table(request, pk, "submit")
+    if request.method != "POST":
+        return _page(request, table, "submit", _submit_context(table))
     gate = gates.assess(table)
     form = ExplanationForm(request.POST, gate=gate)
 
-    def page(gate, form, missing=()):
-        return render(request, "review/submit.html",
-                      {"action": "submit", **_submit_context(request, table, gate, form, missing)}, status=400)
+    def again(gate, missing=()):
+        return _page(request, table, "submit", _submit_context(table, gate, request.POST, missing), status=400)
 
     return act(request, table, lambda table, user, **_: workflow.submit(table, user, form.explanations()),
-               page="entry:table", said="submit", form=lambda data, table: form, invalid=lambda form: page(gate, form),
-               refused=lambda exc: page(exc.gate, ExplanationForm(request.POST, gate=exc.gate), exc.missing))
+               page="entry:table", said="submit", form=lambda data, table: form, invalid=lambda form: again(gate),
+               refused=lambda exc: again(exc.gate, exc.missing))
 
 
 @login_required
@@ -97,22 +95,19 @@ def return_table(request, pk):
                 form=lambda data, table: ReturnForm(data), invalid=lambda form: _("退回时必须填写理由。"))
 
 
-def _approve_context(table):
-    gate = gates.assess(table)
-    rnd = workflow.current_round(table)
-    explained = {e.get("key"): e.get("explanation", "") for e in (rnd.explanations if rnd else [])}
-    return {"gate": gate, "round": rnd,
-            "warnings": [{"open": w, "explanation": explained.get(w.key, "")} for w in gate.warnings],
-            "project_count": table.projects.count()}
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def approve(request, pk):
     """GET: the open findings and the department's explanations, and the button that approves."""
-    if request.method != "POST":
-        return _confirmation(request, pk, "approve", "review/approve.html", _approve_context)
-    return _act(request, pk, "approve", workflow.approve)
+    if request.method == "POST":
+        return _act(request, pk, "approve", workflow.approve)
+    table = _table(request, pk, "approve")
+    gate = gates.assess(table)
+    rnd = workflow.current_round(table)
+    explained = {e.get("key"): e.get("explanation", "") for e in (rnd.explanations if rnd else [])}
+    return _page(request, table, "approve", {
+        "gate": gate, "round": rnd, "project_count": table.projects.count(),
+        "warnings": [{"open": w, "explanation": explained.get(w.key, "")} for w in gate.warnings]})
 
 
 def _publish_context(table, form=None):
@@ -125,45 +120,24 @@ def _publish_context(table, form=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def publish(request, pk):
     """GET: what will be published (department, year, table, projects) with the note's form;
-    when the table was published before, the publication it corrects and the reason's field."""
+    when the table was published before, the publication it corrects and the reason's field.
+    POST: the publication, a background job (jobs/publishing.py). Finished already (no broker:
+    it ran in this process), the answer is its outcome as for every workflow action; otherwise
+    the job's page, which shows its progress and then its result."""
+    table = _table(request, pk, "publish")
     if request.method != "POST":
-        return _confirmation(request, pk, "publish", "review/publish.html", _publish_context)
-    started = {}
-
-    def start_job(table, user, note="", reason=""):
-        # The publication is a background job (jobs/publishing.py). Finished already (no
-        # broker: it ran in this process), the answer is its outcome as before; otherwise the
-        # job's page, which shows its progress and then its result.
-        job = Job.objects.create(kind=Job.Kind.PUBLISH, started_by=user,
-                                 params=publish_job.work_params(table=table, note=note, reason=reason))
-        started["job"] = job = job_tasks.start(job)
-        if job.state == Job.State.FAILED and job.message_code == "state_changed":
-            raise workflow.TransitionError("publish")
-        if job.state == Job.State.FAILED:
-            raise JobFailed(job)
-
-    try:
-        answer = _act(request, pk, "publish", start_job,
-                      form=lambda data, table: PublishForm(data, correction=table.publications.exists(), table=table),
-                      invalid=lambda form: render(request, "review/publish.html",
-                                                  {"table": form.table_row, "action": "publish",
-                                                   **_publish_context(form.table_row, form)}, status=400)
-                      if form.table_row is not None else _("发布说明过长。"), said=None)
-    except JobFailed as exc:
-        return redirect(exc.job)
-    job = started.get("job")
-    if job is None:
-        return answer
+        return _page(request, table, "publish", _publish_context(table))
+    form = PublishForm(request.POST, correction=table.publications.exists())
+    if not form.is_valid():
+        return _page(request, table, "publish", _publish_context(table, form), status=400)
+    job = job_tasks.start(Job.objects.create(kind=Job.Kind.PUBLISH, started_by=request.user,
+                                             params=publish_job.work_params(table=table, **form.cleaned_data)))
     if job.state == Job.State.SUCCEEDED:
         messages.success(request, str(DONE["publish"]))
-        return answer
+        return redirect("entry:table", pk=table.pk)
+    if job.message_code == "state_changed":  # someone else acted first: said as for every action
+        messages.error(request, job_messages.render(job.message_code))
     return redirect(job)
-
-
-class JobFailed(Exception):
-    def __init__(self, job):
-        super().__init__(job.pk)
-        self.job = job
 
 
 def _withdraw_context(table, form=None):
@@ -176,25 +150,23 @@ def _withdraw_context(table, form=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, pk):
     """GET: the publication that will be withdrawn and the reason's field; POST: withdraw it."""
-    if request.method != "POST":
-        return _confirmation(request, pk, "withdraw", "review/withdraw.html", _withdraw_context)
     table = _table(request, pk, "withdraw")
+    if request.method != "POST":
+        return _page(request, table, "withdraw", _withdraw_context(table))
     return act(request, table, workflow.withdraw, page="entry:table",
                said="withdraw" if table.status == Status.PUBLISHED else "withdraw_revision",
                form=lambda data, table: WithdrawForm(data),
-               invalid=lambda form: render(request, "review/withdraw.html",
-                                           {"table": table, "action": "withdraw", **_withdraw_context(table, form)},
-                                           status=400))
+               invalid=lambda form: _page(request, table, "withdraw", _withdraw_context(table, form), status=400))
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_table(request, pk):
     """GET: the draft that will be deleted (year, department, projects); POST: delete it."""
-    if request.method != "POST":
-        return _confirmation(request, pk, "delete", "review/delete_table.html",
-                             lambda table: {"project_count": table.projects.count()})
-    return _act(request, pk, "delete", workflow.delete_table, done="entry:home")
+    if request.method == "POST":
+        return _act(request, pk, "delete", workflow.delete_table, done="entry:home")
+    table = _table(request, pk, "delete")
+    return _page(request, table, "delete_table", {"project_count": table.projects.count()})
 
 
 @login_required
@@ -230,66 +202,61 @@ def _score_of(instance, core=None):
     return scoring.score_project(core or convert.project_to_core(instance), profile=instance.table.profile)
 
 
-def _scores_context(request, instance, bound=None, conflict=None, form_error=""):
+def _scores_page(request, instance, status=200, bound=None, conflict=None, form_error=""):
+    """The score page; ``bound``: (item key, its form) as the reviewer filled it in."""
     table = instance.table
     core = convert.project_to_core(instance)
     score = _score_of(instance, core)
     can_override = roles.can(request.user, "override", table)
+    open_key, open_form = bound or ("", None)
     rows = []
     for item in overrides.items_of(score):
         form = None
         if can_override:
-            if bound is not None and bound[0] == item.key:
-                form = bound[1]
-            else:
-                initial = {"score": item.override.score, "reason": item.override.reason} if item.override else {}
-                form = OverrideForm(prefix=item.key, weight=item.weight, initial=initial)
-        rows.append({"item": item, "form": form, "open": bound is not None and bound[0] == item.key})
-    return {
+            initial = {"score": item.override.score, "reason": item.override.reason} if item.override else {}
+            form = open_form if item.key == open_key else OverrideForm(prefix=item.key, weight=item.weight, initial=initial)
+        rows.append({"item": item, "form": form, "open": item.key == open_key})
+    return render(request, "review/scores.html", {
         "project": instance, "table": table, "score": score, "rows": rows, "can_override": can_override,
         "conflict": conflict, "form_error": form_error, "mof_formats": downloads.available_formats("mof-form"),
         "claims": score_findings(core, score),
-    }
+    }, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_scores(request, pk):
-    """The suggested scores of a project with their reasons; reviewers override them while 已提交."""
+    """The suggested scores of a project with their reasons; reviewers override them while 已提交
+    (POST: an item's score and reason, or ``action=remove``; a 409 with the reviewer's input kept
+    when someone saved the project meanwhile)."""
     instance = get_object_or_404(roles.visible_projects(request.user), pk=pk)
     if not roles.can(request.user, "scores", instance.table):
         raise PermissionDenied("scores")
     if request.method != "POST":  # GET or HEAD
-        return render(request, "review/scores.html", _scores_context(request, instance))
+        return _scores_page(request, instance)
     roles.require(request.user, "override", instance.table)
-    score = _score_of(instance)
-    items = {i.key: i for i in overrides.items_of(score)}
+    items = {i.key: i for i in overrides.items_of(_score_of(instance))}
     key = request.POST.get("item", "")
     if key not in items:
-        return render(request, "review/scores.html",
-                      _scores_context(request, instance, form_error=_("没有这一评分项，未保存。")), status=400)
+        return _scores_page(request, instance, 400, form_error=_("没有这一评分项，未保存。"))
     version = _version(request.POST.get("version"))
-    form = None
+    form = None if request.POST.get("action") == "remove" else \
+        OverrideForm(request.POST, prefix=key, weight=items[key].weight)
+    if form is not None and not form.is_valid():
+        return _scores_page(request, instance, 400, bound=(key, form))
     try:
-        if request.POST.get("action") == "remove":
+        if form is None:
             overrides.remove_override(instance, version, request.user, key)
-            messages.success(request, str(OVERRIDE_REMOVED))
-            return redirect("review:project_scores", pk=instance.pk)
-        form = OverrideForm(request.POST, prefix=key, weight=items[key].weight)
-        if not form.is_valid():
-            return render(request, "review/scores.html", _scores_context(request, instance, bound=(key, form)),
-                          status=400)
-        overrides.set_override(instance, version, request.user, key, form.cleaned_data["score"],
-                               form.cleaned_data["reason"],
-                               target=items[key].target if items[key].level == "item" else "")
+        else:
+            overrides.set_override(instance, version, request.user, key, form.cleaned_data["score"],
+                                   form.cleaned_data["reason"],
+                                   target=items[key].target if items[key].level == "item" else "")
     except overrides.Conflict as exc:
         # Nothing was written; show the current scores, keep this reviewer's input in its form.
-        current = exc.project
-        bound = (key, form) if form is not None else None
-        return render(request, "review/scores.html",
-                      _scores_context(request, current, bound=bound, conflict={"other": current}), status=409)
+        return _scores_page(request, exc.project, 409, bound=(key, form) if form is not None else None,
+                            conflict={"other": exc.project})
     except overrides.NotUnderReview:
         messages.error(request, _("未保存：表已不在“已提交”状态，不能再调整评分。"))
-        return redirect("review:project_scores", pk=instance.pk)
-    messages.success(request, str(OVERRIDE_DONE))
+    else:
+        messages.success(request, str(OVERRIDE_REMOVED if form is None else OVERRIDE_DONE))
     return redirect("review:project_scores", pk=instance.pk)
