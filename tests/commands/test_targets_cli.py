@@ -125,6 +125,45 @@ def test_a_self_evaluation_xlsx_is_still_imported_as_a_table(tmp_path, golden_pa
     assert "kind" not in json.loads((tmp_path / "t.json").read_text("utf-8"))
 
 
+# --- one bounded child tells what a file is and reads it ------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _children(caplog) -> list[str]:
+    """The files the bounded child processes parsed (one log line each, formats/sandbox.py)."""
+    return [r.getMessage() for r in caplog.records if "import child for" in r.getMessage()]
+
+
+@pytest.mark.parametrize("kind", ["self-evaluation XLSX", "targets XLSX", "self-evaluation text", "targets text",
+                                  pytest.param("self-evaluation PDF", marks=pytest.mark.slow),
+                                  pytest.param("targets PDF", marks=pytest.mark.slow)])
+def test_import_tells_what_a_file_is_and_reads_it_in_one_bounded_child_process(tmp_path, caplog, kind):
+    from jixiao.formats.targets_typst import write_targets_pdf
+    from jixiao.formats.targets_xlsx import write_targets_xlsx
+
+    path = {"self-evaluation XLSX": FIXTURES / "xlsx" / "seed-wan.xlsx",
+            "self-evaluation PDF": FIXTURES / "pdf" / "seed-wan.pdf",
+            "self-evaluation text": FIXTURES / "000_68657388ac173f3b.txt",
+            "targets text": TEXTS / "xiangtan-lo.txt"}.get(kind, tmp_path / f"targets.{kind[8:].lower()}")
+    if kind == "targets XLSX":
+        write_targets_xlsx(sample_sheet(), path)
+    elif kind == "targets PDF":
+        write_targets_pdf(sample_sheet(), path)
+    caplog.set_level("INFO", logger="jixiao.formats.sandbox")
+    assert main(["import", str(path), "-o", str(tmp_path / "out.json")]) == 0
+    assert len(_children(caplog)) == 1
+    written = json.loads((tmp_path / "out.json").read_text("utf-8"))
+    assert (written.get("kind") == "targets") == kind.startswith("targets")
+
+
+def test_check_history_reads_a_self_evaluation_workbook_in_one_bounded_child_process(tmp_path, targets, caplog,
+                                                                                       capsys):
+    caplog.set_level("INFO", logger="jixiao.formats.sandbox")
+    main(["check", str(targets), "--history", str(FIXTURES / "xlsx" / "seed-wan.xlsx")])
+    assert len(_children(caplog)) == 1 and "earlier years' values" in capsys.readouterr().out
+
+
 # --- the form as pdftotext -layout text (formats/targets_text.py) -------------------------------
 
 TEXTS = Path(__file__).resolve().parents[1] / "fixtures" / "targets-text"

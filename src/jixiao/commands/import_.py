@@ -1,8 +1,9 @@
 """``jixiao import FILE -o TABLE.json [--report REPORT.txt]``: any supported input → table JSON.
 
 The input kind is detected from the file's content (XLSX, PDF, table JSON, pdftotext-form
-text); a 绩效目标表 (targets JSON or XLSX, :mod:`.targets_doc`) is written as targets JSON. The file is parsed in a child process bounded by the operating system
-(:mod:`jixiao.formats.sandbox`). Bad input, or a limit reached, exits 2 with a Chinese and
+text); a 绩效目标表 (targets JSON, or an XLSX, PDF or text that says 绩效目标, :mod:`.targets_doc`) is
+written as targets JSON. The file is told and parsed in one child process bounded by the
+operating system (:mod:`jixiao.formats.sandbox`). Bad input, or a limit reached, exits 2 with a Chinese and
 English message and writes nothing; the table JSON and the report are written atomically, the
 report only after the table.
 
@@ -20,9 +21,9 @@ from pathlib import Path
 
 from .import_batch import run_batch, write_import
 from .settings_file import read_settings
-from .targets_doc import run_import, targets_of
+from .targets_doc import read_input, run_import
+from ..core.target_sheet import TargetSheet
 from ..errors import InputError
-from ..formats import sandbox
 from ..formats.importer import ImportLimits
 
 
@@ -72,13 +73,12 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args)
     args.file = args.file[0]
     limits = _limits(args.limits)
-    sheet = targets_of(args.file, limits)
-    if sheet is not None:  # a 绩效目标表 (targets set with the budget): docs/targets.md
+    result = read_input(args.file, limits)
+    if isinstance(result, TargetSheet):  # a 绩效目标表 (targets set with the budget): docs/targets.md
         if args.year is not None:
             raise InputError("--year 只用于自评表的导入", "--year is for a self-evaluation table's import, not a "
                              "targets form's")
-        return run_import(sheet, args.file, args.output, args.report)
-    result = sandbox.import_file(args.file, limits=limits)
+        return run_import(result, args.file, args.output, args.report)
     if args.year is not None and args.year != result.table.year:
         result.report.append(f"文件中的年度为 {result.table.year}，已按 --year 写为 {args.year} 年度 / the file says "
                              f"{result.table.year}; written as {args.year} (--year)")

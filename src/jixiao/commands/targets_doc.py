@@ -2,9 +2,11 @@
 
 Why in the existing commands rather than new ones: a user hands jixiao a file; which kind of
 document it is — a self-evaluation table or the targets set with the budget — is told from
-its content (:func:`targets_of`): a JSON document that says ``"kind": "targets"``, or a
-workbook whose first sheet (a PDF whose first page, a text whose first lines) says 绩效目标 and
-not 自评 — asked in the bounded child process that reads untrusted files. The rest of each
+its content: a JSON document that says ``"kind": "targets"``, or a workbook whose first sheet
+(a PDF whose first page, a text whose first lines) says 绩效目标 and not 自评 — asked in the
+bounded child process that reads untrusted files, the one that then reads the file
+(:func:`read_input` for ``import`` and ``check --history``, which take either kind;
+:func:`targets_of` for ``check`` and ``export``, which read other files as table JSON). The rest of each
 command is as for a table: bad input exits 2 with one bilingual line and writes nothing,
 outputs are written atomically, ``check`` exits 1 when an error-severity finding is found
 (docs/cli.md).
@@ -21,6 +23,7 @@ from ..core.target_history import TargetHistory
 from ..core.target_sheet import TargetSheet
 from ..errors import InputError
 from ..formats import targets_json
+from ..formats.import_result import ImportResult
 
 _KIND_RE = re.compile(rb'"kind"\s*:\s*"targets"')
 SNIFF_BYTES = 64 * 1024
@@ -65,6 +68,18 @@ def targets_of(path: str, limits: Any = None) -> TargetSheet | None:
         from ..formats.sandbox import import_targets
         return import_targets(path, limits)
     return None
+
+
+def read_input(path: str, limits: Any = None) -> TargetSheet | ImportResult:
+    """What ``jixiao import`` reads from ``path``: targets JSON read here; any other file told and
+    read in one bounded child process (:func:`jixiao.formats.sandbox.import_document`) — the
+    绩效目标表 when the file is one, else the self-evaluation table. InputError for a file that
+    cannot be used."""
+    if is_targets_json(path):
+        return targets_json.load(path)
+    from ..formats import sandbox
+
+    return sandbox.import_document(path, limits=limits)
 
 
 # ---------------------------------------------------------------------------
@@ -119,19 +134,18 @@ def load_history(paths: list[str], limits: Any = None) -> TargetHistory:
     """The department's earlier years from the files of ``jixiao check --history`` (JX612): a
     绩效目标表 (targets JSON, XLSX, PDF or text) gives its targets as approved that year; any other file
     is the self-evaluation of its year — table JSON or JSON Lines read here, an XLSX, PDF or
-    text imported as ``jixiao import`` does (in the bounded child process)."""
-    from ..formats import sandbox
+    text imported as ``jixiao import`` does (:func:`read_input`: one bounded child process)."""
     from .show import iter_tables
 
     history = TargetHistory()
     for path in paths:
-        sheet = targets_of(path, limits)
-        if sheet is not None:
-            history.add_targets(sheet)
-            continue
         head = _head(path).lstrip(b"\xef\xbb\xbf \t\r\n")
-        if head and not head.startswith((b"{", b"[")):
-            history.add_table(sandbox.import_file(path, limits=limits).table)
+        if is_targets_json(path) or (head and not head.startswith((b"{", b"["))):
+            read = read_input(path, limits)
+            if isinstance(read, TargetSheet):
+                history.add_targets(read)
+            else:
+                history.add_table(read.table)
         else:
             for _source, table in iter_tables(path):
                 history.add_table(table)
