@@ -19,7 +19,7 @@ A refusal (an ``InputError``) counts every field as missed.
 ``--generated N`` N sheets made from ``jixiao.generate`` tables (seeds S, S+1 …, default 200: 2–6
                 projects, targets written as real forms write them, some without 指标性质, some
                 定性, some deadlines, long 三级 names), each printed by jixiao (Typst) and by
-                LibreOffice from jixiao's XLSX (set to print one page wide).
+                LibreOffice from jixiao's XLSX (which is set to print one page wide).
 Without a choice: ``--fixtures --variants 1,0.75 --generated 6`` (what the reader was developed
 on). The held-out run, not looked at before the reader was finished:
 ``--variants 1.25 --generated 12 --seed 300``.
@@ -164,19 +164,6 @@ def generated_sheet(seed: int) -> TargetSheet:
     return TargetSheet(2024, table.department, "万元", "", "", projects)
 
 
-def fit_to_width(xlsx: Path) -> None:
-    """Print every sheet one page wide, as an office does before printing (jixiao's targets XLSX
-    leaves the page set-up to the printer: LibreOffice then prints the right-hand columns on a
-    page of their own, which the text reader refuses)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(xlsx)
-    for ws in wb.worksheets:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    wb.save(xlsx)
-
-
 def generated_cases(n: int, first: int, keep: Path) -> list[tuple[str, TargetSheet, str]]:
     from jixiao.formats.targets_typst import write_targets_pdf
     from jixiao.formats.targets_xlsx import write_targets_xlsx
@@ -187,8 +174,7 @@ def generated_cases(n: int, first: int, keep: Path) -> list[tuple[str, TargetShe
         sheet = generated_sheet(seed)
         write_targets_pdf(sheet, keep / f"gen-{seed}.pdf")
         cases.append((f"generated {seed} jixiao", sheet, layout_text(keep / f"gen-{seed}.pdf")))
-        write_targets_xlsx(sheet, keep / f"gen-{seed}-lo.xlsx")
-        fit_to_width(keep / f"gen-{seed}-lo.xlsx")
+        write_targets_xlsx(sheet, keep / f"gen-{seed}-lo.xlsx")  # set to print one page wide
         cases.append((f"generated {seed} LibreOffice", sheet,
                       layout_text(mf.libreoffice_pdf(keep / f"gen-{seed}-lo.xlsx", keep))))
         targets_json.dump(sheet, keep / f"gen-{seed}.json")

@@ -16,7 +16,7 @@ import pytest
 from jixiao.core import scoring
 from jixiao.core.model import IndicatorCell, Project, ScoreOverride, Table
 from jixiao.errors import InputError, OutputError
-from jixiao.formats import mof_grid, mof_html, mof_xlsx
+from jixiao.formats import form_xlsx, mof_grid, mof_html, mof_xlsx
 from jixiao.core.reasons import zh
 
 
@@ -195,11 +195,11 @@ def test_row_heights_fit_the_text_and_stay_within_excels_limit(seed):
     p.overall_completion = "短"
     p.annual_goal = "党" * 100  # B:E is 12+20+17+22 = 71 widths: 100 CJK = 200 widths = 3 lines
     form = mof_grid.build_form(seed, p, _scores(seed)[2])
-    heights = mof_xlsx.row_heights(form)
-    assert heights[8] == 3 * mof_xlsx.LINE_HEIGHT_PT + mof_xlsx.ROW_PADDING_PT
+    heights = form_xlsx.row_heights(form, mof_grid.COLUMN_WIDTHS)
+    assert heights[8] == 3 * form_xlsx.LINE_HEIGHT_PT + form_xlsx.ROW_PADDING_PT
     p.annual_goal = "党" * 10000
     form = mof_grid.build_form(seed, p, _scores(seed)[2])
-    assert mof_xlsx.row_heights(form)[8] == mof_xlsx.MAX_ROW_HEIGHT_PT
+    assert form_xlsx.row_heights(form, mof_grid.COLUMN_WIDTHS)[8] == form_xlsx.MAX_ROW_HEIGHT_PT
 
 
 def test_xlsx_formula_like_text_is_text(seed, tmp_path):
@@ -488,8 +488,8 @@ def test_docs_state_the_layout_defaults():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "outputs.md").read_text("utf-8")
     section = doc.split("## 财政部项目支出绩效自评表 (MoF form)")[1].split("\n## ")[0]
     assert " · ".join(f"{w:g}" for w in mof_grid.COLUMN_WIDTHS) in section
-    assert f"{mof_xlsx.LINE_HEIGHT_PT:g} pt / {mof_xlsx.ROW_PADDING_PT:g} pt" in section
-    assert f"{mof_xlsx.FONT_NAME} {mof_xlsx.FONT_SIZE} pt" in section
+    assert f"{form_xlsx.LINE_HEIGHT_PT:g} pt / {form_xlsx.ROW_PADDING_PT:g} pt" in section
+    assert f"{form_xlsx.FONT_NAME} {form_xlsx.FONT_SIZE} pt" in section
     assert "reference/seed-mof-form-p3.png" in section
 
 

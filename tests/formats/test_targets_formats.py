@@ -350,6 +350,39 @@ def _libreoffice_pdf(xlsx, outdir):
     return outdir / (xlsx.stem + ".pdf")
 
 
+def test_the_xlsx_prints_one_page_wide_on_a4_with_the_indicator_header_on_every_page(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "targets.xlsx"
+    write_targets_xlsx(sample_sheet(), path)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.page_setup.orientation == "portrait"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.print_title_rows == "$10:$10" and ws.print_area.endswith("!$A$1:$I$17")  # A–I: all nine columns
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_every_column_of_an_exported_targets_xlsx_on_the_first_page(tmp_path):
+    """jixiao's XLSX printed as an office prints it (LibreOffice headless): the first page holds
+    the first project's whole form, its right-hand columns (分值, 指标值设定依据, 上年实际完成值)
+    included — not on a page of their own."""
+    import pdfplumber
+
+    from jixiao.formats.target_grid import HEADERS
+
+    sheet = sample_sheet()
+    path = tmp_path / "targets.xlsx"
+    write_targets_xlsx(sheet, path)
+    with pdfplumber.open(_libreoffice_pdf(path, tmp_path)) as pdf:
+        pages = [page.extract_text().replace(" ", "") for page in pdf.pages]
+    assert all(header in pages[0] for header in HEADERS)
+    first = sheet.projects[0]
+    assert all(i.last_actual in pages[0] for i in first.indicators if i.last_actual)
+    assert "历史标准" in pages[0] and first.name in pages[0]
+    assert len(pages) == len(sheet.projects)  # each project's short form on one page
+
+
 @pytest.mark.slow
 def test_the_xiangtan_2023_form_printed_to_pdf_by_libreoffice_imports_with_every_value(tmp_path):
     """The hand-laid 湘潭 form (not jixiao's writer) printed by LibreOffice and read by the
