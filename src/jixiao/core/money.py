@@ -46,10 +46,11 @@ def convert(amount: Decimal, from_unit: MoneyUnit, to_unit: MoneyUnit) -> Decima
     result = amount * from_unit.in_yuan / to_unit.in_yuan
     # Division by 10 000 is exact in decimal; normalise away spurious exponents
     # (e.g. 38000 元 → 3.8 万元, not 3.8000) but keep at least 2 decimals.
-    return _at_least_cents(result)
+    return at_least_cents(result)
 
 
-def _at_least_cents(value: Decimal) -> Decimal:
+def at_least_cents(value: Decimal) -> Decimal:
+    """``value`` without spurious trailing zeros but with at least 2 decimals (``3.8000`` → ``3.80``)."""
     value = value.normalize()
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from jixiao.core.model import AMOUNT_FIELDS, IndicatorCell, Project, Published, ScoreOverride, Table
-from jixiao.core.money import CENT, MoneyUnit
+from jixiao.core.money import MoneyUnit, at_least_cents
 from jixiao.core.taxonomy import DISCLOSURE_2019
 from jixiao.formats import table_json
 
@@ -27,14 +27,9 @@ AMOUNTS = (*AMOUNT_FIELDS, "initial_budget")
 HEADER_FIELDS = ("attachment", "title", "department_short", "columns_note", "profile")
 
 
-def _amount(value: Decimal | None) -> Decimal | None:
-    if value is None:
-        return None
-    value = value.normalize()
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        return value.quantize(CENT)
-    return value
+def amount(value: Decimal | None) -> Decimal | None:
+    """A stored amount as read back (``3.8000`` → ``3.80``; the 绩效目标表's amounts too)."""
+    return None if value is None else at_least_cents(value)
 
 
 def indicators_to_core(doc: dict) -> dict[str, IndicatorCell]:
@@ -54,7 +49,7 @@ def published_to_core(p: m.Project) -> Published | None:
 
 
 def project_to_core(p: m.Project) -> Project:
-    return Project(**{f: getattr(p, f) for f in PLAIN_FIELDS}, **{f: _amount(getattr(p, f)) for f in AMOUNTS},
+    return Project(**{f: getattr(p, f) for f in PLAIN_FIELDS}, **{f: amount(getattr(p, f)) for f in AMOUNTS},
                    indicators=indicators_to_core(p.indicators), overrides=overrides_to_core(p.overrides),
                    published=published_to_core(p))
 

@@ -12,20 +12,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from jixiao.core import target_sheet as core
-from jixiao.core.money import CENT
 from jixiao.formats import targets_json
+from jixiao.web.entry.convert import amount
 from jixiao.web.entry.models import Department, Year
 
 from . import models as m
-
-
-def amount(v: Decimal | None) -> Decimal | None:
-    """A stored amount with at least 2 decimals (``3.8000`` → ``3.80``), as entry reads them."""
-    if v is None:
-        return None
-    v = v.normalize()
-    exponent = v.as_tuple().exponent
-    return v.quantize(CENT) if isinstance(exponent, int) and exponent > -2 else v
 
 
 def _points(v: Decimal | None) -> Decimal | None:
@@ -40,11 +31,10 @@ def indicator_to_core(i: m.TargetIndicator) -> core.TargetIndicator:
                                 weight=_points(i.weight), basis=i.basis or None, last_actual=i.last_actual)
 
 
-def project_to_core(p: m.TargetProject, indicators=None) -> core.TargetProject:
-    rows = indicators if indicators is not None else p.indicators.all()
+def project_to_core(p: m.TargetProject) -> core.TargetProject:
     return core.TargetProject(name=p.name, department=p.department_name, unit=p.unit, total=amount(p.total),
                               fiscal=amount(p.fiscal), other=amount(p.other), goal=p.goal,
-                              indicators=[indicator_to_core(i) for i in rows])
+                              indicators=[indicator_to_core(i) for i in p.indicators.all()])
 
 
 def sheet_to_core(s: m.TargetSheet, projects=None) -> core.TargetSheet:
@@ -64,11 +54,21 @@ def project_fields(p: core.TargetProject) -> dict:
 
 
 def save_indicators(project: m.TargetProject, indicators: list[core.TargetIndicator]) -> None:
-    """Replace the project's indicators, each deletion and creation in the history."""
-    for old in project.indicators.all():
-        old.delete()
+    """Store the project's indicators in this order. A row is kept where an indicator stays at its
+    place (and so its history) and saved only when it changed, so the history says who changed
+    which target; rows left over are deleted, one by one, each deletion in the history."""
+    old = list(project.indicators.all())
     for seq, ind in enumerate(indicators, start=1):
-        m.TargetIndicator.objects.create(project=project, seq=seq, **indicator_fields(ind))
+        fields = {**indicator_fields(ind), "seq": seq}
+        row = old[seq - 1] if seq <= len(old) else None
+        if row is None:
+            m.TargetIndicator.objects.create(project=project, **fields)
+        elif any(getattr(row, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.save()
+    for row in old[len(indicators):]:
+        row.delete()
 
 
 @transaction.atomic
