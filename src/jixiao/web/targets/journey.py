@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from jixiao.core import prefill
 from jixiao.core.scoring import score_project
-from jixiao.core.targets import fold
+from jixiao.core.target_sheet import TargetProject
 from jixiao.core.taxonomy import KIND_BY_KEY
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry.models import DisclosureTable
@@ -42,11 +42,6 @@ def history_entries(records) -> list[dict]:
              "changes": _changes(r)} for r in records]
 
 
-def _same(text: str) -> str:
-    """Names compared as the core's trace compares them: spaces and full-width forms ignored."""
-    return "".join(fold(text or "").split())
-
-
 def journey(sheet, indicator) -> dict:
     """Everything the trace page shows for ``indicator`` (a stored TargetIndicator)."""
     target = convert.indicator_to_core(indicator)
@@ -56,10 +51,10 @@ def journey(sheet, indicator) -> dict:
     approved_sheet = workflow.approved_sheet(sheet)
     approved_project = None
     if approved_sheet is not None:
-        approved_project = next((p for p in approved_sheet.projects if _same(p.name) == _same(project.name)), None)
+        approved_project = next((p for p in approved_sheet.projects if prefill.same_name(p.name, project.name)), None)
         if approved_project is not None:
             approved = next((i for i in approved_project.indicators
-                             if i.kind == target.kind and _same(i.name) == _same(target.name)), None)
+                             if i.kind == target.kind and prefill.same_name(i.name, target.name)), None)
     out = {"kind": KIND_BY_KEY[target.kind], "target": target, "approved": approved, "declared": declared,
            "table": None, "evaluated": None, "row": None, "score": None, "completed": []}
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
@@ -67,17 +62,15 @@ def journey(sheet, indicator) -> dict:
         return out
     out["table"] = table
     rows = list(table.projects.all())
-    entry_row = next((r for r in rows if _same(r.name) == _same(project.name)), None)
+    entry_row = next((r for r in rows if prefill.same_name(r.name, project.name)), None)
     if entry_row is None:
         return out
     evaluated = entry_convert.project_to_core(entry_row)
-    basis = approved_project or convert.project_to_core(project)
     ind = approved or target
-    basis_one = type(basis)(name=basis.name, indicators=[ind])
-    row = prefill.trace(basis_one, evaluated)[0]
+    row = prefill.trace(TargetProject(project.name, indicators=[ind]), evaluated)[0]
     out.update(evaluated=entry_row, row=row)
     cell = evaluated.indicators.get(ind.kind)
-    index = next((n for n, i in enumerate(cell.items) if _same(i.name) == _same(ind.name)), None) if cell else None
+    index = next((n for n, i in enumerate(cell.items) if prefill.same_name(i.name, ind.name)), None) if cell else None
     if index is not None:
         score = score_project(evaluated, profile=table.profile)
         for cat in score.categories:
