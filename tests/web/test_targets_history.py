@@ -1,7 +1,7 @@
 """JX612 in the web app: the department's earlier approved 绩效目标表 and earlier self-evaluation
 tables, read from the database in two queries, flag a new target that asks for less — on the
-sheet page the bureau reviews and in the stored quality figures; another department's record
-does not count."""
+sheet page the bureau reviews, in the preview of an imported sheet and in the stored quality
+figures; another department's record does not count."""
 
 from __future__ import annotations
 
@@ -74,6 +74,23 @@ def test_an_earlier_years_completion_flags_the_new_target_on_the_review_page(cli
     client.cookies["django_language"] = "en"
     english = client.get(f"/targets/{sheet.pk}/").content.decode()
     assert "below the department&#x27;s actual reported in the self-evaluation of 2023" in english
+
+
+def test_the_import_preview_flags_a_target_below_an_earlier_years_completion_as_the_sheet_page_does(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.formats import targets_json
+
+    self_evaluation(world.dept_a, 2023)
+    client.force_login(world.users["approver"])
+    upload = SimpleUploadedFile("2025.json", targets_json.dumps(core_sheet(2025)).encode())
+    assert client.post("/targets/import/", {"file": upload, "department": world.dept_a.pk}).status_code == 302
+    preview = client.get("/targets/import/preview/").content.decode()
+    assert "“养护里程”的目标≥120公里低于本部门2023年自评表所报实际完成值「完成养护130公里」" in preview
+    client.force_login(world.users["approver_b"])
+    upload = SimpleUploadedFile("2025.json", targets_json.dumps(core_sheet(2025)).encode())
+    assert client.post("/targets/import/", {"file": upload, "department": world.dept_b.pk}).status_code == 302
+    assert "JX612" not in client.get("/targets/import/preview/").content.decode()  # another department's
 
 
 def test_an_earlier_approved_target_flags_a_lower_one_and_the_stored_figures_count_it(world):

@@ -16,8 +16,8 @@ are read further.
 
 from __future__ import annotations
 
+from jixiao.core import checks
 from jixiao.core import target_sheet as core
-from jixiao.core.checks import CheckConfig
 from jixiao.core.target_history import TargetHistory, name_key
 from jixiao.web.entry.convert import indicators_to_core
 from jixiao.web.entry.models import Project
@@ -26,12 +26,19 @@ from . import convert
 from .models import TargetRound, TargetSheet
 
 
+def sheet_findings(sheet: TargetSheet, sheet_core: core.TargetSheet) -> list[checks.Finding]:
+    """The JX6xx findings of ``sheet_core``, JX612 judged against the earlier years of ``sheet``'s
+    department: what the sheet page, the import preview and the stored quality figures show."""
+    return checks.check_target_sheet(sheet_core, history=department_history(sheet, sheet_core))
+
+
 def department_history(sheet: TargetSheet, sheet_core: core.TargetSheet, years: int | None = None) -> TargetHistory:
-    """The earlier years of ``sheet``'s department (``years`` before its year; the check
-    configuration's default when None) for ``check_target_sheet(sheet_core, history=…)``."""
-    years = CheckConfig().history_years if years is None else years
+    """The earlier years of ``sheet``'s department (``years`` before ``sheet_core``'s year; the
+    check configuration's default when None). ``sheet``: the stored sheet, or one not stored
+    yet (an import's) — only its department is read."""
+    years = checks.CheckConfig().history_years if years is None else years
     history = TargetHistory()
-    year = sheet.year.year
+    year = sheet_core.year
     if years <= 0:
         return history
     span = dict(year__year__gte=year - years, year__year__lt=year)

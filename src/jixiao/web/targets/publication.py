@@ -18,10 +18,7 @@ from collections import Counter
 
 from django.utils import timezone
 
-from jixiao.core import checks
-
-from . import convert
-from .history import department_history
+from . import convert, history
 from .models import PublishedTargets, TargetQuality, TargetRound, TargetSheet
 
 
@@ -46,7 +43,7 @@ def mark_adjusting(sheet: TargetSheet) -> None:
 def record_quality(sheet: TargetSheet) -> TargetQuality:
     """Store the sheet's JX6xx findings as it stands now (its status included)."""
     core = convert.sheet_to_core(sheet)
-    found = checks.check_target_sheet(core, history=department_history(sheet, core))  # JX612 too
+    found = history.sheet_findings(sheet, core)  # JX612 too
     severities = Counter(f.severity for f in found)
     row, _created = TargetQuality.objects.update_or_create(sheet=sheet, defaults=dict(
         year=sheet.year.year, department_id_live=sheet.department_id, department=sheet.department.name,

@@ -36,8 +36,8 @@ from jixiao.web.entry.models import DisclosureTable, Year
 from jixiao.web.workflow import act, current_round
 
 from . import access, changes, convert, exporting, journey, workflow
-from .history import department_history
 from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
+from .history import sheet_findings
 from .models import TargetIndicator, TargetProject, TargetSheet
 
 SESSION_IMPORT = "jixiao_targets_import"
@@ -100,7 +100,7 @@ def sheet_detail(request, pk):
     sheet = _sheet_for(request.user, pk)
     rows = list(sheet.projects.prefetch_related("indicators"))
     core = convert.sheet_to_core(sheet, rows)
-    findings = checks.check_target_sheet(core, history=department_history(sheet, core))  # JX612: earlier years
+    findings = sheet_findings(sheet, core)  # JX612: earlier years
     by_seq, whole = _findings_by_project(findings)
     rnd = current_round(sheet)
     reasons = defaultdict(list)
@@ -339,7 +339,8 @@ def import_preview(request):
         del request.session[SESSION_IMPORT]
         messages.success(request, _("已导入 %(n)s 个项目。") % {"n": len(core.projects)})
         return redirect("targets:sheet", pk=sheet.pk)
-    findings = checks.check_target_sheet(core)
+    # JX612 as on the sheet's page: against the department's earlier years.
+    findings = sheet_findings(existing or TargetSheet(department=department), core)
     return render(request, "targets/import_preview.html", {
         "core": core, "department": department, "existing": existing, "findings": findings,
         "filename": pending["filename"]})
