@@ -13,10 +13,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core.target_sheet import BASIS_NAMES, BASIS_NAMES_EN, NATURE_NAMES_EN, NATURE_SYMBOLS, TargetIndicator, indicator_from_text
+from jixiao.core.target_sheet import BASIS_NAMES, NATURE_NAMES_EN, NATURE_SYMBOLS, TargetIndicator, indicator_from_text
 from jixiao.core.taxonomy import KINDS
 from jixiao.web import language
 from jixiao.web.entry.forms import NAME_MAX, TEXT_MAX, UNIT_MAX, AmountField
+
+from .templatetags.targets_labels import basis_label, kind_label
 
 INDICATORS_MAX = 100  # 三级 rows of one project (real forms have 6–30; the 77-row form in tests/formats fits)
 CELL_MAX = 300
@@ -34,12 +36,10 @@ class ProjectForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+# A blank first choice: an extra row left empty stays unchanged (and is skipped). Callables: the
+# names follow the page's language, chosen per request (the labels the pages show).
 def kind_choices():
-    # A blank first choice: an extra row left empty stays unchanged (and is skipped). Callable:
-    # the names follow the page's language, chosen per request.
-    if language.is_english():
-        return [("", "—")] + [(k.key, f"{k.category.name_en} · {k.name_en}") for k in KINDS]
-    return [("", "—")] + [(k.key, f"{k.category.name} · {k.name}") for k in KINDS]
+    return [("", "—")] + [(k.key, kind_label(k.key)) for k in KINDS]
 
 
 def nature_choices():
@@ -50,8 +50,7 @@ def nature_choices():
 
 
 def basis_choices():
-    names = BASIS_NAMES_EN if language.is_english() else BASIS_NAMES
-    return [("", "—")] + list(names.items())
+    return [("", "—")] + [(k, basis_label(k)) for k in BASIS_NAMES]
 
 
 class IndicatorForm(forms.Form):
@@ -116,18 +115,18 @@ def read_pasted(data, prefix: str = "ind") -> tuple[dict, int]:
     return data, read
 
 
-def initial_indicators(indicators) -> list[dict]:
-    return [{"kind": i.kind, "name": i.name, "nature": i.nature or "", "value": i.value, "unit": i.unit,
-             "weight": i.weight, "basis": i.basis or "", "last_actual": i.last_actual} for i in indicators]
+class _DepartmentForm(forms.Form):
+    """For one of ``departments`` (those the user may create a sheet for)."""
 
-
-class NewSheetForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     department = forms.ModelChoiceField(label=_("部门"), queryset=None)
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+
+
+class NewSheetForm(_DepartmentForm):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
 
 class ReasonForm(forms.Form):
@@ -143,11 +142,7 @@ class ReasonForm(forms.Form):
         self.fields["code"].choices = [("", "—")] + [(c, c) for c in codes]
 
 
-class ImportForm(forms.Form):
+class ImportForm(_DepartmentForm):
     file = forms.FileField(label=_("绩效目标表文件（XLSX、PDF 或文本）"))
-    department = forms.ModelChoiceField(label=_("部门"), queryset=None)
-
-    def __init__(self, *args, departments=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+    field_order = ["file", "department"]
 

@@ -25,22 +25,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import checks, prefill
-from jixiao.errors import JixiaoError
+from jixiao.errors import InputError, JixiaoError
 from jixiao.formats import sandbox, targets_json
 from jixiao.web import language
 from jixiao.web.accounts import roles
+from jixiao.web.entry import analysis, table_lock
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
-from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import DisclosureTable, Year
 from jixiao.web.workflow import act, current_round
 
 from . import access, changes, convert, exporting, journey, workflow
-from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, initial_indicators, read_pasted
+from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, read_pasted
 from .history import sheet_findings
 from .models import TargetIndicator, TargetProject, TargetSheet
 
 SESSION_IMPORT = "jixiao_targets_import"
+# The codes a return may cite: the target checks' and JX611's.
+REASON_CODES = [c.code for c in checks.CHECKS.values() if c.scope in ("targets", "approval")]
 
 
 def _sheet_for(user, pk) -> TargetSheet:
@@ -79,20 +81,11 @@ def sheet_new(request):
         messages.error(request, _("请检查年度和部门。"))
         return redirect("targets:home")
     year, _created = Year.objects.get_or_create(year=form.cleaned_data["year"])
-    try:
-        with transaction.atomic():
-            sheet = TargetSheet.objects.create(year=year, department=form.cleaned_data["department"])
-    except IntegrityError:
-        sheet = TargetSheet.objects.get(year=year, department=form.cleaned_data["department"])
+    # Created, or the one another request created first (get_or_create catches the race).
+    sheet, created = TargetSheet.objects.get_or_create(year=year, department=form.cleaned_data["department"])
+    if not created:
         messages.info(request, _("该部门该年度的绩效目标表已存在。"))
     return redirect("targets:sheet", pk=sheet.pk)
-
-
-def _findings_by_project(findings) -> tuple[dict, list]:
-    by_seq, whole = defaultdict(list), []
-    for f in findings:
-        (by_seq[f.project_seq] if f.project_seq else whole).append(f)
-    return by_seq, whole
 
 
 @login_required
@@ -101,23 +94,22 @@ def sheet_detail(request, pk):
     rows = list(sheet.projects.prefetch_related("indicators"))
     core = convert.sheet_to_core(sheet, rows)
     findings = sheet_findings(sheet, core)  # JX612: earlier years
-    by_seq, whole = _findings_by_project(findings)
+    by_seq = analysis.by_project(findings)  # None: the whole sheet's
     rnd = current_round(sheet)
-    reasons = defaultdict(list)
-    sheet_reasons = []
+    reasons = defaultdict(list)  # by project id; None: the whole sheet's
     if rnd is not None and rnd.decision == "returned":
         for r in rnd.reasons.select_related("author"):
-            (reasons[r.project_id] if r.project_id else sheet_reasons).append(r)
+            reasons[r.project_id].append(r)
     projects = [{"row": row, "core": cp, "findings": by_seq.get(i, []), "reasons": reasons.get(row.pk, []),
                  "indicators": list(zip(row.indicators.all(), cp.indicators))}
                 for i, (row, cp) in enumerate(zip(rows, core.projects), start=1)]
     can = _can(request.user, sheet)
-    codes = sorted({f.code for f in findings} | {c.code for c in checks.CHECKS.values()
-                    if c.scope in ("targets", "approval")})
+    codes = sorted({f.code for f in findings} | set(REASON_CODES))
     reason_form = ReasonForm(projects=rows, codes=codes) if can["return"] else None
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
     return render(request, "targets/sheet.html", {
-        "sheet": sheet, "core": core, "projects": projects, "sheet_findings": whole, "sheet_reasons": sheet_reasons,
+        "sheet": sheet, "core": core, "projects": projects, "sheet_findings": by_seq.get(None, []),
+        "sheet_reasons": reasons.get(None, []),
         "errors": sum(1 for f in findings if f.severity == "error"), "can": can, "round": rnd,
         "reason_form": reason_form, "changes": changes.for_sheet(sheet, core, table), "self_table": table,
     })
@@ -129,61 +121,38 @@ def _project_page(request, sheet, form, formset, project=None, status=200):
 
 
 def _edit_project(request, sheet, project=None):
+    """The project form (a new project when ``project`` is None): shown, shown again with the
+    pasted targets read into their fields (``read``), or saved with its indicators."""
     access.require(request.user, "edit", sheet)
-    if request.method == "POST":
-        data = request.POST
-        if "read" in request.POST:
-            data, read = read_pasted(request.POST)
-            form, formset = ProjectForm(data), IndicatorFormSet(data, prefix="ind")
-            if read:
-                messages.info(request, _("已读取 %(n)s 个粘贴的目标，请核对后保存。") % {"n": read})
-            return _project_page(request, sheet, form, formset, project)
-        form, formset = ProjectForm(data), IndicatorFormSet(data, prefix="ind")
-        if form.is_valid() and formset.is_valid():
-            with transaction.atomic():
-                row = workflow.locked(sheet.pk)
-                if not row.editable:
-                    raise PermissionDenied("edit")
-                d = form.cleaned_data
-                fields = {k: d[k] for k in ("name", "department_name", "unit", "total", "fiscal", "other", "goal")}
-                if project is None:
-                    seq = (sheet.projects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
-                    project = TargetProject.objects.create(sheet=sheet, seq=seq, updated_by=request.user, **fields)
-                else:
-                    for k, v in fields.items():
-                        setattr(project, k, v)
-                    project.updated_by = request.user
-                    project.save()
-                _save_indicators(project, formset.indicators())
-            messages.success(request, _("已保存。"))
-            return redirect("targets:sheet", pk=sheet.pk)
+    if request.method == "GET":
+        if project is None:
+            form, formset = ProjectForm(initial={"department_name": sheet.department.name}), NewIndicatorFormSet(prefix="ind")
+        else:
+            core = convert.project_to_core(project)
+            form = ProjectForm(initial=convert.project_fields(core))
+            formset = IndicatorFormSet(prefix="ind", initial=[convert.indicator_fields(i) for i in core.indicators])
+        return _project_page(request, sheet, form, formset, project)
+    if "read" in request.POST:
+        data, read = read_pasted(request.POST)
+        if read:
+            messages.info(request, _("已读取 %(n)s 个粘贴的目标，请核对后保存。") % {"n": read})
+        return _project_page(request, sheet, ProjectForm(data), IndicatorFormSet(data, prefix="ind"), project)
+    form, formset = ProjectForm(request.POST), IndicatorFormSet(request.POST, prefix="ind")
+    if not (form.is_valid() and formset.is_valid()):
         return _project_page(request, sheet, form, formset, project, status=422)
-    if project is None:
-        form = ProjectForm(initial={"department_name": sheet.department.name})
-        formset = NewIndicatorFormSet(prefix="ind")
-    else:
-        core = convert.project_to_core(project)
-        form = ProjectForm(initial=convert.project_fields(core))
-        formset = IndicatorFormSet(prefix="ind", initial=initial_indicators(core.indicators))
-    return _project_page(request, sheet, form, formset, project)
-
-
-def _save_indicators(project: TargetProject, indicators) -> None:
-    """Keep an indicator's row (and so its history) when it stays at its place; change only
-    what changed, so the history says who changed which target."""
-    old = list(project.indicators.all())
-    for seq, ind in enumerate(indicators, start=1):
-        fields = convert.indicator_fields(ind)
-        row = old[seq - 1] if seq <= len(old) else None
-        if row is None:
-            TargetIndicator.objects.create(project=project, seq=seq, **fields)
-        elif any(getattr(row, k) != v for k, v in fields.items()) or row.seq != seq:
-            for k, v in fields.items():
-                setattr(row, k, v)
-            row.seq = seq
-            row.save()
-    for row in old[len(indicators):]:
-        row.delete()
+    with transaction.atomic():
+        if not workflow.locked(sheet.pk).editable:
+            raise PermissionDenied("edit")
+        if project is None:
+            seq = (sheet.projects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+            project = TargetProject(sheet=sheet, seq=seq)
+        for k, v in form.cleaned_data.items():  # the project's fields
+            setattr(project, k, v)
+        project.updated_by = request.user
+        project.save()
+        convert.save_indicators(project, formset.indicators())
+    messages.success(request, _("已保存。"))
+    return redirect("targets:sheet", pk=sheet.pk)
 
 
 @login_required
@@ -230,9 +199,8 @@ def submit(request, pk):
 @login_required
 @require_POST
 def return_sheet(request, pk):
-    codes = [c.code for c in checks.CHECKS.values() if c.scope in ("targets", "approval")]
     return _act(request, pk, "return", workflow.return_sheet, invalid=lambda form: _("请填写退回理由。"),
-                form=lambda data, sheet: ReasonForm(data, projects=sheet.projects.all(), codes=codes))
+                form=lambda data, sheet: ReasonForm(data, projects=sheet.projects.all(), codes=REASON_CODES))
 
 
 @login_required
@@ -277,40 +245,33 @@ def import_upload(request):
     departments = roles.creatable_departments(request.user)
     if not departments.exists():
         raise PermissionDenied("import")
-    limit = settings.JIXIAO_UPLOAD_MAX_BYTES
-    status = 200
     form = ImportForm(request.POST or None, request.FILES or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             upload.seek(0)
-            kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16), limit,
-                                                entry_importing.TARGETS_SUFFIX_KINDS)
+            kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16),
+                                                settings.JIXIAO_UPLOAD_MAX_BYTES, entry_importing.TARGETS_SUFFIX_KINDS)
             upload.seek(0)
             sheet = _read_upload(upload, kind)
         except JixiaoError as exc:
             form.add_error("file", language.bilingual(exc))
-            status = 422
         else:
             request.session[SESSION_IMPORT] = {"doc": targets_json.to_document(sheet), "filename": upload.name[:255],
                                                "department": form.cleaned_data["department"].pk}
             return redirect("targets:import_preview")
-    elif request.method == "POST":
-        status = 422
-    return render(request, "targets/import.html", {"form": form}, status=status)
+    # A POST answered here was refused: the reason is on the form.
+    return render(request, "targets/import.html", {"form": form}, status=422 if request.method == "POST" else 200)
 
 
 def _read_upload(upload, kind):
     """The sheet in the upload: read in the bounded child process (formats.sandbox)."""
-    from jixiao.errors import InputError
-
     if kind == "json":
         return targets_json.loads(upload.read(), source=upload.name)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"upload.{kind}"
         with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+            fh.writelines(upload.chunks())
         sheet = sandbox.import_targets(path, source=upload.name)
     if sheet is None:
         raise InputError("文件不是绩效目标表（第一页未写明“绩效目标”）",
