@@ -10,7 +10,11 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
 from jixiao.core.model import Table
+from jixiao.errors import JixiaoError
 from jixiao.formats import export, table_json
 
 TABLE_FORMATS = ("xlsx", "pdf", "html", "csv", "json")
@@ -49,3 +53,14 @@ def project_table(table: Table, seq_index: int) -> Table:
 def filename(table: Table, fmt: str, suffix: str = "") -> str:
     base = f"{table.year}-{table.department_short or table.department}{suffix}"
     return f"{base}.{fmt}"
+
+
+def response(data, content_type: str, name: str) -> HttpResponse:
+    """The bytes ``data()`` makes, as the download ``name``; 422 with the reason when the writer
+    refuses (JixiaoError). The 绩效目标表's downloads answer the same way (targets/exporting.py)."""
+    try:
+        body = data()
+    except JixiaoError as exc:
+        return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, content_type=content_type,
+                        headers={"Content-Disposition": content_disposition_header(True, name)})

@@ -18,10 +18,9 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -448,12 +447,7 @@ def _download(core, fmt, layout, name, noted=()):
     reason when the exporter refuses the table."""
     if fmt not in downloads.available_formats(layout):
         raise Http404(fmt)
-    try:
-        data = downloads.render(core, fmt, layout, noted)
-    except JixiaoError as exc:
-        return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
-    return HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt],
-                        headers={"Content-Disposition": content_disposition_header(True, name)})
+    return downloads.response(lambda: downloads.render(core, fmt, layout, noted), downloads.CONTENT_TYPES[fmt], name)
 
 
 @login_required

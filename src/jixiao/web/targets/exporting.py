@@ -7,30 +7,26 @@ import tempfile
 from pathlib import Path
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 
 from jixiao.core.target_sheet import TargetSheet
-from jixiao.errors import JixiaoError
 from jixiao.formats import targets_json, targets_typst, targets_xlsx
+from jixiao.web.entry import downloads
 
 FORMATS = ("xlsx", "pdf", "json")
+CONTENT_TYPES = {"xlsx": downloads.CONTENT_TYPES["xlsx"], "pdf": "application/pdf", "json": "application/json"}
+
+
+def _file(core: TargetSheet, fmt: str) -> bytes:
+    if fmt == "pdf":
+        return targets_typst.render_targets_pdf_bytes(core)
+    if fmt == "json":
+        return targets_json.dumps(core).encode()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "targets.xlsx"
+        targets_xlsx.write_targets_xlsx(core, path)
+        return path.read_bytes()
 
 
 def export_response(core: TargetSheet, fmt: str, name: str) -> HttpResponse:
     """The sheet as a download named ``name.fmt``; a sheet the writer refuses is a 422."""
-    try:
-        if fmt == "pdf":
-            data, ctype = targets_typst.render_targets_pdf_bytes(core), "application/pdf"
-        elif fmt == "json":
-            data, ctype = targets_json.dumps(core).encode(), "application/json"
-        else:
-            with tempfile.TemporaryDirectory() as d:
-                path = Path(d) / "targets.xlsx"
-                targets_xlsx.write_targets_xlsx(core, path)
-                data = path.read_bytes()
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    except JixiaoError as exc:
-        return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
-    return response
+    return downloads.response(lambda: _file(core, fmt), CONTENT_TYPES[fmt], f"{name}.{fmt}")
