@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,12 +100,10 @@ def table_new(request):
         return redirect("entry:home")
     year, _created = Year.objects.get_or_create(year=form.cleaned_data["year"])
     department = form.cleaned_data["department"]
-    try:
-        with transaction.atomic():
-            table = DisclosureTable.objects.create(year=year, department=department,
-                                                   department_short=department.short_name)
-    except IntegrityError:
-        table = DisclosureTable.objects.get(year=year, department=department)
+    # Created, or the one another request created first (get_or_create catches the race).
+    table, created = DisclosureTable.objects.get_or_create(year=year, department=department,
+                                                           defaults={"department_short": department.short_name})
+    if not created:
         messages.info(request, _("该部门该年度的自评表已存在。"))
     return redirect("entry:table", pk=table.pk)
 

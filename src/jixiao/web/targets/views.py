@@ -54,10 +54,6 @@ def _project_for(user, pk) -> TargetProject:
                              .filter(sheet__in=access.visible_sheets(user).values("pk")), pk=pk)
 
 
-def _can(user, sheet) -> dict[str, bool]:
-    return {a: access.can(user, a, sheet) for a in access.ACTIONS}
-
-
 @login_required
 def home(request):
     by_year = defaultdict(list)
@@ -103,7 +99,7 @@ def sheet_detail(request, pk):
     projects = [{"row": row, "core": cp, "findings": by_seq.get(i, []), "reasons": reasons.get(row.pk, []),
                  "indicators": list(zip(row.indicators.all(), cp.indicators))}
                 for i, (row, cp) in enumerate(zip(rows, core.projects), start=1)]
-    can = _can(request.user, sheet)
+    can = {a: access.can(request.user, a, sheet) for a in access.ACTIONS}
     codes = sorted({f.code for f in findings} | set(REASON_CODES))
     reason_form = ReasonForm(projects=rows, codes=codes) if can["return"] else None
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
