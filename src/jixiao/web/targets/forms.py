@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.core.target_sheet import BASIS_NAMES, NATURE_NAMES_EN, NATURE_SYMBOLS, TargetIndicator, indicator_from_text
 from jixiao.core.taxonomy import KINDS
 from jixiao.web import language
-from jixiao.web.entry.forms import NAME_MAX, TEXT_MAX, UNIT_MAX, AmountField
+from jixiao.web.entry.forms import COMMENT_MAX, NAME_MAX, TEXT_MAX, UNIT_MAX, AmountField
 
 from .templatetags.targets_labels import basis_label, kind_label
 
 INDICATORS_MAX = 100  # 三级 rows of one project (real forms have 6–30; the 77-row form in tests/formats fits)
 CELL_MAX = 300
-REASON_MAX = 5000
 
 
 class ProjectForm(forms.Form):
@@ -134,7 +133,7 @@ class ReasonForm(forms.Form):
 
     project = forms.TypedChoiceField(label=_("项目"), coerce=int, required=False, empty_value=None)
     code = forms.ChoiceField(label=_("问题代码"), required=False)
-    text = forms.CharField(label=_("退回理由"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("退回理由"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, projects=(), codes=(), **kwargs):
         super().__init__(*args, **kwargs)

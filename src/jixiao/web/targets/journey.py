@@ -47,14 +47,13 @@ def journey(sheet, indicator) -> dict:
     target = convert.indicator_to_core(indicator)
     project = indicator.project
     declared = history_entries(indicator.history.select_related("history_user").order_by("history_date"))
-    approved = None
     approved_sheet = workflow.approved_sheet(sheet)
-    approved_project = None
+    approved_project = approved = None
     if approved_sheet is not None:
         approved_project = next((p for p in approved_sheet.projects if prefill.same_name(p.name, project.name)), None)
-        if approved_project is not None:
-            approved = next((i for i in approved_project.indicators
-                             if i.kind == target.kind and prefill.same_name(i.name, target.name)), None)
+    if approved_project is not None:
+        approved = next((i for i in approved_project.indicators
+                         if i.kind == target.kind and prefill.same_name(i.name, target.name)), None)
     out = {"kind": KIND_BY_KEY[target.kind], "target": target, "approved": approved, "declared": declared,
            "table": None, "evaluated": None, "row": None, "score": None, "completed": []}
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
