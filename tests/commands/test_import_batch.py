@@ -4,6 +4,7 @@ inputs recorded and skipped, a summary CSV for Excel, exit 2 when any input fail
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,41 @@ def test_batch_refusals_exit_2_and_write_nothing(tmp_path, capsys, case):
     err = capsys.readouterr().err
     assert " / " in err and "Traceback" not in err
     assert not out.exists() and sorted(p.name for p in other.iterdir()) == before
+
+
+def test_a_targets_form_in_the_folder_is_imported_as_targets_json_beside_the_tables(tmp_path, capsys):
+    from jixiao.formats import targets_json
+    from jixiao.formats.targets_xlsx import write_targets_xlsx
+
+    from ..formats.targets_fixtures import sample_sheet
+
+    src, out = tmp_path / "公开文件", tmp_path / "导入结果"
+    src.mkdir()
+    shutil.copy(FIXTURES / "000_68657388ac173f3b.txt", src / "自评表.txt")
+    shutil.copy(FIXTURES / "targets-text" / "xiangtan-lo.txt", src / "湘潭目标表.txt")
+    write_targets_xlsx(sample_sheet(), src / "目标表.xlsx")
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    assert "3 files, 3 imported, 0 failed" in capsys.readouterr().out
+    assert [(Path(r["file"]).name, r["status"], r["kind"], r["projects"], r["output"]) for r in _summary(out)] == [
+        ("湘潭目标表.txt", "ok", "targets", "1", "湘潭目标表.txt.json"),
+        ("目标表.xlsx", "ok", "targets", "2", "目标表.xlsx.json"),
+        ("自评表.txt", "ok", "text", "6", "自评表.txt.json")]
+    assert targets_json.load(out / "目标表.xlsx.json") == sample_sheet()
+    assert (out / "目标表.xlsx.report.txt").read_text("utf-8") == \
+        "# jixiao import: 绩效目标表 / targets form, 2 个项目 / projects, 13 个三级指标 / indicators\n"
+    assert len(table_json.load(out / "自评表.txt.json").projects) == 6
+
+
+def test_check_and_score_of_the_output_folder_read_its_tables_and_name_the_targets_forms_left_aside(tmp_path,
+                                                                                                     capsys):
+    from jixiao.formats import targets_json
+
+    from ..formats.targets_fixtures import sample_sheet
+
+    shutil.copy(FIXTURES / "selfeval-2019-longgang-gsl.golden.json", tmp_path / "自评表.pdf.json")
+    targets_json.dump(sample_sheet(), tmp_path / "目标表.pdf.json")
+    for command in ("check", "score"):
+        assert main([command, str(tmp_path), "--json"]) == 0
+        printed = capsys.readouterr()
+        assert [json.loads(line)["file"] for line in printed.out.splitlines()] == [str(tmp_path / "自评表.pdf.json")]
+        assert f"jixiao check {tmp_path / '目标表.pdf.json'}" in printed.err and " / " in printed.err

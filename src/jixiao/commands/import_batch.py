@@ -1,13 +1,18 @@
 """``jixiao import`` over many inputs: a folder of published PDFs, a pile of XLSX files.
 
 Why a batch mode: a researcher's unit of work is a folder, not a file. Each input is imported
-on its own (the same bounded child process, :func:`jixiao.formats.sandbox.import_file`, as for
-one file), its table
-JSON and report written atomically as ``OUT/<input's path below its folder>.json`` and
+on its own (the same bounded child process as for one file, :func:`.targets_doc.read_input`),
+its table JSON and report written atomically as ``OUT/<input's path below its folder>.json`` and
 ``….report.txt`` — the input's whole name is kept (``a.pdf`` → ``a.pdf.json``), so ``a.pdf`` and
 ``a.xlsx`` never overwrite each other. A bad input is recorded and the batch goes on; nothing
 of it is written. ``OUT/import-summary.csv`` (UTF-8 with BOM, for Excel and WPS) lists every
 input with its outcome, and the exit code is 2 when any input failed.
+
+A folder of a department's published files holds its 绩效目标表 beside its self-evaluation
+tables. Such a file is imported as ``jixiao import`` imports it alone — targets JSON, kind
+``targets`` in the summary — not refused as a table that cannot be read; ``check``, ``score``,
+``show`` and ``export`` over the output folder leave targets JSON aside with a note
+(:func:`.show.expand_inputs`), so the folder's tables are still checked and scored in one command.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.target_sheet import TargetSheet
 from ..errors import InputError, JixiaoError
-from ..formats import table_json
+from ..formats import table_json, targets_json
 from ..formats.atomic import write_text_atomic
-from ..formats import sandbox
 from ..formats.formula_guard import csv_row
 from ..formats.importer import ImportLimits
 from .show import files_below
+from .targets_doc import describe, read_input
 
 SUMMARY = "import-summary.csv"
 SUMMARY_COLUMNS = ("file", "status", "kind", "projects", "notes", "output", "message")
@@ -90,14 +96,19 @@ def write_import(result, source: str, json_path: str | Path, report_path: str | 
 
 
 def import_one(source: str, json_path: str, report_path: str, limits: ImportLimits) -> Outcome:
-    """Import ``source`` and write its table JSON and report (:func:`write_import`). A bad input
-    gives an Outcome with its message and writes nothing.
+    """Import ``source`` and write its table JSON and report (:func:`write_import`) — or, for a
+    绩效目标表, its targets JSON and a one-line report. A bad input gives an Outcome with its
+    message and writes nothing.
 
     Any other exception is recorded too: one unreadable file must not end a batch of hundreds
     (the message names the exception so it can be reported as a bug)."""
     try:
-        result = sandbox.import_file(source, limits=limits)
+        result = read_input(source, limits)
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(result, TargetSheet):
+            targets_json.dump(result, json_path)
+            write_text_atomic(report_path, f"# jixiao import: {describe(result)}\n")
+            return Outcome(source, json_path, "targets", len(result.projects))
         write_import(result, source, json_path, report_path)
     except JixiaoError as exc:
         return Outcome(source, message=exc.describe())

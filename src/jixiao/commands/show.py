@@ -50,12 +50,22 @@ def many_inputs(paths: list[str]) -> bool:
 def expand_inputs(paths: list[str]) -> list[str]:
     """FILE arguments as files: a folder stands for every ``.json`` / ``.jsonl`` below it
     (:func:`files_below`) — e.g. the output folder of a batch ``jixiao import``, whose reports
-    and summary are not tables. A folder without one is an error."""
+    and summary are not tables — but targets JSON (a 绩效目标表 the batch found), which is left
+    aside with a note on standard error naming the command that checks it. A folder without a
+    table is an error."""
+    from .targets_doc import is_targets_json
+
     out: list[str] = []
     for raw in paths:
         path = Path(raw)
         if raw != "-" and path.is_dir():
-            found = [str(p) for p in files_below(path, (".json", *JSONL_SUFFIXES))]
+            found = []
+            for p in map(str, files_below(path, (".json", *JSONL_SUFFIXES))):
+                if is_targets_json(p):
+                    sys.stderr.write(f"jixiao: {p}: 绩效目标表，未作为自评表读取（检查：jixiao check {p}） / a targets "
+                                     f"form, not read as a table (check it with: jixiao check {p})\n")
+                else:
+                    found.append(p)
             if not found:
                 raise InputError("文件夹中没有表格 JSON（.json / .jsonl）",
                                  "no table JSON (.json / .jsonl) in this folder", source=raw)

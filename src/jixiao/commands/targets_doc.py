@@ -86,6 +86,12 @@ def read_input(path: str, limits: Any = None) -> TargetSheet | ImportResult:
 # import
 
 
+def describe(sheet: TargetSheet) -> str:
+    """What an import of ``sheet`` reports: its projects and indicators, in both languages."""
+    n = sum(len(p.indicators) for p in sheet.projects)
+    return f"绩效目标表 / targets form, {len(sheet.projects)} 个项目 / projects, {n} 个三级指标 / indicators"
+
+
 def run_import(sheet: TargetSheet, path: str, output: str, report: str | None) -> int:
     if not output.lower().endswith(".json"):
         raise InputError("绩效目标表导入为 JSON：输出文件名应以 .json 结尾",
@@ -96,8 +102,7 @@ def run_import(sheet: TargetSheet, path: str, output: str, report: str | None) -
             f"{n} 个三级指标 / indicators)")
     if report:
         from ..formats.atomic import write_text_atomic
-        write_text_atomic(report, f"{path}: 绩效目标表 / targets form, {len(sheet.projects)} 个项目 / projects, "
-                                  f"{n} 个三级指标 / indicators\n")
+        write_text_atomic(report, f"{path}: {describe(sheet)}\n")
     print(line)
     return 0
 
