@@ -32,13 +32,12 @@ def sheet_findings(sheet: TargetSheet, sheet_core: core.TargetSheet) -> list[che
     return checks.check_target_sheet(sheet_core, history=department_history(sheet, sheet_core))
 
 
-def department_history(sheet: TargetSheet, sheet_core: core.TargetSheet, years: int | None = None) -> TargetHistory:
-    """The earlier years of ``sheet``'s department (``years`` before ``sheet_core``'s year; the
-    check configuration's default when None). ``sheet``: the stored sheet, or one not stored
-    yet (an import's) — only its department is read."""
-    years = checks.CheckConfig().history_years if years is None else years
+def department_history(sheet: TargetSheet, sheet_core: core.TargetSheet) -> TargetHistory:
+    """The earlier years of ``sheet``'s department: the check configuration's ``history_years``
+    before ``sheet_core``'s year. ``sheet``: the stored sheet, or one not stored yet (an
+    import's) — only its department is read."""
     history = TargetHistory()
-    year = sheet_core.year
+    years, year = checks.CheckConfig().history_years, sheet_core.year
     if years <= 0:
         return history
     span = dict(year__year__gte=year - years, year__year__lt=year)
