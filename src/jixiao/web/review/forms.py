@@ -40,8 +40,8 @@ class OverrideForm(OwnMessages, forms.Form):
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise forms.ValidationError(_("请输入数字得分（例如 8.5）。"), code="not_a_number") from None
-        if not value.is_finite():
+            value = None
+        if value is None or not value.is_finite():  # not a number, NaN or Infinity
             raise forms.ValidationError(_("请输入数字得分（例如 8.5）。"), code="not_a_number")
         if value < 0 or value > self.weight:
             raise forms.ValidationError(_("得分应在 0 至 %(w)s 分之间。") % {"w": self.weight}, code="out_of_range")

@@ -24,15 +24,6 @@ from jixiao.web.entry import analysis, convert
 EXPLANATION_MAX = 2000
 
 
-def blocking_tokens() -> tuple[str, ...]:
-    return tuple(getattr(settings, "JIXIAO_SUBMIT_BLOCKING", ("error",)))
-
-
-def is_blocking(finding: Finding, tokens: tuple[str, ...] | None = None) -> bool:
-    tokens = blocking_tokens() if tokens is None else tokens
-    return finding.severity in tokens or finding.code in tokens
-
-
 @dataclass(frozen=True)
 class Open:
     """A finding with the key its explanation is stored under (stable while the finding stays)."""
@@ -85,7 +76,7 @@ def assess(table_row, rows=None, blocking: tuple[str, ...] | None = None) -> Gat
     pk_by_seq: dict[int, int] = {}
     for row, project in zip(rows, core.projects):
         pk_by_seq.setdefault(project.seq, row.pk)
-    tokens = blocking_tokens() if blocking is None else blocking
+    tokens = settings.JIXIAO_SUBMIT_BLOCKING if blocking is None else blocking
     seen: dict[str, int] = {}
     blocking, warnings = [], []
     for f in findings:
@@ -94,10 +85,10 @@ def assess(table_row, rows=None, blocking: tuple[str, ...] | None = None) -> Gat
         base = f"{f.code}:{f.project_seq if f.project_seq is not None else '-'}:{f.column}"
         seen[base] = seen.get(base, 0) + 1
         key = base if seen[base] == 1 else f"{base}:{seen[base]}"
-        item = Open(f, key, pk_by_seq.get(f.project_seq) if f.project_seq is not None else None)
-        if is_blocking(f, tokens):
+        item = Open(f, key, pk_by_seq.get(f.project_seq))
+        if f.severity in tokens or f.code in tokens:
             blocking.append(item)
-        elif not (not rows and f.code == "JX404"):
+        elif rows or f.code != "JX404":  # an empty table's "no projects" is its own refusal
             warnings.append(item)
     return Gate(empty=not rows, blocking=tuple(blocking), warnings=tuple(warnings))
 
