@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from jixiao.core import validation
 from jixiao.core.scoring import ProjectScore, item_key
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
+from jixiao.web import language
 from jixiao.web.entry import table_lock
 from jixiao.web.entry.models import Project, Status
 
@@ -66,8 +67,6 @@ _CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
 
 def item_name(key: str) -> str:
     """The item's name in the page's language (history entries name items, not keys)."""
-    from jixiao.web import language
-
     if key == "execution":
         return gettext("预算执行率")
     if key == "total":
@@ -118,34 +117,28 @@ class NotUnderReview(Exception):
     """The table left 已提交 meanwhile (approved or returned): overrides are closed."""
 
 
-def who(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-
-def now_text() -> str:
-    # Local time, ISO 8601 to the minute with its offset: readable on the MoF form and exact.
-    return timezone.localtime(timezone.now()).isoformat(sep=" ", timespec="minutes")
-
-
 def _entry(item: str, score: Decimal, reason: str, user, target: str = "") -> dict:
-    entry = {"item": item, "score": str(score), "reason": reason, "by": who(user), "at": now_text()}
+    entry = {"item": item, "score": str(score), "reason": reason,
+             "by": (user.get_full_name() or user.get_username()) if user is not None else "",
+             # Local time, ISO 8601 to the minute with its offset: readable on the MoF form and exact.
+             "at": timezone.localtime(timezone.now()).isoformat(sep=" ", timespec="minutes")}
     if target:  # a 三级 item: what it read when overridden (ScoreOverride.target)
         entry["target"] = target
     return entry
 
 
 @table_lock.atomic_retrying
-def _change(project: Project, expected_version: int, user, mutate) -> Project:
+def _change(project: Project, expected_version: int, user, item: str, entry: dict | None = None) -> Project:
     """Check the table is still under review (its row locked, so an approval in flight is
     waited for, not missed; table before project as everywhere), claim the project at
-    ``expected_version``, apply."""
+    ``expected_version``, and replace the override of ``item`` with ``entry`` (None: remove it)."""
     if table_lock.locked(project.table_id).status != Status.SUBMITTED:
         raise NotUnderReview()
     claimed = Project.objects.filter(pk=project.pk, version=expected_version).update(version=F("version") + 1)
     if claimed != 1:
         raise Conflict(Project.objects.select_related("updated_by").get(pk=project.pk))
     fresh = Project.objects.get(pk=project.pk)
-    fresh.overrides = mutate(list(fresh.overrides or []))
+    fresh.overrides = [o for o in fresh.overrides or [] if o.get("item") != item] + ([entry] if entry else [])
     fresh.updated_by = user
     fresh.save()  # the history entry: who, when, the overrides before and after
     return fresh
@@ -155,13 +148,9 @@ def set_override(project: Project, expected_version: int, user, item: str, score
                  target: str = "") -> Project:
     """Set (or replace) the override of ``item`` (``target``: a 三级 item's target text);
     raises Conflict or NotUnderReview."""
-    def mutate(current: list) -> list:
-        kept = [o for o in current if o.get("item") != item]
-        return kept + [_entry(item, score, reason, user, target)]
-
-    return _change(project, expected_version, user, mutate)
+    return _change(project, expected_version, user, item, _entry(item, score, reason, user, target))
 
 
 def remove_override(project: Project, expected_version: int, user, item: str) -> Project:
     """Drop the override of ``item`` (the suggestion applies again); raises Conflict or NotUnderReview."""
-    return _change(project, expected_version, user, lambda current: [o for o in current if o.get("item") != item])
+    return _change(project, expected_version, user, item)
