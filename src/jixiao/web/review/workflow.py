@@ -101,14 +101,9 @@ def withdraw(table: DisclosureTable, user, reason: str, publication: int | None 
             Withdrawal.objects.filter(publication=latest).exists():
         table.status = locked.status
         raise TransitionError("withdraw")
-    if locked.status == Status.PUBLISHED:
-        FLOW.claim(table, "withdraw")
-    else:
-        # The status stays; the save records the withdrawal in the table's history (and renews
-        # whatever is keyed on the table's rows), and listeners learn the shown version changed.
-        locked.save(update_fields=["updated_at"])
-        table.status, table.updated_at = locked.status, locked.updated_at
-        transitioned.send(sender=DisclosureTable, table=locked, action="withdraw")
+    # A revision's status stays; the save records the withdrawal in the table's history (and
+    # renews whatever is keyed on the table's rows), and listeners learn the shown version changed.
+    FLOW.claim(table, "withdraw", keep=locked.status != Status.PUBLISHED)
     return Withdrawal.objects.create(publication=latest, reason=reason, withdrawn_by=user,
                                      withdrawn_at=timezone.now())
 
