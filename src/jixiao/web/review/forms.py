@@ -68,8 +68,8 @@ class ExplanationForm(OwnMessages, forms.Form):
             field.validators = [_own(v) for v in field.validators]  # the app's wording, as OwnMessages
 
     def explanations(self) -> dict[str, str]:
-        data = getattr(self, "cleaned_data", {}) or {}
-        return {w.key: data.get(w.field_name, "") for w in self.gate.warnings}
+        """Each warning's explanation by its key (the form validated)."""
+        return {w.key: self.cleaned_data.get(w.field_name, "") for w in self.gate.warnings}
 
 
 class WithdrawForm(OwnMessages, forms.Form):

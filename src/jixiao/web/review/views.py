@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import scoring
@@ -185,10 +184,6 @@ def public_download(request, pk, fmt):
 
 # --- score overrides (评分调整) -------------------------------------------------------------
 
-OVERRIDE_DONE = gettext_lazy("评分调整已保存。")
-OVERRIDE_REMOVED = gettext_lazy("评分调整已撤销，恢复为系统建议得分。")
-
-
 def _version(value) -> int:
     try:
         return int(value)
@@ -258,5 +253,5 @@ def project_scores(request, pk):
     except overrides.NotUnderReview:
         messages.error(request, _("未保存：表已不在“已提交”状态，不能再调整评分。"))
     else:
-        messages.success(request, str(OVERRIDE_REMOVED if form is None else OVERRIDE_DONE))
+        messages.success(request, _("评分调整已撤销，恢复为系统建议得分。") if form is None else _("评分调整已保存。"))
     return redirect("review:project_scores", pk=instance.pk)
