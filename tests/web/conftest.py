@@ -33,6 +33,11 @@ def pytest_configure(config):
         os.environ.pop("DATABASE_URL", None)
     # Jobs run in process unless a test sets a broker (test_worker.py starts a real worker).
     os.environ.pop("JIXIAO_BROKER_URL", None)
+    # Django's cache is this process's own memory whatever JIXIAO_CACHE_URL says: on a Redis
+    # database shared by both xdist workers (or by another program), a test's cache.clear()
+    # emptied the other worker's entries between two of its page views, and a test that expects
+    # its second view from the cache failed when the two met. (Tests of Redis start processes.)
+    os.environ.pop("JIXIAO_CACHE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.web.settings"
     import django
     from django.conf import settings
@@ -43,6 +48,8 @@ def pytest_configure(config):
     # controller's environment: every process gets its data folder here, or two workers' jobs
     # of the same id (jobs/<id>/) would share — and delete — each other's uploads.
     settings.DATA_DIR = Path(data_dir)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"jixiao-tests-{os.getpid()}"}}
     if os.environ.get("JIXIAO_WEB_TEST_DB") == "postgres":
         # One test database per process, so parallel runs never share (or drop) each other's.
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_jixiao_web_{os.getpid()}"
@@ -133,6 +140,21 @@ def bring_to(table, status, approver, reviewer):
         elif step == "publish":
             workflow.publish(table, reviewer)
     table.refresh_from_db()
+
+
+@pytest.fixture(autouse=True)
+def _as_in_a_fresh_thread():
+    """Each test starts as a new server thread would: the default language active and an empty
+    cache. A request leaves its language active in the thread after the response (Django's
+    LocaleMiddleware does not undo it), so a label read outside a request after an English
+    page came out in English; and nothing a test kept in the cache is found by the next one."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    translation.deactivate()
+    cache.clear()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
