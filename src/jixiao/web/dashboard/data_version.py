@@ -11,6 +11,11 @@ and the question asked. A process that reads a newer version computes afresh; no
 kept in a process that another could contradict, and a change rolled back leaves no version
 behind. Entries also expire after :data:`CACHE_SECONDS`, so a bulk load written without the
 ORM's signals (COPY; ``dashboard_refresh`` records a change) is seen within that time.
+
+A key never names a version twice: a row's id comes back after a rollback (SQLite reuses it),
+its random token does not. The one version every database can have alike — none recorded yet,
+as after a load without signals — is never cached: another database on the same Redis (or an
+earlier test in the same process) could have kept its own figures under it.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ def current() -> tuple[int, str]:
 
 def cached(version: tuple[int, str], parts: tuple, compute):
     """``compute()``, kept in Django's cache under ``version`` and ``parts`` (the year, the
-    user's visibility, the question)."""
+    user's visibility, the question); computed afresh while no change is recorded."""
+    if not version[1]:
+        return compute()
     raw = repr((version, *parts))
     key = "jixiao:dashboard:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     hit = cache.get(key)
