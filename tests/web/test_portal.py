@@ -109,6 +109,23 @@ def test_each_year_links_its_whole_open_data_file(demo):
     assert seed.department in [i["document"]["department"] for i in items]
 
 
+def test_a_years_totals_add_up_past_the_64_bit_integers(world):
+    """A province's year: 200 000 projects of up to 10^10 元 are 2 × 10^19 units of 0.0001 元,
+    past 9.2 × 10^18 where SQLite's integer SUM fails ("integer overflow"); the index sums
+    the amounts as the dashboard does (dashboard/amounts.py)."""
+    from .helpers import publish_generated
+
+    half = 5 * 10**18  # 50 000 projects of 10^10 元 in each of two tables: each fits, the sum does not
+    for seed, department in ((1, "甲省财政厅"), (2, "乙省财政厅")):
+        pub = publish_generated(world, projects=2, seed=seed, department=department)
+        PublishedTable.objects.filter(publication=pub).update(budget_e4=half, actual_e4=half)
+    r = Client().get(reverse("portal:index"))
+    assert r.status_code == 200
+    total = re.search(r'<tfoot>.*?</tfoot>', r.content.decode(), re.S).group(0)
+    assert re.search(r">100,?000,?000,?000\.00<", total)  # 10^19 units = 10^11 万元
+    assert "100.00%" in total
+
+
 @pytest.mark.parametrize("query", ["工商", "工商业联合", "龙岗区工商", "党员教育", "教育", "办公设备"])
 def test_search_matches_substrings_of_chinese_names(demo, query):
     from jixiao.web import demo_data

@@ -1,6 +1,7 @@
 """Sums of amount columns (0.0001 元, up to 10^23 per project: models.Figures) that neither
 overflow nor lose NULL, on PostgreSQL and SQLite alike. Its own module because the per-table
-figures (table_figures.py) and the page's totals (aggregate.py) both sum amounts."""
+figures (table_figures.py), the page's totals (aggregate.py) and the portal's years
+(portal/views.py) all sum amounts."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from jixiao.core import money
 from jixiao.core.prefill import ChangedTarget, same_name
 from jixiao.core.scoring import score_project
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
+from jixiao.web.dashboard.amounts import AmountSum
 from jixiao.web.dashboard.stats import from_e4_wan
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.downloads import project_table
@@ -68,12 +69,13 @@ def _listed(tables):
 def index(request):
     """The years (one grouped query), then one year's published tables (the newest year unless
     ``?year=`` names another; newest publication of each table), a page at a time — or, with
-    ``?q=``, the search."""
+    ``?q=``, the search. The amounts are summed as the dashboard sums them (AmountSum): a
+    province's year passes the 64-bit integers SQLite's SUM stops at."""
     q = (request.GET.get("q") or "").strip()[:QUERY_MAX]
     year = _int(request.GET.get("year"))
     current = PublishedTable.objects.filter(current=True)
     years = [{**y, **_amounts(y["budget_e4"], y["actual_e4"])} for y in current.values("year").annotate(
-        tables=Count("pk"), projects=Sum("project_count"), budget_e4=Sum("budget_e4"), actual_e4=Sum("actual_e4"))
+        tables=Count("pk"), projects=Sum("project_count"), budget_e4=AmountSum("budget_e4"), actual_e4=AmountSum("actual_e4"))
         .order_by("-year")]
     context = {"q": q, "year": year, "years": [y["year"] for y in years]}
     if q:
