@@ -53,7 +53,7 @@ def expand_inputs(paths: list[str]) -> list[str]:
     and summary are not tables — but targets JSON (a 绩效目标表 the batch found), which is left
     aside with a note on standard error naming the command that checks it. A folder without a
     table is an error."""
-    from .targets_doc import is_targets_json
+    from .sniff import is_targets_json
 
     out: list[str] = []
     for raw in paths:

@@ -14,7 +14,6 @@ outputs are written atomically, ``check`` exits 1 when an error-severity finding
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,27 +23,10 @@ from ..core.target_sheet import TargetSheet
 from ..errors import InputError
 from ..formats import targets_json
 from ..formats.import_result import ImportResult
+from .sniff import head as _head
+from .sniff import is_targets_json
 
-_KIND_RE = re.compile(rb'"kind"\s*:\s*"targets"')
-SNIFF_BYTES = 64 * 1024
 EXPORT_FORMATS = ("json", "xlsx", "pdf")
-
-
-def _head(path: str) -> bytes:
-    p = Path(path)
-    if path == "-" or not p.is_file():
-        return b""
-    try:
-        with p.open("rb") as fh:
-            return fh.read(SNIFF_BYTES)
-    except OSError:
-        return b""
-
-
-def is_targets_json(path: str) -> bool:
-    """Whether ``path`` is targets JSON: ``"kind": "targets"`` in its first 64 KB."""
-    head = _head(path)
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and _KIND_RE.search(head) is not None
 
 
 def may_be_targets_form(path: str) -> bool:
