@@ -77,6 +77,7 @@ from statistics import median
 from ..core.target_sheet import TargetSheet, read_nature
 from ..errors import InputError
 from .mof_text import _PAGE_NUMBER, is_layout_text
+from .mof_text import Chunk as Piece  # a cell text with its character positions, as the MoF text reader cuts them
 from .targets_read import COLUMN_LABELS, PROJECT_LABELS, _Grid, _norm, _sheet_of, kind_of
 from .text_layout import display_width
 
@@ -153,17 +154,6 @@ MODES = ("center", "top", "bottom")
 
 
 # --- the text ---------------------------------------------------------------------------------
-
-@dataclass
-class Piece:
-    start: int
-    end: int
-    text: str
-
-    @property
-    def center(self) -> float:
-        return (self.start + self.end) / 2
-
 
 @dataclass
 class _Line:
