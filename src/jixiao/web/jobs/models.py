@@ -21,6 +21,7 @@ class Job(models.Model):
         CONFIRM = "confirm", _("保存导入")
         PUBLISH = "publish", _("公开发布")
         EXPORT = "export", _("批量导出")
+        TARGETS_IMPORT = "targets_import", _("导入绩效目标表")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")

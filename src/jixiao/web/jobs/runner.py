@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import confirming, exporting, importing, publishing, work
+from . import confirming, exporting, importing, publishing, targets_importing, work
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,10 @@ KINDS = {
     Job.Kind.CONFIRM: confirming.perform,
     Job.Kind.PUBLISH: publishing.perform,
     Job.Kind.EXPORT: exporting.perform,
+    Job.Kind.TARGETS_IMPORT: targets_importing.perform,
 }
+# The kinds that read an upload, deleted once the job is over.
+READS_UPLOAD = (Job.Kind.IMPORT, Job.Kind.TARGETS_IMPORT)
 
 
 def run(job_id: int) -> None:
@@ -54,7 +57,7 @@ def run(job_id: int) -> None:
         log.exception("job %s (%s) failed", job.pk, job.kind)
         _fail(job, "internal", {})
     finally:
-        if job.kind == Job.Kind.IMPORT and Job.objects.filter(pk=job.pk, state__in=Job.FINISHED).exists():
+        if job.kind in READS_UPLOAD and Job.objects.filter(pk=job.pk, state__in=Job.FINISHED).exists():
             work.remove_input(job)
         if job.kind == Job.Kind.EXPORT:
             work.expire_results(settings.JIXIAO_JOB_FILES_DAYS)  # each export clears the expired ones

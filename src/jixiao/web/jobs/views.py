@@ -31,6 +31,8 @@ def result_link(job: Job) -> tuple[str, str] | None:
         return None
     if job.kind == Job.Kind.IMPORT and job.result.get("import_run"):
         return reverse("entry:import_preview", args=[job.result["import_run"]]), _("查看导入预览")
+    if job.kind == Job.Kind.TARGETS_IMPORT and job.result.get("document"):
+        return reverse("targets:import_job", args=[job.pk]), _("查看导入预览")
     if job.kind in (Job.Kind.PUBLISH, Job.Kind.CONFIRM) and job.result.get("table"):
         return reverse("entry:table", args=[job.result["table"]]), _("查看自评表")
     if job.kind == Job.Kind.EXPORT and job.result_file:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.sheet_new, name="sheet_new"),
     path("import/", views.import_upload, name="import"),
     path("import/preview/", views.import_preview, name="import_preview"),
+    path("import/job/<int:pk>/", views.import_job, name="import_job"),
     path("<int:pk>/", views.sheet_detail, name="sheet"),
     path("<int:pk>/project/new/", views.project_new, name="project_new"),
     path("<int:pk>/submit/", views.submit, name="submit"),

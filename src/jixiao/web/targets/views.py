@@ -9,9 +9,7 @@ may not see), the action asked of ``access.can`` (403), the work done by the cor
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,22 +23,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import checks, prefill
-from jixiao.errors import InputError, JixiaoError
-from jixiao.formats import sandbox, targets_json
+from jixiao.errors import JixiaoError
+from jixiao.formats import targets_json
 from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry import analysis, table_lock
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry.models import DisclosureTable, Year
+from jixiao.web.jobs import messages as job_messages
+from jixiao.web.jobs import targets_importing as targets_job
+from jixiao.web.jobs import tasks as job_tasks
+from jixiao.web.jobs import work as job_work
+from jixiao.web.jobs.models import Job
 from jixiao.web.workflow import act, current_round
 
-from . import access, changes, convert, exporting, journey, workflow
+from . import access, changes, convert, exporting, importing, journey, workflow
 from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, read_pasted
 from .history import sheet_findings
 from .models import TargetIndicator, TargetProject, TargetSheet
 
-SESSION_IMPORT = "jixiao_targets_import"
 # The codes a return may cite: the target checks' and JX611's.
 REASON_CODES = [c.code for c in checks.CHECKS.values() if c.scope in ("targets", "approval")]
 
@@ -243,43 +245,61 @@ def import_upload(request):
         raise PermissionDenied("import")
     form = ImportForm(request.POST or None, request.FILES or None, departments=departments)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            upload.seek(0)
-            kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16),
-                                                settings.JIXIAO_UPLOAD_MAX_BYTES, entry_importing.TARGETS_SUFFIX_KINDS)
-            upload.seek(0)
-            sheet = _read_upload(upload, kind)
-        except JixiaoError as exc:
-            form.add_error("file", language.bilingual(exc))
-        else:
-            request.session[SESSION_IMPORT] = {"doc": targets_json.to_document(sheet), "filename": upload.name[:255],
-                                               "department": form.cleaned_data["department"].pk}
-            return redirect("targets:import_preview")
+        answer = _start_import(request, form)
+        if answer is not None:
+            return answer
     # A POST answered here was refused: the reason is on the form.
     return render(request, "targets/import.html", {"form": form}, status=422 if request.method == "POST" else 200)
 
 
-def _read_upload(upload, kind):
-    """The sheet in the upload: read in the bounded child process (formats.sandbox)."""
-    if kind == "json":
-        return targets_json.loads(upload.read(), source=upload.name)
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / f"upload.{kind}"
-        with path.open("wb") as fh:
-            fh.writelines(upload.chunks())
-        sheet = sandbox.import_targets(path, source=upload.name)
-    if sheet is None:
-        raise InputError("文件不是绩效目标表（第一页未写明“绩效目标”）",
-                         "the file is not a performance targets sheet (its first page does not say 绩效目标)",
-                         source=upload.name)
-    return sheet
+def _start_import(request, form):
+    """Check the upload of the valid ``form`` (size, suffix, first bytes: at once) and start the
+    job that reads it (jobs/targets_importing.py), as the self-evaluation's import does: the
+    answer, or None with the reason on the form's file field when the file is refused."""
+    upload = form.cleaned_data["file"]
+    try:
+        upload.seek(0)
+        kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16),
+                                            settings.JIXIAO_UPLOAD_MAX_BYTES, entry_importing.TARGETS_SUFFIX_KINDS)
+    except JixiaoError as exc:
+        form.add_error("file", language.bilingual(exc))
+        return None
+    job = Job.objects.create(kind=Job.Kind.TARGETS_IMPORT, started_by=request.user,
+                             params=targets_job.work_params(department=form.cleaned_data["department"],
+                                                            filename=upload.name, size=upload.size, kind=kind))
+    if job_work.store_input(job, upload.chunks(), f".{kind}"):  # else failed with input_unsaved
+        job = job_tasks.start(job)
+    # Finished already (no broker: it ran in this process), the answer is its outcome; else
+    # the job's page, which follows it and then leads to the preview (import_job).
+    if job.state == Job.State.SUCCEEDED:
+        return _preview(request, job)
+    if job.state != Job.State.FAILED:
+        return redirect(job)
+    form.add_error("file", job_messages.render(job.message_code, job.message_params))
+    return None
+
+
+def _preview(request, job):
+    """The succeeded job's reading becomes the session's pending import, shown by the preview."""
+    request.session[importing.SESSION_KEY] = job.result["document"]
+    return redirect("targets:import_preview")
+
+
+@login_required
+def import_job(request, pk):
+    """The preview of a finished import job's reading (the link on the job's page): for whoever
+    sees the job; the preview itself asks that the user may import for its department."""
+    job = get_object_or_404(roles.visible_jobs(request.user), pk=pk, kind=Job.Kind.TARGETS_IMPORT,
+                            state=Job.State.SUCCEEDED)
+    if "document" not in job.result:
+        raise Http404("reading")
+    return _preview(request, job)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request):
-    pending = request.session.get(SESSION_IMPORT)
+    pending = request.session.get(importing.SESSION_KEY)
     if not pending:
         return redirect("targets:import")
     department = get_object_or_404(roles.creatable_departments(request.user), pk=pending["department"])
@@ -287,13 +307,13 @@ def import_preview(request):
     existing = TargetSheet.objects.filter(year__year=core.year, department=department).first()
     if request.method == "POST":
         if "cancel" in request.POST:
-            del request.session[SESSION_IMPORT]
+            del request.session[importing.SESSION_KEY]
             return redirect("targets:import")
         if existing is not None and not existing.editable:
             messages.error(request, _("该年度的绩效目标表已提交或已审核，不能覆盖。"))
             return redirect("targets:sheet", pk=existing.pk)
         sheet = convert.save_sheet(core, department=department, user=request.user, existing=existing)
-        del request.session[SESSION_IMPORT]
+        del request.session[importing.SESSION_KEY]
         messages.success(request, _("已导入 %(n)s 个项目。") % {"n": len(core.projects)})
         return redirect("targets:sheet", pk=sheet.pk)
     # JX612 as on the sheet's page: against the department's earlier years.

@@ -1,0 +1,41 @@
+"""The 绩效目标表 import job: read the stored upload, keep the reading for the preview.
+
+The request checked size, suffix and first bytes and stored the file; the job reads it
+(:func:`jixiao.web.targets.importing.read_file`: XLSX, PDF and text in the bounded child
+process, seconds for a large PDF) and keeps the sheet's targets JSON document as its result.
+Following the job's link puts that reading into the user's session as the pending import, and
+the preview and its *确认保存* are the same as before (targets/views.py). A file that is not a
+绩效目标表, or that a reader or a limit refuses, fails the job with the bilingual reason.
+
+The reading is written only in the finish transaction (runner.py), so a re-delivered job keeps
+one reading; nothing the user sees changes until the preview is confirmed.
+"""
+
+from __future__ import annotations
+
+from jixiao.errors import JixiaoError
+from jixiao.web.targets import importing
+
+from . import work
+from .models import Job
+
+
+def work_params(*, department, filename: str, size: int, kind: str) -> dict:
+    return {"department": department.pk, "filename": filename[:255], "size": size, "kind": kind}
+
+
+def perform(job: Job, progress: work.Progress):
+    params = job.params
+    progress(0, 1)
+    try:
+        sheet = importing.read_file(work.absolute(job.input_file), params["kind"], params["filename"])
+    except JixiaoError as exc:
+        raise work.Failed.from_error(exc) from None
+    progress(1, 1)
+    reading = importing.pending(sheet, filename=params["filename"], department=params["department"])
+
+    def finish(locked: Job) -> tuple[str, dict]:
+        locked.result = {"document": reading}
+        return "import_read", {"filename": params["filename"], "projects": len(sheet.projects)}
+
+    return finish
