@@ -1,5 +1,6 @@
 """A real ``jixiao worker`` against Redis and PostgreSQL: the web process queues an import, its
-confirmation and a publication, the worker runs them, and messages delivered again do no work twice.
+confirmation, a publication and a 绩效目标表 import, the worker runs them, and messages delivered
+again do no work twice.
 
 Runs when JIXIAO_TEST_DATABASE_URL is set, with the broker JIXIAO_TEST_BROKER_URL names
 (RabbitMQ's amqp://… works the same) or else a Redis database on 127.0.0.1:6379 claimed for the
@@ -71,6 +72,7 @@ def _wait(job, seconds=120):
                     reason="only in the PostgreSQL child run, which names its broker")
 @pytest.mark.django_db(transaction=True)
 def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -78,6 +80,7 @@ def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
     from jixiao.web.entry.models import ImportRun, Publication
     from jixiao.web.jobs import tasks
     from jixiao.web.jobs.models import Job
+    from jixiao.web.targets.models import TargetSheet
 
     from .conftest import World
 
@@ -124,13 +127,30 @@ def test_in_postgres_child_worker_runs_jobs(golden_path, settings, tmp_path):
         assert _wait(published).state == "succeeded"
         assert Publication.objects.get().note == "经后台任务公开"
 
-        # The broker delivers both messages again (as after a worker crash before its ack); a
-        # third job queued behind them shows when the worker has handled them.
+        # A 绩效目标表 is read by the worker too (in its bounded child); the job's page leads to the
+        # preview, which the request confirms.
+        text = (ROOT / "tests" / "fixtures" / "targets-text" / "xiangtan-lo.txt").read_bytes()
+        r = editor.post(reverse("targets:import"), {"department": world.dept_a.pk,
+                                                    "file": SimpleUploadedFile("湘潭2023.txt", text)})
+        read = Job.objects.get(kind="targets_import")
+        assert r["Location"] == read.get_absolute_url()
+        assert _wait(read).state == "succeeded", read.message_params
+        reading = read.result
+        assert editor.get(reverse("targets:import_job", args=[read.pk]))["Location"] == reverse("targets:import_preview")
+        assert "雾炮车降尘抑尘服务" in editor.get(reverse("targets:import_preview")).content.decode()
+        editor.post(reverse("targets:import_preview"), {"confirm": "1"})
+        assert TargetSheet.objects.get(year__year=2023, department=world.dept_a).projects.count() == 1
+
+        # The broker delivers the messages again (as after a worker crash before its ack); a
+        # job queued behind them shows when the worker has handled them.
         tasks.run_job.delay(imported.pk)
         tasks.run_job.delay(confirmed.pk)
         tasks.run_job.delay(published.pk)
+        tasks.run_job.delay(read.pk)
         upload()
         assert ImportRun.objects.count() == 2 and Publication.objects.count() == 1
+        read.refresh_from_db()
+        assert read.result == reading
         assert ImportRun.objects.filter(state="confirmed").count() == 1
         assert set(Job.objects.values_list("state", "attempts")) == {("succeeded", 1)}
     finally:
