@@ -399,9 +399,16 @@ def not_found(request):
     raise Http404(_("没有这个接口"))
 
 
+@functools.cache
+def _openapi_text() -> bytes:
+    """The OpenAPI document as ``_json`` writes it: what the code says, not data, so built and
+    encoded once per process (1.5 ms a request otherwise)."""
+    return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False}).content
+
+
 @api_view
 def openapi_document(request):
-    return _json(openapi.document())
+    return _open(HttpResponse(_openapi_text(), content_type="application/json"))
 
 
 @api_view
