@@ -100,6 +100,11 @@ def _ordered(queryset, keys: tuple[Key, ...], table: str, backwards: bool):
     return queryset.order_by(*order)
 
 
+def field(row, name: str):
+    """``row``'s ``name``: a ``values()`` dict's item or a model instance's attribute."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 @dataclass
 class Page:
     rows: list
@@ -139,7 +144,7 @@ def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, 
         rows.reverse()
 
     def at(row, direction: str) -> str:
-        return encode(direction, [row[k.name] if isinstance(row, dict) else getattr(row, k.name) for k in keys])
+        return encode(direction, [field(row, k.name) for k in keys])
 
     if not rows:
         # Past either end: the way back is the cursor's own place, the other way is empty.

@@ -39,7 +39,7 @@ from jixiao.web.entry.models import Publication
 from jixiao.web.targets.models import PublishedTargets
 
 from . import keyset, openapi, records
-from .keyset import Key
+from .keyset import Key, field
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
 from .models import PublishedIndicator, PublishedProject, PublishedTable
 
@@ -266,15 +266,11 @@ def with_status(queryset, via: str = ""):
                              correction_id=Subquery(corrections))
 
 
-def _get(row, name):
-    return row[name] if isinstance(row, dict) else getattr(row, name)
-
-
 def status_fields(request, row) -> dict:
     """``status`` (published, withdrawn, superseded), the withdrawal and the correction of a
     row read through :func:`with_status` (a model instance or a ``values()`` dict)."""
-    correction_id = _get(row, "correction_id")
-    return records.status_fields(_get(row, "withdrawn_at"), _get(row, "withdrawal_reason"),
+    correction_id = field(row, "correction_id")
+    return records.status_fields(field(row, "withdrawn_at"), field(row, "withdrawal_reason"),
                                  _url(request, "table", correction_id) if correction_id else None)
 
 
