@@ -36,6 +36,7 @@ from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
 from jixiao.web import freshness
 from jixiao.web.entry.models import Publication
+from jixiao.web.targets import exporting as target_export
 from jixiao.web.targets.models import PublishedTargets
 
 from . import keyset, openapi, records
@@ -509,7 +510,6 @@ def indicators(request):
 # Newest budget year first, then by department name; the approval round's id settles ties.
 TARGET_KEYS = (Key("year", "year", descending=True), Key("department", "department", text=True),
                Key("pk", "round_id"))
-TARGET_FORMATS = ("xlsx", "pdf", "json")
 
 
 def target_record(request, row: PublishedTargets) -> dict:
@@ -522,7 +522,7 @@ def target_record(request, row: PublishedTargets) -> dict:
         "year": row.year, "department": _department(row), "title": row.title, "money_unit": row.money_unit,
         "approved_at": row.published_at.isoformat(), "is_current": row.current, "adjusting": row.adjusting,
         "project_count": row.project_count, "indicator_count": row.indicator_count,
-        "downloads": {fmt: _url(request, "portal:target_download", row.pk, fmt) for fmt in TARGET_FORMATS},
+        "downloads": {fmt: _url(request, "portal:target_download", row.pk, fmt) for fmt in target_export.FORMATS},
         "projects": document.get("projects", []),
     }
 
