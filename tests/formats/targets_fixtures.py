@@ -1,4 +1,6 @@
-"""A 绩效目标表 used by the targets format and command tests: two projects, every field used."""
+"""The 绩效目标表s the targets format, command and web tests read: jixiao's own (two projects,
+every field used; the long one over three PDF pages) and regional forms laid out by hand with
+openpyxl (湘潭 2023, 宁乡 2021, 鄂州 2022, tests/fidelity/targets)."""
 
 from decimal import Decimal
 
@@ -43,6 +45,124 @@ def long_sheet() -> TargetSheet:
     return sheet
 
 
+def hand_laid(title: str | None = None):
+    """A new workbook laid out by hand, and its ``put(ref, value, merge=None)``: write ``value``
+    at ``ref`` of the first sheet, merged through ``merge`` when given."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title:
+        ws.title = title
+
+    def put(ref, value, merge=None):
+        ws[ref] = value
+        if merge:
+            ws.merge_cells(f"{ref}:{merge}")
+
+    return wb, put
+
+
+def xiangtan_2023(path):
+    """The 湘潭 2023 项目支出绩效目标申报表 (xtcg.xiangtan.gov.cn, tests/fidelity/targets) laid out
+    by hand as published: 指标值及单位 in one cell, 绩效标准 as the basis, a 本年度绩效指标 label
+    spanning the indicator block, empty 经济/生态/可持续 rows, the 审核意见 and signature rows."""
+    wb, put = hand_laid("雾炮车")
+
+    put("A1", "2023年项目支出绩效目标申报表", "F1")
+    put("A2", "填报单位:(盖章)")
+    put("E2", "单位:万元", "F2")
+    put("A3", "项目支出名称")
+    put("B3", "雾炮车降尘抑尘服务", "C3")
+    put("D3", "预算部门")
+    put("E3", "湘潭市环境卫生管理处", "F3")
+    put("A4", "年度本级 预算金额")
+    put("B4", "250万", "C4")
+    put("D4", "该项目支出上级资金")
+    put("E4", 0, "F4")
+    put("A5", "项目支出实施期")
+    put("B5", "2023.07-2024.01", "F5")
+    put("A6", "实施期绩效目标")
+    put("B6", "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良", "F6")
+    put("A7", "本年度绩效目标")
+    put("B7", "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良", "F7")
+    put("A8", "本年度 绩效指标", "A18")
+    for col, text in zip("BCDEF", ("一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准")):
+        put(f"{col}8", text)
+    put("B9", "产出指标", "B13")
+    put("C9", "数量指标", "C10")
+    rows = [
+        (9, None, "雾炮车降尘抑尘服务配备车辆数", "10辆"), (10, None, "雾炮车风炮射程", "≥80M"),
+        (11, "质量指标", "服务周期内空气质量", "优良"), (12, "时效指标", "服务周期", "2023.07-2024.01"),
+        (13, "成本指标", "控制在预算成本内", "250万"), (14, "经济效益指标", None, None),
+        (15, "社会效益指标", "服务周期内,市民对空气质量改善的满意程度", "≥85%"), (16, "生态效益指标", None, None),
+        (17, "可持续影响指标", None, None), (18, "社会公众或服务对象满意度指标", "市民满意度", "≥90%"),
+    ]
+    put("B14", "效益指标", "B17")
+    put("B18", "满意度指标")
+    for r, level2, name, value in rows:
+        if level2:
+            put(f"C{r}", level2)
+        if name:
+            put(f"D{r}", name)
+            put(f"E{r}", value)
+            put(f"F{r}", "计划标准")
+    put("A19", "财政部门审核意见")
+    put("B19", None, "F19")
+    put("A20", "填表人: 宋云花 联系电话:16607326331 填报日期: 单位负责人签字:", "F20")
+    wb.save(path)
+
+
+def ningxiang_2021(path):
+    """The 宁乡市坝塘镇 项目绩效目标表(2021年度) (tests/fidelity/targets) laid out by hand: funds as
+    总额 · 财政拨款 · 自有资金 · 其他 with 4 decimals, 长期目标 and 年度目标, a 长期 and a 年度 indicator
+    block (一级 · 二级 · 指标内容 · 指标值 · 备注). The excerpt runs the cells together
+    (「数量指标88100」): read here as 指标内容 blank, 指标值 88, 备注 100."""
+    wb, put = hand_laid()
+
+    put("A1", "项目绩效目标表(2021年度)", "E1")
+    put("A2", "填报单位(盖章):宁乡市坝塘镇人民政府", "E2")
+    for r, (a, b, c, d) in enumerate([("项目名称", "镇域内基础设施建设", "项目属性", "新增项目□延续项目√"),
+                                      ("主管部门", "坝塘镇", "主管部门编码", None),
+                                      ("项目单位", "坝塘镇", "项目负责人", "蒋建华")], start=3):
+        put(f"A{r}", a)
+        put(f"B{r}", b)
+        put(f"C{r}", c)
+        put(f"D{r}", d, f"E{r}")
+    put("A6", "项目起止时间")
+    put("B6", "2021", "E6")
+    put("A7", "年度资金总额及构成", "A10")
+    for r, (label, value) in enumerate([("总额", "10606.7522万元"),
+                                        ("财政拨款", "6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)"),
+                                        ("自有资金", "0万元"), ("其他", "3683.3970万元")], start=7):
+        put(f"B{r}", label)
+        put(f"C{r}", value, f"E{r}")
+    put("A11", "项目概况")
+    put("B11", "镇域内水利、道路、机关、学校及乡村振兴等基础设施建设", "E11")
+    put("A12", "项目绩效目标", "A13")
+    put("B12", "长期目标")
+    put("C12", "改善镇域内基础设施,振兴乡村经济", "E12")
+    put("B13", "年度目标")
+    put("C13", "全面完成集镇立面改造、机关、学校、乡村振兴等项目,搞好提质改造", "E13")
+    rows = [("产出指标", "数量指标", "88"), (None, "质量指标", "88"), (None, "时效指标", "88"), (None, "成本指标", "88"),
+            ("效益指标", "经济效益指标", "88"), (None, "社会效益指标", "68"), (None, "生态效益指标", "20"),
+            (None, "可持续影响指标", "20"), (None, "社会公众或服务对象满意度指标", "88")]
+    r = 14
+    for block in ("长期绩效指标", "年度绩效指标"):
+        put(f"A{r}", block, f"E{r}")
+        for col, text in zip("ABCDE", ("一级指标", "二级指标", "指标内容", "指标值", "备注")):
+            put(f"{col}{r + 1}", text)
+        for i, (level1, level2, value) in enumerate(rows):
+            rr = r + 2 + i
+            if level1:
+                put(f"A{rr}", level1, f"A{rr + 3}")  # 产出 and 效益 span four rows each
+            put(f"B{rr}", level2)
+            put(f"D{rr}", value)
+            put(f"E{rr}", "100")
+        r += 2 + len(rows)
+    wb.save(path)
+
+
 def ezhou_2022(path) -> None:
     """The 鄂州市2022年市直部门预算项目支出绩效目标表 of 鄂州市机关事务服务中心 (tests/fidelity/targets,
     the excerpt of its DOCX) laid out by hand with openpyxl, cell by cell as the excerpt runs:
@@ -53,16 +173,7 @@ def ezhou_2022(path) -> None:
     excerpt stops at 「水电气消耗下降率…>」: that value (>3%) and the 效益 and 满意度 rows after it are
     written for the test in the form's manner. No 部门 line, no 主管部门 field and no money unit: the
     form prints none."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "滨湖大楼"
-
-    def put(ref, value, merge=None):
-        ws[ref] = value
-        if merge:
-            ws.merge_cells(f"{ref}:{merge}")
+    wb, put = hand_laid("滨湖大楼")
 
     put("A1", "鄂州市2022年市直部门预算项目支出绩效目标表", "G1")
     put("A2", "项目名称")

@@ -17,7 +17,7 @@ from jixiao.formats import targets_json
 from jixiao.formats.targets_read import looks_like_targets_xlsx, read_targets_xlsx
 from jixiao.formats.targets_xlsx import write_targets_xlsx
 
-from .targets_fixtures import sample_sheet
+from .targets_fixtures import ezhou_2022, long_sheet, ningxiang_2021, sample_sheet, xiangtan_2023
 
 
 @pytest.fixture(scope="module")
@@ -105,65 +105,6 @@ def test_the_xlsx_is_the_official_layout(tmp_path):
     assert "A11:A15" in {str(r) for r in ws.merged_cells.ranges}  # 产出指标 spans its five rows
 
 
-def xiangtan_2023(path):
-    """The 湘潭 2023 项目支出绩效目标申报表 (xtcg.xiangtan.gov.cn, tests/fidelity/targets) laid out
-    by hand as published: 指标值及单位 in one cell, 绩效标准 as the basis, a 本年度绩效指标 label
-    spanning the indicator block, empty 经济/生态/可持续 rows, the 审核意见 and signature rows."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "雾炮车"
-
-    def put(ref, value, merge=None):
-        ws[ref] = value
-        if merge:
-            ws.merge_cells(f"{ref}:{merge}")
-
-    put("A1", "2023年项目支出绩效目标申报表", "F1")
-    put("A2", "填报单位:(盖章)")
-    put("E2", "单位:万元", "F2")
-    put("A3", "项目支出名称")
-    put("B3", "雾炮车降尘抑尘服务", "C3")
-    put("D3", "预算部门")
-    put("E3", "湘潭市环境卫生管理处", "F3")
-    put("A4", "年度本级 预算金额")
-    put("B4", "250万", "C4")
-    put("D4", "该项目支出上级资金")
-    put("E4", 0, "F4")
-    put("A5", "项目支出实施期")
-    put("B5", "2023.07-2024.01", "F5")
-    put("A6", "实施期绩效目标")
-    put("B6", "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良", "F6")
-    put("A7", "本年度绩效目标")
-    put("B7", "通过采购雾炮车降尘抑尘服务,服务周期2023.07-2024.01,全市空气质量达到优良", "F7")
-    put("A8", "本年度 绩效指标", "A18")
-    for col, text in zip("BCDEF", ("一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准")):
-        put(f"{col}8", text)
-    put("B9", "产出指标", "B13")
-    put("C9", "数量指标", "C10")
-    rows = [
-        (9, None, "雾炮车降尘抑尘服务配备车辆数", "10辆"), (10, None, "雾炮车风炮射程", "≥80M"),
-        (11, "质量指标", "服务周期内空气质量", "优良"), (12, "时效指标", "服务周期", "2023.07-2024.01"),
-        (13, "成本指标", "控制在预算成本内", "250万"), (14, "经济效益指标", None, None),
-        (15, "社会效益指标", "服务周期内,市民对空气质量改善的满意程度", "≥85%"), (16, "生态效益指标", None, None),
-        (17, "可持续影响指标", None, None), (18, "社会公众或服务对象满意度指标", "市民满意度", "≥90%"),
-    ]
-    put("B14", "效益指标", "B17")
-    put("B18", "满意度指标")
-    for r, level2, name, value in rows:
-        if level2:
-            put(f"C{r}", level2)
-        if name:
-            put(f"D{r}", name)
-            put(f"E{r}", value)
-            put(f"F{r}", "计划标准")
-    put("A19", "财政部门审核意见")
-    put("B19", None, "F19")
-    put("A20", "填表人: 宋云花 联系电话:16607326331 填报日期: 单位负责人签字:", "F20")
-    wb.save(path)
-
-
 def test_the_xiangtan_2023_form_laid_out_by_hand_imports_with_every_value(tmp_path):
     path = tmp_path / "xiangtan.xlsx"
     xiangtan_2023(path)
@@ -242,64 +183,6 @@ def test_an_indicator_without_nature_prints_its_value_as_written():
     assert TargetIndicator("quantity", "x", None, "5—6家").target_text() == "5—6家"
 
 
-def ningxiang_2021(path):
-    """The 宁乡市坝塘镇 项目绩效目标表(2021年度) (tests/fidelity/targets) laid out by hand: funds as
-    总额 · 财政拨款 · 自有资金 · 其他 with 4 decimals, 长期目标 and 年度目标, a 长期 and a 年度 indicator
-    block (一级 · 二级 · 指标内容 · 指标值 · 备注). The excerpt runs the cells together
-    (「数量指标88100」): read here as 指标内容 blank, 指标值 88, 备注 100."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-
-    def put(ref, value, merge=None):
-        ws[ref] = value
-        if merge:
-            ws.merge_cells(f"{ref}:{merge}")
-
-    put("A1", "项目绩效目标表(2021年度)", "E1")
-    put("A2", "填报单位(盖章):宁乡市坝塘镇人民政府", "E2")
-    for r, (a, b, c, d) in enumerate([("项目名称", "镇域内基础设施建设", "项目属性", "新增项目□延续项目√"),
-                                      ("主管部门", "坝塘镇", "主管部门编码", None),
-                                      ("项目单位", "坝塘镇", "项目负责人", "蒋建华")], start=3):
-        put(f"A{r}", a)
-        put(f"B{r}", b)
-        put(f"C{r}", c)
-        put(f"D{r}", d, f"E{r}")
-    put("A6", "项目起止时间")
-    put("B6", "2021", "E6")
-    put("A7", "年度资金总额及构成", "A10")
-    for r, (label, value) in enumerate([("总额", "10606.7522万元"),
-                                        ("财政拨款", "6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)"),
-                                        ("自有资金", "0万元"), ("其他", "3683.3970万元")], start=7):
-        put(f"B{r}", label)
-        put(f"C{r}", value, f"E{r}")
-    put("A11", "项目概况")
-    put("B11", "镇域内水利、道路、机关、学校及乡村振兴等基础设施建设", "E11")
-    put("A12", "项目绩效目标", "A13")
-    put("B12", "长期目标")
-    put("C12", "改善镇域内基础设施,振兴乡村经济", "E12")
-    put("B13", "年度目标")
-    put("C13", "全面完成集镇立面改造、机关、学校、乡村振兴等项目,搞好提质改造", "E13")
-    rows = [("产出指标", "数量指标", "88"), (None, "质量指标", "88"), (None, "时效指标", "88"), (None, "成本指标", "88"),
-            ("效益指标", "经济效益指标", "88"), (None, "社会效益指标", "68"), (None, "生态效益指标", "20"),
-            (None, "可持续影响指标", "20"), (None, "社会公众或服务对象满意度指标", "88")]
-    r = 14
-    for block in ("长期绩效指标", "年度绩效指标"):
-        put(f"A{r}", block, f"E{r}")
-        for col, text in zip("ABCDE", ("一级指标", "二级指标", "指标内容", "指标值", "备注")):
-            put(f"{col}{r + 1}", text)
-        for i, (level1, level2, value) in enumerate(rows):
-            rr = r + 2 + i
-            if level1:
-                put(f"A{rr}", level1, f"A{rr + 3}")  # 产出 and 效益 span four rows each
-            put(f"B{rr}", level2)
-            put(f"D{rr}", value)
-            put(f"E{rr}", "100")
-        r += 2 + len(rows)
-    wb.save(path)
-
-
 def test_the_ningxiang_2021_form_reads_the_annual_block_and_sums_the_other_sources(tmp_path):
     path = tmp_path / "ningxiang.xlsx"
     ningxiang_2021(path)
@@ -324,11 +207,7 @@ def test_a_form_running_over_several_pdf_pages_reads_back_whole(tmp_path):
     from jixiao.formats.targets_read import read_targets_pdf
     from jixiao.formats.targets_typst import write_targets_pdf
 
-    sheet = sample_sheet()
-    p = sheet.projects[0]
-    p.goal = "通过采购雾炮车降尘抑尘服务，" * 12 + "air quality index below 50 on 300 days"
-    p.indicators += [TargetIndicator("quantity", f"第{i}项巡查次数（含夜间巡查和节假日巡查）", ">=", str(10 + i), "次",
-                                     Decimal(1), "plan", f"{i}次") for i in range(70)]
+    sheet = long_sheet()
     write_targets_pdf(sheet, tmp_path / "t.pdf")
     back = read_targets_pdf(tmp_path / "t.pdf")
     sheet.title, sheet.profile = "", ""
@@ -426,8 +305,6 @@ def test_the_ezhou_2022_form_laid_out_by_hand_imports_with_every_value_its_goal_
     what each indicator reflects (no basis). What the workbook should give was written down by
     hand in tests/fixtures/targets-text/ezhou-lo.targets.json."""
     from pathlib import Path
-
-    from .targets_fixtures import ezhou_2022
 
     ezhou_2022(tmp_path / "ezhou.xlsx")
     expected = targets_json.load(Path(__file__).parents[1] / "fixtures/targets-text/ezhou-lo.targets.json")

@@ -53,7 +53,7 @@ def test_the_hand_laid_xiangtan_2023_text_gives_what_its_workbook_gives(tmp_path
     -layout text — read by two readers: the same projects."""
     from jixiao.formats.targets_read import read_targets_xlsx
 
-    from .test_targets_formats import xiangtan_2023
+    from .targets_fixtures import xiangtan_2023
 
     xiangtan_2023(tmp_path / "x.xlsx")
     from_text = read_targets_text(text("xiangtan-lo"))

@@ -141,7 +141,7 @@ def test_a_department_declares_its_targets_by_importing_a_workbook_and_confirmin
     from jixiao.formats.targets_read import read_targets_xlsx
     from jixiao.web.targets import convert
     from jixiao.web.targets.models import TargetSheet
-    from tests.formats.test_targets_formats import xiangtan_2023
+    from tests.formats.targets_fixtures import xiangtan_2023
 
     world, base = site
     path = tmp_path / "2023年项目支出绩效目标申报表.xlsx"
