@@ -44,3 +44,17 @@ def queries_of_get(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+def confirm_the_xiangtan_2023_preview(client, response, department):
+    """Follow an upload of the 湘潭 2023 绩效目标表 (``response``, its answer) to the preview: it
+    shows the project, an indicator and the finding JX608 and stores nothing yet; once confirmed,
+    the department's stored sheet."""
+    from jixiao.web.targets.models import TargetSheet
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    preview = client.get("/targets/import/preview/").content.decode()
+    assert "雾炮车降尘抑尘服务" in preview and "市民满意度" in preview and "JX608" in preview
+    assert not TargetSheet.objects.filter(year__year=2023).exists()
+    client.post("/targets/import/preview/", {"confirm": "1"})
+    return TargetSheet.objects.get(year__year=2023, department=department)

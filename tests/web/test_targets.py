@@ -133,6 +133,27 @@ def approved_sheet(client, world, sheet):
     assert sheet.status == "approved"
 
 
+def started_self_evaluation(client, world, sheet):
+    """The sheet approved and the department's self-evaluation created from it: its table."""
+    from jixiao.web.entry.models import DisclosureTable
+
+    approved_sheet(client, world, sheet)
+    login(client, world, "editor")
+    client.post(f"/targets/{sheet.pk}/self-evaluation/")
+    return DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
+
+
+def change_target(project, kind, target):
+    """The self-evaluation's first ``kind`` indicator given ``target``, as the department edits it."""
+    cells = project.indicators
+    cells[kind]["items"][0]["target"] = target
+    project.indicators = cells
+    project.save()
+
+
+LOWERED = "绩效目标表（2024年，经财政局审核通过）中“路况优良率”为「≥90%」，自评表改为「≥80%」。"
+
+
 def test_the_self_evaluation_is_created_pre_filled_from_the_approved_targets(client, world, sheet):
     from jixiao.web.entry.models import DisclosureTable
 
@@ -149,12 +170,7 @@ def test_the_self_evaluation_is_created_pre_filled_from_the_approved_targets(cli
 
 
 def test_a_target_changed_in_the_self_evaluation_is_flagged_beside_the_approved_one(client, world, sheet):
-    from jixiao.web.entry.models import DisclosureTable
-
-    approved_sheet(client, world, sheet)
-    login(client, world, "editor")
-    client.post(f"/targets/{sheet.pk}/self-evaluation/")
-    project = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a).projects.get()
+    project = started_self_evaluation(client, world, sheet).projects.get()
     cells = project.indicators
     cells["quality"]["items"][0]["target"] = "≥80%"
     cells["quality"]["items"][0]["actual"] = "85%"
@@ -248,19 +264,10 @@ def test_a_project_edited_keeps_its_indicators_and_skips_the_empty_extra_rows(cl
 
 
 def test_the_self_evaluation_page_shows_the_changed_targets_to_the_bureau(client, world, sheet):
-    from jixiao.web.entry.models import DisclosureTable
-
     from .conftest import bring_to
 
-    approved_sheet(client, world, sheet)
-    login(client, world, "editor")
-    client.post(f"/targets/{sheet.pk}/self-evaluation/")
-    table = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
-    project = table.projects.get()
-    cells = project.indicators
-    cells["cost"]["items"][0]["target"] = "≤120万元"
-    project.indicators = cells
-    project.save()
+    table = started_self_evaluation(client, world, sheet)
+    change_target(table.projects.get(), "cost", "≤120万元")
     bring_to(table, "submitted", world.users["approver"], world.users["reviewer"])
     login(client, world, "reviewer")
     page = client.get(f"/tables/{table.pk}/").content.decode()
@@ -359,20 +366,16 @@ def test_a_hand_laid_targets_workbook_imports_through_the_preview_with_every_val
     """The 湘潭 2023 form written cell by cell with openpyxl (tests/formats), not jixiao's writer."""
     from jixiao.formats.targets_read import read_targets_xlsx
     from jixiao.web.targets import convert
-    from jixiao.web.targets.models import TargetSheet
-    from tests.formats.test_targets_formats import xiangtan_2023
+    from tests.formats.targets_fixtures import xiangtan_2023
+
+    from .helpers import confirm_the_xiangtan_2023_preview
 
     path = tmp_path / "xiangtan.xlsx"
     xiangtan_2023(path)
     login(client, world, "approver")
     with path.open("rb") as fh:
         response = client.post("/targets/import/", {"file": fh, "department": world.dept_a.pk})
-    assert response.status_code == 302, response.content.decode()[-2000:]
-    preview = client.get("/targets/import/preview/").content.decode()
-    assert "雾炮车降尘抑尘服务" in preview and "市民满意度" in preview and "JX608" in preview
-    assert not TargetSheet.objects.filter(year__year=2023).exists()
-    client.post("/targets/import/preview/", {"confirm": "1"})
-    sheet = TargetSheet.objects.get(year__year=2023, department=world.dept_a)
+    sheet = confirm_the_xiangtan_2023_preview(client, response, world.dept_a)
     assert convert.sheet_to_core(sheet).projects == read_targets_xlsx(path).projects
 
 
@@ -381,45 +384,27 @@ def test_the_mof_form_download_notes_a_target_lowered_after_approval(client, wor
 
     from openpyxl import load_workbook
 
-    from jixiao.web.entry.models import DisclosureTable
-
-    approved_sheet(client, world, sheet)
-    login(client, world, "editor")
-    client.post(f"/targets/{sheet.pk}/self-evaluation/")
-    project = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a).projects.get()
-    note = "绩效目标表（2024年，经财政局审核通过）中“路况优良率”为「≥90%」，自评表改为「≥80%」。"
-    assert note not in client.get(f"/projects/{project.pk}/mof/html/").content.decode()  # nothing changed yet
-    cells = project.indicators
-    cells["quality"]["items"][0]["target"] = "≥80%"
-    project.indicators = cells
-    project.save()
-    assert note in client.get(f"/projects/{project.pk}/mof/html/").content.decode()
+    project = started_self_evaluation(client, world, sheet).projects.get()
+    assert LOWERED not in client.get(f"/projects/{project.pk}/mof/html/").content.decode()  # nothing changed yet
+    change_target(project, "quality", "≥80%")
+    assert LOWERED in client.get(f"/projects/{project.pk}/mof/html/").content.decode()
     wb = load_workbook(io.BytesIO(client.get(f"/projects/{project.pk}/mof/xlsx/").content))
-    assert note in [c.value for row in wb.active.iter_rows() for c in row]
+    assert LOWERED in [c.value for row in wb.active.iter_rows() for c in row]
 
 
 def test_the_published_project_notes_a_target_changed_after_approval(client, world, sheet):
-    from jixiao.web.entry.models import DisclosureTable
     from jixiao.web.portal.models import PublishedTable
 
     from .conftest import bring_to
 
-    approved_sheet(client, world, sheet)
-    login(client, world, "editor")
-    client.post(f"/targets/{sheet.pk}/self-evaluation/")
-    table = DisclosureTable.objects.get(year=sheet.year, department=world.dept_a)
-    project = table.projects.get()
-    cells = project.indicators
-    cells["quality"]["items"][0]["target"] = "≥80%"
-    project.indicators = cells
-    project.save()
+    table = started_self_evaluation(client, world, sheet)
+    change_target(table.projects.get(), "quality", "≥80%")
     bring_to(table, "published", world.users["approver"], world.users["reviewer"])
     entry = PublishedTable.objects.get(table_id_ref=table.pk, current=True)
     client.logout()
-    note = "绩效目标表（2024年，经财政局审核通过）中“路况优良率”为「≥90%」，自评表改为「≥80%」。"
-    assert note in client.get(f"/portal/publications/{entry.pk}/projects/0/").content.decode()
-    assert note in client.get(f"/portal/publications/{entry.pk}/").content.decode()
-    assert note in client.get(f"/portal/publications/{entry.pk}/projects/0/mof/html/").content.decode()
+    assert LOWERED in client.get(f"/portal/publications/{entry.pk}/projects/0/").content.decode()
+    assert LOWERED in client.get(f"/portal/publications/{entry.pk}/").content.decode()
+    assert LOWERED in client.get(f"/portal/publications/{entry.pk}/projects/0/mof/html/").content.decode()
     client.cookies["django_language"] = "en"
     english = client.get(f"/portal/publications/{entry.pk}/projects/0/").content.decode()
     assert "approved by the finance bureau" in english

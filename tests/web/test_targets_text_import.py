@@ -23,16 +23,12 @@ def upload(client, world, name, content):
 def test_the_xiangtan_2023_form_s_layout_text_imports_through_the_preview_with_every_value(client, world):
     from jixiao.formats import targets_json
     from jixiao.web.targets import convert
-    from jixiao.web.targets.models import TargetSheet
+
+    from .helpers import confirm_the_xiangtan_2023_preview
 
     text = (FIXTURES / "targets-text" / "xiangtan-lo.txt").read_bytes()
     response = upload(client, world, "湘潭2023.txt", text)
-    assert response.status_code == 302, response.content.decode()[-2000:]
-    preview = client.get("/targets/import/preview/").content.decode()
-    assert "雾炮车降尘抑尘服务" in preview and "市民满意度" in preview and "JX608" in preview
-    assert not TargetSheet.objects.filter(year__year=2023).exists()
-    client.post("/targets/import/preview/", {"confirm": "1"})
-    sheet = TargetSheet.objects.get(year__year=2023, department=world.dept_a)
+    sheet = confirm_the_xiangtan_2023_preview(client, response, world.dept_a)
     expected = targets_json.load(FIXTURES / "targets-text" / "xiangtan-lo.targets.json")
     assert convert.sheet_to_core(sheet).projects == expected.projects
 
