@@ -91,6 +91,11 @@ def test_a_bad_targets_document_exits_2_with_one_bilingual_line_and_writes_nothi
                                                                                    command):
     bad = tmp_path / "bad.json"
     bad.write_text(text, "utf-8")
+    assert_refused_in_one_bilingual_line(tmp_path, capsys, command, bad, words)
+
+
+def assert_refused_in_one_bilingual_line(tmp_path, capsys, command, bad, words):
+    """``command`` on the file ``bad`` exits 2 with one bilingual line holding ``words`` and writes nothing."""
     out = tmp_path / "out"
     out.mkdir()
     args = [command, str(bad)] + ([] if command == "check" else ["-o", str(out / "o.json")])
@@ -206,13 +211,7 @@ def test_unusable_targets_text_exits_2_with_one_bilingual_line_and_writes_nothin
         words = "UTF-8" if case == "binary after a title" else "JSON"
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    out = tmp_path / "out"
-    out.mkdir()
-    args = [command, str(bad)] + ([] if command == "check" else ["-o", str(out / "o.json")])
-    assert main(args) == 2
-    err = capsys.readouterr().err.strip()
-    assert words in err and " / " in err and len(err.splitlines()) == 1
-    assert list(out.iterdir()) == []
+    assert_refused_in_one_bilingual_line(tmp_path, capsys, command, bad, words)
 
 
 def test_targets_text_over_the_import_s_size_limit_exits_2(tmp_path, capsys):
