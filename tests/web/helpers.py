@@ -3,6 +3,8 @@ helper lives here or in conftest.py rather than in the test module that first ne
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from jixiao.generate import generate_table
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Status
@@ -58,3 +60,30 @@ def confirm_the_xiangtan_2023_preview(client, response, department):
     assert not TargetSheet.objects.filter(year__year=2023).exists()
     client.post("/targets/import/preview/", {"confirm": "1"})
     return TargetSheet.objects.get(year__year=2023, department=department)
+
+
+@contextmanager
+def in_threads(*bodies, timeout=60):
+    """Run each callable in a thread of its own (its own database connection, closed when it
+    ends); the ``with`` block runs while they do, then they are joined and none may have raised."""
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    def run(body):
+        try:
+            body()
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(body,)) for body in bodies]
+    for t in threads:
+        t.start()
+    yield
+    for t in threads:
+        t.join(timeout)
+    assert not errors, errors

@@ -17,6 +17,7 @@ from jixiao.web.dashboard import aggregate, table_figures
 from jixiao.web.dashboard.models import ProjectStat, TableFigures, TableFindingCount
 
 from .conftest import make_project
+from .helpers import in_threads
 
 DASH = "/dashboard/"
 
@@ -236,41 +237,26 @@ def test_two_transactions_saving_projects_of_one_table_lose_no_update(make_world
     import threading
     import time
 
-    from django.db import connections, transaction
+    from django.db import transaction
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL")
     world = make_world("submitted")
     table = world.tables["own"]
-    first_saved, release, errors = threading.Event(), threading.Event(), []
+    first_saved, release = threading.Event(), threading.Event()
 
     def first():
-        try:
-            with transaction.atomic():
-                make_project(table, seq=2, name="甲")
-                first_saved.set()
-                release.wait(20)  # holds the table's lock until the other has saved its project
-        except Exception as exc:  # noqa: BLE001  (reported below)
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            make_project(table, seq=2, name="甲")
+            first_saved.set()
+            release.wait(20)  # holds the table's lock until the other has saved its project
 
     def second():
-        try:
-            first_saved.wait(20)
-            make_project(table, seq=3, name="乙")  # waits for the lock, then counts 甲 as committed
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        first_saved.wait(20)
+        make_project(table, seq=3, name="乙")  # waits for the lock, then counts 甲 as committed
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    first_saved.wait(20)
-    time.sleep(0.5)  # the second is now waiting for the lock
-    release.set()
-    for t in threads:
-        t.join(30)
-    assert not errors
+    with in_threads(first, second, timeout=30):
+        first_saved.wait(20)
+        time.sleep(0.5)  # the second is now waiting for the lock
+        release.set()
     assert figures(table).projects == 3 == ProjectStat.objects.filter(table=table).count()

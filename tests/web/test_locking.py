@@ -10,6 +10,7 @@ from django.urls import reverse
 from jixiao.web.entry.models import Project
 
 from .conftest import World, explain_all
+from .helpers import in_threads
 from .helpers import project_post as _project_post
 
 
@@ -253,7 +254,7 @@ def test_a_model_level_save_and_an_entry_save_of_one_project_never_deadlock():
         pytest.skip("row locks: PostgreSQL")
     world = World("draft")
     project, table = world.projects["own"], world.tables["own"]
-    table_held, errors, order = threading.Event(), [], []
+    table_held, order = threading.Event(), []
 
     def waiting_for_a_lock() -> bool:
         with connections["default"].cursor() as cursor:
@@ -262,41 +263,27 @@ def test_a_model_level_save_and_an_entry_save_of_one_project_never_deadlock():
             return cursor.fetchone()[0] > 0
 
     def entry_view():
-        try:
-            with transaction.atomic():
-                table_lock.locked(table.pk)
-                table_held.set()
-                deadline = time.monotonic() + 20
-                while not waiting_for_a_lock() and time.monotonic() < deadline:
-                    time.sleep(0.05)  # until the other save waits behind this transaction
-                current = Project.objects.select_for_update().get(pk=project.pk)
-                current.name = "填报页面保存的名称"
-                current.save()
-                order.append("entry")
-        except Exception as exc:  # noqa: BLE001  (reported below)
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            table_lock.locked(table.pk)
+            table_held.set()
+            deadline = time.monotonic() + 20
+            while not waiting_for_a_lock() and time.monotonic() < deadline:
+                time.sleep(0.05)  # until the other save waits behind this transaction
+            current = Project.objects.select_for_update().get(pk=project.pk)
+            current.name = "填报页面保存的名称"
+            current.save()
+            order.append("entry")
 
     def admin():
-        try:
-            table_held.wait(20)
-            with transaction.atomic():
-                other = Project.objects.get(pk=project.pk)
-                other.problems = "管理后台修改"
-                other.save()
-                order.append("admin")
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        table_held.wait(20)
+        with transaction.atomic():
+            other = Project.objects.get(pk=project.pk)
+            other.problems = "管理后台修改"
+            other.save()
+            order.append("admin")
 
-    threads = [threading.Thread(target=entry_view), threading.Thread(target=admin)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
+    with in_threads(entry_view, admin):
+        pass
     assert order == ["entry", "admin"]
     project.refresh_from_db()
     assert project.problems == "管理后台修改"
