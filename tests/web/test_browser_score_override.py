@@ -22,6 +22,17 @@ from .browser import login, span
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def override(page, project, item, score, reason) -> dict:
+    """Set ``item``'s score with its reason on the open score page; once the page says it is
+    saved, the project's one override."""
+    page.fill(f"[id='id_{item}-score']", score)
+    page.fill(f"[id='id_{item}-reason']", reason)
+    page.click(f"[id='btn-override-{item}']")
+    page.wait_for_selector(".msg-success")
+    [ov] = Project.objects.get(pk=project.pk).overrides
+    return ov
+
+
 def test_reviewer_overrides_a_score_and_the_department_sees_it(browser, site, shots):
     world, base = site
     table = world.tables["own"]
@@ -42,11 +53,7 @@ def test_reviewer_overrides_a_score_and_the_department_sees_it(browser, site, sh
     assert page.locator("#item-quantity .errorlist").is_visible()
     assert Project.objects.get(pk=project.pk).overrides == []
 
-    page.fill("#id_quantity-score", "12")
-    page.fill("#id_quantity-reason", "抽查培训签到表，实际参训人数与填报不符，按核实人数调整。<b>不是标记</b>")
-    page.click("#btn-override-quantity")
-    page.wait_for_selector(".msg-success")
-    [ov] = Project.objects.get(pk=project.pk).overrides
+    ov = override(page, project, "quantity", "12", "抽查培训签到表，实际参训人数与填报不符，按核实人数调整。<b>不是标记</b>")
     assert ov["item"] == "quantity" and ov["score"] == "12.00" and ov["by"] == "reviewer"
     row = page.locator("#item-quantity")
     assert "调整为 12.00 分" in row.inner_text() and "<b>不是标记</b>" in row.inner_text()
@@ -74,11 +81,7 @@ def test_reviewer_overrides_one_level3_item_and_the_cell_sums_its_items(browser,
     cell_before = Decimal(cell.locator("td.num b").inner_text())
 
     second.locator("summary").click()
-    page.fill("[id='id_quantity.2-score']", "3")
-    page.fill("[id='id_quantity.2-reason']", "抽查活动记录，10场次无签到表，按有记录的场次调整。")
-    page.click("[id='btn-override-quantity.2']")
-    page.wait_for_selector(".msg-success")
-    [ov] = Project.objects.get(pk=project.pk).overrides
+    ov = override(page, project, "quantity.2", "3", "抽查活动记录，10场次无签到表，按有记录的场次调整。")
     assert ov["item"] == "quantity.2" and ov["score"] == "3.00" and ov["target"] == "党组织开展活动≧20场次"
     assert "调整为 3.00 分" in second.locator("td.override").inner_text()
     # The cell is the sum of its items; its item table keeps the suggestion beside the override.
