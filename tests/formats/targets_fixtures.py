@@ -228,3 +228,15 @@ def ezhou_2022(path) -> None:
     put("A21", "主管部门审核意见")
     put("B21", "单位公章:年月 日", "G21")
     wb.save(path)
+
+
+def libreoffice_pdf(xlsx, outdir):
+    """Print a workbook with LibreOffice headless, as an office would (a private profile, so it
+    can run beside another soffice; tests/fidelity/make_forms.py does the same): the PDF's path."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(outdir), str(xlsx)], check=True, capture_output=True, timeout=180)
+    return outdir / (xlsx.stem + ".pdf")

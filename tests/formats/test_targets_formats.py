@@ -17,7 +17,7 @@ from jixiao.formats import targets_json
 from jixiao.formats.targets_read import looks_like_targets_xlsx, read_targets_xlsx
 from jixiao.formats.targets_xlsx import write_targets_xlsx
 
-from .targets_fixtures import ezhou_2022, long_sheet, ningxiang_2021, sample_sheet, xiangtan_2023
+from .targets_fixtures import ezhou_2022, libreoffice_pdf, long_sheet, ningxiang_2021, sample_sheet, xiangtan_2023
 
 
 @pytest.fixture(scope="module")
@@ -215,18 +215,12 @@ def test_a_form_running_over_several_pdf_pages_reads_back_whole(tmp_path):
 
 
 def _libreoffice_pdf(xlsx, outdir):
-    """Print a workbook with LibreOffice headless, as an office would (a private profile, so it
-    can run beside another soffice; tests/fidelity/make_forms.py does the same)."""
+    """``libreoffice_pdf``, the test skipped where LibreOffice is not installed."""
     import shutil
-    import subprocess
-    import tempfile
 
     if not shutil.which("soffice"):
         pytest.skip("soffice (LibreOffice) is not installed")
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(outdir), str(xlsx)], check=True, capture_output=True, timeout=180)
-    return outdir / (xlsx.stem + ".pdf")
+    return libreoffice_pdf(xlsx, outdir)
 
 
 def test_the_xlsx_prints_one_page_wide_on_a4_with_the_indicator_header_on_every_page(tmp_path):
