@@ -699,35 +699,38 @@ def _place_lines(block_lines: list[tuple[int, list[Piece]]], cols: list[_Column]
     by_page: dict[int, list[list[Piece]]] = {}
     for page, ps in block_lines:
         by_page.setdefault(page, []).append(ps)
-    _learn_spans(by_page.get(header_page, []), cols)
+    header_lines = by_page.get(header_page, [])
+    _learn_spans(header_lines, cols)
+    # The header's page placed once: its columns' ends, widths and fill, and its lines' cells.
+    header_placed = [_assign(ps, cols, spans=True) for ps in header_lines]
     ends: dict[int, int] = {}
-    for ps in by_page.get(header_page, []):
-        if len(ps) >= 2:
-            k = _assign(ps, cols, spans=True)[-1]
-            if k >= 0:
-                ends[k] = ends.get(k, 0) + 1
-    last_col = max(ends, key=lambda k: ends[k]) if ends else None
-    full = [ps for ps in by_page.get(header_page, []) if len(ps) >= 2]
     filled: dict[int, int] = {}
     widest: dict[int, float] = {}
-    for ps in by_page.get(header_page, []):
-        for p, k in zip(ps, _assign(ps, cols, spans=True)):
+    full = 0  # lines of two or more pieces
+    for ps, ks in zip(header_lines, header_placed):
+        for p, k in zip(ps, ks):
             widest[k] = max(widest.get(k, 0.0), display_width(p.text))
-    for ps in full:
-        for k in set(_assign(ps, cols, spans=True)):
-            filled[k] = filled.get(k, 0) + 1
+        if len(ps) >= 2:
+            full += 1
+            if ks[-1] >= 0:
+                ends[ks[-1]] = ends.get(ks[-1], 0) + 1
+            for k in set(ks):
+                filled[k] = filled.get(k, 0) + 1
+    last_col = max(ends, key=lambda k: ends[k]) if ends else None
     rare = frozenset(k for k, c in enumerate(cols)
-                     if c.role not in LABEL_COLUMNS and filled.get(k, 0) < 0.1 * len(full))
+                     if c.role not in LABEL_COLUMNS and filled.get(k, 0) < 0.1 * full)
     out: list[_BlockLine] = []
     for page in by_page:
-        page_cols = cols
         page_lines = by_page[page]
-        if page != header_page:
+        if page == header_page:
+            placed = header_placed
+        else:
             page_lines = _rescale(page_lines, cols, last_col)
             page_cols = _page_columns(page_lines, cols, rare, widest)
-        for ps in page_lines:
+            placed = [_assign(ps, page_cols, spans=True) for ps in page_lines]
+        for ps, ks in zip(page_lines, placed):
             cells: dict[int, list[Piece]] = {}
-            for p, k in zip(ps, _assign(ps, page_cols, spans=True)):
+            for p, k in zip(ps, ks):
                 cells.setdefault(k, []).append(p)
             out.append(_BlockLine(page, cells))
     return out
