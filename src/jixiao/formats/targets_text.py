@@ -551,7 +551,9 @@ def _level_piece(text: str) -> int:
     return 0
 
 
-def _piece_cost(p: Piece, col: _Column, spans: bool, weight: float = 1.0) -> float:
+def _piece_cost(p: Piece, col: _Column, spans: bool, weight: float, level: int) -> float:
+    """The cost of piece ``p`` in column ``col``; ``level``: :func:`_level_piece` of its text
+    (asked once per piece by :func:`_assign`, not once per column)."""
     if spans:
         gap = max(0.0, col.lo - p.end, p.start - col.hi)
         overlap = max(0.0, min(p.end, col.hi) - max(p.start, col.lo))
@@ -568,13 +570,13 @@ def _piece_cost(p: Piece, col: _Column, spans: bool, weight: float = 1.0) -> flo
     elif role in ("name", "basis") and _TARGET.fullmatch(text.strip()):
         cost += COST_TARGET_ELSEWHERE
     if role in LABEL_COLUMNS:
-        if _level_piece(text):
-            cost += COST_LEVEL_BONUS * _level_piece(text) / 2
+        if level:
+            cost += COST_LEVEL_BONUS * level / 2
         elif re.search(r"\d", text) or display_width(text) > 12:
             cost += COST_NOT_LEVEL
         elif not _norm(text).endswith(("标", "等")):  # not the tail of a wrapped label (度指标, 标) either
             cost += COST_NOT_LEVEL_SOFT
-    elif _level_piece(text) == 2:
+    elif level == 2:
         cost += COST_LEVEL_ELSEWHERE
     return cost
 
@@ -591,9 +593,10 @@ def _assign(pieces: list[Piece], cols: list[_Column], spans: bool, weight: float
     best = [[inf] * (m + 1) for _ in range(n)]
     back = [[0] * (m + 1) for _ in range(n)]
     for i, p in enumerate(pieces):
+        level, width = _level_piece(p.text), display_width(p.text)
         costs = [0.0 if p.end <= edge - 1 else inf] + [
-            _piece_cost(p, c, spans, weight) + (COST_RARE_COLUMN if k in rare else 0.0)
-            + (COST_TOO_WIDE if widest is not None and display_width(p.text) > widest.get(k, 0.0) + 1 else 0.0)
+            _piece_cost(p, c, spans, weight, level) + (COST_RARE_COLUMN if k in rare else 0.0)
+            + (COST_TOO_WIDE if widest is not None and width > widest.get(k, 0.0) + 1 else 0.0)
             for k, c in enumerate(cols)]
         if i == 0:
             best[0] = costs
