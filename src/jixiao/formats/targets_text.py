@@ -641,6 +641,10 @@ def _learn_spans(lines: list[list[Piece]], cols: list[_Column]) -> None:
 class _BlockLine:
     page: int
     cells: dict[int, list[Piece]]  # column → pieces (left to right); -1: the block's own label
+    widths: dict[int, float] = field(init=False)  # column → display width of its pieces (the row cut asks often)
+
+    def __post_init__(self) -> None:
+        self.widths = {k: sum(display_width(p.text) for p in ps) for k, ps in self.cells.items()}
 
 
 @dataclass
@@ -755,7 +759,7 @@ def _rows(lines: list[_BlockLine], cols: list[_Column], mode: str) -> tuple[list
     for line in lines:
         for k in row_cols:
             if k in line.cells:
-                widths[k] = max(widths.get(k, 0.0), sum(display_width(p.text) for p in line.cells[k]))
+                widths[k] = max(widths.get(k, 0.0), line.widths[k])
     # How many columns a row usually fills: the upper quartile of the lines' counts (most lines
     # of a wrapped row hold one column; the row's middle line holds them all).
     counts = sorted(c for c in (sum(1 for k in row_cols if k in line.cells) for line in lines) if c)
@@ -795,7 +799,7 @@ def _rows(lines: list[_BlockLine], cols: list[_Column], mode: str) -> tuple[list
 
 
 def _width(line: _BlockLine, k: int) -> float:
-    return sum(display_width(p.text) for p in line.cells.get(k, []))
+    return line.widths.get(k, 0.0)
 
 
 def _row_cost(lines, s, e, mode, row_cols, key_cols, single, widths, typical, name_col, name_used) -> float:
