@@ -28,5 +28,10 @@ def head(path: str) -> bytes:
 
 def is_targets_json(path: str) -> bool:
     """Whether ``path`` is targets JSON: ``"kind": "targets"`` in its first 64 KB."""
-    start = head(path)
+    return head_is_targets_json(head(path))
+
+
+def head_is_targets_json(start: bytes) -> bool:
+    """Whether a file's first bytes (:func:`head`) are those of targets JSON — for a caller that
+    asks more of them than this, without reading them again."""
     return start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and _KIND_RE.search(start) is not None

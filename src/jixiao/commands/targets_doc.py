@@ -24,18 +24,18 @@ from ..errors import InputError
 from ..formats import targets_json
 from ..formats.import_result import ImportResult
 from .sniff import head as _head
-from .sniff import is_targets_json
+from .sniff import head_is_targets_json
 
 EXPORT_FORMATS = ("json", "xlsx", "pdf")
 
 
-def may_be_targets_form(path: str) -> bool:
-    """Whether ``path`` is an XLSX or PDF file, which the child process tells the kind of, or text
-    whose first lines say 绩效目标 and not 自评 (:func:`.targets_text.head_is_targets_text`: a
-    self-evaluation table's text goes straight to the table import, without a second child)."""
+def may_be_targets_form(head: bytes) -> bool:
+    """Whether a file's first bytes (:func:`.sniff.head`) are an XLSX or PDF file's, which the child
+    process tells the kind of, or text whose first lines say 绩效目标 and not 自评
+    (:func:`.targets_text.head_is_targets_text`: a self-evaluation table's text goes straight to
+    the table import, without a second child)."""
     from ..formats.targets_text import head_is_targets_text
 
-    head = _head(path)
     return head[:5] == b"%PDF-" or head[:2] == b"PK" or head_is_targets_text(head)
 
 
@@ -44,20 +44,22 @@ def targets_of(path: str, limits: Any = None) -> TargetSheet | None:
     child process (:func:`jixiao.formats.sandbox.import_targets`) — or None when the file is
     something else (a self-evaluation table, which the caller reads as before). InputError for a
     targets file that cannot be used."""
-    if is_targets_json(path):
+    head = _head(path)
+    if head_is_targets_json(head):
         return targets_json.load(path)
-    if may_be_targets_form(path):
+    if may_be_targets_form(head):
         from ..formats.sandbox import import_targets
         return import_targets(path, limits)
     return None
 
 
-def read_input(path: str, limits: Any = None) -> TargetSheet | ImportResult:
+def read_input(path: str, limits: Any = None, head: bytes | None = None) -> TargetSheet | ImportResult:
     """What ``jixiao import`` reads from ``path``: targets JSON read here; any other file told and
     read in one bounded child process (:func:`jixiao.formats.sandbox.import_document`) — the
-    绩效目标表 when the file is one, else the self-evaluation table. InputError for a file that
-    cannot be used."""
-    if is_targets_json(path):
+    绩效目标表 when the file is one, else the self-evaluation table. ``head``: the file's first
+    bytes (:func:`.sniff.head`) when the caller has read them. InputError for a file that cannot
+    be used."""
+    if head_is_targets_json(_head(path) if head is None else head):
         return targets_json.load(path)
     from ..formats import sandbox
 
@@ -126,9 +128,10 @@ def load_history(paths: list[str], limits: Any = None) -> TargetHistory:
 
     history = TargetHistory()
     for path in paths:
-        head = _head(path).lstrip(b"\xef\xbb\xbf \t\r\n")
-        if is_targets_json(path) or (head and not head.startswith((b"{", b"["))):
-            read = read_input(path, limits)
+        head = _head(path)
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head_is_targets_json(head) or (start and not start.startswith((b"{", b"["))):
+            read = read_input(path, limits, head)
             if isinstance(read, TargetSheet):
                 history.add_targets(read)
             else:
