@@ -364,7 +364,6 @@ def _head_rows(lines: list[_Line], mode: str = "center") -> list[list[str]]:
     for (j, slot), keys in by_slot.items():  # a value's wrapped lines share their left edge: from the
         for side in (-1, 1):  # label's line outwards, a piece off the edge of the one before ends the value
             run = sorted((k for k in keys if (k[0] - j) * side > 0), key=lambda k: abs(k[0] - j))
-            edge = None
             value = next((c for c in cells[j][slot + 1:slot + 2] if not _is_head_label(c.text)), None)
             edge = value.start if value is not None else None
             for k in run:
@@ -1016,8 +1015,10 @@ class _Form:
 
 def _is_title(line: _Line) -> bool:
     n = _norm(line.text)
-    return ("绩效目标" in n and "表" in n and len(head_cells(line.text)) <= 2
-            and not any(_is_head_label(c.text) for c in head_cells(line.text)))
+    if "绩效目标" not in n or "表" not in n:
+        return False
+    cells = head_cells(line.text)
+    return len(cells) <= 2 and not any(_is_head_label(c.text) for c in cells)
 
 
 _FACTS = re.compile(r"^\s*(部门(名称)?|填报单位)\s*([(（]\s*盖章\s*[)）])?\s*[:：]|金额单位\s*[:：]")
