@@ -26,6 +26,8 @@ import time
 
 from django.db import OperationalError, connection, transaction
 
+from jixiao.web import workflow
+
 from .models import DisclosureTable
 
 # Whole-transaction retries when SQLite still reports its lock as busy (a writer held it for
@@ -42,9 +44,9 @@ class NotEditable(Exception):
 
 
 def locked(pk: int) -> DisclosureTable:
-    """The table as committed now, its row locked until the transaction ends (call inside one)."""
-    # No joins: FOR UPDATE would lock the year's and the department's rows as well.
-    return DisclosureTable.objects.select_for_update().get(pk=pk)
+    """The table as committed now, its row locked until the transaction ends (call inside one):
+    the workflow's lock (jixiao.web.workflow.locked), which the 绩效目标表 takes on its sheet."""
+    return workflow.locked(DisclosureTable, pk)
 
 
 def locked_editable(pk: int) -> DisclosureTable:
