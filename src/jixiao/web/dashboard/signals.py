@@ -37,8 +37,9 @@ def table_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
     if not created and ProjectStat.objects.filter(table=instance).exclude(money_unit=instance.money_unit).exists():
-        stats.store(list(instance.projects.all()), instance)
-    table_figures.refresh(instance.pk)
+        stats.store(list(instance.projects.all()), instance)  # the table's figures with them
+    else:
+        table_figures.refresh(instance.pk)
 
 
 @receiver(post_migrate, dispatch_uid="dashboard_backfill")
