@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .model import IndicatorCell, IndicatorItem, Project, Table
 from .money import MoneyUnit
 from .target_sheet import TargetIndicator, TargetProject, TargetSheet
-from .targets import fold
+from .targets import fold_key
 from .taxonomy import FULL
 
 
@@ -56,11 +56,7 @@ class TraceRow:
     def changed(self) -> bool:
         """The self-evaluation states another target than the one set (spaces and full-width
         forms ignored), or drops the indicator."""
-        return self.evaluated_target is None or _same(self.evaluated_target) != _same(self.target)
-
-
-def _same(text: str) -> str:
-    return "".join(fold(text).split())
+        return self.evaluated_target is None or fold_key(self.evaluated_target) != fold_key(self.target)
 
 
 def trace(target: TargetProject, evaluated: Project) -> list[TraceRow]:
@@ -78,8 +74,8 @@ def _item(project: Project, ind: TargetIndicator) -> IndicatorItem | None:
     cell = project.indicators.get(ind.kind)
     if cell is None:
         return None
-    name = _same(ind.name)
-    return next((i for i in cell.items if _same(i.name) == name), None)
+    name = fold_key(ind.name)
+    return next((i for i in cell.items if fold_key(i.name) == name), None)
 
 
 @dataclass(frozen=True)
@@ -99,18 +95,18 @@ def target_changes(approved: TargetSheet, current: TargetSheet | Table) -> list[
     from ``current`` is not reported here (the self-evaluation may list fewer projects)."""
     changes = []
     for pi, target in enumerate(approved.projects):
-        name = _same(target.name)
+        name = fold_key(target.name)
         if isinstance(current, TargetSheet):
-            match = next((p for p in current.projects if _same(p.name) == name), None)
+            match = next((p for p in current.projects if fold_key(p.name) == name), None)
             if match is None:
                 continue
-            now = {(i.kind, _same(i.name)): i.target_text() for i in match.indicators}
+            now = {(i.kind, fold_key(i.name)): i.target_text() for i in match.indicators}
             for ii, ind in enumerate(target.indicators):
-                text = now.get((ind.kind, _same(ind.name)))
-                if text is None or _same(text) != _same(ind.target_text()):
+                text = now.get((ind.kind, fold_key(ind.name)))
+                if text is None or fold_key(text) != fold_key(ind.target_text()):
                     changes.append(TargetChange(pi, ii, ind.target_text(), text))
         else:
-            evaluated = next((p for p in current.projects if _same(p.name) == name), None)
+            evaluated = next((p for p in current.projects if fold_key(p.name) == name), None)
             if evaluated is None:
                 continue
             for ii, row in enumerate(trace(target, evaluated)):
@@ -151,4 +147,4 @@ def changed_targets(approved: TargetSheet, current: TargetSheet | Table) -> list
 
 def same_name(a: str, b: str) -> bool:
     """Two project or indicator names the same once spaces and full-width forms are ignored."""
-    return _same(a) == _same(b)
+    return fold_key(a) == fold_key(b)

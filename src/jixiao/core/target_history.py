@@ -28,7 +28,7 @@ from decimal import Decimal
 from .matching import match_cell
 from .model import IndicatorCell, Table
 from .target_sheet import QUANTITATIVE, TargetSheet
-from .targets import UNITS, fold
+from .targets import UNITS, fold, fold_key
 
 # Where an earlier value comes from.
 SOURCES: tuple[str, ...] = ("target", "completion")
@@ -40,10 +40,10 @@ _YEAR_IN_NAME = re.compile(r"(?:19|20)[0-9]{2}\s*年度?")
 def name_key(name: str, project: bool = False) -> str:
     """The key a name is matched by: full-width forms folded, white space dropped; for a
     project name (``project``) also a year written in it (``2024年``, ``2024年度``)."""
-    text = fold(name or "")
+    text = name or ""
     if project:
-        text = _YEAR_IN_NAME.sub("", text)
-    return "".join(text.split())
+        text = _YEAR_IN_NAME.sub("", fold(text))
+    return fold_key(text)
 
 
 def unit_key(unit: str | None) -> str:

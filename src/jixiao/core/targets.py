@@ -118,6 +118,12 @@ def fold(text: str) -> str:
     return _FOLDABLE_RE.sub(_fold_match, text)
 
 
+def fold_key(text: str) -> str:
+    """``text`` folded (:func:`fold`) with its white space dropped: the key by which a project's or
+    an indicator's name, or a target's text, is the same as another (pre-fill and JX611, JX612)."""
+    return "".join(fold(text).split())
+
+
 # --- vocabulary ----------------------------------------------------------------------------
 
 # Operators written before the number. Order matters: longest first.
