@@ -9,7 +9,6 @@ bilingual reason.
 
 from __future__ import annotations
 
-from jixiao.errors import JixiaoError
 from jixiao.web.entry import importing
 from jixiao.web.entry.models import Department
 
@@ -24,10 +23,7 @@ def work_params(*, department, year, filename: str, size: int, kind: str) -> dic
 def perform(job: Job, progress: work.Progress):
     params = job.params
     progress(0, 1)
-    try:
-        result = importing.read_file(work.absolute(job.input_file), params["kind"], params["filename"])
-    except JixiaoError as exc:
-        raise work.Failed.from_error(exc) from None
+    result = work.read_input(job, importing.read_file)
     progress(1, 1)
 
     def finish(locked: Job) -> tuple[str, dict]:

@@ -13,7 +13,6 @@ one reading; nothing the user sees changes until the preview is confirmed.
 
 from __future__ import annotations
 
-from jixiao.errors import JixiaoError
 from jixiao.web.targets import importing
 
 from . import work
@@ -27,10 +26,7 @@ def work_params(*, department, filename: str, size: int, kind: str) -> dict:
 def perform(job: Job, progress: work.Progress):
     params = job.params
     progress(0, 1)
-    try:
-        sheet = importing.read_file(work.absolute(job.input_file), params["kind"], params["filename"])
-    except JixiaoError as exc:
-        raise work.Failed.from_error(exc) from None
+    sheet = work.read_input(job, importing.read_file)
     progress(1, 1)
     reading = importing.pending(sheet, filename=params["filename"], department=params["department"])
 

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # progress(done, total): how far the job got, shown on its page while it runs.
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 class Failed(Exception):
@@ -58,6 +60,16 @@ def relative(path: Path) -> str:
 
 def absolute(name: str) -> Path:
     return data_dir() / name
+
+
+def read_input(job: Job, reader: Callable[[Path, str, str], T]) -> T:
+    """The job's stored upload read by ``reader(path, kind, filename)`` (an importer's
+    ``read_file``); a file the reader refuses fails the job with its bilingual reason."""
+    params = job.params
+    try:
+        return reader(absolute(job.input_file), params["kind"], params["filename"])
+    except JixiaoError as exc:
+        raise Failed.from_error(exc) from None
 
 
 def store_input(job: Job, chunks, suffix: str) -> bool:
