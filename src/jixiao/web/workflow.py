@@ -156,13 +156,15 @@ class Flow:
         number = (row.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         return row.rounds.create(number=number, submitted_by=user, submitted_at=timezone.now(), **fields)
 
-    def decide(self, record, user, action: str, **fields) -> Round:
-        """Return or approve: the status changed, the current round decided (with ``fields``)."""
+    def decide(self, record, user, action: str, keep=None) -> Round:
+        """Return or approve: the status changed, the current round decided. ``keep(row)`` judges
+        the locked row, as committed, once the action is allowed: it returns what else the round
+        keeps of it (an approval's frozen copy)."""
         row = self.claim(record, action)
         rnd = current_round(row)
         rnd.decision = rnd.Decision(row.status)
         rnd.decided_by, rnd.decided_at = user, timezone.now()
-        for name, value in fields.items():
+        for name, value in (keep(row) if keep is not None else {}).items():
             setattr(rnd, name, value)
         rnd.save()
         return rnd

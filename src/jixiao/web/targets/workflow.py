@@ -66,7 +66,7 @@ def return_sheet(sheet: TargetSheet, user, text: str, project: int | None = None
 @atomic_retrying
 def approve(sheet: TargetSheet, user) -> TargetRound:
     # Frozen from the locked row, as committed (no edit comes between: edits lock it too).
-    rnd = FLOW.decide(sheet, user, "approve", approved=convert.sheet_document(locked(sheet.pk)))
+    rnd = FLOW.decide(sheet, user, "approve", lambda row: {"approved": convert.sheet_document(row)})
     publication.publish(rnd)
     publication.record_quality(rnd.sheet)
     return rnd
