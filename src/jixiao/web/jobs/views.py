@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, JSONField, Value, When
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ def result_link(job: Job) -> tuple[str, str] | None:
         return None
     if job.kind == Job.Kind.IMPORT and job.result.get("import_run"):
         return reverse("entry:import_preview", args=[job.result["import_run"]]), _("查看导入预览")
-    if job.kind == Job.Kind.TARGETS_IMPORT and job.result.get("document"):
+    if job.kind == Job.Kind.TARGETS_IMPORT:  # succeeded: its result is the reading
         return reverse("targets:import_job", args=[job.pk]), _("查看导入预览")
     if job.kind in (Job.Kind.PUBLISH, Job.Kind.CONFIRM) and job.result.get("table"):
         return reverse("entry:table", args=[job.result["table"]]), _("查看自评表")
@@ -47,7 +48,13 @@ def describe(job: Job) -> dict:
 
 @login_required
 def job_list(request):
-    jobs = roles.visible_jobs(request.user).select_related("started_by")[:50]
+    # A 绩效目标表 import's result is its reading, the whole sheet, which its link does not need:
+    # the list does not load it (the other kinds' results are a few ids).
+    jobs = list(roles.visible_jobs(request.user).select_related("started_by").defer("result").annotate(
+        linked=Case(When(kind=Job.Kind.TARGETS_IMPORT, then=Value(None)), default=F("result"),
+                    output_field=JSONField()))[:50])
+    for job in jobs:
+        job.result = job.linked
     return render(request, "jobs/list.html", {"rows": [describe(j) for j in jobs]})
 
 
