@@ -131,12 +131,12 @@ class Flow:
 
     signal: Signal | None = None
 
-    def claim(self, record, action: str, keep: bool = False):
+    def claim(self, record, action: str, keep: bool = False, row=None):
         """The record's row, locked, moved to the action's status (TransitionError if its committed
         status does not allow the action) — or, ``keep``, saved in its status, which the caller
         judged: the history records the action all the same, and the listeners learn of it;
-        ``record`` is updated to match."""
-        row = locked(type(record), record.pk)
+        ``record`` is updated to match. ``row``: the row the caller locked in this transaction."""
+        row = row if row is not None else locked(type(record), record.pk)
         if not keep and not row.allows(action):
             record.status = row.status
             raise TransitionError(action)
@@ -152,7 +152,7 @@ class Flow:
         allows a submission: it raises a :class:`Refused` or returns what the round keeps."""
         row = locked(type(record), record.pk)
         fields = check(row) if check is not None and row.allows("submit") else {}
-        row = self.claim(record, "submit")
+        row = self.claim(record, "submit", row=row)
         number = (row.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         return row.rounds.create(number=number, submitted_by=user, submitted_at=timezone.now(), **fields)
 
