@@ -105,6 +105,19 @@ def test_the_xlsx_is_the_official_layout(tmp_path):
     assert "A11:A15" in {str(r) for r in ws.merged_cells.ranges}  # 产出指标 spans its five rows
 
 
+def test_a_form_giving_only_its_sources_prints_their_sum_as_the_annual_total(tmp_path):
+    import openpyxl
+
+    sheet = sample_sheet()
+    project = sheet.projects[0]
+    project.total, project.fiscal, project.other = None, Decimal("12.5"), Decimal("3.25")
+    path = tmp_path / "targets.xlsx"
+    write_targets_xlsx(sheet, path)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert [ws.cell(row, 5).value for row in (6, 7, 8)] == ["15.75", "12.5", "3.25"]
+    assert read_targets_xlsx(path).projects[0].total == Decimal("15.75")
+
+
 def test_the_xiangtan_2023_form_laid_out_by_hand_imports_with_every_value(tmp_path):
     path = tmp_path / "xiangtan.xlsx"
     xiangtan_2023(path)
