@@ -88,6 +88,21 @@ def test_units_written_differently_but_meaning_the_same_are_compared():
     assert len(found(sheet(2025, f("quantity", "培训人数", "≥100人")), history)) == 1
 
 
+def test_a_value_at_another_scale_of_the_same_unit_is_compared_in_one_unit():
+    history = history_of(tables=[evaluation(2024, {"quantity": mof_row("养护里程", "≥100公里", "120公里")})])
+    [finding] = found(sheet(2025, f("quantity", "养护里程", "≥100000米")), history)
+    assert "「120公里」" in finding.message_zh
+    assert found(sheet(2025, f("quantity", "养护里程", "≥120000米")), history) == []
+    ceiling = history_of(sheets=[sheet(2024, f("cost", "养护成本", "≤95万元"))])
+    assert len(found(sheet(2025, f("cost", "养护成本", "≤1000000元")), ceiling)) == 1  # 100万元 > 95万元
+    assert found(sheet(2025, f("cost", "养护成本", "≤940000元")), ceiling) == []
+
+
+def test_units_without_an_exact_factor_are_not_converted():
+    history = history_of(tables=[evaluation(2024, {"quantity": mof_row("绿化面积", "≥1亩", "2亩")})])
+    assert found(sheet(2025, f("quantity", "绿化面积", "≥1000平方米")), history) == []
+
+
 def test_no_history_or_an_empty_one_finds_nothing():
     current = sheet(2025, f("quantity", "养护里程", "≥100公里"))
     assert "JX612" not in [x.code for x in check_target_sheet(current)]

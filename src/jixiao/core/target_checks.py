@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from .reasons import Reason
-from .target_history import EarlierValue, TargetHistory, unit_key
+from .target_history import EarlierValue, TargetHistory, in_common_unit, unit_key
 from .target_sheet import TargetIndicator, TargetProject, TargetSheet
 from .targets import fold, has_digit, parse_cell
 from .taxonomy import CATEGORIES, KIND_BY_KEY
@@ -158,10 +158,8 @@ def _stricter(ceiling: bool, value: Decimal, than: Decimal) -> bool:
     return value < than if ceiling else value > than
 
 
-def _comparable(ind: TargetIndicator, earlier: EarlierValue) -> bool:
-    """Same unit, and an earlier target of the same direction (a ceiling against a ceiling)."""
-    if earlier.unit != unit_key(ind.unit):
-        return False
+def _same_direction(ind: TargetIndicator, earlier: EarlierValue) -> bool:
+    """A completion, or an earlier target of the same direction (a ceiling against a ceiling)."""
     return earlier.source != "target" or (earlier.nature == "<=") == (ind.nature == "<=")
 
 
@@ -174,15 +172,21 @@ def check_below_history(sheet: TargetSheet, history: TargetHistory, config: Any)
         if not ind.quantitative or number is None:
             continue
         ceiling = ind.nature == "<="
+        unit = unit_key(ind.unit)
+        number, common = in_common_unit(number, unit)
         # Flagged by JX604 already (the form's own 上年实际完成值): only a more demanding earlier value adds to it.
         floor = _below_last(ind) if "JX604" not in config.disabled else None
-        earlier = [v for v in history.of(p.name, ind.name)
-                   if first <= v.year < sheet.year and _comparable(ind, v) and _stricter(ceiling, v.value, number)
-                   and (floor is None or _stricter(ceiling, v.value, floor))]
+        floor = None if floor is None else in_common_unit(floor, unit)[0]
+        earlier = []  # (the value in the common unit, the earlier value)
+        for v in history.of(p.name, ind.name):
+            value, v_common = in_common_unit(v.value, v.unit)
+            if (first <= v.year < sheet.year and v_common == common and _same_direction(ind, v)
+                    and _stricter(ceiling, value, number) and (floor is None or _stricter(ceiling, value, floor))):
+                earlier.append((value, v))
         if not earlier:
             continue
         # The most demanding value; of equals, the latest year, a completion before a target.
-        best = min(earlier, key=lambda v: (v.value if ceiling else -v.value, -v.year, v.source != "completion"))
+        _, best = min(earlier, key=lambda e: (e[0] if ceiling else -e[0], -e[1].year, e[1].source != "completion"))
         yield pi, f"indicators.{ii}", ("target.below_history", ind.name, ind.target_text(), best.text, best.year,
                                        best.source, ceiling)
 

@@ -52,6 +52,27 @@ def unit_key(unit: str | None) -> str:
     return UNITS.get(u, u)
 
 
+# Units of one quantity written at another scale: (normalised unit) → (the unit compared in, its
+# factor). 120公里 is 120,000米 and 0.5万元 is 5,000元, so a target of ≥100,000米 is compared with an
+# earlier 120公里. Only exact factors: 亩 and 平方米 (666⅔), 天 and 工作日, 月 and 天 are not converted.
+SCALES: dict[str, tuple[str, Decimal]] = {
+    "公里": ("米", Decimal(1000)), "米": ("米", Decimal(1)),
+    "吨": ("千克", Decimal(1000)), "千克": ("千克", Decimal(1)),
+    "亿元": ("元", Decimal(100_000_000)), "万元": ("元", Decimal(10_000)), "千元": ("元", Decimal(1000)),
+    "元": ("元", Decimal(1)),
+    "万人": ("人", Decimal(10_000)), "人": ("人", Decimal(1)),
+    "小时": ("分钟", Decimal(60)), "分钟": ("分钟", Decimal(1)),
+    "%": ("%", Decimal(1)), "‰": ("%", Decimal("0.1")),
+}
+
+
+def in_common_unit(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    """``value`` in ``unit`` (normalised, :func:`unit_key`) expressed in the unit its kind is
+    compared in (:data:`SCALES`): ``(120, "公里")`` → ``(120000, "米")``; other units unchanged."""
+    base, factor = SCALES.get(unit, (unit, Decimal(1)))
+    return value * factor, base
+
+
 @dataclass(frozen=True)
 class EarlierValue:
     """One value the department stated for an indicator in an earlier year.
