@@ -72,13 +72,10 @@ def switch(request, code):
 
 def chosen_language(request) -> str:
     """The language in the visitor's cookie when it is one we offer, else the default."""
-    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if code:
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            pass
-    return settings.LANGUAGE_CODE
+    try:  # LookupError for no cookie, too
+        return translation.get_supported_language_variant(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def is_english() -> bool:
@@ -106,9 +103,13 @@ def bilingual(obj, name: str = "message") -> str:
     return (is_english() and get("en")) or get("zh") or ""
 
 
-def _label(labels: dict, value) -> str:
-    """``value``'s label in the UI (itself when it has none; "" for None)."""
-    return str(labels.get(value or "", value or ""))
+def _labeller(labels: dict):
+    """The function giving a value's label in the UI (the value itself when it has none; "" for None)."""
+    def label(value) -> str:
+        value = getattr(value, "value", value)  # an enum member (MoneyUnit) by its value
+        return str(labels.get(value or "", value or ""))
+
+    return label
 
 
 # The grades the core's scoring gives (优/良/中/差) are data; these are their labels in the UI.
@@ -118,10 +119,7 @@ GRADE_LABELS = {
     "中": translation.pgettext_lazy("grade", "中"),
     "差": translation.pgettext_lazy("grade", "差"),
 }
-
-
-def grade_label(grade: str | None) -> str:
-    return _label(GRADE_LABELS, grade)
+grade_label = _labeller(GRADE_LABELS)
 
 
 # Money units are data (MoneyUnit values); these are their labels in the UI.
@@ -129,10 +127,7 @@ UNIT_LABELS = {
     "元": translation.pgettext_lazy("money unit", "元"),
     "万元": translation.pgettext_lazy("money unit", "万元"),
 }
-
-
-def unit_label(unit) -> str:
-    return _label(UNIT_LABELS, getattr(unit, "value", unit))
+unit_label = _labeller(UNIT_LABELS)
 
 
 def indicator_name(item) -> str:
@@ -167,7 +162,4 @@ SEVERITY_LABELS = {
     "warning": translation.gettext_lazy("警告"),
     "info": translation.gettext_lazy("提示"),
 }
-
-
-def severity_label(severity: str | None) -> str:
-    return _label(SEVERITY_LABELS, severity)
+severity_label = _labeller(SEVERITY_LABELS)
