@@ -118,18 +118,13 @@ def _signed_in(request) -> bool:
 
 
 def page_etag(request, *args, **kwargs) -> str:
-    p = published(request)
-    data = ".".join(str(v) for v in (p.publications, p.published_at and p.published_at.timestamp(), p.withdrawals,
-                                     p.withdrawn_at and p.withdrawn_at.timestamp(), p.targets,
-                                     p.targets_at and p.targets_at.timestamp()))
     viewer = f"user{request.user.pk}" if _signed_in(request) else "anonymous"
-    return _tag(code_version(), data, get_language() or "", viewer)
+    return _tag(code_version(), *published(request), get_language() or "", viewer)
 
 
 def api_etag(request, *args, **kwargs) -> str:
-    p = published(request)
-    return _tag(p.newest, p.publications, p.newest_withdrawal, p.withdrawals, p.targets, p.targets_at,
-                request.scheme, request.get_host(), get_language(), openapi.VERSION, jixiao.__version__)
+    return _tag(*published(request), request.scheme, request.get_host(), get_language(), openapi.VERSION,
+                jixiao.__version__)
 
 
 def last_modified(request, *args, **kwargs) -> datetime | None:
