@@ -28,14 +28,12 @@ def prepare_data_dir(data_dir: str | Path) -> Path:
 def demo_secret_key(data_dir: Path) -> str:
     """The demo's secret key: generated once, then read back from the data folder."""
     key_file = data_dir / SECRET_FILE
-    if key_file.exists():
-        key = key_file.read_text(encoding="utf-8").strip()
-        if key:
-            return key
-    key = secrets.token_urlsafe(50)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(key + "\n")
+    key = key_file.read_text(encoding="utf-8").strip() if key_file.exists() else ""
+    if not key:
+        key = secrets.token_urlsafe(50)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(key + "\n")
     return key
 
 

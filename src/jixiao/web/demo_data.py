@@ -70,12 +70,9 @@ def create_user(username: str, password: str, role: str, department: Department 
 def _passwords(data_dir: Path) -> dict[str, str]:
     path = data_dir / PASSWORD_FILE
     stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    changed = False
-    for username, _role, _dept in DEMO_USERS:
-        if username not in stored:
-            stored[username] = secrets.token_urlsafe(9)
-            changed = True
-    if changed:
+    new = {username: secrets.token_urlsafe(9) for username, _role, _dept in DEMO_USERS if username not in stored}
+    if new:
+        stored |= new
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(stored, out, ensure_ascii=False, indent=1)
@@ -104,13 +101,9 @@ def load(data_dir: Path) -> list[tuple[str, str, str, str]]:
                                                       defaults={"short_name": second.department_short})
     departments = {"seed": seed_dept, "second": second_dept}
     passwords = _passwords(data_dir)
-    users = {}
-    for username, role, dept in DEMO_USERS:
-        existing = User.objects.filter(username=username).first()
-        if existing is None:
-            users[username] = create_user(username, passwords[username], role, departments.get(dept))
-        else:
-            users[username] = existing  # keep whatever password the operator may have changed
+    # A user already there keeps whatever password the operator may have changed.
+    users = {u: User.objects.filter(username=u).first() or create_user(u, passwords[u], r, departments.get(d))
+             for u, r, d in DEMO_USERS}
     if not DisclosureTable.objects.filter(department=seed_dept, year__year=seed.year).exists():
         t = convert.save_table(seed, user=users["gsl_editor"], department=seed_dept)
         workflow.submit(t, users["gsl_approver"], explanations=_explained(t), blocking=DEMO_BLOCKING)
