@@ -10,6 +10,7 @@ so the numbers are always the field's. Messages Django already words plainly in 
 
 from __future__ import annotations
 
+from django import forms
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -36,8 +37,6 @@ class OwnMessages:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django import forms
-
         for field in self.fields.values():
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = INTEGER_INVALID
