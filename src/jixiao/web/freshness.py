@@ -5,9 +5,9 @@ Everything public changes only when something is published (a new publication, a
 which also makes older ones not current), withdrawn, or when a 绩效目标表 is approved or
 reopened (its ``changed_at`` moves: targets/publication.py); publications and withdrawals are
 never edited or deleted (their models protect their rows). So one cheap query versions every
-public answer (:func:`published`) — the newest publication's id and time and the number of
-publications (the portal's index, one row each, id = the publication's, written in its
-transaction), the same of withdrawals, and the number of approved sheets and their newest
+public answer (:func:`published`) — the newest publication's time and the number of
+publications (the portal's index, one row each, written in the publication's transaction), the
+same of withdrawals, and the number of approved sheets and their newest
 change — each part by an index or over a small table, never the projects. It is read once per
 request and kept nowhere else: every app process reads the same database, so they all give the
 same validators, and Django's ``condition`` decorator answers ``304 Not Modified`` from them
@@ -56,10 +56,8 @@ WEB_DIR = Path(__file__).resolve().parent
 class Published(NamedTuple):
     """What is public, in one query (times aware; None before the first of each)."""
 
-    newest: int | None  # the newest publication's id
     published_at: datetime | None  # the newest publication time
     publications: int
-    newest_withdrawal: int | None
     withdrawn_at: datetime | None
     withdrawals: int
     targets_at: datetime | None  # the approved target sheets' newest change
@@ -68,11 +66,9 @@ class Published(NamedTuple):
 
 def _sql() -> str:
     quote, parts = connection.ops.quote_name, []
-    for model, fields in ((PublishedTable, ("pk", "published_at")), (Withdrawal, ("pk", "withdrawn_at")),
-                          (PublishedTargets, ("changed_at",))):
-        table = quote(model._meta.db_table)
-        columns = [quote((model._meta.pk if f == "pk" else model._meta.get_field(f)).column) for f in fields]
-        parts += [*(f"(SELECT MAX({c}) FROM {table})" for c in columns), f"(SELECT COUNT(*) FROM {table})"]
+    for model, field in ((PublishedTable, "published_at"), (Withdrawal, "withdrawn_at"), (PublishedTargets, "changed_at")):
+        table, column = quote(model._meta.db_table), quote(model._meta.get_field(field).column)
+        parts += [f"(SELECT MAX({column}) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]
     return "SELECT " + ", ".join(parts)
 
 
