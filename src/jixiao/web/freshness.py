@@ -129,11 +129,9 @@ def last_modified(request, *args, **kwargs) -> datetime | None:
     return max((t for t in (p.published_at, p.withdrawn_at, p.targets_at) if t is not None), default=None)
 
 
-def cache_control(response, private: bool = False) -> None:
+def cache_control(response) -> None:
     seconds = settings.JIXIAO_PUBLIC_CACHE_SECONDS
-    if private:
-        patch_cache_control(response, private=True, no_store=True)
-    elif seconds:
+    if seconds:
         patch_cache_control(response, public=True, max_age=seconds)
     else:
         patch_cache_control(response, public=True, no_cache=True)
@@ -146,7 +144,8 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
-        cache_control(response, private=_signed_in(request))
+        if not _signed_in(request):  # else private, no-store like any other answer (middleware.py)
+            cache_control(response)
         patch_vary_headers(response, ("Cookie",))
         return response
 
