@@ -48,13 +48,6 @@ class Key:
     text: bool = False
     descending: bool = False
 
-    def sql(self, table: str) -> str:
-        column = f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(self.column)}"
-        return f"({column} * -1)" if self.descending else column
-
-    def value(self, raw):
-        return -raw if self.descending else raw
-
 
 def encode(direction: str, values: list) -> str:
     text = json.dumps([direction, *values], ensure_ascii=False, separators=(",", ":"))
@@ -64,8 +57,6 @@ def encode(direction: str, values: list) -> str:
 def decode(cursor: str, keys: tuple[Key, ...]) -> tuple[str, list]:
     """``(direction, values)`` of a cursor made by :func:`encode` for ``keys``; anything else
     (another listing's cursor, a truncated or edited one) raises :class:`BadCursor`."""
-    if not cursor.isascii() or len(cursor) > MAX_CURSOR_CHARS:
-        raise BadCursor(cursor)
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
@@ -81,13 +72,14 @@ def decode(cursor: str, keys: tuple[Key, ...]) -> tuple[str, list]:
 
 
 def _after(queryset, keys: tuple[Key, ...], table: str, values: list, op: str):
-    columns = ", ".join(k.sql(table) for k in keys)
-    marks = ", ".join(["%s"] * len(keys))
-    params = [k.value(v) for k, v in zip(keys, values)]
+    # A key sorted newest first is compared as ``column * -1`` (its index is on that expression).
+    quoted = [f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(k.column)}" for k in keys]
+    columns = ", ".join(f"({c} * -1)" if k.descending else c for k, c in zip(keys, quoted))
+    params = [-v if k.descending else v for k, v in zip(keys, values)]
     if len(keys) == 1:  # a one-column "row" is just the column
         condition = f"{columns} {op} %s"
     else:
-        condition = f"({columns}) {op} ({marks})"
+        condition = f"({columns}) {op} ({', '.join(['%s'] * len(keys))})"
     return queryset.filter(RawSQL(condition, params, output_field=BooleanField()))
 
 
@@ -105,19 +97,12 @@ def field(row, name: str):
     return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
-@dataclass
-class Page:
-    rows: list
-    next: str | None  # cursors
-    previous: str | None
-
-
 def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, offset: int = 0,
-         offset_ids: tuple | None = None) -> Page:
+         offset_ids: tuple | None = None) -> tuple[list, str | None, str | None]:
     """The ``size`` rows of ``queryset`` (model instances or ``values()`` dicts) after (or
     before) ``cursor`` in the order of ``keys`` (or at ``offset`` from the start: the old
-    ``page=`` links), and the cursors of the pages on either side (None at either end). One
-    query: ``size + 1`` rows are read to know whether there is a next page.
+    ``page=`` links), and the cursors of the next and the previous page (None at either end).
+    One query: ``size + 1`` rows are read to know whether there is a next page.
 
     ``offset_ids`` — ``(base queryset, unique column)`` — makes an ``offset`` page cheaper:
     the rows to skip are walked in the base listing (no joined status, only the index's
@@ -125,19 +110,18 @@ def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, 
     in a subquery of the same query. Without it ``OFFSET`` computes every skipped row's
     joins and subqueries (300 ms for the 400th page of 20,000 projects, against 5 ms)."""
     table = queryset.model._meta.db_table
-    direction, values = decode(cursor, keys) if cursor else ("a", None)
-    backwards = direction == "b"
-    query = queryset
-    if values is not None:
-        query = _after(query, keys, table, values, "<" if backwards else ">")
-    if values is None and offset and offset_ids is not None:
+    values, backwards = None, False
+    if cursor:
+        direction, values = decode(cursor, keys)
+        backwards = direction == "b"
+        query = _after(queryset, keys, table, values, "<" if backwards else ">")
+        rows = list(_ordered(query, keys, table, backwards)[:size + 1])
+    elif offset and offset_ids is not None:
         base, column = offset_ids
         ids = _ordered(base, keys, table, False).values_list(column, flat=True)[offset:offset + size + 1]
-        rows = list(_ordered(query.filter(**{f"{column}__in": ids}), keys, table, False))
-    elif values is None:
-        rows = list(_ordered(query, keys, table, False)[offset:offset + size + 1])
+        rows = list(_ordered(queryset.filter(**{f"{column}__in": ids}), keys, table, False))
     else:
-        rows = list(_ordered(query, keys, table, backwards)[:size + 1])
+        rows = list(_ordered(queryset, keys, table, False)[offset:offset + size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -148,9 +132,8 @@ def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, 
 
     if not rows:
         # Past either end: the way back is the cursor's own place, the other way is empty.
-        back = encode("b" if not backwards else "a", values) if values else None
-        return Page([], None if not backwards else back, back if not backwards else None)
+        back = encode("a" if backwards else "b", values) if values else None
+        return ([], back, None) if backwards else ([], None, back)
     if backwards:
-        return Page(rows, at(rows[-1], "a"), at(rows[0], "b") if more else None)
-    has_previous = values is not None or offset > 0
-    return Page(rows, at(rows[-1], "a") if more else None, at(rows[0], "b") if has_previous else None)
+        return rows, at(rows[-1], "a"), at(rows[0], "b") if more else None
+    return rows, at(rows[-1], "a") if more else None, at(rows[0], "b") if cursor or offset else None

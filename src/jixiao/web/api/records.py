@@ -14,9 +14,11 @@ A record has two kinds of fields:
 
 A page of 50 projects is then 50 string joins instead of decoding 50 JSON documents into
 dicts and encoding them again: the uncached ``/api/projects/`` page cost ~11 ms of CPU, most
-of it there and in the ORM (docs/benchmarks/web.md, run of 2026-11-28 03:27 UTC). The text is exactly what
-``json.dumps`` of the dict ``views.project_record`` gives (same key order, same separators as
-Django's ``JsonResponse``); ``tests/web/test_api.py`` compares the two.
+of it there and in the ORM (docs/benchmarks/web.md, run of 2026-11-28 03:27 UTC). The detail
+(``/api/projects/{id}/``) is written the same way, so a record is the same text wherever it
+is read. The text is exactly what ``json.dumps`` of the record as a dict gives (same key
+order, same separators as Django's ``JsonResponse``): ``tests/web/test_api.py`` compares a
+page with its decoded JSON, and the stored text with what the snapshot says.
 
 Changing the fields here changes what new publications store: rows indexed before need a
 data migration that writes ``record_json`` again (as migration 0004 did first).
@@ -40,9 +42,10 @@ def indicator_fields(cell: dict) -> dict:
             "not_applicable": bool(cell.get("not_applicable")), "na_reason": cell.get("na_reason") or ""}
 
 
-def fixed_fields(doc: dict, money_unit: str, position: int, seq: int) -> dict:
-    """The fields fixed by the publication, in the record's order: from the project's table
-    JSON ``doc``, the table's money unit, the row number and the printed 序号."""
+def fixed_json(doc: dict, money_unit: str, position: int, seq: int) -> str:
+    """The fields fixed by the publication, in the record's order, as a JSON object (the text
+    stored in ``record_json``): from the project's table JSON ``doc``, the table's money unit,
+    the row number and the printed 序号."""
     cells = doc.get("indicators") or {}
     fields = {
         "position": position,
@@ -60,7 +63,7 @@ def fixed_fields(doc: dict, money_unit: str, position: int, seq: int) -> dict:
     for key in AMOUNT_KEYS:
         value = doc.get(key)
         fields[key] = None if value in (None, "") else str(value)
-    return fields
+    return _dumps(fields)
 
 
 def _dumps(value) -> str:
@@ -68,49 +71,19 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def fixed_json(doc: dict, money_unit: str, position: int, seq: int) -> str:
-    """:func:`fixed_fields` as a JSON object (the text stored in ``record_json``)."""
-    return _dumps(fixed_fields(doc, money_unit, position, seq))
-
-
-def status_fields(withdrawn_at, reason: str | None, corrected_by: str | None) -> dict:
-    """A publication's public status: ``published``; ``withdrawn`` (撤回, when and why);
-    ``superseded`` by a correction (更正, whose URL ``corrected_by`` is); a withdrawn one also
-    names its correction once there is one (entry.models.publication_status)."""
-    status = "withdrawn" if withdrawn_at else "superseded" if corrected_by else "published"
-    return {
-        "status": status,
-        "withdrawal": {"withdrawn_at": withdrawn_at.isoformat(), "reason": reason or ""} if withdrawn_at else None,
-        "corrected_by": corrected_by,
-    }
-
-
-def live_fields(pk: int, url: str, table_id: int, table_url: str, year: int, department_id: int,
-                department: str, is_current: bool, status: dict) -> dict:
-    """The fields that depend on the request (links) or may change (``is_current``, the
-    status: :func:`status_fields`)."""
-    return {"id": pk, "url": url, "table": table_id, "table_url": table_url, "year": year,
-            "department": {"id": department_id, "name": department}, "is_current": is_current, **status}
-
-
-def json_link(template: str) -> str:
-    """A link template (``…/api/projects/{0}/``) as a JSON string literal still to be
-    filled in with ``str.format``: encoded once per page instead of once per row (ids are
-    digits, which JSON never escapes)."""
-    return encode_basestring(template)
-
-
-def record_json(pk: int, url_json: str, table_id: int, table_url_json: str, year: int, department_id: int,
-                department: str, is_current: bool, status: dict, stored: str) -> str:
-    """The record as JSON text: the live fields (the links already JSON string literals, see
-    :func:`json_link`), then the stored ``record_json`` object's members (its brace dropped)."""
+def record_json(row: dict, url_json: str, table_url_json: str, status: dict) -> str:
+    """The record as JSON text: the fields that depend on the request (the links, already JSON
+    string literals still to be filled in) or may change (``is_current``, the publication's
+    ``status``) from the index ``row`` (a ``values()`` dict), then the stored ``record_json``
+    object's members (its brace dropped)."""
     # Published and never withdrawn nor corrected: the common case, written without an encoder.
     status_json = (_PUBLISHED if status["status"] == "published" else _dumps(status)[1:-1])
     # encode_basestring is what json.dumps(..., ensure_ascii=False) uses for a str, minus
     # the per-call encoder set-up (the larger part of the cost for short strings).
-    return (f'{{"id": {pk:d}, "url": {url_json}, "table": {table_id:d}, "table_url": {table_url_json}, '
-            f'"year": {year:d}, "department": {{"id": {department_id:d}, "name": {encode_basestring(department)}}}, '
-            f'"is_current": {"true" if is_current else "false"}, {status_json}, {stored[1:]}')
+    return (f'{{"id": {row["id"]:d}, "url": {url_json}, "table": {row["table_id"]:d}, "table_url": {table_url_json}, '
+            f'"year": {row["year"]:d}, "department": {{"id": {row["department_id_live"]:d}, '
+            f'"name": {encode_basestring(row["department"])}}}, '
+            f'"is_current": {"true" if row["is_current"] else "false"}, {status_json}, {row["record_json"][1:]}')
 
 
 _PUBLISHED = '"status": "published", "withdrawal": null, "corrected_by": null'

@@ -19,6 +19,7 @@ import functools
 import io
 import itertools
 import json
+from json.encoder import encode_basestring
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, OuterRef, Subquery, Sum
@@ -35,6 +36,7 @@ from jixiao.formats import table_json
 from jixiao.formats.csv_table import project_cells
 from jixiao.formats.formula_guard import csv_text
 from jixiao.web import freshness
+from jixiao.web.entry import downloads
 from jixiao.web.entry.models import Publication
 from jixiao.web.targets import exporting as target_export
 from jixiao.web.targets.models import PublishedTargets
@@ -46,9 +48,7 @@ from .models import PublishedIndicator, PublishedProject, PublishedTable
 
 
 class BadParameter(Exception):
-    def __init__(self, name: str, message: str):
-        super().__init__(name)
-        self.name, self.message = name, message
+    """A query parameter that is not valid: its name and what is wrong with it (a 400)."""
 
 
 def _json(data, status=200) -> JsonResponse:
@@ -66,15 +66,6 @@ def _error(status: int, code: str, message: str, parameter: str | None = None) -
     return _json({"error": error}, status=status)
 
 
-def _host(request) -> str:
-    """``request.get_host()``, checked once per request (it validates the host against
-    ALLOWED_HOSTS on every call; a listing page asked for it five times)."""
-    host = request.__dict__.get("_jixiao_api_host")
-    if host is None:
-        host = request._jixiao_api_host = request.get_host()
-    return host
-
-
 def api_view(func):
     """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON.
     A 200 carries ETag and Last-Modified (web/freshness.py) and may be kept by any cache for
@@ -85,7 +76,8 @@ def api_view(func):
         try:
             return func(request, *args, **kwargs)
         except BadParameter as exc:
-            return _error(400, "invalid_parameter", exc.message, exc.name)
+            name, message = exc.args
+            return _error(400, "invalid_parameter", message, name)
         except Http404 as exc:
             return _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
 
@@ -169,22 +161,27 @@ def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: di
         if number > last:  # known without walking the listing
             raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": number, "last": last})
     try:
-        found = keyset.page(rows, keys, size, cursor=cursor, offset=((number or 1) - 1) * size, offset_ids=offset_ids)
+        rows, after, before = keyset.page(rows, keys, size, cursor=cursor, offset=((number or 1) - 1) * size,
+                                          offset_ids=offset_ids)
     except keyset.BadCursor:
         raise Http404(_("没有这一页：cursor 不是这个列表的链接给出的")) from None
     envelope = {
         "count": total,
         "page": None if cursor is not None else number or 1,
         "page_size": size,
-        "next": _page_url(request, found.next) if found.next else None,
-        "previous": _page_url(request, found.previous) if found.previous else None,
+        "next": _page_url(request, after) if after else None,
+        "previous": _page_url(request, before) if before else None,
     }
-    results = [serialize(request, row) for row in found.rows]
+    results = [serialize(request, row) for row in rows]
     if not text:
         return _json({**envelope, "results": results})
     # The envelope as JsonResponse would write it, its closing brace replaced by the results.
     head = json.dumps(envelope, ensure_ascii=False)
-    body = "".join([head[:-1], ', "results": [', ", ".join(results), "]}"]).encode("utf-8")
+    return _json_text("".join([head[:-1], ', "results": [', ", ".join(results), "]}"]).encode("utf-8"))
+
+
+def _json_text(body: bytes) -> HttpResponse:
+    """JSON already written (as ``_json`` would write it)."""
     return _open(HttpResponse(body, content_type="application/json"))
 
 
@@ -226,7 +223,10 @@ def _link_template(request, viewname: str, arity: int) -> str:
     template = per_request.get((viewname, arity))
     if template is not None:
         return template
-    key = (viewname, arity, get_script_prefix(), request.scheme, _host(request))
+    if "host" not in per_request:
+        # get_host() validates the host against ALLOWED_HOSTS on every call: once per request.
+        per_request["host"] = request.get_host()
+    key = (viewname, arity, get_script_prefix(), request.scheme, per_request["host"])
     template = _LINK_TEMPLATES.get(key)
     if template is None:
         marks = [f"987654321{i}" for i in range(arity)]
@@ -268,11 +268,17 @@ def with_status(queryset, via: str = ""):
 
 
 def status_fields(request, row) -> dict:
-    """``status`` (published, withdrawn, superseded), the withdrawal and the correction of a
-    row read through :func:`with_status` (a model instance or a ``values()`` dict)."""
-    correction_id = field(row, "correction_id")
-    return records.status_fields(field(row, "withdrawn_at"), field(row, "withdrawal_reason"),
-                                 _url(request, "table", correction_id) if correction_id else None)
+    """The public status of a row read through :func:`with_status` (a model instance or a
+    ``values()`` dict): ``published``; ``withdrawn`` (撤回, when and why); ``superseded`` by a
+    correction (更正, which ``corrected_by`` links to); a withdrawn one also names its
+    correction once there is one (entry.models.publication_status)."""
+    withdrawn_at, correction_id = field(row, "withdrawn_at"), field(row, "correction_id")
+    return {
+        "status": "withdrawn" if withdrawn_at else "superseded" if correction_id else "published",
+        "withdrawal": ({"withdrawn_at": withdrawn_at.isoformat(), "reason": field(row, "withdrawal_reason") or ""}
+                       if withdrawn_at else None),
+        "corrected_by": _url(request, "table", correction_id) if correction_id else None,
+    }
 
 
 def department_summary(request, r: dict) -> dict:
@@ -299,50 +305,37 @@ def table_summary(request, t: PublishedTable) -> dict:
                    "execution_rate": t.execution_rate},
         "projects_url": _url(request, "table_projects", t.pk),
         "page_url": _url(request, "portal:publication", t.pk),
-        "downloads": {fmt: _url(request, "portal:download", t.pk, fmt) for fmt in _download_formats(request)},
+        "downloads": {fmt: _url(request, "portal:download", t.pk, fmt)
+                      for fmt in downloads.available_formats("disclosure")},
     }
-
-
-def _download_formats(request) -> tuple[str, ...]:
-    # Looking the export modules up costs more than a row; once per request is enough.
-    if not hasattr(request, "_jixiao_api_formats"):
-        from jixiao.web.entry import downloads
-
-        request._jixiao_api_formats = downloads.available_formats("disclosure")
-    return request._jixiao_api_formats
-
-
-def project_record(request, p: PublishedProject) -> dict:
-    """One project's record (``/api/projects/{id}/``), from its snapshot cells; list pages
-    write the same record from the stored text (records.py)."""
-    return {**records.live_fields(p.pk, _url(request, "project", p.pk), p.table_id, _url(request, "table", p.table_id),
-                                  p.year, p.department_id_live, p.department, p.is_current, status_fields(request, p)),
-            **records.fixed_fields(p.document, p.table.money_unit, p.position, p.seq)}
 
 
 _PROJECT_FIELDS = ("id", "table_id", "year", "department_id_live", "department", "is_current", "position",
                    "record_json", "withdrawn_at", "withdrawal_reason", "correction_id")
 
 
+def _project_rows(queryset):
+    """The project rows :func:`_project_json` writes."""
+    return with_status(queryset, via="table__").values(*_PROJECT_FIELDS)
+
+
 def _project_json(request):
     """A function writing a project row (a ``values()`` dict of :data:`_PROJECT_FIELDS`) as
-    the record's JSON text (records.record_json): the links encoded once per page."""
-    project = records.json_link(_link_template(request, "api:project", 1))
-    table = records.json_link(_link_template(request, "api:table", 1))
+    the record's JSON text (records.record_json), on list pages and the detail alike. The links
+    are JSON string literals still to be filled in with ``str.format``, encoded once per page
+    instead of once per row (ids are digits, which JSON never escapes)."""
+    project = encode_basestring(_link_template(request, "api:project", 1))
+    table = encode_basestring(_link_template(request, "api:table", 1))
 
     def write(request, r) -> str:
-        return records.record_json(r["id"], project.format(r["id"]), r["table_id"], table.format(r["table_id"]),
-                                   r["year"], r["department_id_live"], r["department"],
-                                   bool(r["is_current"]),  # SQLite answers 0/1
-                                   status_fields(request, r), r["record_json"])
+        return records.record_json(r, project.format(r["id"]), table.format(r["table_id"]), status_fields(request, r))
     return write
 
 
 def _project_page(request, queryset, keys, count, filters: dict) -> HttpResponse:
     """A page of project records written as JSON text (records.record_json)."""
-    rows = with_status(queryset, via="table__").values(*_PROJECT_FIELDS)
-    return _listing(request, rows, keys, _project_json(request), count, filters, offset_ids=(queryset, "id"),
-                    text=True)
+    return _listing(request, _project_rows(queryset), keys, _project_json(request), count, filters,
+                    offset_ids=(queryset, "id"), text=True)
 
 
 def indicator_record(kind_key: str):
@@ -400,12 +393,12 @@ def not_found(request):
 def _openapi_text() -> bytes:
     """The OpenAPI document as ``_json`` writes it: what the code says, not data, so built and
     encoded once per process (1.5 ms a request otherwise)."""
-    return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False}).content
+    return json.dumps(openapi.document(), ensure_ascii=False).encode("utf-8")
 
 
 @api_view
 def openapi_document(request):
-    return _open(HttpResponse(_openapi_text(), content_type="application/json"))
+    return _json_text(_openapi_text())
 
 
 @api_view
@@ -449,13 +442,12 @@ def tables(request):
 @api_view
 def table(request, pk):
     """One publication (current or older) with its frozen table JSON document."""
-    row = _found(with_status(PublishedTable.objects.all()), pk, _("没有这张公开表"))
+    row = _found(with_status(PublishedTable.objects.select_related("publication")), pk, _("没有这张公开表"))
     newest = None if row.is_current else (_current_tables().filter(table_id_live=row.table_id_live)
                                           .values_list("pk", flat=True).first())
-    snapshot = Publication.objects.values_list("snapshot", flat=True).get(pk=pk)
     return _json({**table_summary(request, row),
                   "current": _url(request, "table", newest) if newest else None,
-                  "document": snapshot})
+                  "document": row.publication.snapshot})
 
 
 # A publication's rows in printed order (positions are 1, 2, … within a publication).
@@ -484,9 +476,10 @@ def projects(request):
 
 @api_view
 def project(request, pk):
-    """One published project (of any publication), with its indicator cells."""
-    query = with_status(PublishedProject.objects.select_related("table"), via="table__")
-    return _json(project_record(request, _found(query, pk, _("没有这个公开项目"))))
+    """One published project (of any publication), with its indicator cells: the record its
+    list pages write."""
+    row = _found(_project_rows(PublishedProject.objects.all()), pk, _("没有这个公开项目"))
+    return _json_text(_project_json(request)(request, row).encode("utf-8"))
 
 
 INDICATOR_KEYS = (Key("year", "year"), Key("department", "department", text=True), Key("table_id", "table_id"),
