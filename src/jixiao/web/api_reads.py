@@ -25,18 +25,12 @@ from django.contrib.sessions.middleware import SessionMiddleware as _Session
 from simple_history.middleware import HistoryRequestMiddleware as _history
 
 PREFIX = "/api/"
-_MARK = "_jixiao_api_read"
 
 
 def lean(request) -> bool:
-    """Whether ``request`` is an anonymous API read (decided once per request)."""
-    decided = request.__dict__.get(_MARK)
-    if decided is None:
-        decided = (settings.JIXIAO_API_LEAN and request.method in ("GET", "HEAD")
-                   and request.path_info.startswith(PREFIX)
-                   and settings.SESSION_COOKIE_NAME not in request.COOKIES)
-        request.__dict__[_MARK] = decided
-    return decided
+    """Whether ``request`` is an anonymous API read."""
+    return (settings.JIXIAO_API_LEAN and request.method in ("GET", "HEAD") and request.path_info.startswith(PREFIX)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES)
 
 
 class _PassLeanReads:

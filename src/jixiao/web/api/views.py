@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import get_script_prefix, reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
@@ -61,11 +62,6 @@ def _open(response):
     return response
 
 
-def _error(status: int, code: str, message: str, parameter: str | None = None) -> JsonResponse:
-    error = {"code": code, "message": message, **({"parameter": parameter} if parameter is not None else {})}
-    return _json({"error": error}, status=status)
-
-
 def api_view(func):
     """GET/HEAD only; a bad query parameter is a 400 and a missing object a 404, both as JSON.
     A 200 carries ETag and Last-Modified (web/freshness.py) and may be kept by any cache for
@@ -77,9 +73,10 @@ def api_view(func):
             return func(request, *args, **kwargs)
         except BadParameter as exc:
             name, message = exc.args
-            return _error(400, "invalid_parameter", message, name)
+            status, error = 400, {"code": "invalid_parameter", "message": message, "parameter": name}
         except Http404 as exc:
-            return _error(404, "not_found", str(exc.args[0]) if exc.args else _("未找到"))
+            status, error = 404, {"code": "not_found", "message": str(exc.args[0]) if exc.args else _("未找到")}
+        return _json({"error": error}, status=status)
 
     conditional = condition(etag_func=freshness.api_etag, last_modified_func=freshness.last_modified)(answer)
 
@@ -207,36 +204,31 @@ def _url(request, name: str, *args) -> str:
     return _link_template(request, name if ":" in name else f"api:{name}", len(args)).format(*args)
 
 
-# (view, arity, script prefix, scheme, host) → link template: what the URLconf says, not data,
-# so every process makes the same. Hosts are those ALLOWED_HOSTS lets through; the bound only
-# matters with a wildcard there.
-_LINK_TEMPLATES: dict[tuple, str] = {}
-MAX_LINK_TEMPLATES = 256
-
-
 def _link_template(request, viewname: str, arity: int) -> str:
     """The view's absolute URL with ``{0}``, ``{1}``… for its arguments (``str.format``),
-    kept per host (``reverse`` and ``build_absolute_uri`` cost more than a small page's rows)
-    and per request (checking the host costs more than filling in a link; a table summary
-    has eight)."""
+    kept per host (``reverse`` costs more than a small page's rows) and per request (checking
+    the host costs more than filling in a link; a table summary has eight)."""
     per_request = request.__dict__.setdefault("_jixiao_api_links", {})
     template = per_request.get((viewname, arity))
-    if template is not None:
-        return template
-    if "host" not in per_request:
-        # get_host() validates the host against ALLOWED_HOSTS on every call: once per request.
-        per_request["host"] = request.get_host()
-    key = (viewname, arity, get_script_prefix(), request.scheme, per_request["host"])
-    template = _LINK_TEMPLATES.get(key)
     if template is None:
-        marks = [f"987654321{i}" for i in range(arity)]
-        template = request.build_absolute_uri(reverse(viewname, args=marks)).replace("{", "{{").replace("}", "}}")
-        for i, mark in enumerate(marks):
-            template = template.replace(mark, "{%d}" % i)
-        if len(_LINK_TEMPLATES) >= MAX_LINK_TEMPLATES:
-            _LINK_TEMPLATES.clear()
-        _LINK_TEMPLATES[key] = template
-    per_request[(viewname, arity)] = template
+        if "host" not in per_request:
+            # get_host() validates the host against ALLOWED_HOSTS on every call: once per request.
+            per_request["host"] = request.get_host()
+        template = per_request[viewname, arity] = _absolute_template(
+            viewname, arity, get_script_prefix(), f"{request.scheme}://{per_request['host']}")
+    return template
+
+
+# What the URLconf says, not data, so every process makes the same. Hosts are those
+# ALLOWED_HOSTS lets through; the bound only matters with a wildcard there.
+@functools.lru_cache(maxsize=256)
+def _absolute_template(viewname: str, arity: int, script_prefix: str, scheme_host: str) -> str:
+    # What build_absolute_uri makes of the path reverse() gives, which starts with the script
+    # prefix (reverse reads it itself: here it is a part of the key).
+    marks = [f"987654321{i}" for i in range(arity)]
+    template = iri_to_uri(scheme_host + reverse(viewname, args=marks)).replace("{", "{{").replace("}", "}}")
+    for i, mark in enumerate(marks):
+        template = template.replace(mark, "{%d}" % i)
     return template
 
 
@@ -338,28 +330,24 @@ def _project_page(request, queryset, keys, count, filters: dict) -> HttpResponse
                     offset_ids=(queryset, "id"), text=True)
 
 
-def indicator_record(kind_key: str):
-    kind = KIND_BY_KEY[kind_key]
-
-    def serialize(request, row: PublishedIndicator) -> dict:
-        p = row.project
-        cell = (p.document.get("indicators") or {}).get(kind_key) or {}
-        return {
-            "project": p.pk,
-            "project_url": _url(request, "project", p.pk),
-            "table": p.table_id,
-            "year": p.year,
-            "department": _department(p),
-            "project_seq": p.seq,
-            "project_name": p.name,
-            **status_fields(request, row),
-            "kind": kind.key,
-            "kind_name": kind.name,
-            "category": kind.category.key,
-            "category_name": kind.category.name,
-            **records.indicator_fields(cell),
-        }
-    return serialize
+def indicator_record(request, row: PublishedIndicator) -> dict:
+    p, kind = row.project, KIND_BY_KEY[row.kind]
+    cell = (p.document.get("indicators") or {}).get(row.kind) or {}
+    return {
+        "project": p.pk,
+        "project_url": _url(request, "project", p.pk),
+        "table": p.table_id,
+        "year": p.year,
+        "department": _department(p),
+        "project_seq": p.seq,
+        "project_name": p.name,
+        **status_fields(request, row),
+        "kind": kind.key,
+        "kind_name": kind.name,
+        "category": kind.category.key,
+        "category_name": kind.category.name,
+        **records.indicator_fields(cell),
+    }
 
 
 # --- views ----------------------------------------------------------------------------
@@ -495,7 +483,7 @@ def indicators(request):
     filters = _filters(request)
     rows = PublishedIndicator.objects.filter(kind=kind, is_current=True, **filters)
     return _listing(request, with_status(rows.select_related("project"), via="table__"), INDICATOR_KEYS,
-                    indicator_record(kind), rows.count, filters, offset_ids=(rows, "project_id"))
+                    indicator_record, rows.count, filters, offset_ids=(rows, "project_id"))
 
 
 # --- approved 绩效目标表 (targets/publication.py) -------------------------------------
