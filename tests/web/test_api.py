@@ -408,8 +408,8 @@ def test_answers_carry_validators_and_unchanged_ones_are_not_sent_again(client, 
 
 
 def test_project_pages_write_the_records_the_detail_computes(client):
-    # List pages join the text stored at indexing (records.py); the detail computes the record
-    # from the snapshot. Same record, and the page is exactly what JsonResponse would write.
+    # List pages and the detail join the text stored at indexing (records.py). Same record, and
+    # the page is exactly what JsonResponse would write.
     world = World("draft")
     publish(world, world.tables["own"])
     publish_generated(world, projects=9, seed=31, department="丙部门")
