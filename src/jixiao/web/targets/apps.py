@@ -4,6 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TargetsConfig(AppConfig):
     name = "jixiao.web.targets"
-    label = "targets"
     verbose_name = _("绩效目标表")
-    default_auto_field = "django.db.models.BigAutoField"

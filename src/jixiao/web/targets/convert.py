@@ -92,10 +92,5 @@ def save_sheet(sheet: core.TargetSheet, *, department: Department, user=None,
     return s
 
 
-def sheet_document(s: m.TargetSheet) -> dict:
-    """The targets JSON document of the stored sheet (what an approval freezes)."""
-    return targets_json.to_document(sheet_to_core(s))
-
-
 def sheet_from_document(doc: dict) -> core.TargetSheet:
     return targets_json.from_document(doc, source="<approved>")

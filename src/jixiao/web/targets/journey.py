@@ -42,26 +42,25 @@ def history_entries(records) -> list[dict]:
              "changes": _changes(r)} for r in records]
 
 
+def _named(items, name: str):
+    """The first of ``items`` with the name ``name`` as the pre-fill matches names (None if none)."""
+    return next((x for x in items if prefill.same_name(x.name, name)), None)
+
+
 def journey(sheet, indicator) -> dict:
     """Everything the trace page shows for ``indicator`` (a stored TargetIndicator)."""
     target = convert.indicator_to_core(indicator)
     project = indicator.project
     declared = history_entries(indicator.history.select_related("history_user").order_by("history_date"))
     approved_sheet = workflow.approved_sheet(sheet)
-    approved_project = approved = None
-    if approved_sheet is not None:
-        approved_project = next((p for p in approved_sheet.projects if prefill.same_name(p.name, project.name)), None)
-    if approved_project is not None:
-        approved = next((i for i in approved_project.indicators
-                         if i.kind == target.kind and prefill.same_name(i.name, target.name)), None)
+    approved_project = _named(approved_sheet.projects, project.name) if approved_sheet is not None else None
+    approved = None if approved_project is None else _named(
+        [i for i in approved_project.indicators if i.kind == target.kind], target.name)
     out = {"kind": KIND_BY_KEY[target.kind], "target": target, "approved": approved, "declared": declared,
            "table": None, "evaluated": None, "row": None, "score": None, "completed": []}
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
-    if table is None:
-        return out
+    entry_row = _named(table.projects.all(), project.name) if table is not None else None
     out["table"] = table
-    rows = list(table.projects.all())
-    entry_row = next((r for r in rows if prefill.same_name(r.name, project.name)), None)
     if entry_row is None:
         return out
     evaluated = entry_convert.project_to_core(entry_row)
@@ -69,10 +68,10 @@ def journey(sheet, indicator) -> dict:
     row = prefill.trace(TargetProject(project.name, indicators=[ind]), evaluated)[0]
     out.update(evaluated=entry_row, row=row)
     cell = evaluated.indicators.get(ind.kind)
-    index = next((n for n, i in enumerate(cell.items) if prefill.same_name(i.name, ind.name)), None) if cell else None
-    if index is not None:
-        score = score_project(evaluated, profile=table.profile)
-        for cat in score.categories:
+    item = _named(cell.items, ind.name) if cell else None
+    if item is not None:
+        index = cell.items.index(item)
+        for cat in score_project(evaluated, profile=table.profile).categories:
             for scored in cat.indicators:
                 if scored.kind == ind.kind and index < len(scored.items):
                     out["score"] = scored.items[index]

@@ -10,6 +10,7 @@ may not see), the action asked of ``access.can`` (403), the work done by the cor
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +37,7 @@ from jixiao.web.jobs import targets_importing as targets_job
 from jixiao.web.jobs import tasks as job_tasks
 from jixiao.web.jobs import work as job_work
 from jixiao.web.jobs.models import Job
-from jixiao.web.workflow import act, current_round
+from jixiao.web.workflow import act, current_round, locked
 
 from . import access, changes, convert, exporting, importing, journey, workflow
 from .forms import ImportForm, IndicatorFormSet, NewIndicatorFormSet, NewSheetForm, ProjectForm, ReasonForm, read_pasted
@@ -58,14 +59,13 @@ def _project_for(user, pk) -> TargetProject:
 
 @login_required
 def home(request):
-    by_year = defaultdict(list)
-    for s in access.visible_sheets(request.user).prefetch_related("projects"):
-        by_year[s.year.year].append(s)
+    sheets = access.visible_sheets(request.user).prefetch_related("projects")  # newest year first (Meta.ordering)
+    years = [(year, list(group)) for year, group in groupby(sheets, key=lambda s: s.year.year)]
     departments = roles.creatable_departments(request.user)
     first = departments.first()
     form = NewSheetForm(departments=departments, initial={"year": timezone.now().year + 1, "department": first}) \
         if first is not None else None
-    return render(request, "targets/home.html", {"years": sorted(by_year.items(), reverse=True), "new_form": form})
+    return render(request, "targets/home.html", {"years": years, "new_form": form})
 
 
 @login_required
@@ -139,7 +139,7 @@ def _edit_project(request, sheet, project=None):
     if not (form.is_valid() and formset.is_valid()):
         return _project_page(request, sheet, form, formset, project, status=422)
     with transaction.atomic():
-        if not workflow.locked(sheet.pk).editable:
+        if not locked(TargetSheet, sheet.pk).editable:
             raise PermissionDenied("edit")
         if project is None:
             seq = (sheet.projects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
@@ -258,8 +258,7 @@ def _start_import(request, form):
     answer, or None with the reason on the form's file field when the file is refused."""
     upload = form.cleaned_data["file"]
     try:
-        upload.seek(0)
-        kind = entry_importing.check_upload(upload.name, upload.size, upload.read(16),
+        kind = entry_importing.check_upload(upload.name, upload.size, upload.open().read(16),
                                             settings.JIXIAO_UPLOAD_MAX_BYTES, entry_importing.TARGETS_SUFFIX_KINDS)
     except JixiaoError as exc:
         form.add_error("file", language.bilingual(exc))

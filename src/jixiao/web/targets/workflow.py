@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from jixiao.core import checks
 from jixiao.core.target_sheet import TargetSheet as CoreSheet
+from jixiao.formats import targets_json
 from jixiao.web import workflow
 from jixiao.web.entry.table_lock import atomic_retrying
 
@@ -28,10 +29,6 @@ class Refused(workflow.Refused):
     """Submission refused: the error-severity findings that block it."""
 
     errors: list
-
-
-def locked(pk: int) -> TargetSheet:
-    return workflow.locked(TargetSheet, pk)
 
 
 def approved_sheet(sheet: TargetSheet) -> CoreSheet | None:
@@ -66,7 +63,8 @@ def return_sheet(sheet: TargetSheet, user, text: str, project: int | None = None
 @atomic_retrying
 def approve(sheet: TargetSheet, user) -> TargetRound:
     # Frozen from the locked row, as committed (no edit comes between: edits lock it too).
-    rnd = FLOW.decide(sheet, user, "approve", lambda row: {"approved": convert.sheet_document(row)})
+    rnd = FLOW.decide(sheet, user, "approve",
+                      lambda row: {"approved": targets_json.to_document(convert.sheet_to_core(row))})
     publication.publish(rnd)
     publication.record_quality(rnd.sheet)
     return rnd
