@@ -7,6 +7,7 @@ The web app stores; the core checks (JX6xx), pre-fills and traces. Amounts are s
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.db import transaction
@@ -44,8 +45,7 @@ def sheet_to_core(s: m.TargetSheet, projects=None) -> core.TargetSheet:
 
 
 def indicator_fields(i: core.TargetIndicator) -> dict:
-    return {"kind": i.kind, "name": i.name, "nature": i.nature or "", "value": i.value, "unit": i.unit,
-            "weight": i.weight, "basis": i.basis or "", "last_actual": i.last_actual}
+    return {**asdict(i), "nature": i.nature or "", "basis": i.basis or ""}
 
 
 def project_fields(p: core.TargetProject) -> dict:

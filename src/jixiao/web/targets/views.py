@@ -108,7 +108,7 @@ def sheet_detail(request, pk):
     return render(request, "targets/sheet.html", {
         "sheet": sheet, "core": core, "projects": projects, "sheet_findings": by_seq.get(None, []),
         "sheet_reasons": reasons.get(None, []),
-        "errors": sum(1 for f in findings if f.severity == "error"), "can": can, "round": rnd,
+        "errors": sum(1 for f in findings if f.severity == "error"), "can": can,
         "reason_form": reason_form, "changes": changes.for_sheet(sheet, core, table), "self_table": table,
     })
 
