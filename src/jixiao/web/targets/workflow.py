@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.dispatch import Signal
+
 from jixiao.core import checks
 from jixiao.core.target_sheet import TargetSheet as CoreSheet
 from jixiao.formats import targets_json
@@ -21,7 +23,11 @@ from jixiao.web.entry.table_lock import atomic_retrying
 from . import convert, publication
 from .models import TargetReason, TargetRound, TargetSheet
 
-FLOW = workflow.Flow()
+# Sent inside each transition's transaction once the status changed (``table``: the locked row):
+# every transition stores the sheet's JX6xx figures as they now stand.
+transitioned = Signal()
+transitioned.connect(lambda table, **kwargs: publication.record_quality(table), weak=False)
+FLOW = workflow.Flow(signal=transitioned)
 
 
 @dataclass
@@ -46,16 +52,13 @@ def _check(row: TargetSheet) -> dict:
 
 @atomic_retrying
 def submit(sheet: TargetSheet, user) -> TargetRound:
-    rnd = FLOW.submit(sheet, user, _check)
-    publication.record_quality(rnd.sheet)
-    return rnd
+    return FLOW.submit(sheet, user, _check)
 
 
 @atomic_retrying
 def return_sheet(sheet: TargetSheet, user, text: str, project: int | None = None, code: str = "") -> TargetRound:
     """Send back with the bureau's reason, on the whole sheet or on one project (its id)."""
     rnd = FLOW.decide(sheet, user, "return")
-    publication.record_quality(rnd.sheet)
     TargetReason.objects.create(round=rnd, project_id=project, code=code, text=text, author=user)
     return rnd
 
@@ -66,12 +69,9 @@ def approve(sheet: TargetSheet, user) -> TargetRound:
     rnd = FLOW.decide(sheet, user, "approve",
                       lambda row: {"approved": targets_json.to_document(convert.sheet_to_core(row))})
     publication.publish(rnd)
-    publication.record_quality(rnd.sheet)
     return rnd
 
 
 @atomic_retrying
 def reopen(sheet: TargetSheet, user) -> None:
-    row = FLOW.claim(sheet, "reopen")
-    publication.mark_adjusting(row)
-    publication.record_quality(row)
+    publication.mark_adjusting(FLOW.claim(sheet, "reopen"))
