@@ -218,11 +218,10 @@ def history(request, pk):
     sheet = _sheet_for(request.user, pk)
     rounds = sheet.rounds.select_related("submitted_by", "decided_by").prefetch_related(
         "reasons", "reasons__author", "reasons__project").order_by("-number")
-    project_ids = list(sheet.projects.values_list("pk", flat=True))
     records = sorted(
         list(sheet.history.select_related("history_user")[:200])
         + list(TargetProject.history.filter(sheet_id=sheet.pk).select_related("history_user")[:500])
-        + list(TargetIndicator.history.filter(project_id__in=project_ids).select_related("history_user")[:1000]),
+        + list(TargetIndicator.history.filter(project__sheet=sheet).select_related("history_user")[:1000]),
         key=lambda r: r.history_date, reverse=True)
     return render(request, "targets/history.html", {"sheet": sheet, "rounds": rounds,
                                                     "entries": journey.history_entries(records)})
