@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.target_sheet import BASIS_NAMES, NATURE_NAMES_EN, NATURE_SYMBOLS, TargetIndicator, indicator_from_text
-from jixiao.core.taxonomy import KINDS
+from jixiao.core.taxonomy import KIND_BY_KEY
 from jixiao.web import language
 from jixiao.web.entry.forms import COMMENT_MAX, NAME_MAX, TEXT_MAX, UNIT_MAX, AmountField
 
@@ -38,7 +38,7 @@ class ProjectForm(forms.Form):
 # A blank first choice: an extra row left empty stays unchanged (and is skipped). Callables: the
 # names follow the page's language, chosen per request (the labels the pages show).
 def kind_choices():
-    return [("", "—")] + [(k.key, kind_label(k.key)) for k in KINDS]
+    return [("", "—")] + [(k, kind_label(k)) for k in KIND_BY_KEY]
 
 
 def nature_choices():
@@ -97,13 +97,12 @@ def read_pasted(data, prefix: str = "ind") -> tuple[dict, int]:
         total = min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), INDICATORS_MAX)
     except ValueError:
         return data, 0
-    kinds = {k.key for k in KINDS}
     read = 0
-    for i in range(max(total, 0)):
+    for i in range(total):
         p = f"{prefix}-{i}-"
         text = str(data.get(p + "text", "")).strip()[:CELL_MAX]
         kind = data.get(p + "kind", "")
-        if not text or kind not in kinds:
+        if not text or kind not in KIND_BY_KEY:
             continue
         ind = indicator_from_text(kind, str(data.get(p + "name", ""))[:CELL_MAX], text)
         data[p + "nature"] = ind.nature or ""
