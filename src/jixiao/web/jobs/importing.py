@@ -22,9 +22,7 @@ def work_params(*, department, year, filename: str, size: int, kind: str) -> dic
 
 def perform(job: Job, progress: work.Progress):
     params = job.params
-    progress(0, 1)
-    result = work.read_input(job, importing.read_file)
-    progress(1, 1)
+    result = work.read_input(job, progress, importing.read_file)
 
     def finish(locked: Job) -> tuple[str, dict]:
         run = importing.record_preview(result, department=Department.objects.get(pk=params["department"]),

@@ -41,24 +41,27 @@ KINDS = {
     Job.Kind.EXPORT: exporting.perform,
     Job.Kind.TARGETS_IMPORT: targets_importing.perform,
 }
-# The kinds that read an upload, deleted once the job is over.
-READS_UPLOAD = (Job.Kind.IMPORT, Job.Kind.TARGETS_IMPORT)
 
 
 def run(job_id: int) -> None:
     job = _claim(job_id)
     if job is None:
         return
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk, claim=job.claim, state=Job.State.RUNNING).update(done=done, total=total)
+
     try:
-        _finish(job, KINDS[job.kind](job, _progress(job)))
+        _finish(job, KINDS[job.kind](job, progress))
     except work.Failed as exc:
         _fail(job, exc.code, exc.params)
     except Exception:
         log.exception("job %s (%s) failed", job.pk, job.kind)
         _fail(job, "internal", {})
     finally:
-        if job.kind in READS_UPLOAD and Job.objects.filter(pk=job.pk, state__in=Job.FINISHED).exists():
-            work.remove_input(job)
+        # The upload is not needed once the job is over (its reading is kept in the database).
+        if job.input_file and Job.objects.filter(pk=job.pk, state__in=Job.FINISHED).exists():
+            work.absolute(job.input_file).unlink(missing_ok=True)
         if job.kind == Job.Kind.EXPORT:
             work.expire_results(settings.JIXIAO_JOB_FILES_DAYS)  # each export clears the expired ones
 
@@ -75,12 +78,6 @@ def _claim(job_id: int) -> Job | None:
     job.message_code, job.message_params = "running", {}
     job.save()
     return job
-
-
-def _progress(job: Job) -> work.Progress:
-    def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk, claim=job.claim, state=Job.State.RUNNING).update(done=done, total=total)
-    return progress
 
 
 @transaction.atomic

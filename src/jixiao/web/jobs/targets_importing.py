@@ -25,9 +25,7 @@ def work_params(*, department, filename: str, size: int, kind: str) -> dict:
 
 def perform(job: Job, progress: work.Progress):
     params = job.params
-    progress(0, 1)
-    sheet = work.read_input(job, importing.read_file)
-    progress(1, 1)
+    sheet = work.read_input(job, progress, importing.read_file)
     reading = importing.pending(sheet, filename=params["filename"], department=params["department"])
 
     def finish(locked: Job) -> tuple[str, dict]:

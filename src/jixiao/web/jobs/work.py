@@ -62,14 +62,17 @@ def absolute(name: str) -> Path:
     return data_dir() / name
 
 
-def read_input(job: Job, reader: Callable[[Path, str, str], T]) -> T:
+def read_input(job: Job, progress: Progress, reader: Callable[[Path, str, str], T]) -> T:
     """The job's stored upload read by ``reader(path, kind, filename)`` (an importer's
-    ``read_file``); a file the reader refuses fails the job with its bilingual reason."""
-    params = job.params
+    ``read_file``), its one step of progress; a file the reader refuses fails the job with its
+    bilingual reason."""
+    progress(0, 1)
     try:
-        return reader(absolute(job.input_file), params["kind"], params["filename"])
+        read = reader(absolute(job.input_file), job.params["kind"], job.params["filename"])
     except JixiaoError as exc:
         raise Failed.from_error(exc) from None
+    progress(1, 1)
+    return read
 
 
 def store_input(job: Job, chunks, suffix: str) -> bool:
@@ -91,12 +94,6 @@ def store_input(job: Job, chunks, suffix: str) -> bool:
     job.input_file = relative(path)
     job.save(update_fields=["input_file"])
     return True
-
-
-def remove_input(job: Job) -> None:
-    """The upload is not needed once the job is over (its reading is kept in the database)."""
-    if job.input_file:
-        absolute(job.input_file).unlink(missing_ok=True)
 
 
 def expire_results(days: int) -> int:
