@@ -136,14 +136,13 @@ def can(user, action: str, table) -> bool:
         return own and role in (APPROVER, ADMIN) and table.allows(action)
     if action in ("return", "approve", "publish"):
         return finance and table.allows(action)
-    if action == "comment":
-        return finance and status == Status.SUBMITTED
     if action == "scores":
         # The finance bureau's score page (read-only outside 已提交); departments see the
         # overrides on their project page instead.
         return finance
-    if action == "override":
-        # A score is adjusted while the bureau reviews, never on a draft or a published table.
+    if action in ("comment", "override"):
+        # A comment is made, a score adjusted, while the bureau reviews, never on a draft or a
+        # published table.
         return finance and status == Status.SUBMITTED
     if action == "delete":
         # A draft never submitted (no review round): the department's approver or an administrator.
