@@ -10,9 +10,7 @@ from .models import Job
 class JobAdmin(admin.ModelAdmin):
     list_display = ("pk", "kind", "state", "started_by", "created_at", "finished_at", "attempts", "message_code")
     list_filter = ("kind", "state")
-    readonly_fields = ("kind", "state", "params", "done", "total", "message_code", "message_params", "started_by",
-                       "created_at", "started_at", "finished_at", "attempts", "claim", "input_file", "result_file",
-                       "result_name", "result")
+    readonly_fields = [field.name for field in Job._meta.fields if not field.primary_key]
 
     def has_add_permission(self, request):
         return False
