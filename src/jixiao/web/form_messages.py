@@ -15,21 +15,15 @@ from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-MAX_LENGTH = ngettext_lazy("最多 %(limit_value)d 个字符，现有 %(show_value)d 个。",
-                           "最多 %(limit_value)d 个字符，现有 %(show_value)d 个。", "limit_value")
-MIN_LENGTH = ngettext_lazy("至少 %(limit_value)d 个字符，现有 %(show_value)d 个。",
-                           "至少 %(limit_value)d 个字符，现有 %(show_value)d 个。", "limit_value")
-MAX_VALUE = _("不能大于 %(limit_value)s。")
-MIN_VALUE = _("不能小于 %(limit_value)s。")
-
+_VALIDATOR_MESSAGES = {
+    validators.MaxLengthValidator: ngettext_lazy("最多 %(limit_value)d 个字符，现有 %(show_value)d 个。",
+                                                 "最多 %(limit_value)d 个字符，现有 %(show_value)d 个。", "limit_value"),
+    validators.MinLengthValidator: ngettext_lazy("至少 %(limit_value)d 个字符，现有 %(show_value)d 个。",
+                                                 "至少 %(limit_value)d 个字符，现有 %(show_value)d 个。", "limit_value"),
+    validators.MaxValueValidator: _("不能大于 %(limit_value)s。"),
+    validators.MinValueValidator: _("不能小于 %(limit_value)s。"),
+}
 INTEGER_INVALID = _("请输入整数。")
-
-_VALIDATOR_MESSAGES = (
-    (validators.MaxLengthValidator, MAX_LENGTH),
-    (validators.MinLengthValidator, MIN_LENGTH),
-    (validators.MaxValueValidator, MAX_VALUE),
-    (validators.MinValueValidator, MIN_VALUE),
-)
 
 
 class OwnMessages:
@@ -46,7 +40,5 @@ class OwnMessages:
 
 
 def _own(validator):
-    for kind, message in _VALIDATOR_MESSAGES:
-        if type(validator) is kind:
-            return kind(validator.limit_value, message=message)
-    return validator
+    message = _VALIDATOR_MESSAGES.get(type(validator))
+    return validator if message is None else type(validator)(validator.limit_value, message=message)
