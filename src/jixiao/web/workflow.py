@@ -35,8 +35,6 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("已公开")
 
 
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-
 # Each action: the statuses it starts from, the status it leads to (a record adds its own). A
 # return or an approval decides the round under the name of the status it leads to.
 REVIEW = {
@@ -64,7 +62,7 @@ class Reviewed(models.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
+        return self.status in (Status.DRAFT, Status.RETURNED)
 
     def allows(self, action: str) -> bool:
         """Whether the status allows the transition ``action``."""
