@@ -107,14 +107,22 @@ def test_the_blocking_codes_are_a_setting():
         assert gate.allowed and "JX104" in {o.finding.code for o in gate.warnings}
 
 
-def test_an_unknown_blocking_code_stops_the_server_from_starting():
+def test_an_unknown_blocking_code_stops_the_server_from_starting(monkeypatch):
+    import importlib
+
     from django.core.exceptions import ImproperlyConfigured
 
     from jixiao.web import settings
 
-    settings._check_blocking(("error", "JX104"))
-    with pytest.raises(ImproperlyConfigured, match="JX999"):
-        settings._check_blocking(("error", "JX999"))
+    try:
+        monkeypatch.setenv("JIXIAO_SUBMIT_BLOCKING", "error, JX104")
+        assert importlib.reload(settings).JIXIAO_SUBMIT_BLOCKING == ("error", "JX104")
+        monkeypatch.setenv("JIXIAO_SUBMIT_BLOCKING", "error,JX999")
+        with pytest.raises(ImproperlyConfigured, match="JX999"):
+            importlib.reload(settings)
+    finally:
+        monkeypatch.delenv("JIXIAO_SUBMIT_BLOCKING")
+        importlib.reload(settings)
 
 
 @pytest.mark.django_db

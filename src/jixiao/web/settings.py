@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.checks import CHECKS, SEVERITIES
+
 WEB_DIR = Path(__file__).resolve().parent
 
 
@@ -230,17 +232,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # explanation. A table without projects is never submitted, whatever this says.
 JIXIAO_SUBMIT_BLOCKING = tuple(t.strip() for t in os.environ.get("JIXIAO_SUBMIT_BLOCKING", "error").split(",")
                                if t.strip())
-
-
-def _check_blocking(tokens) -> None:
-    from jixiao.core.checks import CHECKS, SEVERITIES
-
-    bad = [t for t in tokens if t not in SEVERITIES and t not in CHECKS]
-    if bad:
-        raise ImproperlyConfigured(f"JIXIAO_SUBMIT_BLOCKING：未知的级别或检查代码 / unknown severity or check code: {bad}")
-
-
-_check_blocking(JIXIAO_SUBMIT_BLOCKING)
+if bad := [t for t in JIXIAO_SUBMIT_BLOCKING if t not in SEVERITIES and t not in CHECKS]:
+    raise ImproperlyConfigured(f"JIXIAO_SUBMIT_BLOCKING：未知的级别或检查代码 / unknown severity or check code: {bad}")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
