@@ -37,7 +37,12 @@ class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         if settings.JIXIAO_LANGUAGE_FROM_BROWSER:
             return super().process_request(request)
-        translation.activate(chosen_language(request))
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:  # the cookie's language when we offer it (LookupError for no cookie, too), else the default
+            code = translation.get_supported_language_variant(code)
+        except LookupError:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
@@ -68,14 +73,6 @@ def switch(request, code):
                         samesite=settings.LANGUAGE_COOKIE_SAMESITE)
     add_never_cache_headers(response)
     return response
-
-
-def chosen_language(request) -> str:
-    """The language in the visitor's cookie when it is one we offer, else the default."""
-    try:  # LookupError for no cookie, too
-        return translation.get_supported_language_variant(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
-    except LookupError:
-        return settings.LANGUAGE_CODE
 
 
 def is_english() -> bool:
