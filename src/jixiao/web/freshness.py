@@ -75,7 +75,7 @@ def _sql() -> str:
 def _aware(value):
     if isinstance(value, str):  # SQLite gives the raw SQL's datetimes back as text
         value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
+    if isinstance(value, datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)  # stored in UTC (USE_TZ)
     return value
 
@@ -87,8 +87,7 @@ def published(request) -> Published:
         with connection.cursor() as cursor:
             cursor.execute(_sql())
             row = cursor.fetchone()
-        found = request.__dict__["_jixiao_published"] = Published(*(
-            _aware(v) if field.endswith("_at") else v for field, v in zip(Published._fields, row)))
+        found = request.__dict__["_jixiao_published"] = Published(*map(_aware, row))  # counts pass as they are
     return found
 
 
