@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.checks import CHECKS, SEVERITIES
 
-WEB_DIR = Path(__file__).resolve().parent
-
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name, "").strip().lower()
@@ -237,7 +235,7 @@ if bad := [t for t in JIXIAO_SUBMIT_BLOCKING if t not in SEVERITIES and t not in
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [WEB_DIR / "locale"]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 FORMAT_MODULE_PATH = ["jixiao.web.formats"]  # dates and amounts per language (docs/i18n.md)
 # Chinese unless the visitor chooses English; 1 = also follow the browser's Accept-Language.
 JIXIAO_LANGUAGE_FROM_BROWSER = _env_bool("JIXIAO_LANGUAGE_FROM_BROWSER", False)
