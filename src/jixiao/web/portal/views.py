@@ -27,6 +27,7 @@ from jixiao.core.scoring import score_project
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
 from jixiao.web.dashboard.amounts import AmountSum
 from jixiao.web.dashboard.stats import from_e4_wan
+from jixiao.web.dashboard.views import _int  # ?year= as the dashboard reads it
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.downloads import project_table
 from jixiao.web.entry.models import Publication, Withdrawal
@@ -42,10 +43,6 @@ PAGE_SIZE = 50  # projects per page of search results
 YEAR_PAGE_SIZE = 50  # tables per page of a year
 TABLES_SHOWN = 50  # tables (departments) listed by a search; a narrower query finds the rest
 QUERY_MAX = 100
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
 def _amounts(budget_e4, actual_e4) -> dict:
@@ -80,16 +77,24 @@ def index(request):
     context = {"q": q, "year": year, "years": [y["year"] for y in years]}
     if q:
         return _search(request, q, year, current, context)
+    context.update(_year_page(request, year, years, "tables",
+                              lambda shown: _listed(current.filter(year=shown)).order_by("department", "-number")),
+                   target_years=_target_years(), year_rows=years)  # the years of approved targets, linked
+    context["rows"] = [_entry_row(e) for e in context["page"] or ()]
+    return render(request, "portal/index.html", context)
+
+
+def _year_page(request, year, years, count, rows) -> dict:
+    """The year shown (the newest unless ``year``), its summary (None: nothing that year) and a
+    page of ``rows(shown)``, counted by the years' grouped query already (the summary's ``count``)."""
     shown = year or (years[0]["year"] if years else None)
     summary = next((y for y in years if y["year"] == shown), None)
-    context["target_years"] = _target_years()  # the years of approved targets, linked
+    page = None
     if summary is not None:
-        paginator = Paginator(_listed(current.filter(year=shown)).order_by("department", "-number"), YEAR_PAGE_SIZE)
-        paginator.count = summary["tables"]  # counted by the years' query already
+        paginator = Paginator(rows(shown), YEAR_PAGE_SIZE)
+        paginator.count = summary[count]
         page = paginator.get_page(request.GET.get("page"))
-        context.update(page=page, rows=[_entry_row(e) for e in page])
-    context.update(shown=shown, summary=summary, year_rows=years)
-    return render(request, "portal/index.html", context)
+    return {"shown": shown, "summary": summary, "page": page}
 
 
 def _search(request, q, year, current, context):
@@ -97,13 +102,11 @@ def _search(request, q, year, current, context):
     upper-cased search texts (models.search_text): one LIKE on one column, no join, so 工商
     finds 区工商联 on SQLite and PostgreSQL alike; ``contains`` escapes % and _."""
     key = q.upper()
-    if year:
-        current = current.filter(year=year)
-    tables = list(_listed(current.filter(search_text__contains=key)).order_by("-year", "department")
-                  [:TABLES_SHOWN + 1])
+    tables = current.filter(search_text__contains=key)
     projects = PublishedProject.objects.filter(current=True, search_text__contains=key)
     if year:
-        projects = projects.filter(year=year)
+        tables, projects = tables.filter(year=year), projects.filter(year=year)
+    tables = list(_listed(tables).order_by("-year", "department")[:TABLES_SHOWN + 1])
     # Only what the results show: the row and its table's id (links), year and department.
     projects = projects.only("entry_id", "position", "seq", "name", "execution_rate", "grade", "year", "department")
     page = Paginator(projects.order_by("-year", "department", "entry", "position"), PAGE_SIZE).get_page(
@@ -225,15 +228,9 @@ def targets(request):
     ``?year=`` names another), a page at a time."""
     years = _target_years()
     year = _int(request.GET.get("year"))
-    shown = year or (years[0]["year"] if years else None)
-    summary = next((y for y in years if y["year"] == shown), None)
-    context = {"years": years, "shown": shown, "summary": summary, "year": year}
-    if summary is not None:
-        paginator = Paginator(PublishedTargets.objects.filter(current=True, year=shown)
-                              .order_by("department", "pk"), YEAR_PAGE_SIZE)
-        paginator.count = summary["sheets"]
-        context["page"] = paginator.get_page(request.GET.get("page"))
-    return render(request, "portal/targets.html", context)
+    return render(request, "portal/targets.html", {"years": years, "year": year, **_year_page(
+        request, year, years, "sheets",
+        lambda shown: PublishedTargets.objects.filter(current=True, year=shown).order_by("department", "pk"))})
 
 
 def _published_targets(pk):
