@@ -147,23 +147,12 @@ def publication(request, pk):
         "total_rate": money.format_rate(totals.execution_rate), "kinds": [KIND_BY_KEY[k] for k in core.layout],
         "formats": downloads.available_formats("disclosure"), "newer": newer, "older": older,
         "target_changes": [(c.project, c.reason()) for c in _target_changes(pub)],
-        **_neighbours(pub),
+        "corrected": next((o for o in older if o.pk == pub.corrects_id), None),  # the one this corrects
+        # Its public status (entry.models.publication_status: withdrawn, when and why; or superseded
+        # by which correction), reading only the columns shown, never a snapshot.
+        "withdrawal": Withdrawal.objects.filter(publication=pub).only("withdrawn_at", "reason").first(),
+        "correction": pub.corrections.only("number", "published_at", "correction_reason").order_by("number").first(),
     })
-
-
-# What the page shows of another publication: never its snapshot.
-_LIGHT = ("pk", "table_id", "number", "published_at", "correction_reason")
-
-
-def _neighbours(pub: Publication) -> dict:
-    """The publication's public status as entry.models.publication_status gives it (withdrawn
-    with when and why, or superseded by which correction) and the publication it corrects,
-    reading only the few columns shown."""
-    withdrawal = Withdrawal.objects.filter(publication=pub).only("withdrawn_at", "reason").first()
-    correction = pub.corrections.only(*_LIGHT).order_by("number").first()
-    corrected = Publication.objects.only(*_LIGHT).filter(pk=pub.corrects_id).first() if pub.corrects_id else None
-    status = "withdrawn" if withdrawal else "superseded" if correction else "published"
-    return {"state": {"status": status, "withdrawal": withdrawal, "correction": correction}, "corrected": corrected}
 
 
 @require_safe
