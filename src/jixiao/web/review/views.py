@@ -1,8 +1,6 @@
-"""Workflow actions (POST only), the reviewer's score page with its overrides, and the old
-public addresses (``/public/…``), which now lead to the portal.
+"""Workflow actions (POST only) and the reviewer's score page with its overrides.
 
 Reviewers' comments belong to a review round and are kept apart from the department's text.
-A publication's download serves its frozen snapshot, never the live table.
 """
 
 from __future__ import annotations
@@ -19,8 +17,7 @@ from jixiao.core.checks import score_findings
 from jixiao.web.accounts import roles
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
-from jixiao.web.entry.models import Publication, Status, publication_status
-from jixiao.web.entry.views import _download
+from jixiao.web.entry.models import Status, publication_status
 from jixiao.web.jobs import messages as job_messages
 from jixiao.web.jobs import publishing as publish_job
 from jixiao.web.jobs import tasks as job_tasks
@@ -172,14 +169,6 @@ def delete_table(request, pk):
 @require_POST
 def reopen(request, pk):
     return _act(request, pk, "reopen", workflow.reopen)
-
-
-# --- public ------------------------------------------------------------------------------
-
-def public_download(request, pk, fmt):
-    pub = get_object_or_404(Publication, pk=pk)
-    core = convert.table_from_document(pub.snapshot)
-    return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
 
 
 # --- score overrides (评分调整) -------------------------------------------------------------
