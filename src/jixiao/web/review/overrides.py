@@ -39,7 +39,6 @@ class Item:
 
     key: str  # ScoreOverride.item
     level: str  # "execution" / "indicator" / "item" / "category" / "total"
-    name: str
     weight: Decimal
     suggested: Decimal
     score: Decimal
@@ -49,8 +48,6 @@ class Item:
     parts: list = field(default_factory=list)  # 三级 items (ItemScore) of a 二级 cell
     target: str = ""
     actual: str = ""
-    deviation: object = None  # the cell's deviation analysis (a reason), None for none
-    taxon: object | None = None  # the taxonomy Kind or Category, for its name in the page's language
 
     @property
     def label(self) -> str:
@@ -83,24 +80,22 @@ def item_name(key: str) -> str:
 def items_of(score: ProjectScore) -> list[Item]:
     """Every overridable score of a project, in the order of the MoF form."""
     ex = score.execution
-    out = [Item("execution", "execution", "预算执行率", ex.weight, ex.suggested, ex.score, ex.override,
-                reasons=list(ex.reasons), formula=ex.formula)]
+    out = [Item("execution", "execution", ex.weight, ex.suggested, ex.score, ex.override, reasons=list(ex.reasons),
+                formula=ex.formula)]
     for cat in score.categories:
         for ind in cat.indicators:
-            out.append(Item(ind.kind, "indicator", ind.name, ind.weight, ind.suggested, ind.score, ind.override,
+            out.append(Item(ind.kind, "indicator", ind.weight, ind.suggested, ind.score, ind.override,
                             reasons=list(ind.reasons), formula=ind.formula, parts=list(ind.items),
-                            target=ind.target_text, actual=ind.actual_text, deviation=ind.deviation,
-                            taxon=KIND_BY_KEY.get(ind.kind)))
+                            target=ind.target_text, actual=ind.actual_text))
             if len(ind.items) > 1:  # a cell of one item is overridden as the cell
                 for n, it in enumerate(ind.items, 1):
-                    out.append(Item(item_key(ind.kind, n), "item", ind.name, it.weight,
+                    out.append(Item(item_key(ind.kind, n), "item", it.weight,
                                     it.score if it.suggested is None else it.suggested, it.score, it.override,
-                                    reasons=list(it.reasons), target=it.target, actual=it.actual,
-                                    taxon=KIND_BY_KEY.get(ind.kind)))
-        out.append(Item(cat.key, "category", cat.name, cat.weight, cat.suggested, cat.score, cat.override,
-                        reasons=list(cat.reasons), taxon=_CATEGORY_BY_KEY.get(cat.key)))
+                                    reasons=list(it.reasons), target=it.target, actual=it.actual))
+        out.append(Item(cat.key, "category", cat.weight, cat.suggested, cat.score, cat.override,
+                        reasons=list(cat.reasons)))
     total_weight = ex.weight + sum((c.weight for c in score.categories), Decimal(0))
-    out.append(Item("total", "total", "总分", total_weight, score.suggested, score.total, score.override,
+    out.append(Item("total", "total", total_weight, score.suggested, score.total, score.override,
                     reasons=list(score.reasons)))
     return out
 
@@ -115,16 +110,6 @@ class Conflict(Exception):
 
 class NotUnderReview(Exception):
     """The table left 已提交 meanwhile (approved or returned): overrides are closed."""
-
-
-def _entry(item: str, score: Decimal, reason: str, user, target: str = "") -> dict:
-    entry = {"item": item, "score": str(score), "reason": reason,
-             "by": (user.get_full_name() or user.get_username()) if user is not None else "",
-             # Local time, ISO 8601 to the minute with its offset: readable on the MoF form and exact.
-             "at": timezone.localtime(timezone.now()).isoformat(sep=" ", timespec="minutes")}
-    if target:  # a 三级 item: what it read when overridden (ScoreOverride.target)
-        entry["target"] = target
-    return entry
 
 
 @table_lock.atomic_retrying
@@ -148,7 +133,13 @@ def set_override(project: Project, expected_version: int, user, item: str, score
                  target: str = "") -> Project:
     """Set (or replace) the override of ``item`` (``target``: a 三级 item's target text);
     raises Conflict or NotUnderReview."""
-    return _change(project, expected_version, user, item, _entry(item, score, reason, user, target))
+    entry = {"item": item, "score": str(score), "reason": reason,
+             "by": (user.get_full_name() or user.get_username()) if user is not None else "",
+             # Local time, ISO 8601 to the minute with its offset: readable on the MoF form and exact.
+             "at": timezone.localtime(timezone.now()).isoformat(sep=" ", timespec="minutes")}
+    if target:  # a 三级 item: what it read when overridden (ScoreOverride.target)
+        entry["target"] = target
+    return _change(project, expected_version, user, item, entry)
 
 
 def remove_override(project: Project, expected_version: int, user, item: str) -> Project:

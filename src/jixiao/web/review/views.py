@@ -180,17 +180,11 @@ def _version(value) -> int:
         return -1  # never a stored version: answered as a conflict, nothing written
 
 
-def _score_of(instance, core=None):
-    """The core's scores for the stored project (overrides applied, suggestions kept beside),
-    under its table's scoring profile."""
-    return scoring.score_project(core or convert.project_to_core(instance), profile=instance.table.profile)
-
-
 def _scores_page(request, instance, status=200, bound=None, conflict=None, form_error=""):
     """The score page; ``bound``: (item key, its form) as the reviewer filled it in."""
     table = instance.table
     core = convert.project_to_core(instance)
-    score = _score_of(instance, core)
+    score = scoring.score_project(core, profile=table.profile)  # overrides applied, suggestions beside
     can_override = roles.can(request.user, "override", table)
     open_key, open_form = bound or ("", None)
     rows = []
@@ -219,7 +213,8 @@ def project_scores(request, pk):
     if request.method != "POST":  # GET or HEAD
         return _scores_page(request, instance)
     roles.require(request.user, "override", instance.table)
-    items = {i.key: i for i in overrides.items_of(_score_of(instance))}
+    score = scoring.score_project(convert.project_to_core(instance), profile=instance.table.profile)
+    items = {i.key: i for i in overrides.items_of(score)}
     key = request.POST.get("item", "")
     if key not in items:
         return _scores_page(request, instance, 400, form_error=_("没有这一评分项，未保存。"))
