@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web.entry.forms import printable_text
-from jixiao.web.form_messages import OwnMessages, _own
+from jixiao.web.form_messages import OwnMessages
 
 from .gates import EXPLANATION_MAX
 from .overrides import REASON_MAX
@@ -57,15 +57,12 @@ class ExplanationForm(OwnMessages, forms.Form):
     label_suffix = ""
 
     def __init__(self, *args, gate, **kwargs):
-        super().__init__(*args, **kwargs)
         self.gate = gate
-        for w in gate.warnings:
-            self.fields[w.field_name] = forms.CharField(
-                label=_("说明"), max_length=EXPLANATION_MAX, strip=True,
-                widget=forms.Textarea(attrs={"rows": 2}), validators=[printable_text("explanation")],
-                error_messages={"required": _("请说明这条警告（为什么如此填报，或为何无需修改）。")})
-            field = self.fields[w.field_name]
-            field.validators = [_own(v) for v in field.validators]  # the app's wording, as OwnMessages
+        self.base_fields = {w.field_name: forms.CharField(  # this form's own, before Form copies them
+            label=_("说明"), max_length=EXPLANATION_MAX, strip=True,
+            widget=forms.Textarea(attrs={"rows": 2}), validators=[printable_text("explanation")],
+            error_messages={"required": _("请说明这条警告（为什么如此填报，或为何无需修改）。")}) for w in gate.warnings}
+        super().__init__(*args, **kwargs)
 
     def explanations(self) -> dict[str, str]:
         """Each warning's explanation by its key (the form validated)."""
