@@ -20,6 +20,7 @@ from django.conf import settings
 from jixiao.core.checks import Finding
 from jixiao.web import workflow
 from jixiao.web.entry import analysis, convert
+from jixiao.web.entry.views import _finding_slot
 
 EXPLANATION_MAX = 2000
 
@@ -38,15 +39,8 @@ class Open:
 
     @property
     def anchor(self) -> str:
-        """The id of the project form's field the finding concerns (``id_budget`` …)."""
-        column = self.finding.column or ""
-        if column.startswith("indicators."):
-            parts = column.split(".")
-            part = parts[2] if len(parts) > 2 and parts[2] in ("target", "actual") else "target"
-            return f"id_ind_{parts[1]}_{part}" if len(parts) > 1 else ""
-        if column in ("execution_rate", "execution_rate_text"):
-            return "id_execution_rate_text"
-        return f"id_{column}" if column else ""
+        """The id of the project form's field the finding is shown beside (``id_budget`` …)."""
+        return f"id_{_finding_slot(self.finding.column)}" if self.finding.column else ""
 
 
 @dataclass(frozen=True)
