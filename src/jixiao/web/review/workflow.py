@@ -14,11 +14,10 @@ from dataclasses import asdict
 from django.dispatch import Signal
 from django.utils import timezone
 
-from jixiao.web import workflow
 from jixiao.web.entry import convert, table_lock
 from jixiao.web.entry.models import Comment, DisclosureTable, Publication, ReviewRound, Status, Withdrawal
 from jixiao.web.targets.changes import for_mof_form
-from jixiao.web.workflow import TransitionError, current_round
+from jixiao.web.workflow import Flow, TransitionError, current_round
 
 from . import gates
 
@@ -27,7 +26,7 @@ from . import gates
 # row, new status) and ``action``. The dashboard keeps the version it shows from it.
 transitioned = Signal()
 
-FLOW = workflow.Flow(signal=transitioned)
+FLOW = Flow(signal=transitioned)
 
 
 @table_lock.atomic_retrying
