@@ -94,4 +94,4 @@ class Refused(workflow.Refused):
         reasons = ["no projects"] if gate.empty else []
         reasons += [f"{o.key} blocks" for o in gate.blocking] + [f"{o.key} unexplained" for o in missing or []]
         super().__init__("; ".join(reasons))
-        self.gate, self.missing = gate, missing or []
+        self.gate = gate

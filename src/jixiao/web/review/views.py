@@ -47,13 +47,12 @@ def _page(request, table, template, context, status=200):
     return render(request, f"review/{template}.html", {"table": table, **context}, status=status)
 
 
-def _submit_context(table, gate=None, data=None, missing=()):
+def _submit_context(table, gate=None, data=None):
+    """The submit page's: an explanation asked for each open warning (bound to ``data``: each
+    one still missing is a field error)."""
     gate = gate if gate is not None else gates.assess(table)
     form = ExplanationForm(data, gate=gate)
-    missing_keys = {m.key for m in missing}
-    return {"gate": gate, "form": form,
-            "warnings": [{"open": w, "field": form[w.field_name], "missing": w.key in missing_keys}
-                         for w in gate.warnings],
+    return {"gate": gate, "form": form, "warnings": [{"open": w, "field": form[w.field_name]} for w in gate.warnings],
             "project_count": table.projects.count()}
 
 
@@ -68,12 +67,12 @@ def submit(request, pk):
     gate = gates.assess(table)
     form = ExplanationForm(request.POST, gate=gate)
 
-    def again(gate, missing=()):
-        return _page(request, table, "submit", _submit_context(table, gate, request.POST, missing), status=400)
+    def again(gate):
+        return _page(request, table, "submit", _submit_context(table, gate, request.POST), status=400)
 
     return act(request, table, lambda table, user, **_: workflow.submit(table, user, form.explanations()),
                page="entry:table", said="submit", form=lambda data, table: form, invalid=lambda form: again(gate),
-               refused=lambda exc: again(exc.gate, exc.missing))
+               refused=lambda exc: again(exc.gate))
 
 
 @login_required
