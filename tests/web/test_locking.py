@@ -237,6 +237,38 @@ def test_a_project_saved_or_deleted_without_the_entry_views_locks_its_table_firs
     assert first_lock < next(i for i, q in enumerate(sql) if q.startswith('DELETE FROM "entry_project"'))
 
 
+@pytest.mark.django_db
+def test_an_entry_write_locks_the_table_once_before_the_project():
+    """Adding, saving and deleting a project through the entry lock the table's row once, before
+    the project's (the status check's lock): the project's own save or deletion, in the same
+    transaction, knows the table is held and does not lock it again, and the dashboard's figures
+    read it afterwards without a lock of their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.web.entry import convert, editing
+
+    world = World("draft")
+    table, project, user = world.tables["own"], world.projects["own"], world.users["editor"]
+    core = convert.project_to_core(project)
+
+    def table_reads_before(action, write):
+        with CaptureQueriesContext(connection) as ctx:
+            action()
+        sql = [q["sql"] for q in ctx.captured_queries]
+        table_locks = [q for q in sql if 'FROM "entry_disclosuretable"' in q and "FOR UPDATE" in q]
+        assert len(table_locks) == (1 if connection.features.has_select_for_update else 0)
+        written = next(i for i, q in enumerate(sql) if q.startswith(write))
+        return sum('FROM "entry_disclosuretable"' in q for q in sql[:written])
+
+    core.name = "只锁一次"
+    assert table_reads_before(lambda: editing.save_merged(table, project, user, lambda current: (None, core)),
+                              'UPDATE "entry_project"') == 1
+    core.seq = 2
+    assert table_reads_before(lambda: editing.add_project(table, core, user), 'INSERT INTO "entry_project"') == 1
+    assert table_reads_before(lambda: editing.delete_project(project), 'DELETE FROM "entry_project"') == 1
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_model_level_save_and_an_entry_save_of_one_project_never_deadlock():

@@ -8,6 +8,8 @@ Every record keeps its history (django-simple-history): who changed what, when.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,10 @@ from jixiao.core.taxonomy import DISCLOSURE_2019
 from jixiao.web.workflow import REVIEW, Remark, Reviewed, Round, Status
 
 AMOUNT = dict(max_digits=20, decimal_places=4, null=True, blank=True)
+
+# The tables whose rows the running table_lock.atomic_retrying function has locked (None
+# outside one): a write of one of their projects does not lock the table again.
+held_tables: ContextVar[set[int] | None] = ContextVar("jixiao_held_table_locks", default=None)
 
 
 class Year(models.Model):
@@ -126,7 +132,7 @@ class Project(models.Model):
     # views lock the table first, but the admin and scripts call save() or delete() directly,
     # and the dashboard's figures (dashboard/signals.py) lock the table only after the
     # project's row is written; PostgreSQL would abort one of two such transactions as a
-    # deadlock. Inside the views the table is already locked: one more primary-key query.
+    # deadlock. Inside the entry's writes the table is held already (held_tables): no query.
     def save(self, *args, **kwargs):
         with transaction.atomic(savepoint=False):
             self._lock_table()
@@ -138,8 +144,11 @@ class Project(models.Model):
             return super().delete(*args, **kwargs)
 
     def _lock_table(self) -> None:
-        if self.table_id is not None:
+        held = held_tables.get()
+        if self.table_id is not None and self.table_id not in (held or ()):
             DisclosureTable.objects.select_for_update().filter(pk=self.table_id).exists()
+            if held is not None:
+                held.add(self.table_id)
 
 
 class FrozenError(Exception):

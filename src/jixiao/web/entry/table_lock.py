@@ -15,8 +15,12 @@ decide whether the change is still allowed when it is written. A refusal is
 with "the state has changed" (a 409 page or a message and a redirect).
 
 Lock order: the table before its projects, everywhere, so two transactions never wait for
-each other in a cycle on PostgreSQL (``Project.save`` and ``Project.delete`` lock the table
-too, for the writes that do not come through here: the admin, scripts).
+each other in a cycle on PostgreSQL. ``Project.save`` and ``Project.delete`` lock the table
+too: with a query of their own when the write does not come through here (the admin,
+scripts), with none when it does. A function run by :func:`atomic_retrying` remembers the
+tables it has locked until it returns, so a project saved through the entry view locks its
+table once (the dashboard's figures, computed in the same transaction, read it without a lock
+of their own), and an import of hundreds of projects once, not once more per project.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from django.db import OperationalError, connection, transaction
 
 from jixiao.web import workflow
 
-from .models import DisclosureTable
+from .models import DisclosureTable, held_tables
 
 # Whole-transaction retries when SQLite still reports its lock as busy (a writer held it for
 # longer than the busy timeout); the waits between attempts, in seconds.
@@ -45,8 +49,16 @@ class NotEditable(Exception):
 
 def locked(pk: int) -> DisclosureTable:
     """The table as committed now, its row locked until the transaction ends (call inside one):
-    the workflow's lock (jixiao.web.workflow.locked), which the 绩效目标表 takes on its sheet."""
-    return workflow.locked(DisclosureTable, pk)
+    the workflow's lock (jixiao.web.workflow.locked), which the 绩效目标表 takes on its sheet.
+    A row this transaction holds already is read again without a second lock (no one else can
+    have changed it since)."""
+    held = held_tables.get()
+    if held is not None and pk in held:
+        return DisclosureTable.objects.get(pk=pk)
+    table = workflow.locked(DisclosureTable, pk)
+    if held is not None:
+        held.add(pk)
+    return table
 
 
 def locked_editable(pk: int) -> DisclosureTable:
@@ -62,8 +74,22 @@ def atomic_retrying(func):
     still locked after the busy timeout is rolled back and run again (twice at most).
 
     Only the outermost call retries: inside another transaction the error goes up to it.
+    The tables ``func`` locks are remembered while it runs (``models.held_tables``), inside
+    the transaction or savepoint that holds their locks: its own set for each attempt and each
+    nested call, which starts from what the caller holds. (PostgreSQL releases the locks taken
+    in a nested atomic block that is rolled back, which the set does not see: ``func`` must not
+    catch such a rollback and then write on.)
     """
-    atomic = transaction.atomic(func)
+
+    @functools.wraps(func)
+    def holding(*args, **kwargs):
+        token = held_tables.set(set(held_tables.get() or ()))
+        try:
+            return func(*args, **kwargs)
+        finally:
+            held_tables.reset(token)
+
+    atomic = transaction.atomic(holding)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
