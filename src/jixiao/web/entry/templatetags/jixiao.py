@@ -2,8 +2,6 @@
 
 from django import template
 
-from django.utils.translation import gettext_lazy as _
-
 from jixiao.core.model import printed_texts
 from jixiao.core.reasons import render
 from jixiao.web import language
@@ -13,9 +11,7 @@ register = template.Library()
 
 @register.filter
 def lookup(mapping, key):
-    if mapping is None:
-        return None
-    try:
+    try:  # None or any other value without .get: nothing
         return mapping.get(key)
     except AttributeError:
         return None
@@ -33,8 +29,12 @@ def bilingual(obj, name="message"):
 
 @register.filter
 def reason(value):
-    # A score reason (a code and its parameters: jixiao.core.reasons) in the page's language.
+    # A score reason (a code and its parameters: jixiao.core.reasons) in the page's language;
+    # as ``formula``, a scoring rule's formula (Chinese as printed on the MoF form, or English).
     return render(value, "en" if language.is_english() else "zh")
+
+
+register.filter("formula", reason)
 
 
 @register.filter
@@ -50,20 +50,6 @@ def unit_label(value):
 @register.filter
 def indicator_name(value):
     return language.indicator_name(value)  # 产出指标 / Output indicators
-
-
-@register.filter
-def severity_zh(value):
-    return SEVERITY.get(value, value)
-
-
-SEVERITY = {"error": _("错误"), "warning": _("警告"), "info": _("提示")}
-
-
-@register.filter
-def formula(value):
-    # A scoring rule's formula (a reason too): Chinese as printed on the MoF form, or English.
-    return render(value, "en" if language.is_english() else "zh")
 
 
 @register.filter
