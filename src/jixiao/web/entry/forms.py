@@ -24,7 +24,6 @@ NAME_MAX = validation.TEXT_LIMITS["name"]
 UNIT_MAX = validation.TEXT_LIMITS["unit_name"]
 TEXT_MAX = validation.TEXT_LIMITS["annual_goal"]
 CELL_MAX = validation.TEXT_LIMITS["indicator"]
-RATE_MAX = validation.TEXT_LIMITS["execution_rate"]
 AMOUNT_MAX = validation.AMOUNT_MAX
 COMMENT_MAX = 5000  # a review comment, a return reason or a publication note
 POINTS_MAX = Decimal(100)  # a 分值/得分 of one indicator never exceeds a form's total of 100
@@ -147,10 +146,11 @@ def printable_text(field_name: str):
     return check
 
 
-def _text(label, max_length, rows=None, required=False, field_name="name", strip=False):
+def _text(label, field_name, rows=None, required=False, strip=False):
+    """A text field with the bounds of ``field_name`` (jixiao.core.validation.TEXT_LIMITS)."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(label=label, max_length=max_length, required=required, strip=strip, widget=widget,
-                           validators=[printable_text(field_name)])
+    return forms.CharField(label=label, max_length=validation.TEXT_LIMITS[field_name], required=required,
+                           strip=strip, widget=widget, validators=[printable_text(field_name)])
 
 
 class _Form(OwnMessages, forms.Form):
@@ -165,8 +165,8 @@ class ProjectForm(_Form):
     # the fields changed since then, and merges with what others saved meanwhile.
     base = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     seq = forms.IntegerField(label=_("序号"), min_value=validation.SEQ_MIN, max_value=validation.SEQ_MAX)
-    unit_name = _text(_("单位名称"), UNIT_MAX, field_name="unit_name")
-    name = _text(_("项目名称"), NAME_MAX, required=True)
+    unit_name = _text(_("单位名称"), "unit_name")
+    name = _text(_("项目名称"), "name", required=True)
     gov_investment = forms.TypedChoiceField(
         label=_("是否政府投资项目"), required=False, empty_value=None,
         choices=[("", _("未填")), ("yes", _("是")), ("no", _("否"))],
@@ -177,22 +177,22 @@ class ProjectForm(_Form):
     actual_gov_fund = AmountField(label=_("政府性基金预算"))
     actual_non_fiscal = AmountField(label=_("非财政拨款资金"))
     initial_budget = AmountField(label=_("年初预算数（自评表，选填）"))
-    execution_rate_text = _text(_("预算支出执行率（表上填写）"), RATE_MAX, field_name="execution_rate")
-    annual_goal = _text(_("年初绩效目标"), TEXT_MAX, rows=3, field_name="annual_goal")
-    overall_completion = _text(_("绩效目标整体完成情况"), TEXT_MAX, rows=3, field_name="overall_completion")
-    problems = _text(_("项目执行中存在的问题"), TEXT_MAX, rows=2, field_name="problems")
-    rectification = _text(_("整改情况"), TEXT_MAX, rows=2, field_name="rectification")
+    execution_rate_text = _text(_("预算支出执行率（表上填写）"), "execution_rate")
+    annual_goal = _text(_("年初绩效目标"), "annual_goal", rows=3)
+    overall_completion = _text(_("绩效目标整体完成情况"), "overall_completion", rows=3)
+    problems = _text(_("项目执行中存在的问题"), "problems", rows=2)
+    rectification = _text(_("整改情况"), "rectification", rows=2)
 
     def __init__(self, *args, layout: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
         self.layout = layout
         for key in layout:
             self.fields.update({
-                f"ind_{key}_target": _text(_("年度指标内容"), CELL_MAX, rows=2, field_name="indicator"),
-                f"ind_{key}_actual": _text(_("完成情况"), CELL_MAX, rows=2, field_name="indicator"),
+                f"ind_{key}_target": _text(_("年度指标内容"), "indicator", rows=2),
+                f"ind_{key}_actual": _text(_("完成情况"), "indicator", rows=2),
                 f"ind_{key}_weight": PointsField(label=_("分值")),
                 f"ind_{key}_na": forms.BooleanField(label=_("不适用"), required=False),
-                f"ind_{key}_na_reason": _text(_("不适用理由"), CELL_MAX, field_name="indicator"),
+                f"ind_{key}_na_reason": _text(_("不适用理由"), "indicator"),
                 f"ind_{key}_items": ItemsField(label=_(
                     "三级指标，每行一项：名称 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因（有此栏时，年度指标内容和完成情况由各行生成）")),
             })
@@ -324,8 +324,7 @@ class TableHeaderForm(_Form):
     """The table's header lines (附件编号, 标题, 部门简称) and its money unit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    attachment = _text(_("附件编号"), validation.TEXT_LIMITS["attachment"], field_name="attachment", strip=True)
-    title = _text(_("标题（留空则按年度和部门简称生成）"), validation.TEXT_LIMITS["title"], field_name="title", strip=True)
-    department_short = _text(_("部门简称"), validation.TEXT_LIMITS["department_short"], field_name="department_short",
-                             strip=True)
+    attachment = _text(_("附件编号"), "attachment", strip=True)
+    title = _text(_("标题（留空则按年度和部门简称生成）"), "title", strip=True)
+    department_short = _text(_("部门简称"), "department_short", strip=True)
     money_unit = forms.ChoiceField(label=_("金额单位"), choices=[(u, language.UNIT_LABELS[u]) for u in ("万元", "元")])
