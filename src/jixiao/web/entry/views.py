@@ -239,15 +239,10 @@ def _project_page(request, table, form, instance=None, status=200, **extra):
     }, status=status)
 
 
-def _posted(request):
-    """request.POST, or None when the body is over JIXIAO_FORM_MAX_BYTES (shown as a form error)."""
-    try:
-        return request.POST
-    except RequestDataTooBig:
-        return None
-
-
-def _too_big(request, table, form, instance=None):
+def _too_big(request, table, instance=None):
+    """413: the post is over JIXIAO_FORM_MAX_BYTES (Django refuses to read it), shown as a form
+    error on the form as it was before the edit."""
+    form = ProjectForm(layout=table.layout_keys, initial=_edit_initial(instance) if instance else None)
     error = _("提交的内容过大（上限 %(mb)s MB），未保存。请缩短过长的栏目。") % {
         "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
     return _project_page(request, table, form, instance, status=413, form_error=error)
@@ -259,10 +254,10 @@ def project_new(request, table_pk):
     table = _table_for(request.user, table_pk)
     roles.require(request.user, "edit", table)
     if request.method == "POST":
-        data = _posted(request)
-        if data is None:
-            return _too_big(request, table, ProjectForm(layout=table.layout_keys))
-        form = ProjectForm(data, layout=table.layout_keys)
+        try:
+            form = ProjectForm(request.POST, layout=table.layout_keys)
+        except RequestDataTooBig:
+            return _too_big(request, table)
         if form.is_valid():
             try:
                 project = editing.add_project(table, form.to_core(), request.user)
@@ -331,10 +326,10 @@ def project_edit(request, pk):
     table = instance.table
     if request.method == "POST":
         roles.require(request.user, "edit", table)
-        data = _posted(request)
-        if data is None:
-            form = ProjectForm(layout=table.layout_keys, initial=_edit_initial(instance))
-            return _too_big(request, table, form, instance)
+        try:
+            data = request.POST
+        except RequestDataTooBig:
+            return _too_big(request, table, instance)
         base = merging.read_snapshot(data.get("base"))
         form = ProjectForm(merging.apply_choices(data.dict(), base, data), layout=table.layout_keys)
         if form.is_valid():
@@ -437,7 +432,6 @@ def _history_value(value) -> str:
     if value is False:
         return _("否")
     return str(value)
-
 
 
 def _download(core, fmt, layout, name, noted=()):
