@@ -51,8 +51,7 @@ def project_table(table: Table, seq_index: int) -> Table:
 
 
 def filename(table: Table, fmt: str, suffix: str = "") -> str:
-    base = f"{table.year}-{table.department_short or table.department}{suffix}"
-    return f"{base}.{fmt}"
+    return f"{table.year}-{table.department_short or table.department}{suffix}.{fmt}"
 
 
 def response(data, content_type: str, name: str) -> HttpResponse:

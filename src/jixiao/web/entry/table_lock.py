@@ -74,11 +74,10 @@ def atomic_retrying(func):
     still locked after the busy timeout is rolled back and run again (twice at most).
 
     Only the outermost call retries: inside another transaction the error goes up to it.
-    The tables ``func`` locks are remembered while it runs (``models.held_tables``), inside
-    the transaction or savepoint that holds their locks: its own set for each attempt and each
-    nested call, which starts from what the caller holds. (PostgreSQL releases the locks taken
-    in a nested atomic block that is rolled back, which the set does not see: ``func`` must not
-    catch such a rollback and then write on.)
+    The tables ``func`` locks are remembered while it runs (``models.held_tables``; a set per
+    attempt and per nested call, starting from what the caller holds). PostgreSQL releases the
+    locks of a nested atomic block that is rolled back, unseen by the set: ``func`` must not
+    catch such a rollback and then write on.
     """
 
     @functools.wraps(func)
