@@ -175,10 +175,7 @@ class DepartmentRows:
             self._count = Department.objects.count() if self.states is None else self._fetch(None, 0, count=True)
         return self._count
 
-    __len__ = count
-
-    def __bool__(self) -> bool:
-        return self.count() > 0
+    __len__ = count  # and truth: a list of no department is false
 
     def __iter__(self):
         return iter(self._fetch(None, 0))
@@ -189,10 +186,7 @@ class DepartmentRows:
             if index.step not in (None, 1) or start < 0 or (stop is not None and stop < 0):
                 raise ValueError("department rows: only forward slices")
             return self._fetch(None if stop is None else max(0, stop - start), start)
-        rows = self._fetch(1, index)
-        if not rows:
-            raise IndexError(index)
-        return rows[0]
+        return self._fetch(1, index)[0]  # IndexError past the end
 
     def _fetch(self, limit: int | None, offset: int, count: bool = False):
         if limit is None and not count:  # every row (the XLSX): read once, not worth keeping
@@ -248,9 +242,8 @@ class DepartmentRows:
             if limit is not None:
                 sql += " LIMIT %s"
                 params.append(limit)
-            if offset:
-                sql += (" OFFSET %s" if limit is not None else
-                        (" LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"))
+            if offset:  # SQLite has no OFFSET without a LIMIT
+                sql += (" LIMIT -1" if limit is None and connection.vendor == "sqlite" else "") + " OFFSET %s"
                 params.append(offset)
         with connection.cursor() as cur:
             cur.execute(sql, params)

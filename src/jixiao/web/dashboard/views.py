@@ -53,10 +53,8 @@ def drill_url(**params) -> str:
 
 
 def _sort(request, allowed, default):
-    key = request.GET.get("sort") or default
-    if key not in allowed:
-        key = default
-    return key, request.GET.get("dir") == "desc"
+    key = request.GET.get("sort")
+    return key if key in allowed else default, request.GET.get("dir") == "desc"
 
 
 def _headers(request, columns: dict, key: str, descending: bool, extra: dict) -> list[dict]:
@@ -182,13 +180,11 @@ def projects(request):
     key, descending = _sort(request, PROJECT_COLUMNS, "department")
     qs = aggregate.order_projects(aggregate.project_rows(request.user, filters), key, descending)
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
-    rows = []
-    for s in page.object_list:
-        rows.append({"department": s["d_name"], "seq": s["p_seq"], "name": s["p_name"], "url": _project_url(s),
-                     "budget": from_e4_wan(s["budget"]), "actual": from_e4_wan(s["actual"]),
-                     "rate": money.format_rate(None if s["rate"] is None else Decimal(s["rate"])),
-                     "score": money.round_half_up(Decimal(s["score"]) / 100) if s["score"] is not None else None,
-                     "grade": s["grade_"], "errors": s["errors_"], "warnings": s["warnings_"]})
+    rows = [{"department": s["d_name"], "seq": s["p_seq"], "name": s["p_name"], "url": _project_url(s),
+             "budget": from_e4_wan(s["budget"]), "actual": from_e4_wan(s["actual"]),
+             "rate": money.format_rate(None if s["rate"] is None else Decimal(s["rate"])),
+             "score": money.round_half_up(Decimal(s["score"]) / 100) if s["score"] is not None else None,
+             "grade": s["grade_"], "errors": s["errors_"], "warnings": s["warnings_"]} for s in page.object_list]
     kept = {k: v for k, v in filters.items() if v}
     return render(request, "dashboard/projects.html", {
         "page": page, "rows": rows, "filters": filters, "kept": urlencode({**kept, "sort": key,

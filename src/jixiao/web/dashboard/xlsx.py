@@ -39,13 +39,12 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], number_formats: 
     for line in ws.iter_rows():
         for cell in line:
             guard_xlsx_cell(cell)
-    for i, _h in enumerate(header, start=1):
-        width = max(len(str(ws.cell(row=r, column=i).value or "")) for r in range(1, ws.max_row + 1))
+    for i, column in enumerate(ws.iter_cols(), start=1):
+        width = max(len(str(cell.value or "")) for cell in column)
         ws.column_dimensions[get_column_letter(i)].width = min(max(8, width * 1.8 + 2), 60)
-        fmt = (number_formats or {}).get(i)
-        if fmt:
-            for r in range(2, ws.max_row + 1):
-                ws.cell(row=r, column=i).number_format = fmt
+        if number_formats and i in number_formats:
+            for cell in column[1:]:
+                cell.number_format = number_formats[i]
     ws.freeze_panes = "A2"
     return ws
 
