@@ -20,7 +20,8 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, IntegerField, Max, Q, Sum, Value
+from django.db.models import BigIntegerField, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -35,8 +36,8 @@ from jixiao.web.entry.models import Department, DisclosureTable, Year
 
 from . import data_version
 from .amounts import AmountSum
-from .models import (BAND_FIELDS, GRADE_FIELDS, FindingStat, ProjectStat, ShownFindingStat, ShownProjectStat,
-                     ShownVersion, TableFigures, TableFindingCount)
+from .models import (BAND_FIELDS, GRADE_FIELDS, FindingStat, ProjectStat, ShownVersion, TableFigures,
+                     TableFindingCount)
 from .stats import BAND_KEYS, GRADES, from_e4_wan
 from .table_figures import LIVE_STATUSES, REVISING_STATUSES
 
@@ -284,34 +285,27 @@ def _row(r: dict) -> dict:
     }
 
 
-# The drill-down's columns, the same on both sides of its UNION (stored rows, frozen versions).
-DRILL_COLUMNS = ("d_name", "p_seq", "p_name", "p_id", "t_id", "v_pub", "v_pos", "budget", "actual", "rate",
-                 "score", "grade_", "errors_", "warnings_", "key")
-
-
 def project_rows(user, filters: dict):
-    """The drill-down: the projects behind a figure — those of each table's shown version —
-    as one UNION of the stored rows' figures and the frozen versions' (dicts of DRILL_COLUMNS)."""
-    same = {"d_name": F("department__name"), "t_id": F("table_id"), "budget": F("budget_e4"),
-            "actual": F("actual_e4"), "rate": F("execution_rate"), "score": F("score_x100"), "grade_": F("grade"),
-            "errors_": F("errors"), "warnings_": F("warnings")}
-    no_id = Value(None, output_field=IntegerField())
-    live = ProjectStat.objects.filter(table__in=_visible(user), table__status__in=LIVE_STATUSES).annotate(
-        p_seq=F("project__seq"), p_name=F("project__name"), p_id=F("project_id"), v_pub=no_id, v_pos=Value(0),
-        key=F("project_id"), **same)
-    shown = ShownProjectStat.objects.filter(table__in=_visible(user), table__status__in=REVISING_STATUSES).annotate(
-        p_seq=F("seq"), p_name=F("name"), p_id=no_id, v_pub=F("version__publication_id"), v_pos=F("position"),
-        key=-F("id"), **same)
+    """The drill-down: the projects behind a figure — those of each table's shown version, the
+    stored rows' figures while it is 已提交/已审核/已公开, its frozen version's while 草稿/退回."""
+    rows = ProjectStat.objects.filter(Q(version__isnull=True, table__status__in=LIVE_STATUSES)
+                                      | Q(version__isnull=False, table__status__in=REVISING_STATUSES),
+                                      table__in=_visible(user))
     for column, key in (("year", "year"), ("department_id", "department"), ("rate_band", "band"), ("grade", "grade")):
         if filters.get(key):
-            live, shown = live.filter(**{column: filters[key]}), shown.filter(**{column: filters[key]})
+            rows = rows.filter(**{column: filters[key]})
     if filters.get("finding"):
-        live = live.filter(project__in=FindingStat.objects.filter(code=filters["finding"]).values("project"))
-        shown = shown.filter(pk__in=ShownFindingStat.objects.filter(code=filters["finding"]).values("stat"))
+        found = FindingStat.objects.filter(code=filters["finding"])
+        rows = rows.filter(Q(project__in=found.values("project")) | Q(pk__in=found.values("stat")))
+    rows = rows.values(  # a frozen project has its own 序号 and name (it may since have been renamed)
+        d_name=F("department__name"), p_seq=Coalesce("project__seq", "seq"), p_name=Coalesce("project__name", "name"),
+        p_id=F("project_id"), t_id=F("table_id"), v_pub=F("version__publication_id"), v_pos=F("position"),
+        budget=F("budget_e4"), actual=F("actual_e4"), rate=F("execution_rate"), score=F("score_x100"),
+        grade_=F("grade"), errors_=F("errors"), warnings_=F("warnings"),
+        key=Coalesce("project_id", -F("id"), output_field=BigIntegerField()))
     if filters.get("q"):
-        live = live.filter(Q(project__name__icontains=filters["q"]) | Q(department__name__icontains=filters["q"]))
-        shown = shown.filter(Q(name__icontains=filters["q"]) | Q(department__name__icontains=filters["q"]))
-    return live.values(*DRILL_COLUMNS).union(shown.values(*DRILL_COLUMNS), all=True)
+        rows = rows.filter(Q(p_name__icontains=filters["q"]) | Q(d_name__icontains=filters["q"]))
+    return rows
 
 
 PROJECT_SORTS = {

@@ -21,67 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Publication
 
 
-class Figures(models.Model):
-    """A project's figures as the dashboard counts them: the columns :class:`ProjectStat`
-    (the current version) and :class:`ShownProjectStat` (a frozen version) share."""
-
-    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
-    year = models.PositiveIntegerField(_("年度"))
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
-    money_unit = models.CharField(_("金额单位"), max_length=10)
-    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
-    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
-    # Up to 10^21 %: an actual of 10^15 against a budget of 0.0001 is admitted (and flagged).
-    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=26, decimal_places=2, null=True)
-    rate_band = models.CharField(_("执行率区间"), max_length=10)
-    score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
-    grade = models.CharField(_("等级"), max_length=2, blank=True)
-    # total − evidenced_total: what claims without a figure add to the suggested score
-    evidence_gap_x100 = models.IntegerField(_("证据差（×100）"), null=True)
-    errors = models.PositiveIntegerField(_("错误数"), default=0)
-    warnings = models.PositiveIntegerField(_("警告数"), default=0)
-
-    class Meta:
-        abstract = True
-
-
-class ProjectStat(Figures):
-    project = models.OneToOneField(Project, primary_key=True, on_delete=models.CASCADE, related_name="dashboard_stat",
-                                   verbose_name=_("项目"))
-    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["year", "department"], name="dash_stat_year_dept"),
-                   models.Index(fields=["year", "rate_band"], name="dash_stat_year_band"),
-                   models.Index(fields=["year", "grade"], name="dash_stat_year_grade")]
-        verbose_name = _("项目统计")
-        verbose_name_plural = _("项目统计")
-
-
-class Finding(models.Model):
-    """A finding as the dashboard counts it: the columns :class:`FindingStat` (the current
-    version) and :class:`ShownFindingStat` (a frozen version) share."""
-
-    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
-    year = models.PositiveIntegerField(_("年度"))
-    code = models.CharField(_("检查代码"), max_length=12)
-    severity = models.CharField(_("严重程度"), max_length=10)
-
-    class Meta:
-        abstract = True
-
-
-class FindingStat(Finding):
-    """One finding of the core's project checks, for counting the most frequent ones."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("项目"))
-
-    class Meta:
-        indexes = [models.Index(fields=["year", "code"], name="dash_finding_year_code")]
-        verbose_name = _("检查结果统计")
-        verbose_name_plural = _("检查结果统计")
-
-
 class ShownVersion(models.Model):
     """The version a table's figures come from while the table is being revised.
 
@@ -108,32 +47,61 @@ class ShownVersion(models.Model):
         verbose_name_plural = _("看板所示版本")
 
 
-class ShownProjectStat(Figures):
-    """One project's figures in a :class:`ShownVersion` (the columns of :class:`ProjectStat`,
-    with the project's 序号 and name: the project may since have been removed or renamed)."""
+class ProjectStat(models.Model):
+    """A project's figures as the dashboard counts them: a stored project's (``project``), or
+    those of one project of a frozen :class:`ShownVersion` (``version``, with the project's
+    序号, name and 0-based position in the table, as the portal's project pages count: the
+    project may since have been removed or renamed)."""
 
-    version = models.ForeignKey(ShownVersion, on_delete=models.CASCADE, related_name="stats",
+    project = models.OneToOneField(Project, null=True, on_delete=models.CASCADE, related_name="dashboard_stat",
+                                   verbose_name=_("项目"))
+    version = models.ForeignKey(ShownVersion, null=True, on_delete=models.CASCADE, related_name="stats",
                                 verbose_name=_("看板所示版本"))
-    seq = models.PositiveIntegerField(_("序号"))
-    name = models.CharField(_("项目名称"), max_length=300)
-    position = models.PositiveIntegerField(_("在表中的位置"), default=0)  # 0-based, as the portal's project pages
+    seq = models.PositiveIntegerField(_("序号"), null=True)
+    name = models.CharField(_("项目名称"), max_length=300, db_default="")
+    position = models.PositiveIntegerField(_("在表中的位置"), db_default=0)
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门"))
+    money_unit = models.CharField(_("金额单位"), max_length=10)
+    budget_e4 = models.DecimalField(_("预算金额（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    actual_e4 = models.DecimalField(_("实际支出（0.0001 元）"), max_digits=30, decimal_places=0, null=True)
+    # Up to 10^21 %: an actual of 10^15 against a budget of 0.0001 is admitted (and flagged).
+    execution_rate = models.DecimalField(_("预算支出执行率"), max_digits=26, decimal_places=2, null=True)
+    rate_band = models.CharField(_("执行率区间"), max_length=10)
+    score_x100 = models.IntegerField(_("建议得分（×100）"), null=True)
+    grade = models.CharField(_("等级"), max_length=2, blank=True)
+    # total − evidenced_total: what claims without a figure add to the suggested score
+    evidence_gap_x100 = models.IntegerField(_("证据差（×100）"), null=True)
+    errors = models.PositiveIntegerField(_("错误数"), default=0)
+    warnings = models.PositiveIntegerField(_("警告数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["year", "department"], name="dash_shown_year_dept")]
-        verbose_name = _("看板所示项目统计")
-        verbose_name_plural = _("看板所示项目统计")
+        indexes = [models.Index(fields=["year", "department"], name="dash_stat_year_dept"),
+                   models.Index(fields=["year", "rate_band"], name="dash_stat_year_band"),
+                   models.Index(fields=["year", "grade"], name="dash_stat_year_grade")]
+        verbose_name = _("项目统计")
+        verbose_name_plural = _("项目统计")
 
 
-class ShownFindingStat(Finding):
-    """One finding of a project in a :class:`ShownVersion`."""
+class FindingStat(models.Model):
+    """One finding of the core's project checks, for counting the most frequent ones: of a
+    stored project (``project``) or of a frozen version's (``stat``)."""
 
-    stat = models.ForeignKey(ShownProjectStat, on_delete=models.CASCADE, related_name="findings",
+    project = models.ForeignKey(Project, null=True, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("项目"))
+    stat = models.ForeignKey(ProjectStat, null=True, on_delete=models.CASCADE, related_name="findings",
                              verbose_name=_("项目统计"))
+    table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="+", verbose_name=_("自评公开表"))
+    year = models.PositiveIntegerField(_("年度"))
+    code = models.CharField(_("检查代码"), max_length=12)
+    severity = models.CharField(_("严重程度"), max_length=10)
 
     class Meta:
-        indexes = [models.Index(fields=["year", "code"], name="dash_shown_finding_year_code")]
-        verbose_name = _("看板所示检查结果统计")
-        verbose_name_plural = _("看板所示检查结果统计")
+        indexes = [models.Index(fields=["year", "code"], name="dash_finding_year_code")]
+        verbose_name = _("检查结果统计")
+        verbose_name_plural = _("检查结果统计")
 
 
 # The 执行率 bands and grades as columns of TableFigures (stats.BAND_KEYS, stats.GRADES).
@@ -150,7 +118,7 @@ class TableFigures(models.Model):
     province's 200 000 per-project rows, so the dashboard needs no cache. The row is computed
     again (:mod:`.table_figures`) in the same transaction as every write that changes it, under
     the table's row lock, so it is never stale and concurrent saves never lose an update.
-    Sums of amounts are in 0.0001 元 like :class:`Figures`; ``None`` where no project has one.
+    Sums of amounts are in 0.0001 元 like :class:`ProjectStat`; ``None`` where no project has one.
     """
 
     class Source(models.TextChoices):

@@ -36,7 +36,8 @@ def project_deleted(sender, instance, origin=None, **kwargs):
 def table_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    if not created and ProjectStat.objects.filter(table=instance).exclude(money_unit=instance.money_unit).exists():
+    stored = ProjectStat.objects.filter(table=instance, version__isnull=True)
+    if not created and stored.exclude(money_unit=instance.money_unit).exists():
         stats.store(list(instance.projects.all()), instance)  # the table's figures with them
     else:
         table_figures.refresh(instance.pk)

@@ -9,10 +9,9 @@ aggregate query) whenever one of them, the table's status or its shown version c
 pages read the year's few thousand table rows. Nothing is kept outside the database, so any
 number of server processes agree.
 
-Which rows a table's figures come from (:mod:`.versions`): its stored rows'
-(:class:`.models.ProjectStat`) while 已提交, 已审核 or 已公开; its frozen version's
-(:class:`.models.ShownProjectStat`) while 草稿 or 退回 after a submission; none while it was
-never submitted.
+Which per-project rows (:class:`.models.ProjectStat`) a table's figures come from
+(:mod:`.versions`): its stored rows' while 已提交, 已审核 or 已公开; its frozen version's while
+草稿 or 退回 after a submission; none while it was never submitted.
 
 :func:`refresh` takes the table's row lock first (``entry.table_lock``): two transactions
 saving projects of one table compute its figures one after the other, the second from what
@@ -78,12 +77,13 @@ def compute(table, year: int, apps=django_apps) -> None:
 
 def _source(table, apps):
     """(source, per-project rows, finding rows, the finding's project column) of ``table``: no
-    rows while it was never submitted."""
+    rows while it was never submitted. The stored rows' figures are read through the table's
+    projects: a project being deleted leaves them before its figures are deleted."""
+    stats, findings = _model(apps, "ProjectStat").objects, _model(apps, "FindingStat").objects
     if table.status in REVISING_STATUSES and _model(apps, "ShownVersion").objects.filter(table_id=table.pk).exists():
-        return ("version", _model(apps, "ShownProjectStat").objects.filter(table_id=table.pk),
-                _model(apps, "ShownFindingStat").objects.filter(table_id=table.pk), "stat")
-    stats = _model(apps, "ProjectStat").objects.filter(table_id=table.pk)
-    findings = _model(apps, "FindingStat").objects.filter(table_id=table.pk)
+        return ("version", stats.filter(version__table_id=table.pk),
+                findings.filter(stat__version__table_id=table.pk), "stat")
+    stats, findings = stats.filter(project__table_id=table.pk), findings.filter(project__table_id=table.pk)
     if table.status in LIVE_STATUSES:
         return "rows", stats, findings, "project"
     return "none", stats.none(), findings.none(), "project"

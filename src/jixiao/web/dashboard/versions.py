@@ -1,7 +1,7 @@
 """Which version of each table the dashboard shows, and the frozen figures of that version.
 
 A table's stored rows are the version being worked on. While it is 已提交, 已审核 or 已公开
-they are also the version the finance bureau has (the dashboard reads :class:`.models.ProjectStat`).
+they are also the version the finance bureau has (the dashboard reads their :class:`.models.ProjectStat`).
 While it is 草稿 or 退回 — a new revision of a published table, or a returned submission being
 corrected — they are nobody's figures: the dashboard keeps showing the version it showed
 before, frozen in :class:`.models.ShownVersion` when the table left it:
@@ -25,7 +25,7 @@ from jixiao.web.entry import convert
 from jixiao.web.entry.models import DisclosureTable, ReviewRound, Status, Withdrawal
 
 from . import stats, table_figures
-from .models import ShownFindingStat, ShownProjectStat, ShownVersion
+from .models import FindingStat, ProjectStat, ShownVersion
 from .table_figures import REVISING_STATUSES
 
 
@@ -36,12 +36,12 @@ def freeze(table: DisclosureTable, core_table, number: int, kind: str, at, publi
     rows, found = [], []
     for position, core in enumerate(core_table.projects):
         fields, findings = stats.core_fields(core, core_table, table)
-        rows.append(ShownProjectStat(version=version, seq=core.seq or 0, name=core.name[:300], position=position,
-                                     **fields))
+        rows.append(ProjectStat(version=version, seq=core.seq or 0, name=core.name[:300], position=position,
+                                **fields))
         found.append(findings)
-    ShownProjectStat.objects.bulk_create(rows, batch_size=500)
-    ShownFindingStat.objects.bulk_create(
-        [ShownFindingStat(stat=row, table=table, year=row.year, code=code, severity=severity)
+    ProjectStat.objects.bulk_create(rows, batch_size=500)
+    FindingStat.objects.bulk_create(
+        [FindingStat(stat=row, table=table, year=row.year, code=code, severity=severity)
          for row, findings in zip(rows, found) for code, severity in findings], batch_size=1000)
     table_figures.refresh(table.pk)
     return version

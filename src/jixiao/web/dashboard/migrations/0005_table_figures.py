@@ -3,12 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from jixiao.web.dashboard import table_figures
-
-
-def backfill(apps, schema_editor):
-    # Every existing table's figures, from the per-project rows already stored.
-    table_figures.backfill(apps)
+# Every existing table's figures are computed after migrating, by the post-migrate hook
+# (dashboard.signals.backfill: every table without figures), with the models as they are then.
 
 
 class Migration(migrations.Migration):
@@ -71,5 +67,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('table', 'code', 'severity'), name='dash_table_finding_once')],
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
