@@ -39,14 +39,9 @@ def indicator_rows(indicator_model, projects) -> list:
 def index_indicators(project_model, indicator_model, batch: int = BATCH) -> None:
     """Write the indicator rows of every project row that has none (migration api.0006)."""
     done = set(indicator_model.objects.values_list("project_id", flat=True).distinct())
-    todo = []
-    for project in project_model.objects.order_by("pk").iterator(chunk_size=batch):
-        if project.pk not in done:
-            todo.append(project)
-        if len(todo) >= batch:
-            indicator_model.objects.bulk_create(indicator_rows(indicator_model, todo))
-            todo = []
-    indicator_model.objects.bulk_create(indicator_rows(indicator_model, todo))
+    todo = (p for p in project_model.objects.order_by("pk").iterator(chunk_size=batch) if p.pk not in done)
+    for projects in records.batches(todo, batch):
+        indicator_model.objects.bulk_create(indicator_rows(indicator_model, projects))
 
 
 def index_publication(pub, table_model=None, project_model=None, indicator_model=None) -> None:
@@ -74,24 +69,16 @@ def index_publication(pub, table_model=None, project_model=None, indicator_model
     # Migration 0001 indexes with its historical model, which has no record_json yet (0004
     # writes it for those rows).
     with_record = any(f.name == "record_json" for f in project_model._meta.get_fields())
-    batch = []
-    for position, (doc, project) in enumerate(zip(documents, core.projects), start=1):
-        extra = {"record_json": records.fixed_json(doc, row.money_unit, position, project.seq)} if with_record else {}
-        batch.append(project_model(
-            table=row, is_current=row.is_current, year=row.year, department_id_live=row.department_id_live,
-            department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc,
-            **extra))
-        if len(batch) >= BATCH:
-            _write(project_model, indicator_model, batch)
-            batch = []
-    _write(project_model, indicator_model, batch)
-
-
-def _write(project_model, indicator_model, projects: list) -> None:
-    project_model.objects.bulk_create(projects)
-    if indicator_model is not None:
-        # bulk_create sets the ids on PostgreSQL and SQLite (RETURNING).
-        indicator_model.objects.bulk_create(indicator_rows(indicator_model, projects))
+    rows = (project_model(
+        table=row, is_current=row.is_current, year=row.year, department_id_live=row.department_id_live,
+        department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc,
+        **({"record_json": records.fixed_json(doc, row.money_unit, position, project.seq)} if with_record else {}))
+        for position, (doc, project) in enumerate(zip(documents, core.projects), start=1))
+    for projects in records.batches(rows, BATCH):
+        project_model.objects.bulk_create(projects)
+        if indicator_model is not None:
+            # bulk_create sets the ids on PostgreSQL and SQLite (RETURNING).
+            indicator_model.objects.bulk_create(indicator_rows(indicator_model, projects))
 
 
 def on_publication_saved(sender, instance, created, raw=False, **kwargs) -> None:

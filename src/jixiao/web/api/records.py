@@ -26,6 +26,7 @@ data migration that writes ``record_json`` again (as migration 0004 did first).
 
 from __future__ import annotations
 
+import itertools
 import json
 from json.encoder import encode_basestring
 
@@ -93,11 +94,16 @@ def rewrite_stored(project_model, batch: int = 2000) -> None:
     """Write every stored row's ``record_json`` again with :func:`fixed_json`, ``batch`` rows
     at a time (the data migrations that change a record's shape call this, so rows indexed
     before get the same text the index writes for new ones)."""
-    rows = []
-    for row in project_model.objects.select_related("table").order_by("pk").iterator(chunk_size=batch):
-        row.record_json = fixed_json(row.document, row.table.money_unit, row.position, row.seq)
-        rows.append(row)
-        if len(rows) >= batch:
-            project_model.objects.bulk_update(rows, ["record_json"])
-            rows = []
-    project_model.objects.bulk_update(rows, ["record_json"])
+    stored = project_model.objects.select_related("table").order_by("pk").iterator(chunk_size=batch)
+    for rows in batches(stored, batch):
+        for row in rows:
+            row.record_json = fixed_json(row.document, row.table.money_unit, row.position, row.seq)
+        project_model.objects.bulk_update(rows, ["record_json"])
+
+
+def batches(rows, size: int):
+    """``rows`` (any iterable) in lists of ``size``, the last one shorter: what the index and the
+    data migrations write at a time."""
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch

@@ -222,9 +222,9 @@ def _link_template(request, viewname: str, arity: int) -> str:
 # What the URLconf says, not data, so every process makes the same. Hosts are those
 # ALLOWED_HOSTS lets through; the bound only matters with a wildcard there.
 @functools.lru_cache(maxsize=256)
-def _absolute_template(viewname: str, arity: int, script_prefix: str, scheme_host: str) -> str:
+def _absolute_template(viewname: str, arity: int, _script_prefix: str, scheme_host: str) -> str:
     # What build_absolute_uri makes of the path reverse() gives, which starts with the script
-    # prefix (reverse reads it itself: here it is a part of the key).
+    # prefix (reverse reads it itself: here it is only a part of the key).
     marks = [f"987654321{i}" for i in range(arity)]
     template = iri_to_uri(scheme_host + reverse(viewname, args=marks)).replace("{", "{{").replace("}", "}}")
     for i, mark in enumerate(marks):
