@@ -177,40 +177,26 @@ def project_delete(request, pk):
     return redirect("targets:sheet", pk=project.sheet.pk)
 
 
-def _act(request, pk, action, change=None, **options):
-    """A workflow step on the sheet (``action``: the access check's name and, unless ``change``
-    is given, the workflow's function), answered as every workflow action is
+def _action(action, change=None, **options):
+    """The view of a workflow step on the sheet (``action``: the access check's name and, unless
+    ``change`` is given, the workflow's function), answered as every workflow action is
     (jixiao.web.workflow.act): done, with ``action``'s message unless ``said`` names another."""
-    sheet = _sheet_for(request.user, pk)
-    access.require(request.user, action, sheet)
-    return act(request, sheet, change or getattr(workflow, action), page="targets:sheet",
-               **{"said": action, **options})
+    @login_required
+    @require_POST
+    def view(request, pk):
+        sheet = _sheet_for(request.user, pk)
+        access.require(request.user, action, sheet)
+        return act(request, sheet, change or getattr(workflow, action), page="targets:sheet",
+                   **{"said": action, **options})
+    return view
 
 
-@login_required
-@require_POST
-def submit(request, pk):
-    return _act(request, pk, "submit", refused=lambda exc: _("有 %(n)s 个错误，修正后才能提交。") % {"n": len(exc.errors)}
-                if exc.errors else _("尚无项目，无法提交。"))
-
-
-@login_required
-@require_POST
-def return_sheet(request, pk):
-    return _act(request, pk, "return", workflow.return_sheet, invalid=lambda form: _("请填写退回理由。"),
-                form=lambda data, sheet: ReasonForm(data, projects=sheet.projects.all(), codes=REASON_CODES))
-
-
-@login_required
-@require_POST
-def approve(request, pk):
-    return _act(request, pk, "approve")
-
-
-@login_required
-@require_POST
-def reopen(request, pk):
-    return _act(request, pk, "reopen", said=None)
+submit = _action("submit", refused=lambda exc: _("有 %(n)s 个错误，修正后才能提交。") % {"n": len(exc.errors)}
+                 if exc.errors else _("尚无项目，无法提交。"))
+return_sheet = _action("return", workflow.return_sheet, invalid=lambda form: _("请填写退回理由。"),
+                       form=lambda data, sheet: ReasonForm(data, projects=sheet.projects.all(), codes=REASON_CODES))
+approve = _action("approve")
+reopen = _action("reopen", said=None)
 
 
 @login_required
