@@ -24,9 +24,8 @@ def _changes(record) -> list[dict]:
     prev = record.prev_record
     if prev is None or record.history_type != "~":
         return []
-    delta = record.diff_against(prev)
     out = []
-    for c in delta.changes:
+    for c in record.diff_against(prev).changes:
         field = record.instance._meta.get_field(c.field)
         old, new = c.old, c.new
         if field.choices:  # 指标性质 ≥, not >=
