@@ -20,7 +20,6 @@ the first committed, so neither update is lost.
 
 from __future__ import annotations
 
-from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
@@ -29,16 +28,12 @@ from jixiao.web.entry.models import DisclosureTable, Status, Year
 
 from . import data_version
 from .amounts import AmountSum
-from .models import BAND_FIELDS, GRADE_FIELDS
+from .models import BAND_FIELDS, GRADE_FIELDS, FindingStat, ProjectStat, ShownVersion, TableFigures, TableFindingCount
 
 # The statuses whose stored rows are the figures; in the others a frozen version (if any) is.
 # Plain strings: they are also parameters of the dashboard's raw SQL.
 LIVE_STATUSES = (Status.SUBMITTED.value, Status.APPROVED.value, Status.PUBLISHED.value)
 REVISING_STATUSES = (Status.DRAFT.value, Status.RETURNED.value)
-
-
-def _model(apps, name: str):
-    return apps.get_model("dashboard", name)
 
 
 def _aggregate(stats) -> dict:
@@ -56,34 +51,30 @@ def _aggregate(stats) -> dict:
     return {**figures, "errors": figures["errors"] or 0, "warnings": figures["warnings"] or 0}
 
 
-def compute(table, year: int, apps=django_apps) -> None:
-    """Store ``table``'s figures and finding counts (``year``: its year's number). ``apps``:
-    the migration's historical models when called from one."""
-    source, stats, findings, per_project = _source(table, apps)
-    Figures = _model(apps, "TableFigures")
+def compute(table, year: int) -> None:
+    """Store ``table``'s figures and finding counts (``year``: its year's number)."""
+    source, stats, findings, per_project = _source(table)
     fields = {"year": year, "department_id": table.department_id, "source": source, **_aggregate(stats)}
-    if not Figures.objects.filter(table_id=table.pk).update(**fields):
-        Figures.objects.create(table_id=table.pk, **fields)
-    if apps is django_apps:  # a migration's historical models have no versions to record
-        data_version.record()
-    Counts = _model(apps, "TableFindingCount")
-    Counts.objects.filter(table_id=table.pk).delete()
-    Counts.objects.bulk_create([
-        Counts(table_id=table.pk, year=year, code=f["code"], severity=f["severity"], findings=f["n"],
-               projects=f["projects"])
+    if not TableFigures.objects.filter(table_id=table.pk).update(**fields):
+        TableFigures.objects.create(table_id=table.pk, **fields)
+    data_version.record()
+    TableFindingCount.objects.filter(table_id=table.pk).delete()
+    TableFindingCount.objects.bulk_create([
+        TableFindingCount(table_id=table.pk, year=year, code=f["code"], severity=f["severity"], findings=f["n"],
+                          projects=f["projects"])
         for f in findings.values("code", "severity").annotate(n=Count("pk"), projects=Count(per_project, distinct=True))
         .order_by()])
 
 
-def _source(table, apps):
+def _source(table):
     """(source, per-project rows, finding rows, the finding's project column) of ``table``: no
     rows while it was never submitted. The stored rows' figures are read through the table's
     projects: a project being deleted leaves them before its figures are deleted."""
-    stats, findings = _model(apps, "ProjectStat").objects, _model(apps, "FindingStat").objects
-    if table.status in REVISING_STATUSES and _model(apps, "ShownVersion").objects.filter(table_id=table.pk).exists():
-        return ("version", stats.filter(version__table_id=table.pk),
-                findings.filter(stat__version__table_id=table.pk), "stat")
-    stats, findings = stats.filter(project__table_id=table.pk), findings.filter(project__table_id=table.pk)
+    if table.status in REVISING_STATUSES and ShownVersion.objects.filter(table_id=table.pk).exists():
+        return ("version", ProjectStat.objects.filter(version__table_id=table.pk),
+                FindingStat.objects.filter(stat__version__table_id=table.pk), "stat")
+    stats = ProjectStat.objects.filter(project__table_id=table.pk)
+    findings = FindingStat.objects.filter(project__table_id=table.pk)
     if table.status in LIVE_STATUSES:
         return "rows", stats, findings, "project"
     return "none", stats.none(), findings.none(), "project"
@@ -118,11 +109,5 @@ def rebuild(table_ids=None) -> int:
 
 
 def backfill(apps) -> int:
-    """Every table's figures, with the migration's historical models (the migration that
-    added them)."""
-    Table = apps.get_model("entry", "DisclosureTable")
-    n = 0
-    for table in Table.objects.select_related("year").order_by("pk").iterator(chunk_size=500):
-        compute(table, table.year.year, apps)
-        n += 1
-    return n
+    """The figures of every table of ``apps``'s registry, computed again (``rebuild``)."""
+    return rebuild(apps.get_model("entry", "DisclosureTable").objects.order_by("pk").values_list("pk", flat=True))
