@@ -39,12 +39,14 @@ def _require_bureau(user) -> None:
         raise PermissionDenied("dashboard")
 
 
-def _int(value) -> int | None:
+def query_int(value) -> int | None:
+    """A query parameter's whole number (``?year=``, ``?department=``), None unless it is one
+    of at most nine digits; the portal reads its ``?year=`` the same way."""
     return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
 def _year(request) -> int | None:
-    return _int(request.GET.get("year")) or aggregate.default_year(request.user)
+    return query_int(request.GET.get("year")) or aggregate.default_year(request.user)
 
 
 def drill_url(**params) -> str:
@@ -170,8 +172,8 @@ def projects(request):
     _require_bureau(request.user)
     g = request.GET
     filters = {
-        "year": _int(g.get("year")),
-        "department": _int(g.get("department")),
+        "year": query_int(g.get("year")),
+        "department": query_int(g.get("department")),
         "band": g.get("band") if g.get("band") in BAND_KEYS else None,
         "grade": g.get("grade") if g.get("grade") in GRADES else None,
         "finding": (g.get("finding") or "").strip()[:12] or None,

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 from jixiao.core.model import Table
@@ -63,3 +63,12 @@ def response(data, content_type: str, name: str) -> HttpResponse:
         return HttpResponse(exc.describe(), status=422, content_type="text/plain; charset=utf-8")
     return HttpResponse(body, content_type=content_type,
                         headers={"Content-Disposition": content_disposition_header(True, name)})
+
+
+def table_response(core: Table, fmt: str, layout: str, name: str, noted=()) -> HttpResponse:
+    """The file of ``core`` in ``fmt`` as the download ``name`` (the tables' and the portal's
+    publications'): 404 for a format ``layout`` does not offer, 422 with the reason when the
+    exporter refuses the table. ``noted``: as :func:`render`'s ``target_changes``."""
+    if fmt not in available_formats(layout):
+        raise Http404(fmt)
+    return response(lambda: render(core, fmt, layout, noted), CONTENT_TYPES[fmt], name)

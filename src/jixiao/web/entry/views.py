@@ -41,7 +41,7 @@ from jixiao.web.review import overrides
 from jixiao.web.targets import changes as target_changes
 
 from . import analysis, convert, downloads, editing, importing, merging, table_lock
-from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, ReturnForm, TableHeaderForm
+from .forms import CommentForm, ImportForm, NewTableForm, ProjectForm, ReturnForm, TableHeaderForm, finding_slot
 from .models import Comment, DisclosureTable, ImportRun, Project, Year
 
 HOME_PAGE_SIZE = 50
@@ -185,18 +185,6 @@ def _not_editable_form(request, table, form, instance=None):
     return _project_page(request, fresh, form, instance, status=409, form_error=str(NOT_EDITABLE))
 
 
-def _finding_slot(column: str) -> str:
-    """The form field a finding's column belongs beside."""
-    if column.startswith("indicators."):
-        parts = column.split(".")
-        kind = parts[1] if len(parts) > 1 else ""
-        part = parts[2] if len(parts) > 2 and parts[2] in ("target", "actual") else "target"
-        return f"ind_{kind}_{part}"
-    if column in ("execution_rate", "execution_rate_text"):
-        return "execution_rate_text"
-    return column
-
-
 def _analysed(table, project) -> analysis.ProjectAnalysis:
     """The findings and suggested scores of ``project`` as a project of ``table``."""
     core_table = convert.table_to_core(table, [])
@@ -218,7 +206,7 @@ def _project_page(request, table, form, instance=None, status=200, **extra):
     score = result.score if result is not None else None
     slots, general = defaultdict(list), []
     for f in result.findings if result is not None else ():
-        slot = _finding_slot(f.column or "")
+        slot = finding_slot(f.column or "")
         (slots[slot] if slot in form.fields else general).append(f)
     category_scores = {cat.key: cat for cat in score.categories} if score is not None else {}
     indicator_rows = form.indicator_rows()
@@ -371,7 +359,7 @@ def project_check(request, table_pk):
     return JsonResponse({
         "valid": True,
         "rate": money.format_rate(core.execution_rate),
-        "findings": [{"code": f.code, "severity": f.severity, "slot": _finding_slot(f.column or ""),
+        "findings": [{"code": f.code, "severity": f.severity, "slot": finding_slot(f.column or ""),
                       "message": language.bilingual(f)} for f in result.findings],
         "total": str(result.score.total),
         "grade": result.score.grade,
@@ -434,20 +422,12 @@ def _history_value(value) -> str:
     return str(value)
 
 
-def _download(core, fmt, layout, name, noted=()):
-    """The file of ``core`` in ``fmt``: 404 for a format ``layout`` does not offer, 422 with the
-    reason when the exporter refuses the table."""
-    if fmt not in downloads.available_formats(layout):
-        raise Http404(fmt)
-    return downloads.response(lambda: downloads.render(core, fmt, layout, noted), downloads.CONTENT_TYPES[fmt], name)
-
-
 @login_required
 def table_download(request, pk, fmt):
     table = _table_for(request.user, pk)
     roles.require(request.user, "download", table)
     core = convert.table_to_core(table)
-    return _download(core, fmt, "disclosure", downloads.filename(core, fmt))
+    return downloads.table_response(core, fmt, "disclosure", downloads.filename(core, fmt))
 
 
 @login_required
@@ -456,7 +436,7 @@ def project_mof(request, pk, fmt):
     roles.require(request.user, "download", instance.table)
     core = convert.table_to_core(instance.table, [instance])
     noted = target_changes.for_mof_form(instance.table, core)  # JX611 in the form's notes
-    return _download(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"),
+    return downloads.table_response(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"),
                      noted)
 
 

@@ -27,11 +27,9 @@ from jixiao.core.scoring import score_project
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
 from jixiao.web.dashboard.amounts import AmountSum
 from jixiao.web.dashboard.stats import from_e4_wan
-from jixiao.web.dashboard.views import _int  # ?year= as the dashboard reads it
+from jixiao.web.dashboard.views import query_int  # ?year= as the dashboard reads it
 from jixiao.web.entry import convert, downloads
-from jixiao.web.entry.downloads import project_table
 from jixiao.web.entry.models import Publication, Withdrawal
-from jixiao.web.entry.views import _download
 from jixiao.web.freshness import public_page
 from jixiao.web.targets import convert as target_convert
 from jixiao.web.targets import exporting as target_export
@@ -69,7 +67,7 @@ def index(request):
     ``?q=``, the search. The amounts are summed as the dashboard sums them (AmountSum): a
     province's year passes the 64-bit integers SQLite's SUM stops at."""
     q = (request.GET.get("q") or "").strip()[:QUERY_MAX]
-    year = _int(request.GET.get("year"))
+    year = query_int(request.GET.get("year"))
     current = PublishedTable.objects.filter(current=True)
     years = [{**y, **_amounts(y["budget_e4"], y["actual_e4"])} for y in current.values("year").annotate(
         tables=Count("pk"), projects=Sum("project_count"), budget_e4=AmountSum("budget_e4"), actual_e4=AmountSum("actual_e4"))
@@ -185,7 +183,7 @@ def download(request, pk, fmt):
     if fmt not in downloads.available_formats("disclosure"):
         raise Http404(fmt)
     pub, _entry, core = _publication(pk)
-    return _download(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
+    return downloads.table_response(core, fmt, "disclosure", downloads.filename(core, fmt, f"-公开第{pub.number}版"))
 
 
 @require_safe
@@ -195,8 +193,8 @@ def project_mof(request, pk, position, fmt):
     pub, _entry, core = _publication(pk)
     if position >= len(core.projects) or fmt not in downloads.available_formats("mof-form"):
         raise Http404(fmt)
-    one = project_table(core, position)
-    return _download(one, fmt, "mof-form",
+    one = downloads.project_table(core, position)
+    return downloads.table_response(one, fmt, "mof-form",
                      downloads.filename(one, fmt, f"-{one.projects[0].seq}-项目支出绩效自评表-公开第{pub.number}版"),
                      _target_changes(pub, one.projects[0].name))
 
@@ -216,7 +214,7 @@ def targets(request):
     """One budget year's approved target sheets by department (the newest year unless
     ``?year=`` names another), a page at a time."""
     years = _target_years()
-    year = _int(request.GET.get("year"))
+    year = query_int(request.GET.get("year"))
     return render(request, "portal/targets.html", {"years": years, "year": year, **_year_page(
         request, year, years, "sheets",
         lambda shown: PublishedTargets.objects.filter(current=True, year=shown).order_by("department", "pk"))})

@@ -20,7 +20,7 @@ from django.conf import settings
 from jixiao.core.checks import Finding
 from jixiao.web import workflow
 from jixiao.web.entry import analysis, convert
-from jixiao.web.entry.views import _finding_slot
+from jixiao.web.entry.forms import finding_slot
 
 EXPLANATION_MAX = 2000
 
@@ -40,7 +40,7 @@ class Open:
     @property
     def anchor(self) -> str:
         """The id of the project form's field the finding is shown beside (``id_budget`` …)."""
-        return f"id_{_finding_slot(self.finding.column)}" if self.finding.column else ""
+        return f"id_{finding_slot(self.finding.column)}" if self.finding.column else ""
 
 
 @dataclass(frozen=True)
