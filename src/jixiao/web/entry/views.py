@@ -475,7 +475,9 @@ def import_upload(request):
     else:
         form = ImportForm(request.POST, request.FILES, departments=departments, years=import_years())
         if form.is_valid():
-            answer = _start_import(request, form, limit)
+            answer = start_import(request, form, Job.Kind.IMPORT, import_job.work_params,
+                                  lambda job: redirect("entry:import_preview", pk=job.result["import_run"]),
+                                  department=form.cleaned_data["department"], year=form.cleaned_data["year"])
             if answer is not None:
                 return answer
             status = 422  # refused: the reason is on the file field
@@ -486,24 +488,26 @@ def import_upload(request):
     return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs}, status=status)
 
 
-def _start_import(request, form, limit):
-    """Check the upload of the valid ``form`` and start the job that reads it (jobs/importing.py):
+def start_import(request, form, job_kind, work_params, succeeded, *, suffixes=importing.SUFFIX_KINDS, **fields):
+    """Check the upload of the valid ``form`` (size, suffix among ``suffixes``, first bytes: at
+    once) and start the job of ``job_kind`` that reads it, with ``work_params(**fields,
+    filename=, size=, kind=)`` (jobs/importing.py; the 绩效目标表's: jobs/targets_importing.py):
     the answer, or None with the reason on the form's file field when the file is refused."""
     upload = form.cleaned_data["file"]
     try:
-        kind = importing.check_upload(upload.name, upload.size, upload.open().read(16), limit)
+        kind = importing.check_upload(upload.name, upload.size, upload.open().read(16),
+                                      settings.JIXIAO_UPLOAD_MAX_BYTES, suffixes)
     except JixiaoError as exc:
         form.add_error("file", language.bilingual(exc))
         return None
-    job = Job.objects.create(kind=Job.Kind.IMPORT, started_by=request.user, params=import_job.work_params(
-        department=form.cleaned_data["department"], year=form.cleaned_data["year"], filename=upload.name,
-        size=upload.size, kind=kind))
+    job = Job.objects.create(kind=job_kind, started_by=request.user,
+                             params=work_params(**fields, filename=upload.name, size=upload.size, kind=kind))
     if job_work.store_input(job, upload.chunks(), f".{kind}"):  # else failed with input_unsaved
         job = job_tasks.start(job)
-    # Finished already (no broker: it ran in this process), the answer is its outcome; else
-    # the job's page, which follows it.
+    # Finished already (no broker: it ran in this process), the answer is ``succeeded(job)``;
+    # else the job's page, which follows it.
     if job.state == Job.State.SUCCEEDED:
-        return redirect("entry:import_preview", pk=job.result["import_run"])
+        return succeeded(job)
     if job.state != Job.State.FAILED:
         return redirect(job)
     # Refused by the importer's limits: the reason, with the field it concerns

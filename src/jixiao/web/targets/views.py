@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,18 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import checks, prefill
-from jixiao.errors import JixiaoError
 from jixiao.formats import targets_json
-from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry import analysis, table_lock
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry.models import DisclosureTable, Year
-from jixiao.web.jobs import messages as job_messages
+from jixiao.web.entry.views import start_import
 from jixiao.web.jobs import targets_importing as targets_job
-from jixiao.web.jobs import tasks as job_tasks
-from jixiao.web.jobs import work as job_work
 from jixiao.web.jobs.models import Job
 from jixiao.web.workflow import act, current_round, locked
 
@@ -230,37 +225,14 @@ def import_upload(request):
         raise PermissionDenied("import")
     form = ImportForm(request.POST or None, request.FILES or None, departments=departments)
     if request.method == "POST" and form.is_valid():
-        answer = _start_import(request, form)
+        # The job's page leads to the preview (import_job) when it finishes later.
+        answer = start_import(request, form, Job.Kind.TARGETS_IMPORT, targets_job.work_params,
+                              lambda job: _preview(request, job),
+                              suffixes=entry_importing.TARGETS_SUFFIX_KINDS, department=form.cleaned_data["department"])
         if answer is not None:
             return answer
     # A POST answered here was refused: the reason is on the form.
     return render(request, "targets/import.html", {"form": form}, status=422 if request.method == "POST" else 200)
-
-
-def _start_import(request, form):
-    """Check the upload of the valid ``form`` (size, suffix, first bytes: at once) and start the
-    job that reads it (jobs/targets_importing.py), as the self-evaluation's import does: the
-    answer, or None with the reason on the form's file field when the file is refused."""
-    upload = form.cleaned_data["file"]
-    try:
-        kind = entry_importing.check_upload(upload.name, upload.size, upload.open().read(16),
-                                            settings.JIXIAO_UPLOAD_MAX_BYTES, entry_importing.TARGETS_SUFFIX_KINDS)
-    except JixiaoError as exc:
-        form.add_error("file", language.bilingual(exc))
-        return None
-    job = Job.objects.create(kind=Job.Kind.TARGETS_IMPORT, started_by=request.user,
-                             params=targets_job.work_params(department=form.cleaned_data["department"],
-                                                            filename=upload.name, size=upload.size, kind=kind))
-    if job_work.store_input(job, upload.chunks(), f".{kind}"):  # else failed with input_unsaved
-        job = job_tasks.start(job)
-    # Finished already (no broker: it ran in this process), the answer is its outcome; else
-    # the job's page, which follows it and then leads to the preview (import_job).
-    if job.state == Job.State.SUCCEEDED:
-        return _preview(request, job)
-    if job.state != Job.State.FAILED:
-        return redirect(job)
-    form.add_error("file", job_messages.render(job.message_code, job.message_params))
-    return None
 
 
 def _preview(request, job):
