@@ -179,6 +179,8 @@ DONE = {
     "withdraw_revision": _("已撤回公开：公开页面标明撤回及理由；正在进行的修订不受影响，再次公开时即为更正。"),
     "delete": _("自评表已删除。"),
 }
+# Someone else acted first (TransitionError): said alike by an action and by a job (jobs/messages.py).
+STATE_CHANGED = _("操作未执行：表的状态已被他人改变，请刷新后重试。")
 
 
 def act(request, record, change, *, page: str, said: str | None, form=None, invalid=None, refused=None,
@@ -201,17 +203,32 @@ def act(request, record, change, *, page: str, said: str | None, form=None, inva
     try:
         change(record, request.user, **fields)
     except TransitionError:
-        messages.error(request, str(_("操作未执行：表的状态已被他人改变，请刷新后重试。")))
+        messages.error(request, str(STATE_CHANGED))
     except Refused as exc:
         if refused is None:
             raise
         return _answer(request, refused(exc), page, record)
     else:
-        if said is not None:
-            messages.success(request, str(DONE[said]))
-        if done is not None:
-            return redirect(done)
+        return _done(request, record, page, said, done)
     return redirect(page, pk=record.pk)
+
+
+def act_by_job(request, record, job, *, page: str, said: str):
+    """A transition a background job makes (jobs/), answered as :func:`act` answers once the job
+    has run (no broker: it ran in this process): done, the message ``DONE[said]`` and the record's
+    ``page``; someone else acted first (the job's ``state_changed``), act's message on the job's
+    page, which shows every other outcome and the progress of a job still to run."""
+    if job.state == job.State.SUCCEEDED:
+        return _done(request, record, page, said)
+    if job.message_code == "state_changed":
+        messages.error(request, str(STATE_CHANGED))
+    return redirect(job)
+
+
+def _done(request, record, page: str, said: str | None, done: str | None = None):
+    if said is not None:
+        messages.success(request, str(DONE[said]))
+    return redirect(done) if done is not None else redirect(page, pk=record.pk)
 
 
 def _answer(request, answer, page: str, record):

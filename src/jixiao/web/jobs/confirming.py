@@ -3,8 +3,8 @@ table of that year (:func:`jixiao.web.entry.importing.confirm`).
 
 Saving writes every project and its history, and the dashboard's figures follow each save:
 86 s for a 1640-project table on SQLite (2 shared cores), far past what a request may take.
-The import run's state (预览 → 已确认, checked in the confirm's own transaction) and the job's
-finish transaction (runner.py) together make a re-delivered confirmation save nothing twice.
+A re-delivery finds the import run confirmed already (预览 → 已确认, checked in the confirm's own
+transaction) and saves nothing twice.
 """
 
 from __future__ import annotations
@@ -25,17 +25,11 @@ def perform(job: Job, progress: work.Progress):
     progress(0, 1)
 
     def finish(locked: Job) -> tuple[str, dict]:
-        run = ImportRun.objects.select_related("department").filter(pk=params["import_run"]).first()
-        if run is None:
-            raise work.Failed("import_handled")
-        try:
+        with work.failing({ImportRun.DoesNotExist: "import_handled", importing.AlreadyHandled: "import_handled",
+                           table_lock.NotEditable: "import_not_editable",
+                           importing.OutOfBounds: "import_out_of_bounds"}):
+            run = ImportRun.objects.select_related("department").get(pk=params["import_run"])
             table = importing.confirm(run, locked.started_by)
-        except importing.AlreadyHandled:
-            raise work.Failed("import_handled") from None
-        except table_lock.NotEditable:
-            raise work.Failed("import_not_editable") from None
-        except importing.OutOfBounds:
-            raise work.Failed("import_out_of_bounds") from None
         locked.result = {"table": table.pk, "import_run": run.pk}
         return "import_saved", {"n": run.project_count}
 

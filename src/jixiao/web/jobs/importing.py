@@ -1,10 +1,8 @@
 """The import job: read the stored upload in the bounded child parser, keep the preview run.
 
-The request checked size, suffix and first bytes and stored the file; the job reads it
-(:func:`jixiao.web.entry.importing.read_file`, which runs the importers in a child process
-bounded in memory and time) and records the reading as an ImportRun in preview state — the
-preview page the user then confirms. A file the importers refuse fails the job with their
-bilingual reason.
+The job reads the upload (:func:`jixiao.web.entry.importing.read_file`, which runs the
+importers in a child process bounded in memory and time) and records the reading as an
+ImportRun in preview state — the preview page the user then confirms.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web import language
+from jixiao.web.workflow import STATE_CHANGED
 
 CATALOGUE = {
     "queued": _("排队等待处理。"),
@@ -24,7 +25,7 @@ CATALOGUE = {
     "import_not_editable": _("该年度的自评表已提交或公开，不能用导入覆盖。"),
     "import_out_of_bounds": _("导入的数据超出允许范围，未保存（详见下方）。"),
     "published": _("已公开。"),
-    "state_changed": _("操作未执行：表的状态已被他人改变，请刷新后重试。"),
+    "state_changed": STATE_CHANGED,
     "exported": _("已导出 %(tables)s 张表、%(projects)s 个项目的自评表。"),
     "export_refused": _("无法导出：%(reason)s"),
     "nothing_to_export": _("没有可导出的项目。"),

@@ -1,11 +1,10 @@
 """The publish job: the review workflow's publication, done by a job instead of the request.
 
 Publishing freezes the table's snapshot and, through the publication's signals, writes the
-portal's index and the API's records — seconds for a large table. All of it happens in the
-job's finish transaction (runner.py), together with the job's ``succeeded``: a re-delivered
-job finds itself finished and publishes nothing twice. The table's row lock and status check
-(:func:`jixiao.web.review.workflow.publish`) still decide whether the table may be published
-when the job runs; if someone acted first the job fails with "the state has changed".
+portal's index and the API's records — seconds for a large table — all of it the job's finish
+(runner.py). The table's row lock and status check (:func:`jixiao.web.review.workflow.publish`)
+still decide whether the table may be published when the job runs; if someone acted first the
+job fails with "the state has changed".
 """
 
 from __future__ import annotations
@@ -26,14 +25,10 @@ def perform(job: Job, progress: work.Progress):
     progress(0, 1)
 
     def finish(locked: Job) -> tuple[str, dict]:
-        table = DisclosureTable.objects.filter(pk=params["table"]).first()
-        if table is None:
-            raise work.Failed("state_changed")
-        try:
+        with work.failing({DisclosureTable.DoesNotExist: "state_changed", workflow.TransitionError: "state_changed"}):
+            table = DisclosureTable.objects.get(pk=params["table"])
             publication = workflow.publish(table, locked.started_by, note=params.get("note", ""),
                                            reason=params.get("reason", ""))
-        except workflow.TransitionError:
-            raise work.Failed("state_changed") from None
         locked.result = {"table": table.pk, "publication": publication.pk}
         return "published", {}
 

@@ -33,7 +33,8 @@ from .models import Job
 log = logging.getLogger(__name__)
 
 # kind → perform(job, progress) returning finish(locked_job), which writes the effects and
-# returns the job's message (code, params).
+# returns the job's message (code, params). A kind's module says only what, beyond the claim
+# and the finish, is its own (the import run's state, the export's file named by its claim).
 KINDS = {
     Job.Kind.IMPORT: importing.perform,
     Job.Kind.CONFIRM: confirming.perform,

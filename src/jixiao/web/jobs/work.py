@@ -46,6 +46,16 @@ class Failed(Exception):
         return cls(code, {"reason": reason})
 
 
+@contextlib.contextmanager
+def failing(codes: dict[type[Exception], str]):
+    """The job fails with ``codes[type]`` when the work inside raises an exception of that type
+    (the row it needs is gone, the workflow refuses): the state's fault, stated on its page."""
+    try:
+        yield
+    except tuple(codes) as exc:
+        raise Failed(next(code for kind, code in codes.items() if isinstance(exc, kind))) from None
+
+
 def data_dir() -> Path:
     return Path(settings.DATA_DIR)
 
@@ -63,7 +73,8 @@ def absolute(name: str) -> Path:
 
 
 def read_input(job: Job, progress: Progress, reader: Callable[[Path, str, str], T]) -> T:
-    """The job's stored upload read by ``reader(path, kind, filename)`` (an importer's
+    """The job's stored upload — the request checked its size, suffix and first bytes and stored
+    it (:func:`store_input`) — read by ``reader(path, kind, filename)`` (an importer's
     ``read_file``), its one step of progress; a file the reader refuses fails the job with its
     bilingual reason."""
     progress(0, 1)

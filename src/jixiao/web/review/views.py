@@ -18,11 +18,10 @@ from jixiao.web.accounts import roles
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.forms import CommentForm, PublishForm, ReturnForm
 from jixiao.web.entry.models import Status, publication_status
-from jixiao.web.jobs import messages as job_messages
 from jixiao.web.jobs import publishing as publish_job
 from jixiao.web.jobs import tasks as job_tasks
 from jixiao.web.jobs.models import Job
-from jixiao.web.workflow import DONE, act
+from jixiao.web.workflow import act, act_by_job
 
 from . import gates, overrides, workflow
 from .forms import ExplanationForm, OverrideForm, WithdrawForm
@@ -127,12 +126,7 @@ def publish(request, pk):
         return _page(request, table, "publish", _publish_context(table, form), status=400)
     job = job_tasks.start(Job.objects.create(kind=Job.Kind.PUBLISH, started_by=request.user,
                                              params=publish_job.work_params(table=table, **form.cleaned_data)))
-    if job.state == Job.State.SUCCEEDED:
-        messages.success(request, str(DONE["publish"]))
-        return redirect("entry:table", pk=table.pk)
-    if job.message_code == "state_changed":  # someone else acted first: said as for every action
-        messages.error(request, job_messages.render(job.message_code))
-    return redirect(job)
+    return act_by_job(request, table, job, page="entry:table", said="publish")
 
 
 def _withdraw_context(table, form=None):
