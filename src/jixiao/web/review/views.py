@@ -35,10 +35,14 @@ def _table(request, pk, action):
     return table
 
 
-def _act(request, pk, action, change, **options):
+def _act(request, pk, action, change, context=None, **options):
     """``action`` on the table, answered as every workflow action is (jixiao.web.workflow.act):
-    done, with ``action``'s message unless ``said`` names another (None: no message)."""
-    return act(request, _table(request, pk, action), change, page="entry:table", **{"said": action, **options})
+    done, with ``action``'s message unless ``said`` names another (None: no message). An action
+    confirmed on its own page shows it for GET or HEAD, with ``context(table)``."""
+    table = _table(request, pk, action)
+    if request.method != "POST":
+        return _page(request, table, action, context(table))
+    return act(request, table, change, page="entry:table", **{"said": action, **options})
 
 
 def _page(request, table, template, context, status=200):
@@ -93,15 +97,15 @@ def return_table(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def approve(request, pk):
     """GET: the open findings and the department's explanations, and the button that approves."""
-    if request.method == "POST":
-        return _act(request, pk, "approve", workflow.approve)
-    table = _table(request, pk, "approve")
+    return _act(request, pk, "approve", workflow.approve, _approve_context)
+
+
+def _approve_context(table):
     gate = gates.assess(table)
     rnd = workflow.current_round(table)
     explained = {e.get("key"): e.get("explanation", "") for e in (rnd.explanations if rnd else [])}
-    return _page(request, table, "approve", {
-        "gate": gate, "round": rnd, "project_count": table.projects.count(),
-        "warnings": [{"open": w, "explanation": explained.get(w.key, "")} for w in gate.warnings]})
+    return {"gate": gate, "round": rnd, "project_count": table.projects.count(),
+            "warnings": [{"open": w, "explanation": explained.get(w.key, "")} for w in gate.warnings]}
 
 
 def _publish_context(table, form=None):
@@ -152,10 +156,8 @@ def withdraw(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_table(request, pk):
     """GET: the draft that will be deleted (year, department, projects); POST: delete it."""
-    if request.method == "POST":
-        return _act(request, pk, "delete", workflow.delete_table, done="entry:home")
-    table = _table(request, pk, "delete")
-    return _page(request, table, "delete_table", {"project_count": table.projects.count()})
+    return _act(request, pk, "delete", workflow.delete_table, lambda table: {"project_count": table.projects.count()},
+                done="entry:home")
 
 
 @login_required
