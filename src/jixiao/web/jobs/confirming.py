@@ -20,17 +20,12 @@ def work_params(*, run: ImportRun) -> dict:
     return {"import_run": run.pk, "filename": run.filename}
 
 
-def perform(job: Job, progress: work.Progress):
-    params = job.params
-    progress(0, 1)
-
-    def finish(locked: Job) -> tuple[str, dict]:
-        with work.failing({ImportRun.DoesNotExist: "import_handled", importing.AlreadyHandled: "import_handled",
-                           table_lock.NotEditable: "import_not_editable",
-                           importing.OutOfBounds: "import_out_of_bounds"}):
-            run = ImportRun.objects.select_related("department").get(pk=params["import_run"])
-            table = importing.confirm(run, locked.started_by)
-        locked.result = {"table": table.pk, "import_run": run.pk}
-        return "import_saved", {"n": run.project_count}
-
-    return finish
+@work.finish_only
+def perform(params: dict, locked: Job) -> tuple[str, dict]:
+    with work.failing({ImportRun.DoesNotExist: "import_handled", importing.AlreadyHandled: "import_handled",
+                       table_lock.NotEditable: "import_not_editable",
+                       importing.OutOfBounds: "import_out_of_bounds"}):
+        run = ImportRun.objects.select_related("department").get(pk=params["import_run"])
+        table = importing.confirm(run, locked.started_by)
+    locked.result = {"table": table.pk, "import_run": run.pk}
+    return "import_saved", {"n": run.project_count}

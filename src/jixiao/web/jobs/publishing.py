@@ -20,16 +20,11 @@ def work_params(*, table, note: str = "", reason: str = "") -> dict:
     return {"table": table.pk, "note": note, "reason": reason}
 
 
-def perform(job: Job, progress: work.Progress):
-    params = job.params
-    progress(0, 1)
-
-    def finish(locked: Job) -> tuple[str, dict]:
-        with work.failing({DisclosureTable.DoesNotExist: "state_changed", workflow.TransitionError: "state_changed"}):
-            table = DisclosureTable.objects.get(pk=params["table"])
-            publication = workflow.publish(table, locked.started_by, note=params.get("note", ""),
-                                           reason=params.get("reason", ""))
-        locked.result = {"table": table.pk, "publication": publication.pk}
-        return "published", {}
-
-    return finish
+@work.finish_only
+def perform(params: dict, locked: Job) -> tuple[str, dict]:
+    with work.failing({DisclosureTable.DoesNotExist: "state_changed", workflow.TransitionError: "state_changed"}):
+        table = DisclosureTable.objects.get(pk=params["table"])
+        publication = workflow.publish(table, locked.started_by, note=params.get("note", ""),
+                                       reason=params.get("reason", ""))
+    locked.result = {"table": table.pk, "publication": publication.pk}
+    return "published", {}

@@ -46,6 +46,17 @@ class Failed(Exception):
         return cls(code, {"reason": reason})
 
 
+def finish_only(finish: Callable[[dict, Job], tuple[str, dict]]):
+    """The ``perform`` of a kind whose whole work is its finish (runner.py), done with the job's
+    row locked: one step of progress, then ``finish(params, locked)``."""
+
+    def perform(job: Job, progress: Progress):
+        progress(0, 1)
+        return lambda locked: finish(job.params, locked)
+
+    return perform
+
+
 @contextlib.contextmanager
 def failing(codes: dict[type[Exception], str]):
     """The job fails with ``codes[type]`` when the work inside raises an exception of that type
