@@ -125,9 +125,11 @@ def current_round(record) -> Round | None:
 @dataclass(frozen=True)
 class Flow:
     """The record's transitions, with the signal sent inside each one's transaction after the
-    status changed (``table``: the locked row, ``action``) when listeners need it."""
+    status changed (``table``: the locked row, ``action``) when listeners need it, and the
+    :class:`Remark` model that keeps a return's reason."""
 
     signal: Signal | None = None
+    reason: type[Remark] | None = None
 
     def claim(self, record, action: str, keep: bool = False, row=None):
         """The record's row, locked, moved to the action's status (TransitionError if its committed
@@ -154,10 +156,11 @@ class Flow:
         number = (row.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         return row.rounds.create(number=number, submitted_by=user, submitted_at=timezone.now(), **fields)
 
-    def decide(self, record, user, action: str, keep=None) -> Round:
+    def decide(self, record, user, action: str, keep=None, **reason) -> Round:
         """Return or approve: the status changed, the current round decided. ``keep(row)`` judges
         the locked row, as committed, once the action is allowed: it returns what else the round
-        keeps of it (an approval's frozen copy)."""
+        keeps of it (an approval's frozen copy). ``reason``: the reviewer's (``text``, and what it
+        concerns), kept in the round (a return's)."""
         row = self.claim(record, action)
         rnd = current_round(row)
         rnd.decision = rnd.Decision(row.status)
@@ -165,6 +168,8 @@ class Flow:
         for name, value in (keep(row) if keep is not None else {}).items():
             setattr(rnd, name, value)
         rnd.save()
+        if reason:
+            self.reason.objects.create(round=rnd, author=user, **reason)
         return rnd
 
 

@@ -26,7 +26,7 @@ from . import gates
 # row, new status) and ``action``. The dashboard keeps the version it shows from it.
 transitioned = Signal()
 
-FLOW = Flow(signal=transitioned)
+FLOW = Flow(signal=transitioned, reason=Comment)
 
 
 @table_lock.atomic_retrying
@@ -61,9 +61,7 @@ def comment(table: DisclosureTable, user, text: str, project=None, field: str = 
 
 @table_lock.atomic_retrying
 def return_table(table: DisclosureTable, user, text: str) -> ReviewRound:
-    rnd = FLOW.decide(table, user, "return")
-    Comment.objects.create(round=rnd, text=text, author=user)
-    return rnd
+    return FLOW.decide(table, user, "return", text=text)
 
 
 @table_lock.atomic_retrying

@@ -27,7 +27,7 @@ from .models import TargetReason, TargetRound, TargetSheet
 # every transition stores the sheet's JX6xx figures as they now stand.
 transitioned = Signal()
 transitioned.connect(lambda table, **kwargs: publication.record_quality(table), weak=False)
-FLOW = workflow.Flow(signal=transitioned)
+FLOW = workflow.Flow(signal=transitioned, reason=TargetReason)
 
 
 @dataclass
@@ -58,9 +58,7 @@ def submit(sheet: TargetSheet, user) -> TargetRound:
 @atomic_retrying
 def return_sheet(sheet: TargetSheet, user, text: str, project: int | None = None, code: str = "") -> TargetRound:
     """Send back with the bureau's reason, on the whole sheet or on one project (its id)."""
-    rnd = FLOW.decide(sheet, user, "return")
-    TargetReason.objects.create(round=rnd, project_id=project, code=code, text=text, author=user)
-    return rnd
+    return FLOW.decide(sheet, user, "return", text=text, project_id=project, code=code)
 
 
 @atomic_retrying
