@@ -51,6 +51,8 @@ def with_indicator(ind: TargetIndicator, **project) -> TargetSheet:
     (indicator_from_text("quantity", "进一步加强宣传", "明显"), "JX602"),
     (indicator_from_text("quantity", "配备车辆", "10辆", last_actual="12辆"), "JX604"),
     (indicator_from_text("cost", "维修成本", "≤60万元", last_actual="50万元"), "JX604"),
+    (indicator_from_text("quantity", "养护里程", "≥100000米", last_actual="120公里"), "JX604"),  # one unit, two scales
+    (indicator_from_text("quantity", "培训人数", "≥100名", last_actual="120人"), "JX604"),  # 名 is 人
     (indicator_from_text("satisfaction", "群众满意度", "≥75%"), "JX607"),
     (indicator_from_text("timeliness", "服务周期", "2023.07-2024.01"), "JX608"),
     (indicator_from_text("timeliness", "完成时间", "2024年3月前"), "JX608"),
@@ -64,6 +66,8 @@ def test_each_weakness_of_an_indicator_is_found(ind, code):
     indicator_from_text("social", "群众生活", "有效提升"),  # vague words are checked for output indicators only
     indicator_from_text("quantity", "配备车辆", "12辆", last_actual="12辆"),
     indicator_from_text("quantity", "配备车辆", "10辆", last_actual="12次"),  # another unit: not comparable
+    indicator_from_text("quantity", "养护里程", "≥120000米", last_actual="120公里"),  # the same, in 米
+    indicator_from_text("quantity", "绿化面积", "≥1000平方米", last_actual="2亩"),  # no exact factor
     indicator_from_text("satisfaction", "投诉率", "≤5%"),  # a ceiling, not a satisfaction level
     indicator_from_text("quantity", "服务人次", "2024人次"),  # 2024 here is a count, not a year
 ])

@@ -136,13 +136,20 @@ def _last_value(ind: TargetIndicator) -> tuple[Decimal, str] | None:
 
 
 def _below_last(ind: TargetIndicator) -> Decimal | None:
-    """Last year's actual (上年实际完成值) when the target asks for less than it (JX604), else None."""
+    """Last year's actual (上年实际完成值) when the target asks for less than it (JX604), else None;
+    in the unit the target's unit is compared in (``target_history.SCALES``: 公里 in 米), a
+    value without a unit taken in the target's unit."""
     if not ind.quantitative or ind.number is None:
         return None
     last = _last_value(ind)
-    if last is None or (last[1] and ind.unit and last[1] != ind.unit):
+    if last is None:
         return None
-    return last[0] if _stricter(ind.nature == "<=", last[0], ind.number) else None
+    unit = unit_key(ind.unit)
+    number, common = in_common_unit(ind.number, unit) if unit else (ind.number, "")
+    value, last_common = in_common_unit(last[0], unit_key(last[1]) or unit) if unit else (last[0], "")
+    if last_common != common:
+        return None
+    return value if _stricter(ind.nature == "<=", value, number) else None
 
 
 @_check("JX604", "warning", "指标值低于上年实际完成值", "target below last year's actual")
@@ -176,7 +183,6 @@ def check_below_history(sheet: TargetSheet, history: TargetHistory, config: Any)
         number, common = in_common_unit(number, unit)
         # Flagged by JX604 already (the form's own 上年实际完成值): only a more demanding earlier value adds to it.
         floor = _below_last(ind) if "JX604" not in config.disabled else None
-        floor = None if floor is None else in_common_unit(floor, unit)[0]
         earlier = []  # (the value in the common unit, the earlier value)
         for v in history.of(p.name, ind.name):
             value, v_common = in_common_unit(v.value, v.unit)
