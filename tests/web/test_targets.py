@@ -408,3 +408,18 @@ def test_the_published_project_notes_a_target_changed_after_approval(client, wor
     client.cookies["django_language"] = "en"
     english = client.get(f"/portal/publications/{entry.pk}/projects/0/").content.decode()
     assert "approved by the finance bureau" in english
+
+
+def test_a_project_giving_only_its_sources_shows_their_sum_as_the_annual_total(client, world, sheet):
+    from django.test import Client
+
+    from jixiao.web.targets.models import PublishedTargets
+
+    login(client, world, "approver")
+    assert add_project(client, sheet, total="").status_code == 302
+    assert "年度资金总额：100.00" in client.get(f"/targets/{sheet.pk}/").content.decode()
+    client.post(f"/targets/{sheet.pk}/submit/")
+    login(client, world, "reviewer")
+    client.post(f"/targets/{sheet.pk}/approve/")
+    pub = PublishedTargets.objects.get(sheet=sheet, current=True)
+    assert "年度资金总额：100.00" in Client().get(f"/portal/targets/{pub.pk}/").content.decode()

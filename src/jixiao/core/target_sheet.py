@@ -108,6 +108,12 @@ class TargetProject:
             return None
         return (self.fiscal or Decimal(0)) + (self.other or Decimal(0))
 
+    @property
+    def shown_total(self) -> Decimal | None:
+        """年度资金总额 as the form and the pages show it: the total given, else the sum of the
+        sources (a total is computed, never shown blank when its parts are known)."""
+        return self.total if self.total is not None else self.funds_sum
+
 
 @dataclass
 class TargetSheet:

@@ -69,9 +69,7 @@ def build_form(sheet: TargetSheet, project: TargetProject, taken: set[str]) -> T
     put(1, 4, "实施单位", "label", colspan=2)
     put(1, 6, project.unit, colspan=3)
     put(2, 0, f"项目资金（{sheet.money_unit}）", "label", rowspan=3, colspan=2)
-    # A form that gives only its sources prints their sum as the total: the total is computed, never left blank.
-    total = project.total if project.total is not None else project.funds_sum
-    for i, (label, value) in enumerate((("年度资金总额", total), ("其中：财政拨款", project.fiscal),
+    for i, (label, value) in enumerate((("年度资金总额", project.shown_total), ("其中：财政拨款", project.fiscal),
                                         ("其他资金", project.other))):
         put(2 + i, 2, label, "label", colspan=2)
         put(2 + i, 4, amount_text(value), "center", colspan=5)
