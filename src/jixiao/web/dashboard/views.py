@@ -22,6 +22,7 @@ from jixiao.core import money
 from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.entry.models import Department
+from jixiao.web.query import query_int
 from jixiao.web.targets.models import SheetStatus, TargetQuality
 
 from . import aggregate, xlsx
@@ -37,12 +38,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _require_bureau(user) -> None:
     if roles.role_of(user) not in (roles.REVIEWER, roles.ADMIN):
         raise PermissionDenied("dashboard")
-
-
-def query_int(value) -> int | None:
-    """A query parameter's whole number (``?year=``, ``?department=``), None unless it is one
-    of at most nine digits; the portal reads its ``?year=`` the same way."""
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
 def _year(request) -> int | None:

@@ -37,6 +37,7 @@ from jixiao.web.jobs import messages as job_messages
 from jixiao.web.jobs import tasks as job_tasks
 from jixiao.web.jobs import work as job_work
 from jixiao.web.jobs.models import Job
+from jixiao.web.query import query_int
 from jixiao.web.review import overrides
 from jixiao.web.targets import changes as target_changes
 
@@ -62,8 +63,8 @@ def home(request):
     finance bureau a province's thousands, and only the listed tables' projects are read."""
     visible = roles.visible_tables(request.user)
     years = list(visible.order_by("-year__year").values_list("year__year", flat=True).distinct())
-    year = request.GET.get("year", "")
-    shown = int(year) if year.isdigit() and int(year) in years else next(iter(years), None)
+    year = query_int(request.GET.get("year"))
+    shown = year if year in years else next(iter(years), None)
     query = str(request.GET.get("q", ""))[:100].strip()
     page, items = None, []
     if shown is not None:
@@ -91,9 +92,10 @@ def table_new(request):
     if not departments.exists():
         raise PermissionDenied("create")
     # Another department is a 404 here too, like every other object the user may not touch.
-    if not str(request.POST.get("department", "")).isdigit():
+    department = query_int(request.POST.get("department"))
+    if department is None:
         raise Http404("department")
-    get_object_or_404(departments, pk=int(request.POST["department"]))
+    get_object_or_404(departments, pk=department)
     form = NewTableForm(request.POST, departments=departments)
     if not form.is_valid():
         messages.error(request, _("请检查年度和部门。"))

@@ -27,10 +27,10 @@ from jixiao.core.scoring import score_project
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY, kinds_of
 from jixiao.web.dashboard.amounts import AmountSum
 from jixiao.web.dashboard.stats import from_e4_wan
-from jixiao.web.dashboard.views import query_int  # ?year= as the dashboard reads it
 from jixiao.web.entry import convert, downloads
 from jixiao.web.entry.models import Publication, Withdrawal
 from jixiao.web.freshness import public_page
+from jixiao.web.query import query_int
 from jixiao.web.targets import convert as target_convert
 from jixiao.web.targets import exporting as target_export
 from jixiao.web.targets.models import PublishedTargets
