@@ -131,16 +131,16 @@ class Flow:
     signal: Signal | None = None
     reason: type[Remark] | None = None
 
-    def claim(self, record, action: str, keep: bool = False, row=None):
+    def claim(self, record, action: str, stay: bool = False, row=None):
         """The record's row, locked, moved to the action's status (TransitionError if its committed
-        status does not allow the action) — or, ``keep``, saved in its status, which the caller
+        status does not allow the action) — or, ``stay``, saved in its status, which the caller
         judged: the history records the action all the same, and the listeners learn of it;
         ``record`` is updated to match. ``row``: the row the caller locked in this transaction."""
         row = row if row is not None else locked(type(record), record.pk)
-        if not keep and not row.allows(action):
+        if not stay and not row.allows(action):
             record.status = row.status
             raise TransitionError(action)
-        row.status = row.status if keep else row.transitions[action][1]
+        row.status = row.status if stay else row.transitions[action][1]
         row.save(update_fields=["status", "updated_at"])
         record.status, record.updated_at = row.status, row.updated_at
         if self.signal is not None:

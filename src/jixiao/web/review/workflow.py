@@ -100,7 +100,7 @@ def withdraw(table: DisclosureTable, user, reason: str, publication: int | None 
         raise TransitionError("withdraw")
     # A revision's status stays; the save records the withdrawal in the table's history (and
     # renews whatever is keyed on the table's rows), and listeners learn the shown version changed.
-    FLOW.claim(table, "withdraw", keep=locked.status != Status.PUBLISHED, row=locked)
+    FLOW.claim(table, "withdraw", stay=locked.status != Status.PUBLISHED, row=locked)
     return Withdrawal.objects.create(publication=latest, reason=reason, withdrawn_by=user,
                                      withdrawn_at=timezone.now())
 
