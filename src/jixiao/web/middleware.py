@@ -10,31 +10,24 @@ every other answer — signed-in pages, forms with their CSRF token, errors — 
 from __future__ import annotations
 
 from django.utils.cache import patch_cache_control
+from django.utils.deprecation import MiddlewareMixin
 
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+class ContentSecurityPolicyMiddleware(MiddlewareMixin):
+    def process_response(self, request, response):
         # The admin uses inline scripts; it keeps Django's own protections only.
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
 
 
-class PrivateByDefaultMiddleware:
+class PrivateByDefaultMiddleware(MiddlewareMixin):
     """Below WhiteNoise (static files keep WhiteNoise's own headers)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response

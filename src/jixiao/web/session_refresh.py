@@ -15,17 +15,15 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.utils.deprecation import MiddlewareMixin
 
 RENEWED_KEY = "_jixiao_renewed"
 
 
-class SessionRefreshMiddleware:
+class SessionRefreshMiddleware(MiddlewareMixin):
     """After ``SessionMiddleware`` in ``MIDDLEWARE``."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         # Only sessions the browser already has: anonymous visitors get none created here.
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             session = request.session
@@ -34,7 +32,6 @@ class SessionRefreshMiddleware:
             # session_key is None when the cookie named no live session (expired, logged out).
             if session.session_key is not None and now - renewed >= settings.JIXIAO_SESSION_REFRESH_SECONDS:
                 session[RENEWED_KEY] = now  # modified: SessionMiddleware saves it, renewing the expiry
-        return self.get_response(request)
 
 
 def mark_renewed(sender, request, user, **kwargs) -> None:
