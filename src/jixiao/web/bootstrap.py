@@ -31,9 +31,8 @@ def demo_secret_key(data_dir: Path) -> str:
     key = key_file.read_text(encoding="utf-8").strip() if key_file.exists() else ""
     if not key:
         key = secrets.token_urlsafe(50)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(key + "\n")
+        key_file.touch(mode=0o600)  # created readable by its owner only, before the key is in it
+        key_file.write_text(key + "\n", encoding="utf-8")
     return key
 
 

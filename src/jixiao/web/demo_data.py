@@ -5,7 +5,6 @@ so a second run prints the same ones)."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from importlib import resources
 from pathlib import Path
@@ -73,9 +72,8 @@ def _passwords(data_dir: Path) -> dict[str, str]:
     new = {username: secrets.token_urlsafe(9) for username, _role, _dept in DEMO_USERS if username not in stored}
     if new:
         stored |= new
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(stored, out, ensure_ascii=False, indent=1)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(stored, ensure_ascii=False, indent=1), encoding="utf-8")
     return stored
 
 
