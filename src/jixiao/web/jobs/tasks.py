@@ -47,11 +47,8 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     task_ignore_result=True,
-    result_backend=None,
     worker_prefetch_multiplier=1,
     worker_hijack_root_logger=False,
-    task_serializer="json",
-    accept_content=["json"],
     task_default_queue="jixiao",
     timezone=settings.TIME_ZONE,
 )
