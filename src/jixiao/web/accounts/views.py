@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 LOCKED_STATUS = 429  # Too Many Requests
@@ -35,11 +34,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request, original_response=None, credentials=None):
-    """Axes' answer to a refused login (AXES_LOCKOUT_CALLABLE): the page the login view rendered
-    (ours says "too many failures"; the Django admin's its own error), with status 429."""
-    if original_response is None:
-        return HttpResponse(str(ThrottledAuthenticationForm.error_messages["locked"]), status=LOCKED_STATUS,
-                            content_type="text/plain; charset=utf-8")
+def locked_out(request, original_response, credentials=None):
+    """Axes' answer to a refused login (AXES_LOCKOUT_CALLABLE, called by AxesMiddleware with the
+    response): the page the login view rendered (ours says "too many failures"; the Django
+    admin's its own error), with status 429."""
     original_response.status_code = LOCKED_STATUS
     return original_response
