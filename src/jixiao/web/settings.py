@@ -166,18 +166,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "entry:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes, accounts/throttle.py): failures per user name and client
-# address together, kept in the database; a success clears that pair's count.
+# Login throttling (django-axes): accounts/throttle.py.
 JIXIAO_LOGIN_MAX_FAILURES = _env_int("JIXIAO_LOGIN_MAX_FAILURES", 5, least=1)
-JIXIAO_LOGIN_LOCKOUT_SECONDS = _env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900, least=1)
-# The client's address: REMOTE_ADDR, or behind N trusted proxies the N-th entry from the right
-# of the header they set (X-Forwarded-For unless named otherwise).
 JIXIAO_TRUSTED_PROXIES = _env_int("JIXIAO_TRUSTED_PROXIES", 0, least=0)
 JIXIAO_CLIENT_IP_HEADER = os.environ.get("JIXIAO_CLIENT_IP_HEADER", "").strip() or "X-Forwarded-For"
 AUTHENTICATION_BACKENDS = ["jixiao.web.accounts.throttle.ThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = JIXIAO_LOGIN_MAX_FAILURES
-AXES_COOLOFF_TIME = timedelta(seconds=JIXIAO_LOGIN_LOCKOUT_SECONDS)
+AXES_COOLOFF_TIME = timedelta(seconds=_env_int("JIXIAO_LOGIN_LOCKOUT_SECONDS", 900, least=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "jixiao.web.accounts.throttle.username"
 AXES_CLIENT_IP_CALLABLE = "jixiao.web.accounts.throttle.client_address"
@@ -185,9 +181,8 @@ AXES_LOCKOUT_CALLABLE = "jixiao.web.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # failures only; successful logins are not logged a second time
 AXES_VERBOSE = False
 
-# Sessions expire after this many seconds of inactivity and when the browser closes. The
-# expiry is renewed by saving the session at most once per JIXIAO_SESSION_REFRESH_SECONDS
-# (session_refresh.py), not on every request.
+# Sessions expire after this many seconds of inactivity and when the browser closes; their
+# renewal: session_refresh.py.
 SESSION_COOKIE_AGE = _env_int("JIXIAO_SESSION_SECONDS", 7200)
 JIXIAO_SESSION_REFRESH_SECONDS = _env_int("JIXIAO_SESSION_REFRESH_SECONDS", 60)
 if not 0 <= JIXIAO_SESSION_REFRESH_SECONDS < SESSION_COOKIE_AGE:
@@ -200,8 +195,7 @@ CSRF_COOKIE_HTTPONLY = True
 # defaults already send nosniff, X-Frame-Options DENY, same-origin Referrer-Policy and
 # Cross-Origin-Opener-Policy, and mark the session cookie HttpOnly and SameSite=Lax
 # (tests/web/test_security.py holds them to it).
-JIXIAO_HTTPS = _env_bool("JIXIAO_HTTPS", False)
-if JIXIAO_HTTPS:
+if _env_bool("JIXIAO_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("JIXIAO_SSL_REDIRECT", True)
@@ -210,10 +204,8 @@ if JIXIAO_HTTPS:
 
 # Uploads: the import view refuses a body larger than JIXIAO_UPLOAD_MAX_BYTES before reading it.
 JIXIAO_UPLOAD_MAX_BYTES = _env_int("JIXIAO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-# Background jobs (jobs/, docs/web.md "Background jobs"): imports, publishing and bulk exports.
-# JIXIAO_BROKER_URL names the Celery broker (redis://… or amqp://…) that `jixiao worker` reads;
-# unset, a job runs in the process that starts it (the demo, the tests). A message the worker
-# has not acknowledged after JIXIAO_JOB_VISIBILITY_SECONDS is delivered again (Redis).
+# Background jobs: imports, publishing and bulk exports (jobs/tasks.py, docs/web.md
+# "Background jobs").
 JIXIAO_BROKER_URL = os.environ.get("JIXIAO_BROKER_URL", "").strip()
 JIXIAO_JOB_VISIBILITY_SECONDS = _env_int("JIXIAO_JOB_VISIBILITY_SECONDS", 3600, least=60)
 # Bulk exports' files are deleted this many days after their job finished (0: kept for ever).
@@ -224,10 +216,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("JIXIAO_FORM_MAX_BYTES", 24 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Submission gates (review/gates.py, docs/web.md "Submission gates"): the findings that stop a
-# table from being submitted — "error" (every finding of severity error), or check codes, or
-# both, comma-separated (e.g. "error,JX301"). Every other warning needs the department's written
-# explanation. A table without projects is never submitted, whatever this says.
+# Submission gates: the severities and check codes whose findings stop a submission
+# (review/gates.py).
 JIXIAO_SUBMIT_BLOCKING = tuple(t.strip() for t in os.environ.get("JIXIAO_SUBMIT_BLOCKING", "error").split(",")
                                if t.strip())
 if bad := [t for t in JIXIAO_SUBMIT_BLOCKING if t not in SEVERITIES and t not in CHECKS]:
