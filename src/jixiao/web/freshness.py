@@ -108,8 +108,7 @@ def _tag(*parts) -> str:
 
 
 def _signed_in(request) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
+    return getattr(getattr(request, "user", None), "is_authenticated", False)
 
 
 def page_etag(request, *args, **kwargs) -> str:

@@ -236,7 +236,6 @@ STATIC_URL = "/static/"
 # (Set JIXIAO_STATIC_ROOT only if you run collectstatic for a front proxy.)
 STATIC_ROOT = os.environ.get("JIXIAO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGGING = {
     "version": 1,
