@@ -37,13 +37,10 @@ def role_of(user) -> str | None:
         return None
     if user.is_superuser:
         return ADMIN
-    cached = getattr(user, "_jixiao_role", False)
-    if cached is not False:
-        return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in ROLE_ORDER if r in names), None)
-    user._jixiao_role = role
-    return role
+    if not hasattr(user, "_jixiao_role"):  # asked once per user object (a request's user)
+        names = set(user.groups.values_list("name", flat=True))
+        user._jixiao_role = next((r for r in ROLE_ORDER if r in names), None)
+    return user._jixiao_role
 
 
 def department_of(user):
@@ -191,6 +188,6 @@ def context(request) -> dict:
     role = role_of(request.user)
     return {
         "jx_role": role,
-        "jx_role_name": ROLE_NAMES.get(role, "") if role else "",
+        "jx_role_name": ROLE_NAMES.get(role, ""),
         "jx_department": department_of(request.user),
     }
