@@ -1,9 +1,6 @@
-"""The import job: read the stored upload in the bounded child parser, keep the preview run.
-
-The job reads the upload (:func:`jixiao.web.entry.importing.read_file`, which runs the
-importers in a child process bounded in memory and time) and records the reading as an
-ImportRun in preview state — the preview page the user then confirms.
-"""
+"""The import job: read the stored upload (:func:`jixiao.web.entry.importing.read_file`, the
+importers in a child process bounded in memory and time) and record the reading as an ImportRun
+in preview state — the preview page the user then confirms."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""The 绩效目标表 import job: read the stored upload, keep the reading for the preview.
+"""The 绩效目标表 import job: read the stored upload
+(:func:`jixiao.web.targets.importing.read_file`: XLSX, PDF and text in the bounded child
+process, seconds for a large PDF) and keep the sheet's targets JSON document as its result.
 
-The job reads the upload (:func:`jixiao.web.targets.importing.read_file`: XLSX, PDF and text in
-the bounded child process, seconds for a large PDF) and keeps the sheet's targets JSON document
-as its result. Following the job's link puts that reading into the user's session as the
-pending import, and the preview and its *确认保存* are the same as before (targets/views.py);
-nothing the user sees changes until the preview is confirmed. A file that is not a 绩效目标表
-is refused by the reader like any other.
+Following the job's link puts that reading into the user's session as the pending import, whose
+preview and *确认保存* are the targets pages' own (targets/views.py); nothing the user sees
+changes until the preview is confirmed. A file that is not a 绩效目标表 is refused by the reader
+like any other.
 """
 
 from __future__ import annotations
