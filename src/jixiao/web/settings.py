@@ -79,8 +79,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # An answer that does not say how it may be cached is private and not stored (signed-in
-    # pages, forms, errors); public pages say so themselves (freshness.py).
     "jixiao.web.middleware.PrivateByDefaultMiddleware",
     # Session, authentication, messages and history: Django's and simple_history's middlewares,
     # skipped for anonymous GET/HEAD requests to the API (api_reads.py; JIXIAO_API_LEAN).
@@ -147,9 +145,7 @@ else:
     raise ImproperlyConfigured("JIXIAO_CACHE_URL 须以 redis:// 开头 / JIXIAO_CACHE_URL must be a redis:// URL, "
                                f"got {JIXIAO_CACHE_URL!r}")
 
-# Public pages (the portal): how long a browser or a reverse proxy may reuse one
-# (Cache-Control: public, max-age=N); 0 makes them ask again each time (no-cache), still
-# answered with 304 when nothing changed (freshness.py, docs/web.md "Public pages").
+# How long a browser or a proxy may reuse a public page or API answer (freshness.py).
 JIXIAO_PUBLIC_CACHE_SECONDS = _env_int("JIXIAO_PUBLIC_CACHE_SECONDS", 60, least=0)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,8 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Anonymous API reads skip the session, authentication, messages and history middlewares
-# (api_reads.py); 0 sends them through every middleware like any other request.
+# Anonymous API reads skip the signed-in pages' middlewares (api_reads.py).
 JIXIAO_API_LEAN = _env_bool("JIXIAO_API_LEAN", True)
 
 LOGIN_URL = "accounts:login"
