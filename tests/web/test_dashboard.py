@@ -10,15 +10,17 @@ from io import BytesIO
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jixiao.core.checks import check_project
 from jixiao.core.money import MoneyUnit
 from jixiao.core.scoring import score_project
 from jixiao.web.dashboard import aggregate, stats, table_figures
-from jixiao.web.dashboard.models import FindingStat, ProjectStat
+from jixiao.web.dashboard.models import FindingStat, ProjectStat, ShownVersion
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
 
@@ -98,6 +100,22 @@ def test_saving_a_project_stores_its_figures_from_the_core(world):
     row.delete()
     assert not ProjectStat.objects.filter(pk=stat.pk).exists()
     assert not FindingStat.objects.filter(project_id=stat.pk).exists()
+
+
+def test_the_database_refuses_figures_of_both_a_stored_project_and_a_version_or_of_neither(world):
+    stat = ProjectStat.objects.get(project=world.projects["own"])
+    version = ShownVersion.objects.create(table=stat.table, number=1, kind="submitted", at=timezone.now())
+    frozen = ProjectStat.objects.create(version=version, table=stat.table, year=2019, department=stat.department,
+                                        money_unit="万元", rate_band="none")
+    figures = {"table": stat.table, "year": 2019, "department": stat.department, "money_unit": "万元",
+               "rate_band": "none"}
+    for owners in ({"project": world.projects["other"], "version": version}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ProjectStat.objects.create(**owners, **figures)
+    for owners in ({"project": world.projects["own"], "stat": frozen}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            FindingStat.objects.create(**owners, table=stat.table, year=2019, code="JX201", severity="error")
+    assert ProjectStat.objects.count() == 3 and FindingStat.objects.filter(code="JX201", stat=frozen).count() == 0
 
 
 def test_changing_the_money_unit_recomputes_the_amounts(world):

@@ -51,7 +51,7 @@ class ProjectStat(models.Model):
     """A project's figures as the dashboard counts them: a stored project's (``project``), or
     those of one project of a frozen :class:`ShownVersion` (``version``, with the project's
     序号, name and 0-based position in the table, as the portal's project pages count: the
-    project may since have been removed or renamed)."""
+    project may since have been removed or renamed) — one of the two, never both."""
 
     project = models.OneToOneField(Project, null=True, on_delete=models.CASCADE, related_name="dashboard_stat",
                                    verbose_name=_("项目"))
@@ -81,13 +81,16 @@ class ProjectStat(models.Model):
         indexes = [models.Index(fields=["year", "department"], name="dash_stat_year_dept"),
                    models.Index(fields=["year", "rate_band"], name="dash_stat_year_band"),
                    models.Index(fields=["year", "grade"], name="dash_stat_year_grade")]
+        constraints = [models.CheckConstraint(name="dash_stat_project_or_version",
+                                              condition=models.Q(project__isnull=False, version__isnull=True)
+                                              | models.Q(project__isnull=True, version__isnull=False))]
         verbose_name = _("项目统计")
         verbose_name_plural = _("项目统计")
 
 
 class FindingStat(models.Model):
     """One finding of the core's project checks, for counting the most frequent ones: of a
-    stored project (``project``) or of a frozen version's (``stat``)."""
+    stored project (``project``) or of a frozen version's (``stat``), never both."""
 
     project = models.ForeignKey(Project, null=True, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("项目"))
@@ -100,6 +103,9 @@ class FindingStat(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["year", "code"], name="dash_finding_year_code")]
+        constraints = [models.CheckConstraint(name="dash_finding_project_or_stat",
+                                              condition=models.Q(project__isnull=False, stat__isnull=True)
+                                              | models.Q(project__isnull=True, stat__isnull=False))]
         verbose_name = _("检查结果统计")
         verbose_name_plural = _("检查结果统计")
 

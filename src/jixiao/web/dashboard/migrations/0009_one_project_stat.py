@@ -1,8 +1,36 @@
 """The stored projects' old tables go; the frozen versions' tables, which now hold every
-project's figures (0008), are named ProjectStat and FindingStat, with ProjectStat's indexes."""
+project's figures (0008), are named ProjectStat and FindingStat, with ProjectStat's indexes.
+
+Renaming a table keeps its indexes' names. SQLite rebuilds a table for most changes (0010 adds
+a constraint) and names the rebuilt foreign keys' indexes after the table: ProjectStat's and
+FindingStat's then have exactly the names the old tables' indexes had. Going back, these tables
+take their old names again and the old tables are created afresh, with indexes of those names,
+which SQLite refuses ("index … already exists"). So, going back, ``own_index_names`` runs
+between the two and first names each such index after the table that holds it, as Django named
+it when the table was made. Going forward it does nothing: a migrated database stays as it is.
+"""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+
+def own_index_names(apps, schema_editor):
+    """Each index of ShownProjectStat's and ShownFindingStat's tables that is named after
+    ProjectStat's or FindingStat's table gets the name Django gives an index of its columns in
+    the table that holds it. Unique indexes are left as they are: the old tables take none of
+    their names."""
+    introspection = schema_editor.connection.introspection
+    for name, renamed in (("ShownProjectStat", "dashboard_projectstat_"), ("ShownFindingStat", "dashboard_findingstat_")):
+        model = apps.get_model("dashboard", name)
+        table = model._meta.db_table
+        fields = {field.column: field.name for field in model._meta.local_fields}
+        with schema_editor.connection.cursor() as cursor:
+            constraints = introspection.get_constraints(cursor, table)
+        for index, info in constraints.items():
+            if info["index"] and not info["unique"] and index.startswith(renamed):
+                columns = [fields[column] for column in info["columns"]]
+                schema_editor.rename_index(model, models.Index(fields=columns, name=index), models.Index(
+                    fields=columns, name=schema_editor._create_index_name(table, info["columns"])))
 
 
 class Migration(migrations.Migration):
@@ -15,6 +43,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.DeleteModel(name='FindingStat'),
         migrations.DeleteModel(name='ProjectStat'),
+        migrations.RunPython(migrations.RunPython.noop, own_index_names),
         migrations.RenameModel(old_name='ShownProjectStat', new_name='ProjectStat'),
         migrations.RenameModel(old_name='ShownFindingStat', new_name='FindingStat'),
         migrations.AlterField(
