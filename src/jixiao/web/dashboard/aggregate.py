@@ -269,19 +269,18 @@ def version_note(kind: str | None, number: int | None, at) -> str:
     return note % {"number": number, "date": date_format(timezone.localdate(at), "DATE_FORMAT") if at else ""}
 
 
+# A department row's values as the query reads them; the others are computed by _row.
+_AS_READ = ("department", "department_id", "state", "table_id", "version_number", "version_kind",
+            "version_publication", "projects", "excellent", "poor", "errors", "warnings")
+
+
 def _row(r: dict) -> dict:
-    state = r["state"]
-    at = _moment(r["version_at"])
     return {
-        "department": r["department"], "department_id": r["department_id"], "state": state,
-        "status": STATE_LABELS[state], "table_id": r["table_id"],
-        "version_number": r["version_number"], "version_kind": r["version_kind"], "version_at": at,
-        "version_publication": r["version_publication"],
-        "version": version_note(r["version_kind"], r["version_number"], at),
-        "projects": r["projects"], "budget": from_e4_wan(r["budget"]), "actual": from_e4_wan(r["actual"]),
+        **{key: r[key] for key in _AS_READ}, "status": STATE_LABELS[r["state"]],
+        "version": version_note(r["version_kind"], r["version_number"], _moment(r["version_at"])),
+        "budget": from_e4_wan(r["budget"]), "actual": from_e4_wan(r["actual"]),
         "rate": rate_of(r["actual"], r["budget"]), "score": mean_score(r["score"], r["scored"]),
         "gap": mean_score(r["gap"], r["gapped"]),
-        "excellent": r["excellent"], "poor": r["poor"], "errors": r["errors"], "warnings": r["warnings"],
     }
 
 

@@ -106,8 +106,3 @@ def rebuild(table_ids=None) -> int:
     if table_ids is None:
         table_ids = DisclosureTable.objects.order_by("pk").values_list("pk", flat=True)
     return sum(1 for pk in table_ids if refresh(pk))
-
-
-def backfill(apps) -> int:
-    """The figures of every table of ``apps``'s registry, computed again (``rebuild``)."""
-    return rebuild(apps.get_model("entry", "DisclosureTable").objects.order_by("pk").values_list("pk", flat=True))

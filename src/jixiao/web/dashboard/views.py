@@ -49,13 +49,12 @@ def drill_url(**params) -> str:
     return reverse("dashboard:projects") + "?" + urlencode(clean)
 
 
-def _sort(request, allowed, default):
-    key = request.GET.get("sort")
-    return key if key in allowed else default, request.GET.get("dir") == "desc"
-
-
-def _headers(request, columns: dict, key: str, descending: bool, extra: dict) -> list[dict]:
-    """Column headers as links that sort (server side); aria-sort says the current order."""
+def _sorting(request, columns: dict, extra: dict) -> tuple[str, bool, dict, list[dict]]:
+    """The order the page asks for (``?sort=`` one of ``columns``, else the department;
+    ``?dir=desc``), the query parameters that keep it with ``extra``, and the column headers as
+    links that sort (server side); aria-sort says the current order."""
+    key = request.GET.get("sort") if request.GET.get("sort") in columns else "department"
+    descending = request.GET.get("dir") == "desc"
     heads = []
     for col, (label, numeric) in columns.items():
         active = col == key
@@ -66,7 +65,7 @@ def _headers(request, columns: dict, key: str, descending: bool, extra: dict) ->
         heads.append({"key": col, "label": label, "numeric": numeric, "active": active,
                       "aria": ("descending" if descending else "ascending") if active else None,
                       "url": "?" + urlencode({**extra, "sort": col, "dir": direction})})
-    return heads
+    return key, descending, {**extra, "sort": key, "dir": "desc" if descending else "asc"}, heads
 
 
 @login_required
@@ -74,7 +73,7 @@ def index(request):
     _require_bureau(request.user)
     year = _year(request)
     ov = aggregate.overview(request.user, year, timezone.localdate()) if year else aggregate.Overview(year=None)
-    key, descending = _sort(request, aggregate.COLUMNS, "department")
+    key, descending, keep, headers = _sorting(request, aggregate.COLUMNS, {"year": year})
     if year:
         ov.departments = ov.departments.sorted(key, descending)
     if request.GET.get("format") == "xlsx":
@@ -108,14 +107,13 @@ def index(request):
                         "title": _("各部门预算与支出（万元）"), "budget_label": _("预算金额"),
                         "actual_label": _("实际支出")},
     }
-    keep = {"year": year, "sort": key, "dir": "desc" if descending else "asc"}
     return render(request, "dashboard/index.html", {
         **target_quality(year),
         "ov": ov, "year": year, "dept_page": dept_page, "dept_keep": urlencode(keep),
         "outstanding": outstanding, "outstanding_count": len(ov.outstanding), "chart_departments": len(largest),
         "years": aggregate.years(), "bands": bands, "grades": grades,
         "findings": findings, "chart": chart, "rate": money.format_rate(ov.rate),
-        "headers": _headers(request, aggregate.COLUMNS, key, descending, {"year": year}),
+        "headers": headers,
         "all_url": drill_url(year=year),
         "xlsx_url": "?" + urlencode({**keep, "format": "xlsx"}),
     })
@@ -174,7 +172,7 @@ def projects(request):
         "finding": (g.get("finding") or "").strip()[:12] or None,
         "q": (g.get("q") or "").strip()[:100] or None,
     }
-    key, descending = _sort(request, PROJECT_COLUMNS, "department")
+    key, descending, keep, headers = _sorting(request, PROJECT_COLUMNS, {k: v for k, v in filters.items() if v})
     qs = aggregate.order_projects(aggregate.project_rows(request.user, filters), key, descending)
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
     rows = [{"department": s["d_name"], "seq": s["p_seq"], "name": s["p_name"], "url": _project_url(s),
@@ -182,14 +180,11 @@ def projects(request):
              "rate": money.format_rate(None if s["rate"] is None else Decimal(s["rate"])),
              "score": money.round_half_up(Decimal(s["score"]) / 100) if s["score"] is not None else None,
              "grade": s["grade_"], "errors": s["errors_"], "warnings": s["warnings_"]} for s in page.object_list]
-    kept = {k: v for k, v in filters.items() if v}
     return render(request, "dashboard/projects.html", {
-        "page": page, "rows": rows, "filters": filters, "kept": urlencode({**kept, "sort": key,
-                                                                        "dir": "desc" if descending else "asc"}),
-        "headers": _headers(request, PROJECT_COLUMNS, key, descending, kept),
+        "page": page, "rows": rows, "filters": filters, "kept": urlencode(keep), "headers": headers,
         "departments": Department.objects.all(), "years": aggregate.years(),
         "bands": [(k, aggregate.BAND_LABELS[k]) for k in BAND_KEYS], "grades": GRADES,
-        "band_label": aggregate.BAND_LABELS.get(filters["band"]) if filters["band"] else None,
+        "band_label": aggregate.BAND_LABELS.get(filters["band"]),
         "department_name": Department.objects.filter(pk=filters["department"]).values_list("name", flat=True).first()
         if filters["department"] else None,
         "back": reverse("dashboard:index") + ("?" + urlencode({"year": filters["year"]}) if filters["year"] else ""),

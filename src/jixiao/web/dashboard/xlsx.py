@@ -36,17 +36,15 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], number_formats: 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
         ws.append(row)
-    for line in ws.iter_rows():
-        for cell in line:
-            guard_xlsx_cell(cell)
     for i, column in enumerate(ws.iter_cols(), start=1):
+        for cell in column:
+            guard_xlsx_cell(cell)
         width = max(len(str(cell.value or "")) for cell in column)
         ws.column_dimensions[get_column_letter(i)].width = min(max(8, width * 1.8 + 2), 60)
         if number_formats and i in number_formats:
             for cell in column[1:]:
                 cell.number_format = number_formats[i]
     ws.freeze_panes = "A2"
-    return ws
 
 
 def rate_cell(rate):
