@@ -76,7 +76,7 @@ def _scope(user) -> tuple:
 
 
 def years() -> list[int]:
-    return sorted(set(Year.objects.values_list("year", flat=True)), reverse=True)
+    return list(Year.objects.order_by("-year").values_list("year", flat=True))
 
 
 def default_year(user) -> int | None:
@@ -120,20 +120,19 @@ def overview(user, year: int, today: date) -> Overview:
     version = data_version.current()  # read once: every part of the page from one version
     t = data_version.cached(version, ("totals", year, _scope(user)), lambda: TableFigures.objects.filter(
         year=year, table__in=_visible(user)).aggregate(
-        projects=Sum("projects"), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4"),
-        **{column: Sum(column) for column in (*BAND_FIELDS.values(), *GRADE_FIELDS.values())}))
+        projects=Sum("projects", default=0), budget=AmountSum("budget_e4"), actual=AmountSum("actual_e4"),
+        **{column: Sum(column, default=0) for column in (*BAND_FIELDS.values(), *GRADE_FIELDS.values())}))
     found = data_version.cached(version, ("findings", year, _scope(user)), lambda: list(
         TableFindingCount.objects.filter(year=year, table__in=_visible(user)).values("code", "severity")
         .annotate(n=Sum("findings"), projects=Sum("projects")).order_by("-n", "code", "severity")[:TOP_FINDINGS]))
     budget, actual = t["budget"], t["actual"]
-    ov = Overview(year=year, projects=t["projects"] or 0, budget=from_e4_wan(budget), actual=from_e4_wan(actual),
+    ov = Overview(year=year, projects=t["projects"], budget=from_e4_wan(budget), actual=from_e4_wan(actual),
                   rate=rate_of(actual, budget))
-    ov.bands = [(k, BAND_LABELS[k], t[BAND_FIELDS[k]] or 0) for k in BAND_KEYS]
-    ov.grades = [(g, t[GRADE_FIELDS[g]] or 0) for g in GRADES]
+    ov.bands = [(k, BAND_LABELS[k], t[BAND_FIELDS[k]]) for k in BAND_KEYS]
+    ov.grades = [(g, t[GRADE_FIELDS[g]]) for g in GRADES]
     ov.findings = [(f["code"], f["severity"], language.bilingual(CHECKS[f["code"]], "title") if f["code"] in CHECKS else "",
                     f["n"], f["projects"]) for f in found]
-    y = Year.objects.filter(year=year).first()
-    ov.deadline = y.deadline if y else None
+    ov.deadline = Year.objects.filter(year=year).values_list("deadline", flat=True).first()
     ov.overdue = ov.deadline is not None and today > ov.deadline
     # Lazy: the page reads one sorted page of each in SQL; the XLSX export iterates them all.
     ov.departments = DepartmentRows(user, year, version=version)

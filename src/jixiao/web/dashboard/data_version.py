@@ -50,8 +50,4 @@ def cached(version: tuple[int, str], parts: tuple, compute):
         return compute()
     raw = repr((version, *parts))
     key = "jixiao:dashboard:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-    hit = cache.get(key)
-    if hit is None:
-        hit = compute()
-        cache.set(key, hit, CACHE_SECONDS)
-    return hit
+    return cache.get_or_set(key, compute, CACHE_SECONDS)

@@ -45,10 +45,9 @@ def _aggregate(stats) -> dict:
         x_projects=Count("pk"), x_budget_e4=AmountSum("budget_e4"), x_actual_e4=AmountSum("actual_e4"),
         x_score_x100=Sum("score_x100"), x_scored=Count("score_x100"),
         x_evidence_gap_x100=Sum("evidence_gap_x100"), x_gapped=Count("evidence_gap_x100"),
-        x_errors=Sum("errors"), x_warnings=Sum("warnings"),
+        x_errors=Sum("errors", default=0), x_warnings=Sum("warnings", default=0),
         **{f"x_{column}": Count("pk", filter=q) for column, q in counts.items()})
-    figures = {alias[2:]: value for alias, value in found.items()}
-    return {**figures, "errors": figures["errors"] or 0, "warnings": figures["warnings"] or 0}
+    return {alias[2:]: value for alias, value in found.items()}
 
 
 def compute(table, year: int) -> None:
