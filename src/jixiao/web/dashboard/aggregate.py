@@ -2,11 +2,9 @@
 figures (:class:`.models.TableFigures`, kept current by :mod:`.table_figures`).
 
 A page view reads one row per table — a few thousand a year — not the province's 200 000
-per-project rows. The results are kept in Django's cache under the version of the dashboard's
-data (:mod:`.data_version`: a row inserted by every change of what the dashboard shows, in that
-change's transaction), so whichever server process answers shows what is committed, and the
-editors' saves in their drafts do not make every page view sum the year again. Only the
-drill-down, which lists projects, reads per-project rows, one page of them at a time.
+per-project rows, and the results are kept in Django's cache under the version of the
+dashboard's data (:mod:`.data_version`). Only the drill-down, which lists projects, reads
+per-project rows, one page of them at a time.
 
 Every query is narrowed to the tables the user may see (``roles.visible_tables``): the finance
 bureau's reviewers see what departments have submitted, administrators everything.

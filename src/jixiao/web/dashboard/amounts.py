@@ -1,4 +1,4 @@
-"""Sums of amount columns (0.0001 元, up to 10^23 per project: models.Figures) that neither
+"""Sums of amount columns (0.0001 元, up to 10^23 per project: models.ProjectStat) that neither
 overflow nor lose NULL, on PostgreSQL and SQLite alike. Its own module because the per-table
 figures (table_figures.py), the page's totals (aggregate.py) and the portal's years
 (portal/views.py) all sum amounts."""

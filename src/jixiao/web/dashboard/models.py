@@ -22,13 +22,9 @@ from jixiao.web.entry.models import Department, DisclosureTable, Project, Public
 
 
 class ShownVersion(models.Model):
-    """The version a table's figures come from while the table is being revised.
-
-    While a table is 草稿 or 退回 its rows are being edited and are nobody's figures: the
-    dashboard keeps showing the version last submitted (退回 of a first submission) or last
-    published (a new revision of a published table), frozen here when the table left it
-    (:mod:`.versions`). ``number`` is the submission's number (each 报送 is a version).
-    """
+    """The version a table's figures come from while the table is being revised (草稿 or 退回):
+    the one it left, frozen here (:mod:`.versions`). ``number`` is the submission's number (each
+    报送 is a version)."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("已提交")
@@ -118,14 +114,8 @@ GRADE_FIELDS = {"优": "grade_excellent", "良": "grade_good", "中": "grade_fai
 
 class TableFigures(models.Model):
     """What the dashboard shows for one table (one department × year): the sums and counts of
-    its shown version's per-project figures, kept with the table.
-
-    A page view then reads one row per table — a few thousand a year — instead of summing the
-    province's 200 000 per-project rows, so the dashboard needs no cache. The row is computed
-    again (:mod:`.table_figures`) in the same transaction as every write that changes it, under
-    the table's row lock, so it is never stale and concurrent saves never lose an update.
-    Sums of amounts are in 0.0001 元 like :class:`ProjectStat`; ``None`` where no project has one.
-    """
+    its shown version's per-project figures, kept current by :mod:`.table_figures`. Sums of
+    amounts are in 0.0001 元 like :class:`ProjectStat`; ``None`` where no project has one."""
 
     class Source(models.TextChoices):
         ROWS = "rows", _("表中各行")           # 已提交 / 已审核 / 已公开: the stored rows
@@ -184,13 +174,9 @@ class TableFindingCount(models.Model):
 
 class DataChange(models.Model):
     """One committed change of what the dashboard shows (figures, statuses, departments,
-    deadlines), written in the transaction of the change (:mod:`.data_version`).
-
-    The newest row — its id and its random token — is the version of the dashboard's data: the
-    pages' query results are kept in Django's cache under it, so any change makes every
-    process read the database again, and a change rolled back takes its row with it. Rows are
-    only inserted (no row is locked by two writers); old ones are pruned as new ones come.
-    """
+    deadlines), written in the transaction of the change; the newest row's id and token are the
+    version of the dashboard's data (:mod:`.data_version`). Rows are only inserted (no row is
+    locked by two writers); old ones are pruned as new ones come."""
 
     token = models.CharField(max_length=32)
     at = models.DateTimeField(auto_now_add=True)

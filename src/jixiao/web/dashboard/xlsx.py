@@ -58,7 +58,6 @@ def rate_cell(rate):
 def workbook(ov: Overview) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
-    # Amounts stay Decimal (openpyxl writes them as numbers; Excel shows 2 decimals). The last column says which version a department's figures come from while it revises its table.
     _sheet(wb, _("部门对比"), [*(str(COLUMNS[k][0]) for k in COLUMNS), _("数据来源版本")], [
         [d["department"], str(d["status"]), d["projects"], d["budget"], d["actual"],
          rate_cell(d["rate"]), d["score"], d["gap"], d["excellent"], d["poor"], d["errors"], d["warnings"],
