@@ -54,7 +54,21 @@ class Department(models.Model):
         return self.name
 
 
-class DisclosureTable(Reviewed):
+class AnnualForm(Reviewed):
+    """A department's form of one year under review (the self-evaluation's 公开表, the
+    绩效目标表): the title and money unit its heading prints, and the scoring profile it follows."""
+
+    title = models.CharField(_("标题"), max_length=300, blank=True)
+    money_unit = models.CharField(_("金额单位"), max_length=10, default=MoneyUnit.WAN_YUAN.value,
+                                  choices=[(u.value, u.value) for u in MoneyUnit])
+    # central, hubei, sichuan (core/scoring/profiles.py); blank = the configured default.
+    profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
+
+    class Meta(Reviewed.Meta):
+        abstract = True
+
+
+class DisclosureTable(AnnualForm):
     """A department's 预算项目绩效自评情况公开表 for one year."""
 
     transitions = {
@@ -69,17 +83,12 @@ class DisclosureTable(Reviewed):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tables",
                                    verbose_name=_("部门"))
     attachment = models.CharField(_("附件编号"), max_length=50, blank=True, default="附件2-3")
-    title = models.CharField(_("标题"), max_length=300, blank=True)
     department_short = models.CharField(_("部门简称"), max_length=100, blank=True)
-    money_unit = models.CharField(_("金额单位"), max_length=10, default=MoneyUnit.WAN_YUAN.value,
-                                  choices=[(u.value, u.value) for u in MoneyUnit])
     columns_note = models.TextField(_("栏目说明"), blank=True)
     layout = models.JSONField(_("指标栏目"), default=list)
-    # The scoring profile its forms follow (central, hubei, sichuan); blank = the configured default.
-    profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
 
-    class Meta(Reviewed.Meta):
+    class Meta(AnnualForm.Meta):
         constraints = [models.UniqueConstraint(fields=["year", "department"], name="one_table_per_year_department")]
         verbose_name = _("自评公开表")
         verbose_name_plural = _("自评公开表")
@@ -89,16 +98,31 @@ class DisclosureTable(Reviewed):
         return tuple(self.layout) if self.layout else DISCLOSURE_2019
 
 
-class Project(models.Model):
+class FormProject(models.Model):
+    """One project of an annual form: its place (序号), its name, and who changed it last."""
+
+    seq = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("项目名称"), max_length=300)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("最后修改人"))
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.name}"
+
+
+class Project(FormProject):
     """One row of the table (项目). Indicator cells are stored as table JSON cells:
     ``{kind: {"target": …, "actual": …, "weight": "20", "items": [{"name": …, "weight": …}]}}``
     (``weight``/``items`` only when given); ``published`` is the table-JSON ``published`` object."""
 
     table = models.ForeignKey(DisclosureTable, on_delete=models.CASCADE, related_name="projects",
                               verbose_name=_("自评公开表"))
-    seq = models.PositiveIntegerField(_("序号"))
     unit_name = models.CharField(_("单位名称"), max_length=200, blank=True)
-    name = models.CharField(_("项目名称"), max_length=300)
     gov_investment = models.BooleanField(_("是否政府投资项目"), null=True, blank=True)
     initial_budget = models.DecimalField(_("年初预算数"), **AMOUNT)
     budget = models.DecimalField(_("项目年度预算金额"), **AMOUNT)
@@ -115,18 +139,11 @@ class Project(models.Model):
     overrides = models.JSONField(_("评分调整"), default=list, blank=True)
     published = models.JSONField(_("公开表所载评分"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("最后修改人"))
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["table", "seq", "pk"]
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
-
-    def __str__(self) -> str:
-        return f"{self.seq}. {self.name}"
 
     # Lock order, table before project (table_lock.py), for every write of a project: the entry
     # views lock the table first, but the admin and scripts call save() or delete() directly,

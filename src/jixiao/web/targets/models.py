@@ -11,22 +11,21 @@ lets each indicator be traced from its approved target. Every record keeps its h
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jixiao.core.target_sheet import BASIS_NAMES, MONEY_UNITS, NATURE_SYMBOLS
+from jixiao.core.target_sheet import BASIS_NAMES, NATURE_SYMBOLS
 from jixiao.core.taxonomy import KINDS
-from jixiao.web.entry.models import AMOUNT, Department, Year
-from jixiao.web.workflow import REVIEW, Remark, Reviewed, Round, Status
+from jixiao.web.entry.models import AMOUNT, AnnualForm, Department, FormProject, Year
+from jixiao.web.workflow import REVIEW, Remark, Round, Status
 
 # The target review's statuses: the self-evaluation's, without publication.
 SheetStatus = models.TextChoices("SheetStatus", [(s.name, (s.value, s.label)) for s in Status
                                                  if s != Status.PUBLISHED])
 
 
-class TargetSheet(Reviewed):
+class TargetSheet(AnnualForm):
     """A department's 项目支出绩效目标表 for one budget year."""
 
     # An approved sheet is reopened for an adjustment (调整), which goes through review again.
@@ -36,41 +35,29 @@ class TargetSheet(Reviewed):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="target_sheets",
                                    verbose_name=_("部门"))
     status = models.CharField(_("状态"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
-    money_unit = models.CharField(_("金额单位"), max_length=10, default="万元", choices=[(u, u) for u in MONEY_UNITS])
-    title = models.CharField(_("标题"), max_length=300, blank=True)
-    profile = models.CharField(_("评分方案"), max_length=32, blank=True, default="")
 
-    class Meta(Reviewed.Meta):
+    class Meta(AnnualForm.Meta):
         constraints = [models.UniqueConstraint(fields=["year", "department"], name="one_target_sheet_per_year")]
         verbose_name = _("绩效目标表")
         verbose_name_plural = _("绩效目标表")
 
 
-class TargetProject(models.Model):
+class TargetProject(FormProject):
     """One project's form: funds, 年度总体目标 and its indicators."""
 
     sheet = models.ForeignKey(TargetSheet, on_delete=models.CASCADE, related_name="projects",
                               verbose_name=_("绩效目标表"))
-    seq = models.PositiveIntegerField(_("序号"))
-    name = models.CharField(_("项目名称"), max_length=300)
     department_name = models.CharField(_("主管部门"), max_length=200, blank=True)
     unit = models.CharField(_("实施单位"), max_length=200, blank=True)
     total = models.DecimalField(_("年度资金总额"), **AMOUNT)
     fiscal = models.DecimalField(_("其中：财政拨款"), **AMOUNT)
     other = models.DecimalField(_("其他资金"), **AMOUNT)
     goal = models.TextField(_("年度总体目标"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("最后修改人"))
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sheet", "seq", "pk"]
         verbose_name = _("目标项目")
         verbose_name_plural = _("目标项目")
-
-    def __str__(self) -> str:
-        return f"{self.seq}. {self.name}"
 
 
 class TargetIndicator(models.Model):
