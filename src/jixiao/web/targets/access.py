@@ -1,9 +1,5 @@
 """Who may see and do what with a 绩效目标表 — the self-evaluation's rules (accounts/roles.py)
-applied to target sheets.
-
-Departments see only their own sheets; the finance bureau (reviewers) sees a sheet once it
-was submitted; administrators see all. A sheet the user may not see is a 404, an action the
-role or the status does not allow a 403, as everywhere in the app.
+applied to target sheets, and the pre-fill of the self-evaluation that only a sheet offers.
 """
 
 from __future__ import annotations

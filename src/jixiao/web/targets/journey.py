@@ -12,7 +12,6 @@ from __future__ import annotations
 from jixiao.core import prefill
 from jixiao.core.scoring import score_project
 from jixiao.core.target_sheet import TargetProject
-from jixiao.core.taxonomy import KIND_BY_KEY
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry.models import DisclosureTable
 from jixiao.web.entry.models import Project as EntryProject
@@ -55,11 +54,10 @@ def journey(sheet, indicator) -> dict:
     approved_project = _named(approved_sheet.projects, project.name) if approved_sheet is not None else None
     approved = None if approved_project is None else _named(
         [i for i in approved_project.indicators if i.kind == target.kind], target.name)
-    out = {"kind": KIND_BY_KEY[target.kind], "target": target, "approved": approved, "declared": declared,
-           "table": None, "evaluated": None, "row": None, "score": None, "completed": []}
     table = DisclosureTable.objects.filter(year=sheet.year, department=sheet.department).first()
+    out = {"target": target, "approved": approved, "declared": declared, "table": table, "evaluated": None,
+           "row": None, "score": None, "completed": []}
     entry_row = _named(table.projects.all(), project.name) if table is not None else None
-    out["table"] = table
     if entry_row is None:
         return out
     evaluated = entry_convert.project_to_core(entry_row)

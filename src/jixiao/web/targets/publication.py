@@ -40,14 +40,13 @@ def mark_adjusting(sheet: TargetSheet) -> None:
     PublishedTargets.objects.filter(sheet=sheet, current=True).update(adjusting=True, changed_at=timezone.now())
 
 
-def record_quality(sheet: TargetSheet) -> TargetQuality:
+def record_quality(sheet: TargetSheet) -> None:
     """Store the sheet's JX6xx findings as it stands now (its status included)."""
     core = convert.sheet_to_core(sheet)
     found = history.sheet_findings(sheet, core)  # JX612 too
     severities = Counter(f.severity for f in found)
-    row, _created = TargetQuality.objects.update_or_create(sheet=sheet, defaults=dict(
+    TargetQuality.objects.update_or_create(sheet=sheet, defaults=dict(
         year=sheet.year.year, department_id_live=sheet.department_id, department=sheet.department.name,
         status=sheet.status, projects=len(core.projects), indicators=sum(len(p.indicators) for p in core.projects),
         errors=severities["error"], warnings=severities["warning"],
         codes=dict(sorted(Counter(f.code for f in found).items())), checked_at=timezone.now()))
-    return row
