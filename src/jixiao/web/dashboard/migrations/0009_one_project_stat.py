@@ -6,8 +6,8 @@ a constraint) and names the rebuilt foreign keys' indexes after the table: Proje
 FindingStat's then have exactly the names the old tables' indexes had. Going back, these tables
 take their old names again and the old tables are created afresh, with indexes of those names,
 which SQLite refuses ("index … already exists"). So, going back, ``own_index_names`` runs
-between the two and first names each such index after the table that holds it, as Django named
-it when the table was made. Going forward it does nothing: a migrated database stays as it is.
+between the two and first names each such index after the table that holds it (the table's name
+in place of the other's at the start). Going forward it does nothing: a migrated database stays as it is.
 """
 
 import django.db.models.deletion
@@ -16,9 +16,9 @@ from django.db import migrations, models
 
 def own_index_names(apps, schema_editor):
     """Each index of ShownProjectStat's and ShownFindingStat's tables that is named after
-    ProjectStat's or FindingStat's table gets the name Django gives an index of its columns in
-    the table that holds it. Unique indexes are left as they are: the old tables take none of
-    their names."""
+    ProjectStat's or FindingStat's table is named after the table that holds it: the same name
+    with that table's name at its start. Later steps back find indexes by their columns, not
+    their names. Unique indexes are left as they are: the old tables take none of their names."""
     introspection = schema_editor.connection.introspection
     for name, renamed in (("ShownProjectStat", "dashboard_projectstat_"), ("ShownFindingStat", "dashboard_findingstat_")):
         model = apps.get_model("dashboard", name)
@@ -29,8 +29,8 @@ def own_index_names(apps, schema_editor):
         for index, info in constraints.items():
             if info["index"] and not info["unique"] and index.startswith(renamed):
                 columns = [fields[column] for column in info["columns"]]
-                schema_editor.rename_index(model, models.Index(fields=columns, name=index), models.Index(
-                    fields=columns, name=schema_editor._create_index_name(table, info["columns"])))
+                own = f"{table}_{index.removeprefix(renamed)}"
+                schema_editor.rename_index(model, models.Index(fields=columns, name=index), models.Index(fields=columns, name=own))
 
 
 class Migration(migrations.Migration):
