@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
+from jixiao.web import migrated
 from jixiao.web.review.workflow import transitioned
 
 from . import data_version, stats, table_figures, versions
@@ -44,10 +45,10 @@ def table_saved(sender, instance, raw=False, created=False, **kwargs):
 
 
 @receiver(post_migrate, dispatch_uid="dashboard_backfill")
-def backfill(sender, app_config=None, **kwargs):
+def backfill(sender, app_config=None, using="default", **kwargs):
     # Projects stored before this app was installed get their figures at the next migrate
     # (`jixiao demo` and `jixiao serve --migrate` both migrate); nothing to do otherwise.
-    if app_config is None or app_config.label != "dashboard":
+    if app_config is None or app_config.label != "dashboard" or not migrated.fully(using):
         return
     stats.refresh(missing=True)
     versions.backfill()

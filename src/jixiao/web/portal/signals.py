@@ -8,6 +8,7 @@ from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
 from jixiao.core.scoring import score_project
+from jixiao.web import migrated
 from jixiao.web.dashboard.stats import to_e4
 from jixiao.web.entry import convert
 from jixiao.web.entry.models import Publication
@@ -22,8 +23,8 @@ def publication_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 @receiver(post_migrate, dispatch_uid="portal_backfill")
-def backfill(sender, app_config=None, **kwargs):
-    if app_config is not None and app_config.label == "portal":
+def backfill(sender, app_config=None, using="default", **kwargs):
+    if app_config is not None and app_config.label == "portal" and migrated.fully(using):
         for pub in Publication.objects.filter(portal_entry__isnull=True).order_by("table", "number"):
             index_publication(pub)
 
