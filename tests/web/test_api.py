@@ -196,6 +196,25 @@ def test_pagination_links_and_limits(client):
     assert empty["count"] == 0 and empty["results"] == [] and empty["next"] is None
 
 
+def test_a_cursor_is_refused_by_its_text_before_it_is_read():
+    # keyset.decode itself tells text no cursor has (the API's 400) from a cursor that names
+    # no place in the listing (its 404).
+    from jixiao.web.api import keyset, views
+
+    keys = views.PROJECT_KEYS
+    good = keyset.encode("a", [2019, "部门", 1, 1, 1])
+    assert keyset.decode(good, keys) == ("a", [2019, "部门", 1, 1, 1])
+    for text in ("", "a b", "中文", "ａ", good + "\n", good + "=", "a+b/c", "x" * (keyset.MAX_CURSOR_CHARS + 1)):
+        with pytest.raises(keyset.MalformedCursor):
+            keyset.decode(text, keys)
+    for text in ("a", "abc", "x" * keyset.MAX_CURSOR_CHARS, keyset.encode("x", [2019, "部门", 1, 1, 1]),
+                 keyset.encode("a", [2019, "部门", 1, 1]), keyset.encode("a", [2019, 1, 1, 1, 1]),
+                 keyset.encode("a", [2019, "部门", 1, 1, -1]), keyset.encode("a", [2019, "部门" * 201, 1, 1, 1])):
+        with pytest.raises(keyset.BadCursor) as refused:
+            keyset.decode(text, keys)
+        assert not isinstance(refused.value, keyset.MalformedCursor), text
+
+
 def test_filters_by_year_and_department(client):
     world = World("draft")
     a = publish(world, world.tables["own"])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -31,11 +32,16 @@ from django.db.models.expressions import RawSQL
 from .limits import MAX_ID
 
 MAX_CURSOR_CHARS = 2000
+CURSOR_PATTERN = "^[A-Za-z0-9_-]+$"  # base64url without its padding
 MAX_KEY_TEXT = 400
 
 
 class BadCursor(ValueError):
-    pass
+    """Not a cursor of this listing: it names no page."""
+
+
+class MalformedCursor(BadCursor):
+    """Not a cursor's text at all (empty, too long, or a character base64url does not use)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,11 @@ def encode(direction: str, values: list) -> str:
 
 
 def decode(cursor: str, keys: tuple[Key, ...]) -> tuple[str, list]:
-    """``(direction, values)`` of a cursor made by :func:`encode` for ``keys``; anything else
-    (another listing's cursor, a truncated or edited one) raises :class:`BadCursor`."""
+    """``(direction, values)`` of a cursor made by :func:`encode` for ``keys``. Text no
+    :func:`encode` writes raises :class:`MalformedCursor`; anything else (another listing's
+    cursor, a truncated or edited one) raises :class:`BadCursor`."""
+    if len(cursor) > MAX_CURSOR_CHARS or not re.fullmatch(CURSOR_PATTERN, cursor):
+        raise MalformedCursor(cursor)
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
@@ -97,12 +106,13 @@ def field(row, name: str):
     return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
-def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, offset: int = 0,
+def page(queryset, keys: tuple[Key, ...], size: int, place: tuple[str, list] | None = None, offset: int = 0,
          offset_ids: tuple | None = None) -> tuple[list, str | None, str | None]:
     """The ``size`` rows of ``queryset`` (model instances or ``values()`` dicts) after (or
-    before) ``cursor`` in the order of ``keys`` (or at ``offset`` from the start: the old
-    ``page=`` links), and the cursors of the next and the previous page (None at either end).
-    One query: ``size + 1`` rows are read to know whether there is a next page.
+    before) ``place`` — a cursor as :func:`decode` reads it — in the order of ``keys`` (or at
+    ``offset`` from the start: the old ``page=`` links), and the cursors of the next and the
+    previous page (None at either end). One query: ``size + 1`` rows are read to know whether
+    there is a next page.
 
     ``offset_ids`` — ``(base queryset, unique column)`` — makes an ``offset`` page cheaper:
     the rows to skip are walked in the base listing (no joined status, only the index's
@@ -111,8 +121,8 @@ def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, 
     joins and subqueries (300 ms for the 400th page of 20,000 projects, against 5 ms)."""
     table = queryset.model._meta.db_table
     values, backwards = None, False
-    if cursor:
-        direction, values = decode(cursor, keys)
+    if place:
+        direction, values = place
         backwards = direction == "b"
         query = _after(queryset, keys, table, values, "<" if backwards else ">")
         rows = list(_ordered(query, keys, table, backwards)[:size + 1])
@@ -136,4 +146,4 @@ def page(queryset, keys: tuple[Key, ...], size: int, cursor: str | None = None, 
         return ([], back, None) if backwards else ([], None, back)
     if backwards:
         return rows, at(rows[-1], "a"), at(rows[0], "b") if more else None
-    return rows, at(rows[-1], "a") if more else None, at(rows[0], "b") if cursor or offset else None
+    return rows, at(rows[-1], "a") if more else None, at(rows[0], "b") if place or offset else None

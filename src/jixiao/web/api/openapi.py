@@ -14,7 +14,7 @@ import copy
 
 from jixiao.core.taxonomy import CATEGORIES, KINDS
 
-from .keyset import MAX_CURSOR_CHARS
+from .keyset import CURSOR_PATTERN, MAX_CURSOR_CHARS
 from .limits import DEFAULT_PAGE_SIZE, MAX_ID, MAX_PAGE, MAX_PAGE_SIZE, YEAR_RANGE
 from .records import AMOUNT_KEYS, TEXT_KEYS
 
@@ -188,7 +188,7 @@ def _parameters() -> dict:
         "page": _parameter("page", _type("integer", minimum=1, maximum=MAX_PAGE, default=1),
                            "Page number, from 1 (the older way to page: a deep page costs more than a cursor page; "
                            "follow next instead). A page after the last answers 404."),
-        "cursor": _parameter("cursor", _type("string", pattern="^[A-Za-z0-9_-]+$", minLength=1,
+        "cursor": _parameter("cursor", _type("string", pattern=CURSOR_PATTERN, minLength=1,
                                              maxLength=MAX_CURSOR_CHARS),
                              "Where a page starts, exactly as the next or previous link of the page before gives it "
                              "(opaque). Not together with page. One that no link gave answers 404."),

@@ -128,12 +128,24 @@ def _filters(request) -> dict:
     return {column: value for column, value in found.items() if value is not None}
 
 
-def _cursor_param(request) -> str | None:
+def _place(request, keys: tuple[Key, ...], number: int | None) -> tuple[str, list] | None:
+    """The ``cursor`` parameter as keyset.decode reads it. Text that is no cursor at all is a
+    bad parameter (400); a cursor given with ``page``, or one no link of this listing gave,
+    names no page (404)."""
     cursor = _one(request, "cursor")
-    if cursor is not None and (not cursor or len(cursor) > keyset.MAX_CURSOR_CHARS or not cursor.isascii()
-                               or not all(c.isalnum() or c in "-_" for c in cursor)):
-        raise BadParameter("cursor", _("参数 cursor 应原样取自上一页的 next 或 previous 链接"))
-    return cursor
+    if cursor is None:
+        return None
+    try:
+        place = keyset.decode(cursor, keys)
+    except keyset.MalformedCursor:
+        raise BadParameter("cursor", _("参数 cursor 应原样取自上一页的 next 或 previous 链接")) from None
+    except keyset.BadCursor:
+        place = None
+    if number is not None:
+        raise Http404(_("没有这一页：page 与 cursor 只能给一个"))
+    if place is None:
+        raise Http404(_("没有这一页：cursor 不是这个列表的链接给出的"))
+    return place
 
 
 def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: dict, offset_ids: tuple | None = None,
@@ -149,22 +161,17 @@ def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: di
     keys = tuple(k for k in keys if k.column not in filters)
     size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     number = _int_param(request, "page", None, 1, MAX_PAGE)
-    cursor = _cursor_param(request)
-    if cursor is not None and number is not None:
-        raise Http404(_("没有这一页：page 与 cursor 只能给一个"))
+    place = _place(request, keys, number)
     total = count()
     if number is not None:
         last = max(1, -(-total // size))
         if number > last:  # known without walking the listing
             raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": number, "last": last})
-    try:
-        rows, after, before = keyset.page(rows, keys, size, cursor=cursor, offset=((number or 1) - 1) * size,
-                                          offset_ids=offset_ids)
-    except keyset.BadCursor:
-        raise Http404(_("没有这一页：cursor 不是这个列表的链接给出的")) from None
+    rows, after, before = keyset.page(rows, keys, size, place=place, offset=((number or 1) - 1) * size,
+                                      offset_ids=offset_ids)
     envelope = {
         "count": total,
-        "page": None if cursor is not None else number or 1,
+        "page": None if place else number or 1,
         "page_size": size,
         "next": _page_url(request, after) if after else None,
         "previous": _page_url(request, before) if before else None,
