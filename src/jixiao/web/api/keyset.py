@@ -80,8 +80,9 @@ def decode(cursor: str, keys: tuple[Key, ...]) -> tuple[str, list]:
     return data[0], data[1:]
 
 
-def _after(queryset, keys: tuple[Key, ...], table: str, values: list, op: str):
+def _after(queryset, keys: tuple[Key, ...], values: list, op: str):
     # A key sorted newest first is compared as ``column * -1`` (its index is on that expression).
+    table = queryset.model._meta.db_table
     quoted = [f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(k.column)}" for k in keys]
     columns = ", ".join(f"({c} * -1)" if k.descending else c for k, c in zip(keys, quoted))
     params = [-v if k.descending else v for k, v in zip(keys, values)]
@@ -92,7 +93,7 @@ def _after(queryset, keys: tuple[Key, ...], table: str, values: list, op: str):
     return queryset.filter(RawSQL(condition, params, output_field=BooleanField()))
 
 
-def _ordered(queryset, keys: tuple[Key, ...], table: str, backwards: bool):
+def _ordered(queryset, keys: tuple[Key, ...], backwards: bool):
     # Expressions of the ORM (not RawSQL): inside a subquery the table has another alias.
     order = []
     for k in keys:
@@ -119,19 +120,18 @@ def page(queryset, keys: tuple[Key, ...], size: int, place: tuple[str, list] | N
     columns: an index-only scan) and only the page's rows are read whole, by that column,
     in a subquery of the same query. Without it ``OFFSET`` computes every skipped row's
     joins and subqueries (300 ms for the 400th page of 20,000 projects, against 5 ms)."""
-    table = queryset.model._meta.db_table
     values, backwards = None, False
     if place:
         direction, values = place
         backwards = direction == "b"
-        query = _after(queryset, keys, table, values, "<" if backwards else ">")
-        rows = list(_ordered(query, keys, table, backwards)[:size + 1])
+        query = _after(queryset, keys, values, "<" if backwards else ">")
+        rows = list(_ordered(query, keys, backwards)[:size + 1])
     elif offset and offset_ids is not None:
         base, column = offset_ids
-        ids = _ordered(base, keys, table, False).values_list(column, flat=True)[offset:offset + size + 1]
-        rows = list(_ordered(queryset.filter(**{f"{column}__in": ids}), keys, table, False))
+        ids = _ordered(base, keys, False).values_list(column, flat=True)[offset:offset + size + 1]
+        rows = list(_ordered(queryset.filter(**{f"{column}__in": ids}), keys, False))
     else:
-        rows = list(_ordered(queryset, keys, table, False)[offset:offset + size + 1])
+        rows = list(_ordered(queryset, keys, False)[offset:offset + size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
