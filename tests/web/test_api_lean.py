@@ -1,6 +1,6 @@
 """Anonymous API reads without the session/auth/messages/history middlewares (api_reads.py),
 project records whose links follow the host, and the page links made once per request
-(views._page_url)."""
+(views._page_link)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_page_links_are_those_of_urlencode():
             rest = [(name, values) for name, values in request.GET.lists() if name not in ("page", "cursor")]
             expected = request.build_absolute_uri(
                 request.path + "?" + urlencode(sorted([*rest, ("cursor", [cursor])]), doseq=True))
-            assert api_views._page_url(request, cursor) == expected, query
+            assert api_views._page_link(request)(cursor) == expected, query
 
 
 def test_record_links_follow_the_host(client, world):

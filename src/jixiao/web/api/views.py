@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
+from jixiao.core import money
 from jixiao.core.model import Table
 from jixiao.core.taxonomy import FULL, KIND_BY_KEY
 from jixiao.formats import headers as H
@@ -150,14 +151,13 @@ def _place(request, keys: tuple[Key, ...], number: int | None) -> tuple[str, lis
 
 def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: dict, offset_ids: tuple | None = None,
              text: bool = False) -> HttpResponse:
-    """A page of ``rows``, each through ``serialize``, in the paginated envelope: ``count``,
-    ``page``, ``page_size``, ``next``, ``previous``, ``results``. The page is the rows after
-    (or before) ``cursor`` in the order of ``keys``, or (the older ``page=`` links, still
-    answered) at ``(page - 1) × page_size``; ``count`` is a function giving the listing's
-    length cheaply (from the tables' project counts where it can). A key a filter holds still
-    (``filters``: column → value) is left out of the order: the index range then starts after
-    the filter's columns (with a year, the tables run by department over the index that starts
-    with the year). ``offset_ids``: keyset.page. ``text``: ``serialize`` writes JSON text."""
+    """A page of ``rows``, each through ``serialize``, in the paginated envelope: the rows after
+    (or before) ``cursor`` in the order of ``keys``, or (``page=`` links) at ``(page - 1) ×
+    page_size``. ``count`` gives the listing's length cheaply (from the tables' project counts
+    where it can). A key a filter holds still (``filters``: column → value) is left out of the
+    order: the index range then starts after the filter's columns (with a year, the tables run
+    by department over the index that starts with the year). ``offset_ids``: keyset.page.
+    ``text``: ``serialize`` writes JSON text."""
     keys = tuple(k for k in keys if k.column not in filters)
     size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     number = _int_param(request, "page", None, 1, MAX_PAGE)
@@ -169,12 +169,13 @@ def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: di
             raise Http404(_("没有第 %(page)s 页（共 %(last)s 页）") % {"page": number, "last": last})
     rows, after, before = keyset.page(rows, keys, size, place=place, offset=((number or 1) - 1) * size,
                                       offset_ids=offset_ids)
+    link = _page_link(request) if after or before else None
     envelope = {
         "count": total,
         "page": None if place else number or 1,
         "page_size": size,
-        "next": _page_url(request, after) if after else None,
-        "previous": _page_url(request, before) if before else None,
+        "next": link(after) if after else None,
+        "previous": link(before) if before else None,
     }
     results = [serialize(request, row) for row in rows]
     if not text:
@@ -189,41 +190,35 @@ def _json_text(body: bytes) -> HttpResponse:
     return _open(HttpResponse(body, content_type="application/json"))
 
 
-def _page_url(request, cursor: str) -> str:
-    """The request's absolute URL with its query sorted by name, ``page`` left out and
-    ``cursor`` replaced: what ``build_absolute_uri(path + "?" + urlencode(sorted(query),
-    doseq=True))`` gives (tested), made once per request (next and previous share it)."""
-    parts = request.__dict__.get("_jixiao_api_page_url")
-    if parts is None:
-        # Names are unique in lists(), so sorting the pairs sorts by name.
-        query = sorted((name, values) for name, values in request.GET.lists() if name not in ("page", "cursor"))
-        before = urlencode([q for q in query if q[0] < "cursor"], doseq=True)
-        after = urlencode([q for q in query if q[0] > "cursor"], doseq=True)
-        parts = request._jixiao_api_page_url = (
-            request.build_absolute_uri(request.path) + "?" + (before + "&" if before else "") + "cursor=",
-            "&" + after if after else "")
-    return f"{parts[0]}{cursor}{parts[1]}"
+def _page_link(request):
+    """A function giving the request's absolute URL with its query sorted by name, ``page``
+    left out and ``cursor`` replaced: what ``build_absolute_uri(path + "?" +
+    urlencode(sorted(query), doseq=True))`` gives (tested), the parts around the cursor made
+    once for the next and the previous link."""
+    # Names are unique in lists(), so sorting the pairs sorts by name.
+    query = sorted((name, values) for name, values in request.GET.lists() if name not in ("page", "cursor"))
+    before = urlencode([q for q in query if q[0] < "cursor"], doseq=True)
+    after = urlencode([q for q in query if q[0] > "cursor"], doseq=True)
+    head = request.build_absolute_uri(request.path) + "?" + (before + "&" if before else "") + "cursor="
+    tail = "&" + after if after else ""
+    return lambda cursor: f"{head}{cursor}{tail}"
 
 
 def _url(request, name: str, *args) -> str:
-    """The absolute URL of an API view (``name``) or another app's (``"portal:…"``); resolved
-    once per request and view, then filled in (a page has hundreds)."""
-    return _link_template(request, name if ":" in name else f"api:{name}", len(args)).format(*args)
-
-
-def _link_template(request, viewname: str, arity: int) -> str:
-    """The view's absolute URL with ``{0}``, ``{1}``… for its arguments (``str.format``),
-    kept per host (``reverse`` costs more than a small page's rows) and per request (checking
-    the host costs more than filling in a link; a table summary has eight)."""
-    per_request = request.__dict__.setdefault("_jixiao_api_links", {})
-    template = per_request.get((viewname, arity))
+    """The absolute URL of an API view (``name``) or another app's (``"portal:…"``): the view's
+    URL with ``{0}``, ``{1}``… for its arguments (``str.format``) is kept per host (``reverse``
+    costs more than a small page's rows) and per request (checking the host costs more than
+    filling in a link; a table summary has eight), then filled in (a page has hundreds)."""
+    links = request.__dict__.setdefault("_jixiao_api_links", {})
+    template = links.get((name, len(args)))
     if template is None:
-        if "host" not in per_request:
+        if "host" not in links:
             # get_host() validates the host against ALLOWED_HOSTS on every call: once per request.
-            per_request["host"] = request.get_host()
-        template = per_request[viewname, arity] = _absolute_template(
-            viewname, arity, get_script_prefix(), f"{request.scheme}://{per_request['host']}")
-    return template
+            links["host"] = request.get_host()
+        viewname = name if ":" in name else f"api:{name}"
+        template = links[name, len(args)] = _absolute_template(viewname, len(args), get_script_prefix(),
+                                                                f"{request.scheme}://{links['host']}")
+    return template.format(*args)
 
 
 # What the URLconf says, not data, so every process makes the same. Hosts are those
@@ -231,9 +226,10 @@ def _link_template(request, viewname: str, arity: int) -> str:
 @functools.lru_cache(maxsize=256)
 def _absolute_template(viewname: str, arity: int, _script_prefix: str, scheme_host: str) -> str:
     # What build_absolute_uri makes of the path reverse() gives, which starts with the script
-    # prefix (reverse reads it itself: here it is only a part of the key).
+    # prefix (reverse reads it itself: here it is only a part of the key). iri_to_uri escapes
+    # braces, so the only ones in the template are its own.
     marks = [f"987654321{i}" for i in range(arity)]
-    template = iri_to_uri(scheme_host + reverse(viewname, args=marks)).replace("{", "{{").replace("}", "}}")
+    template = iri_to_uri(scheme_host + reverse(viewname, args=marks))
     for i, mark in enumerate(marks):
         template = template.replace(mark, "{%d}" % i)
     return template
@@ -242,11 +238,7 @@ def _absolute_template(viewname: str, arity: int, _script_prefix: str, scheme_ho
 # --- serialisers ----------------------------------------------------------------------
 
 def _amount(value) -> str | None:
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    whole, _dot, frac = text.partition(".")
-    return f"{whole}.{(frac + '00')[:max(2, len(frac))]}"
+    return None if value is None else format(money.at_least_cents(value), "f")
 
 
 def _department(row) -> dict:
@@ -282,7 +274,7 @@ def status_fields(request, row) -> dict:
 
 def department_summary(request, r: dict) -> dict:
     pk = r["department_id_live"]
-    return {"id": pk, "name": r["department"], "tables": r["tables"], "projects": r["projects"] or 0,
+    return {"id": pk, "name": r["department"], "tables": r["tables"], "projects": r["projects"],
             "tables_url": _url(request, "tables") + f"?department={pk}"}
 
 
@@ -323,8 +315,8 @@ def _project_json(request):
     the record's JSON text (records.record_json), on list pages and the detail alike. The links
     are JSON string literals still to be filled in with ``str.format``, encoded once per page
     instead of once per row (ids are digits, which JSON never escapes)."""
-    project = encode_basestring(_link_template(request, "api:project", 1))
-    table = encode_basestring(_link_template(request, "api:table", 1))
+    project = encode_basestring(_url(request, "project", "{0}"))
+    table = encode_basestring(_url(request, "table", "{0}"))
 
     def write(request, r) -> str:
         return records.record_json(r, project.format(r["id"]), table.format(r["table_id"]), status_fields(request, r))
@@ -402,7 +394,7 @@ def years(request):
     rows = (_current_tables().values("year").order_by("-year")
             .annotate(tables=Count("pk"), projects=Sum("project_count")))
     return _json({"results": [{
-        "year": r["year"], "tables": r["tables"], "projects": r["projects"] or 0,
+        "year": r["year"], "tables": r["tables"], "projects": r["projects"],
         "tables_url": _url(request, "tables") + f"?year={r['year']}",
         "downloads": {"csv": _url(request, "year_csv", r["year"]), "json": _url(request, "year_json", r["year"])},
     } for r in rows]})
