@@ -10,8 +10,6 @@ fields from :mod:`.records`, so the description cannot drift from them.
 
 from __future__ import annotations
 
-import copy
-
 from jixiao.core.taxonomy import CATEGORIES, KINDS
 
 from .keyset import CURSOR_PATTERN, MAX_CURSOR_CHARS
@@ -262,8 +260,8 @@ def _paths() -> dict:
 
 
 def document() -> dict:
-    """A fresh copy of the OpenAPI document (callers may change it)."""
-    return copy.deepcopy({
+    """The OpenAPI document. Its schemas share parts (``INT``, ``_STATUS``…): read it, do not change it."""
+    return {
         "openapi": "3.1.0",
         "info": {
             "title": "jixiao open data — 预算项目绩效自评公开数据",
@@ -274,4 +272,4 @@ def document() -> dict:
         },
         "paths": _paths(),
         "components": {"schemas": _schemas(), "parameters": _parameters()},
-    })
+    }
