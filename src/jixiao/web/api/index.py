@@ -12,8 +12,6 @@ from jixiao.web.entry import convert
 
 from . import records
 
-BATCH = 2000
-
 
 def table_fields(pub, core) -> dict:
     """The summary row of a publication: who published what, when, with computed totals."""
@@ -36,11 +34,11 @@ def indicator_rows(indicator_model, projects) -> list:
             for p in projects for kind in (p.document.get("indicators") or {})]
 
 
-def index_indicators(project_model, indicator_model, batch: int = BATCH) -> None:
+def index_indicators(project_model, indicator_model) -> None:
     """Write the indicator rows of every project row that has none (migration api.0006)."""
     done = set(indicator_model.objects.values_list("project_id", flat=True).distinct())
-    todo = (p for p in project_model.objects.order_by("pk").iterator(chunk_size=batch) if p.pk not in done)
-    for projects in records.batches(todo, batch):
+    todo = (p for p in project_model.objects.order_by("pk").iterator(chunk_size=records.BATCH) if p.pk not in done)
+    for projects in records.batches(todo):
         indicator_model.objects.bulk_create(indicator_rows(indicator_model, projects))
 
 
@@ -74,7 +72,7 @@ def index_publication(pub, table_model=None, project_model=None, indicator_model
         department=row.department, position=position, seq=project.seq, name=project.name[:300], document=doc,
         **({"record_json": records.fixed_json(doc, row.money_unit, position, project.seq)} if with_record else {}))
         for position, (doc, project) in enumerate(zip(documents, core.projects), start=1))
-    for projects in records.batches(rows, BATCH):
+    for projects in records.batches(rows):
         project_model.objects.bulk_create(projects)
         if indicator_model is not None:
             # bulk_create sets the ids on PostgreSQL and SQLite (RETURNING).

@@ -2,8 +2,8 @@
 counting the rows before it.
 
 ``OFFSET 20000`` makes the database walk 20,000 index entries to throw them away, so a deep
-page cost as much as the whole listing; the API once hid that behind per-process caches of
-every listing's ids, which several app processes cannot share. Here a page after another is
+page costs as much as the whole listing, and a cache of every listing's ids would be one
+process's, which the other app processes cannot share. Here a page after another is
 ``WHERE (k1, k2, …) > (last row's keys) ORDER BY k1, k2, … LIMIT n + 1`` over an index in that
 order (migrations api.0006): the database starts at the cursor, so the thousandth page reads
 what the first reads. The row comparison is written as SQL (``RawSQL``, public Django API):
@@ -111,7 +111,7 @@ def page(queryset, keys: tuple[Key, ...], size: int, place: tuple[str, list] | N
          offset_ids: tuple | None = None) -> tuple[list, str | None, str | None]:
     """The ``size`` rows of ``queryset`` (model instances or ``values()`` dicts) after (or
     before) ``place`` — a cursor as :func:`decode` reads it — in the order of ``keys`` (or at
-    ``offset`` from the start: the old ``page=`` links), and the cursors of the next and the
+    ``offset`` from the start: the ``page=`` links), and the cursors of the next and the
     previous page (None at either end). One query: ``size + 1`` rows are read to know whether
     there is a next page.
 

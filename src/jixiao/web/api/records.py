@@ -10,7 +10,7 @@ A record has two kinds of fields:
   table is published again) and the publication's status (``status``, ``withdrawal``,
   ``corrected_by``: a withdrawal or a correction comes after publishing). :func:`record_json`
   puts them in front of the stored text. The status is read with the rows (views.with_status),
-  never stored, so no stored text had to be written again when it was added.
+  never stored, so a withdrawal or a correction rewrites no stored text.
 
 A page of 50 projects is then 50 string joins instead of decoding 50 JSON documents into
 dicts and encoding them again: the uncached ``/api/projects/`` page cost ~11 ms of CPU, most
@@ -21,7 +21,7 @@ order, same separators as Django's ``JsonResponse``): ``tests/web/test_api.py`` 
 page with its decoded JSON, and the stored text with what the snapshot says.
 
 Changing the fields here changes what new publications store: rows indexed before need a
-data migration that writes ``record_json`` again (as migration 0004 did first).
+data migration that writes ``record_json`` again (:func:`rewrite_stored`).
 """
 
 from __future__ import annotations
@@ -90,20 +90,22 @@ def record_json(row: dict, url_json: str, table_url_json: str, status: dict) -> 
 _PUBLISHED = '"status": "published", "withdrawal": null, "corrected_by": null'
 
 
-def rewrite_stored(project_model, batch: int = 2000) -> None:
-    """Write every stored row's ``record_json`` again with :func:`fixed_json`, ``batch`` rows
-    at a time (the data migrations that change a record's shape call this, so rows indexed
-    before get the same text the index writes for new ones)."""
-    stored = project_model.objects.select_related("table").order_by("pk").iterator(chunk_size=batch)
-    for rows in batches(stored, batch):
+def rewrite_stored(project_model) -> None:
+    """Write every stored row's ``record_json`` again with :func:`fixed_json` (the data
+    migrations that change a record's shape call this, so rows indexed before get the same
+    text the index writes for new ones)."""
+    stored = project_model.objects.select_related("table").order_by("pk").iterator(chunk_size=BATCH)
+    for rows in batches(stored):
         for row in rows:
             row.record_json = fixed_json(row.document, row.table.money_unit, row.position, row.seq)
         project_model.objects.bulk_update(rows, ["record_json"])
 
 
-def batches(rows, size: int):
-    """``rows`` (any iterable) in lists of ``size``, the last one shorter: what the index and the
-    data migrations write at a time."""
+BATCH = 2000  # rows the index and the data migrations write at a time
+
+
+def batches(rows):
+    """``rows`` (any iterable) in lists of :data:`BATCH`, the last one shorter."""
     rows = iter(rows)
-    while batch := list(itertools.islice(rows, size)):
+    while batch := list(itertools.islice(rows, BATCH)):
         yield batch
