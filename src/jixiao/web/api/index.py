@@ -22,7 +22,7 @@ def table_fields(pub, core) -> dict:
         department_short=core.department_short, title=core.title, money_unit=core.money_unit.value,
         layout=list(core.layout), published_at=pub.published_at, project_count=len(core.projects),
         budget=totals.budget, actual_total=totals.actual_total,
-        execution_rate=money.format_rate(totals.execution_rate) if totals.execution_rate is not None else "",
+        execution_rate=money.format_rate(totals.execution_rate),
     )
 
 
