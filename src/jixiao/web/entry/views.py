@@ -28,15 +28,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.core import money
 from jixiao.core.taxonomy import CATEGORIES, KIND_BY_KEY
-from jixiao.errors import JixiaoError
 from jixiao.web import language
 from jixiao.web.accounts import roles
 from jixiao.web.jobs import confirming as confirm_job
 from jixiao.web.jobs import importing as import_job
 from jixiao.web.jobs import messages as job_messages
 from jixiao.web.jobs import tasks as job_tasks
-from jixiao.web.jobs import work as job_work
 from jixiao.web.jobs.models import Job
+from jixiao.web.jobs.uploads import start_import
 from jixiao.web.query import query_int
 from jixiao.web.review import overrides
 from jixiao.web.targets import changes as target_changes
@@ -488,34 +487,6 @@ def import_upload(request):
     runs = (roles.visible_imports(request.user).select_related("department", "user")
             .defer("table_document", "report")[:20])
     return render(request, "entry/import.html", {"form": form, "limit": limit, "runs": runs}, status=status)
-
-
-def start_import(request, form, job_kind, work_params, succeeded, *, suffixes=importing.SUFFIX_KINDS, **fields):
-    """Check the upload of the valid ``form`` (size, suffix among ``suffixes``, first bytes: at
-    once) and start the job of ``job_kind`` that reads it, with ``work_params(**fields,
-    filename=, size=, kind=)`` (jobs/importing.py; the 绩效目标表's: jobs/targets_importing.py):
-    the answer, or None with the reason on the form's file field when the file is refused."""
-    upload = form.cleaned_data["file"]
-    try:
-        kind = importing.check_upload(upload.name, upload.size, upload.open().read(16),
-                                      settings.JIXIAO_UPLOAD_MAX_BYTES, suffixes)
-    except JixiaoError as exc:
-        form.add_error("file", language.bilingual(exc))
-        return None
-    job = Job.objects.create(kind=job_kind, started_by=request.user,
-                             params=work_params(**fields, filename=upload.name, size=upload.size, kind=kind))
-    if job_work.store_input(job, upload.chunks(), f".{kind}"):  # else failed with input_unsaved
-        job = job_tasks.start(job)
-    # Finished already (no broker: it ran in this process), the answer is ``succeeded(job)``;
-    # else the job's page, which follows it.
-    if job.state == Job.State.SUCCEEDED:
-        return succeeded(job)
-    if job.state != Job.State.FAILED:
-        return redirect(job)
-    # Refused by the importer's limits: the reason, with the field it concerns
-    # ($.projects[0].name) when it is one value.
-    form.add_error("file", job_messages.render(job.message_code, job.message_params))
-    return None
 
 
 @login_required

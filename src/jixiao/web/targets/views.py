@@ -29,9 +29,9 @@ from jixiao.web.entry import analysis, table_lock
 from jixiao.web.entry import convert as entry_convert
 from jixiao.web.entry import importing as entry_importing
 from jixiao.web.entry.models import DisclosureTable, Year
-from jixiao.web.entry.views import start_import
 from jixiao.web.jobs import targets_importing as targets_job
 from jixiao.web.jobs.models import Job
+from jixiao.web.jobs.uploads import start_import
 from jixiao.web.workflow import act, current_round, locked
 
 from . import access, changes, convert, exporting, importing, journey, workflow
