@@ -114,11 +114,9 @@ def stored_table(run: ImportRun, language: str = "zh") -> tuple[Table | None, li
 
 
 def confirm(run: ImportRun, user) -> DisclosureTable:
-    """Save the run's table as the department's table of that year; raises NotEditable or
-    AlreadyHandled, or OutOfBounds when the stored table breaks the bounds every way in
-    shares (a run recorded before they were checked at upload). The run's state and the
-    table's status are checked in the transaction that writes (the table's row locked:
-    :mod:`.table_lock`)."""
+    """Save the run's table as the department's table of that year; raises NotEditable,
+    AlreadyHandled or OutOfBounds. The run's state and the table's status are checked in the
+    transaction that writes (the table's row locked: :mod:`.table_lock`)."""
     core, problems = stored_table(run)
     if problems or core is None:
         raise OutOfBounds("; ".join(problems))

@@ -90,11 +90,8 @@ def table_new(request):
     departments = roles.creatable_departments(request.user)
     if not departments.exists():
         raise PermissionDenied("create")
-    # Another department is a 404 here too, like every other object the user may not touch.
-    department = query_int(request.POST.get("department"))
-    if department is None:
-        raise Http404("department")
-    get_object_or_404(departments, pk=department)
+    # Another department (or none) is a 404 here too, like every other object the user may not touch.
+    get_object_or_404(departments, pk=query_int(request.POST.get("department")))
     form = NewTableForm(request.POST, departments=departments)
     if not form.is_valid():
         messages.error(request, _("请检查年度和部门。"))
@@ -464,24 +461,22 @@ def import_upload(request):
     if not departments.exists():
         raise PermissionDenied("import")
     limit = settings.JIXIAO_UPLOAD_MAX_BYTES
-    status = 200
-    if request.method != "POST":
-        form = ImportForm(departments=departments, years=import_years())
-    elif _declared_length(request) > limit + 64 * 1024:
+    posted = request.method == "POST"
+    if posted and _declared_length(request) > limit + 64 * 1024:
         # Refused from its declared length, before Django reads the file.
-        form = ImportForm(departments=departments, years=import_years())
         too_large = _("文件过大（上限 %(mb)s MB）。") % {"mb": limit // (1024 * 1024)}
-        return render(request, "entry/import.html", {"form": form, "limit": limit, "too_large": too_large},
-                      status=413)
-    else:
-        form = ImportForm(request.POST, request.FILES, departments=departments, years=import_years())
-        if form.is_valid():
-            answer = start_import(request, form, Job.Kind.IMPORT, import_job.work_params,
-                                  lambda job: redirect("entry:import_preview", pk=job.result["import_run"]),
-                                  department=form.cleaned_data["department"], year=form.cleaned_data["year"])
-            if answer is not None:
-                return answer
-            status = 422  # refused: the reason is on the file field
+        return render(request, "entry/import.html", {"form": ImportForm(departments=departments, years=import_years()),
+                                                     "limit": limit, "too_large": too_large}, status=413)
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None,
+                      departments=departments, years=import_years())
+    status = 200
+    if form.is_valid():
+        answer = start_import(request, form, Job.Kind.IMPORT, import_job.work_params,
+                              lambda job: redirect("entry:import_preview", pk=job.result["import_run"]),
+                              department=form.cleaned_data["department"], year=form.cleaned_data["year"])
+        if answer is not None:
+            return answer
+        status = 422  # refused: the reason is on the file field
     # The list shows counts and names only: the stored table and report (megabytes for a large
     # import) are not loaded, or every page view would inflate and fragment the server's memory.
     runs = (roles.visible_imports(request.user).select_related("department", "user")

@@ -17,14 +17,11 @@ def lookup(mapping, key):
         return None
 
 
-@register.filter
-def amount(value):
-    return language.format_amount(value)  # 2 decimals, separators of the active language
-
-
-@register.filter
-def bilingual(obj, name="message"):
-    return language.bilingual(obj, name)  # message_zh, or message_en in English
+register.filter("amount", language.format_amount)  # 2 decimals, separators of the active language
+register.filter("bilingual", language.bilingual)  # message_zh, or message_en in English
+register.filter("grade_label", language.grade_label)
+register.filter("unit_label", language.unit_label)  # 万元 / 10,000 yuan
+register.filter("indicator_name", language.indicator_name)  # 产出指标 / Output indicators
 
 
 @register.filter
@@ -35,21 +32,6 @@ def reason(value):
 
 
 register.filter("formula", reason)
-
-
-@register.filter
-def grade_label(value):
-    return language.grade_label(value)
-
-
-@register.filter
-def unit_label(value):
-    return language.unit_label(value)  # 万元 / 10,000 yuan
-
-
-@register.filter
-def indicator_name(value):
-    return language.indicator_name(value)  # 产出指标 / Output indicators
 
 
 @register.filter

@@ -7,7 +7,4 @@ from jixiao.web import language
 
 register = template.Library()
 
-
-@register.filter
-def attachment_label(value):
-    return language.attachment_label(value)
+register.filter("attachment_label", language.attachment_label)
