@@ -4,6 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class EntryConfig(AppConfig):
     name = "jixiao.web.entry"
-    label = "entry"
     verbose_name = _("自评填报")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -156,9 +156,8 @@ def _text(label, field_name, rows=None, required=False, strip=False):
 def finding_slot(column: str) -> str:
     """The ProjectForm field a finding's column belongs beside (the review's gate links to it too)."""
     if column.startswith("indicators."):
-        parts = column.split(".")
-        kind = parts[1] if len(parts) > 1 else ""
-        part = parts[2] if len(parts) > 2 and parts[2] in ("target", "actual") else "target"
+        _, kind, *rest = column.split(".")
+        part = rest[0] if rest and rest[0] in ("target", "actual") else "target"
         return f"ind_{kind}_{part}"
     if column in ("execution_rate", "execution_rate_text"):
         return "execution_rate_text"

@@ -136,9 +136,7 @@ def _confirm(run: ImportRun, user, core: Table) -> DisclosureTable:
         raise AlreadyHandled()
     found = DisclosureTable.objects.filter(year__year=core.year, department=run.department).values_list(
         "pk", flat=True).first()
-    existing = table_lock.locked(found) if found is not None else None
-    if existing is not None and not existing.editable:
-        raise table_lock.NotEditable(existing)
+    existing = table_lock.locked_editable(found) if found is not None else None
     table = convert.save_table(core, user=user, department=run.department, existing=existing)
     run.state, run.table, run.confirmed_at = ImportRun.State.CONFIRMED, table, now
     run.save()  # the history entry
