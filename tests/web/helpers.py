@@ -11,6 +11,11 @@ from jixiao.web.entry.models import Status
 
 from .conftest import bring_to
 
+# A child pytest (the PostgreSQL, worker and PostgreSQL browser runs) is stopped after this many
+# seconds: a guard against a child that hangs, not a time limit. The PostgreSQL child took nine
+# minutes on the 2-core machine beside other test runs, so a limit near that failed under load.
+CHILD_TIMEOUT = 1500
+
 
 def project_post(world, key):
     """A valid project form post for world.projects[key], renaming the project."""

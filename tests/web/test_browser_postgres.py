@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import CHILD_TIMEOUT
+
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["tests/web/test_browser_gates.py", "tests/web/test_browser_merge.py",
          "tests/web/test_browser_not_applicable.py", "tests/web/test_browser_targets.py",
@@ -32,6 +34,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_browser_walks_pass_on_postgresql():
     env = {**os.environ, "JIXIAO_WEB_TEST_DB": "postgres", "DATABASE_URL": os.environ["JIXIAO_TEST_DATABASE_URL"]}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *FILES]
-    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "6 passed" in r.stdout, r.stdout[-2000:]

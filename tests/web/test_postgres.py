@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import CHILD_TIMEOUT
+
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["tests/web/test_roles.py", "tests/web/test_locking.py", "tests/web/test_publication.py",
          "tests/web/test_merge.py",  # the merge reads the stored project with its row locked
@@ -38,7 +40,7 @@ def test_database_dependent_tests_pass_on_postgresql():
            # Downloads and the users without a role touch nothing database-specific; skipping
            # them here keeps the PostgreSQL run short.
            "-k", "not download_matrix and not nobody and not anonymous", *FILES]
-    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert " passed" in r.stdout
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from . import redis_claim
+from .helpers import CHILD_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("JIXIAO_TEST_BROKER_URL")  # unset: a Redis database claimed per run (redis_claim.py)
@@ -52,7 +53,7 @@ def test_a_worker_process_runs_imports_and_publications_once_each():
                "JIXIAO_TEST_BROKER_URL": broker}
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
                "tests/web/test_worker.py::test_in_postgres_child_worker_runs_jobs"]
-        r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert " passed" in r.stdout
 
