@@ -1,4 +1,5 @@
-"""Small template helpers: dictionary lookup, amounts and rates formatted by the core."""
+"""Small template helpers: dictionary lookup, amounts and rates formatted by the core, and the
+labels of the application's own words (not the table's data) in the page's language."""
 
 from django import template
 
@@ -22,6 +23,7 @@ register.filter("bilingual", language.bilingual)  # message_zh, or message_en in
 register.filter("grade_label", language.grade_label)
 register.filter("unit_label", language.unit_label)  # 万元 / 10,000 yuan
 register.filter("indicator_name", language.indicator_name)  # 产出指标 / Output indicators
+register.filter("attachment_label", language.attachment_label)  # 附件2-3, a word of the application
 
 
 @register.filter
