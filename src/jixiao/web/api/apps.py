@@ -6,7 +6,6 @@ class ApiConfig(AppConfig):
     name = "jixiao.web.api"
     label = "api"
     verbose_name = _("开放数据接口")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # Index each publication the moment it is written, in the same transaction.

@@ -6,7 +6,6 @@ class DashboardConfig(AppConfig):
     name = "jixiao.web.dashboard"
     label = "dashboard"
     verbose_name = _("财政局看板")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)

@@ -6,7 +6,6 @@ class PortalConfig(AppConfig):
     name = "jixiao.web.portal"
     label = "portal"
     verbose_name = _("公开门户")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
