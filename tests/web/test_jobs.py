@@ -296,3 +296,12 @@ def test_an_upload_that_cannot_be_stored_fails_its_job_at_once_with_a_message(go
     assert "无法在服务器上保存" in r.content.decode() and "Traceback" not in r.content.decode()
     with translation.override("en"):
         assert "could not be stored" in messages.render(job.message_code, job.message_params)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["²", "①", "abc", "", "12345678901234567890", "-1"])
+def test_an_export_of_a_table_or_year_that_is_not_a_number_is_a_404_and_starts_no_job(number):
+    world = World("draft")
+    assert _export(_client(world.users["editor"]), table=number or "x", format="pdf").status_code == 404
+    assert _export(_client(world.users["reviewer"]), year=number, format="pdf").status_code == 404
+    assert not Job.objects.exists()

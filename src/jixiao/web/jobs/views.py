@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.web.accounts import roles
+from jixiao.web.query import query_int
 
 from . import exporting, messages, tasks, work
 from .models import Job
@@ -83,23 +84,16 @@ def export(request):
     if fmt not in exporting.FORMATS:
         return HttpResponseBadRequest("format")
     if request.POST.get("table"):
-        table = get_object_or_404(roles.visible_tables(request.user), pk=_number(request.POST["table"], "table"))
+        table = get_object_or_404(roles.visible_tables(request.user), pk=query_int(request.POST["table"]))
         roles.require(request.user, "download", table)
         tables, base = [table], f"{table.year.year}-{table.department.short_name or table.department.name}"
     else:
         if roles.role_of(request.user) not in (roles.REVIEWER, roles.ADMIN):
             raise PermissionDenied("export")
-        year = _number(request.POST.get("year", ""), "year")
+        year = query_int(request.POST.get("year"))  # None: no table, a 404
         tables, base = list(roles.visible_tables(request.user).filter(year__year=year)), str(year)
         if not tables:
             raise Http404("year")
     job = Job.objects.create(kind=Job.Kind.EXPORT, started_by=request.user,
                              params=exporting.work_params(tables=tables, fmt=fmt, base=base))
     return redirect(tasks.start(job))
-
-
-def _number(text: str, what: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise Http404(what) from None
