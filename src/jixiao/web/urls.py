@@ -7,6 +7,8 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 from jixiao.web import language
+from jixiao.web.portal.urls import old_public_pages
+from jixiao.web.review import urls as review
 
 urlpatterns = [
     # First: the API is asked most often by scripts, and resolving walks the patterns in order
@@ -19,7 +21,8 @@ urlpatterns = [
     path("portal/", include("jixiao.web.portal.urls")),
     path("jobs/", include("jixiao.web.jobs.urls")),
     path("targets/", include("jixiao.web.targets.urls")),
-    path("", include("jixiao.web.review.urls")),
+    # The review app's pages, and the first public pages under its names (the portal answers them).
+    path("", include((review.urlpatterns + old_public_pages, review.app_name))),
     path("admin/", admin.site.urls),
     # Browsers (and the admin's pages, which do not link an icon) ask for /favicon.ico.
     path("favicon.ico", RedirectView.as_view(url=static("jixiao/favicon.ico"), permanent=True)),
