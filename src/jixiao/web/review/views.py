@@ -175,11 +175,17 @@ def _version(value) -> int:
         return -1  # never a stored version: answered as a conflict, nothing written
 
 
+def _scored(instance):
+    """The stored project in the core, and its scores under its table's profile (overrides
+    applied, suggestions beside): what the score page shows and an override names."""
+    core = convert.project_to_core(instance)
+    return core, scoring.score_project(core, profile=instance.table.profile)
+
+
 def _scores_page(request, instance, status=200, bound=None, conflict=None, form_error=""):
     """The score page; ``bound``: (item key, its form) as the reviewer filled it in."""
     table = instance.table
-    core = convert.project_to_core(instance)
-    score = scoring.score_project(core, profile=table.profile)  # overrides applied, suggestions beside
+    core, score = _scored(instance)
     can_override = roles.can(request.user, "override", table)
     open_key, open_form = bound or ("", None)
     rows = []
@@ -208,7 +214,7 @@ def project_scores(request, pk):
     if request.method != "POST":  # GET or HEAD
         return _scores_page(request, instance)
     roles.require(request.user, "override", instance.table)
-    score = scoring.score_project(convert.project_to_core(instance), profile=instance.table.profile)
+    _core, score = _scored(instance)
     items = {i.key: i for i in overrides.items_of(score)}
     key = request.POST.get("item", "")
     if key not in items:
