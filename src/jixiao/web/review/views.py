@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -104,7 +103,7 @@ def _approve_context(table):
     gate = gates.assess(table)
     rnd = workflow.current_round(table)
     explained = {e.get("key"): e.get("explanation", "") for e in (rnd.explanations if rnd else [])}
-    return {"gate": gate, "round": rnd, "project_count": table.projects.count(),
+    return {"gate": gate, "project_count": table.projects.count(),
             "warnings": [{"open": w, "explanation": explained.get(w.key, "")} for w in gate.warnings]}
 
 
@@ -209,8 +208,7 @@ def project_scores(request, pk):
     (POST: an item's score and reason, or ``action=remove``; a 409 with the reviewer's input kept
     when someone saved the project meanwhile)."""
     instance = get_object_or_404(roles.visible_projects(request.user), pk=pk)
-    if not roles.can(request.user, "scores", instance.table):
-        raise PermissionDenied("scores")
+    roles.require(request.user, "scores", instance.table)
     if request.method != "POST":  # GET or HEAD
         return _scores_page(request, instance)
     roles.require(request.user, "override", instance.table)
