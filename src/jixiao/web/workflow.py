@@ -125,11 +125,11 @@ def current_round(record) -> Round | None:
 @dataclass(frozen=True)
 class Flow:
     """The record's transitions, with the signal sent inside each one's transaction after the
-    status changed (``table``: the locked row, ``action``) when listeners need it, and the
-    :class:`Remark` model that keeps a return's reason."""
+    status changed (``table``: the locked row, ``action``), and the :class:`Remark` model that
+    keeps a return's reason."""
 
-    signal: Signal | None = None
-    reason: type[Remark] | None = None
+    signal: Signal
+    reason: type[Remark]
 
     def claim(self, record, action: str, stay: bool = False, row=None):
         """The record's row, locked, moved to the action's status (TransitionError if its committed
@@ -143,15 +143,14 @@ class Flow:
         row.status = row.status if stay else row.transitions[action][1]
         row.save(update_fields=["status", "updated_at"])
         record.status, record.updated_at = row.status, row.updated_at
-        if self.signal is not None:
-            self.signal.send(sender=type(record), table=row, action=action)
+        self.signal.send(sender=type(record), table=row, action=action)
         return row
 
-    def submit(self, record, user, check=None) -> Round:
+    def submit(self, record, user, check) -> Round:
         """Open the next round. ``check(row)`` judges the locked row, as committed, while its status
         allows a submission: it raises a :class:`Refused` or returns what the round keeps."""
         row = locked(type(record), record.pk)
-        fields = check(row) if check is not None and row.allows("submit") else {}
+        fields = check(row) if row.allows("submit") else {}
         row = self.claim(record, "submit", row=row)
         number = (row.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
         return row.rounds.create(number=number, submitted_by=user, submitted_at=timezone.now(), **fields)
@@ -208,14 +207,12 @@ def act(request, record, change, *, page: str, said: str | None, form=None, inva
     try:
         change(record, request.user, **fields)
     except TransitionError:
-        messages.error(request, str(STATE_CHANGED))
+        return _answer(request, str(STATE_CHANGED), page, record)
     except Refused as exc:
         if refused is None:
             raise
         return _answer(request, refused(exc), page, record)
-    else:
-        return _done(request, record, page, said, done)
-    return redirect(page, pk=record.pk)
+    return _done(request, record, page, said, done)
 
 
 def act_by_job(request, record, job, *, page: str, said: str):
