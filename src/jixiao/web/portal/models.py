@@ -85,5 +85,5 @@ class PublishedProject(models.Model):
 
 def search_text(*parts: str) -> str:
     """What a search looks in: the parts on lines of their own (a query never spans two),
-    upper-cased so that matching is case-insensitive with a plain LIKE (views.search_key)."""
+    upper-cased so that matching is case-insensitive with a plain LIKE (views._search)."""
     return "\n".join(p or "" for p in parts).upper()

@@ -34,7 +34,6 @@ def index_publication(pub: Publication) -> None:
     core = convert.table_from_document(pub.snapshot, source=f"publication {pub.pk}")
     totals = core.totals()
     unit = core.money_unit
-    PublishedTable.objects.filter(publication=pub).delete()
     entry = PublishedTable.objects.create(
         publication=pub, table_id_ref=pub.table_id, year=core.year, department=core.department,
         department_short=core.department_short or "", title=core.display_title, money_unit=unit.value,

@@ -121,6 +121,14 @@ def _publication(pk):
     return entry.publication, entry, convert.table_from_document(entry.publication.snapshot)
 
 
+def _versions(this, all_versions, order: str) -> dict:
+    """The other versions (a handful, one query, the columns a link shows): the current one when
+    this is not (``newer``) and those before this by ``order`` (``older``, newest first)."""
+    others = list(all_versions.exclude(pk=this.pk).only("pk", "published_at", "current", order).order_by("-" + order))
+    return {"newer": next((o for o in others if o.current), None),
+            "older": [o for o in others if getattr(o, order) < getattr(this, order)]}
+
+
 def _target_changes(pub: Publication, name: str | None = None) -> list[ChangedTarget]:
     """The approved targets the table stated otherwise when published (of project ``name``)."""
     found = [ChangedTarget(**c) for c in pub.target_changes or []]
@@ -135,17 +143,13 @@ def publication(request, pk):
     indexed = {p.position: p for p in entry.projects.all()}
     rows = [{"core": p, "position": i, "rate": money.format_rate(p.execution_rate), "index": indexed.get(i),
              "cells": [(KIND_BY_KEY[k], p.indicator(k)) for k in core.layout]} for i, p in enumerate(core.projects)]
-    # The table's other publications (a handful), in one query.
-    others = list(PublishedTable.objects.filter(table_id_ref=entry.table_id_ref).exclude(pk=entry.pk)
-                  .only("pk", "number", "published_at", "current").order_by("-number"))
-    newer = next((o for o in others if o.current), None)
-    older = [o for o in others if o.number < entry.number]
+    versions = _versions(entry, PublishedTable.objects.filter(table_id_ref=entry.table_id_ref), "number")
     return render(request, "portal/publication.html", {
         "entry": entry, "pub": pub, "core": core, "rows": rows, "totals": totals,
         "total_rate": money.format_rate(totals.execution_rate), "kinds": [KIND_BY_KEY[k] for k in core.layout],
-        "formats": downloads.available_formats("disclosure"), "newer": newer, "older": older,
+        "formats": downloads.available_formats("disclosure"), **versions,
         "target_changes": [(c.project, c.reason()) for c in _target_changes(pub)],
-        "corrected": next((o for o in older if o.pk == pub.corrects_id), None),  # the one this corrects
+        "corrected": next((o for o in versions["older"] if o.pk == pub.corrects_id), None),  # the one this corrects
         # Its public status (entry.models.publication_status: withdrawn, when and why; or superseded
         # by which correction), reading only the columns shown, never a snapshot.
         "withdrawal": Withdrawal.objects.filter(publication=pub).only("withdrawn_at", "reason").first(),
@@ -170,7 +174,7 @@ def project(request, pk, position):
             categories.append({"category": cat, "cells": cells,
                                "score": next((c for c in score.categories if c.key == cat.key), None)})
     return render(request, "portal/project.html", {
-        "entry": entry, "pub": pub, "core": core, "p": p, "position": position, "score": score, "categories": categories,
+        "entry": entry, "core": core, "p": p, "position": position, "score": score, "categories": categories,
         "rate": money.format_rate(p.execution_rate),
         "mof_formats": downloads.available_formats("mof-form"),
         "target_changes": [c.reason() for c in _target_changes(pub, p.name)],
@@ -215,7 +219,7 @@ def targets(request):
     ``?year=`` names another), a page at a time."""
     years = _target_years()
     year = query_int(request.GET.get("year"))
-    return render(request, "portal/targets.html", {"years": years, "year": year, **_year_page(
+    return render(request, "portal/targets.html", {"years": years, **_year_page(
         request, year, years, "sheets",
         lambda shown: PublishedTargets.objects.filter(current=True, year=shown).order_by("department", "pk"))})
 
@@ -233,11 +237,9 @@ def target_sheet(request, pk):
     funds, goal and indicators; marked when an adjustment is under way or a newer version
     exists."""
     pub, core = _published_targets(pk)
-    others = list(PublishedTargets.objects.filter(sheet_id=pub.sheet_id).exclude(pk=pub.pk)
-                  .only("pk", "published_at", "current").order_by("-published_at"))
     return render(request, "portal/target_sheet.html", {
-        "pub": pub, "core": core, "newer": next((o for o in others if o.current), None),
-        "older": [o for o in others if o.published_at < pub.published_at], "formats": target_export.FORMATS})
+        "pub": pub, "core": core, "formats": target_export.FORMATS,
+        **_versions(pub, PublishedTargets.objects.filter(sheet_id=pub.sheet_id), "published_at")})
 
 
 @require_safe
