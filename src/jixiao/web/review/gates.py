@@ -62,9 +62,9 @@ class Gate:
                 for w in self.warnings]
 
 
-def assess(table_row, rows=None, blocking: tuple[str, ...] | None = None) -> Gate:
+def assess(table_row, blocking: tuple[str, ...] | None = None) -> Gate:
     """The gate of ``table_row`` under ``blocking`` (severities and codes; None: the setting)."""
-    rows = list(table_row.projects.order_by("seq", "pk")) if rows is None else rows
+    rows = list(table_row.projects.order_by("seq", "pk"))
     core = convert.table_to_core(table_row, rows)
     findings = analysis.table_findings(core)
     pk_by_seq: dict[int, int] = {}
