@@ -66,15 +66,14 @@ def submit(request, pk):
     table = _table(request, pk, "submit")
     if request.method != "POST":
         return _page(request, table, "submit", _submit_context(table))
-    gate = gates.assess(table)
-    form = ExplanationForm(request.POST, gate=gate)
+    form = ExplanationForm(request.POST, gate=gates.assess(table))
 
     def again(gate):
         return _page(request, table, "submit", _submit_context(table, gate, request.POST), status=400)
 
     return act(request, table, lambda table, user, **_: workflow.submit(table, user, form.explanations()),
-               page="entry:table", said="submit", form=lambda data, table: form, invalid=lambda form: again(gate),
-               refused=lambda exc: again(exc.gate))
+               page="entry:table", said="submit", form=lambda data, table: form,
+               invalid=lambda form: again(form.gate), refused=lambda exc: again(exc.gate))
 
 
 @login_required
