@@ -400,11 +400,15 @@ def test_answers_carry_validators_and_unchanged_ones_are_not_sent_again(client, 
             again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304 and again.content == b"" and len(ctx.captured_queries) == 1
         assert again["Cache-Control"] == "public, max-age=60" and again["ETag"] == response["ETag"]
+        # Open data: every answer, a 304 too, may be read by any web page (docs/api.md).
+        assert response["Access-Control-Allow-Origin"] == again["Access-Control-Allow-Origin"] == "*"
         since = client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
         assert since.status_code == 304
     # Errors are not versioned: no validators, and no cache may keep them.
     error = client.get("/api/projects/", {"page": 0})
     assert error.status_code == 400 and not error.has_header("ETag") and "public" not in error["Cache-Control"]
+    missing = client.get("/api/tables/999999/")
+    assert error["Access-Control-Allow-Origin"] == missing["Access-Control-Allow-Origin"] == "*"
     # A publication changes every answer's ETag; so does a withdrawal (a status changes).
     publish(world, world.tables["other"])
     after = {url: client.get(url, HTTP_IF_NONE_MATCH=tags[url]) for url in urls}

@@ -54,13 +54,7 @@ class BadParameter(Exception):
 
 
 def _json(data, status=200) -> JsonResponse:
-    return _open(JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False}))
-
-
-def _open(response):
-    # Open data: any web page may read it (no cookies are needed or honoured for it).
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def api_view(func):
@@ -85,10 +79,10 @@ def api_view(func):
     @functools.wraps(func)
     def wrapper(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
+        # Open data: any web page may read it (no cookies are needed or honoured for it).
+        response["Access-Control-Allow-Origin"] = "*"
         if response.status_code in (200, 304):
             freshness.cache_control(response)
-            if response.status_code == 304:
-                _open(response)
         else:
             # An error is about this moment (a page not there yet), not about the data's version.
             del response["ETag"], response["Last-Modified"]
@@ -187,7 +181,7 @@ def _listing(request, rows, keys: tuple[Key, ...], serialize, count, filters: di
 
 def _json_text(body: bytes) -> HttpResponse:
     """JSON already written (as ``_json`` would write it)."""
-    return _open(HttpResponse(body, content_type="application/json"))
+    return HttpResponse(body, content_type="application/json")
 
 
 def _page_link(request):
@@ -571,7 +565,7 @@ def _csv_stream(year: int, columns: list[H.Column]):
 def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse((s.encode("utf-8") for s in chunks), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _open(response)
+    return response
 
 
 @api_view
