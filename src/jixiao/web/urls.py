@@ -1,5 +1,5 @@
-"""URL map: accounts (login), entry (tables, projects, import, downloads), review (workflow,
-publications), Django admin. Further apps (dashboard, portal, API) add their own include here."""
+"""URL map: each app's pages under its own prefix (the open-data API, accounts, dashboard, portal,
+jobs, 绩效目标表), the review and entry pages at the root, and Django's admin."""
 
 from django.contrib import admin
 from django.templatetags.static import static
