@@ -90,6 +90,9 @@ def record_json(row: dict, url_json: str, table_url_json: str, status: dict) -> 
 _PUBLISHED = '"status": "published", "withdrawal": null, "corrected_by": null'
 
 
+BATCH = 2000  # rows the index and the data migrations write at a time
+
+
 def rewrite_stored(project_model) -> None:
     """Write every stored row's ``record_json`` again with :func:`fixed_json` (the data
     migrations that change a record's shape call this, so rows indexed before get the same
@@ -99,9 +102,6 @@ def rewrite_stored(project_model) -> None:
         for row in rows:
             row.record_json = fixed_json(row.document, row.table.money_unit, row.position, row.seq)
         project_model.objects.bulk_update(rows, ["record_json"])
-
-
-BATCH = 2000  # rows the index and the data migrations write at a time
 
 
 def batches(rows):

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
 from jixiao.web import migrated
+from jixiao.web.entry.models import Department, DisclosureTable, Project, Year
 from jixiao.web.review.workflow import transitioned
 
 from . import data_version, stats, table_figures, versions

@@ -434,8 +434,8 @@ def project_mof(request, pk, fmt):
     roles.require(request.user, "download", instance.table)
     core = convert.table_to_core(instance.table, [instance])
     noted = target_changes.for_mof_form(instance.table, core)  # JX611 in the form's notes
-    return downloads.table_response(core, fmt, "mof-form", downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表"),
-                     noted)
+    name = downloads.filename(core, fmt, f"-{instance.seq}-项目支出绩效自评表")
+    return downloads.table_response(core, fmt, "mof-form", name, noted)
 
 
 # --- import -----------------------------------------------------------------------------

@@ -198,9 +198,8 @@ def project_mof(request, pk, position, fmt):
     if position >= len(core.projects) or fmt not in downloads.available_formats("mof-form"):
         raise Http404(fmt)
     one = downloads.project_table(core, position)
-    return downloads.table_response(one, fmt, "mof-form",
-                     downloads.filename(one, fmt, f"-{one.projects[0].seq}-项目支出绩效自评表-公开第{pub.number}版"),
-                     _target_changes(pub, one.projects[0].name))
+    name = downloads.filename(one, fmt, f"-{one.projects[0].seq}-项目支出绩效自评表-公开第{pub.number}版")
+    return downloads.table_response(one, fmt, "mof-form", name, _target_changes(pub, one.projects[0].name))
 
 
 # --- approved 绩效目标表 (targets/publication.py) --------------------------------------
